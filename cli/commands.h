@@ -1,0 +1,30 @@
+// The keyward command line: one Register function per subcommand. Each adds
+// its subcommand and options to the app and a callback that sets
+// ctx.exit_code (0 clean, 1 findings/problems, 2 usage/config/input error).
+// All logic lives in the library; these files only parse flags, call it and
+// print.
+#ifndef KEYWARD_CLI_COMMANDS_H_
+#define KEYWARD_CLI_COMMANDS_H_
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+namespace keyward::cli {
+
+struct Context {
+  int exit_code = 0;
+};
+
+// Prints "keyward: error: <msg>" on stderr and returns 2.
+int Fail(const std::string& msg);
+void Warn(const std::string& msg);
+
+void RegisterScan(CLI::App& app, Context& ctx);
+void RegisterRules(CLI::App& app, Context& ctx);
+void RegisterInventory(CLI::App& app, Context& ctx);
+void RegisterTickets(CLI::App& app, Context& ctx);
+void RegisterHook(CLI::App& app, Context& ctx);
+
+}  // namespace keyward::cli
+
+#endif  // KEYWARD_CLI_COMMANDS_H_

@@ -1,0 +1,8 @@
+// Placeholder: the subcommand lands with its issue.
+#include "cli/commands.h"
+
+namespace keyward::cli {
+
+void RegisterHook(CLI::App& /*app*/, Context& /*ctx*/) {}
+
+}  // namespace keyward::cli

@@ -1,0 +1,59 @@
+// keyward: find leaked credentials, match them to the inventory, hand out
+// tickets. Parses the command line, runs the subcommand, maps to exit codes.
+#include <hs/hs.h>
+
+#include <iostream>
+
+#include "cli/commands.h"
+
+namespace keyward::cli {
+
+int Fail(const std::string& msg) {
+  std::cerr << "keyward: error: " << msg << "\n";
+  return 2;
+}
+
+void Warn(const std::string& msg) {
+  std::cerr << "keyward: warning: " << msg << "\n";
+}
+
+}  // namespace keyward::cli
+
+int main(int argc, char** argv) {
+  using namespace keyward::cli;
+  CLI::App app{
+      "keyward: find leaked credentials in files, logs and git history,\n"
+      "match them against the credential inventory, and emit revoke/rotate\n"
+      "tickets and SARIF.",
+      "keyward"};
+  app.set_version_flag("--version",
+                       std::string("keyward ") + KEYWARD_VERSION +
+                           " (Hyperscan " + hs_version() + ")");
+  app.require_subcommand(1);
+  app.footer(
+      "Examples:\n"
+      "  keyward scan .                      scan a tree (exit 1 on findings)\n"
+      "  cat app.log | keyward scan -        scan stdin\n"
+      "  keyward scan --format json -o r.json src/\n"
+      "  keyward rules list\n"
+      "Exit codes: 0 nothing found, 1 findings, 2 usage or input error.");
+  Context ctx;
+  RegisterScan(app, ctx);
+  RegisterRules(app, ctx);
+  RegisterInventory(app, ctx);
+  RegisterTickets(app, ctx);
+  RegisterHook(app, ctx);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return 2;
+  }
+  return ctx.exit_code;
+}

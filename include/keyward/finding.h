@@ -1,0 +1,83 @@
+// Finding: one occurrence of a secret matched by one rule, at one location.
+//
+// A Finding owns a copy of the secret value because inventory matching and
+// fingerprints need it; reporters must print `redacted` unless the user asked
+// for --show-secrets. Findings are plain values: copy and move freely.
+#ifndef KEYWARD_FINDING_H_
+#define KEYWARD_FINDING_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "keyward/rules.h"
+
+namespace keyward {
+
+// Where in git history a finding's blob came from (git sources only).
+struct GitProvenance {
+  std::string blob;    // blob object id (hex)
+  std::string commit;  // commit that first introduced the blob at `path`
+  std::string author;
+  std::string email;
+  std::string date;       // ISO 8601, UTC
+  int commit_count = 0;   // commits in which the blob is present at a path
+};
+
+// The inventory credential a finding matched (filled by the inventory).
+struct CredentialRef {
+  std::string id;
+  std::string name;
+  std::string owner;
+  std::string environment;
+  std::string access;
+  std::vector<std::string> systems;
+  std::string status;  // active | revoked | retired
+  // Why the match matters beyond "known": e.g. "key was revoked on
+  // 2026-01-02" or "fingerprint rotated out on 2026-03-04". Empty otherwise.
+  std::string note;
+};
+
+struct Finding {
+  std::string rule_id;
+  std::string rule_name;
+  std::string provider;
+  std::string kind;
+  Severity severity = Severity::kHigh;
+  bool generic = false;
+
+  std::string path;  // as given on the command line, or relative to the root
+  int line = 0;      // 1-based, where the secret starts
+  int column = 0;    // 1-based, in Unicode code points
+  int end_line = 0;
+  int end_column = 0;  // 1-based, exclusive (one past the last character)
+  uint64_t offset = 0;  // byte offset of the secret in the blob
+
+  std::string secret;       // full value: never print without --show-secrets
+  std::string redacted;     // safe to print
+  std::string fingerprint;  // "sha256:" + hex of the secret's bytes
+  std::string identifier;   // non-secret identifier paired with the secret
+
+  std::optional<GitProvenance> git;
+  std::optional<CredentialRef> credential;  // nullopt: unknown / no inventory
+
+  bool suppressed = false;
+  std::string suppression;  // why: "inline", "baseline", "allowlist: reason"
+};
+
+// "sha256:" + lowercase hex of SHA-256(secret).
+std::string SecretFingerprint(std::string_view secret);
+
+// Redacts a secret for display: at most the rule's literal prefix (when the
+// secret starts with it) and the last 4 characters, e.g. "ghp_…a1b2". Short
+// secrets (under 12 bytes beyond the prefix) show no characters at all.
+std::string Redact(std::string_view secret, std::string_view prefix);
+
+// Sort order used by every reporter: path, line, column, rule id.
+bool FindingLess(const Finding& a, const Finding& b);
+
+}  // namespace keyward
+
+#endif  // KEYWARD_FINDING_H_

@@ -1,0 +1,111 @@
+// Matcher: the two-phase engine.
+//
+// Phase 1 runs every rule's pattern in one Hyperscan database (block mode for
+// buffers, stream mode for chunked input). Patterns Hyperscan cannot take
+// exactly are compiled with HS_FLAG_PREFILTER. The Hyperscan callback only
+// records (rule, end offset). Phase 2 runs RE2, anchored at that end offset,
+// on a bounded window to recover the whole match, the secret group and its
+// start; then the rule's filters (entropy, character classes, allow patterns,
+// stop-words) decide. RE2 is the judge: results equal a plain RE2 scan.
+//
+//   auto m = Matcher::Create(rules);          // compile once
+//   auto scratch = (*m)->NewScratch();        // one per thread
+//   std::vector<RuleMatch> out;
+//   (*m)->Scan(data, scratch.get(), &out);
+//
+// Thread safety: a Matcher is immutable and shared by all threads; a Scratch
+// belongs to one thread at a time.
+#ifndef KEYWARD_MATCHER_H_
+#define KEYWARD_MATCHER_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "keyward/rules.h"
+#include "keyward/status.h"
+
+namespace keyward {
+
+// A confirmed match. Offsets are absolute byte offsets in the scanned input.
+struct RuleMatch {
+  uint32_t rule = 0;  // index into Matcher::rules()
+  uint64_t start = 0, end = 0;                // the whole match
+  uint64_t secret_start = 0, secret_end = 0;  // the secret group
+  uint64_t id_start = 0, id_end = 0;          // identifier group, if any
+  bool has_id = false;
+};
+
+struct MatcherOptions {
+  // Directory for the serialized Hyperscan database cache; empty: no cache.
+  std::string cache_dir;
+};
+
+class Matcher {
+ public:
+  class Scratch;
+  class Stream;
+
+  // Compiles the rule set. The RuleSet is copied; the caller may drop it.
+  static Result<std::unique_ptr<Matcher>> Create(const RuleSet& rules,
+                                                 const MatcherOptions& opts = {});
+  ~Matcher();
+
+  const std::vector<Rule>& rules() const;
+  // Whether the block database came from the on-disk cache.
+  bool loaded_from_cache() const;
+
+  std::unique_ptr<Scratch> NewScratch() const;
+
+  // Scans one whole buffer. Appends confirmed, filtered matches sorted by
+  // secret start; overlapping matches are resolved (specific rules beat
+  // generic ones, `supersedes` applies).
+  void Scan(std::string_view data, Scratch* scratch,
+            std::vector<RuleMatch>* out) const;
+
+  // Starts a stream for chunked input (stdin, very large files). The stream
+  // keeps a bounded tail of earlier chunks so a secret straddling a chunk
+  // boundary is still found. Memory: O(chunk size + longest rule window).
+  std::unique_ptr<Stream> OpenStream(Scratch* scratch) const;
+
+  // Decides a raw candidate secret against a rule's filters. Exposed for
+  // tests and `rules check`.
+  bool PassesFilters(uint32_t rule, std::string_view secret) const;
+
+  struct Impl;
+
+ private:
+  explicit Matcher(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+class Matcher::Stream {
+ public:
+  virtual ~Stream() = default;
+  // Feeds the next chunk. `on_match` receives confirmed matches with absolute
+  // offsets and the bytes of the window that holds them: `window` starts at
+  // absolute offset `window_base`. Matches are delivered in order.
+  using MatchSink = std::function<void(const RuleMatch&, std::string_view window,
+                                       uint64_t window_base)>;
+  virtual void Feed(std::string_view chunk, const MatchSink& on_match) = 0;
+  // Ends the stream, flushing matches that end at the very end.
+  virtual void Close(const MatchSink& on_match) = 0;
+};
+
+// Result of checking the rule set's own examples.
+struct ExampleFailure {
+  std::string rule_id;
+  std::string origin;
+  std::string example;  // the example text (examples are fake by design)
+  std::string reason;
+};
+// Every example must yield a finding of its own rule; every negative example
+// must yield no finding of any rule.
+std::vector<ExampleFailure> CheckExamples(const Matcher& matcher);
+
+}  // namespace keyward
+
+#endif  // KEYWARD_MATCHER_H_

@@ -1,0 +1,54 @@
+// Reporters: findings -> text, JSON, JSONL.
+//
+// Reporters never print a secret value unless ReportOptions::show_secrets.
+// JSON contract (pinned by tests):
+//   {"version": 1, "findings": [ {rule_id, rule_name, severity, path, line,
+//     column, end_line, end_column, secret, fingerprint, ...} ], "stats": {}}
+#ifndef KEYWARD_REPORT_H_
+#define KEYWARD_REPORT_H_
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "keyward/finding.h"
+#include "keyward/scan.h"
+
+namespace keyward {
+
+enum class ReportFormat { kText, kJson, kJsonl, kSarif };
+bool ParseReportFormat(const std::string& text, ReportFormat* out);
+
+struct ReportOptions {
+  bool show_secrets = false;
+  bool show_suppressed = false;  // list suppressed findings too
+};
+
+// One finding as the JSON object of the contract.
+nlohmann::json FindingToJson(const Finding& f, const ReportOptions& opts);
+// Parses a finding back from FindingToJson's output (tickets --from). The
+// secret field is whatever the report held (redacted unless --show-secrets).
+Finding FindingFromJson(const nlohmann::json& j);
+nlohmann::json StatsToJson(const ScanStats& s);
+
+void WriteText(const ScanResult& r, const ReportOptions& opts,
+               std::ostream& out);
+void WriteJson(const ScanResult& r, const ReportOptions& opts,
+               std::ostream& out);
+void WriteJsonl(const ScanResult& r, const ReportOptions& opts,
+                std::ostream& out);
+// SARIF 2.1.0 for code scanning (report/sarif.cc). `rules` describes every
+// rule of the run (tool.driver.rules).
+void WriteSarif(const ScanResult& r, const std::vector<Rule>& rules,
+                const ReportOptions& opts, std::ostream& out);
+
+// One-line summary for stderr: "3 findings in 120 files (4.1 MB, 0.05 s)".
+std::string SummaryLine(const ScanStats& s);
+// --stats block for stderr.
+std::string StatsBlock(const ScanStats& s);
+
+}  // namespace keyward
+
+#endif  // KEYWARD_REPORT_H_

@@ -1,0 +1,104 @@
+// Scanning: sources -> matcher -> findings.
+//
+//   auto matcher = Matcher::Create(*RuleSet::Builtin());
+//   ScanOptions opts;                      // threads = cores, redaction on
+//   Scanner scanner(**matcher, opts);
+//   ScanResult result;
+//   Status s = scanner.ScanPaths({"src", "-"}, &result);   // "-" is stdin
+//
+// Per-item trouble (an unreadable file, a file that vanished) is reported
+// through ScanOptions::warn and counted in ScanStats; the scan goes on. Only a
+// fatal problem (no such path given on the command line is NOT fatal; an
+// internal failure is) returns a non-OK Status.
+#ifndef KEYWARD_SCAN_H_
+#define KEYWARD_SCAN_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "keyward/finding.h"
+#include "keyward/matcher.h"
+#include "keyward/status.h"
+
+namespace keyward {
+
+struct ScanStats {
+  uint64_t files = 0;           // files (or blobs) scanned
+  uint64_t bytes = 0;           // bytes scanned
+  uint64_t skipped_binary = 0;  // files with a NUL byte in the first 8 KiB
+  uint64_t skipped_ignored = 0; // paths excluded by ignore files / excludes
+  uint64_t unreadable = 0;      // files that could not be opened or read
+  uint64_t findings = 0;
+  uint64_t suppressed = 0;
+  double seconds = 0;
+  void Add(const ScanStats& other);
+};
+
+struct ScanResult {
+  std::vector<Finding> findings;  // sorted with FindingLess
+  ScanStats stats;
+};
+
+struct ScanOptions {
+  int threads = 0;               // 0: the number of cores
+  bool follow_symlinks = false;  // never loops either way
+  bool no_ignore = false;        // ignore .gitignore / .keywardignore
+  std::vector<std::string> exclude;  // extra gitignore-style patterns
+  // Files larger than this are scanned in stream mode, in chunks.
+  uint64_t stream_threshold = 256ull << 20;
+  uint64_t chunk_size = 4ull << 20;
+  // Receives warnings ("path: permission denied"). Default: stderr.
+  std::function<void(const std::string&)> warn;
+  // Called from worker threads after each file/blob (for progress lines).
+  std::function<void(const ScanStats& delta)> progress;
+};
+
+// Converts confirmed matches in one buffer to findings (line/column, secret,
+// redaction, fingerprint). `base` is the absolute offset of data[0]; `line`
+// and its `line_start` offset locate data[0] (1 and 0 for a whole buffer).
+class FindingBuilder {
+ public:
+  explicit FindingBuilder(const Matcher& matcher) : matcher_(matcher) {}
+  Finding Build(const RuleMatch& m, std::string_view data, uint64_t base,
+                const std::string& path) const;
+
+ private:
+  const Matcher& matcher_;
+};
+
+class Scanner {
+ public:
+  Scanner(const Matcher& matcher, ScanOptions options);
+  ~Scanner();
+
+  // Scans files and directories (recursively); "-" reads stdin. Paths named
+  // here are always scanned, even if ignored. Findings are appended to
+  // `result` and sorted; stats accumulate.
+  Status ScanPaths(const std::vector<std::string>& paths, ScanResult* result);
+
+  // Scans a readable file descriptor in stream mode (stdin, pipes).
+  Status ScanFd(int fd, const std::string& display_path, ScanResult* result);
+
+  // Scans one in-memory buffer (block mode) and appends its findings.
+  // Thread-safe: each calling thread gets its own scratch.
+  void ScanBuffer(std::string_view data, const std::string& path,
+                  std::vector<Finding>* out) const;
+
+  const Matcher& matcher() const { return matcher_; }
+  const ScanOptions& options() const { return options_; }
+
+ private:
+  const Matcher& matcher_;
+  ScanOptions options_;
+};
+
+// Number of worker threads for `requested` (0 = hardware concurrency).
+int ResolveThreads(int requested);
+
+}  // namespace keyward
+
+#endif  // KEYWARD_SCAN_H_
