@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# Scan benchmark: keyward vs the read limit (cat) and ripgrep on a warm corpus.
+#
+#   bench/scan_bench.sh [CORPUS_DIR]        (default /work/bench-corpus)
+#
+# Environment: KEYWARD (binary, default build/keyward), SIZE_MB (corpus size when
+# it must be generated, default 1024), RUNS (per measurement, default 3),
+# JOBS (threads for keyward and rg, default 2), LITERAL (rg -F literal, default
+# AKIA), KEEP (dir to keep findings/patterns in; default a temp dir).
+#
+# Generates the corpus if CORPUS_DIR/tree is missing, warms the page cache,
+# measures each command RUNS times (median and best wall time, MB/s, peak RSS
+# from /usr/bin/time -v), prints the ratios the foundation issue asks for, then
+# recall and false positives against CORPUS_DIR/truth.jsonl.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(dirname "$here")
+corpus=${1:-/work/bench-corpus}
+keyward=${KEYWARD:-$repo/build/keyward}
+size_mb=${SIZE_MB:-1024}
+runs=${RUNS:-3}
+jobs=${JOBS:-2}
+literal=${LITERAL:-AKIA}
+tree=$corpus/tree
+
+die() { echo "scan_bench: $*" >&2; exit 2; }
+[ -x "$keyward" ] || die "no keyward binary at $keyward (set KEYWARD=...)"
+command -v rg >/dev/null || die "ripgrep (rg) not installed: apt-get install ripgrep"
+[ -x /usr/bin/time ] || die "/usr/bin/time missing: apt-get install time"
+
+if [ ! -d "$tree" ]; then
+  echo "scan_bench: generating a ${size_mb} MB corpus in $corpus" >&2
+  python3 "$here/gen_corpus.py" --size-mb "$size_mb" --out "$corpus"
+fi
+
+work=${KEEP:-$(mktemp -d)}
+mkdir -p "$work"
+[ -n "${KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
+
+bytes=$(find "$tree" -type f -printf '%s\n' | awk '{s+=$1} END {print s}')
+files=$(find "$tree" -type f | wc -l)
+mb=$(awk -v b="$bytes" 'BEGIN {printf "%.1f", b / 1048576}')
+
+# All rule patterns, one per line, keeping only those rg accepts.
+"$keyward" rules list --format json > "$work/rules.json" || die "keyward rules list failed"
+python3 - "$work/rules.json" "$work/patterns.txt" <<'EOF'
+import json, subprocess, sys
+rules = json.load(open(sys.argv[1]))
+kept, rejected = [], []
+for r in rules:
+    p = r.get("pattern", "")
+    if not p or "\n" in p:
+        rejected.append(r.get("id"))
+        continue
+    # rg exits 2 when it cannot compile the pattern; 1 means "compiled, no match".
+    rc = subprocess.run(["rg", "-q", "-e", p, "/dev/null"], capture_output=True).returncode
+    if rc in (0, 1):
+        kept.append(p)
+    else:
+        rejected.append(r.get("id"))
+open(sys.argv[2], "w").write("".join(p + "\n" for p in kept))
+if rejected:
+    print("scan_bench: rg rejects the patterns of: " + " ".join(map(str, rejected)), file=sys.stderr)
+EOF
+n_rules=$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))))" "$work/rules.json")
+n_kept=$(wc -l < "$work/patterns.txt")
+
+# measure NAME ok_codes CMD... : runs CMD $runs times; records median/best wall
+# seconds and the largest peak RSS into $work/result.NAME.
+measure() {
+  local name=$1 ok=$2; shift 2
+  local walls=() rss=0 i rc t0 t1 r
+  for ((i = 0; i < runs; i++)); do
+    t0=$(date +%s%N)
+    set +e
+    /usr/bin/time -v -o "$work/time.txt" "$@" > "$work/out.$name" 2> "$work/err.$name"
+    rc=$?
+    set -e
+    t1=$(date +%s%N)
+    case " $ok " in *" $rc "*) ;; *)
+      echo "scan_bench: $name exited $rc:" >&2; tail -n 5 "$work/err.$name" >&2; return 1 ;;
+    esac
+    walls+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", (b - a) / 1e9}')")
+    r=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time.txt")
+    [ "$r" -gt "$rss" ] && rss=$r
+  done
+  printf '%s\n' "${walls[@]}" | sort -n | awk -v rss="$rss" -v name="$name" '
+    {w[NR] = $1} END {printf "%s %s %s %d\n", name, w[int((NR + 1) / 2)], w[1], rss}' \
+    > "$work/result.$name"
+}
+
+echo "scan_bench: warming the page cache ($mb MB, $files files)" >&2
+find "$tree" -type f -print0 | xargs -0 cat > /dev/null
+
+rg_limits=()
+if ! rg -q -f "$work/patterns.txt" /dev/null 2>/dev/null && [ $? -eq 2 ]; then
+  rg_limits=(--regex-size-limit 2G --dfa-size-limit 2G)  # default limits too small
+fi
+
+echo "scan_bench: measuring ($runs runs each, -j$jobs)" >&2
+measure cat "0" bash -c "find '$tree' -type f -print0 | xargs -0 cat > /dev/null"
+measure rg_literal "0 1" rg -j"$jobs" -c --hidden --no-messages -F "$literal" "$tree"
+measure rg_all "0 1" rg -j"$jobs" -c --hidden --no-messages "${rg_limits[@]}" -f "$work/patterns.txt" "$tree"
+measure keyward "0 1" "$keyward" scan -j"$jobs" --format jsonl "$tree"
+cp "$work/out.keyward" "$work/findings.jsonl"
+
+echo
+echo "corpus: $tree  ($mb MB, $files files)   cores: $(nproc)   runs: $runs (median, best)"
+echo "keyward: $keyward ($(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo '?'))   $(rg --version | head -n1)"
+echo "rules: $n_rules, rg accepted $n_kept patterns ($((n_rules - n_kept)) rejected)" \
+     "${rg_limits[*]:+with ${rg_limits[*]}}"
+printf '%-34s %10s %9s %9s %12s\n' "command" "median s" "best s" "MB/s" "peak RSS MB"
+label() {
+  case $1 in
+    cat) echo "cat (read limit)" ;;
+    rg_literal) echo "rg -c -F $literal" ;;
+    rg_all) echo "rg -c -f PATTERNS ($n_kept)" ;;
+    keyward) echo "keyward scan -j$jobs --format jsonl" ;;
+  esac
+}
+for n in cat rg_literal rg_all keyward; do
+  read -r _ med best rss < "$work/result.$n"
+  printf '%-34s %10.3f %9.3f %9.0f %12.1f\n' "$(label $n)" "$med" "$best" \
+    "$(awk -v m="$mb" -v s="$med" 'BEGIN {print m / s}')" "$(awk -v r="$rss" 'BEGIN {print r / 1024}')"
+done
+kw=$(awk '{print $2}' "$work/result.keyward")
+lit=$(awk '{print $2}' "$work/result.rg_literal")
+all=$(awk '{print $2}' "$work/result.rg_all")
+awk -v k="$kw" -v l="$lit" -v a="$all" 'BEGIN {
+  printf "keyward / rg-literal wall: %.2fx (target <= 2.0x: %s)\n", k / l, (k / l <= 2.0 ? "met" : "NOT met")
+  printf "rg-all-patterns / keyward wall: %.2fx (target >= 3.0x: %s)\n", a / k, (a / k >= 3.0 ? "met" : "NOT met")
+}'
+echo "keyward findings: $(wc -l < "$work/findings.jsonl")"
+echo
+python3 "$here/recall.py" --truth "$corpus/truth.jsonl" --findings "$work/findings.jsonl" --root "$tree" \
+  ${KEEP:+--json "$work/recall.json"}
