@@ -1,8 +1,517 @@
-// Placeholder: the subcommand lands with its issue.
+// `keyward inventory ...`: flags in, library calls, text out. The secret for
+// add/rotate/fingerprint comes from stdin (--secret-stdin) or a no-echo
+// prompt, never from argv, and is never printed.
+#include <termios.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+
 #include "cli/commands.h"
+#include "inventory/render.h"
+#include "keyward/atomic_file.h"
+#include "keyward/inventory.h"
 
 namespace keyward::cli {
+namespace {
 
-void RegisterInventory(CLI::App& /*app*/, Context& /*ctx*/) {}
+namespace view = keyward::inventory;
+
+struct InventoryArgs {
+  std::string file;
+  std::string today;  // hidden, for tests
+  bool dry_run = false;
+  std::string format = "table";
+  std::string fail_on = "low";
+  bool secret_stdin = false;
+  bool no_secret = false;
+  bool allow_duplicate = false;
+  std::string id;
+  std::string csv;
+  std::string date;
+  std::string system;
+  // Credential fields (add/update/import defaults).
+  std::string name, provider, type, owner, account, purpose, environment,
+      access, scopes, systems, created, last_rotated, notes, status_filter;
+  int rotate_every_days = 0;
+  std::vector<std::string> identifiers, add_systems, remove_systems;
+};
+
+std::string InventoryPath(const InventoryArgs& a) {
+  if (!a.file.empty()) return a.file;
+  const char* env = std::getenv("KEYWARD_INVENTORY");
+  return env && *env ? env : "keyward-inventory.json";
+}
+
+std::optional<std::string> Pepper() {
+  const char* p = std::getenv("KEYWARD_INVENTORY_PEPPER");
+  if (!p || !*p) return std::nullopt;
+  return std::string(p);
+}
+
+std::unique_ptr<Clock> MakeClock(const InventoryArgs& a) {
+  if (!a.today.empty()) return std::make_unique<FixedClock>(a.today);
+  return std::make_unique<SystemClock>();
+}
+
+std::vector<std::string> SplitCommas(const std::string& s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= s.size()) {
+    size_t end = s.find(',', start);
+    if (end == std::string::npos) end = s.size();
+    std::string item = s.substr(start, end - start);
+    item.erase(0, item.find_first_not_of(' '));
+    item.erase(item.find_last_not_of(' ') + 1);
+    if (!item.empty()) out.push_back(item);
+    start = end + 1;
+  }
+  return out;
+}
+
+// Reads the secret: stdin with --secret-stdin, else a no-echo prompt on a
+// terminal. One trailing newline is dropped.
+Result<std::string> ReadSecret(const InventoryArgs& a) {
+  std::string secret;
+  if (a.secret_stdin) {
+    secret.assign(std::istreambuf_iterator<char>(std::cin), {});
+  } else if (isatty(STDIN_FILENO)) {
+    std::cerr << "Secret (not echoed): " << std::flush;
+    termios old_mode{};
+    bool restore = tcgetattr(STDIN_FILENO, &old_mode) == 0;
+    if (restore) {
+      termios quiet = old_mode;
+      quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+      tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+    }
+    std::getline(std::cin, secret);
+    if (restore) tcsetattr(STDIN_FILENO, TCSAFLUSH, &old_mode);
+    std::cerr << "\n";
+  } else {
+    return Status::InvalidArgument(
+        "no secret: pass --secret-stdin to read it from standard input (it "
+        "is never taken from the command line)");
+  }
+  if (!secret.empty() && secret.back() == '\n') secret.pop_back();
+  if (!secret.empty() && secret.back() == '\r') secret.pop_back();
+  if (secret.empty()) return Status::InvalidArgument("the secret is empty");
+  return secret;
+}
+
+int FailStatus(const Status& s) { return Fail(s.message()); }
+
+// Runs a locked edit and prints what changed (the diff on --dry-run).
+int Edit(const InventoryArgs& a, bool create,
+         const std::function<Status(Inventory&)>& change,
+         const std::string& done) {
+  std::string path = InventoryPath(a);
+  InventoryEdit edit;
+  Status s =
+      EditInventoryFile(path, Pepper(), a.dry_run, create, change, &edit);
+  if (!s.ok()) return FailStatus(s);
+  if (a.dry_run) {
+    std::cout << view::LineDiff(edit.before, edit.after) << "dry run: " << path
+              << " not changed\n";
+  } else {
+    std::cout << done << "\n";
+  }
+  return 0;
+}
+
+Status CheckDate(const char* option, const std::string& v) {
+  if (v.empty() || IsIsoDate(v)) return Status::OK();
+  return Status::InvalidArgument(std::string(option) + " '" + v +
+                                 "' is not a date YYYY-MM-DD");
+}
+
+// Copies the field options that were given onto `c`.
+Status ApplyFields(const CLI::App& cmd, const InventoryArgs& a, Credential* c) {
+  auto given = [&](const char* opt) { return cmd.count(opt) > 0; };
+  if (given("--name")) c->name = a.name;
+  if (given("--provider")) c->provider = a.provider;
+  if (given("--type")) c->type = a.type;
+  if (given("--owner")) c->owner = a.owner;
+  if (given("--account")) c->provider_account = a.account;
+  if (given("--purpose")) c->purpose = a.purpose;
+  if (given("--environment")) c->environment = a.environment;
+  if (given("--access")) c->access = a.access;
+  if (given("--scopes")) c->scopes = SplitCommas(a.scopes);
+  if (given("--systems")) c->systems = SplitCommas(a.systems);
+  if (given("--identifier")) c->identifiers = a.identifiers;
+  if (given("--created")) c->created = a.created;
+  if (given("--last-rotated")) c->last_rotated = a.last_rotated;
+  if (given("--rotate-every-days")) c->rotate_every_days = a.rotate_every_days;
+  if (given("--notes")) c->notes = a.notes;
+  for (const auto& s : a.add_systems) {
+    if (std::find(c->systems.begin(), c->systems.end(), s) == c->systems.end())
+      c->systems.push_back(s);
+  }
+  for (const auto& s : a.remove_systems) {
+    c->systems.erase(std::remove(c->systems.begin(), c->systems.end(), s),
+                     c->systems.end());
+  }
+  Status s = CheckDate("--created", c->created);
+  if (s.ok()) s = CheckDate("--last-rotated", c->last_rotated);
+  return s;
+}
+
+void AddFieldOptions(CLI::App* cmd, InventoryArgs* a) {
+  cmd->add_option(
+      "--name", a->name,
+      "What the key is, e.g. \"Warehouse sync - production - Ops\"");
+  cmd->add_option("--provider", a->provider, "Provider (GitHub, AWS, ...)");
+  cmd->add_option("--type", a->type, "api-key, oauth, basic-auth, ...");
+  cmd->add_option("--owner", a->owner, "Person or team answerable for it");
+  cmd->add_option("--account", a->account, "Provider account it belongs to");
+  cmd->add_option("--purpose", a->purpose, "What it is used for");
+  cmd->add_option("--environment", a->environment,
+                  "production, staging, development, migration");
+  cmd->add_option("--access", a->access, "read-only, full or scoped");
+  cmd->add_option("--scopes", a->scopes, "Comma-separated scopes");
+  cmd->add_option("--systems", a->systems, "Comma-separated systems using it");
+}
+
+void AddRecordOptions(CLI::App* cmd, InventoryArgs* a) {
+  AddFieldOptions(cmd, a);
+  cmd->add_option("--identifier", a->identifiers,
+                  "Non-secret identifier stored in clear (repeatable)");
+  cmd->add_option("--created", a->created, "Creation date YYYY-MM-DD");
+  cmd->add_option("--last-rotated", a->last_rotated, "YYYY-MM-DD");
+  cmd->add_option("--rotate-every-days", a->rotate_every_days,
+                  "Rotation period (default 90)")
+      ->check(CLI::Range(1, 100000));
+  cmd->add_option("--notes", a->notes, "Free text");
+}
+
+int RunAdd(const CLI::App& cmd, const InventoryArgs& a) {
+  if (a.name.empty()) return Fail("--name is required");
+  std::string secret;
+  if (!a.no_secret) {
+    auto s = ReadSecret(a);
+    if (!s.ok()) return FailStatus(s.status());
+    secret = std::move(s.value());
+  }
+  auto clock = MakeClock(a);
+  std::string id;
+  auto change = [&](Inventory& inv) -> Status {
+    Credential c;
+    Status s = ApplyFields(cmd, a, &c);
+    if (!s.ok()) return s;
+    if (c.created.empty()) c.created = clock->Today();
+    if (!secret.empty()) {
+      if (auto dup = inv.MatchSecret(secret); dup && !a.allow_duplicate) {
+        return Status::InvalidArgument(
+            "this secret is already recorded as '" + dup->credential->id +
+            "' (use --allow-duplicate to record it again)");
+      }
+      c.fingerprints.push_back(inv.MakeFingerprint(secret, clock->Today()));
+    }
+    c.id = a.id.empty() ? inv.NewId(c.name) : a.id;
+    id = c.id;
+    return inv.Add(std::move(c));
+  };
+  std::string path = InventoryPath(a);
+  InventoryEdit edit;
+  Status s = EditInventoryFile(path, Pepper(), a.dry_run, false, change, &edit);
+  if (!s.ok()) return FailStatus(s);
+  if (a.dry_run) {
+    std::cout << view::LineDiff(edit.before, edit.after) << "dry run: " << path
+              << " not changed\n";
+  } else {
+    std::cout << "added " << id << " to " << path << "\n";
+  }
+  return 0;
+}
+
+int RunImport(const CLI::App& cmd, const InventoryArgs& a) {
+  auto text = ReadFileToString(a.csv);
+  if (!text.ok()) return FailStatus(text.status());
+  Credential defaults;
+  Status s = ApplyFields(cmd, a, &defaults);
+  if (!s.ok()) return FailStatus(s);
+  auto clock = MakeClock(a);
+  ImportReport report;
+  int rc = Edit(
+      a, false,
+      [&](Inventory& inv) {
+        return ImportCsv(text.value(), a.csv, defaults, *clock, &inv, &report);
+      },
+      "");
+  if (rc != 0) return rc;
+  std::cout << (a.dry_run ? "would import " : "imported ")
+            << report.added.size() << " of " << report.rows << " rows from "
+            << a.csv << "\n";
+  for (const auto& skip : report.skipped) {
+    std::cout << "  skipped " << a.csv << ":" << skip.line << ": "
+              << skip.reason << "\n";
+  }
+  if (!report.ignored_columns.empty()) {
+    std::cout << "  ignored columns:";
+    for (const auto& c : report.ignored_columns) std::cout << " " << c;
+    std::cout << "\n";
+  }
+  return report.skipped.empty() ? 0 : 1;
+}
+
+Result<Inventory> Load(const InventoryArgs& a) {
+  return LoadInventory(InventoryPath(a), Pepper());
+}
+
+int RunList(const InventoryArgs& a) {
+  auto inv = Load(a);
+  if (!inv.ok()) return FailStatus(inv.status());
+  std::vector<const Credential*> shown;
+  for (const auto& c : inv->credentials()) {
+    if (!a.status_filter.empty() && c.status != a.status_filter) continue;
+    if (!a.owner.empty() && c.owner != a.owner) continue;
+    if (!a.environment.empty() && c.environment != a.environment) continue;
+    shown.push_back(&c);
+  }
+  std::cout << (a.format == "json" ? view::CredentialListJson(shown)
+                                   : view::CredentialTable(shown));
+  return 0;
+}
+
+int RunShow(const InventoryArgs& a) {
+  auto inv = Load(a);
+  if (!inv.ok()) return FailStatus(inv.status());
+  const Credential* c = inv->Find(a.id);
+  if (!c) return Fail("no credential '" + a.id + "' in " + InventoryPath(a));
+  std::cout << (a.format == "json" ? view::CredentialJson(*c)
+                                   : view::CredentialDetails(*c));
+  return 0;
+}
+
+// Applies `change` to credential a.id inside a locked edit.
+int EditCredential(
+    const InventoryArgs& a, const std::string& done,
+    const std::function<Status(Inventory&, Credential&)>& change) {
+  return Edit(
+      a, false,
+      [&](Inventory& inv) -> Status {
+        Credential* c = inv.FindMutable(a.id);
+        if (!c) {
+          return Status::NotFound("no credential '" + a.id + "' in " +
+                                  InventoryPath(a));
+        }
+        return change(inv, *c);
+      },
+      done);
+}
+
+int RunRotate(const InventoryArgs& a) {
+  auto secret = ReadSecret(a);
+  if (!secret.ok()) return FailStatus(secret.status());
+  std::string date = a.date.empty() ? MakeClock(a)->Today() : a.date;
+  return EditCredential(
+      a, "rotated " + a.id, [&](Inventory& inv, Credential& c) -> Status {
+        if (c.status != "active") {
+          return Status::InvalidArgument(a.id + " is " + c.status +
+                                         "; add a new credential instead");
+        }
+        StoredFingerprint fp = inv.MakeFingerprint(secret.value(), date);
+        if (auto dup = inv.MatchSecret(secret.value())) {
+          return Status::InvalidArgument(
+              "the new secret is already recorded as '" + dup->credential->id +
+              "'");
+        }
+        for (auto& old : c.fingerprints) {
+          if (old.retired.empty()) old.retired = date;
+        }
+        c.fingerprints.push_back(fp);
+        c.last_rotated = date;
+        return Status::OK();
+      });
+}
+
+int RunSetStatus(const InventoryArgs& a, const std::string& status) {
+  std::string date = a.date.empty() ? MakeClock(a)->Today() : a.date;
+  if (status == "retired" && !a.system.empty()) {
+    return Edit(
+        a, false,
+        [&](Inventory& inv) {
+          inv.RetireSystem(a.system, date);
+          return Status::OK();
+        },
+        "marked system " + a.system + " retired on " + date);
+  }
+  if (a.id.empty()) return Fail("give a credential ID");
+  return EditCredential(a, status + " " + a.id + " on " + date,
+                        [&](Inventory&, Credential& c) {
+                          c.status = status;
+                          (status == "revoked" ? c.revoked : c.retired) = date;
+                          return Status::OK();
+                        });
+}
+
+int RunFingerprint(const InventoryArgs& a) {
+  auto inv = Load(a);
+  if (!inv.ok()) return FailStatus(inv.status());
+  auto secret = ReadSecret(a);
+  if (!secret.ok()) return FailStatus(secret.status());
+  StoredFingerprint fp = inv->MakeFingerprint(secret.value(), "");
+  std::cout << "fingerprint: " << fp.value << "\nhint: " << fp.hint
+            << "\nkeyed_by: " << (inv->keyed_by_pepper() ? "pepper" : "salt")
+            << "\n";
+  if (auto m = inv->MatchSecret(secret.value())) {
+    CredentialRef ref = MakeCredentialRef(*m);
+    std::cout << "matches: " << ref.id << " (" << ref.status
+              << (ref.note.empty() ? "" : "; " + ref.note) << ")\n";
+  } else {
+    std::cout << "matches: none\n";
+  }
+  return 0;
+}
+
+int RunAudit(const InventoryArgs& a) {
+  Severity fail_on;
+  if (!ParseSeverity(a.fail_on, &fail_on)) {
+    return Fail("--fail-on must be low, medium, high or critical");
+  }
+  auto inv = Load(a);
+  if (!inv.ok()) return FailStatus(inv.status());
+  auto results = AuditInventory(inv.value(), *MakeClock(a));
+  std::cout << (a.format == "json" ? view::AuditJson(results)
+                                   : view::AuditTable(results));
+  for (const auto& r : results) {
+    if (r.severity >= fail_on) return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+void RegisterInventory(CLI::App& app, Context& ctx) {
+  auto a = std::make_shared<InventoryArgs>();
+  CLI::App* inv = app.add_subcommand(
+      "inventory", "Record credentials (never their secrets), audit them");
+  inv->require_subcommand(1);
+  inv->fallthrough();  // --inventory may follow the sub-subcommand
+  inv->add_option("--inventory", a->file,
+                  "Inventory file (default: $KEYWARD_INVENTORY, else "
+                  "./keyward-inventory.json)");
+  inv->add_option("--today", a->today)
+      ->group("")
+      ->check([](const std::string& v) {
+        return IsIsoDate(v) ? "" : "--today must be YYYY-MM-DD";
+      });
+  inv->footer(
+      "Secrets are read from stdin (--secret-stdin) or a no-echo prompt and\n"
+      "stored only as keyed hashes. KEYWARD_INVENTORY_PEPPER keys new\n"
+      "fingerprints with a pepper instead of the file's salt.\n"
+      "Exit codes: 0 ok, 1 audit problems or skipped import rows, 2 error.");
+
+  auto run = [&ctx](CLI::App* cmd, std::function<int()> body) {
+    cmd->callback([&ctx, body] {
+      try {
+        ctx.exit_code = body();
+      } catch (const std::exception& e) {
+        ctx.exit_code = Fail(e.what());
+      }
+    });
+  };
+  auto dry = [a](CLI::App* cmd) {
+    cmd->add_flag("--dry-run", a->dry_run, "Show the change, write nothing");
+  };
+  auto secret_opts = [a](CLI::App* cmd) {
+    cmd->add_flag("--secret-stdin", a->secret_stdin,
+                  "Read the secret from standard input");
+  };
+  auto format = [a](CLI::App* cmd) {
+    cmd->add_option("--format", a->format, "table or json")
+        ->check(CLI::IsMember({"table", "json"}));
+  };
+
+  CLI::App* init = inv->add_subcommand("init", "Create an empty inventory");
+  dry(init);
+  run(init, [a] {
+    std::string path = InventoryPath(*a);
+    if (ReadFileToString(path).ok()) return Fail(path + " already exists");
+    return Edit(
+        *a, true, [](Inventory&) { return Status::OK(); }, "created " + path);
+  });
+
+  CLI::App* add = inv->add_subcommand("add", "Record a credential");
+  AddRecordOptions(add, a.get());
+  add->add_option("--id", a->id, "Id (default: derived from --name)");
+  secret_opts(add);
+  add->add_flag("--no-secret", a->no_secret,
+                "Record it without a fingerprint (identifiers only)");
+  add->add_flag("--allow-duplicate", a->allow_duplicate,
+                "Record a secret that another credential already has");
+  dry(add);
+  run(add, [a, add] { return RunAdd(*add, *a); });
+
+  CLI::App* import = inv->add_subcommand(
+      "import", "Import a password-manager CSV export (secrets fingerprinted)");
+  import->add_option("csv", a->csv, "CSV file")->required();
+  AddFieldOptions(import, a.get());
+  dry(import);
+  run(import, [a, import] { return RunImport(*import, *a); });
+
+  CLI::App* list = inv->add_subcommand("list", "List credentials");
+  format(list);
+  list->add_option("--status", a->status_filter, "active, revoked, retired");
+  list->add_option("--owner", a->owner, "Only this owner");
+  list->add_option("--environment", a->environment, "Only this environment");
+  run(list, [a] { return RunList(*a); });
+
+  CLI::App* show = inv->add_subcommand("show", "Show one credential");
+  show->add_option("id", a->id, "Credential id")->required();
+  format(show);
+  run(show, [a] { return RunShow(*a); });
+
+  CLI::App* update = inv->add_subcommand("update", "Change a credential");
+  update->add_option("id", a->id, "Credential id")->required();
+  AddRecordOptions(update, a.get());
+  update->add_option("--add-system", a->add_systems, "Add a system");
+  update->add_option("--remove-system", a->remove_systems, "Remove a system");
+  dry(update);
+  run(update, [a, update] {
+    return EditCredential(*a, "updated " + a->id,
+                          [&](Inventory&, Credential& c) {
+                            return ApplyFields(*update, *a, &c);
+                          });
+  });
+
+  CLI::App* rotate = inv->add_subcommand(
+      "rotate", "Record a new secret; the old fingerprint is kept as retired");
+  rotate->add_option("id", a->id, "Credential id")->required();
+  rotate->add_option("--date", a->date, "Rotation date (default today)");
+  secret_opts(rotate);
+  dry(rotate);
+  run(rotate, [a] { return RunRotate(*a); });
+
+  for (const char* verb : {"revoke", "retire"}) {
+    bool retire = std::string(verb) == "retire";
+    CLI::App* cmd = inv->add_subcommand(
+        verb, retire ? "Mark a credential (or with --system, a system) retired"
+                     : "Mark a credential revoked");
+    cmd->add_option("id", a->id, "Credential id")->required(!retire);
+    if (retire) {
+      cmd->add_option("--system", a->system,
+                      "Retire a system instead: the audit flags active keys "
+                      "still used by it");
+    }
+    cmd->add_option("--date", a->date, "Date (default today)");
+    dry(cmd);
+    run(cmd, [a, retire] {
+      return RunSetStatus(*a, retire ? "retired" : "revoked");
+    });
+  }
+
+  CLI::App* fp = inv->add_subcommand(
+      "fingerprint", "Print what would be stored for a secret, and any match");
+  secret_opts(fp);
+  run(fp, [a] { return RunFingerprint(*a); });
+
+  CLI::App* audit = inv->add_subcommand("audit", "Check the inventory itself");
+  format(audit);
+  audit->add_option("--fail-on", a->fail_on,
+                    "Exit 1 when a result is at or above this severity "
+                    "(low, medium, high, critical; default low)");
+  run(audit, [a] { return RunAudit(*a); });
+}
 
 }  // namespace keyward::cli

@@ -1,0 +1,230 @@
+// The in-memory inventory: fingerprints, lookups, annotation of findings.
+#include "keyward/inventory.h"
+
+#include <openssl/rand.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "inventory/crypto.h"
+
+namespace keyward {
+
+using inventory::HexDecode;
+using inventory::HexEncode;
+using inventory::HmacSha256;
+using inventory::Sha256;
+
+namespace {
+
+constexpr std::string_view kHmacPrefix = "hmac-sha256:";
+constexpr std::string_view kShaPrefix = "sha256:";
+
+bool ValidId(std::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  auto ok_first = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+  };
+  if (!ok_first(id[0])) return false;
+  return std::all_of(id.begin(), id.end(), [&](char c) {
+    return ok_first(c) || c == '.' || c == '_' || c == '-';
+  });
+}
+
+}  // namespace
+
+Inventory Inventory::Create(std::optional<std::string> pepper,
+                            std::string salt_hex) {
+  Inventory inv;
+  inv.pepper_ = std::move(pepper);
+  // A pepper-keyed inventory keeps no salt: nothing in the file alone
+  // suffices to test guesses against its fingerprints.
+  if (!inv.pepper_) inv.salt_hex_ = std::move(salt_hex);
+  return inv;
+}
+
+Result<std::string> Inventory::NewSalt() {
+  unsigned char bytes[32];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) {
+    return Status::IoError("cannot get random bytes for the inventory salt");
+  }
+  return HexEncode(std::string_view(reinterpret_cast<char*>(bytes), 32));
+}
+
+const Credential* Inventory::Find(std::string_view id) const {
+  for (const auto& c : credentials_) {
+    if (c.id == id) return &c;
+  }
+  return nullptr;
+}
+
+Credential* Inventory::FindMutable(std::string_view id) {
+  return const_cast<Credential*>(std::as_const(*this).Find(id));
+}
+
+std::vector<std::string> Inventory::MatchKeys() const {
+  std::vector<std::string> keys;
+  if (pepper_) keys.push_back(*pepper_);
+  std::string salt;
+  if (!salt_hex_.empty() && HexDecode(salt_hex_, &salt)) keys.push_back(salt);
+  return keys;
+}
+
+std::string Inventory::FingerprintFromSha256(
+    std::string_view sha256_fingerprint) const {
+  if (sha256_fingerprint.substr(0, kShaPrefix.size()) != kShaPrefix) return "";
+  std::string digest;
+  if (!HexDecode(sha256_fingerprint.substr(kShaPrefix.size()), &digest) ||
+      digest.size() != 32) {
+    return "";
+  }
+  // New fingerprints use the pepper when there is one, else the salt.
+  std::vector<std::string> keys = MatchKeys();
+  if (keys.empty()) return "";
+  return std::string(kHmacPrefix) + HexEncode(HmacSha256(keys[0], digest));
+}
+
+std::string Inventory::FingerprintSecret(std::string_view secret) const {
+  return FingerprintFromSha256(std::string(kShaPrefix) +
+                               HexEncode(Sha256(secret)));
+}
+
+StoredFingerprint Inventory::MakeFingerprint(std::string_view secret,
+                                             const std::string& today) const {
+  StoredFingerprint fp;
+  fp.value = FingerprintSecret(secret);
+  fp.hint = Redact(secret, inventory::HintPrefix(secret));
+  fp.added = today;
+  return fp;
+}
+
+std::optional<CredentialMatch> Inventory::MatchFingerprint(
+    const std::string& sha256_fingerprint) const {
+  std::string digest;
+  if (sha256_fingerprint.substr(0, kShaPrefix.size()) != kShaPrefix ||
+      !HexDecode(sha256_fingerprint.substr(kShaPrefix.size()), &digest) ||
+      digest.size() != 32) {
+    return std::nullopt;
+  }
+  std::vector<std::string> candidates;
+  for (const auto& key : MatchKeys()) {
+    candidates.push_back(std::string(kHmacPrefix) +
+                         HexEncode(HmacSha256(key, digest)));
+  }
+  // A current fingerprint wins over a retired one, so a key rotated from
+  // one credential into another reports where it lives now.
+  std::optional<CredentialMatch> retired_match;
+  for (const auto& c : credentials_) {
+    for (const auto& fp : c.fingerprints) {
+      if (std::find(candidates.begin(), candidates.end(), fp.value) ==
+          candidates.end()) {
+        continue;
+      }
+      if (fp.retired.empty()) return CredentialMatch{&c, &fp};
+      if (!retired_match) retired_match = CredentialMatch{&c, &fp};
+    }
+  }
+  return retired_match;
+}
+
+std::optional<CredentialMatch> Inventory::MatchSecret(
+    std::string_view secret) const {
+  return MatchFingerprint(std::string(kShaPrefix) + HexEncode(Sha256(secret)));
+}
+
+std::optional<CredentialMatch> Inventory::MatchIdentifier(
+    std::string_view identifier) const {
+  if (identifier.empty()) return std::nullopt;
+  for (const auto& c : credentials_) {
+    for (const auto& id : c.identifiers) {
+      if (id == identifier) return CredentialMatch{&c, nullptr};
+    }
+  }
+  return std::nullopt;
+}
+
+CredentialRef MakeCredentialRef(const CredentialMatch& match) {
+  const Credential& c = *match.credential;
+  CredentialRef ref;
+  ref.id = c.id;
+  ref.name = c.name;
+  ref.owner = c.owner;
+  ref.environment = c.environment;
+  ref.access = c.access;
+  ref.systems = c.systems;
+  ref.status = c.status;
+  std::vector<std::string> notes;
+  if (c.status == "revoked") {
+    notes.push_back(c.revoked.empty() ? "revoked" : "revoked on " + c.revoked);
+  } else if (c.status == "retired") {
+    notes.push_back(c.retired.empty() ? "retired" : "retired on " + c.retired);
+  }
+  if (match.fingerprint && !match.fingerprint->retired.empty()) {
+    notes.push_back("rotated out on " + match.fingerprint->retired);
+  }
+  for (size_t i = 0; i < notes.size(); ++i) {
+    ref.note += (i ? "; " : "") + notes[i];
+  }
+  return ref;
+}
+
+Status Inventory::Annotate(std::vector<Finding>* findings) const {
+  for (Finding& f : *findings) {
+    std::string fp = f.fingerprint;
+    if (fp.empty() && !f.secret.empty()) {
+      fp = std::string(kShaPrefix) + HexEncode(Sha256(f.secret));
+    }
+    std::optional<CredentialMatch> m = MatchFingerprint(fp);
+    if (!m) m = MatchIdentifier(f.identifier);
+    if (m) {
+      f.credential = MakeCredentialRef(*m);
+    } else {
+      CredentialRef unknown;
+      unknown.status = "unknown";
+      f.credential = unknown;
+    }
+  }
+  return Status::OK();
+}
+
+Status Inventory::Add(Credential credential) {
+  if (!ValidId(credential.id)) {
+    return Status::InvalidArgument(
+        "invalid credential id '" + credential.id +
+        "': use lowercase letters, digits, '.', '_' and '-'");
+  }
+  if (Find(credential.id)) {
+    return Status::InvalidArgument("credential id '" + credential.id +
+                                   "' already exists");
+  }
+  credentials_.push_back(std::move(credential));
+  SortCredentials();
+  return Status::OK();
+}
+
+void Inventory::SortCredentials() {
+  std::sort(
+      credentials_.begin(), credentials_.end(),
+      [](const Credential& a, const Credential& b) { return a.id < b.id; });
+}
+
+std::string Inventory::NewId(std::string_view name) const {
+  std::string slug;
+  for (char c : name) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) && u < 128) {
+      slug.push_back(static_cast<char>(std::tolower(u)));
+    } else if (!slug.empty() && slug.back() != '-') {
+      slug.push_back('-');
+    }
+  }
+  while (!slug.empty() && slug.back() == '-') slug.pop_back();
+  if (slug.size() > 60) slug.resize(60);
+  while (!slug.empty() && slug.back() == '-') slug.pop_back();
+  if (slug.empty()) slug = "credential";
+  std::string id = slug;
+  for (int n = 2; Find(id); ++n) id = slug + "-" + std::to_string(n);
+  return id;
+}
+
+}  // namespace keyward
