@@ -2,7 +2,7 @@
 // .gitignore/.keywardignore, and by configuration excludes and baselines.
 //
 //   IgnoreList list;
-//   list.AddLine("*.log");  list.AddLine("!keep.log");  list.AddLine("/build/");
+//   list.AddLine("*.log");  list.AddLine("!keep.log"); list.AddLine("/build/");
 //   list.Match("a/b.log", /*is_dir=*/false)  -> kIgnore
 //   list.Match("keep.log", false)           -> kInclude
 //   list.Match("src/build", true)           -> kNone (anchored to the base)

@@ -42,8 +42,8 @@
 namespace keyward {
 
 struct WalkOptions {
-  bool follow_symlinks = false;  // default: symlinks below roots skipped
-  bool no_ignore = false;        // default: ignore files honoured
+  bool follow_symlinks = false;      // default: symlinks below roots skipped
+  bool no_ignore = false;            // default: ignore files honoured
   std::vector<std::string> exclude;  // extra gitignore-style patterns,
                                      // relative to each root; default none
 };
