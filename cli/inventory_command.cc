@@ -127,7 +127,11 @@ Status CheckDate(const char* option, const std::string& v) {
 
 // Copies the field options that were given onto `c`.
 Status ApplyFields(const CLI::App& cmd, const InventoryArgs& a, Credential* c) {
-  auto given = [&](const char* opt) { return cmd.count(opt) > 0; };
+  // Not every command has every field option (import has no --identifier).
+  auto given = [&](const char* opt) {
+    const CLI::Option* o = cmd.get_option_no_throw(opt);
+    return o != nullptr && o->count() > 0;
+  };
   if (given("--name")) c->name = a.name;
   if (given("--provider")) c->provider = a.provider;
   if (given("--type")) c->type = a.type;
