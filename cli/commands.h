@@ -7,7 +7,13 @@
 #define KEYWARD_CLI_COMMANDS_H_
 
 #include <CLI/CLI.hpp>
+#include <memory>
 #include <string>
+#include <vector>
+
+#include "keyward/matcher.h"
+#include "keyward/rules.h"
+#include "keyward/status.h"
 
 namespace keyward::cli {
 
@@ -18,6 +24,14 @@ struct Context {
 // Prints "keyward: error: <msg>" on stderr and returns 2.
 int Fail(const std::string& msg);
 void Warn(const std::string& msg);
+
+// The built-in rules plus `extra` rule files/directories (later ids
+// override), minus `disabled`, validated.
+Result<RuleSet> LoadRules(const std::vector<std::string>& extra,
+                          const std::vector<std::string>& disabled);
+// Compiles rules, using the on-disk database cache unless `no_cache`.
+Result<std::unique_ptr<Matcher>> BuildMatcher(const RuleSet& rules,
+                                              bool no_cache);
 
 void RegisterScan(CLI::App& app, Context& ctx);
 void RegisterRules(CLI::App& app, Context& ctx);

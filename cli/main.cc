@@ -26,9 +26,8 @@ int main(int argc, char** argv) {
       "match them against the credential inventory, and emit revoke/rotate\n"
       "tickets and SARIF.",
       "keyward"};
-  app.set_version_flag("--version",
-                       std::string("keyward ") + KEYWARD_VERSION +
-                           " (Hyperscan " + hs_version() + ")");
+  app.set_version_flag("--version", std::string("keyward ") + KEYWARD_VERSION +
+                                        " (Hyperscan " + hs_version() + ")");
   app.require_subcommand(1);
   app.footer(
       "Examples:\n"

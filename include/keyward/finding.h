@@ -22,8 +22,8 @@ struct GitProvenance {
   std::string commit;  // commit that first introduced the blob at `path`
   std::string author;
   std::string email;
-  std::string date;       // ISO 8601, UTC
-  int commit_count = 0;   // commits in which the blob is present at a path
+  std::string date;      // ISO 8601, UTC
+  int commit_count = 0;  // commits in which the blob is present at a path
 };
 
 // The inventory credential a finding matched (filled by the inventory).
@@ -52,7 +52,7 @@ struct Finding {
   int line = 0;      // 1-based, where the secret starts
   int column = 0;    // 1-based, in Unicode code points
   int end_line = 0;
-  int end_column = 0;  // 1-based, exclusive (one past the last character)
+  int end_column = 0;   // 1-based, exclusive (one past the last character)
   uint64_t offset = 0;  // byte offset of the secret in the blob
 
   std::string secret;       // full value: never print without --show-secrets

@@ -32,11 +32,14 @@ namespace keyward {
 
 // A confirmed match. Offsets are absolute byte offsets in the scanned input.
 struct RuleMatch {
-  uint32_t rule = 0;  // index into Matcher::rules()
+  uint32_t rule = 0;                          // index into Matcher::rules()
   uint64_t start = 0, end = 0;                // the whole match
   uint64_t secret_start = 0, secret_end = 0;  // the secret group
   uint64_t id_start = 0, id_end = 0;          // identifier group, if any
   bool has_id = false;
+  // Location of the secret: 1-based lines; 1-based columns in code points
+  // (end_column is one past the last character).
+  int line = 0, column = 0, end_line = 0, end_column = 0;
 };
 
 struct MatcherOptions {
@@ -50,8 +53,8 @@ class Matcher {
   class Stream;
 
   // Compiles the rule set. The RuleSet is copied; the caller may drop it.
-  static Result<std::unique_ptr<Matcher>> Create(const RuleSet& rules,
-                                                 const MatcherOptions& opts = {});
+  static Result<std::unique_ptr<Matcher>> Create(
+      const RuleSet& rules, const MatcherOptions& opts = {});
   ~Matcher();
 
   const std::vector<Rule>& rules() const;
@@ -75,11 +78,27 @@ class Matcher {
   // tests and `rules check`.
   bool PassesFilters(uint32_t rule, std::string_view secret) const;
 
+  // The reference implementation: a plain RE2 scan of every rule over the
+  // whole buffer, with the same filters and overlap resolution. Slow; tests
+  // compare Scan() against it.
+  void ScanWithRe2Only(std::string_view data,
+                       std::vector<RuleMatch>* out) const;
+
+  // Rules Hyperscan could not compile even as a prefilter; they run through
+  // RE2 alone over every buffer (correct, slower). Reported by `rules check`.
+  std::vector<std::string> Re2OnlyRules() const;
+
   struct Impl;
 
  private:
   explicit Matcher(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
+};
+
+// Per-thread scratch space (Hyperscan scratch and candidate buffers).
+class Matcher::Scratch {
+ public:
+  virtual ~Scratch() = default;
 };
 
 class Matcher::Stream {
@@ -88,8 +107,8 @@ class Matcher::Stream {
   // Feeds the next chunk. `on_match` receives confirmed matches with absolute
   // offsets and the bytes of the window that holds them: `window` starts at
   // absolute offset `window_base`. Matches are delivered in order.
-  using MatchSink = std::function<void(const RuleMatch&, std::string_view window,
-                                       uint64_t window_base)>;
+  using MatchSink = std::function<void(
+      const RuleMatch&, std::string_view window, uint64_t window_base)>;
   virtual void Feed(std::string_view chunk, const MatchSink& on_match) = 0;
   // Ends the stream, flushing matches that end at the very end.
   virtual void Close(const MatchSink& on_match) = 0;

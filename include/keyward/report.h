@@ -7,11 +7,10 @@
 #ifndef KEYWARD_REPORT_H_
 #define KEYWARD_REPORT_H_
 
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "keyward/finding.h"
 #include "keyward/scan.h"

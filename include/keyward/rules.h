@@ -12,16 +12,17 @@
 //       confidence: high                # high | medium | low (SARIF precision)
 //       pattern: '\b(ghp_[A-Za-z0-9]{36})\b'   # RE2 syntax; the secret is the
 //                                       # named group (?P<secret>..) or group 1
-//       prefix: ghp_                    # literal prefix that redaction may show
-//       min_entropy: 3.0                # Shannon bits/char of the secret
+//       prefix: ghp_                    # literal prefix that redaction may
+//       show min_entropy: 3.0                # Shannon bits/char of the secret
 //       filters: [placeholder]          # shared filters from filters.yaml
 //       allow: ['(?i)example']          # the secret matching any is dropped
-//       stopwords: [sample]             # secret containing any (any case) drops
-//       require: [digit]                # classes that must all appear:
+//       stopwords: [sample]             # secret containing any (any case)
+//       drops require: [digit]                # classes that must all appear:
 //                                       #   lower upper digit letter symbol
-//       min_classes: 2                  # at least N of lower/upper/digit/symbol
-//       generic: false                  # generic rules yield to specific ones
-//       supersedes: [aws.access_key_id] # findings of these rules inside this
+//       min_classes: 2                  # at least N of
+//       lower/upper/digit/symbol generic: false                  # generic
+//       rules yield to specific ones supersedes: [aws.access_key_id] # findings
+//       of these rules inside this
 //                                       # rule's match are dropped (pairs)
 //       examples: [...]                 # each must produce a finding
 //       negative_examples: [...]        # each must produce none (any rule)

@@ -27,11 +27,11 @@
 namespace keyward {
 
 struct ScanStats {
-  uint64_t files = 0;           // files (or blobs) scanned
-  uint64_t bytes = 0;           // bytes scanned
-  uint64_t skipped_binary = 0;  // files with a NUL byte in the first 8 KiB
-  uint64_t skipped_ignored = 0; // paths excluded by ignore files / excludes
-  uint64_t unreadable = 0;      // files that could not be opened or read
+  uint64_t files = 0;            // files (or blobs) scanned
+  uint64_t bytes = 0;            // bytes scanned
+  uint64_t skipped_binary = 0;   // files with a NUL byte in the first 8 KiB
+  uint64_t skipped_ignored = 0;  // paths excluded by ignore files / excludes
+  uint64_t unreadable = 0;       // files that could not be opened or read
   uint64_t findings = 0;
   uint64_t suppressed = 0;
   double seconds = 0;
@@ -44,9 +44,9 @@ struct ScanResult {
 };
 
 struct ScanOptions {
-  int threads = 0;               // 0: the number of cores
-  bool follow_symlinks = false;  // never loops either way
-  bool no_ignore = false;        // ignore .gitignore / .keywardignore
+  int threads = 0;                   // 0: the number of cores
+  bool follow_symlinks = false;      // never loops either way
+  bool no_ignore = false;            // ignore .gitignore / .keywardignore
   std::vector<std::string> exclude;  // extra gitignore-style patterns
   // Files larger than this are scanned in stream mode, in chunks.
   uint64_t stream_threshold = 256ull << 20;
@@ -57,18 +57,12 @@ struct ScanOptions {
   std::function<void(const ScanStats& delta)> progress;
 };
 
-// Converts confirmed matches in one buffer to findings (line/column, secret,
-// redaction, fingerprint). `base` is the absolute offset of data[0]; `line`
-// and its `line_start` offset locate data[0] (1 and 0 for a whole buffer).
-class FindingBuilder {
- public:
-  explicit FindingBuilder(const Matcher& matcher) : matcher_(matcher) {}
-  Finding Build(const RuleMatch& m, std::string_view data, uint64_t base,
-                const std::string& path) const;
-
- private:
-  const Matcher& matcher_;
-};
+// Converts a confirmed match to a finding (secret, redaction, fingerprint,
+// rule metadata). `window` holds the match and starts at absolute offset
+// `window_base`.
+Finding BuildFinding(const Matcher& matcher, const RuleMatch& m,
+                     std::string_view window, uint64_t window_base,
+                     const std::string& path);
 
 class Scanner {
  public:

@@ -1,0 +1,157 @@
+// `keyward scan`: sources -> matcher -> findings -> (inventory, suppressions)
+// -> reporters -> exit code.
+#include <unistd.h>
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "cli/commands.h"
+#include "keyward/report.h"
+#include "keyward/scan.h"
+
+namespace keyward::cli {
+namespace {
+
+struct ScanArgs {
+  std::vector<std::string> paths;
+  std::string format = "text";
+  std::string output;
+  std::vector<std::string> rule_paths;
+  std::vector<std::string> reports;  // "FORMAT=PATH"
+  int threads = 0;
+  bool follow = false;
+  bool no_ignore = false;
+  bool show_secrets = false;
+  bool show_suppressed = false;
+  bool stats = false;
+  bool no_cache = false;
+};
+
+// Writes one report to `path` ("-" = stdout).
+Status WriteReport(ReportFormat format, const ScanResult& result,
+                   const Matcher& matcher, const ReportOptions& ropts,
+                   const std::string& path) {
+  std::ofstream file;
+  std::ostream* out = &std::cout;
+  if (path != "-") {
+    file.open(path, std::ios::binary | std::ios::trunc);
+    if (!file) return Status::IoError(path + ": cannot write report");
+    out = &file;
+  }
+  switch (format) {
+    case ReportFormat::kText:
+      WriteText(result, ropts, *out);
+      break;
+    case ReportFormat::kJson:
+      WriteJson(result, ropts, *out);
+      break;
+    case ReportFormat::kJsonl:
+      WriteJsonl(result, ropts, *out);
+      break;
+    case ReportFormat::kSarif:
+      WriteSarif(result, matcher.rules(), ropts, *out);
+      break;
+  }
+  out->flush();
+  if (!*out) return Status::IoError(path + ": write failed");
+  return Status::OK();
+}
+
+int RunScan(const ScanArgs& args) {
+  // Rules and matcher.
+  auto rules = LoadRules(args.rule_paths, {});
+  if (!rules.ok()) return Fail(rules.status().message());
+  auto matcher = BuildMatcher(*rules, args.no_cache);
+  if (!matcher.ok()) return Fail(matcher.status().message());
+
+  ReportFormat format;
+  if (!ParseReportFormat(args.format, &format)) {
+    return Fail("unknown --format `" + args.format +
+                "` (text, json, jsonl, sarif)");
+  }
+  std::vector<std::pair<ReportFormat, std::string>> reports;
+  for (const auto& spec : args.reports) {
+    size_t eq = spec.find('=');
+    ReportFormat f;
+    if (eq == std::string::npos || !ParseReportFormat(spec.substr(0, eq), &f)) {
+      return Fail(
+          "--report expects FORMAT=PATH with FORMAT one of text, "
+          "json, jsonl, sarif; got `" +
+          spec + "`");
+    }
+    reports.emplace_back(f, spec.substr(eq + 1));
+  }
+
+  // Sources.
+  ScanOptions opts;
+  opts.threads = args.threads;
+  opts.follow_symlinks = args.follow;
+  opts.no_ignore = args.no_ignore;
+  opts.warn = [](const std::string& msg) { Warn(msg); };
+  Scanner scanner(**matcher, opts);
+  ScanResult result;
+  std::vector<std::string> paths = args.paths;
+  if (paths.empty()) paths.push_back(".");
+  Status s = scanner.ScanPaths(paths, &result);
+  if (!s.ok()) return Fail(s.ToString());
+
+  // Reports.
+  ReportOptions ropts;
+  ropts.show_secrets = args.show_secrets;
+  ropts.show_suppressed = args.show_suppressed;
+  s = WriteReport(format, result, **matcher, ropts,
+                  args.output.empty() ? "-" : args.output);
+  if (!s.ok()) return Fail(s.ToString());
+  for (const auto& [f, path] : reports) {
+    s = WriteReport(f, result, **matcher, ropts, path);
+    if (!s.ok()) return Fail(s.ToString());
+  }
+  if (args.stats) std::cerr << StatsBlock(result.stats);
+  if (format == ReportFormat::kText) {
+    std::cerr << "keyward: " << SummaryLine(result.stats) << "\n";
+  }
+  return result.stats.findings > result.stats.suppressed ? 1 : 0;
+}
+
+}  // namespace
+
+void RegisterScan(CLI::App& app, Context& ctx) {
+  auto args = std::make_shared<ScanArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "scan", "Scan files, directories or stdin for leaked credentials");
+  cmd->add_option("paths", args->paths,
+                  "Files and directories to scan (default: .); - reads stdin");
+  cmd->add_option("-f,--format", args->format,
+                  "Output format: text, json, jsonl, sarif")
+      ->capture_default_str();
+  cmd->add_option("-o,--output", args->output, "Write the report to FILE");
+  cmd->add_option("--report", args->reports,
+                  "Extra report FORMAT=PATH, repeatable "
+                  "(e.g. --report sarif=out.sarif)");
+  cmd->add_option("--rules", args->rule_paths,
+                  "Extra rule file or directory (repeatable; same id "
+                  "overrides a built-in rule)");
+  cmd->add_option("-j,--threads", args->threads,
+                  "Worker threads (default: number of cores)");
+  cmd->add_flag("--follow", args->follow, "Follow symbolic links");
+  cmd->add_flag("--no-ignore", args->no_ignore,
+                "Do not honour .gitignore / .keywardignore");
+  cmd->add_flag("--show-secrets", args->show_secrets,
+                "Print secret values in full (default: redacted)");
+  cmd->add_flag("--show-suppressed", args->show_suppressed,
+                "List suppressed findings too");
+  cmd->add_flag("--stats", args->stats, "Print scan statistics on stderr");
+  cmd->add_flag("--no-cache", args->no_cache,
+                "Do not use the compiled rule database cache");
+  cmd->footer(
+      "Examples:\n"
+      "  keyward scan .\n"
+      "  keyward scan --format json -o findings.json src/ docs/\n"
+      "  kubectl logs app | keyward scan -\n"
+      "  keyward scan --report sarif=keyward.sarif --report json=out.json .\n"
+      "Exit codes: 0 nothing found, 1 findings, 2 usage or input error.");
+  cmd->callback([args, &ctx] { ctx.exit_code = RunScan(*args); });
+}
+
+}  // namespace keyward::cli

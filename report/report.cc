@@ -1,0 +1,216 @@
+// Text, JSON and JSONL reporters.
+#include "keyward/report.h"
+
+#include <cstdio>
+#include <sstream>
+
+namespace keyward {
+namespace {
+
+bool Visible(const Finding& f, const ReportOptions& opts) {
+  return !f.suppressed || opts.show_suppressed;
+}
+
+std::string FormatBytes(uint64_t b) {
+  char buf[32];
+  if (b >= (1ull << 30)) {
+    snprintf(buf, sizeof buf, "%.2f GB", b / 1e9);
+  } else if (b >= (1ull << 20)) {
+    snprintf(buf, sizeof buf, "%.1f MB", b / 1e6);
+  } else {
+    snprintf(buf, sizeof buf, "%.1f KB", b / 1e3);
+  }
+  return buf;
+}
+
+}  // namespace
+
+bool ParseReportFormat(const std::string& text, ReportFormat* out) {
+  if (text == "text") {
+    *out = ReportFormat::kText;
+  } else if (text == "json") {
+    *out = ReportFormat::kJson;
+  } else if (text == "jsonl") {
+    *out = ReportFormat::kJsonl;
+  } else if (text == "sarif") {
+    *out = ReportFormat::kSarif;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+nlohmann::json FindingToJson(const Finding& f, const ReportOptions& opts) {
+  nlohmann::json j = {
+      {"rule_id", f.rule_id},
+      {"rule_name", f.rule_name},
+      {"provider", f.provider},
+      {"kind", f.kind},
+      {"severity", SeverityName(f.severity)},
+      {"path", f.path},
+      {"line", f.line},
+      {"column", f.column},
+      {"end_line", f.end_line},
+      {"end_column", f.end_column},
+      {"secret", opts.show_secrets ? f.secret : f.redacted},
+      {"fingerprint", f.fingerprint},
+  };
+  if (!f.identifier.empty()) j["identifier"] = f.identifier;
+  if (f.git) {
+    j["commit"] = f.git->commit;
+    j["author"] = f.git->author;
+    j["email"] = f.git->email;
+    j["date"] = f.git->date;
+    j["blob"] = f.git->blob;
+    j["commit_count"] = f.git->commit_count;
+  }
+  if (f.credential) {
+    const CredentialRef& c = *f.credential;
+    if (c.status == "unknown") {
+      j["credential"] = "unknown";
+    } else {
+      j["credential"] = {{"id", c.id},         {"name", c.name},
+                         {"owner", c.owner},   {"environment", c.environment},
+                         {"access", c.access}, {"systems", c.systems},
+                         {"status", c.status}};
+      if (!c.note.empty()) j["credential"]["note"] = c.note;
+    }
+  }
+  if (f.suppressed) {
+    j["suppressed"] = true;
+    j["suppression"] = f.suppression;
+  }
+  return j;
+}
+
+Finding FindingFromJson(const nlohmann::json& j) {
+  Finding f;
+  f.rule_id = j.value("rule_id", "");
+  f.rule_name = j.value("rule_name", "");
+  f.provider = j.value("provider", "");
+  f.kind = j.value("kind", "");
+  ParseSeverity(j.value("severity", "high"), &f.severity);
+  f.path = j.value("path", "");
+  f.line = j.value("line", 0);
+  f.column = j.value("column", 0);
+  f.end_line = j.value("end_line", 0);
+  f.end_column = j.value("end_column", 0);
+  f.redacted = j.value("secret", "");
+  f.fingerprint = j.value("fingerprint", "");
+  f.identifier = j.value("identifier", "");
+  if (j.contains("commit")) {
+    GitProvenance g;
+    g.commit = j.value("commit", "");
+    g.author = j.value("author", "");
+    g.email = j.value("email", "");
+    g.date = j.value("date", "");
+    g.blob = j.value("blob", "");
+    g.commit_count = j.value("commit_count", 0);
+    f.git = g;
+  }
+  if (j.contains("credential")) {
+    CredentialRef c;
+    const auto& cj = j["credential"];
+    if (cj.is_string()) {
+      c.status = "unknown";
+    } else {
+      c.id = cj.value("id", "");
+      c.name = cj.value("name", "");
+      c.owner = cj.value("owner", "");
+      c.environment = cj.value("environment", "");
+      c.access = cj.value("access", "");
+      c.status = cj.value("status", "");
+      c.note = cj.value("note", "");
+      if (cj.contains("systems")) {
+        c.systems = cj["systems"].get<std::vector<std::string>>();
+      }
+    }
+    f.credential = c;
+  }
+  f.suppressed = j.value("suppressed", false);
+  f.suppression = j.value("suppression", "");
+  return f;
+}
+
+nlohmann::json StatsToJson(const ScanStats& s) {
+  return {{"files", s.files},
+          {"bytes", s.bytes},
+          {"skipped_binary", s.skipped_binary},
+          {"skipped_ignored", s.skipped_ignored},
+          {"unreadable", s.unreadable},
+          {"findings", s.findings},
+          {"suppressed", s.suppressed},
+          {"seconds", s.seconds}};
+}
+
+void WriteText(const ScanResult& r, const ReportOptions& opts,
+               std::ostream& out) {
+  for (const auto& f : r.findings) {
+    if (!Visible(f, opts)) continue;
+    if (f.git) out << f.git->commit.substr(0, 12) << ":";
+    out << f.path << ":" << f.line << ":" << f.column << "  " << f.rule_id
+        << "  " << (opts.show_secrets ? f.secret : f.redacted);
+    if (f.credential) {
+      const auto& c = *f.credential;
+      if (c.status == "unknown") {
+        out << "  [unknown credential]";
+      } else {
+        out << "  [" << c.id << ": " << c.name << ", owner " << c.owner;
+        if (!c.note.empty()) out << "; " << c.note;
+        out << "]";
+      }
+    }
+    if (f.suppressed) out << "  (suppressed: " << f.suppression << ")";
+    out << "\n";
+  }
+}
+
+void WriteJson(const ScanResult& r, const ReportOptions& opts,
+               std::ostream& out) {
+  nlohmann::json findings = nlohmann::json::array();
+  for (const auto& f : r.findings) {
+    if (Visible(f, opts)) findings.push_back(FindingToJson(f, opts));
+  }
+  nlohmann::json doc = {{"version", 1},
+                        {"findings", std::move(findings)},
+                        {"stats", StatsToJson(r.stats)}};
+  out << doc.dump(2) << "\n";
+}
+
+void WriteJsonl(const ScanResult& r, const ReportOptions& opts,
+                std::ostream& out) {
+  for (const auto& f : r.findings) {
+    if (Visible(f, opts)) out << FindingToJson(f, opts).dump() << "\n";
+  }
+}
+
+std::string SummaryLine(const ScanStats& s) {
+  std::ostringstream o;
+  uint64_t shown = s.findings - s.suppressed;
+  o << shown << (shown == 1 ? " finding" : " findings") << " in " << s.files
+    << (s.files == 1 ? " file" : " files") << " (" << FormatBytes(s.bytes)
+    << ", " << std::fixed;
+  o.precision(2);
+  o << s.seconds << " s)";
+  if (s.suppressed) o << ", " << s.suppressed << " suppressed";
+  if (s.unreadable) o << ", " << s.unreadable << " unreadable";
+  return o.str();
+}
+
+std::string StatsBlock(const ScanStats& s) {
+  std::ostringstream o;
+  o.precision(3);
+  double mbps = s.seconds > 0 ? s.bytes / 1e6 / s.seconds : 0;
+  o << "files:           " << s.files << "\n"
+    << "bytes:           " << s.bytes << "\n"
+    << "skipped binary:  " << s.skipped_binary << "\n"
+    << "skipped ignored: " << s.skipped_ignored << "\n"
+    << "unreadable:      " << s.unreadable << "\n"
+    << "findings:        " << s.findings << "\n"
+    << "suppressed:      " << s.suppressed << "\n"
+    << std::fixed << "seconds:         " << s.seconds << "\n"
+    << "MB/s:            " << mbps << "\n";
+  return o.str();
+}
+
+}  // namespace keyward

@@ -1,0 +1,49 @@
+// Checks the rule set's own examples (`keyward rules check`).
+#include <set>
+
+#include "keyward/matcher.h"
+
+namespace keyward {
+
+std::vector<ExampleFailure> CheckExamples(const Matcher& matcher) {
+  std::vector<ExampleFailure> failures;
+  auto scratch = matcher.NewScratch();
+  const auto& rules = matcher.rules();
+  std::vector<RuleMatch> found;
+  for (uint32_t i = 0; i < rules.size(); i++) {
+    const Rule& r = rules[i];
+    for (const auto& ex : r.examples) {
+      found.clear();
+      matcher.Scan(ex, scratch.get(), &found);
+      bool hit = false;
+      std::set<std::string> others;
+      for (const auto& m : found) {
+        if (m.rule == i)
+          hit = true;
+        else
+          others.insert(rules[m.rule].id);
+      }
+      if (!hit) {
+        std::string reason = "example does not match its rule";
+        if (!others.empty()) {
+          reason += " (matched instead by";
+          for (const auto& o : others) reason += " " + o;
+          reason += ")";
+        }
+        failures.push_back({r.id, r.origin, ex, reason});
+      }
+    }
+    for (const auto& ex : r.negative_examples) {
+      found.clear();
+      matcher.Scan(ex, scratch.get(), &found);
+      for (const auto& m : found) {
+        failures.push_back(
+            {r.id, r.origin, ex,
+             "negative example matches rule " + rules[m.rule].id});
+      }
+    }
+  }
+  return failures;
+}
+
+}  // namespace keyward

@@ -1,0 +1,143 @@
+#include "scanner/hs_cache.h"
+
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace keyward {
+namespace {
+
+constexpr char kMagic[8] = {'K', 'W', 'H', 'S', 'D', 'B', '0', '1'};
+
+std::string Sha256Hex(const std::string& s) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(s.data(), s.size(), md, &len, EVP_sha256(), nullptr);
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned i = 0; i < len; i++) {
+    out += hex[md[i] >> 4];
+    out += hex[md[i] & 15];
+  }
+  return out;
+}
+
+void MakeDirs(const std::string& dir) {
+  for (size_t i = 1; i <= dir.size(); i++) {
+    if (i == dir.size() || dir[i] == '/') {
+      mkdir(dir.substr(0, i).c_str(), 0700);
+    }
+  }
+}
+
+}  // namespace
+
+HsCacheKey MakeHsCacheKey(const std::string& ruleset_digest) {
+  hs_platform_info_t plat;
+  hs_populate_platform(&plat);
+  std::ostringstream k;
+  k << ruleset_digest << '|' << hs_version() << '|' << plat.tune << '|'
+    << plat.cpu_features;
+  return {Sha256Hex(k.str()).substr(0, 32)};
+}
+
+std::string DefaultCacheDir() {
+  if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) {
+    return std::string(x) + "/keyward";
+  }
+  if (const char* h = std::getenv("HOME"); h && *h) {
+    return std::string(h) + "/.cache/keyward";
+  }
+  return "";
+}
+
+bool LoadHsCache(const std::string& dir, const HsCacheKey& key,
+                 size_t rule_count, HsCacheEntry* out) {
+  std::ifstream in(dir + "/" + key.hex + ".hsdb", std::ios::binary);
+  if (!in) return false;
+  std::string data((std::istreambuf_iterator<char>(in)),
+                   std::istreambuf_iterator<char>());
+  // Layout: magic, u64 rule count, per rule {u32 flags, u64 width, u8
+  // re2_only}, u64 db size, db bytes.
+  size_t pos = 0;
+  auto take = [&](void* dst, size_t n) {
+    if (pos + n > data.size()) return false;
+    memcpy(dst, data.data() + pos, n);
+    pos += n;
+    return true;
+  };
+  char magic[8];
+  uint64_t count = 0;
+  if (!take(magic, 8) || memcmp(magic, kMagic, 8) != 0 || !take(&count, 8) ||
+      count != rule_count) {
+    return false;
+  }
+  std::vector<HsCacheRule> rules(count);
+  for (auto& r : rules) {
+    uint32_t flags;
+    uint8_t re2_only;
+    if (!take(&flags, 4) || !take(&r.width, 8) || !take(&re2_only, 1)) {
+      return false;
+    }
+    r.flags = flags;
+    r.re2_only = re2_only;
+  }
+  uint64_t size = 0;
+  if (!take(&size, 8) || pos + size != data.size()) return false;
+  hs_database_t* db = nullptr;
+  if (size > 0 &&
+      hs_deserialize_database(data.data() + pos, size, &db) != HS_SUCCESS) {
+    return false;
+  }
+  out->db = db;
+  out->rules = std::move(rules);
+  return true;
+}
+
+void SaveHsCache(const std::string& dir, const HsCacheKey& key,
+                 const HsCacheEntry& entry) {
+  if (dir.empty()) return;
+  char* bytes = nullptr;
+  size_t size = 0;
+  if (entry.db &&
+      hs_serialize_database(entry.db, &bytes, &size) != HS_SUCCESS) {
+    return;
+  }
+  std::string data(kMagic, 8);
+  auto put = [&](const void* p, size_t n) {
+    data.append(static_cast<const char*>(p), n);
+  };
+  uint64_t count = entry.rules.size();
+  put(&count, 8);
+  for (const auto& r : entry.rules) {
+    uint32_t flags = r.flags;
+    uint8_t re2_only = r.re2_only;
+    put(&flags, 4);
+    put(&r.width, 8);
+    put(&re2_only, 1);
+  }
+  uint64_t sz = size;
+  put(&sz, 8);
+  if (bytes) {
+    data.append(bytes, size);
+    free(bytes);
+  }
+  MakeDirs(dir);
+  std::string final_path = dir + "/" + key.hex + ".hsdb";
+  std::string tmp = final_path + ".tmp." + std::to_string(getpid());
+  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  if (fd < 0) return;
+  bool ok =
+      write(fd, data.data(), data.size()) == static_cast<ssize_t>(data.size());
+  ok = ok && fsync(fd) == 0;
+  close(fd);
+  if (!ok || rename(tmp.c_str(), final_path.c_str()) != 0) unlink(tmp.c_str());
+}
+
+}  // namespace keyward

@@ -1,0 +1,211 @@
+// Phase 1 drivers: block mode for whole buffers, stream mode for chunks.
+#include <algorithm>
+#include <cstring>
+
+#include "scanner/matcher_impl.h"
+
+namespace keyward {
+
+class HsScratch : public Matcher::Scratch {
+ public:
+  explicit HsScratch(const Matcher::Impl& impl) : impl_(impl) {
+    if (impl.block_db) hs_alloc_scratch(impl.block_db, &hs_);
+  }
+  ~HsScratch() override {
+    if (hs_) hs_free_scratch(hs_);
+  }
+  // The scratch must also fit the stream database once it exists.
+  void EnsureStream() {
+    if (impl_.stream_db && !stream_ready_) {
+      hs_alloc_scratch(impl_.stream_db, &hs_);
+      stream_ready_ = true;
+    }
+  }
+  hs_scratch_t* hs() { return hs_; }
+  std::vector<Candidate> cands;
+
+ private:
+  const Matcher::Impl& impl_;
+  hs_scratch_t* hs_ = nullptr;
+  bool stream_ready_ = false;
+};
+
+namespace {
+
+int OnCandidate(unsigned id, unsigned long long /*from*/, unsigned long long to,
+                unsigned /*flags*/, void* ctx) {
+  static_cast<std::vector<Candidate>*>(ctx)->push_back({id, to});
+  return 0;
+}
+
+}  // namespace
+
+std::unique_ptr<Matcher::Scratch> Matcher::NewScratch() const {
+  return std::make_unique<HsScratch>(*impl_);
+}
+
+void Matcher::Scan(std::string_view data, Scratch* scratch,
+                   std::vector<RuleMatch>* out) const {
+  auto* hs = static_cast<HsScratch*>(scratch);
+  auto& cands = hs->cands;
+  cands.clear();
+  if (impl_->block_db && !data.empty()) {
+    hs_scan(impl_->block_db, data.data(), data.size(), 0, hs->hs(), OnCandidate,
+            &cands);
+  }
+  std::vector<RuleMatch> found;
+  if (!cands.empty()) impl_->Confirm(cands, data, 0, &found);
+  for (uint32_t rule : impl_->re2_only) {
+    impl_->ConfirmRegion(rule, data, 0, data.size(), 0, &found);
+  }
+  if (found.empty()) return;
+  ResolveOverlaps(impl_->compiled, &found);
+  LineTracker tracker;
+  LocateMatches(data, 0, &tracker, &found);
+  out->insert(out->end(), found.begin(), found.end());
+}
+
+namespace {
+
+// Stream mode. The buffer holds the bytes [buf_base_, buf_base_ + size) of
+// the stream: a tail of earlier chunks plus the current one. Candidates are
+// confirmed once their cluster can no longer grow (the stream has moved a
+// full window past its last end), so a match straddling chunks is confirmed
+// whole, from bytes still in the buffer.
+class StreamImpl : public Matcher::Stream {
+ public:
+  StreamImpl(const Matcher::Impl& impl, HsScratch* scratch)
+      : impl_(impl), scratch_(scratch) {
+    scratch_->EnsureStream();
+    if (impl_.stream_db) hs_open_stream(impl_.stream_db, 0, &stream_);
+    window_ = std::max<uint64_t>(impl_.max_window, 1);
+    // Without a stream database (it failed to compile), every rule runs
+    // through RE2 over settled regions: slower, still correct.
+    if (stream_) {
+      re2_rules_ = impl_.re2_only;
+    } else {
+      for (uint32_t i = 0; i < impl_.compiled.size(); i++) {
+        re2_rules_.push_back(i);
+      }
+    }
+  }
+  ~StreamImpl() override {
+    if (stream_) hs_close_stream(stream_, scratch_->hs(), nullptr, nullptr);
+  }
+
+  void Feed(std::string_view chunk, const MatchSink& sink) override {
+    buffer_.append(chunk.data(), chunk.size());
+    if (stream_) {
+      hs_scan_stream(stream_, chunk.data(), chunk.size(), 0, scratch_->hs(),
+                     OnCandidate, &pending_);
+    }
+    uint64_t stream_end = buf_base_ + buffer_.size();
+    Flush(stream_end > 2 * window_ ? stream_end - 2 * window_ : 0, sink);
+  }
+
+  void Close(const MatchSink& sink) override {
+    if (stream_) {
+      hs_close_stream(stream_, scratch_->hs(), OnCandidate, &pending_);
+      stream_ = nullptr;
+    }
+    Flush(UINT64_MAX, sink);
+  }
+
+ private:
+  // Confirms pending candidates that end before `limit` (all when limit is
+  // the maximum), delivers matches, and drops bytes no longer needed.
+  void Flush(uint64_t limit, const MatchSink& sink) {
+    // A cluster (ends of one rule within a window of each other) is ready
+    // once it can no longer grow: its last end is before `limit`.
+    std::sort(pending_.begin(), pending_.end(),
+              [](const Candidate& a, const Candidate& b) {
+                return a.rule != b.rule ? a.rule < b.rule : a.end < b.end;
+              });
+    std::vector<Candidate> ready, keep;
+    for (size_t i = 0; i < pending_.size();) {
+      size_t j = i + 1;
+      while (j < pending_.size() && pending_[j].rule == pending_[i].rule &&
+             pending_[j].end - pending_[j - 1].end <=
+                 impl_.compiled[pending_[i].rule]->window) {
+        j++;
+      }
+      auto& dest = pending_[j - 1].end < limit ? ready : keep;
+      dest.insert(dest.end(), pending_.begin() + i, pending_.begin() + j);
+      i = j;
+    }
+    pending_.swap(keep);
+    std::string_view text(buffer_);
+    std::vector<RuleMatch> found;
+    if (!ready.empty()) impl_.Confirm(ready, text, buf_base_, &found);
+    bool final_flush = limit == UINT64_MAX;
+    // RE2-only rules run over the settled part of the buffer.
+    uint64_t settled_end =
+        final_flush ? buf_base_ + buffer_.size() : std::max(limit, buf_base_);
+    if (!re2_rules_.empty() && settled_end > re2_done_) {
+      uint64_t from =
+          re2_done_ > buf_base_ + window_ ? re2_done_ - window_ : buf_base_;
+      std::vector<RuleMatch> extra;
+      for (uint32_t rule : re2_rules_) {
+        impl_.ConfirmRegion(rule, text, from - buf_base_,
+                            settled_end - buf_base_, buf_base_, &extra);
+      }
+      for (const auto& m : extra) {
+        if (m.end > re2_done_) found.push_back(m);
+      }
+      re2_done_ = settled_end;
+    }
+    if (!found.empty()) {
+      ResolveOverlaps(impl_.compiled, &found);
+      LocateMatches(text, buf_base_, &tracker_, &found);
+      for (const auto& m : found) sink(m, text, buf_base_);
+    }
+    if (final_flush) return;
+    // Keep what pending clusters and future matches may still need.
+    uint64_t keep_from = buf_base_ + buffer_.size();
+    keep_from = keep_from > 2 * window_ ? keep_from - 2 * window_ : 0;
+    for (const auto& c : pending_) {
+      keep_from = std::min(keep_from, c.end > window_ ? c.end - window_ : 0);
+    }
+    if (keep_from > buf_base_) {
+      uint64_t drop = keep_from - buf_base_;
+      if (tracker_.pos() < keep_from) {
+        tracker_.Advance(text.substr(tracker_.pos() - buf_base_,
+                                     keep_from - tracker_.pos()));
+      }
+      buffer_.erase(0, drop);
+      buf_base_ = keep_from;
+    }
+  }
+
+  const Matcher::Impl& impl_;
+  HsScratch* scratch_;
+  hs_stream_t* stream_ = nullptr;
+  uint64_t window_;
+  std::string buffer_;
+  uint64_t buf_base_ = 0;
+  uint64_t re2_done_ = 0;
+  std::vector<Candidate> pending_;
+  std::vector<uint32_t> re2_rules_;
+  LineTracker tracker_;
+};
+
+}  // namespace
+
+std::unique_ptr<Matcher::Stream> Matcher::OpenStream(Scratch* scratch) const {
+  std::call_once(impl_->stream_once, [this] {
+    if (impl_->hs_patterns.empty()) return;
+    std::vector<const char*> ptrs;
+    for (const auto& p : impl_->hs_patterns) ptrs.push_back(p.c_str());
+    hs_compile_error_t* err = nullptr;
+    if (hs_compile_multi(ptrs.data(), impl_->hs_flags.data(),
+                         impl_->hs_ids.data(), ptrs.size(), HS_MODE_STREAM,
+                         nullptr, &impl_->stream_db, &err) != HS_SUCCESS) {
+      impl_->stream_error = err ? err->message : "unknown";
+      if (err) hs_free_compile_error(err);
+      impl_->stream_db = nullptr;
+    }
+  });
+  return std::make_unique<StreamImpl>(*impl_, static_cast<HsScratch*>(scratch));
+}
+
+}  // namespace keyward

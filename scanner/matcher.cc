@@ -1,0 +1,307 @@
+// The two-phase matcher: compile rules into Hyperscan, confirm with RE2.
+#include "keyward/matcher.h"
+
+#include <algorithm>
+#include <cctype>
+#include <climits>
+
+#include "scanner/hs_cache.h"
+#include "scanner/matcher_impl.h"
+
+namespace keyward {
+namespace {
+
+RE2::Options Latin1Options() {
+  RE2::Options o;
+  o.set_encoding(RE2::Options::EncodingLatin1);
+  o.set_log_errors(false);
+  return o;
+}
+
+std::unique_ptr<RE2::Set> CompileSet(const std::vector<std::string>& res) {
+  if (res.empty()) return nullptr;
+  auto set = std::make_unique<RE2::Set>(Latin1Options(), RE2::UNANCHORED);
+  for (const auto& r : res) set->Add(r, nullptr);  // validated on load
+  set->Compile();
+  return set;
+}
+
+// Tries exact, then prefilter. Returns false when Hyperscan takes neither.
+bool ProbeHyperscan(const std::string& pattern, unsigned* flags,
+                    uint64_t* max_width) {
+  for (unsigned f : {0u, unsigned(HS_FLAG_PREFILTER)}) {
+    hs_expr_info_t* info = nullptr;
+    hs_compile_error_t* err = nullptr;
+    if (hs_expression_info(pattern.c_str(), f, &info, &err) == HS_SUCCESS) {
+      *flags = f;
+      *max_width = info->max_width == UINT_MAX
+                       ? kMaxWindow
+                       : std::min<uint64_t>(info->max_width, kMaxWindow);
+      free(info);
+      // expression_info accepts some patterns compile rejects; compile to be
+      // sure.
+      hs_database_t* db = nullptr;
+      if (hs_compile(pattern.c_str(), f, HS_MODE_BLOCK, nullptr, &db, &err) ==
+          HS_SUCCESS) {
+        hs_free_database(db);
+        return true;
+      }
+    }
+    if (err) hs_free_compile_error(err);
+  }
+  return false;
+}
+
+}  // namespace
+
+const RE2& CompiledRule::re() const {
+  std::call_once(once_, [this] {
+    re_ = std::make_unique<RE2>(rule.pattern, Latin1Options());
+    auto names = re_->NamedCapturingGroups();
+    auto s = names.find("secret");
+    secret_group_ = s != names.end() ? s->second : 1;
+    auto i = names.find("id");
+    id_group_ = i != names.end() ? i->second : -1;
+  });
+  return *re_;
+}
+
+Matcher::Impl::~Impl() {
+  if (block_db) hs_free_database(block_db);
+  if (stream_db) hs_free_database(stream_db);
+}
+
+Matcher::Matcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Matcher::~Matcher() = default;
+
+const std::vector<Rule>& Matcher::rules() const { return impl_->rules; }
+bool Matcher::loaded_from_cache() const { return impl_->from_cache; }
+
+std::vector<std::string> Matcher::Re2OnlyRules() const {
+  std::vector<std::string> ids;
+  for (uint32_t i : impl_->re2_only) ids.push_back(impl_->rules[i].id);
+  return ids;
+}
+
+Result<std::unique_ptr<Matcher>> Matcher::Create(const RuleSet& set,
+                                                 const MatcherOptions& opts) {
+  Status v = set.Validate();
+  if (!v.ok()) return v;
+  auto impl = std::make_unique<Impl>();
+  impl->rules = set.rules();
+  std::map<std::string, const CompiledFilter*> shared;
+  for (const auto& [name, f] : set.filters()) {
+    auto cf = std::make_unique<CompiledFilter>();
+    cf->allow = CompileSet(f.allow);
+    cf->stopwords = f.stopwords;
+    shared[name] = cf.get();
+    impl->shared_filters.push_back(std::move(cf));
+  }
+  std::map<std::string, uint32_t> index;
+  for (uint32_t i = 0; i < impl->rules.size(); i++) {
+    index[impl->rules[i].id] = i;
+  }
+
+  // Probing each pattern costs a compile; with a warm cache we skip it and
+  // only need the widths, which the cache stores too.
+  HsCacheKey key = MakeHsCacheKey(set.Digest());
+  HsCacheEntry cached;
+  bool have_cache =
+      !opts.cache_dir.empty() &&
+      LoadHsCache(opts.cache_dir, key, impl->rules.size(), &cached);
+  for (uint32_t i = 0; i < impl->rules.size(); i++) {
+    auto cr = std::make_unique<CompiledRule>();
+    cr->rule = impl->rules[i];
+    const Rule& r = cr->rule;
+    unsigned flags = 0;
+    uint64_t width = kMaxWindow;
+    if (have_cache) {
+      cr->re2_only = cached.rules[i].re2_only;
+      flags = cached.rules[i].flags;
+      width = cached.rules[i].width;
+    } else {
+      cr->re2_only = !ProbeHyperscan(r.pattern, &flags, &width);
+    }
+    cr->prefilter = flags & HS_FLAG_PREFILTER;
+    cr->window = width;
+    impl->max_window = std::max(impl->max_window, width);
+    if (cr->re2_only) {
+      impl->re2_only.push_back(i);
+    } else {
+      impl->hs_patterns.push_back(r.pattern);
+      impl->hs_flags.push_back(flags);
+      impl->hs_ids.push_back(i);
+    }
+    for (const auto& f : r.filters) cr->filters.push_back(shared.at(f));
+    cr->inline_filter.allow = CompileSet(r.inline_filter.allow);
+    cr->inline_filter.stopwords = r.inline_filter.stopwords;
+    cr->filters.push_back(&cr->inline_filter);
+    for (const auto& s : r.supersedes) cr->supersedes.push_back(index.at(s));
+    for (const auto& c : r.require) {
+      if (c == "lower") cr->need_lower = true;
+      if (c == "upper") cr->need_upper = true;
+      if (c == "digit") cr->need_digit = true;
+      if (c == "letter") cr->need_letter = true;
+      if (c == "symbol") cr->need_symbol = true;
+    }
+    impl->compiled.push_back(std::move(cr));
+  }
+
+  if (have_cache) {
+    impl->block_db = cached.db;
+    impl->from_cache = true;
+  } else if (!impl->hs_patterns.empty()) {
+    std::vector<const char*> ptrs;
+    for (const auto& p : impl->hs_patterns) ptrs.push_back(p.c_str());
+    hs_compile_error_t* err = nullptr;
+    if (hs_compile_multi(ptrs.data(), impl->hs_flags.data(),
+                         impl->hs_ids.data(), ptrs.size(), HS_MODE_BLOCK,
+                         nullptr, &impl->block_db, &err) != HS_SUCCESS) {
+      std::string msg = err && err->expression >= 0
+                            ? impl->rules[impl->hs_ids[err->expression]].id +
+                                  ": " + err->message
+                            : std::string(err ? err->message : "unknown");
+      if (err) hs_free_compile_error(err);
+      return Status::Config("cannot compile the rule database: " + msg);
+    }
+    if (!opts.cache_dir.empty()) {
+      HsCacheEntry entry;
+      entry.db = impl->block_db;
+      for (const auto& cr : impl->compiled) {
+        unsigned f = 0;
+        for (size_t k = 0; k < impl->hs_ids.size(); k++) {
+          if (impl->compiled[impl->hs_ids[k]].get() == cr.get()) {
+            f = impl->hs_flags[k];
+          }
+        }
+        entry.rules.push_back({f, cr->window, cr->re2_only});
+      }
+      SaveHsCache(opts.cache_dir, key, entry);  // best effort
+    }
+  }
+  return std::unique_ptr<Matcher>(new Matcher(std::move(impl)));
+}
+
+bool Matcher::PassesFilters(uint32_t rule, std::string_view secret) const {
+  return impl_->Passes(rule, secret);
+}
+
+bool Matcher::Impl::Passes(uint32_t index, std::string_view secret) const {
+  const CompiledRule& cr = *compiled[index];
+  const Rule& r = cr.rule;
+  if (secret.empty()) return false;
+  if (r.min_entropy > 0 && ShannonEntropy(secret) < r.min_entropy) {
+    return false;
+  }
+  bool lower = false, upper = false, digit = false, symbol = false;
+  for (unsigned char c : secret) {
+    if (std::islower(c)) {
+      lower = true;
+    } else if (std::isupper(c)) {
+      upper = true;
+    } else if (std::isdigit(c)) {
+      digit = true;
+    } else {
+      symbol = true;
+    }
+  }
+  if ((cr.need_lower && !lower) || (cr.need_upper && !upper) ||
+      (cr.need_digit && !digit) || (cr.need_symbol && !symbol) ||
+      (cr.need_letter && !lower && !upper)) {
+    return false;
+  }
+  if (r.min_classes > 0 && lower + upper + digit + symbol < r.min_classes) {
+    return false;
+  }
+  std::string folded;
+  for (const CompiledFilter* f : cr.filters) {
+    if (!f->stopwords.empty()) {
+      if (folded.empty()) {
+        folded.assign(secret);
+        for (auto& c : folded) c = std::tolower(static_cast<unsigned char>(c));
+      }
+      for (const auto& w : f->stopwords) {
+        if (folded.find(w) != std::string::npos) return false;
+      }
+    }
+    if (f->allow && f->allow->Match(secret, nullptr)) return false;
+  }
+  return true;
+}
+
+void Matcher::Impl::ConfirmRegion(uint32_t index, std::string_view text,
+                                  uint64_t from, uint64_t to, uint64_t base,
+                                  std::vector<RuleMatch>* out) const {
+  const CompiledRule& cr = *compiled[index];
+  const RE2& re = cr.re();
+  int ngroups = 1 + re.NumberOfCapturingGroups();
+  re2::StringPiece groups[16];
+  if (ngroups > 16) ngroups = 16;
+  re2::StringPiece sp(text.data(), text.size());
+  uint64_t pos = from;
+  while (pos <= to && re.Match(sp, pos, to, RE2::UNANCHORED, groups, ngroups)) {
+    const auto& whole = groups[0];
+    uint64_t s = whole.data() - text.data();
+    uint64_t e = s + whole.size();
+    pos = e > s ? e : e + 1;
+    const auto& sec = groups[cr.secret_group()];
+    if (sec.data() == nullptr || sec.empty()) continue;
+    std::string_view secret(sec.data(), sec.size());
+    if (!Passes(index, secret)) continue;
+    RuleMatch m;
+    m.rule = index;
+    m.start = base + s;
+    m.end = base + e;
+    m.secret_start = base + (sec.data() - text.data());
+    m.secret_end = m.secret_start + sec.size();
+    int idg = cr.id_group();
+    if (idg > 0 && idg < ngroups && groups[idg].data() != nullptr) {
+      m.has_id = true;
+      m.id_start = base + (groups[idg].data() - text.data());
+      m.id_end = m.id_start + groups[idg].size();
+    }
+    out->push_back(m);
+  }
+}
+
+void Matcher::Impl::Confirm(std::vector<Candidate>& cands,
+                            std::string_view text, uint64_t base,
+                            std::vector<RuleMatch>* out) const {
+  std::sort(cands.begin(), cands.end(),
+            [](const Candidate& a, const Candidate& b) {
+              return a.rule != b.rule ? a.rule < b.rule : a.end < b.end;
+            });
+  // Ends of one rule that lie within its window of each other form a
+  // cluster; one leftmost-first RE2 scan over [first end - window, last end]
+  // finds exactly what a whole-buffer RE2 scan finds there: any match ends at
+  // a reported end and is no longer than the window.
+  size_t i = 0;
+  while (i < cands.size()) {
+    uint32_t rule = cands[i].rule;
+    uint64_t w = compiled[rule]->window;
+    uint64_t first = cands[i].end, last = first;
+    size_t j = i + 1;
+    while (j < cands.size() && cands[j].rule == rule &&
+           cands[j].end - last <= w) {
+      last = cands[j].end;
+      j++;
+    }
+    uint64_t from = first - base > w ? first - base - w : 0;
+    ConfirmRegion(rule, text, from, last - base, base, out);
+    i = j;
+  }
+}
+
+void Matcher::ScanWithRe2Only(std::string_view data,
+                              std::vector<RuleMatch>* out) const {
+  std::vector<RuleMatch> found;
+  for (uint32_t i = 0; i < impl_->compiled.size(); i++) {
+    impl_->ConfirmRegion(i, data, 0, data.size(), 0, &found);
+  }
+  ResolveOverlaps(impl_->compiled, &found);
+  LineTracker tracker;
+  LocateMatches(data, 0, &tracker, &found);
+  out->insert(out->end(), found.begin(), found.end());
+}
+
+}  // namespace keyward

@@ -1,0 +1,123 @@
+// Internals of the Matcher shared by its translation units.
+#ifndef KEYWARD_SCANNER_MATCHER_IMPL_H_
+#define KEYWARD_SCANNER_MATCHER_IMPL_H_
+
+#include <hs/hs.h>
+#include <re2/re2.h>
+#include <re2/set.h>
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "keyward/matcher.h"
+
+namespace keyward {
+
+// The longest window phase 2 looks back from a candidate end. Patterns whose
+// maximum width is unbounded or larger are confirmed on this window only.
+inline constexpr uint64_t kMaxWindow = 16 * 1024;
+
+// A compiled shared filter: allow regexes as one RE2::Set, and stop-words.
+struct CompiledFilter {
+  std::unique_ptr<RE2::Set> allow;  // null when empty
+  std::vector<std::string> stopwords;
+};
+
+struct CompiledRule {
+  Rule rule;
+  uint64_t window = kMaxWindow;  // max match width, capped
+  bool re2_only = false;         // Hyperscan could not take it
+  bool prefilter = false;        // compiled with HS_FLAG_PREFILTER
+  std::vector<const CompiledFilter*> filters;  // shared + the inline one
+  CompiledFilter inline_filter;
+  std::vector<uint32_t> supersedes;  // rule indices
+  bool need_lower = false, need_upper = false, need_digit = false,
+       need_letter = false, need_symbol = false;
+
+  // RE2 is compiled on first use so that a staged scan touching few rules
+  // starts fast.
+  const RE2& re() const;
+  int secret_group() const {
+    re();
+    return secret_group_;
+  }
+  int id_group() const {
+    re();
+    return id_group_;
+  }
+
+ private:
+  mutable std::once_flag once_;
+  mutable std::unique_ptr<RE2> re_;
+  mutable int secret_group_ = 1, id_group_ = -1;
+};
+
+// One candidate from phase 1: rule index and end offset (absolute).
+struct Candidate {
+  uint32_t rule;
+  uint64_t end;
+};
+
+struct Matcher::Impl {
+  std::vector<Rule> rules;  // same order as compiled
+  std::vector<std::unique_ptr<CompiledRule>> compiled;
+  std::vector<std::unique_ptr<CompiledFilter>> shared_filters;
+  std::vector<uint32_t> re2_only;  // indices of rules Hyperscan can't take
+  hs_database_t* block_db = nullptr;
+  bool from_cache = false;
+  uint64_t max_window = 0;  // over all rules
+
+  // The stream database is compiled on first use.
+  std::once_flag stream_once;
+  hs_database_t* stream_db = nullptr;
+  std::string stream_error;
+  std::vector<std::string> hs_patterns;
+  std::vector<unsigned> hs_flags, hs_ids;
+
+  ~Impl();
+
+  // Phase 2 for one rule over the region [from, to) of `text` (to <= size):
+  // a leftmost-first RE2 scan with `text` as context; accepted matches are
+  // appended (filters applied, positions absolute = base + offset).
+  void ConfirmRegion(uint32_t rule, std::string_view text, uint64_t from,
+                     uint64_t to, uint64_t base,
+                     std::vector<RuleMatch>* out) const;
+  // Phase 2 for sorted candidates over `text` (absolute offset `base`).
+  void Confirm(std::vector<Candidate>& cands, std::string_view text,
+               uint64_t base, std::vector<RuleMatch>* out) const;
+  bool Passes(uint32_t rule, std::string_view secret) const;
+};
+
+// Drops matches that lose to others (generic vs specific, supersedes,
+// duplicates of the same secret span) and sorts by secret start.
+void ResolveOverlaps(const std::vector<std::unique_ptr<CompiledRule>>& rules,
+                     std::vector<RuleMatch>* matches);
+
+// Tracks line numbers and line starts over a stream of bytes so that
+// positions can be computed for matches in increasing offset order.
+class LineTracker {
+ public:
+  // Advances over data[0, n) which starts at absolute offset `pos()`.
+  void Advance(std::string_view data);
+  uint64_t pos() const { return pos_; }
+  int line() const { return line_; }
+  uint64_t line_start() const { return line_start_; }
+
+ private:
+  uint64_t pos_ = 0;
+  int line_ = 1;
+  uint64_t line_start_ = 0;
+};
+
+// Fills line/column fields of sorted matches. `text` starts at absolute
+// offset `base`; `tracker` is positioned at or before base + 0 and is
+// advanced (the caller keeps it across windows in stream mode).
+void LocateMatches(std::string_view text, uint64_t base, LineTracker* tracker,
+                   std::vector<RuleMatch>* matches);
+
+}  // namespace keyward
+
+#endif  // KEYWARD_SCANNER_MATCHER_IMPL_H_

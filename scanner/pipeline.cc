@@ -1,0 +1,344 @@
+// The scan pipeline: walk -> read -> match -> findings, one worker per thread.
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "keyward/scan.h"
+#include "scanner/walker.h"
+
+namespace keyward {
+namespace {
+
+constexpr size_t kBinaryProbe = 8192;
+constexpr uint64_t kReadLimit = 1 << 20;  // smaller files are read, not mapped
+
+bool LooksBinary(std::string_view head) {
+  return memchr(head.data(), 0, std::min(head.size(), kBinaryProbe)) != nullptr;
+}
+
+// A bounded queue of paths from the walker to the workers.
+class PathQueue {
+ public:
+  void Push(WalkEntry e) {
+    std::unique_lock<std::mutex> lock(mu_);
+    not_full_.wait(lock, [&] { return items_.size() < 4096; });
+    items_.push_back(std::move(e));
+    not_empty_.notify_one();
+  }
+  void Close() {
+    std::lock_guard<std::mutex> lock(mu_);
+    closed_ = true;
+    not_empty_.notify_all();
+  }
+  bool Pop(WalkEntry* e) {
+    std::unique_lock<std::mutex> lock(mu_);
+    not_empty_.wait(lock, [&] { return closed_ || !items_.empty(); });
+    if (items_.empty()) return false;
+    *e = std::move(items_.front());
+    items_.pop_front();
+    not_full_.notify_one();
+    return true;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable not_empty_, not_full_;
+  std::deque<WalkEntry> items_;
+  bool closed_ = false;
+};
+
+// One scan worker: owns a Hyperscan scratch and a read buffer.
+class ScanWorker {
+ public:
+  ScanWorker(const Scanner& scanner,
+             std::function<void(const std::string&)> warn)
+      : scanner_(scanner),
+        matcher_(scanner.matcher()),
+        scratch_(matcher_.NewScratch()),
+        warn_(std::move(warn)) {}
+
+  void ScanFile(const std::string& path) {
+    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      Unreadable(path, errno);
+      return;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+      Unreadable(path, errno);
+      close(fd);
+      return;
+    }
+    if (!S_ISREG(st.st_mode)) {
+      close(fd);
+      return;
+    }
+    uint64_t size = st.st_size;
+    if (size > scanner_.options().stream_threshold) {
+      ScanStream(fd, path, /*check_binary=*/true);
+    } else if (size < kReadLimit) {
+      buffer_.resize(size);
+      size_t got = 0;
+      while (got < size) {
+        ssize_t n = read(fd, buffer_.data() + got, size - got);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+          Unreadable(path, errno);
+          close(fd);
+          return;
+        }
+        if (n == 0) break;  // the file shrank while we read it
+        got += n;
+      }
+      ScanBlock(std::string_view(buffer_.data(), got), path);
+    } else {
+      void* map = mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+      if (map == MAP_FAILED) {
+        Unreadable(path, errno);
+      } else {
+        madvise(map, size, MADV_SEQUENTIAL);
+        ScanBlock(std::string_view(static_cast<const char*>(map), size), path);
+        munmap(map, size);
+      }
+    }
+    close(fd);
+  }
+
+  void ScanBlock(std::string_view data, const std::string& path) {
+    if (LooksBinary(data)) {
+      stats_.skipped_binary++;
+      return;
+    }
+    stats_.files++;
+    stats_.bytes += data.size();
+    matches_.clear();
+    matcher_.Scan(data, scratch_.get(), &matches_);
+    for (const auto& m : matches_) {
+      findings_.push_back(BuildFinding(matcher_, m, data, 0, path));
+    }
+    Progress(data.size());
+  }
+
+  // Chunked scan in stream mode: bounded memory, any size.
+  void ScanStream(int fd, const std::string& path, bool check_binary) {
+    auto stream = matcher_.OpenStream(scratch_.get());
+    auto sink = [&](const RuleMatch& m, std::string_view window,
+                    uint64_t base) {
+      findings_.push_back(BuildFinding(matcher_, m, window, base, path));
+    };
+    std::string chunk(scanner_.options().chunk_size, '\0');
+    uint64_t total = 0;
+    bool first = true;
+    for (;;) {
+      ssize_t n = read(fd, chunk.data(), chunk.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        Unreadable(path, errno);
+        return;
+      }
+      if (n == 0) break;
+      std::string_view data(chunk.data(), n);
+      if (first && check_binary && LooksBinary(data)) {
+        stats_.skipped_binary++;
+        return;
+      }
+      first = false;
+      stream->Feed(data, sink);
+      total += n;
+      Progress(n);
+    }
+    stream->Close(sink);
+    stats_.files++;
+    stats_.bytes += total;
+  }
+
+  std::vector<Finding>& findings() { return findings_; }
+  ScanStats& stats() { return stats_; }
+
+ private:
+  void Unreadable(const std::string& path, int err) {
+    stats_.unreadable++;
+    warn_(path + ": " + strerror(err) + " (skipped)");
+  }
+  void Progress(uint64_t bytes) {
+    if (!scanner_.options().progress) return;
+    ScanStats delta;
+    delta.bytes = bytes;
+    delta.files = 1;
+    scanner_.options().progress(delta);
+  }
+
+  const Scanner& scanner_;
+  const Matcher& matcher_;
+  std::unique_ptr<Matcher::Scratch> scratch_;
+  std::function<void(const std::string&)> warn_;
+  std::vector<char> buffer_;
+  std::vector<RuleMatch> matches_;
+  std::vector<Finding> findings_;
+  ScanStats stats_;
+};
+
+}  // namespace
+
+void ScanStats::Add(const ScanStats& o) {
+  files += o.files;
+  bytes += o.bytes;
+  skipped_binary += o.skipped_binary;
+  skipped_ignored += o.skipped_ignored;
+  unreadable += o.unreadable;
+  findings += o.findings;
+  suppressed += o.suppressed;
+}
+
+int ResolveThreads(int requested) {
+  if (requested > 0) return requested;
+  unsigned n = std::thread::hardware_concurrency();
+  return n ? static_cast<int>(n) : 1;
+}
+
+Finding BuildFinding(const Matcher& matcher, const RuleMatch& m,
+                     std::string_view window, uint64_t window_base,
+                     const std::string& path) {
+  const Rule& rule = matcher.rules()[m.rule];
+  Finding f;
+  f.rule_id = rule.id;
+  f.rule_name = rule.name;
+  f.provider = rule.provider;
+  f.kind = rule.kind;
+  f.severity = rule.severity;
+  f.generic = rule.generic;
+  f.path = path;
+  f.line = m.line;
+  f.column = m.column;
+  f.end_line = m.end_line;
+  f.end_column = m.end_column;
+  f.offset = m.secret_start;
+  f.secret.assign(window.substr(m.secret_start - window_base,
+                                m.secret_end - m.secret_start));
+  if (m.has_id) {
+    f.identifier.assign(
+        window.substr(m.id_start - window_base, m.id_end - m.id_start));
+  }
+  f.redacted = Redact(f.secret, rule.prefix);
+  f.fingerprint = SecretFingerprint(f.secret);
+  return f;
+}
+
+Scanner::Scanner(const Matcher& matcher, ScanOptions options)
+    : matcher_(matcher), options_(std::move(options)) {
+  if (!options_.warn) {
+    options_.warn = [](const std::string& msg) {
+      std::cerr << "keyward: warning: " << msg << "\n";
+    };
+  }
+}
+
+Scanner::~Scanner() = default;
+
+void Scanner::ScanBuffer(std::string_view data, const std::string& path,
+                         std::vector<Finding>* out) const {
+  thread_local const Matcher* owner = nullptr;
+  thread_local std::unique_ptr<Matcher::Scratch> scratch;
+  if (owner != &matcher_ || !scratch) {
+    scratch = matcher_.NewScratch();
+    owner = &matcher_;
+  }
+  std::vector<RuleMatch> matches;
+  matcher_.Scan(data, scratch.get(), &matches);
+  for (const auto& m : matches) {
+    out->push_back(BuildFinding(matcher_, m, data, 0, path));
+  }
+}
+
+Status Scanner::ScanFd(int fd, const std::string& display_path,
+                       ScanResult* result) {
+  auto start = std::chrono::steady_clock::now();
+  ScanWorker worker(*this, options_.warn);
+  worker.ScanStream(fd, display_path, /*check_binary=*/false);
+  for (auto& f : worker.findings()) result->findings.push_back(std::move(f));
+  ScanStats& s = worker.stats();
+  s.findings = worker.findings().size();
+  s.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  result->stats.Add(s);
+  result->stats.seconds += s.seconds;
+  std::stable_sort(result->findings.begin(), result->findings.end(),
+                   FindingLess);
+  return Status::OK();
+}
+
+Status Scanner::ScanPaths(const std::vector<std::string>& paths,
+                          ScanResult* result) {
+  auto start = std::chrono::steady_clock::now();
+  std::vector<std::string> roots;
+  for (const auto& p : paths) {
+    if (p == "-") {
+      ScanResult stdin_result;
+      Status s = ScanFd(0, "-", &stdin_result);
+      if (!s.ok()) return s;
+      for (auto& f : stdin_result.findings) {
+        result->findings.push_back(std::move(f));
+      }
+      result->stats.Add(stdin_result.stats);
+    } else {
+      roots.push_back(p);
+    }
+  }
+  if (!roots.empty()) {
+    std::mutex warn_mu;
+    auto warn = [&](const std::string& msg) {
+      std::lock_guard<std::mutex> lock(warn_mu);
+      options_.warn(msg);
+    };
+    int n = ResolveThreads(options_.threads);
+    PathQueue queue;
+    std::vector<std::unique_ptr<ScanWorker>> workers;
+    std::vector<std::thread> threads;
+    for (int i = 0; i < n; i++) {
+      workers.push_back(std::make_unique<ScanWorker>(*this, warn));
+    }
+    for (int i = 0; i < n; i++) {
+      threads.emplace_back([&, i] {
+        WalkEntry e;
+        while (queue.Pop(&e)) workers[i]->ScanFile(e.path);
+      });
+    }
+    WalkOptions wopts;
+    wopts.follow_symlinks = options_.follow_symlinks;
+    wopts.no_ignore = options_.no_ignore;
+    wopts.exclude = options_.exclude;
+    WalkStats wstats;
+    WalkPaths(
+        roots, wopts, [&](const WalkEntry& e) { queue.Push(e); }, warn,
+        &wstats);
+    queue.Close();
+    for (auto& t : threads) t.join();
+    result->stats.skipped_ignored += wstats.ignored;
+    result->stats.unreadable += wstats.unreadable;
+    for (auto& w : workers) {
+      w->stats().findings = w->findings().size();
+      result->stats.Add(w->stats());
+      for (auto& f : w->findings()) result->findings.push_back(std::move(f));
+    }
+  }
+  std::stable_sort(result->findings.begin(), result->findings.end(),
+                   FindingLess);
+  result->stats.seconds +=
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  return Status::OK();
+}
+
+}  // namespace keyward
