@@ -1,11 +1,284 @@
-// Placeholder until the SARIF reporter lands (issue 6).
+// SARIF 2.1.0 for code-scanning platforms.
+//
+// Besides the OASIS schema, GitHub code scanning has upload rules of its own
+// (rule name/descriptions/help/tags/security-severity/precision, one location
+// per result with a full region, partialFingerprints); this writer meets both.
+// The file is uploaded to a third party, so it never carries a secret value:
+// messages use Finding::redacted even with --show-secrets, and there are no
+// snippets (the line around a secret contains the secret).
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <set>
+
 #include "keyward/report.h"
 
-namespace keyward {
+#ifndef KEYWARD_VERSION
+#define KEYWARD_VERSION "0.0.0"
+#endif
 
-void WriteSarif(const ScanResult&, const std::vector<Rule>&,
-                const ReportOptions&, std::ostream& out) {
-  out << "{}\n";
+namespace keyward {
+namespace {
+
+using nlohmann::json;
+
+std::string Sha256Hex(const std::string& data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr);
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < len; ++i) {
+    out += kHex[digest[i] >> 4];
+    out += kHex[digest[i] & 15];
+  }
+  return out;
+}
+
+const char* Level(Severity s) {
+  switch (s) {
+    case Severity::kCritical:
+    case Severity::kHigh:
+      return "error";
+    case Severity::kMedium:
+      return "warning";
+    case Severity::kLow:
+      return "note";
+  }
+  return "error";
+}
+
+// GitHub maps security-severity to critical (>= 9.0), high (7.0-8.9),
+// medium (4.0-6.9) and low (0.1-3.9).
+const char* SecuritySeverity(Severity s) {
+  switch (s) {
+    case Severity::kCritical:
+      return "9.5";
+    case Severity::kHigh:
+      return "8.0";
+    case Severity::kMedium:
+      return "5.5";
+    case Severity::kLow:
+      return "3.0";
+  }
+  return "8.0";
+}
+
+std::string Precision(const std::string& confidence) {
+  if (confidence == "very-high" || confidence == "high" ||
+      confidence == "medium" || confidence == "low") {
+    return confidence;
+  }
+  return "medium";
+}
+
+bool IsStdin(const std::string& path) {
+  return path == "-" || path == "<stdin>";
+}
+
+// Percent-encodes what may not appear in a URI path (RFC 3986), keeping '/'.
+std::string EncodePath(const std::string& path) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : path) {
+    if (std::isalnum(c) || c == '/' || c == '-' || c == '.' || c == '_' ||
+        c == '~' || c == '!' || c == '$' || c == '&' || c == '\'' || c == '(' ||
+        c == ')' || c == '*' || c == '+' || c == ',' || c == ';' || c == '=' ||
+        c == ':' || c == '@') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+json ArtifactLocation(const std::string& path) {
+  if (IsStdin(path)) {
+    // Standard input has no file; GitHub still requires a location, so the
+    // result points at a pseudo-artifact "stdin" under the source root.
+    return {{"uri", "stdin"},
+            {"uriBaseId", "%SRCROOT%"},
+            {"description", {{"text", "standard input (no file)"}}}};
+  }
+  if (!path.empty() && path[0] == '/') {
+    return {{"uri", "file://" + EncodePath(path)}};
+  }
+  std::string rel = path;
+  while (rel.rfind("./", 0) == 0) rel.erase(0, 2);
+  std::string uri = EncodePath(rel);
+  // A relative reference whose first segment has a ':' would parse as a
+  // scheme ("c:foo"); "./" keeps it a path.
+  if (uri.find(':') != std::string::npos && uri.find(':') < uri.find('/')) {
+    uri = "./" + uri;
+  }
+  return {{"uri", uri}, {"uriBaseId", "%SRCROOT%"}};
+}
+
+std::string HelpMarkdown(const Rule& r) {
+  std::string md = "**" + r.name + "**";
+  if (!r.provider.empty()) md += " (" + r.provider + ", " + r.kind + ")";
+  md += "\n\n";
+  if (!r.description.empty()) md += r.description + "\n\n";
+  md +=
+      "An exposed secret is compromised. Revoke it in the provider first, "
+      "create a replacement, update every system that uses it, then review "
+      "the provider's activity log since the first exposure.\n\n";
+  md += "**Revoke:** " +
+        (r.revoke.empty() ? std::string("see the provider's documentation.")
+                          : r.revoke) +
+        "\n";
+  for (const auto& ref : r.references) md += "\n- " + ref;
+  return md;
+}
+
+std::string HelpText(const Rule& r) {
+  std::string text =
+      r.name +
+      ". An exposed secret is compromised: revoke it "
+      "first, then replace and update its users. "
+      "Revoke: " +
+      (r.revoke.empty() ? "see the provider's documentation." : r.revoke);
+  for (const auto& ref : r.references) text += " " + ref;
+  return text;
+}
+
+json RuleToSarif(const Rule& r) {
+  std::string full = r.description.empty()
+                         ? r.name + " (" + r.provider + " " + r.kind +
+                               ") found in the scanned content."
+                         : r.description;
+  json tags = {"security", "secret"};
+  if (!r.kind.empty()) tags.push_back(r.kind);
+  for (const auto& t : r.tags) {
+    if (t != "security" && t != "secret" && t != r.kind) tags.push_back(t);
+  }
+  json rule = {{"id", r.id},
+               {"name", r.name.empty() ? r.id : r.name},
+               {"shortDescription", {{"text", r.name.empty() ? r.id : r.name}}},
+               {"fullDescription", {{"text", full}}},
+               {"help", {{"text", HelpText(r)}, {"markdown", HelpMarkdown(r)}}},
+               {"defaultConfiguration", {{"level", Level(r.severity)}}},
+               {"properties",
+                {{"tags", tags},
+                 {"security-severity", SecuritySeverity(r.severity)},
+                 {"precision", Precision(r.confidence)},
+                 {"provider", r.provider}}}};
+  // helpUri must be an absolute URI; references are usually https links.
+  if (!r.references.empty() && r.references[0].rfind("https://", 0) == 0) {
+    rule["helpUri"] = r.references[0];
+  }
+  return rule;
+}
+
+// A rule described only by its findings (a saved report without the rule
+// set): enough for GitHub's required fields.
+Rule RuleFromFinding(const Finding& f) {
+  Rule r;
+  r.id = f.rule_id;
+  r.name = f.rule_name.empty() ? f.rule_id : f.rule_name;
+  r.provider = f.provider;
+  r.kind = f.kind;
+  r.severity = f.severity;
+  r.confidence = f.generic ? "medium" : "high";
+  return r;
+}
+
+}  // namespace
+
+void WriteSarif(const ScanResult& r, const std::vector<Rule>& rules,
+                const ReportOptions& opts, std::ostream& out) {
+  std::vector<const Finding*> findings;
+  for (const Finding& f : r.findings) {
+    if (!f.suppressed || opts.show_suppressed) findings.push_back(&f);
+  }
+
+  std::map<std::string, int> rule_index;
+  json sarif_rules = json::array();
+  auto add_rule = [&](const Rule& rule) {
+    if (rule_index.count(rule.id)) return;
+    rule_index[rule.id] = static_cast<int>(sarif_rules.size());
+    sarif_rules.push_back(RuleToSarif(rule));
+  };
+  for (const Rule& rule : rules) add_rule(rule);
+  for (const Finding* f : findings) add_rule(RuleFromFinding(*f));
+
+  json results = json::array();
+  // primaryLocationLineHash counts repeats of the same secret in one file,
+  // like GitHub's own "<hash>:<n>" form, so each stays distinct.
+  std::map<std::string, int> occurrences;
+  for (const Finding* f : findings) {
+    std::string path = IsStdin(f->path) ? "stdin" : f->path;
+    std::string line_key = f->rule_id + '\0' + f->fingerprint + '\0' + path;
+    int n = ++occurrences[line_key];
+    json region = {{"startLine", std::max(1, f->line)},
+                   {"startColumn", std::max(1, f->column)},
+                   {"endLine", std::max(std::max(1, f->line), f->end_line)},
+                   {"endColumn", std::max(1, f->end_column)}};
+    // Never leak the secret: the hint is at most prefix + last 4 characters.
+    std::string message = f->rule_name + " " + f->redacted + " exposed";
+    if (f->git) message += " in commit " + f->git->commit.substr(0, 12);
+    if (f->credential && !f->credential->id.empty() &&
+        f->credential->status != "unknown") {
+      message += " (inventory: " + f->credential->name + ", " +
+                 f->credential->status + ")";
+    }
+    json result = {
+        {"ruleId", f->rule_id},
+        {"ruleIndex", rule_index[f->rule_id]},
+        {"level", Level(f->severity)},
+        {"message", {{"text", message}}},
+        {"locations",
+         {{{"physicalLocation",
+            {{"artifactLocation", ArtifactLocation(f->path)},
+             {"region", region}}}}}},
+        {"partialFingerprints",
+         {{"primaryLocationLineHash",
+           Sha256Hex(line_key).substr(0, 16) + ":" + std::to_string(n)},
+          // Derived from the fingerprint, not the line: survives line moves
+          // and reruns, and one more hash keeps it from being the raw
+          // SHA-256 of the secret that a dictionary attack would target.
+          {"keywardSecretHash/v1",
+           Sha256Hex("keyward-sarif:" + f->fingerprint)}}}};
+    json props = {{"secretHint", f->redacted}};
+    if (IsStdin(f->path)) props["source"] = "stdin";
+    if (f->git) {
+      props["commit"] = f->git->commit;
+      props["author"] = f->git->author;
+      props["date"] = f->git->date;
+      props["blob"] = f->git->blob;
+    }
+    if (f->credential && !f->credential->id.empty() &&
+        f->credential->status != "unknown") {
+      props["credentialId"] = f->credential->id;
+      props["owner"] = f->credential->owner;
+    }
+    result["properties"] = props;
+    if (f->suppressed) {
+      result["suppressions"] = {
+          {{"kind", f->suppression == "inline" ? "inSource" : "external"},
+           {"justification", f->suppression}}};
+    }
+    results.push_back(std::move(result));
+  }
+
+  json log = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+              {"version", "2.1.0"},
+              {"runs",
+               {{{"tool",
+                  {{"driver",
+                    {{"name", "keyward"},
+                     {"semanticVersion", KEYWARD_VERSION},
+                     {"version", KEYWARD_VERSION},
+                     {"rules", sarif_rules}}}}},
+                 {"columnKind", "unicodeCodePoints"},
+                 {"invocations", {{{"executionSuccessful", true}}}},
+                 {"results", results}}}}};
+  out << log.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
 }
 
 }  // namespace keyward

@@ -1,0 +1,246 @@
+// SARIF 2.1.0: schema validity, GitHub code-scanning upload rules, no secret.
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "keyward/report.h"
+#include "support/run.h"
+
+namespace keyward {
+namespace {
+
+using nlohmann::json;
+
+// Invented for these tests; no provider issues keys of this shape.
+constexpr char kSecretA[] = "kwtest_Q7vR2mXe9LpB4sTz8NcY1hJd";
+constexpr char kSecretB[] = "kwtest_Zr5Gm0Wq3VbK7yHc2PxF6uLa";
+
+Rule TestRule() {
+  Rule r;
+  r.id = "kwtest.token";
+  r.name = "Keyward test token";
+  r.provider = "KeywardTest";
+  r.kind = "api-key";
+  r.severity = Severity::kHigh;
+  r.confidence = "high";
+  r.prefix = "kwtest_";
+  r.revoke = "Delete the token under Settings > Tokens.";
+  r.references = {"https://example.invalid/docs/tokens"};
+  return r;
+}
+
+Finding MakeFinding(const std::string& secret, const std::string& path,
+                    int line) {
+  Finding f;
+  f.rule_id = "kwtest.token";
+  f.rule_name = "Keyward test token";
+  f.provider = "KeywardTest";
+  f.kind = "api-key";
+  f.severity = Severity::kHigh;
+  f.path = path;
+  f.line = f.end_line = line;
+  f.column = 5;
+  f.end_column = 5 + static_cast<int>(secret.size());
+  f.secret = secret;
+  f.redacted = Redact(secret, "kwtest_");
+  f.fingerprint = SecretFingerprint(secret);
+  return f;
+}
+
+ScanResult MixedResult() {
+  ScanResult r;
+  r.findings.push_back(MakeFinding(kSecretA, "src/app config.py", 3));
+  r.findings.push_back(MakeFinding(kSecretA, "./src/other.py", 9));
+  r.findings.push_back(MakeFinding(kSecretB, "/srv/app/.env", 1));
+  r.findings.push_back(MakeFinding(kSecretB, "-", 2));
+  Finding h = MakeFinding(kSecretA, "deploy/old.sh", 4);
+  h.git = GitProvenance{"0123abcd",
+                        "4f1e2d3c4b5a69788796a5b4c3d2e1f0a9b8c7d6",
+                        "Ada Example",
+                        "ada@example.invalid",
+                        "2025-11-02T10:00:00Z",
+                        3};
+  r.findings.push_back(h);
+  // A rule the rule list does not describe (e.g. from --rules elsewhere).
+  Finding other = MakeFinding(kSecretB, "lib/x.js", 7);
+  other.rule_id = "kwtest.other";
+  other.rule_name = "Other test token";
+  other.severity = Severity::kMedium;
+  r.findings.push_back(other);
+  return r;
+}
+
+std::string Sarif(const ScanResult& r, bool show_secrets = false) {
+  std::ostringstream out;
+  ReportOptions opts;
+  opts.show_secrets = show_secrets;
+  WriteSarif(r, {TestRule()}, opts, out);
+  return out.str();
+}
+
+TEST(SarifTest, ValidatesAgainstOasisSchema) {
+  testing::TempDir dir;
+  std::string file = dir.Write("out.sarif", Sarif(MixedResult()));
+  std::string script =
+      "import json, sys, jsonschema\n"
+      "schema = json.load(open(sys.argv[1]))\n"
+      "doc = json.load(open(sys.argv[2]))\n"
+      "errors = list(jsonschema.Draft4Validator(schema).iter_errors(doc))\n"
+      "for e in errors: print(list(e.path), e.message)\n"
+      "sys.exit(1 if errors else 0)\n";
+  auto r = testing::RunProgram(
+      {"python3", "-c", script,
+       KEYWARD_SHARED_DIR "/reference/sarif-schema-2.1.0.json", file});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+}
+
+TEST(SarifTest, SchemaCheckRejectsBrokenLog) {
+  // Proves the validation above can fail: a result without a message.
+  json doc = json::parse(Sarif(MixedResult()));
+  doc["runs"][0]["results"][0].erase("message");
+  testing::TempDir dir;
+  std::string file = dir.Write("bad.sarif", doc.dump());
+  auto r = testing::RunProgram(
+      {"python3", "-c",
+       "import json,sys,jsonschema\n"
+       "jsonschema.Draft4Validator(json.load(open(sys.argv[1])))"
+       ".validate(json.load(open(sys.argv[2])))",
+       KEYWARD_SHARED_DIR "/reference/sarif-schema-2.1.0.json", file});
+  EXPECT_NE(r.exit_code, 0);
+}
+
+TEST(SarifTest, RulesMeetGitHubRequirements) {
+  json doc = json::parse(Sarif(MixedResult()));
+  const json& run = doc["runs"][0];
+  EXPECT_EQ(doc["version"], "2.1.0");
+  EXPECT_EQ(run["columnKind"], "unicodeCodePoints");
+  const json& rules = run["tool"]["driver"]["rules"];
+  ASSERT_EQ(rules.size(), 2u);  // the described rule + one from findings
+  for (const json& rule : rules) {
+    SCOPED_TRACE(rule.dump());
+    EXPECT_FALSE(rule["id"].get<std::string>().empty());
+    EXPECT_FALSE(rule["name"].get<std::string>().empty());
+    EXPECT_FALSE(rule["shortDescription"]["text"].get<std::string>().empty());
+    EXPECT_FALSE(rule["fullDescription"]["text"].get<std::string>().empty());
+    EXPECT_FALSE(rule["help"]["text"].get<std::string>().empty());
+    EXPECT_FALSE(rule["help"]["markdown"].get<std::string>().empty());
+    const json& tags = rule["properties"]["tags"];
+    EXPECT_NE(std::find(tags.begin(), tags.end(), "security"), tags.end());
+    double sev =
+        std::stod(rule["properties"]["security-severity"].get<std::string>());
+    EXPECT_GT(sev, 0.0);
+    EXPECT_LE(sev, 10.0);
+    EXPECT_TRUE(rule["properties"].contains("precision"));
+  }
+  EXPECT_NE(
+      rules[0]["help"]["markdown"].get<std::string>().find("Settings > Tokens"),
+      std::string::npos);
+  EXPECT_EQ(rules[0]["properties"]["security-severity"], "8.0");
+  EXPECT_EQ(rules[1]["properties"]["security-severity"], "5.5");
+}
+
+TEST(SarifTest, ResultsMeetGitHubRequirements) {
+  json doc = json::parse(Sarif(MixedResult()));
+  const json& results = doc["runs"][0]["results"];
+  const json& rules = doc["runs"][0]["tool"]["driver"]["rules"];
+  ASSERT_EQ(results.size(), 6u);
+  for (const json& res : results) {
+    SCOPED_TRACE(res.dump());
+    EXPECT_EQ(rules[res["ruleIndex"].get<int>()]["id"], res["ruleId"]);
+    EXPECT_TRUE(res["level"] == "error" || res["level"] == "warning");
+    EXPECT_FALSE(res["message"]["text"].get<std::string>().empty());
+    ASSERT_EQ(res["locations"].size(), 1u);
+    const json& loc = res["locations"][0]["physicalLocation"];
+    EXPECT_FALSE(loc["artifactLocation"]["uri"].get<std::string>().empty());
+    for (const char* k : {"startLine", "startColumn", "endLine", "endColumn"}) {
+      EXPECT_GE(loc["region"][k].get<int>(), 1) << k;
+    }
+    EXPECT_TRUE(res["partialFingerprints"].contains("primaryLocationLineHash"));
+    EXPECT_TRUE(res["partialFingerprints"].contains("keywardSecretHash/v1"));
+  }
+}
+
+TEST(SarifTest, UrisAreRelativeToSrcrootOrAbsoluteFileUris) {
+  json doc = json::parse(Sarif(MixedResult()));
+  std::map<std::string, json> by_uri;
+  for (const json& res : doc["runs"][0]["results"]) {
+    const json& a = res["locations"][0]["physicalLocation"]["artifactLocation"];
+    by_uri[a["uri"].get<std::string>()] = a;
+  }
+  ASSERT_TRUE(by_uri.count("src/app%20config.py"));
+  EXPECT_EQ(by_uri["src/app%20config.py"]["uriBaseId"], "%SRCROOT%");
+  ASSERT_TRUE(by_uri.count("src/other.py"));  // "./" dropped
+  ASSERT_TRUE(by_uri.count("file:///srv/app/.env"));
+  EXPECT_FALSE(by_uri["file:///srv/app/.env"].contains("uriBaseId"));
+  ASSERT_TRUE(by_uri.count("stdin"));  // stdin still has a location
+  EXPECT_EQ(by_uri["stdin"]["uriBaseId"], "%SRCROOT%");
+}
+
+TEST(SarifTest, HistoryFindingsCarryCommitAuthorDate) {
+  json doc = json::parse(Sarif(MixedResult()));
+  int history = 0;
+  for (const json& res : doc["runs"][0]["results"]) {
+    if (!res["properties"].contains("commit")) continue;
+    ++history;
+    EXPECT_EQ(res["properties"]["commit"],
+              "4f1e2d3c4b5a69788796a5b4c3d2e1f0a9b8c7d6");
+    EXPECT_EQ(res["properties"]["author"], "Ada Example");
+    EXPECT_EQ(res["properties"]["date"], "2025-11-02T10:00:00Z");
+  }
+  EXPECT_EQ(history, 1);
+}
+
+TEST(SarifTest, FingerprintsStableAcrossRunsAndLineMoves) {
+  ScanResult before, after;
+  before.findings.push_back(MakeFinding(kSecretA, "src/a.py", 3));
+  after.findings.push_back(MakeFinding(kSecretA, "src/a.py", 40));
+  json b = json::parse(Sarif(before))["runs"][0]["results"][0];
+  json a = json::parse(Sarif(after))["runs"][0]["results"][0];
+  EXPECT_EQ(b["partialFingerprints"], a["partialFingerprints"]);
+  EXPECT_EQ(Sarif(before), Sarif(before));  // deterministic
+  // A different secret gets a different fingerprint.
+  ScanResult other;
+  other.findings.push_back(MakeFinding(kSecretB, "src/a.py", 3));
+  json o = json::parse(Sarif(other))["runs"][0]["results"][0];
+  EXPECT_NE(o["partialFingerprints"]["keywardSecretHash/v1"],
+            b["partialFingerprints"]["keywardSecretHash/v1"]);
+}
+
+TEST(SarifTest, RepeatedSecretInOneFileGetsDistinctLineHashes) {
+  ScanResult r;
+  r.findings.push_back(MakeFinding(kSecretA, "src/a.py", 3));
+  r.findings.push_back(MakeFinding(kSecretA, "src/a.py", 8));
+  json res = json::parse(Sarif(r))["runs"][0]["results"];
+  EXPECT_NE(res[0]["partialFingerprints"]["primaryLocationLineHash"],
+            res[1]["partialFingerprints"]["primaryLocationLineHash"]);
+}
+
+TEST(SarifTest, NoSecretValueEvenWithShowSecrets) {
+  for (bool show : {false, true}) {
+    std::string out = Sarif(MixedResult(), show);
+    EXPECT_EQ(out.find(kSecretA), std::string::npos);
+    EXPECT_EQ(out.find(kSecretB), std::string::npos);
+    // Nor the raw SHA-256 a dictionary attack would target.
+    EXPECT_EQ(out.find(SecretFingerprint(kSecretA).substr(7)),
+              std::string::npos);
+    EXPECT_NE(out.find(Redact(kSecretA, "kwtest_")), std::string::npos);
+  }
+}
+
+TEST(SarifTest, SuppressedFindingsOnlyWhenAskedAndMarked) {
+  ScanResult r;
+  r.findings.push_back(MakeFinding(kSecretA, "src/a.py", 3));
+  r.findings.back().suppressed = true;
+  r.findings.back().suppression = "inline";
+  EXPECT_TRUE(json::parse(Sarif(r))["runs"][0]["results"].empty());
+  std::ostringstream out;
+  ReportOptions opts;
+  opts.show_suppressed = true;
+  WriteSarif(r, {}, opts, out);
+  json res = json::parse(out.str())["runs"][0]["results"];
+  ASSERT_EQ(res.size(), 1u);
+  EXPECT_EQ(res[0]["suppressions"][0]["kind"], "inSource");
+}
+
+}  // namespace
+}  // namespace keyward
