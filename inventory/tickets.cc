@@ -1,0 +1,452 @@
+// Findings and audit results -> tickets: grouping, action, priority, steps.
+#include "keyward/tickets.h"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <map>
+#include <set>
+#include <tuple>
+
+namespace keyward {
+namespace {
+
+std::string Lower(std::string s) {
+  for (char& c : s)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+bool EndsWith(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+bool IsStdin(const std::string& path) {
+  return path == "-" || path == "<stdin>";
+}
+
+// Where a secret was exposed decides how many people could have seen it:
+// bundles shipped to browsers, docs and logs are read far more widely than
+// private source, and the current tree is live while old history is not.
+std::string ClassifyExposure(const Finding& f) {
+  if (f.git) return "history";
+  if (IsStdin(f.path)) return "log";  // piped input is mostly logs and pastes
+  std::string p = Lower(f.path);
+  std::string name =
+      p.substr(p.rfind('/') == std::string::npos ? 0 : p.rfind('/') + 1);
+  auto has_dir = [&](const char* d) {
+    std::string seg = std::string(d) + "/";
+    return p.rfind(seg, 0) == 0 || p.find("/" + seg) != std::string::npos;
+  };
+  if (EndsWith(name, ".log") || name.find(".log.") != std::string::npos ||
+      has_dir("logs") || has_dir("log")) {
+    return "log";
+  }
+  if (EndsWith(name, ".min.js") || EndsWith(name, ".js.map") ||
+      name.find("bundle") != std::string::npos || has_dir("dist") ||
+      has_dir("public") || has_dir("static") || has_dir("www") ||
+      has_dir("build")) {
+    return "frontend-bundle";
+  }
+  if (EndsWith(name, ".md") || EndsWith(name, ".rst") ||
+      EndsWith(name, ".adoc") || name.rfind("readme", 0) == 0 ||
+      has_dir("docs") || has_dir("doc")) {
+    return "public-docs";
+  }
+  return "source";
+}
+
+int ExposureScore(const std::string& exposure) {
+  if (exposure == "source") return 1;
+  if (exposure == "history") return 0;
+  return 2;  // frontend-bundle, public-docs, log
+}
+
+int SeverityScore(const std::string& s) {
+  if (s == "critical") return 4;
+  if (s == "high") return 3;
+  if (s == "medium") return 2;
+  return 1;
+}
+
+bool KnownCredential(const Finding& f) {
+  return f.credential && !f.credential->id.empty() &&
+         f.credential->status != "unknown";
+}
+
+// Adds the score parts that depend on the credential's record.
+void ScoreCredential(const std::string& environment, const std::string& access,
+                     bool known, Ticket* t) {
+  std::string env = Lower(environment);
+  if (!known) {
+    t->priority_score += 1;
+    t->priority_reasons.push_back(
+        "no inventory record: could be production (+1)");
+  } else if (env == "production" || env == "prod") {
+    t->priority_score += 2;
+    t->priority_reasons.push_back("production environment (+2)");
+  } else if (env == "staging") {
+    t->priority_score += 1;
+    t->priority_reasons.push_back("staging environment (+1)");
+  }
+  std::string acc = Lower(access);
+  if (acc == "full") {
+    t->priority_score += 1;
+    t->priority_reasons.push_back("full access (+1)");
+  } else if (acc == "read-only") {
+    t->priority_score -= 1;
+    t->priority_reasons.push_back("read-only access (-1)");
+  }
+}
+
+std::string PriorityFromScore(int score) {
+  if (score >= 7) return "P1";
+  if (score >= 5) return "P2";
+  if (score >= 3) return "P3";
+  return "P4";
+}
+
+std::string Or(const std::string& s, const std::string& fallback) {
+  return s.empty() ? fallback : s;
+}
+
+std::string Join(const std::vector<std::string>& v, const std::string& sep) {
+  std::string out;
+  for (size_t i = 0; i < v.size(); ++i) out += (i ? sep : "") + v[i];
+  return out;
+}
+
+// The earliest date the secret is known to have been exposed.
+std::string FirstExposure(const Ticket& t) {
+  std::string first = t.first_seen;
+  for (const auto& l : t.locations) {
+    std::string d = l.date.substr(0, 10);
+    if (!d.empty() && (first.empty() || d < first)) first = d;
+  }
+  return first;
+}
+
+std::vector<std::string> Steps(const Ticket& t) {
+  std::string what = Or(t.provider, "the provider") + " credential " +
+                     Or(t.secret_hint, Or(t.credential_name, t.credential_id));
+  std::string systems =
+      t.systems.empty() ? "every system that uses it (the inventory lists none)"
+                        : Join(t.systems, ", ");
+  std::string name_hint =
+      "name it after system, environment and owner (e.g. \"" +
+      Or(t.systems.empty() ? "" : t.systems[0], "system") + " - " +
+      Or(t.environment, "environment") + " - " + Or(t.assignee, "owner") +
+      "\")";
+  std::string since = FirstExposure(t);
+  std::string record =
+      t.credential_id.empty()
+          ? "Record the new credential in the inventory (keyward inventory add)"
+          : "Record the rotation in the inventory (keyward inventory rotate " +
+                t.credential_id + ")";
+  switch (t.action) {
+    case TicketAction::kRevokeNow:
+      return {"Revoke the " + what + " in " + Or(t.provider, "the provider") +
+                  " now: an exposed secret is compromised" +
+                  (t.revoke_guidance.empty() ? "" : " (see Revoke guidance)"),
+              "Create a replacement and " + name_hint,
+              "Update every system that uses it: " + systems,
+              "Run the smallest useful test on each system with the new key",
+              "Review the provider's activity log since the first exposure (" +
+                  Or(since, "unknown") + ") for use you cannot explain",
+              "Remove the secret from the listed locations",
+              record};
+    case TicketAction::kIdentifyOwner:
+      return {"Find who uses the " + what +
+                  ": check the listed locations, commit authors and the "
+                  "provider account",
+              "Create a replacement with a clear name and " + name_hint,
+              "Move every user of the unclear key to the replacement",
+              "Revoke the unclear key after a controlled check that nothing "
+              "still depends on it",
+              "Review the provider's activity log since the first exposure (" +
+                  Or(since, "unknown") + ")",
+              "Remove the secret from the listed locations",
+              "Record the new credential in the inventory (keyward inventory "
+              "add)"};
+    case TicketAction::kRotate:
+      return {"Create the replacement first and " + name_hint,
+              "Update every system that uses it: " + systems,
+              "Run the smallest useful test on each system with the new key",
+              "Revoke the old key only after the new one works", record};
+    case TicketAction::kReviewAccess:
+      return {"List the scopes the systems really need: " + systems,
+              "Create a narrower replacement (read-only or scoped) and " +
+                  name_hint,
+              "Update every system that uses it: " + systems,
+              "Run the smallest useful test on each system with the new key",
+              "Revoke the full-access key after the new one works",
+              record};
+  }
+  return {};
+}
+
+std::string Title(const Ticket& t, size_t places) {
+  std::string subject = t.rule_name.empty() ? t.credential_name : t.rule_name;
+  std::string hint = t.secret_hint.empty() ? "" : " " + t.secret_hint;
+  switch (t.action) {
+    case TicketAction::kRevokeNow:
+      return "Revoke now: " + subject + hint + " (" +
+             Or(t.credential_name, t.credential_id) + ")";
+    case TicketAction::kIdentifyOwner:
+      return "Identify owner: " + subject + hint + " found in " +
+             std::to_string(places) + (places == 1 ? " place" : " places");
+    case TicketAction::kRotate:
+      return "Rotate: " + Or(t.credential_name, t.credential_id);
+    case TicketAction::kReviewAccess:
+      return "Review access: " + Or(t.credential_name, t.credential_id);
+  }
+  return subject;
+}
+
+void Finish(Ticket* t, size_t places) {
+  t->priority = PriorityFromScore(t->priority_score);
+  t->title = Title(*t, places);
+  for (auto& text : Steps(*t)) t->checklist.push_back({text, false});
+}
+
+Ticket FromFindings(const std::vector<const Finding*>& group,
+                    const std::map<std::string, const Rule*>& rules,
+                    const TicketOptions& opts, const std::string& today) {
+  const Finding& first = *group.front();
+  Ticket t;
+  t.key = first.fingerprint;
+  t.id = TicketId(t.key);
+  t.first_seen = t.last_seen = today;
+  t.rule_id = first.rule_id;
+  t.rule_name = first.rule_name;
+  t.provider = first.provider;
+  t.secret_hint = first.redacted;
+  Severity sev = first.severity;
+  const Finding* matched = nullptr;
+  std::string best_exposure;
+  for (const Finding* f : group) {
+    sev = std::max(sev, f->severity);
+    if (!matched && KnownCredential(*f)) matched = f;
+    TicketLocation l;
+    l.path = f->path;
+    l.line = f->line;
+    l.column = f->column;
+    l.rule_id = f->rule_id;
+    if (f->git) {
+      l.commit = f->git->commit;
+      l.author = f->git->author;
+      l.date = f->git->date;
+    }
+    l.exposure = ClassifyExposure(*f);
+    l.first_seen = l.last_seen = today;
+    if (best_exposure.empty() ||
+        ExposureScore(l.exposure) > ExposureScore(best_exposure)) {
+      best_exposure = l.exposure;
+    }
+    t.locations.push_back(std::move(l));
+  }
+  t.severity = SeverityName(sev);
+  if (auto it = rules.find(t.rule_id); it != rules.end()) {
+    t.revoke_guidance = it->second->revoke;
+    t.references = it->second->references;
+  }
+  t.priority_score = SeverityScore(t.severity);
+  t.priority_reasons.push_back("rule severity " + t.severity + " (+" +
+                               std::to_string(t.priority_score) + ")");
+  int exposure = ExposureScore(best_exposure);
+  t.priority_score += exposure;
+  t.priority_reasons.push_back("exposed in " + best_exposure + " (+" +
+                               std::to_string(exposure) + ")");
+  if (matched) {
+    const CredentialRef& c = *matched->credential;
+    t.action = TicketAction::kRevokeNow;
+    t.credential_id = c.id;
+    t.credential_name = c.name;
+    t.environment = c.environment;
+    t.access = c.access;
+    t.systems = c.systems;
+    t.assignee = Or(c.owner, opts.security_team);
+    if (!c.note.empty()) t.audit.push_back(c.note);
+    ScoreCredential(c.environment, c.access, true, &t);
+    if (c.status == "revoked" || c.status == "retired") {
+      // Still a ticket: confirm the revocation and clean up, but it is no
+      // longer the fire it would be for a live key.
+      t.priority_score -= 2;
+      t.priority_reasons.push_back("inventory says the key is " + c.status +
+                                   " (-2)");
+    }
+  } else {
+    t.action = TicketAction::kIdentifyOwner;
+    t.assignee = opts.security_team;
+    ScoreCredential("", "", false, &t);
+  }
+  std::sort(t.locations.begin(), t.locations.end(),
+            [](const TicketLocation& a, const TicketLocation& b) {
+              return std::tie(a.path, a.line, a.column, a.commit, a.rule_id) <
+                     std::tie(b.path, b.line, b.column, b.commit, b.rule_id);
+            });
+  Finish(&t, t.locations.size());
+  return t;
+}
+
+Ticket FromAudit(const std::vector<const AuditItem*>& items,
+                 const TicketOptions& opts, const std::string& today) {
+  const AuditItem& a = *items.front();
+  Ticket t;
+  t.key = "inventory:" + a.credential_id;
+  t.id = TicketId(t.key);
+  t.credential_id = a.credential_id;
+  t.credential_name = a.credential_name;
+  t.provider = a.provider;
+  t.environment = a.environment;
+  t.access = a.access;
+  t.systems = a.systems;
+  t.assignee = Or(a.owner, opts.security_team);
+  t.first_seen = t.last_seen = today;
+  t.action = TicketAction::kRotate;
+  Severity sev = a.severity;
+  for (const AuditItem* i : items) {
+    // A narrower replacement also resets the rotation clock, so review-access
+    // covers rotate.
+    if (i->action == TicketAction::kReviewAccess) t.action = i->action;
+    sev = std::max(sev, i->severity);
+    t.audit.push_back(i->check + ": " + i->message);
+  }
+  std::sort(t.audit.begin(), t.audit.end());
+  t.severity = SeverityName(sev);
+  t.priority_score = SeverityScore(t.severity);
+  t.priority_reasons.push_back("audit severity " + t.severity + " (+" +
+                               std::to_string(t.priority_score) + ")");
+  ScoreCredential(a.environment, a.access, true, &t);
+  Finish(&t, 0);
+  return t;
+}
+
+}  // namespace
+
+const char* TicketActionName(TicketAction a) {
+  switch (a) {
+    case TicketAction::kRevokeNow:
+      return "revoke-now";
+    case TicketAction::kIdentifyOwner:
+      return "identify-owner";
+    case TicketAction::kRotate:
+      return "rotate";
+    case TicketAction::kReviewAccess:
+      return "review-access";
+  }
+  return "revoke-now";
+}
+
+bool ParseTicketAction(const std::string& text, TicketAction* out) {
+  for (TicketAction a : {TicketAction::kRevokeNow, TicketAction::kIdentifyOwner,
+                         TicketAction::kRotate, TicketAction::kReviewAccess}) {
+    if (text == TicketActionName(a)) {
+      *out = a;
+      return true;
+    }
+  }
+  return false;
+}
+
+Status ParseTicketFormats(const std::string& text,
+                          std::vector<TicketFormat>* out) {
+  out->clear();
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    std::string f = Lower(text.substr(start, comma - start));
+    TicketFormat fmt;
+    if (f == "json") {
+      fmt = TicketFormat::kJson;
+    } else if (f == "md" || f == "markdown") {
+      fmt = TicketFormat::kMarkdown;
+    } else if (f == "csv") {
+      fmt = TicketFormat::kCsv;
+    } else {
+      return Status::InvalidArgument("unknown ticket format '" + f +
+                                     "' (expected json, md, csv)");
+    }
+    if (std::find(out->begin(), out->end(), fmt) == out->end()) {
+      out->push_back(fmt);
+    }
+    start = comma + 1;
+  }
+  return Status::OK();
+}
+
+std::string TicketDate(const TicketOptions& opts) {
+  if (!opts.today.empty()) return opts.today;
+  std::time_t now =
+      std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+std::string TicketId(const std::string& key) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(key.data(), key.size(), digest, &len, EVP_sha256(), nullptr);
+  static const char kHex[] = "0123456789abcdef";
+  std::string id = "KW-";
+  for (int i = 0; i < 5; ++i) {
+    id += kHex[digest[i] >> 4];
+    id += kHex[digest[i] & 15];
+  }
+  return id;
+}
+
+std::vector<Ticket> BuildTickets(const std::vector<Finding>& findings,
+                                 const std::vector<AuditItem>& audit,
+                                 const std::vector<Rule>& rules,
+                                 const TicketOptions& opts) {
+  std::string today = TicketDate(opts);
+  std::map<std::string, const Rule*> rule_by_id;
+  for (const Rule& r : rules) rule_by_id[r.id] = &r;
+
+  std::vector<const Finding*> sorted;
+  for (const Finding& f : findings) {
+    if (!f.suppressed && !f.fingerprint.empty()) sorted.push_back(&f);
+  }
+  std::stable_sort(
+      sorted.begin(), sorted.end(),
+      [](const Finding* a, const Finding* b) { return FindingLess(*a, *b); });
+  std::map<std::string, std::vector<const Finding*>> by_fingerprint;
+  for (const Finding* f : sorted) by_fingerprint[f->fingerprint].push_back(f);
+
+  std::vector<Ticket> out;
+  std::map<std::string, size_t> leak_by_credential;
+  for (const auto& [fp, group] : by_fingerprint) {
+    out.push_back(FromFindings(group, rule_by_id, opts, today));
+    if (!out.back().credential_id.empty()) {
+      leak_by_credential[out.back().credential_id] = out.size() - 1;
+    }
+  }
+  std::map<std::string, std::vector<const AuditItem*>> by_credential;
+  for (const AuditItem& a : audit) by_credential[a.credential_id].push_back(&a);
+  for (const auto& [id, items] : by_credential) {
+    if (auto it = leak_by_credential.find(id); it != leak_by_credential.end()) {
+      // One ticket per credential: revoking the leaked key settles the audit
+      // problems too, so they ride along as context.
+      for (const AuditItem* i : items) {
+        out[it->second].audit.push_back(i->check + ": " + i->message);
+      }
+      continue;
+    }
+    out.push_back(FromAudit(items, opts, today));
+  }
+  std::sort(out.begin(), out.end(),
+            [](const Ticket& a, const Ticket& b) { return a.id < b.id; });
+  return out;
+}
+
+}  // namespace keyward

@@ -1,0 +1,352 @@
+// Tickets: grouping, action and priority rules, idempotent reruns, formats.
+#include "keyward/tickets.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+
+#include "support/run.h"
+
+namespace keyward {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+// Invented for these tests; no provider issues keys of this shape.
+constexpr char kSecretA[] = "kwtest_Hb3Nq8Rz1Yc6Vm0Tk5Ws2Pj";
+constexpr char kSecretB[] = "kwtest_Lx4Fe9Ud7Gi2Oa5Sn8Qb3Mw";
+
+Finding MakeFinding(const std::string& secret, const std::string& path,
+                    int line, Severity sev = Severity::kHigh) {
+  Finding f;
+  f.rule_id = "kwtest.token";
+  f.rule_name = "Keyward test token";
+  f.provider = "KeywardTest";
+  f.kind = "api-key";
+  f.severity = sev;
+  f.path = path;
+  f.line = f.end_line = line;
+  f.column = 1;
+  f.end_column = 1 + static_cast<int>(secret.size());
+  f.secret = secret;
+  f.redacted = Redact(secret, "kwtest_");
+  f.fingerprint = SecretFingerprint(secret);
+  return f;
+}
+
+CredentialRef Known(const std::string& env, const std::string& access) {
+  CredentialRef c;
+  c.id = "warehouse-sync";
+  c.name = "Warehouse sync - " + env + " - Ops";
+  c.owner = "ops-team";
+  c.environment = env;
+  c.access = access;
+  c.systems = {"warehouse-sync", "nightly-export"};
+  c.status = "active";
+  return c;
+}
+
+TicketOptions Opts(const std::string& today = "2026-03-01") {
+  TicketOptions o;
+  o.today = today;
+  return o;
+}
+
+std::vector<Rule> Rules() {
+  Rule r;
+  r.id = "kwtest.token";
+  r.revoke = "Delete the token under Settings > Tokens.";
+  return {r};
+}
+
+std::map<std::string, std::string> ReadDir(const std::string& dir) {
+  std::map<std::string, std::string> files;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    files[e.path().filename().string()] = testing::ReadFile(e.path().string());
+  }
+  return files;
+}
+
+// Minimal RFC 4180 reader, to prove the CSV parses back.
+std::vector<std::vector<std::string>> ParseCsv(const std::string& text) {
+  std::vector<std::vector<std::string>> rows(1);
+  std::string field;
+  bool quoted = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+        field += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        field += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      rows.back().push_back(field);
+      field.clear();
+    } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
+      rows.back().push_back(field);
+      field.clear();
+      rows.emplace_back();
+      ++i;
+    } else {
+      field += c;
+    }
+  }
+  if (rows.back().empty()) rows.pop_back();
+  return rows;
+}
+
+TEST(TicketsTest, OneTicketPerSecretWithEveryLocation) {
+  std::vector<Finding> f = {MakeFinding(kSecretA, "src/a.py", 3),
+                            MakeFinding(kSecretA, "src/a.py", 9),
+                            MakeFinding(kSecretB, "src/b.py", 1)};
+  auto tickets = BuildTickets(f, {}, Rules(), Opts());
+  ASSERT_EQ(tickets.size(), 2u);
+  const Ticket& a =
+      tickets[0].key == f[0].fingerprint ? tickets[0] : tickets[1];
+  EXPECT_EQ(a.id, TicketId(f[0].fingerprint));
+  EXPECT_EQ(a.id.rfind("KW-", 0), 0u);
+  EXPECT_EQ(a.id.size(), 13u);
+  ASSERT_EQ(a.locations.size(), 2u);
+  EXPECT_EQ(a.locations[0].line, 3);
+  EXPECT_EQ(a.locations[1].line, 9);
+  EXPECT_EQ(a.revoke_guidance, "Delete the token under Settings > Tokens.");
+  EXPECT_EQ(a.first_seen, "2026-03-01");
+}
+
+TEST(TicketsTest, KnownCredentialIsRevokeNowForItsOwner) {
+  Finding f = MakeFinding(kSecretA, "src/a.py", 3);
+  f.credential = Known("production", "full");
+  auto t = BuildTickets({f}, {}, Rules(), Opts())[0];
+  EXPECT_EQ(t.action, TicketAction::kRevokeNow);
+  EXPECT_EQ(t.assignee, "ops-team");
+  EXPECT_EQ(t.systems, f.credential->systems);
+  EXPECT_EQ(t.credential_id, "warehouse-sync");
+  ASSERT_GE(t.checklist.size(), 6u);
+  EXPECT_NE(t.checklist[0].text.find("Revoke"), std::string::npos);
+  EXPECT_NE(t.checklist.back().text.find("inventory rotate warehouse-sync"),
+            std::string::npos);
+  EXPECT_EQ(t.priority, "P1");  // high + production + source + full
+}
+
+TEST(TicketsTest, UnknownCredentialGoesToSecurityTeam) {
+  Finding unmatched = MakeFinding(kSecretA, "src/a.py", 3);
+  unmatched.credential = CredentialRef{};
+  unmatched.credential->status = "unknown";
+  Finding no_inventory = MakeFinding(kSecretB, "src/b.py", 3);
+  TicketOptions o = Opts();
+  o.security_team = "appsec";
+  for (const Ticket& t : BuildTickets({unmatched, no_inventory}, {}, {}, o)) {
+    EXPECT_EQ(t.action, TicketAction::kIdentifyOwner);
+    EXPECT_EQ(t.assignee, "appsec");
+    EXPECT_NE(t.checklist[0].text.find("Find who uses"), std::string::npos);
+  }
+}
+
+TEST(TicketsTest, PriorityFollowsSeverityEnvironmentExposureAccess) {
+  auto priority = [](Finding f) {
+    return BuildTickets({f}, {}, {}, Opts())[0].priority_score;
+  };
+  Finding src = MakeFinding(kSecretA, "src/a.py", 1);
+  Finding bundle = MakeFinding(kSecretA, "dist/app.min.js", 1);
+  Finding docs = MakeFinding(kSecretA, "docs/setup.md", 1);
+  Finding log = MakeFinding(kSecretA, "-", 1);
+  Finding history = src;
+  history.git = GitProvenance{"b", "c0ffee", "Ada", "", "2025-01-01", 1};
+  EXPECT_GT(priority(bundle), priority(src));
+  EXPECT_GT(priority(docs), priority(src));
+  EXPECT_GT(priority(log), priority(src));
+  EXPECT_GT(priority(src), priority(history));
+
+  Finding prod = src, dev = src;
+  prod.credential = Known("production", "scoped");
+  dev.credential = Known("development", "scoped");
+  EXPECT_GT(priority(prod), priority(dev));
+  Finding full = dev, read_only = dev;
+  full.credential->access = "full";
+  read_only.credential->access = "read-only";
+  EXPECT_GT(priority(full), priority(read_only));
+  EXPECT_GT(priority(MakeFinding(kSecretA, "src/a.py", 1, Severity::kCritical)),
+            priority(MakeFinding(kSecretA, "src/a.py", 1, Severity::kLow)));
+
+  Finding quiet = MakeFinding(kSecretA, "old.py", 1, Severity::kLow);
+  quiet.git = history.git;
+  quiet.credential = Known("development", "read-only");
+  EXPECT_EQ(BuildTickets({quiet}, {}, {}, Opts())[0].priority, "P4");
+}
+
+TEST(TicketsTest, AuditResultsBecomeRotateOrReviewAccess) {
+  AuditItem overdue;
+  overdue.credential_id = "report-db";
+  overdue.credential_name = "Reporting - production - Data";
+  overdue.owner = "data-team";
+  overdue.environment = "production";
+  overdue.access = "full";
+  overdue.check = "rotation-overdue";
+  overdue.message = "last rotated 2025-01-01";
+  AuditItem too_broad = overdue;
+  too_broad.check = "full-access-read-only-purpose";
+  too_broad.action = TicketAction::kReviewAccess;
+  AuditItem only_rotate = overdue;
+  only_rotate.credential_id = "mailer";
+
+  auto tickets =
+      BuildTickets({}, {overdue, too_broad, only_rotate}, {}, Opts());
+  ASSERT_EQ(tickets.size(), 2u);
+  for (const Ticket& t : tickets) {
+    EXPECT_EQ(t.assignee, "data-team");
+    if (t.credential_id == "report-db") {
+      EXPECT_EQ(t.action, TicketAction::kReviewAccess);
+      EXPECT_EQ(t.audit.size(), 2u);
+    } else {
+      EXPECT_EQ(t.action, TicketAction::kRotate);
+      EXPECT_NE(t.checklist[0].text.find("replacement first"),
+                std::string::npos);
+    }
+  }
+
+  // The same credential leaked: one ticket, revoke-now, audit as context.
+  Finding f = MakeFinding(kSecretA, "src/a.py", 3);
+  f.credential = Known("production", "full");
+  overdue.credential_id = f.credential->id;
+  auto merged = BuildTickets({f}, {overdue}, {}, Opts());
+  ASSERT_EQ(merged.size(), 1u);
+  EXPECT_EQ(merged[0].action, TicketAction::kRevokeNow);
+  EXPECT_EQ(merged[0].audit.size(), 1u);
+}
+
+TEST(TicketsTest, RerunIsByteIdenticalAndAddsLocationsInPlace) {
+  testing::TempDir dir;
+  TicketStore store(dir.path() + "/tickets");
+  std::vector<TicketFormat> all = {TicketFormat::kJson, TicketFormat::kMarkdown,
+                                   TicketFormat::kCsv};
+  std::vector<Finding> run1 = {MakeFinding(kSecretA, "src/a.py", 3),
+                               MakeFinding(kSecretB, "src/b.py", 1)};
+  ASSERT_TRUE(
+      store.Update(BuildTickets(run1, {}, {}, Opts()), all, Opts()).ok());
+  auto first = ReadDir(store.dir());
+  ASSERT_TRUE(
+      store.Update(BuildTickets(run1, {}, {}, Opts()), all, Opts()).ok());
+  EXPECT_EQ(ReadDir(store.dir()), first);
+
+  // Someone works the ticket.
+  std::string id = TicketId(run1[0].fingerprint);
+  std::string path = store.dir() + "/" + id + ".json";
+  json j = json::parse(testing::ReadFile(path));
+  j["status"] = "in-progress";
+  j["notes"] = "Asked ops on Monday.";
+  j["checklist"][0]["done"] = true;
+  dir.Write("tickets/" + id + ".json", j.dump(2));
+
+  // Next day: the secret moved to a new place as well, B disappeared.
+  std::vector<Finding> run2 = {MakeFinding(kSecretA, "src/a.py", 3),
+                               MakeFinding(kSecretA, "web/app.js", 12)};
+  ASSERT_TRUE(store
+                  .Update(BuildTickets(run2, {}, {}, Opts("2026-03-02")), all,
+                          Opts("2026-03-02"))
+                  .ok());
+  auto loaded = store.Load();
+  ASSERT_TRUE(loaded.ok());
+  ASSERT_EQ(loaded->size(), 2u);  // never duplicated
+  for (const Ticket& t : *loaded) {
+    if (t.id == id) {
+      EXPECT_EQ(t.status, "in-progress");
+      EXPECT_EQ(t.notes, "Asked ops on Monday.");
+      EXPECT_TRUE(t.checklist[0].done);
+      ASSERT_EQ(t.locations.size(), 2u);
+      EXPECT_EQ(t.locations[0].first_seen, "2026-03-01");
+      EXPECT_EQ(t.locations[1].first_seen, "2026-03-02");
+      EXPECT_EQ(t.first_seen, "2026-03-01");
+      EXPECT_EQ(t.last_seen, "2026-03-02");
+      EXPECT_EQ(t.presence, "seen");
+    } else {
+      EXPECT_EQ(t.status, "open");  // never closed automatically
+      EXPECT_EQ(t.presence, "not seen since 2026-03-01");
+    }
+  }
+  // 2 tickets x (json + md) + index + csv + the lock file.
+  EXPECT_EQ(ReadDir(store.dir()).size(), 7u);
+}
+
+TEST(TicketsTest, MalformedTicketFileIsReportedAndKept) {
+  testing::TempDir dir;
+  std::string bad = dir.Write("t/KW-0000000000.json", "{\"id\": ");
+  Status s =
+      TicketStore(dir.path() + "/t")
+          .Update(BuildTickets({MakeFinding(kSecretA, "a", 1)}, {}, {}, Opts()),
+                  {}, Opts());
+  EXPECT_EQ(s.code(), Status::Code::kCorruption);
+  EXPECT_NE(s.message().find("KW-0000000000.json"), std::string::npos);
+  EXPECT_EQ(testing::ReadFile(bad), "{\"id\": ");
+  EXPECT_FALSE(fs::exists(dir.path() + "/t/index.json"));
+}
+
+TEST(TicketsTest, EveryFormatParsesBack) {
+  Finding odd = MakeFinding(kSecretA, "src/we,ird \"name\".py", 3);
+  Finding hist = MakeFinding(kSecretB, "=cmd.py", 2);
+  hist.git = GitProvenance{"b", "c0ffee1234567890", "Ada", "", "2025-01-01", 1};
+  auto tickets = BuildTickets({odd, hist}, {}, Rules(), Opts());
+  for (const Ticket& t : tickets) {
+    auto back = TicketFromJson(json::parse(TicketToJson(t).dump()));
+    ASSERT_TRUE(back.ok()) << back.status().ToString();
+    EXPECT_EQ(TicketToJson(*back), TicketToJson(t));
+    std::string md = TicketToMarkdown(t);
+    for (const char* section :
+         {"# KW-", "## Checklist", "## Locations", "## Revoke guidance",
+          "## Systems to update", "## Why this priority", "- [ ] "}) {
+      EXPECT_NE(md.find(section), std::string::npos) << section;
+    }
+  }
+  auto rows = ParseCsv(TicketsToCsv(tickets));
+  ASSERT_EQ(rows.size(), 3u);
+  ASSERT_EQ(rows[0][0], "id");
+  for (size_t r = 1; r < rows.size(); ++r) {
+    EXPECT_EQ(rows[r].size(), rows[0].size());
+    EXPECT_EQ(rows[r][0].rfind("KW-", 0), 0u);
+  }
+  std::string csv = TicketsToCsv(tickets);
+  EXPECT_NE(csv.find("src/we,ird \"\"name\"\".py:3"), std::string::npos);
+  json index = json::parse(TicketIndexJson(tickets));
+  EXPECT_EQ(index["tickets"].size(), 2u);
+}
+
+TEST(TicketsTest, TamperedIdIsRejected) {
+  json j = TicketToJson(
+      BuildTickets({MakeFinding(kSecretA, "a", 1)}, {}, {}, Opts())[0]);
+  j["id"] = "KW-0000000000";
+  EXPECT_FALSE(TicketFromJson(j).ok());
+}
+
+TEST(TicketsTest, NoSecretInAnyFile) {
+  testing::TempDir dir;
+  Finding f = MakeFinding(kSecretA, "src/a.py", 3);
+  f.credential = Known("production", "full");
+  ASSERT_TRUE(TicketStore(dir.path())
+                  .Update(BuildTickets({f, MakeFinding(kSecretB, "-", 1)}, {},
+                                       Rules(), Opts()),
+                          {TicketFormat::kMarkdown, TicketFormat::kCsv}, Opts())
+                  .ok());
+  auto files = ReadDir(dir.path());
+  EXPECT_GE(files.size(), 6u);
+  for (const auto& [name, text] : files) {
+    EXPECT_EQ(text.find(kSecretA), std::string::npos) << name;
+    EXPECT_EQ(text.find(kSecretB), std::string::npos) << name;
+  }
+}
+
+TEST(TicketsTest, ParseFormats) {
+  std::vector<TicketFormat> f;
+  EXPECT_TRUE(ParseTicketFormats("md,csv,json,md", &f).ok());
+  EXPECT_EQ(f.size(), 3u);
+  EXPECT_FALSE(ParseTicketFormats("json,xml", &f).ok());
+}
+
+}  // namespace
+}  // namespace keyward
