@@ -2,11 +2,16 @@
 // -> reporters -> exit code.
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/progress_line.h"
+#include "cli/triage.h"
+#include "keyward/inventory.h"
 #include "keyward/report.h"
 #include "keyward/scan.h"
 
@@ -19,6 +24,7 @@ struct ScanArgs {
   std::string output;
   std::vector<std::string> rule_paths;
   std::vector<std::string> reports;  // "FORMAT=PATH"
+  std::string inventory;             // --inventory FILE
   int threads = 0;
   bool follow = false;
   bool no_ignore = false;
@@ -26,6 +32,9 @@ struct ScanArgs {
   bool show_suppressed = false;
   bool stats = false;
   bool no_cache = false;
+  uint64_t stream_threshold = 256ull << 20;
+  uint64_t chunk_size = 4ull << 20;
+  TriageArgs triage;  // config, baseline, --fail-on (cli/triage.h)
 };
 
 // Writes one report to `path` ("-" = stdout).
@@ -59,8 +68,15 @@ Status WriteReport(ReportFormat format, const ScanResult& result,
 }
 
 int RunScan(const ScanArgs& args) {
+  // Configuration first: it adds and disables rules (docs/ci.md).
+  auto config =
+      LoadScanConfig(args.triage, args.paths.empty() ? "." : args.paths[0]);
+  if (!config.ok()) return Fail(config.status().ToString());
   // Rules and matcher.
-  auto rules = LoadRules(args.rule_paths, {});
+  std::vector<std::string> rule_paths = config->rules;
+  rule_paths.insert(rule_paths.end(), args.rule_paths.begin(),
+                    args.rule_paths.end());
+  auto rules = LoadRules(rule_paths, config->disable_rules);
   if (!rules.ok()) return Fail(rules.status().message());
   auto matcher = BuildMatcher(*rules, args.no_cache);
   if (!matcher.ok()) return Fail(matcher.status().message());
@@ -88,12 +104,27 @@ int RunScan(const ScanArgs& args) {
   opts.threads = args.threads;
   opts.follow_symlinks = args.follow;
   opts.no_ignore = args.no_ignore;
+  opts.stream_threshold = args.stream_threshold;
+  opts.chunk_size = std::max<uint64_t>(args.chunk_size, 1);
+  opts.exclude = config->exclude;
   opts.warn = [](const std::string& msg) { Warn(msg); };
+  ProgressLine progress(ShouldShowProgress());
+  opts.progress = progress.Callback();
   Scanner scanner(**matcher, opts);
   ScanResult result;
   std::vector<std::string> paths = args.paths;
   if (paths.empty()) paths.push_back(".");
   Status s = scanner.ScanPaths(paths, &result);
+  progress.Finish();
+  if (!s.ok()) return Fail(s.ToString());
+  // Inventory: whose key each finding is (docs/inventory.md).
+  s = AnnotateFromInventory(
+      args.inventory.empty() ? config->inventory : args.inventory,
+      std::getenv("KEYWARD_INVENTORY"), std::getenv("KEYWARD_INVENTORY_PEPPER"),
+      &result.findings);
+  if (!s.ok()) return Fail(s.ToString());
+  // Triage: allowlist and baseline suppressions, --baseline-out.
+  s = ApplyTriage(args.triage, *config, &result);
   if (!s.ok()) return Fail(s.ToString());
 
   // Reports.
@@ -111,7 +142,8 @@ int RunScan(const ScanArgs& args) {
   if (format == ReportFormat::kText) {
     std::cerr << "keyward: " << SummaryLine(result.stats) << "\n";
   }
-  return result.stats.findings > result.stats.suppressed ? 1 : 0;
+  // Suppressed findings and findings below fail_on never fail the run.
+  return FailsRun(*config, result) ? 1 : 0;
 }
 
 }  // namespace
@@ -129,6 +161,10 @@ void RegisterScan(CLI::App& app, Context& ctx) {
   cmd->add_option("--report", args->reports,
                   "Extra report FORMAT=PATH, repeatable "
                   "(e.g. --report sarif=out.sarif)");
+  cmd->add_option("--inventory", args->inventory,
+                  "Match findings against this credential inventory "
+                  "(default: $KEYWARD_INVENTORY, else "
+                  "./keyward-inventory.json if it exists)");
   cmd->add_option("--rules", args->rule_paths,
                   "Extra rule file or directory (repeatable; same id "
                   "overrides a built-in rule)");
@@ -144,12 +180,22 @@ void RegisterScan(CLI::App& app, Context& ctx) {
   cmd->add_flag("--stats", args->stats, "Print scan statistics on stderr");
   cmd->add_flag("--no-cache", args->no_cache,
                 "Do not use the compiled rule database cache");
+  cmd->add_option("--stream-threshold", args->stream_threshold,
+                  "Files larger than BYTES are scanned in chunks (stream "
+                  "mode)")
+      ->capture_default_str();
+  cmd->add_option("--chunk-size", args->chunk_size,
+                  "Chunk size in BYTES for stream mode (stdin, large files)")
+      ->capture_default_str();
+  AddTriageOptions(cmd, &args->triage);
   cmd->footer(
       "Examples:\n"
       "  keyward scan .\n"
       "  keyward scan --format json -o findings.json src/ docs/\n"
       "  kubectl logs app | keyward scan -\n"
       "  keyward scan --report sarif=keyward.sarif --report json=out.json .\n"
+      "  keyward scan --baseline-out .keyward-baseline.json .   (adopt)\n"
+      "  keyward scan --baseline .keyward-baseline.json .       (new only)\n"
       "Exit codes: 0 nothing found, 1 findings, 2 usage or input error.");
   cmd->callback([args, &ctx] { ctx.exit_code = RunScan(*args); });
 }
