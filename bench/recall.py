@@ -97,7 +97,7 @@ def main():
         r = match(f, by_path, root, credited)
         rule = f.get("rule_id", "?")
         if r is None:
-            unplanned[rule].append(f"{f.get('path')}:{f.get('line')}")
+            unplanned[rule].append(f"{norm_path(f.get('path', ''), root)}:{f.get('line')}")
         elif not r["expected"]:
             decoy_hits[r["_id"]] += 1
             decoy_rules[r["kind"]][rule] += 1
