@@ -1,0 +1,134 @@
+#include "git/commit_walk.h"
+
+#include <algorithm>
+#include <unordered_set>
+#include <utility>
+
+#include "git/repo.h"
+
+namespace keyward::git {
+namespace {
+
+using OidSet = std::unordered_set<git_oid, OidHash, OidEq>;
+
+// libgit2's walk: exact topological order, but all-or-nothing.
+bool TopologicalWalk(git_repository* repo,
+                     const std::vector<git_oid>& extra_starts,
+                     std::vector<git_oid>* out, std::string* error) {
+  git_revwalk* raw = nullptr;
+  if (git_revwalk_new(&raw, repo) != 0) {
+    *error = LastError();
+    return false;
+  }
+  Revwalk walk(raw);
+  git_revwalk_sorting(raw,
+                      GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME | GIT_SORT_REVERSE);
+  // Refs that name trees or blobs are skipped by push_glob itself.
+  if (git_revwalk_push_glob(raw, "refs/*") != 0) {
+    *error = LastError();
+    return false;
+  }
+  git_revwalk_push_head(raw);  // detached HEAD; fails harmlessly when unborn
+  for (const git_oid& c : extra_starts) {
+    if (git_revwalk_push(raw, &c) != 0) {
+      *error = "git commit " + OidHex(c) + ": " + LastError();
+      return false;
+    }
+  }
+  git_oid id;
+  for (;;) {
+    int rc = git_revwalk_next(&id, raw);
+    if (rc == GIT_ITEROVER) return true;
+    if (rc != 0) {
+      *error = LastError();
+      return false;
+    }
+    out->push_back(id);
+  }
+}
+
+// Every commit id a ref, HEAD or `extra` names.
+std::vector<git_oid> StartCommits(git_repository* repo,
+                                  const std::vector<git_oid>& extra) {
+  std::vector<git_oid> starts = extra;
+  git_reference_iterator* it_raw = nullptr;
+  if (git_reference_iterator_new(&it_raw, repo) == 0) {
+    git_reference* ref = nullptr;
+    while (git_reference_next(&ref, it_raw) == 0) {
+      git_object* obj = nullptr;
+      if (git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT) == 0) {
+        starts.push_back(*git_object_id(obj));
+        git_object_free(obj);
+      }
+      git_reference_free(ref);
+    }
+    git_reference_iterator_free(it_raw);
+  }
+  git_oid head;
+  if (git_reference_name_to_id(&head, repo, "HEAD") == 0) {
+    starts.push_back(head);
+  }
+  return starts;
+}
+
+// Reads what it can; a missing or corrupt commit ends that line of history.
+std::vector<git_oid> TolerantWalk(
+    git_repository* repo, const std::vector<git_oid>& extra_starts,
+    const std::function<void(const std::string&)>& warn) {
+  std::vector<std::pair<int64_t, git_oid>> found;
+  OidSet seen;
+  std::vector<git_oid> stack = StartCommits(repo, extra_starts);
+  size_t missing = 0;
+  while (!stack.empty()) {
+    git_oid id = stack.back();
+    stack.pop_back();
+    if (!seen.insert(id).second) continue;
+    git_commit* raw = nullptr;
+    if (git_commit_lookup(&raw, repo, &id) != 0) {
+      // Shallow boundaries name absent parents: expected, counted once.
+      if (git_error_last() && git_error_last()->klass == GIT_ERROR_ODB) {
+        ++missing;
+      } else {
+        warn("git commit " + OidHex(id) + ": " + LastError() + " (skipped)");
+      }
+      continue;
+    }
+    Commit commit(raw);
+    found.emplace_back(git_commit_time(raw), id);
+    unsigned n = git_commit_parentcount(raw);
+    for (unsigned p = 0; p < n; ++p)
+      stack.push_back(*git_commit_parent_id(raw, p));
+  }
+  if (missing > 0) {
+    warn(std::to_string(missing) +
+         " commit(s) named as parents are not in the repository (shallow "
+         "or incomplete history); scanned what is present");
+  }
+  std::stable_sort(
+      found.begin(), found.end(),
+      [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<git_oid> out;
+  out.reserve(found.size());
+  for (const auto& [time, id] : found) out.push_back(id);
+  return out;
+}
+
+}  // namespace
+
+std::vector<git_oid> ListCommits(
+    git_repository* repo, const std::vector<git_oid>& extra_starts,
+    const std::function<void(const std::string&)>& warn) {
+  std::vector<git_oid> commits;
+  std::string error;
+  if (!git_repository_is_shallow(repo) &&
+      TopologicalWalk(repo, extra_starts, &commits, &error)) {
+    return commits;
+  }
+  if (!error.empty()) {
+    warn("history walk failed (" + error +
+         "); falling back to a walk that skips unreadable commits");
+  }
+  return TolerantWalk(repo, extra_starts, warn);
+}
+
+}  // namespace keyward::git

@@ -1,0 +1,25 @@
+// Lists the commits of a repository oldest first (parents before children),
+// tolerating what libgit2's revision walk does not: shallow clones (whose
+// boundary commits name parents that are absent) and corrupt commits.
+#ifndef KEYWARD_GIT_COMMIT_WALK_H_
+#define KEYWARD_GIT_COMMIT_WALK_H_
+
+#include <git2.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace keyward::git {
+
+// Commits reachable from every ref, HEAD and `extra_starts`, oldest first.
+// Uses libgit2's topological walk; if that fails (shallow or corrupt
+// history) it warns once and falls back to a walk that skips missing or
+// unreadable commits and orders by commit time.
+std::vector<git_oid> ListCommits(
+    git_repository* repo, const std::vector<git_oid>& extra_starts,
+    const std::function<void(const std::string&)>& warn);
+
+}  // namespace keyward::git
+
+#endif  // KEYWARD_GIT_COMMIT_WALK_H_

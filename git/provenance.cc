@@ -1,0 +1,139 @@
+#include "git/provenance.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace keyward::git {
+
+TreeIndex::TreeIndex(git_repository* repo, const std::vector<git_oid>& targets,
+                     std::function<void(const std::string&)> warn)
+    : repo_(repo), warn_(std::move(warn)) {
+  for (uint32_t i = 0; i < targets.size(); ++i) {
+    target_index_.emplace(targets[i], i);
+  }
+}
+
+const std::vector<uint32_t>& TreeIndex::TargetsIn(const git_oid& tree_id) {
+  auto it = memo_.find(tree_id);
+  if (it != memo_.end()) return it->second;
+  std::vector<uint32_t> contained;
+  git_tree* raw = nullptr;
+  if (git_tree_lookup(&raw, repo_, &tree_id) != 0) {
+    warn_("git tree " + OidHex(tree_id) + ": " + LastError() + " (skipped)");
+  } else {
+    Tree tree(raw);
+    size_t n = git_tree_entrycount(raw);
+    for (size_t i = 0; i < n; ++i) {
+      const git_tree_entry* e = git_tree_entry_byindex(raw, i);
+      const git_oid* id = git_tree_entry_id(e);
+      switch (git_tree_entry_type(e)) {
+        case GIT_OBJECT_BLOB: {
+          auto t = target_index_.find(*id);
+          if (t != target_index_.end()) contained.push_back(t->second);
+          break;
+        }
+        case GIT_OBJECT_TREE: {
+          // Copy: the recursive call may insert into memo_ (node-based, so
+          // references survive, but the copy keeps this obviously safe).
+          std::vector<uint32_t> sub = TargetsIn(*id);
+          contained.insert(contained.end(), sub.begin(), sub.end());
+          break;
+        }
+        default:  // submodule commits live in another repository
+          break;
+      }
+    }
+    std::sort(contained.begin(), contained.end());
+    contained.erase(std::unique(contained.begin(), contained.end()),
+                    contained.end());
+  }
+  return memo_.emplace(tree_id, std::move(contained)).first->second;
+}
+
+std::string TreeIndex::PathIn(const git_oid& tree_id, uint32_t t) {
+  git_tree* raw = nullptr;
+  if (git_tree_lookup(&raw, repo_, &tree_id) != 0) return "";
+  Tree tree(raw);
+  size_t n = git_tree_entrycount(raw);
+  for (size_t i = 0; i < n; ++i) {
+    const git_tree_entry* e = git_tree_entry_byindex(raw, i);
+    const git_oid* id = git_tree_entry_id(e);
+    std::string name = git_tree_entry_name(e);
+    if (git_tree_entry_type(e) == GIT_OBJECT_BLOB) {
+      auto it = target_index_.find(*id);
+      if (it != target_index_.end() && it->second == t) return name;
+    } else if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
+      const auto& sub = TargetsIn(*id);
+      if (std::binary_search(sub.begin(), sub.end(), t)) {
+        return name + "/" + PathIn(*id, t);
+      }
+    }
+  }
+  return "";
+}
+
+std::vector<BlobProvenance> LocateBlobs(
+    git_repository* repo, const std::vector<CommitRef>& commits,
+    const std::vector<git_oid>& targets,
+    std::function<void(const std::string&)> warn) {
+  std::vector<BlobProvenance> out(targets.size());
+  if (targets.empty()) return out;
+  TreeIndex index(repo, targets, std::move(warn));
+  for (size_t c = 0; c < commits.size(); ++c) {
+    for (uint32_t t : index.TargetsIn(commits[c].tree)) {
+      BlobProvenance& p = out[t];
+      ++p.commit_count;
+      if (p.first_commit == SIZE_MAX) {
+        p.first_commit = c;
+        p.path = index.PathIn(commits[c].tree, t);
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace keyward::git
+
+namespace keyward::git {
+
+std::vector<Finding> AttachProvenance(
+    git_repository* repo, const std::vector<CommitRef>& commits,
+    const std::vector<git_oid>& blobs, std::vector<BlobFinding> found,
+    std::function<void(const std::string&)> warn) {
+  std::unordered_map<size_t, uint32_t> target_of_blob;
+  std::vector<git_oid> targets;
+  for (const BlobFinding& bf : found) {
+    if (target_of_blob.emplace(bf.blob, targets.size()).second) {
+      targets.push_back(blobs[bf.blob]);
+    }
+  }
+  std::vector<BlobProvenance> prov =
+      LocateBlobs(repo, commits, targets, std::move(warn));
+  std::unordered_map<size_t, CommitInfo> infos;  // by commit index
+  std::vector<Finding> out;
+  out.reserve(found.size());
+  for (BlobFinding& bf : found) {
+    const BlobProvenance& p = prov[target_of_blob[bf.blob]];
+    Finding f = std::move(bf.finding);
+    GitProvenance g;
+    g.blob = OidHex(blobs[bf.blob]);
+    g.commit_count = p.commit_count;
+    f.path = p.path.empty() ? g.blob : p.path;
+    if (p.first_commit != SIZE_MAX) {
+      const git_oid& c = commits[p.first_commit].commit;
+      auto it = infos.find(p.first_commit);
+      if (it == infos.end()) {
+        it = infos.emplace(p.first_commit, ReadCommitInfo(repo, c)).first;
+      }
+      g.commit = OidHex(c);
+      g.author = it->second.author;
+      g.email = it->second.email;
+      g.date = it->second.date;
+    }
+    f.git = std::move(g);
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+}  // namespace keyward::git

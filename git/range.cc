@@ -1,0 +1,217 @@
+// keyward scan --range A..B / --since REV: CI on a pull request.
+//
+// The blobs a range introduces are the new sides of each range commit's diff
+// against its first parent (root commits: against the empty tree), deduped by
+// id. A secret also present in the base version of any path the range touches
+// (old or new side, so moves and renames count) is not new and is dropped.
+#include <chrono>
+#include <unordered_set>
+
+#include "git/blob_scan.h"
+#include "git/provenance.h"
+#include "git/repo.h"
+#include "keyward/git.h"
+
+namespace keyward {
+namespace git {
+namespace {
+
+using OidSet = std::unordered_set<git_oid, OidHash, OidEq>;
+
+struct RangeChanges {
+  std::vector<CommitRef> commits;  // oldest first
+  std::vector<git_oid> blobs;      // introduced, distinct
+  std::unordered_set<std::string> touched_paths;
+};
+
+Result<Tree> CommitTree(git_repository* repo, const git_oid& commit_id) {
+  git_commit* raw = nullptr;
+  if (git_commit_lookup(&raw, repo, &commit_id) != 0) {
+    return Status::Corruption("git commit " + OidHex(commit_id) + ": " +
+                              LastError());
+  }
+  Commit commit(raw);
+  git_tree* tree = nullptr;
+  if (git_commit_tree(&tree, raw) != 0) {
+    return Status::Corruption("tree of git commit " + OidHex(commit_id) + ": " +
+                              LastError());
+  }
+  return Tree(tree);
+}
+
+void CollectCommitChanges(git_repository* repo, const git_oid& id,
+                          const std::function<void(const std::string&)>& warn,
+                          OidSet* seen, RangeChanges* out) {
+  git_commit* raw = nullptr;
+  if (git_commit_lookup(&raw, repo, &id) != 0) {
+    warn("git commit " + OidHex(id) + ": " + LastError() + " (skipped)");
+    return;
+  }
+  Commit commit(raw);
+  auto tree = CommitTree(repo, id);
+  if (!tree.ok()) {
+    warn(tree.status().message() + " (skipped)");
+    return;
+  }
+  Tree parent_tree;
+  if (git_commit_parentcount(raw) > 0) {
+    auto pt = CommitTree(repo, *git_commit_parent_id(raw, 0));
+    if (!pt.ok()) {
+      warn(pt.status().message() + " (diffing against the empty tree)");
+    } else {
+      parent_tree = std::move(*pt);
+    }
+  }
+  out->commits.push_back({id, *git_tree_id(tree->get())});
+  git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+  opts.flags = GIT_DIFF_IGNORE_SUBMODULES;
+  git_diff* diff_raw = nullptr;
+  if (git_diff_tree_to_tree(&diff_raw, repo, parent_tree.get(), tree->get(),
+                            &opts) != 0) {
+    warn("git commit " + OidHex(id) + ": cannot diff: " + LastError());
+    return;
+  }
+  Diff diff(diff_raw);
+  size_t n = git_diff_num_deltas(diff_raw);
+  for (size_t i = 0; i < n; ++i) {
+    const git_diff_delta* d = git_diff_get_delta(diff_raw, i);
+    if (d->old_file.path) out->touched_paths.insert(d->old_file.path);
+    if (d->new_file.path) out->touched_paths.insert(d->new_file.path);
+    if (d->status == GIT_DELTA_DELETED) continue;
+    if (d->new_file.mode == GIT_FILEMODE_COMMIT) continue;
+    if (seen->insert(d->new_file.id).second) {
+      out->blobs.push_back(d->new_file.id);
+    }
+  }
+}
+
+// Fingerprints of the secrets in the base versions of `paths`.
+std::unordered_set<std::string> BaseFingerprints(
+    const Scanner& scanner, git_repository* repo, git_tree* base,
+    const std::unordered_set<std::string>& paths) {
+  std::unordered_set<std::string> fingerprints;
+  OidSet scanned;
+  for (const std::string& path : paths) {
+    git_tree_entry* raw = nullptr;
+    if (git_tree_entry_bypath(&raw, base, path.c_str()) != 0) continue;
+    git_oid id = *git_tree_entry_id(raw);
+    bool is_blob = git_tree_entry_type(raw) == GIT_OBJECT_BLOB;
+    git_tree_entry_free(raw);
+    if (!is_blob || !scanned.insert(id).second) continue;
+    git_blob* blob_raw = nullptr;
+    if (git_blob_lookup(&blob_raw, repo, &id) != 0) continue;
+    Blob blob(blob_raw);
+    std::string_view data(
+        static_cast<const char*>(git_blob_rawcontent(blob_raw)),
+        git_blob_rawsize(blob_raw));
+    if (LooksBinary(data)) continue;
+    std::vector<Finding> found;
+    scanner.ScanBuffer(data, path, &found);
+    for (const Finding& f : found) fingerprints.insert(f.fingerprint);
+  }
+  return fingerprints;
+}
+
+}  // namespace
+}  // namespace git
+
+Status ScanGitRange(const Scanner& scanner, const std::string& repo_path,
+                    const std::string& base, const std::string& head,
+                    ScanResult* result) {
+  auto start = std::chrono::steady_clock::now();
+  auto warn = git::WarnSink(scanner.options());
+  auto repo = git::OpenRepo(repo_path);
+  if (!repo.ok()) return repo.status();
+  git_repository* r = repo->get();
+  auto base_commit = git::ResolveCommit(r, base);
+  if (!base_commit.ok()) return base_commit.status();
+  auto head_commit = git::ResolveCommit(r, head);
+  if (!head_commit.ok()) return head_commit.status();
+
+  git_revwalk* walk_raw = nullptr;
+  if (git_revwalk_new(&walk_raw, r) != 0) {
+    return Status::IoError("cannot walk history: " + git::LastError());
+  }
+  git::Revwalk walk(walk_raw);
+  git_revwalk_sorting(walk_raw,
+                      GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME | GIT_SORT_REVERSE);
+  git_revwalk_push(walk_raw, git_commit_id(head_commit->get()));
+  git_revwalk_hide(walk_raw, git_commit_id(base_commit->get()));
+
+  git::RangeChanges changes;
+  git::OidSet seen;
+  git_oid id;
+  for (;;) {
+    int rc = git_revwalk_next(&id, walk_raw);
+    if (rc == GIT_ITEROVER) break;
+    if (rc != 0) {
+      warn("range walk stopped early: " + git::LastError());
+      break;
+    }
+    git::CollectCommitChanges(r, id, warn, &seen, &changes);
+  }
+
+  int threads = scanner.options().threads;
+  std::vector<git::BlobFinding> found;
+  ScanStats stats = git::ScanBlobs(scanner, git_repository_path(r),
+                                   changes.blobs, threads, &found);
+  if (!found.empty()) {
+    git_tree* base_tree = nullptr;
+    if (git_commit_tree(&base_tree, base_commit->get()) != 0) {
+      return Status::Corruption("tree of " + base + ": " + git::LastError());
+    }
+    git::Tree base_holder(base_tree);
+    auto known =
+        git::BaseFingerprints(scanner, r, base_tree, changes.touched_paths);
+    std::erase_if(found, [&](const git::BlobFinding& bf) {
+      return known.count(bf.finding.fingerprint) != 0;
+    });
+  }
+  std::vector<Finding> findings = git::AttachProvenance(
+      r, changes.commits, changes.blobs, std::move(found), warn);
+  stats.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  git::MergeFindings(std::move(findings), stats, result);
+  return Status::OK();
+}
+
+Status ScanGitSince(const Scanner& scanner, const std::string& repo_path,
+                    const std::string& rev, ScanResult* result) {
+  auto repo = git::OpenRepo(repo_path);
+  if (!repo.ok()) return repo.status();
+  git_repository* r = repo->get();
+  auto since = git::ResolveCommit(r, rev);
+  if (!since.ok()) return since.status();
+  auto head = git::ResolveCommit(r, "HEAD");
+  if (!head.ok()) return head.status();
+  git_oid merge_base;
+  if (git_merge_base(&merge_base, r, git_commit_id(since->get()),
+                     git_commit_id(head->get())) != 0) {
+    return Status::InvalidArgument("'" + rev +
+                                   "' and HEAD have no common "
+                                   "ancestor: " +
+                                   git::LastError());
+  }
+  return ScanGitRange(scanner, repo_path, git::OidHex(merge_base), "HEAD",
+                      result);
+}
+
+Status ParseGitRange(const std::string& text, std::string* base,
+                     std::string* head) {
+  if (text.find("...") != std::string::npos) {
+    return Status::InvalidArgument("--range '" + text +
+                                   "': use A..B (three-dot ranges are not "
+                                   "supported; use --since A)");
+  }
+  size_t dots = text.find("..");
+  if (dots == std::string::npos || dots == 0) {
+    return Status::InvalidArgument("--range '" + text + "': expected A..B");
+  }
+  *base = text.substr(0, dots);
+  *head = text.substr(dots + 2);
+  if (head->empty()) *head = "HEAD";
+  return Status::OK();
+}
+
+}  // namespace keyward

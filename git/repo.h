@@ -1,0 +1,93 @@
+// Internal libgit2 plumbing shared by the git sources: owning handles,
+// error messages, repository opening and small conversions.
+//
+// Thread safety: libgit2 objects are not shared between threads here; every
+// worker opens its own Repo (libgit2 is safe to use concurrently on distinct
+// repository objects).
+#ifndef KEYWARD_GIT_REPO_H_
+#define KEYWARD_GIT_REPO_H_
+
+#include <git2.h>
+
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "keyward/finding.h"
+#include "keyward/scan.h"
+#include "keyward/status.h"
+
+namespace keyward::git {
+
+template <typename T, void (*Free)(T*)>
+struct Deleter {
+  void operator()(T* p) const { Free(p); }
+};
+template <typename T, void (*Free)(T*)>
+using Handle = std::unique_ptr<T, Deleter<T, Free>>;
+
+using Repo = Handle<git_repository, git_repository_free>;
+using Tree = Handle<git_tree, git_tree_free>;
+using Commit = Handle<git_commit, git_commit_free>;
+using Blob = Handle<git_blob, git_blob_free>;
+using Object = Handle<git_object, git_object_free>;
+using OdbObject = Handle<git_odb_object, git_odb_object_free>;
+using Odb = Handle<git_odb, git_odb_free>;
+using Revwalk = Handle<git_revwalk, git_revwalk_free>;
+using Diff = Handle<git_diff, git_diff_free>;
+using Patch = Handle<git_patch, git_patch_free>;
+using Index = Handle<git_index, git_index_free>;
+
+// Initializes libgit2 once per process and bounds its pack window mappings
+// so RSS does not grow with pack size.
+void EnsureLibgit2();
+
+// The last libgit2 error as text ("object not found - no match for id ...").
+std::string LastError();
+
+// Opens the repository containing `path` (searching upwards like git).
+Result<Repo> OpenRepo(const std::string& path);
+// Opens exactly the repository at `git_dir` (workers reopen what the main
+// thread discovered).
+Result<Repo> OpenRepoAt(const std::string& git_dir);
+
+std::string OidHex(const git_oid& oid);
+
+// Hash for git_oid keys (ids are already uniformly distributed).
+struct OidHash {
+  size_t operator()(const git_oid& oid) const {
+    size_t h;
+    std::memcpy(&h, oid.id, sizeof(h));
+    return h;
+  }
+};
+struct OidEq {
+  bool operator()(const git_oid& a, const git_oid& b) const {
+    return git_oid_equal(&a, &b);
+  }
+};
+
+// True when `data` has a NUL byte in its first 8 KiB (git's own heuristic).
+bool LooksBinary(std::string_view data);
+
+// Author name/email and the author date as ISO 8601 UTC.
+struct CommitInfo {
+  std::string author, email, date;
+};
+CommitInfo ReadCommitInfo(git_repository* repo, const git_oid& commit);
+
+// ScanOptions::warn, or stderr when the caller set none.
+std::function<void(const std::string&)> WarnSink(const ScanOptions& options);
+
+// Peels a revision ("main", "HEAD~2", an id) to a commit.
+Result<Commit> ResolveCommit(git_repository* repo, const std::string& rev);
+
+// Appends `found` to `result`, recounts and re-sorts.
+void MergeFindings(std::vector<Finding> found, const ScanStats& stats,
+                   ScanResult* result);
+
+}  // namespace keyward::git
+
+#endif  // KEYWARD_GIT_REPO_H_

@@ -1,0 +1,85 @@
+// Git sources: full history, the staged index, and commit ranges.
+//
+//   Scanner scanner(matcher, opts);
+//   ScanResult result;
+//   GitHistoryOptions h;  h.repo = ".";
+//   Status s = ScanGitHistory(scanner, h, &result);       // keyward scan --git
+//   s = ScanGitStaged(scanner, ".", &result);             // --staged
+//   s = ScanGitRange(scanner, ".", "main", "HEAD", &result);  // --range
+//   s = ScanGitSince(scanner, ".", "origin/main", &result);   // --since
+//
+// Every mode scans each distinct blob id once, however many commits or paths
+// hold it. Findings carry repository-relative paths; history and range
+// findings also carry Finding::git (blob, first commit that introduced the
+// blob at that path, author, email, ISO 8601 UTC date, and the number of
+// commits in which the blob is present). Provenance is computed only for
+// blobs that have findings, so a clean history costs one tree walk.
+//
+// `repo` may be any path inside a working tree or a bare repository (it is
+// discovered upwards, like git does). Per-object trouble (a corrupt or missing
+// object, a shallow clone) is reported through ScanOptions::warn naming the
+// object id, counted in ScanStats::unreadable, and the scan goes on. Binary
+// blobs (a NUL in the first 8 KiB) are skipped and counted in
+// ScanStats::skipped_binary. A non-OK Status means the scan could not run at
+// all (no repository, an unknown revision).
+//
+// Thread safety: these functions may be called from any thread; each opens
+// its own libgit2 repository handles (one per worker thread) and uses the
+// Scanner only through its thread-safe ScanBuffer(). Findings are appended to
+// `result` and the whole vector is re-sorted with FindingLess.
+#ifndef KEYWARD_GIT_H_
+#define KEYWARD_GIT_H_
+
+#include <string>
+
+#include "keyward/scan.h"
+#include "keyward/status.h"
+
+namespace keyward {
+
+struct GitHistoryOptions {
+  std::string repo = ".";
+  // Also scan objects no ref reaches (dangling commits and blobs), found by
+  // enumerating the object database. Default: false.
+  bool all_objects = false;
+  // Worker threads reading and scanning blobs; 0: Scanner options' threads
+  // (which in turn default to the number of cores).
+  int threads = 0;
+};
+
+// Every blob reachable from any ref (and HEAD), plus unreachable objects with
+// `all_objects`. Memory grows with the number of distinct blob and tree ids,
+// not with the bytes of history.
+Status ScanGitHistory(const Scanner& scanner, const GitHistoryOptions& options,
+                      ScanResult* result);
+
+// What the next commit would add: the index compared with HEAD (or with the
+// empty tree in a repository without commits). Reports only secrets on added
+// lines whose fingerprint is not already in the HEAD version of the file (or
+// of its rename source). Deletions add nothing; binary files are skipped.
+// Costs one index-vs-HEAD diff plus the changed blobs: nothing proportional to
+// the history.
+Status ScanGitStaged(const Scanner& scanner, const std::string& repo,
+                     ScanResult* result);
+
+// Blobs introduced by the commits reachable from `head` and not from `base`
+// (git's base..head), each commit compared with its first parent. Reports
+// only secrets whose fingerprint is not present in the base versions of the
+// paths the range touches. `base` and `head` are any revisions git accepts.
+Status ScanGitRange(const Scanner& scanner, const std::string& repo,
+                    const std::string& base, const std::string& head,
+                    ScanResult* result);
+
+// ScanGitRange from the merge base of `rev` and HEAD to HEAD (CI on a pull
+// request: `--since origin/main`).
+Status ScanGitSince(const Scanner& scanner, const std::string& repo,
+                    const std::string& rev, ScanResult* result);
+
+// Splits "A..B" into base A and head B ("A.." means A..HEAD). Three-dot
+// ranges and empty bases are rejected with InvalidArgument.
+Status ParseGitRange(const std::string& text, std::string* base,
+                     std::string* head);
+
+}  // namespace keyward
+
+#endif  // KEYWARD_GIT_H_

@@ -1,0 +1,154 @@
+// Test fixture for the git sources: builds real repositories with the git
+// CLI in a TempDir and scans them through the library.
+#ifndef KEYWARD_TESTS_GIT_GIT_FIXTURE_H_
+#define KEYWARD_TESTS_GIT_GIT_FIXTURE_H_
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "keyward/git.h"
+#include "keyward/matcher.h"
+#include "keyward/rules.h"
+#include "keyward/scan.h"
+#include "support/run.h"
+
+namespace keyward::testing {
+
+// A fake GitHub classic token with a valid checksum (30 random base62
+// characters + base62 CRC-32 of them), generated from `seed` so no token
+// literal lives in the source.
+inline std::string FakeGithubToken(uint32_t seed) {
+  static const char kBase62[] =
+      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  std::mt19937 rng(seed);
+  std::string body;
+  for (int i = 0; i < 30; ++i) body += kBase62[rng() % 62];
+  uint32_t crc = 0xFFFFFFFFu;
+  for (unsigned char c : body) {
+    crc ^= c;
+    for (int k = 0; k < 8; ++k) crc = (crc >> 1) ^ (0xEDB88320u & -(crc & 1));
+  }
+  crc ^= 0xFFFFFFFFu;
+  std::string check(6, '0');
+  for (int i = 5; i >= 0 && crc; --i, crc /= 62) check[i] = kBase62[crc % 62];
+  return "ghp_" + body + check;
+}
+
+class GitFixture : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    // Only the GitHub family (and the shared filters): these tests are about
+    // git plumbing, not about other rule files.
+    RuleSet rules;
+    for (const RuleFileText& file : EmbeddedRuleFiles()) {
+      if (file.name == "filters.yaml" || file.name == "github.yaml") {
+        Status s = rules.AddText(file.text, std::string(file.name));
+        ASSERT_TRUE(s.ok()) << s.ToString();
+      }
+    }
+    ASSERT_FALSE(rules.rules().empty());
+    auto m = Matcher::Create(rules);
+    ASSERT_TRUE(m.ok()) << m.status().ToString();
+    matcher_ = m->release();
+  }
+  static void TearDownTestSuite() {
+    delete matcher_;
+    matcher_ = nullptr;
+  }
+
+  // Runs git in the repository with a fixed identity and a date that grows
+  // by one day per commit, so history order is deterministic.
+  RunResult Git(const std::vector<std::string>& args,
+                const std::string& input = "") {
+    std::vector<std::string> argv = {"git",
+                                     "-C",
+                                     dir_.path(),
+                                     "-c",
+                                     "user.name=Ada Tester",
+                                     "-c",
+                                     "user.email=ada@example.test",
+                                     "-c",
+                                     "init.defaultBranch=main",
+                                     "-c",
+                                     "commit.gpgsign=false",
+                                     "-c",
+                                     "core.autocrlf=false"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    std::string date = "2024-01-" + std::to_string(10 + day_) + "T12:00:00Z";
+    RunResult r =
+        RunProgram(argv, input,
+                   {"GIT_AUTHOR_DATE=" + date, "GIT_COMMITTER_DATE=" + date,
+                    "GIT_CONFIG_NOSYSTEM=1", "HOME=" + dir_.path()});
+    EXPECT_EQ(r.exit_code, 0) << "git failed: " << r.err;
+    return r;
+  }
+  void Init() { Git({"init", "-q"}); }
+  void Write(const std::string& rel, const std::string& content) {
+    dir_.Write(rel, content);
+  }
+  // Commits everything in the working tree; returns the commit id.
+  std::string CommitAll(const std::string& message) {
+    Git({"add", "-A"});
+    Git({"commit", "-q", "--allow-empty", "-m", message});
+    ++day_;
+    return Rev("HEAD");
+  }
+  std::string Rev(const std::string& rev) {
+    std::string out = Git({"rev-parse", rev}).out;
+    while (!out.empty() && out.back() == '\n') out.pop_back();
+    return out;
+  }
+
+  ScanOptions Options() {
+    ScanOptions o;
+    o.threads = 2;
+    o.warn = [this](const std::string& w) { warnings_.push_back(w); };
+    return o;
+  }
+  ScanResult History(bool all_objects = false) {
+    Scanner scanner(*matcher_, Options());
+    GitHistoryOptions h;
+    h.repo = dir_.path();
+    h.all_objects = all_objects;
+    ScanResult r;
+    Status s = ScanGitHistory(scanner, h, &r);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return r;
+  }
+  ScanResult Staged() {
+    Scanner scanner(*matcher_, Options());
+    ScanResult r;
+    Status s = ScanGitStaged(scanner, dir_.path(), &r);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return r;
+  }
+  ScanResult Range(const std::string& base, const std::string& head) {
+    Scanner scanner(*matcher_, Options());
+    ScanResult r;
+    Status s = ScanGitRange(scanner, dir_.path(), base, head, &r);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return r;
+  }
+
+  static std::vector<std::string> Secrets(const ScanResult& r) {
+    std::vector<std::string> out;
+    for (const auto& f : r.findings) out.push_back(f.secret);
+    return out;
+  }
+
+  static Matcher* matcher_;
+  TempDir dir_;
+  int day_ = 0;
+  std::vector<std::string> warnings_;
+};
+
+inline Matcher* GitFixture::matcher_ = nullptr;
+
+}  // namespace keyward::testing
+
+#endif  // KEYWARD_TESTS_GIT_GIT_FIXTURE_H_

@@ -1,0 +1,219 @@
+// ScanGitHistory against real repositories built with the git CLI.
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "git_fixture.h"
+
+namespace keyward::testing {
+namespace {
+
+class GitHistoryTest : public GitFixture {};
+
+TEST_F(GitHistoryTest, EmptyRepositoryHasNothingAndNoWarnings) {
+  Init();
+  ScanResult r = History();
+  EXPECT_TRUE(r.findings.empty());
+  EXPECT_EQ(r.stats.files, 0u);
+  EXPECT_TRUE(warnings_.empty());
+}
+
+TEST_F(GitHistoryTest, SecretAddedThenDeletedIsFoundWithProvenance) {
+  Init();
+  const std::string token = FakeGithubToken(1);
+  Write("README.md", "hello\n");
+  std::string first = CommitAll("readme");
+  Write("config/app.env", "A=1\nGITHUB_TOKEN=" + token + "\n");
+  std::string leak = CommitAll("add config");
+  CommitAll("unrelated");
+  std::filesystem::remove(dir_.path() + "/config/app.env");
+  CommitAll("remove config");
+
+  ScanResult r = History();
+  ASSERT_EQ(r.findings.size(), 1u);
+  const Finding& f = r.findings[0];
+  EXPECT_EQ(f.secret, token);
+  EXPECT_EQ(f.path, "config/app.env");
+  EXPECT_EQ(f.line, 2);
+  ASSERT_TRUE(f.git.has_value());
+  EXPECT_EQ(f.git->commit, leak);
+  EXPECT_NE(f.git->commit, first);
+  EXPECT_EQ(f.git->author, "Ada Tester");
+  EXPECT_EQ(f.git->email, "ada@example.test");
+  EXPECT_EQ(f.git->date, "2024-01-11T12:00:00Z");
+  // Present in "add config" and "unrelated", gone in "remove config".
+  EXPECT_EQ(f.git->commit_count, 2);
+  EXPECT_EQ(f.git->blob, Rev(leak + ":config/app.env"));
+}
+
+TEST_F(GitHistoryTest, BlobSharedByManyCommitsAndPathsIsScannedOnce) {
+  Init();
+  const std::string token = FakeGithubToken(2);
+  Write("a/secret.txt", "token=" + token + "\n");
+  std::string leak = CommitAll("leak");
+  for (int i = 0; i < 5; ++i) {
+    Write("counter.txt", std::to_string(i) + "\n");
+    CommitAll("bump " + std::to_string(i));
+  }
+  std::filesystem::create_directories(dir_.path() + "/b");
+  Git({"mv", "a/secret.txt", "b/renamed.txt"});
+  CommitAll("rename");
+  Write("c/copy.txt", "token=" + token + "\n");  // same bytes, same blob
+  CommitAll("copy");
+
+  ScanResult r = History();
+  ASSERT_EQ(r.findings.size(), 1u) << "one blob, one finding";
+  EXPECT_EQ(r.findings[0].path, "a/secret.txt");
+  EXPECT_EQ(r.findings[0].git->commit, leak);
+  EXPECT_EQ(r.findings[0].git->commit_count, 8);
+  // Blobs: secret, six counter versions (0..4 are 5) -> 1 + 5.
+  EXPECT_EQ(r.stats.files, 6u);
+}
+
+TEST_F(GitHistoryTest, RenamedWithEditIsANewBlobAtTheNewPath) {
+  Init();
+  const std::string token = FakeGithubToken(3);
+  Write("old.cfg", "key=" + token + "\n");
+  CommitAll("add");
+  Git({"mv", "old.cfg", "new.cfg"});
+  Write("new.cfg", "# moved\nkey=" + token + "\n");
+  std::string moved = CommitAll("move and edit");
+
+  ScanResult r = History();
+  ASSERT_EQ(r.findings.size(), 2u);
+  EXPECT_EQ(r.findings[0].path, "new.cfg");
+  EXPECT_EQ(r.findings[0].line, 2);
+  EXPECT_EQ(r.findings[0].git->commit, moved);
+  EXPECT_EQ(r.findings[1].path, "old.cfg");
+  EXPECT_EQ(r.findings[0].fingerprint, r.findings[1].fingerprint);
+}
+
+TEST_F(GitHistoryTest, SecretsOnTwoBranchesAndInAMergeCommit) {
+  Init();
+  Write("base.txt", "base\n");
+  CommitAll("base");
+  Git({"checkout", "-q", "-b", "feature"});
+  Write("feature.txt", "t=" + FakeGithubToken(4) + "\n");
+  CommitAll("feature leak");
+  Git({"checkout", "-q", "main"});
+  Write("main.txt", "t=" + FakeGithubToken(5) + "\n");
+  CommitAll("main leak");
+  // The merge resolves with a file that exists only in the merge commit.
+  Git({"merge", "-q", "--no-commit", "--no-ff", "feature"});
+  Write("merge.txt", "t=" + FakeGithubToken(6) + "\n");
+  Git({"add", "merge.txt"});
+  Git({"commit", "-q", "-m", "merge"});
+  std::string merge = Rev("HEAD");
+
+  ScanResult r = History();
+  std::vector<std::string> paths;
+  for (const auto& f : r.findings) paths.push_back(f.path);
+  EXPECT_EQ(paths,
+            (std::vector<std::string>{"feature.txt", "main.txt", "merge.txt"}));
+  EXPECT_EQ(r.findings[2].git->commit, merge);
+  EXPECT_EQ(r.findings[2].secret, FakeGithubToken(6));
+}
+
+TEST_F(GitHistoryTest, UnreachableCommitOnlyWithAllObjects) {
+  Init();
+  Write("a.txt", "clean\n");
+  CommitAll("clean");
+  Write("lost.txt", "t=" + FakeGithubToken(7) + "\n");
+  std::string lost = CommitAll("soon unreachable");
+  Git({"reset", "-q", "--hard", "HEAD~1"});
+  Git({"reflog", "expire", "--expire=now", "--all"});
+
+  EXPECT_TRUE(History().findings.empty());
+  ScanResult all = History(/*all_objects=*/true);
+  ASSERT_EQ(all.findings.size(), 1u);
+  EXPECT_EQ(all.findings[0].path, "lost.txt");
+  EXPECT_EQ(all.findings[0].git->commit, lost);
+}
+
+TEST_F(GitHistoryTest, DanglingBlobWithAllObjectsIsNamedById) {
+  Init();
+  Write("a.txt", "clean\n");
+  CommitAll("clean");
+  std::string blob =
+      Git({"hash-object", "-w", "--stdin"}, "t=" + FakeGithubToken(8) + "\n")
+          .out.substr(0, 40);
+  EXPECT_TRUE(History().findings.empty());
+  ScanResult all = History(true);
+  ASSERT_EQ(all.findings.size(), 1u);
+  EXPECT_EQ(all.findings[0].path, blob);
+  EXPECT_EQ(all.findings[0].git->blob, blob);
+  EXPECT_TRUE(all.findings[0].git->commit.empty());
+}
+
+TEST_F(GitHistoryTest, PackedHistoryIsReadToo) {
+  Init();
+  Write("x.txt", "t=" + FakeGithubToken(9) + "\n");
+  CommitAll("leak");
+  Write("x.txt", "t=" + FakeGithubToken(9) + "\nmore\n");
+  CommitAll("edit");
+  Git({"gc", "-q", "--aggressive"});
+  ScanResult r = History();
+  EXPECT_EQ(r.findings.size(), 2u);
+  EXPECT_TRUE(warnings_.empty());
+}
+
+TEST_F(GitHistoryTest, BinaryBlobsAreSkippedAndCounted) {
+  Init();
+  Write("bin.dat", std::string("\0\1\2", 3) + "t=" + FakeGithubToken(10));
+  CommitAll("binary");
+  ScanResult r = History();
+  EXPECT_TRUE(r.findings.empty());
+  EXPECT_EQ(r.stats.skipped_binary, 1u);
+}
+
+TEST_F(GitHistoryTest, CorruptObjectIsNamedAndTheRestIsScanned) {
+  Init();
+  Write("good.txt", "t=" + FakeGithubToken(11) + "\n");
+  Write("bad.txt", "t=" + FakeGithubToken(12) + "\n");
+  CommitAll("two files");
+  std::string bad = Rev("HEAD:bad.txt");
+  std::string object =
+      dir_.path() + "/.git/objects/" + bad.substr(0, 2) + "/" + bad.substr(2);
+  ASSERT_TRUE(std::filesystem::exists(object));
+  chmod(object.c_str(), 0644);
+  dir_.Write(".git/objects/" + bad.substr(0, 2) + "/" + bad.substr(2),
+             "this is not zlib data");
+
+  ScanResult r = History();
+  EXPECT_EQ(Secrets(r), (std::vector<std::string>{FakeGithubToken(11)}));
+  EXPECT_EQ(r.stats.unreadable, 1u);
+  ASSERT_EQ(warnings_.size(), 1u);
+  EXPECT_NE(warnings_[0].find(bad), std::string::npos) << warnings_[0];
+}
+
+TEST_F(GitHistoryTest, ShallowCloneWarns) {
+  Init();
+  Write("a.txt", "one\n");
+  CommitAll("one");
+  Write("a.txt", "two t=" + FakeGithubToken(13) + "\n");
+  CommitAll("two");
+  TempDir clone;
+  RunResult c = RunProgram({"git", "clone", "-q", "--depth", "1",
+                            "file://" + dir_.path(), clone.path() + "/c"});
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  Scanner scanner(*matcher_, Options());
+  GitHistoryOptions h;
+  h.repo = clone.path() + "/c";
+  ScanResult r;
+  ASSERT_TRUE(ScanGitHistory(scanner, h, &r).ok());
+  EXPECT_EQ(Secrets(r), (std::vector<std::string>{FakeGithubToken(13)}));
+  ASSERT_FALSE(warnings_.empty());
+  EXPECT_NE(warnings_[0].find("shallow"), std::string::npos);
+}
+
+TEST_F(GitHistoryTest, NotARepositoryIsAnError) {
+  Scanner scanner(*matcher_, Options());
+  GitHistoryOptions h;
+  h.repo = dir_.path() + "/missing";
+  ScanResult r;
+  EXPECT_FALSE(ScanGitHistory(scanner, h, &r).ok());
+}
+
+}  // namespace
+}  // namespace keyward::testing
