@@ -55,4 +55,24 @@ Status EditInventoryFile(const std::string& path,
   return WriteFileAtomic(path, out->after);
 }
 
+Status AnnotateFromInventory(const std::string& flag, const char* env_path,
+                             const char* env_pepper,
+                             std::vector<Finding>* findings) {
+  std::string path = flag;
+  if (path.empty() && env_path && *env_path) path = env_path;
+  if (path.empty()) {
+    // The default file is used only when present: scanning must not demand
+    // an inventory.
+    path = "keyward-inventory.json";
+    if (ReadFileToString(path).status().code() == Status::Code::kNotFound) {
+      return Status::OK();
+    }
+  }
+  std::optional<std::string> pepper;
+  if (env_pepper && *env_pepper) pepper = env_pepper;
+  auto inv = LoadInventory(path, pepper);
+  if (!inv.ok()) return inv.status();
+  return inv->Annotate(findings);
+}
+
 }  // namespace keyward

@@ -42,7 +42,7 @@
 
 namespace keyward {
 
-// ---- Dates and clocks ------------------------------------------------------
+// === Dates and clocks ===
 
 class Clock {
  public:
@@ -72,8 +72,7 @@ bool IsIsoDate(std::string_view text);
 long DaysFromEpoch(std::string_view date);
 std::string DateFromDays(long days);
 
-// ---- The records
-// -------------------------------------------------------------
+// === The records ===
 
 inline constexpr int kDefaultRotateEveryDays = 90;
 
@@ -120,8 +119,7 @@ struct CredentialMatch {
   const StoredFingerprint* fingerprint = nullptr;  // null: identifier match
 };
 
-// ---- The inventory
-// -----------------------------------------------------------
+// === The inventory ===
 
 class Inventory {
  public:
@@ -200,8 +198,7 @@ class Inventory {
 // CredentialRef for a match (see Annotate).
 CredentialRef MakeCredentialRef(const CredentialMatch& match);
 
-// ---- Files
-// -------------------------------------------------------------------
+// === Files ===
 
 // Reads and parses `path` (kNotFound when it does not exist).
 Result<Inventory> LoadInventory(const std::string& path,
@@ -224,8 +221,17 @@ Status EditInventoryFile(const std::string& path,
                          const std::function<Status(Inventory&)>& change,
                          InventoryEdit* edit = nullptr);
 
-// ---- Import
-// ------------------------------------------------------------------
+// For `keyward scan`: picks the inventory (`flag` when non-empty, else
+// `env_path` = $KEYWARD_INVENTORY when set and non-empty, else
+// ./keyward-inventory.json only if it exists), loads it with `env_pepper`
+// ($KEYWARD_INVENTORY_PEPPER, may be null) and annotates `findings`. With no
+// inventory to use, findings are left untouched and OK is returned. A named
+// inventory that is missing or malformed is an error.
+Status AnnotateFromInventory(const std::string& flag, const char* env_path,
+                             const char* env_pepper,
+                             std::vector<Finding>* findings);
+
+// === Import ===
 
 struct ImportReport {
   int rows = 0;                    // data rows read (header excluded)
@@ -250,8 +256,7 @@ Status ImportCsv(std::string_view csv, const std::string& path,
                  const Credential& defaults, const Clock& clock,
                  Inventory* inventory, ImportReport* report);
 
-// ---- Audit
-// -------------------------------------------------------------------
+// === Audit ===
 
 struct AuditResult {
   std::string id;          // credential id

@@ -1,0 +1,114 @@
+// keyward scan + inventory, end to end: findings carry the credential.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "git/git_fixture.h"  // FakeGithubToken: valid-checksum fake tokens
+#include "support/run.h"
+
+namespace keyward {
+namespace {
+
+using keyward::testing::FakeGithubToken;
+using keyward::testing::ReadFile;
+using keyward::testing::RunKeyward;
+using keyward::testing::RunResult;
+using keyward::testing::TempDir;
+
+class InventoryScanTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    inv_ = dir_.path() + "/ops/inv.json";
+    dir_.Write("ops/.keep", "");
+    Inv({"init"});
+    Inv({"add", "--name", "Deploy bot - production - Platform", "--owner",
+         "platform", "--environment", "production", "--access", "scoped",
+         "--systems", "deployer,ci", "--secret-stdin"},
+        known_);
+    Inv({"add", "--name", "Old CI - staging - Platform", "--owner", "platform",
+         "--environment", "staging", "--secret-stdin"},
+        revoked_);
+    Inv({"revoke", "old-ci-staging-platform", "--date", "2026-01-02"});
+    dir_.Write("src/app.env", "DEPLOY=" + known_ + "\nOLD=" + revoked_ +
+                                  "\nWHO=" + unknown_ + "\n");
+  }
+  void Inv(std::vector<std::string> args, const std::string& in = "") {
+    args.insert(args.begin(), {"inventory", "--inventory", inv_});
+    RunResult r = RunKeyward(args, in);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  // Scans src/ as JSON; returns the findings by line.
+  std::map<int, nlohmann::json> Scan(std::vector<std::string> extra,
+                                     std::vector<std::string> env = {}) {
+    std::vector<std::string> args = {"scan", "--format", "json", "src"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    last_ = RunKeyward(args, "", env, dir_.path());
+    EXPECT_EQ(last_.exit_code, 1) << last_.err;
+    std::map<int, nlohmann::json> by_line;
+    // Keep the parsed report alive: a range-for over a member of a
+    // temporary dangles before C++23.
+    nlohmann::json report = nlohmann::json::parse(last_.out);
+    for (const auto& f : report["findings"]) {
+      by_line[f["line"].get<int>()] = f;
+    }
+    return by_line;
+  }
+
+  TempDir dir_;
+  std::string inv_;
+  const std::string known_ = FakeGithubToken(501);
+  const std::string revoked_ = FakeGithubToken(502);
+  const std::string unknown_ = FakeGithubToken(503);
+  RunResult last_;
+};
+
+TEST_F(InventoryScanTest, FindingsCarryKnownRevokedAndUnknownCredentials) {
+  auto f = Scan({"--inventory", inv_});
+  ASSERT_EQ(f.size(), 3u) << last_.out;
+  const auto& known = f[1]["credential"];
+  EXPECT_EQ(known["id"], "deploy-bot-production-platform");
+  EXPECT_EQ(known["owner"], "platform");
+  EXPECT_EQ(known["environment"], "production");
+  EXPECT_EQ(known["access"], "scoped");
+  EXPECT_EQ(known["systems"], nlohmann::json({"deployer", "ci"}));
+  EXPECT_EQ(known["status"], "active");
+  EXPECT_EQ(f[2]["credential"]["status"], "revoked");
+  EXPECT_EQ(f[2]["credential"]["note"], "revoked on 2026-01-02");
+  EXPECT_EQ(f[3]["credential"], "unknown");
+  for (const auto& s : {known_, revoked_, unknown_}) {
+    EXPECT_EQ(last_.out.find(s), std::string::npos);
+    EXPECT_EQ(last_.err.find(s), std::string::npos);
+  }
+}
+
+TEST_F(InventoryScanTest, RotatedOutKeySaysSo) {
+  Inv({"rotate", "deploy-bot-production-platform", "--secret-stdin", "--date",
+       "2026-03-04"},
+      FakeGithubToken(504));
+  auto f = Scan({"--inventory", inv_});
+  EXPECT_EQ(f[1]["credential"]["id"], "deploy-bot-production-platform");
+  EXPECT_EQ(f[1]["credential"]["note"], "rotated out on 2026-03-04");
+}
+
+TEST_F(InventoryScanTest, InventoryFromEnvironmentOrDefaultFile) {
+  auto from_env = Scan({}, {"KEYWARD_INVENTORY=" + inv_});
+  EXPECT_EQ(from_env[1]["credential"]["owner"], "platform");
+  // No flag, no variable, no ./keyward-inventory.json: no credential at all.
+  auto none = Scan({});
+  EXPECT_FALSE(none[1].contains("credential"));
+  dir_.Write("keyward-inventory.json", ReadFile(inv_));
+  auto by_default = Scan({});
+  EXPECT_EQ(by_default[3]["credential"], "unknown");
+}
+
+TEST_F(InventoryScanTest, NamedButMissingInventoryIsAnError) {
+  RunResult r =
+      RunKeyward({"scan", "--inventory", dir_.path() + "/absent.json", "src"},
+                 "", {}, dir_.path());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("absent.json"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace keyward
