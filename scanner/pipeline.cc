@@ -14,6 +14,7 @@
 #include <mutex>
 #include <thread>
 
+#include "keyward/config.h"
 #include "keyward/scan.h"
 #include "scanner/walker.h"
 
@@ -176,6 +177,8 @@ class ScanWorker {
     ScanStats delta;
     delta.bytes = bytes;
     delta.files = 1;
+    delta.findings = findings_.size() - findings_reported_;
+    findings_reported_ = findings_.size();
     scanner_.options().progress(delta);
   }
 
@@ -186,6 +189,7 @@ class ScanWorker {
   std::vector<char> buffer_;
   std::vector<RuleMatch> matches_;
   std::vector<Finding> findings_;
+  size_t findings_reported_ = 0;  // findings already counted in progress
   ScanStats stats_;
 };
 
@@ -232,6 +236,9 @@ Finding BuildFinding(const Matcher& matcher, const RuleMatch& m,
   }
   f.redacted = Redact(f.secret, rule.prefix);
   f.fingerprint = SecretFingerprint(f.secret);
+  // A `keyward:allow` comment on the secret's line (config/suppress.cc).
+  f.suppressed = InlineAllowed(window, m.secret_start - window_base,
+                               &f.suppression);
   return f;
 }
 

@@ -1,0 +1,84 @@
+#include "cli/triage.h"
+
+#include <iostream>
+
+namespace keyward::cli {
+
+void AddTriageOptions(CLI::App* cmd, TriageArgs* args) {
+  cmd->add_option("--config", args->config,
+                  "Configuration file (default: .keyward.yaml at the top of "
+                  "the scanned working tree, if present)");
+  cmd->add_flag("--no-config", args->no_config,
+                "Ignore .keyward.yaml (built-in defaults only)");
+  cmd->add_option("--fail-on", args->fail_on,
+                  "Lowest severity that makes the scan exit 1: low, medium, "
+                  "high, critical (default: low, or the config's fail_on); "
+                  "lower findings are still reported");
+  cmd->add_option("--baseline", args->baseline,
+                  "Suppress findings listed in this baseline file (same rule, "
+                  "same secret, same path)");
+  cmd->add_option("--baseline-out", args->baseline_out,
+                  "Write every unsuppressed (or baselined) finding to this "
+                  "baseline file, sorted, without line numbers");
+  cmd->add_flag("--report-stale-baseline", args->report_stale,
+                "List --baseline entries that were not found any more");
+}
+
+Result<Config> LoadScanConfig(const TriageArgs& args,
+                              const std::string& start) {
+  Config config;
+  std::string path = args.config;
+  if (path.empty() && !args.no_config) path = FindConfigFile(start);
+  if (!path.empty()) {
+    auto loaded = LoadConfig(path);
+    if (!loaded.ok()) {
+      if (loaded.status().code() == Status::Code::kNotFound) {
+        return Status::NotFound(path + ": configuration file not found");
+      }
+      return loaded.status();
+    }
+    config = std::move(*loaded);
+  }
+  if (!args.fail_on.empty() && !ParseSeverity(args.fail_on, &config.fail_on)) {
+    return Status::InvalidArgument(
+        "--fail-on expects low, medium, high or "
+        "critical; got `" +
+        args.fail_on + "`");
+  }
+  return config;
+}
+
+Status ApplyTriage(const TriageArgs& args, const Config& config,
+                   ScanResult* result) {
+  Baseline baseline;
+  if (!args.baseline.empty()) {
+    auto loaded = Baseline::Load(args.baseline);
+    if (!loaded.ok()) {
+      if (loaded.status().code() == Status::Code::kNotFound) {
+        return Status::NotFound(args.baseline + ": baseline file not found");
+      }
+      return loaded.status();
+    }
+    baseline = std::move(*loaded);
+  }
+  ApplySuppressions(config, args.baseline.empty() ? nullptr : &baseline,
+                    result);
+  if (args.report_stale && !args.baseline.empty()) {
+    auto stale = StaleBaselineEntries(baseline, result->findings);
+    for (const auto& e : stale) {
+      std::cerr << "keyward: stale baseline entry: " << e.path << " "
+                << e.rule_id << " " << e.fingerprint << "\n";
+    }
+    std::cerr << "keyward: " << stale.size() << " of "
+              << baseline.entries().size()
+              << " baseline entries no longer found\n";
+  }
+  if (!args.baseline_out.empty()) {
+    Status s =
+        Baseline::FromFindings(result->findings).Write(args.baseline_out);
+    if (!s.ok()) return s;
+  }
+  return Status::OK();
+}
+
+}  // namespace keyward::cli

@@ -1,0 +1,43 @@
+// What `keyward scan` does with the repository's configuration and the
+// user's triage decisions: which .keyward.yaml applies, baselines in and out,
+// and the exit verdict. Kept out of scan_command.cc so RunScan reads as one
+// call per concern.
+#ifndef KEYWARD_CLI_TRIAGE_H_
+#define KEYWARD_CLI_TRIAGE_H_
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+#include "keyward/config.h"
+#include "keyward/scan.h"
+#include "keyward/status.h"
+
+namespace keyward::cli {
+
+struct TriageArgs {
+  std::string config;         // --config FILE ("" = discover .keyward.yaml)
+  bool no_config = false;     // --no-config
+  std::string fail_on;        // --fail-on SEVERITY (overrides the config)
+  std::string baseline;       // --baseline FILE
+  std::string baseline_out;   // --baseline-out FILE
+  bool report_stale = false;  // --report-stale-baseline
+};
+
+// Adds --config, --no-config, --fail-on, --baseline, --baseline-out and
+// --report-stale-baseline to `cmd`.
+void AddTriageOptions(CLI::App* cmd, TriageArgs* args);
+
+// The configuration for a scan rooted at `start` (a scanned path or the
+// repository): --config FILE, else `.keyward.yaml` at the top of the working
+// tree (FindConfigFile), else defaults. --fail-on is applied on top.
+Result<Config> LoadScanConfig(const TriageArgs& args, const std::string& start);
+
+// Marks allowlisted and baselined findings suppressed (and recounts stats),
+// prints stale baseline entries on stderr with --report-stale-baseline, and
+// writes --baseline-out. Errors name the file.
+Status ApplyTriage(const TriageArgs& args, const Config& config,
+                   ScanResult* result);
+
+}  // namespace keyward::cli
+
+#endif  // KEYWARD_CLI_TRIAGE_H_

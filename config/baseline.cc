@@ -1,0 +1,123 @@
+// Baseline files: sorted {rule_id, fingerprint, path} entries, nothing that
+// churns (no lines, no dates), so reruns and code moves leave the bytes alone
+// and two branches adding different findings merge as two separate hunks.
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <tuple>
+
+#include "keyward/atomic_file.h"
+#include "keyward/config.h"
+
+namespace keyward {
+namespace {
+
+std::string NormalisePath(std::string_view p) {
+  while (p.size() > 2 && p.substr(0, 2) == "./") p.remove_prefix(2);
+  return std::string(p);
+}
+
+BaselineEntry EntryFor(const Finding& f) {
+  return {f.rule_id, f.fingerprint, NormalisePath(f.path)};
+}
+
+}  // namespace
+
+bool operator<(const BaselineEntry& a, const BaselineEntry& b) {
+  return std::tie(a.path, a.rule_id, a.fingerprint) <
+         std::tie(b.path, b.rule_id, b.fingerprint);
+}
+
+bool operator==(const BaselineEntry& a, const BaselineEntry& b) {
+  return a.path == b.path && a.rule_id == b.rule_id &&
+         a.fingerprint == b.fingerprint;
+}
+
+Result<Baseline> Baseline::Parse(std::string_view json,
+                                 const std::string& display_path) {
+  auto bad = [&](const std::string& why) {
+    return Status::Corruption(display_path +
+                              ": not a keyward baseline: " + why);
+  };
+  nlohmann::json doc =
+      nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) return bad("invalid JSON");
+  if (!doc.is_object() || !doc.contains("entries") ||
+      !doc["entries"].is_array()) {
+    return bad("expected {\"version\": 1, \"entries\": [...]}");
+  }
+  if (doc.value("version", 0) != 1) return bad("unsupported version");
+  Baseline b;
+  size_t index = 0;
+  for (const auto& e : doc["entries"]) {
+    auto field = [&](const char* name) -> const nlohmann::json* {
+      auto it = e.find(name);
+      return it != e.end() && it->is_string() ? &*it : nullptr;
+    };
+    const nlohmann::json* rule = e.is_object() ? field("rule_id") : nullptr;
+    const nlohmann::json* fp = e.is_object() ? field("fingerprint") : nullptr;
+    const nlohmann::json* path = e.is_object() ? field("path") : nullptr;
+    if (!rule || !fp || !path) {
+      return bad("entry " + std::to_string(index) +
+                 " needs string rule_id, fingerprint and path");
+    }
+    b.entries_.push_back({rule->get<std::string>(), fp->get<std::string>(),
+                          NormalisePath(path->get<std::string>())});
+    ++index;
+  }
+  // Hand-edited or merged files may be out of order; matching needs order.
+  std::sort(b.entries_.begin(), b.entries_.end());
+  b.entries_.erase(std::unique(b.entries_.begin(), b.entries_.end()),
+                   b.entries_.end());
+  return b;
+}
+
+Result<Baseline> Baseline::Load(const std::string& path) {
+  auto text = ReadFileToString(path);
+  if (!text.ok()) return text.status();
+  return Parse(*text, path);
+}
+
+Baseline Baseline::FromFindings(const std::vector<Finding>& findings) {
+  Baseline b;
+  for (const Finding& f : findings) {
+    if (f.suppressed && f.suppression != "baseline") continue;
+    b.entries_.push_back(EntryFor(f));
+  }
+  std::sort(b.entries_.begin(), b.entries_.end());
+  b.entries_.erase(std::unique(b.entries_.begin(), b.entries_.end()),
+                   b.entries_.end());
+  return b;
+}
+
+std::string Baseline::Serialize() const {
+  // nlohmann::json objects keep keys sorted, so the output is canonical.
+  nlohmann::json entries = nlohmann::json::array();
+  for (const auto& e : entries_) {
+    entries.push_back({{"rule_id", e.rule_id},
+                       {"fingerprint", e.fingerprint},
+                       {"path", e.path}});
+  }
+  nlohmann::json doc = {{"version", 1}, {"entries", entries}};
+  return doc.dump(2) + "\n";
+}
+
+Status Baseline::Write(const std::string& path) const {
+  return WriteFileAtomic(path, Serialize());
+}
+
+bool Baseline::Contains(const Finding& f) const {
+  return std::binary_search(entries_.begin(), entries_.end(), EntryFor(f));
+}
+
+std::vector<BaselineEntry> StaleBaselineEntries(
+    const Baseline& baseline, const std::vector<Finding>& findings) {
+  std::vector<BaselineEntry> found;
+  for (const Finding& f : findings) found.push_back(EntryFor(f));
+  std::sort(found.begin(), found.end());
+  std::vector<BaselineEntry> stale;
+  std::set_difference(baseline.entries().begin(), baseline.entries().end(),
+                      found.begin(), found.end(), std::back_inserter(stale));
+  return stale;
+}
+
+}  // namespace keyward

@@ -1,0 +1,227 @@
+// .keyward.yaml: parsing with line-numbered errors, and finding the file.
+//
+// yaml-cpp reports problems by throwing; every call into it stays inside
+// ParseConfig's try block so the library never lets an exception out.
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <set>
+#include <system_error>
+
+#include "keyward/atomic_file.h"
+#include "keyward/config.h"
+
+namespace keyward {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::set<std::string>& KnownKeys() {
+  static const std::set<std::string> keys = {
+      "rules",   "disable_rules", "exclude", "allow",
+      "fail_on", "inventory",     "tickets"};
+  return keys;
+}
+
+// Parses one configuration node; the first problem found is kept in
+// `error` as "<file>:<line>: <message>" and stops the walk.
+class ConfigParser {
+ public:
+  explicit ConfigParser(const std::string& file) : file_(file) {}
+
+  Status Parse(const YAML::Node& root, Config* out) {
+    if (!root || root.IsNull()) return Status::OK();  // empty file
+    if (!root.IsMap()) return Error(root, "top level must be a mapping");
+    for (const auto& kv : root) {
+      const std::string key = kv.first.Scalar();
+      const YAML::Node& value = kv.second;
+      Status s;
+      if (!KnownKeys().count(key)) {
+        s = Error(kv.first, "unknown key `" + key +
+                                "` (known: rules, disable_rules, exclude, "
+                                "allow, fail_on, inventory, tickets)");
+      } else if (key == "rules") {
+        s = StringList(value, key, &out->rules);
+      } else if (key == "disable_rules") {
+        s = StringList(value, key, &out->disable_rules);
+      } else if (key == "exclude") {
+        s = StringList(value, key, &out->exclude);
+      } else if (key == "allow") {
+        s = AllowList(value, &out->allow);
+      } else if (key == "fail_on") {
+        s = FailOn(value, &out->fail_on);
+      } else if (key == "inventory") {
+        s = String(value, key, &out->inventory);
+      } else if (key == "tickets") {
+        s = Tickets(value, out);
+      }
+      if (!s.ok()) return s;
+    }
+    return Status::OK();
+  }
+
+ private:
+  Status Error(const YAML::Node& at, const std::string& msg) const {
+    int line = at.Mark().line >= 0 ? at.Mark().line + 1 : 0;
+    return Status::Config(file_ + ":" + std::to_string(line) + ": " + msg);
+  }
+
+  Status String(const YAML::Node& v, const std::string& key,
+                std::string* out) const {
+    if (!v.IsScalar()) return Error(v, "`" + key + "` must be a string");
+    *out = v.Scalar();
+    return Status::OK();
+  }
+
+  // A list of strings; a single string is accepted as a list of one.
+  Status StringList(const YAML::Node& v, const std::string& key,
+                    std::vector<std::string>* out) const {
+    if (v.IsNull()) return Status::OK();
+    if (v.IsScalar()) {
+      out->push_back(v.Scalar());
+      return Status::OK();
+    }
+    if (!v.IsSequence()) {
+      return Error(v, "`" + key + "` must be a list of strings");
+    }
+    for (const auto& item : v) {
+      if (!item.IsScalar()) {
+        return Error(item, "`" + key + "` entries must be strings");
+      }
+      out->push_back(item.Scalar());
+    }
+    return Status::OK();
+  }
+
+  Status AllowList(const YAML::Node& v, std::vector<AllowedSecret>* out) {
+    if (v.IsNull()) return Status::OK();
+    if (!v.IsSequence()) {
+      return Error(v, "`allow` must be a list of {fingerprint, reason}");
+    }
+    for (const auto& item : v) {
+      if (!item.IsMap()) {
+        return Error(item, "`allow` entries must be {fingerprint, reason}");
+      }
+      AllowedSecret entry;
+      for (const auto& kv : item) {
+        const std::string key = kv.first.Scalar();
+        Status s;
+        if (key == "fingerprint") {
+          s = String(kv.second, "fingerprint", &entry.fingerprint);
+        } else if (key == "reason") {
+          s = String(kv.second, "reason", &entry.reason);
+        } else {
+          s = Error(kv.first, "unknown key `" + key +
+                                  "` in `allow` entry (known: fingerprint, "
+                                  "reason)");
+        }
+        if (!s.ok()) return s;
+      }
+      std::string& fp = entry.fingerprint;
+      std::transform(fp.begin(), fp.end(), fp.begin(),
+                     [](unsigned char c) { return std::tolower(c); });
+      bool hex = fp.size() == 71 && fp.rfind("sha256:", 0) == 0 &&
+                 std::all_of(fp.begin() + 7, fp.end(), [](char c) {
+                   return std::isxdigit(static_cast<unsigned char>(c));
+                 });
+      if (!hex) {
+        return Error(item,
+                     "`allow` entry needs `fingerprint: sha256:<64 hex>` "
+                     "(the fingerprint shown in JSON/SARIF reports)");
+      }
+      if (entry.reason.empty()) {
+        return Error(item, "`allow` entry needs a `reason`");
+      }
+      out->push_back(std::move(entry));
+    }
+    return Status::OK();
+  }
+
+  Status FailOn(const YAML::Node& v, Severity* out) const {
+    if (!v.IsScalar() || !ParseSeverity(v.Scalar(), out)) {
+      return Error(v, "`fail_on` must be one of low, medium, high, critical");
+    }
+    return Status::OK();
+  }
+
+  Status Tickets(const YAML::Node& v, Config* out) const {
+    if (v.IsNull()) return Status::OK();
+    if (!v.IsMap()) return Error(v, "`tickets` must be a mapping");
+    for (const auto& kv : v) {
+      const std::string key = kv.first.Scalar();
+      if (key != "assignee") {
+        return Error(kv.first, "unknown key `" + key +
+                                   "` in `tickets` (known: assignee)");
+      }
+      Status s = String(kv.second, "tickets.assignee", &out->ticket_assignee);
+      if (!s.ok()) return s;
+    }
+    return Status::OK();
+  }
+
+  std::string file_;
+};
+
+std::string Resolve(const fs::path& base, const std::string& p) {
+  if (p.empty() || fs::path(p).is_absolute()) return p;
+  return (base / p).lexically_normal().string();
+}
+
+bool Exists(const fs::path& p) {
+  std::error_code ec;
+  return fs::exists(fs::symlink_status(p, ec));
+}
+
+}  // namespace
+
+Result<Config> ParseConfig(std::string_view yaml,
+                           const std::string& display_path) {
+  Config config;
+  config.path = display_path;
+  try {
+    YAML::Node root = YAML::Load(std::string(yaml));
+    Status s = ConfigParser(display_path).Parse(root, &config);
+    if (!s.ok()) return s;
+  } catch (const YAML::Exception& e) {
+    return Status::Config(display_path + ":" + std::to_string(e.mark.line + 1) +
+                          ": " + e.msg);
+  }
+  return config;
+}
+
+Result<Config> LoadConfig(const std::string& path) {
+  auto text = ReadFileToString(path);
+  if (!text.ok()) return text.status();
+  auto config = ParseConfig(*text, path);
+  if (!config.ok()) return config;
+  fs::path base = fs::path(path).parent_path();
+  for (auto& r : config->rules) r = Resolve(base, r);
+  config->inventory = Resolve(base, config->inventory);
+  return config;
+}
+
+std::string FindConfigFile(const std::string& start) {
+  std::error_code ec;
+  fs::path dir = fs::absolute(start.empty() ? "." : start, ec);
+  if (ec) return "";
+  if (!fs::is_directory(dir, ec)) dir = dir.parent_path();
+  dir = dir.lexically_normal();
+  if (dir.has_filename() == false && dir != dir.root_path()) {
+    dir = dir.parent_path();  // "a/b/" -> "a/b"
+  }
+  // The working tree top is the nearest ancestor holding `.git`.
+  fs::path top = dir;
+  for (fs::path p = dir;; p = p.parent_path()) {
+    if (Exists(p / ".git")) {
+      top = p;
+      break;
+    }
+    if (p == p.parent_path()) break;
+  }
+  fs::path candidate = top / kConfigFileName;
+  return fs::is_regular_file(candidate, ec) ? candidate.string() : "";
+}
+
+}  // namespace keyward

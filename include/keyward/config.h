@@ -1,0 +1,156 @@
+// Repository configuration (.keyward.yaml), baselines and suppressions.
+//
+//   auto config = LoadConfig(".keyward.yaml");        // Result<Config>
+//   // ... scan with config->exclude, rules minus config->disable_rules ...
+//   auto baseline = Baseline::Load("keyward-baseline.json");
+//   ApplySuppressions(*config, &*baseline, &result);  // marks, recounts
+//   bool failed = FailsRun(*config, result);          // exit 1?
+//
+// Three ways to silence a finding, all keyed to the secret, never to a
+// file:line alone, so a different secret in the same place is still
+// reported:
+// - inline: a `keyward:allow [reason]` comment on the line where the secret
+//   starts (detected while scanning, see InlineAllowed);
+// - allowlist: `allow:` entries in the configuration, by fingerprint;
+// - baseline: a file of {rule_id, fingerprint, path} entries, written with
+//   `scan --baseline-out`, read with `--baseline`.
+// A suppressed finding keeps Finding::suppressed = true and a reason in
+// Finding::suppression ("inline", "inline: reason", "allowlist: reason",
+// "baseline"); it is counted in ScanStats::suppressed and never fails a run.
+//
+// Thread safety: everything here is plain data and free functions; const
+// objects may be shared between threads.
+#ifndef KEYWARD_CONFIG_H_
+#define KEYWARD_CONFIG_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "keyward/finding.h"
+#include "keyward/rules.h"
+#include "keyward/scan.h"
+#include "keyward/status.h"
+
+namespace keyward {
+
+// The file name looked up at the repository root.
+inline constexpr char kConfigFileName[] = ".keyward.yaml";
+
+struct AllowedSecret {
+  std::string fingerprint;  // "sha256:<64 hex>", as in reports
+  std::string reason;       // required: why this secret is not a leak
+};
+
+// The contents of .keyward.yaml. Every field defaults to "not configured".
+// Relative file paths (rules, inventory) are resolved against the
+// directory holding the configuration file when it is loaded.
+struct Config {
+  std::string path;                        // file it came from; "" = none
+  std::vector<std::string> rules;          // `rules`: extra rule files/dirs
+  std::vector<std::string> disable_rules;  // `disable_rules`: rule ids
+  // `exclude`: gitignore-syntax patterns. Directory scans pass them to the
+  // walker (relative to each scanned root); git scans match them against
+  // repository-relative paths (ExcludedPath).
+  std::vector<std::string> exclude;
+  std::vector<AllowedSecret> allow;   // `allow`
+  Severity fail_on = Severity::kLow;  // `fail_on`: lowest failing level
+  std::string inventory;              // `inventory`: file path
+  std::string ticket_assignee;        // `tickets: {assignee: ...}`
+};
+
+// Parses configuration text. `display_path` names the file in errors, which
+// read "<display_path>:<line>: <problem>". Unknown keys, wrong types, a bad
+// severity or a malformed fingerprint are kConfig errors. Paths are left as
+// written (no resolution).
+Result<Config> ParseConfig(std::string_view yaml,
+                           const std::string& display_path);
+
+// Reads and parses `path`, then resolves relative rule and inventory paths
+// against its directory. kNotFound when the file does not exist.
+Result<Config> LoadConfig(const std::string& path);
+
+// The configuration file for a scan starting at `start` (a file or a
+// directory): `.keyward.yaml` at the top of the git working tree holding
+// `start` (the nearest ancestor with a `.git` entry), or in `start` itself
+// when it is not inside a working tree. Returns "" when there is none.
+std::string FindConfigFile(const std::string& start);
+
+// True when `rel_path` (repository-relative, '/'-separated) or one of its
+// parent directories matches `exclude` (gitignore semantics, last match
+// wins at each level, an excluded directory hides everything below it).
+bool ExcludedPath(const std::vector<std::string>& exclude,
+                  std::string_view rel_path);
+
+// Removes findings whose path is excluded (for git scans, whose paths are
+// repository-relative) and recounts stats. No-op when `exclude` is empty.
+void DropExcludedFindings(const std::vector<std::string>& exclude,
+                          ScanResult* result);
+
+// === Baselines ===
+
+struct BaselineEntry {
+  std::string rule_id;
+  std::string fingerprint;
+  std::string path;  // normalised: no leading "./"
+  friend bool operator<(const BaselineEntry& a, const BaselineEntry& b);
+  friend bool operator==(const BaselineEntry& a, const BaselineEntry& b);
+};
+
+// A set of already-triaged findings. The file is JSON:
+//   {"version": 1, "entries": [{"fingerprint": ..., "path": ...,
+//                               "rule_id": ...}, ...]}
+// entries sorted by (path, rule_id, fingerprint), unique, no line numbers
+// or timestamps: moving code or rescanning never changes the bytes.
+class Baseline {
+ public:
+  // Reads a baseline file; kNotFound if missing, kCorruption (naming the
+  // file) if it is not a baseline.
+  static Result<Baseline> Load(const std::string& path);
+  static Result<Baseline> Parse(std::string_view json,
+                                const std::string& display_path);
+  // Entries for every finding that is not suppressed, or is suppressed only
+  // by a baseline (so rewriting a baseline keeps what is still found).
+  static Baseline FromFindings(const std::vector<Finding>& findings);
+
+  std::string Serialize() const;  // the file's exact bytes
+  // Writes atomically (WriteFileAtomic): readers see old or new, never torn.
+  Status Write(const std::string& path) const;
+
+  bool Contains(const Finding& f) const;
+  const std::vector<BaselineEntry>& entries() const { return entries_; }
+
+ private:
+  std::vector<BaselineEntry> entries_;  // sorted, unique
+};
+
+// The entries of `baseline` that match none of `findings`.
+std::vector<BaselineEntry> StaleBaselineEntries(
+    const Baseline& baseline, const std::vector<Finding>& findings);
+
+// === Suppression and verdict ===
+
+// Marks findings suppressed by the configuration's allowlist and by
+// `baseline` (may be null); findings already suppressed inline keep their
+// reason. Then recounts result->stats.findings (all findings) and
+// result->stats.suppressed, whatever the sources counted.
+void ApplySuppressions(const Config& config, const Baseline* baseline,
+                       ScanResult* result);
+
+// True when some unsuppressed finding has severity >= config.fail_on: the
+// scan exits 1. Suppressed findings and lower severities never fail a run.
+bool FailsRun(const Config& config, const ScanResult& result);
+
+// Inline allow check used when a finding is built. `window` holds the
+// scanned bytes and `secret_offset` is where the secret starts in it. True
+// when the line holding that offset carries "keyward:allow"; `*suppression`
+// becomes "inline" or "inline: <reason>" (the text after the marker, comment
+// closers trimmed, dropped if it looks like it holds a secret). Only the
+// 4 KiB on each side of the secret are searched, so minified one-line files
+// cost O(matches), not O(matches x line length).
+bool InlineAllowed(std::string_view window, size_t secret_offset,
+                   std::string* suppression);
+
+}  // namespace keyward
+
+#endif  // KEYWARD_CONFIG_H_
