@@ -50,20 +50,23 @@ Result<Config> LoadScanConfig(const TriageArgs& args,
 
 Status ApplyTriage(const TriageArgs& args, const Config& config,
                    ScanResult* result) {
+  // --baseline wins over the configuration's `baseline`; only the flag
+  // insists that the file exists (a configured one may not be written yet).
+  const std::string& path =
+      args.baseline.empty() ? config.baseline : args.baseline;
   Baseline baseline;
-  if (!args.baseline.empty()) {
-    auto loaded = Baseline::Load(args.baseline);
-    if (!loaded.ok()) {
-      if (loaded.status().code() == Status::Code::kNotFound) {
-        return Status::NotFound(args.baseline + ": baseline file not found");
-      }
+  if (!path.empty()) {
+    auto loaded = Baseline::Load(path);
+    if (loaded.ok()) {
+      baseline = std::move(*loaded);
+    } else if (loaded.status().code() != Status::Code::kNotFound) {
       return loaded.status();
+    } else if (!args.baseline.empty()) {
+      return Status::NotFound(path + ": baseline file not found");
     }
-    baseline = std::move(*loaded);
   }
-  ApplySuppressions(config, args.baseline.empty() ? nullptr : &baseline,
-                    result);
-  if (args.report_stale && !args.baseline.empty()) {
+  ApplySuppressions(config, path.empty() ? nullptr : &baseline, result);
+  if (args.report_stale && !path.empty()) {
     auto stale = StaleBaselineEntries(baseline, result->findings);
     for (const auto& e : stale) {
       std::cerr << "keyward: stale baseline entry: " << e.path << " "

@@ -32,7 +32,8 @@ void AddTriageOptions(CLI::App* cmd, TriageArgs* args);
 // tree (FindConfigFile), else defaults. --fail-on is applied on top.
 Result<Config> LoadScanConfig(const TriageArgs& args, const std::string& start);
 
-// Marks allowlisted and baselined findings suppressed (and recounts stats),
+// Marks allowlisted and baselined findings suppressed (and recounts stats;
+// the baseline is --baseline, else the configuration's `baseline`),
 // prints stale baseline entries on stderr with --report-stale-baseline, and
 // writes --baseline-out. Errors name the file.
 Status ApplyTriage(const TriageArgs& args, const Config& config,

@@ -20,8 +20,8 @@ namespace fs = std::filesystem;
 
 const std::set<std::string>& KnownKeys() {
   static const std::set<std::string> keys = {
-      "rules",   "disable_rules", "exclude", "allow",
-      "fail_on", "inventory",     "tickets"};
+      "rules",   "disable_rules", "exclude",  "allow",
+      "fail_on", "inventory",     "baseline", "tickets"};
   return keys;
 }
 
@@ -41,7 +41,8 @@ class ConfigParser {
       if (!KnownKeys().count(key)) {
         s = Error(kv.first, "unknown key `" + key +
                                 "` (known: rules, disable_rules, exclude, "
-                                "allow, fail_on, inventory, tickets)");
+                                "allow, fail_on, inventory, baseline, "
+                                "tickets)");
       } else if (key == "rules") {
         s = StringList(value, key, &out->rules);
       } else if (key == "disable_rules") {
@@ -54,6 +55,8 @@ class ConfigParser {
         s = FailOn(value, &out->fail_on);
       } else if (key == "inventory") {
         s = String(value, key, &out->inventory);
+      } else if (key == "baseline") {
+        s = String(value, key, &out->baseline);
       } else if (key == "tickets") {
         s = Tickets(value, out);
       }
@@ -199,6 +202,7 @@ Result<Config> LoadConfig(const std::string& path) {
   fs::path base = fs::path(path).parent_path();
   for (auto& r : config->rules) r = Resolve(base, r);
   config->inventory = Resolve(base, config->inventory);
+  config->baseline = Resolve(base, config->baseline);
   return config;
 }
 

@@ -43,7 +43,7 @@ struct AllowedSecret {
 };
 
 // The contents of .keyward.yaml. Every field defaults to "not configured".
-// Relative file paths (rules, inventory) are resolved against the
+// Relative file paths (rules, inventory, baseline) are resolved against the
 // directory holding the configuration file when it is loaded.
 struct Config {
   std::string path;                        // file it came from; "" = none
@@ -56,18 +56,22 @@ struct Config {
   std::vector<AllowedSecret> allow;   // `allow`
   Severity fail_on = Severity::kLow;  // `fail_on`: lowest failing level
   std::string inventory;              // `inventory`: file path
-  std::string ticket_assignee;        // `tickets: {assignee: ...}`
+  // `baseline`: file used when no --baseline is given (so the pre-commit
+  // hook honours it); a missing file counts as empty.
+  std::string baseline;
+  std::string ticket_assignee;  // `tickets: {assignee: ...}`
 };
 
 // Parses configuration text. `display_path` names the file in errors, which
 // read "<display_path>:<line>: <problem>". Unknown keys, wrong types, a bad
 // severity or a malformed fingerprint are kConfig errors. Paths are left as
-// written (no resolution).
+// written (no resolution). Keys: rules, disable_rules, exclude, allow,
+// fail_on, inventory, baseline, tickets.
 Result<Config> ParseConfig(std::string_view yaml,
                            const std::string& display_path);
 
-// Reads and parses `path`, then resolves relative rule and inventory paths
-// against its directory. kNotFound when the file does not exist.
+// Reads and parses `path`, then resolves relative rule, inventory and
+// baseline paths against its directory. kNotFound when the file does not exist.
 Result<Config> LoadConfig(const std::string& path);
 
 // The configuration file for a scan starting at `start` (a file or a
@@ -150,6 +154,28 @@ bool FailsRun(const Config& config, const ScanResult& result);
 // cost O(matches), not O(matches x line length).
 bool InlineAllowed(std::string_view window, size_t secret_offset,
                    std::string* suppression);
+
+// === Git pre-commit hook ===
+
+// The hook script `keyward install-hook` writes: a POSIX sh script that
+// execs `<command> scan --staged` (command single-quoted).
+std::string PreCommitHookScript(const std::string& command);
+
+struct HookInstall {
+  std::string path;     // the hook file written (or left unchanged)
+  std::string backup;   // where --force saved a foreign hook; "" if none
+  bool changed = true;  // false: an identical hook was already there
+};
+
+// Writes the pre-commit hook of the repository holding `repo` (any path in
+// a working tree; honours core.hooksPath and linked worktrees), executable.
+// A hook keyward wrote before is updated; any other existing hook is left
+// alone (InvalidArgument naming it) unless `force`, which first copies it to
+// "<hook>.keyward-backup" (".1", ".2"... if taken). NotFound when `repo` is
+// not in a git repository.
+Result<HookInstall> InstallPreCommitHook(const std::string& repo,
+                                         const std::string& command,
+                                         bool force);
 
 }  // namespace keyward
 

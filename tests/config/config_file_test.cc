@@ -25,6 +25,7 @@ TEST(ConfigFileTest, ParsesEveryKey) {
           "\n    reason: documented test key\n"
           "fail_on: high\n"
           "inventory: ops/inventory.json\n"
+          "baseline: .keyward-baseline.json\n"
           "tickets: {assignee: sec-team}\n",
       ".keyward.yaml");
   ASSERT_TRUE(c.ok()) << c.status().ToString();
@@ -37,6 +38,7 @@ TEST(ConfigFileTest, ParsesEveryKey) {
   EXPECT_EQ(c->fail_on, Severity::kHigh);
   EXPECT_EQ(c->inventory, "ops/inventory.json");
   EXPECT_EQ(c->ticket_assignee, "sec-team");
+  EXPECT_EQ(c->baseline, ".keyward-baseline.json");
 }
 
 TEST(ConfigFileTest, EmptyFileGivesDefaults) {
@@ -103,14 +105,16 @@ TEST(ConfigFileTest, FingerprintIsNormalisedToLowercase) {
 
 TEST(ConfigFileTest, LoadResolvesPathsAgainstTheConfigDirectory) {
   keyward::testing::TempDir dir;
-  std::string path = dir.Write(
-      "repo/.keyward.yaml",
-      "rules: [rules/extra.yaml, /abs/r.yaml]\ninventory: inv.json\n");
+  std::string path =
+      dir.Write("repo/.keyward.yaml",
+                "rules: [rules/extra.yaml, /abs/r.yaml]\ninventory: inv.json\n"
+                "baseline: b.json\n");
   auto c = LoadConfig(path);
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->rules[0], dir.path() + "/repo/rules/extra.yaml");
   EXPECT_EQ(c->rules[1], "/abs/r.yaml");
   EXPECT_EQ(c->inventory, dir.path() + "/repo/inv.json");
+  EXPECT_EQ(c->baseline, dir.path() + "/repo/b.json");
   EXPECT_EQ(LoadConfig(dir.path() + "/none.yaml").status().code(),
             Status::Code::kNotFound);
 }
