@@ -151,7 +151,7 @@ cp "$work/out.keyward" "$work/findings.jsonl"
 
 echo
 echo "corpus: $tree  ($mb MB, $files files)   cores: $(nproc)   runs: $runs (median, best)"
-echo "keyward: $keyward ($(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo '?'))   $(rg --version | head -n1)"
+echo "keyward: $keyward ($(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo '?'))   $(rg --version 2>/dev/null | head -n1)"
 echo "rules: $n_rules, rg accepted $n_kept patterns ($((n_rules - n_kept)) rejected)" \
      "${rg_limits[*]:+with ${rg_limits[*]}}"
 printf '%-36s %10s %9s %9s %12s\n' "command" "median s" "best s" "MB/s" "peak RSS MB"
