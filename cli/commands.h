@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "keyward/finding.h"
 #include "keyward/matcher.h"
 #include "keyward/rules.h"
 #include "keyward/status.h"
@@ -37,6 +38,13 @@ void RegisterScan(CLI::App& app, Context& ctx);
 void RegisterRules(CLI::App& app, Context& ctx);
 void RegisterInventory(CLI::App& app, Context& ctx);
 void RegisterTickets(CLI::App& app, Context& ctx);
+// `scan --tickets DIR` / `--report tickets=DIR` (cli/tickets_command.cc):
+// merges the scan's findings into the ticket directory, all formats.
+// `security_team` empty: "security-team".
+Status WriteScanTickets(const std::string& dir,
+                        const std::vector<Finding>& findings,
+                        const std::vector<Rule>& rules,
+                        const std::string& security_team);
 void RegisterHook(CLI::App& app, Context& ctx);
 
 }  // namespace keyward::cli

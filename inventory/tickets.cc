@@ -138,10 +138,10 @@ std::vector<std::string> Steps(const Ticket& t) {
       t.systems.empty() ? "every system that uses it (the inventory lists none)"
                         : Join(t.systems, ", ");
   std::string name_hint =
-      "name it after system, environment and owner (e.g. \"" +
+      "named after system, environment and owner (e.g. \"" +
       Or(t.systems.empty() ? "" : t.systems[0], "system") + " - " +
-      Or(t.environment, "environment") + " - " + Or(t.assignee, "owner") +
-      "\")";
+      Or(t.environment, "environment") + " - " +
+      (t.credential_id.empty() ? "owner" : Or(t.assignee, "owner")) + "\")";
   std::string since = FirstExposure(t);
   std::string record =
       t.credential_id.empty()
@@ -153,7 +153,7 @@ std::vector<std::string> Steps(const Ticket& t) {
       return {"Revoke the " + what + " in " + Or(t.provider, "the provider") +
                   " now: an exposed secret is compromised" +
                   (t.revoke_guidance.empty() ? "" : " (see Revoke guidance)"),
-              "Create a replacement and " + name_hint,
+              "Create a replacement " + name_hint,
               "Update every system that uses it: " + systems,
               "Run the smallest useful test on each system with the new key",
               "Review the provider's activity log since the first exposure (" +
@@ -164,7 +164,7 @@ std::vector<std::string> Steps(const Ticket& t) {
       return {"Find who uses the " + what +
                   ": check the listed locations, commit authors and the "
                   "provider account",
-              "Create a replacement with a clear name and " + name_hint,
+              "Create a clearly named replacement, " + name_hint,
               "Move every user of the unclear key to the replacement",
               "Revoke the unclear key after a controlled check that nothing "
               "still depends on it",
@@ -174,18 +174,18 @@ std::vector<std::string> Steps(const Ticket& t) {
               "Record the new credential in the inventory (keyward inventory "
               "add)"};
     case TicketAction::kRotate:
-      return {"Create the replacement first and " + name_hint,
+      return {"Create the replacement first, " + name_hint,
               "Update every system that uses it: " + systems,
               "Run the smallest useful test on each system with the new key",
               "Revoke the old key only after the new one works", record};
     case TicketAction::kReviewAccess:
-      return {"List the scopes the systems really need: " + systems,
-              "Create a narrower replacement (read-only or scoped) and " +
-                  name_hint,
-              "Update every system that uses it: " + systems,
-              "Run the smallest useful test on each system with the new key",
-              "Revoke the full-access key after the new one works",
-              record};
+      return {
+          "List the scopes the systems really need: " + systems,
+          "Create a narrower replacement (read-only or scoped), " + name_hint,
+          "Update every system that uses it: " + systems,
+          "Run the smallest useful test on each system with the new key",
+          "Revoke the full-access key after the new one works",
+          record};
   }
   return {};
 }

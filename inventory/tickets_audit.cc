@@ -1,28 +1,34 @@
 // Inventory audit results -> ticket input. Kept apart from tickets.cc so
 // tickets themselves do not depend on the inventory's record format.
+#include <map>
+
 #include "keyward/inventory.h"
 #include "keyward/tickets.h"
 
 namespace keyward {
+namespace {
+
+// The audit checks (inventory/audit.cc) a replacement key fixes. Hygiene
+// checks (no owner, vague name, ...) are fixed by editing the inventory and
+// stay in `keyward inventory audit`.
+const std::map<std::string, TicketAction> kTicketChecks = {
+    {"excess-access", TicketAction::kReviewAccess},
+    {"rotation-overdue", TicketAction::kRotate},
+    {"rotation-unknown", TicketAction::kRotate},
+    // One key per environment: replacing it in each environment is a
+    // rotation.
+    {"same-key-several-environments", TicketAction::kRotate},
+};
+
+}  // namespace
 
 std::vector<AuditItem> AuditItemsFromInventory(
     const Inventory& inventory, const std::vector<AuditResult>& results) {
   std::vector<AuditItem> out;
   for (const AuditResult& r : results) {
-    // Check names are the inventory's; match on the words that say what a
-    // replacement key would fix rather than on an exact list, so a new check
-    // of the same kind is picked up without an edit here.
-    const std::string& check = r.check;
-    TicketAction action;
-    if (check.find("access") != std::string::npos) {
-      action = TicketAction::kReviewAccess;
-    } else if (check.find("rotat") != std::string::npos ||
-               check.find("environments") != std::string::npos ||
-               check.find("shared") != std::string::npos) {
-      action = TicketAction::kRotate;
-    } else {
-      continue;
-    }
+    auto it = kTicketChecks.find(r.check);
+    if (it == kTicketChecks.end()) continue;
+    TicketAction action = it->second;
     AuditItem item;
     item.credential_id = r.id;
     item.credential_name = r.credential;

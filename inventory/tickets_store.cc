@@ -66,14 +66,14 @@ Ticket MergeOne(const Ticket& old, const Ticket& fresh) {
 
 std::vector<Ticket> MergeTickets(const std::vector<Ticket>& existing,
                                  const std::vector<Ticket>& fresh,
-                                 const std::string& today) {
-  (void)today;  // fresh tickets already carry today as last_seen
+                                 bool audit_included) {
   std::map<std::string, Ticket> by_id;
   for (const Ticket& t : existing) by_id[t.id] = t;
   std::map<std::string, const Ticket*> fresh_by_id;
   for (const Ticket& t : fresh) fresh_by_id[t.id] = &t;
   for (auto& [id, t] : by_id) {
-    if (!fresh_by_id.count(id)) {
+    bool audit_only = t.key.rfind("inventory:", 0) == 0;
+    if (!fresh_by_id.count(id) && (audit_included || !audit_only)) {
       // Never closed automatically: gone from this scan is not revoked.
       t.presence = "not seen since " + t.last_seen;
     }
@@ -131,7 +131,8 @@ Status TicketStore::Update(const std::vector<Ticket>& fresh,
   if (!s.ok()) return s;
   auto existing = Load();
   if (!existing.ok()) return existing.status();
-  std::vector<Ticket> merged = MergeTickets(*existing, fresh, TicketDate(opts));
+  std::vector<Ticket> merged =
+      MergeTickets(*existing, fresh, opts.audit_included);
   bool md = std::count(formats.begin(), formats.end(), TicketFormat::kMarkdown);
   bool csv = std::count(formats.begin(), formats.end(), TicketFormat::kCsv);
   for (const Ticket& t : merged) {

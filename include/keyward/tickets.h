@@ -70,10 +70,10 @@ struct AuditItem {
 };
 
 // Converts inventory audit results (inventory.h) to AuditItems, filling the
-// credential's details from `inventory`. Only checks a key replacement fixes
-// become tickets: access checks ("...access...") -> kReviewAccess; rotation
-// and shared-key checks ("...rotat...", "...environments...", "...shared...")
-// -> kRotate. Hygiene checks (no owner, vague name) stay in `inventory audit`.
+// credential's details from `inventory`. Only checks a replacement key fixes
+// become tickets: excess-access -> kReviewAccess; rotation-overdue,
+// rotation-unknown, same-key-several-environments -> kRotate. Hygiene checks
+// (no owner, vague name, ...) stay in `keyward inventory audit`.
 std::vector<AuditItem> AuditItemsFromInventory(
     const Inventory& inventory, const std::vector<AuditResult>& results);
 
@@ -137,6 +137,10 @@ struct TicketOptions {
   std::string today;
   // Assignee when the inventory names no owner.
   std::string security_team = "security-team";
+  // Whether `fresh` includes the inventory audit. When false (a scan without
+  // an audit), audit-only tickets are left as they are instead of being
+  // marked "not seen".
+  bool audit_included = true;
 };
 
 // Today's UTC date as YYYY-MM-DD (opts.today when set).
@@ -158,7 +162,7 @@ std::vector<Ticket> BuildTickets(const std::vector<Finding>& findings,
 // Both inputs may be in any order; the result is sorted by id.
 std::vector<Ticket> MergeTickets(const std::vector<Ticket>& existing,
                                  const std::vector<Ticket>& fresh,
-                                 const std::string& today);
+                                 bool audit_included = true);
 
 // Serialization (inventory/tickets_format.cc). JSON round-trips exactly.
 nlohmann::json TicketToJson(const Ticket& t);

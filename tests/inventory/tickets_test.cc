@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <map>
 
+#include "keyward/inventory.h"
+#include "keyward/report.h"
 #include "support/run.h"
 
 namespace keyward {
@@ -346,6 +348,137 @@ TEST(TicketsTest, ParseFormats) {
   EXPECT_TRUE(ParseTicketFormats("md,csv,json,md", &f).ok());
   EXPECT_EQ(f.size(), 3u);
   EXPECT_FALSE(ParseTicketFormats("json,xml", &f).ok());
+}
+
+// The real inventory: Annotate fills the match, the audit feeds tickets.
+TEST(TicketsTest, WorksWithTheRealInventoryAndAudit) {
+  Inventory inv = Inventory::Create(std::nullopt, std::string(64, 'a'));
+  Credential leaked;
+  leaked.id = "warehouse-sync";
+  leaked.name = "Warehouse sync - production - Ops";
+  leaked.owner = "ops-team";
+  leaked.purpose = "nightly order sync";
+  leaked.environment = "production";
+  leaked.access = "scoped";
+  leaked.systems = {"warehouse-sync"};
+  leaked.created = leaked.last_rotated = "2026-02-01";
+  leaked.fingerprints = {inv.MakeFingerprint(kSecretA, "2026-02-01")};
+  Credential broad = leaked;
+  broad.id = "reporting";
+  broad.name = "Reporting - production - Data";
+  broad.owner = "data-team";
+  broad.purpose = "reporting dashboards";
+  broad.access = "full";
+  broad.last_rotated = "2025-01-01";  // overdue too
+  broad.fingerprints = {inv.MakeFingerprint(kSecretB, "2025-01-01")};
+  ASSERT_TRUE(inv.Add(leaked).ok());
+  ASSERT_TRUE(inv.Add(broad).ok());
+
+  std::vector<Finding> findings = {MakeFinding(kSecretA, "src/a.py", 3)};
+  ASSERT_TRUE(inv.Annotate(&findings).ok());
+  auto audit = AuditItemsFromInventory(
+      inv, AuditInventory(inv, FixedClock("2026-03-01")));
+  auto tickets = BuildTickets(findings, audit, {}, Opts());
+  ASSERT_EQ(tickets.size(), 2u);
+  for (const Ticket& t : tickets) {
+    if (t.credential_id == "warehouse-sync") {
+      EXPECT_EQ(t.action, TicketAction::kRevokeNow);
+      EXPECT_EQ(t.assignee, "ops-team");
+    } else {
+      EXPECT_EQ(t.credential_id, "reporting");
+      EXPECT_EQ(t.action, TicketAction::kReviewAccess);
+      EXPECT_EQ(t.assignee, "data-team");
+      EXPECT_GE(t.audit.size(), 2u);  // excess-access + rotation-overdue
+    }
+  }
+}
+
+// A saved report, as `keyward scan --format json` writes it.
+std::string Report(const std::vector<Finding>& findings, bool show_secrets) {
+  ReportOptions opts;
+  opts.show_secrets = show_secrets;
+  json j = {{"version", 1}, {"findings", json::array()}};
+  for (const Finding& f : findings) {
+    j["findings"].push_back(FindingToJson(f, opts));
+  }
+  return j.dump(2);
+}
+
+TEST(TicketsCliTest, FromSavedReportIdempotentAndSecretFree) {
+  testing::TempDir dir;
+  Finding hist = MakeFinding(kSecretB, "deploy.sh", 4);
+  hist.git = GitProvenance{"b", "c0ffee1234567890", "Ada", "", "2025-01-01", 1};
+  // Even a --show-secrets report must not put a secret into tickets.
+  std::string report =
+      dir.Write("r.json", Report({MakeFinding(kSecretA, "src/a.py", 3),
+                                  MakeFinding(kSecretA, "docs/x.md", 1), hist},
+                                 true));
+  std::vector<std::string> args = {"tickets",   "--from",           report,
+                                   "--out",     dir.path() + "/tk", "--today",
+                                   "2026-03-01"};
+  auto r1 = testing::RunKeyward(args);
+  ASSERT_EQ(r1.exit_code, 0) << r1.err;
+  auto first = ReadDir(dir.path() + "/tk");
+  EXPECT_EQ(first.size(), 2u * 2 + 3);  // json+md per ticket, index, csv, lock
+  auto r2 = testing::RunKeyward(args);
+  ASSERT_EQ(r2.exit_code, 0) << r2.err;
+  EXPECT_EQ(ReadDir(dir.path() + "/tk"), first);
+  for (const auto& [name, text] : first) {
+    EXPECT_EQ(text.find(kSecretA), std::string::npos) << name;
+    EXPECT_EQ(text.find(kSecretB), std::string::npos) << name;
+  }
+  json index = json::parse(first["index.json"]);
+  ASSERT_EQ(index["tickets"].size(), 2u);
+  EXPECT_EQ(index["tickets"][0]["action"], "identify-owner");
+  EXPECT_EQ(r1.out.find(kSecretA), std::string::npos);
+  EXPECT_EQ(r1.err.find(kSecretA), std::string::npos);
+}
+
+TEST(TicketsCliTest, BadInputIsUsageError) {
+  testing::TempDir dir;
+  std::string bad = dir.Write("bad.json", "{\"findings\": 3}");
+  EXPECT_EQ(testing::RunKeyward(
+                {"tickets", "--from", bad, "--out", dir.path() + "/tk"})
+                .exit_code,
+            2);
+  std::string ok = dir.Write("ok.json", Report({}, false));
+  auto r = testing::RunKeyward({"tickets", "--from", ok, "--out",
+                                dir.path() + "/tk", "--format", "xml"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("xml"), std::string::npos);
+  EXPECT_FALSE(fs::exists(dir.path() + "/tk"));
+}
+
+TEST(TicketsCliTest, ScanWritesTicketsAndKeepsAuditTickets) {
+  testing::TempDir dir;
+  // An audit-only ticket from an earlier `keyward tickets --inventory` run.
+  AuditItem overdue;
+  overdue.credential_id = "mailer";
+  overdue.check = "rotation-overdue";
+  std::string tk = dir.path() + "/tk";
+  ASSERT_TRUE(TicketStore(tk)
+                  .Update(BuildTickets({}, {overdue}, {}, Opts()), {}, Opts())
+                  .ok());
+  // Invented token in the shape of a GitHub classic PAT.
+  std::string token =
+      "ghp_" + std::string("Wd3Kq8Zt1Xv6Nb4Mr9Lc2Hs7Jp5Fy0Ag3Ue7");
+  dir.Write("src/app.py", "token = \"" + token + "\"\n");
+  auto r = testing::RunKeyward({"scan", "--report", "tickets=" + tk, "--format",
+                                "json", dir.path() + "/src"});
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  auto loaded = TicketStore(tk).Load();
+  ASSERT_TRUE(loaded.ok());
+  ASSERT_EQ(loaded->size(), 2u);
+  for (const Ticket& t : *loaded) {
+    EXPECT_EQ(t.presence, "seen") << t.id;  // the audit ticket is untouched
+    if (t.key != "inventory:mailer") {
+      EXPECT_EQ(t.rule_id, "github.pat.classic");
+      EXPECT_FALSE(t.revoke_guidance.empty());
+    }
+  }
+  for (const auto& [name, text] : ReadDir(tk)) {
+    EXPECT_EQ(text.find(token), std::string::npos) << name;
+  }
 }
 
 }  // namespace
