@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "cli/progress_line.h"
 #include "cli/triage.h"
+#include "keyward/git.h"
 #include "keyward/inventory.h"
 #include "keyward/report.h"
 #include "keyward/scan.h"
@@ -25,6 +26,7 @@ struct ScanArgs {
   std::vector<std::string> rule_paths;
   std::vector<std::string> reports;  // "FORMAT=PATH"
   std::string inventory;             // --inventory FILE
+  std::vector<std::string> tickets;  // --tickets DIR (issue 6)
   int threads = 0;
   bool follow = false;
   bool no_ignore = false;
@@ -32,6 +34,12 @@ struct ScanArgs {
   bool show_suppressed = false;
   bool stats = false;
   bool no_cache = false;
+  // Git sources (include/keyward/git.h); the positional paths are repos.
+  bool git = false;
+  bool all_objects = false;
+  bool staged = false;
+  std::string since;
+  std::string range;
   uint64_t stream_threshold = 256ull << 20;
   uint64_t chunk_size = 4ull << 20;
   TriageArgs triage;  // config, baseline, --fail-on (cli/triage.h)
@@ -67,6 +75,43 @@ Status WriteReport(ReportFormat format, const ScanResult& result,
   return Status::OK();
 }
 
+// --git / --staged / --since / --range over each repository in `repos`.
+Status ScanGitRepos(const ScanArgs& args, const Scanner& scanner,
+                    const std::vector<std::string>& repos,
+                    ScanResult* result) {
+  int modes = args.git + args.staged + !args.since.empty() +
+              !args.range.empty();
+  if (modes > 1) {
+    return Status::InvalidArgument(
+        "choose one of --git, --staged, --since, --range");
+  }
+  if (args.all_objects && !args.git) {
+    return Status::InvalidArgument("--all-objects needs --git");
+  }
+  std::string base, head;
+  if (!args.range.empty()) {
+    Status s = ParseGitRange(args.range, &base, &head);
+    if (!s.ok()) return s;
+  }
+  for (const std::string& repo : repos) {
+    Status s;
+    if (args.git) {
+      GitHistoryOptions h;
+      h.repo = repo;
+      h.all_objects = args.all_objects;
+      s = ScanGitHistory(scanner, h, result);
+    } else if (args.staged) {
+      s = ScanGitStaged(scanner, repo, result);
+    } else if (!args.since.empty()) {
+      s = ScanGitSince(scanner, repo, args.since, result);
+    } else {
+      s = ScanGitRange(scanner, repo, base, head, result);
+    }
+    if (!s.ok()) return s;
+  }
+  return Status::OK();
+}
+
 int RunScan(const ScanArgs& args) {
   // Configuration first: it adds and disables rules (docs/ci.md).
   auto config =
@@ -87,8 +132,13 @@ int RunScan(const ScanArgs& args) {
                 "` (text, json, jsonl, sarif)");
   }
   std::vector<std::pair<ReportFormat, std::string>> reports;
+  std::vector<std::string> ticket_dirs = args.tickets;
   for (const auto& spec : args.reports) {
     size_t eq = spec.find('=');
+    if (spec.rfind("tickets=", 0) == 0) {  // --report tickets=DIR
+      ticket_dirs.push_back(spec.substr(eq + 1));
+      continue;
+    }
     ReportFormat f;
     if (eq == std::string::npos || !ParseReportFormat(spec.substr(0, eq), &f)) {
       return Fail(
@@ -114,9 +164,14 @@ int RunScan(const ScanArgs& args) {
   ScanResult result;
   std::vector<std::string> paths = args.paths;
   if (paths.empty()) paths.push_back(".");
-  Status s = scanner.ScanPaths(paths, &result);
+  bool git_mode = args.git || args.all_objects || args.staged ||
+                  !args.since.empty() || !args.range.empty();
+  Status s = git_mode ? ScanGitRepos(args, scanner, paths, &result)
+                      : scanner.ScanPaths(paths, &result);
   progress.Finish();
   if (!s.ok()) return Fail(s.ToString());
+  // The walker applied config excludes; git paths are filtered here.
+  if (git_mode) DropExcludedFindings(config->exclude, &result);
   // Inventory: whose key each finding is (docs/inventory.md).
   s = AnnotateFromInventory(
       args.inventory.empty() ? config->inventory : args.inventory,
@@ -138,12 +193,19 @@ int RunScan(const ScanArgs& args) {
     s = WriteReport(f, result, **matcher, ropts, path);
     if (!s.ok()) return Fail(s.ToString());
   }
+  for (const auto& dir : ticket_dirs) {  // docs/tickets.md
+    s = WriteScanTickets(dir, result.findings, (*matcher)->rules(),
+                         config->ticket_assignee);
+    if (!s.ok()) return Fail(s.ToString());
+  }
   if (args.stats) std::cerr << StatsBlock(result.stats);
   if (format == ReportFormat::kText) {
     std::cerr << "keyward: " << SummaryLine(result.stats) << "\n";
   }
   // Suppressed findings and findings below fail_on never fail the run.
-  return FailsRun(*config, result) ? 1 : 0;
+  bool failed = FailsRun(*config, result);
+  if (failed && args.staged) PrintBlockedCommitHelp();
+  return failed ? 1 : 0;
 }
 
 }  // namespace
@@ -160,7 +222,10 @@ void RegisterScan(CLI::App& app, Context& ctx) {
   cmd->add_option("-o,--output", args->output, "Write the report to FILE");
   cmd->add_option("--report", args->reports,
                   "Extra report FORMAT=PATH, repeatable "
-                  "(e.g. --report sarif=out.sarif)");
+                  "(e.g. --report sarif=out.sarif, --report tickets=DIR)");
+  cmd->add_option("--tickets", args->tickets,
+                  "Write/update revoke-rotate tickets in DIR "
+                  "(docs/tickets.md)");
   cmd->add_option("--inventory", args->inventory,
                   "Match findings against this credential inventory "
                   "(default: $KEYWARD_INVENTORY, else "
@@ -180,6 +245,17 @@ void RegisterScan(CLI::App& app, Context& ctx) {
   cmd->add_flag("--stats", args->stats, "Print scan statistics on stderr");
   cmd->add_flag("--no-cache", args->no_cache,
                 "Do not use the compiled rule database cache");
+  cmd->add_flag("--git", args->git,
+                "Scan the full git history of the repositories given as "
+                "paths (every blob once)");
+  cmd->add_flag("--all-objects", args->all_objects,
+                "With --git: also scan objects no ref reaches");
+  cmd->add_flag("--staged", args->staged,
+                "Scan what is staged for the next commit (pre-commit)");
+  cmd->add_option("--since", args->since,
+                  "Scan what HEAD adds since its merge base with REV (CI)");
+  cmd->add_option("--range", args->range,
+                  "Scan what the commits in A..B add over A");
   cmd->add_option("--stream-threshold", args->stream_threshold,
                   "Files larger than BYTES are scanned in chunks (stream "
                   "mode)")
@@ -193,6 +269,9 @@ void RegisterScan(CLI::App& app, Context& ctx) {
       "  keyward scan .\n"
       "  keyward scan --format json -o findings.json src/ docs/\n"
       "  kubectl logs app | keyward scan -\n"
+      "  keyward scan --git .        full history (commit:path:line)\n"
+      "  keyward scan --staged       pre-commit: only what the commit adds\n"
+      "  keyward scan --since origin/main   CI on a pull request\n"
       "  keyward scan --report sarif=keyward.sarif --report json=out.json .\n"
       "  keyward scan --baseline-out .keyward-baseline.json .   (adopt)\n"
       "  keyward scan --baseline .keyward-baseline.json .       (new only)\n"
