@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "scanner/hs_cache.h"
 #include "scanner/matcher_impl.h"
 
 namespace keyward {
@@ -154,18 +155,34 @@ class StreamImpl : public Matcher::Stream {
       }
       re2_done_ = settled_end;
     }
-    if (!found.empty()) {
-      ResolveOverlaps(impl_.compiled, &found);
-      LocateMatches(text, buf_base_, &tracker_, &found);
-      for (const auto& m : found) sink(m, text, buf_base_);
+    // Confirmed matches are held until nothing still unconfirmed can overlap
+    // them, because overlaps decide specific-vs-generic and pairs. Matches
+    // not yet confirmed start no earlier than a window before their
+    // cluster's first end, or before the stream end for candidates not yet
+    // reported.
+    held_.insert(held_.end(), found.begin(), found.end());
+    uint64_t stream_end = buf_base_ + buffer_.size();
+    uint64_t safe = final_flush ? UINT64_MAX : Minus(stream_end, window_ + 1);
+    for (const auto& c : pending_) safe = std::min(safe, Minus(c.end, window_));
+    if (!final_flush && !re2_rules_.empty()) {
+      safe = std::min(safe, Minus(settled_end, window_));
+    }
+    if (!held_.empty()) {
+      ResolveOverlaps(impl_.compiled, &held_);
+      std::vector<RuleMatch> deliver, still;
+      for (const auto& m : held_)
+        (m.end <= safe ? deliver : still).push_back(m);
+      held_.swap(still);
+      LocateMatches(text, buf_base_, &tracker_, &deliver);
+      for (const auto& m : deliver) sink(m, text, buf_base_);
     }
     if (final_flush) return;
-    // Keep what pending clusters and future matches may still need.
-    uint64_t keep_from = buf_base_ + buffer_.size();
-    keep_from = keep_from > 2 * window_ ? keep_from - 2 * window_ : 0;
+    // Keep what held matches, pending clusters and future matches need.
+    uint64_t keep_from = Minus(stream_end, 2 * window_);
     for (const auto& c : pending_) {
-      keep_from = std::min(keep_from, c.end > window_ ? c.end - window_ : 0);
+      keep_from = std::min(keep_from, Minus(c.end, window_));
     }
+    for (const auto& m : held_) keep_from = std::min(keep_from, m.start);
     if (keep_from > buf_base_) {
       uint64_t drop = keep_from - buf_base_;
       if (tracker_.pos() < keep_from) {
@@ -184,7 +201,10 @@ class StreamImpl : public Matcher::Stream {
   std::string buffer_;
   uint64_t buf_base_ = 0;
   uint64_t re2_done_ = 0;
+  static uint64_t Minus(uint64_t a, uint64_t b) { return a > b ? a - b : 0; }
+
   std::vector<Candidate> pending_;
+  std::vector<RuleMatch> held_;  // confirmed, not yet delivered
   std::vector<uint32_t> re2_rules_;
   LineTracker tracker_;
 };
@@ -194,16 +214,20 @@ class StreamImpl : public Matcher::Stream {
 std::unique_ptr<Matcher::Stream> Matcher::OpenStream(Scratch* scratch) const {
   std::call_once(impl_->stream_once, [this] {
     if (impl_->hs_patterns.empty()) return;
-    std::vector<const char*> ptrs;
-    for (const auto& p : impl_->hs_patterns) ptrs.push_back(p.c_str());
-    hs_compile_error_t* err = nullptr;
-    if (hs_compile_multi(ptrs.data(), impl_->hs_flags.data(),
-                         impl_->hs_ids.data(), ptrs.size(), HS_MODE_STREAM,
-                         nullptr, &impl_->stream_db, &err) != HS_SUCCESS) {
-      impl_->stream_error = err ? err->message : "unknown";
-      if (err) hs_free_compile_error(err);
-      impl_->stream_db = nullptr;
+    HsCacheEntry cached;
+    if (!impl_->cache_dir.empty() &&
+        LoadHsCache(impl_->cache_dir,
+                    MakeHsCacheKey(impl_->stream_cache_digest),
+                    impl_->compiled.size(), &cached)) {
+      impl_->stream_db = cached.db;
+      return;
     }
+    Status s = impl_->CompileDatabase(HS_MODE_STREAM, &impl_->stream_db);
+    if (!s.ok()) {
+      impl_->stream_error = s.message();  // stream falls back to RE2
+      return;
+    }
+    impl_->SaveToCache(impl_->stream_cache_digest, impl_->stream_db);
   });
   return std::make_unique<StreamImpl>(*impl_, static_cast<HsScratch*>(scratch));
 }

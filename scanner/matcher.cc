@@ -123,6 +123,7 @@ Result<std::unique_ptr<Matcher>> Matcher::Create(const RuleSet& set,
       cr->re2_only = !ProbeHyperscan(r.pattern, &flags, &width);
     }
     cr->prefilter = flags & HS_FLAG_PREFILTER;
+    cr->hs_flags = flags;
     cr->window = width;
     impl->max_window = std::max(impl->max_window, width);
     if (cr->re2_only) {
@@ -147,39 +148,45 @@ Result<std::unique_ptr<Matcher>> Matcher::Create(const RuleSet& set,
     impl->compiled.push_back(std::move(cr));
   }
 
+  impl->cache_dir = opts.cache_dir;
+  impl->stream_cache_digest = set.Digest() + "|stream";
   if (have_cache) {
     impl->block_db = cached.db;
     impl->from_cache = true;
   } else if (!impl->hs_patterns.empty()) {
-    std::vector<const char*> ptrs;
-    for (const auto& p : impl->hs_patterns) ptrs.push_back(p.c_str());
-    hs_compile_error_t* err = nullptr;
-    if (hs_compile_multi(ptrs.data(), impl->hs_flags.data(),
-                         impl->hs_ids.data(), ptrs.size(), HS_MODE_BLOCK,
-                         nullptr, &impl->block_db, &err) != HS_SUCCESS) {
-      std::string msg = err && err->expression >= 0
-                            ? impl->rules[impl->hs_ids[err->expression]].id +
-                                  ": " + err->message
-                            : std::string(err ? err->message : "unknown");
-      if (err) hs_free_compile_error(err);
-      return Status::Config("cannot compile the rule database: " + msg);
-    }
-    if (!opts.cache_dir.empty()) {
-      HsCacheEntry entry;
-      entry.db = impl->block_db;
-      for (const auto& cr : impl->compiled) {
-        unsigned f = 0;
-        for (size_t k = 0; k < impl->hs_ids.size(); k++) {
-          if (impl->compiled[impl->hs_ids[k]].get() == cr.get()) {
-            f = impl->hs_flags[k];
-          }
-        }
-        entry.rules.push_back({f, cr->window, cr->re2_only});
-      }
-      SaveHsCache(opts.cache_dir, key, entry);  // best effort
-    }
+    Status s = impl->CompileDatabase(HS_MODE_BLOCK, &impl->block_db);
+    if (!s.ok()) return s;
+    impl->SaveToCache(set.Digest(), impl->block_db);
   }
   return std::unique_ptr<Matcher>(new Matcher(std::move(impl)));
+}
+
+Status Matcher::Impl::CompileDatabase(unsigned mode, hs_database_t** db) const {
+  std::vector<const char*> ptrs;
+  for (const auto& p : hs_patterns) ptrs.push_back(p.c_str());
+  hs_compile_error_t* err = nullptr;
+  if (hs_compile_multi(ptrs.data(), hs_flags.data(), hs_ids.data(), ptrs.size(),
+                       mode, nullptr, db, &err) == HS_SUCCESS) {
+    return Status::OK();
+  }
+  std::string msg =
+      err && err->expression >= 0
+          ? rules[hs_ids[err->expression]].id + ": " + err->message
+          : std::string(err ? err->message : "unknown");
+  if (err) hs_free_compile_error(err);
+  *db = nullptr;
+  return Status::Config("cannot compile the rule database: " + msg);
+}
+
+void Matcher::Impl::SaveToCache(const std::string& digest,
+                                hs_database_t* db) const {
+  if (cache_dir.empty() || !db) return;
+  HsCacheEntry entry;
+  entry.db = db;
+  for (const auto& cr : compiled) {
+    entry.rules.push_back({cr->hs_flags, cr->window, cr->re2_only});
+  }
+  SaveHsCache(cache_dir, MakeHsCacheKey(digest), entry);
 }
 
 bool Matcher::PassesFilters(uint32_t rule, std::string_view secret) const {

@@ -31,6 +31,7 @@ struct CompiledRule {
   uint64_t window = kMaxWindow;  // max match width, capped
   bool re2_only = false;         // Hyperscan could not take it
   bool prefilter = false;        // compiled with HS_FLAG_PREFILTER
+  unsigned hs_flags = 0;
   std::vector<const CompiledFilter*> filters;  // shared + the inline one
   CompiledFilter inline_filter;
   std::vector<uint32_t> supersedes;  // rule indices
@@ -70,7 +71,12 @@ struct Matcher::Impl {
   bool from_cache = false;
   uint64_t max_window = 0;  // over all rules
 
-  // The stream database is compiled on first use.
+  // Where compiled databases are cached ("" = no cache) and the key of the
+  // stream database's cache file.
+  std::string cache_dir;
+  std::string stream_cache_digest;
+
+  // The stream database is compiled (or loaded from the cache) on first use.
   std::once_flag stream_once;
   hs_database_t* stream_db = nullptr;
   std::string stream_error;
@@ -89,6 +95,10 @@ struct Matcher::Impl {
   void Confirm(std::vector<Candidate>& cands, std::string_view text,
                uint64_t base, std::vector<RuleMatch>* out) const;
   bool Passes(uint32_t rule, std::string_view secret) const;
+  // Compiles the Hyperscan patterns in `mode`; on failure names the rule.
+  Status CompileDatabase(unsigned mode, hs_database_t** db) const;
+  // Writes `db` to the cache with the per-rule metadata (best effort).
+  void SaveToCache(const std::string& digest, hs_database_t* db) const;
 };
 
 // Drops matches that lose to others (generic vs specific, supersedes,
