@@ -84,4 +84,15 @@ Status ApplyTriage(const TriageArgs& args, const Config& config,
   return Status::OK();
 }
 
+void PrintBlockedCommitHelp() {
+  std::cerr
+      << "keyward: commit blocked: the staged changes add the credential(s) "
+         "above.\n"
+         "  Remove them (and revoke them if they were real: treat a key that\n"
+         "  reached a commit as exposed), then `git add` and commit again.\n"
+         "  A test value? Add `# keyward:allow <reason>` to its line, or its\n"
+         "  fingerprint to `allow:` in .keyward.yaml. Skip the check once:\n"
+         "  git commit --no-verify\n";
+}
+
 }  // namespace keyward::cli

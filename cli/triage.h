@@ -39,6 +39,9 @@ Result<Config> LoadScanConfig(const TriageArgs& args, const std::string& start);
 Status ApplyTriage(const TriageArgs& args, const Config& config,
                    ScanResult* result);
 
+// Tells a committer whose commit the pre-commit hook stopped what to do.
+void PrintBlockedCommitHelp();
+
 }  // namespace keyward::cli
 
 #endif  // KEYWARD_CLI_TRIAGE_H_
