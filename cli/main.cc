@@ -35,6 +35,10 @@ int main(int argc, char** argv) {
       "  cat app.log | keyward scan -        scan stdin\n"
       "  keyward scan --format json -o r.json src/\n"
       "  keyward rules list\n"
+      "  keyward install-hook                block commits that add secrets\n"
+      "  keyward scan --baseline-out .keyward-baseline.json .   adopt\n"
+      "Run `keyward COMMAND --help` for a command's options and examples;\n"
+      "configuration (.keyward.yaml), hooks and CI: docs/ci.md, man keyward.\n"
       "Exit codes: 0 nothing found, 1 findings, 2 usage or input error.");
   Context ctx;
   RegisterScan(app, ctx);
