@@ -17,53 +17,56 @@ void ResolveOverlaps(const std::vector<std::unique_ptr<CompiledRule>>& rules,
   });
   if (ms.size() < 2) return;
   std::vector<bool> drop(ms.size(), false);
-  auto overlaps = [](uint64_t s1, uint64_t e1, uint64_t s2, uint64_t e2) {
-    return s1 < e2 && s2 < e1;
-  };
-  // Matches are few per buffer and overlaps are local: compare each match
-  // with the neighbours whose secrets start before its whole match ends.
-  for (size_t i = 0; i < ms.size(); i++) {
-    const CompiledRule& ri = *rules[ms[i].rule];
-    // Any match interacting with ms[i] starts its secret no earlier than
-    // this: secrets are at most a window long, superseded ones lie inside.
+  // Matches interacting with ms[i] start their secret no earlier than this:
+  // secrets are at most a window long, superseded ones lie inside the match.
+  auto first_near = [&](size_t i) {
     uint64_t lo = std::min(ms[i].start, ms[i].secret_start > kMaxWindow
                                             ? ms[i].secret_start - kMaxWindow
                                             : 0);
-    size_t first = std::lower_bound(ms.begin(), ms.end(), lo,
-                                    [](const RuleMatch& m, uint64_t v) {
-                                      return m.secret_start < v;
-                                    }) -
-                   ms.begin();
-    for (size_t j = first; j < ms.size(); j++) {
-      if (i == j || drop[j]) continue;
-      const RuleMatch& a = ms[i];
-      const RuleMatch& b = ms[j];
-      if (b.secret_start >= a.end && b.secret_start > a.secret_end) {
-        if (j > i) break;
-        continue;
-      }
-      const CompiledRule& rj = *rules[b.rule];
-      // `a` supersedes b's rule: b's secret inside a's whole match.
-      if (std::find(ri.supersedes.begin(), ri.supersedes.end(), b.rule) !=
-              ri.supersedes.end() &&
-          b.secret_start >= a.start && b.secret_end <= a.end) {
-        drop[j] = true;
-        continue;
-      }
-      if (!overlaps(a.secret_start, a.secret_end, b.secret_start,
-                    b.secret_end)) {
-        continue;
-      }
-      // A specific rule beats a generic one on the same secret.
-      if (!ri.rule.generic && rj.rule.generic) {
-        drop[j] = true;
-      } else if (ri.rule.generic == rj.rule.generic &&
-                 a.secret_start == b.secret_start &&
-                 a.secret_end == b.secret_end && a.rule < b.rule) {
-        drop[j] = true;  // the same secret twice: keep the first rule
+    return static_cast<size_t>(
+        std::lower_bound(
+            ms.begin(), ms.end(), lo,
+            [](const RuleMatch& m, uint64_t v) { return m.secret_start < v; }) -
+        ms.begin());
+  };
+  auto overlaps = [](const RuleMatch& a, const RuleMatch& b) {
+    return a.secret_start < b.secret_end && b.secret_start < a.secret_end;
+  };
+  // Calls fn(i, j) for every live pair of distinct matches that may interact.
+  auto for_pairs = [&](auto fn) {
+    for (size_t i = 0; i < ms.size(); i++) {
+      if (drop[i]) continue;
+      for (size_t j = first_near(i); j < ms.size() && !drop[i]; j++) {
+        if (j == i || drop[j]) continue;
+        if (ms[j].secret_start >= std::max(ms[i].end, ms[i].secret_end)) break;
+        fn(i, j);
       }
     }
-  }
+  };
+  // 1. A pair rule absorbs the findings of the rules it supersedes that lie
+  //    inside its match (the identifier and the lone secret).
+  for_pairs([&](size_t i, size_t j) {
+    const auto& sup = rules[ms[i].rule]->supersedes;
+    if (std::find(sup.begin(), sup.end(), ms[j].rule) != sup.end() &&
+        ms[j].secret_start >= ms[i].start && ms[j].secret_end <= ms[i].end) {
+      drop[j] = true;
+    }
+  });
+  // 2. A specific rule beats a generic one on an overlapping secret.
+  for_pairs([&](size_t i, size_t j) {
+    if (!rules[ms[i].rule]->rule.generic && rules[ms[j].rule]->rule.generic &&
+        overlaps(ms[i], ms[j])) {
+      drop[j] = true;
+    }
+  });
+  // 3. The same secret found by two rules of the same standing: keep one.
+  for_pairs([&](size_t i, size_t j) {
+    if (ms[i].secret_start == ms[j].secret_start &&
+        ms[i].secret_end == ms[j].secret_end && ms[i].rule < ms[j].rule &&
+        rules[ms[i].rule]->rule.generic == rules[ms[j].rule]->rule.generic) {
+      drop[j] = true;
+    }
+  });
   size_t k = 0;
   for (size_t i = 0; i < ms.size(); i++) {
     if (!drop[i]) ms[k++] = ms[i];

@@ -57,7 +57,7 @@ void Matcher::Scan(std::string_view data, Scratch* scratch,
   std::vector<RuleMatch> found;
   if (!cands.empty()) impl_->Confirm(cands, data, 0, &found);
   for (uint32_t rule : impl_->re2_only) {
-    impl_->ConfirmRegion(rule, data, 0, data.size(), 0, &found);
+    impl_->ConfirmRegion(rule, data, 0, data.size(), 0, false, &found);
   }
   if (found.empty()) return;
   ResolveOverlaps(impl_->compiled, &found);
@@ -148,7 +148,7 @@ class StreamImpl : public Matcher::Stream {
       std::vector<RuleMatch> extra;
       for (uint32_t rule : re2_rules_) {
         impl_.ConfirmRegion(rule, text, from - buf_base_,
-                            settled_end - buf_base_, buf_base_, &extra);
+                            settled_end - buf_base_, buf_base_, false, &extra);
       }
       for (const auto& m : extra) {
         if (m.end > re2_done_) found.push_back(m);

@@ -15,6 +15,9 @@ RE2::Options Latin1Options() {
   RE2::Options o;
   o.set_encoding(RE2::Options::EncodingLatin1);
   o.set_log_errors(false);
+  // Room for the DFAs of large counted repeats; RE2 falls back to its slow
+  // NFA when a DFA runs out of memory. Allocated only as states are built.
+  o.set_max_mem(64 << 20);
   return o;
 }
 
@@ -62,8 +65,45 @@ const RE2& CompiledRule::re() const {
     secret_group_ = s != names.end() ? s->second : 1;
     auto i = names.find("id");
     id_group_ = i != names.end() ? i->second : -1;
+    // "(?P<secret>...)" or "(...)" around the whole pattern: the secret is
+    // the match, no group extraction needed.
+    const std::string& p = rule.pattern;
+    size_t open = p.rfind("(?P<secret>", 0) == 0                 ? 0
+                  : (p.size() > 1 && p[0] == '(' && p[1] != '?') ? 0
+                                                                 : p.npos;
+    if (open == 0 && re_->NumberOfCapturingGroups() == 1 && p.back() == ')') {
+      int depth = 0;
+      bool escaped = false, in_class = false;
+      size_t close = p.npos;
+      for (size_t k = 0; k < p.size(); k++) {
+        char c = p[k];
+        if (escaped) {
+          escaped = false;
+        } else if (c == '\\') {
+          escaped = true;
+        } else if (in_class) {
+          in_class = c != ']';
+        } else if (c == '[') {
+          in_class = true;
+        } else if (c == '(') {
+          depth++;
+        } else if (c == ')' && --depth == 0) {
+          close = k;
+          break;
+        }
+      }
+      secret_is_whole_ = close == p.size() - 1;
+    }
   });
   return *re_;
+}
+
+const RE2& CompiledRule::re_end() const {
+  std::call_once(end_once_, [this] {
+    re_end_ =
+        std::make_unique<RE2>("(?:" + rule.pattern + ")\\z", Latin1Options());
+  });
+  return *re_end_;
 }
 
 Matcher::Impl::~Impl() {
@@ -238,6 +278,7 @@ bool Matcher::Impl::Passes(uint32_t index, std::string_view secret) const {
 
 void Matcher::Impl::ConfirmRegion(uint32_t index, std::string_view text,
                                   uint64_t from, uint64_t to, uint64_t base,
+                                  bool anchored,
                                   std::vector<RuleMatch>* out) const {
   const CompiledRule& cr = *compiled[index];
   const RE2& re = cr.re();
@@ -246,12 +287,22 @@ void Matcher::Impl::ConfirmRegion(uint32_t index, std::string_view text,
   if (ngroups > 16) ngroups = 16;
   re2::StringPiece sp(text.data(), text.size());
   uint64_t pos = from;
-  while (pos <= to && re.Match(sp, pos, to, RE2::UNANCHORED, groups, ngroups)) {
+  // First the match bounds alone (RE2's DFAs), then the groups on exactly
+  // that span: asking for groups over the whole region makes RE2 run its
+  // NFA over all of it, which is slow for large counted repeats.
+  // A region known to begin with a match is searched anchored first: the
+  // leftmost match starts there, and an anchored DFA is much cheaper.
+  RE2::Anchor anchor = anchored ? RE2::ANCHOR_START : RE2::UNANCHORED;
+  while (pos <= to && re.Match(sp, pos, to, anchor, groups, 1)) {
+    anchor = RE2::UNANCHORED;
     const auto& whole = groups[0];
     uint64_t s = whole.data() - text.data();
     uint64_t e = s + whole.size();
     pos = e > s ? e : e + 1;
-    const auto& sec = groups[cr.secret_group()];
+    if (ngroups > 1 && !re.Match(sp, s, e, RE2::ANCHOR_BOTH, groups, ngroups)) {
+      continue;  // cannot happen: the span was just matched
+    }
+    const auto& sec = cr.secret_is_whole() ? whole : groups[cr.secret_group()];
     if (sec.data() == nullptr || sec.empty()) continue;
     std::string_view secret(sec.data(), sec.size());
     if (!Passes(index, secret)) continue;
@@ -279,22 +330,47 @@ void Matcher::Impl::Confirm(std::vector<Candidate>& cands,
               return a.rule != b.rule ? a.rule < b.rule : a.end < b.end;
             });
   // Ends of one rule that lie within its window of each other form a
-  // cluster; one leftmost-first RE2 scan over [first end - window, last end]
-  // finds exactly what a whole-buffer RE2 scan finds there: any match ends at
-  // a reported end and is no longer than the window.
+  // cluster. One leftmost-first RE2 scan over [region start, last end] finds
+  // exactly what a whole-buffer RE2 scan finds there, for any region start
+  // between (first end - window) and the leftmost start of a match ending at
+  // a cluster end: every match ends at a reported end and is no longer than
+  // the window, so nothing from an earlier cluster reaches into the region.
+  // The leftmost starts come from the end-anchored pattern run backwards,
+  // which costs the match length instead of the whole window.
   size_t i = 0;
   while (i < cands.size()) {
     uint32_t rule = cands[i].rule;
-    uint64_t w = compiled[rule]->window;
-    uint64_t first = cands[i].end, last = first;
+    const CompiledRule& cr = *compiled[rule];
+    uint64_t w = cr.window;
+    uint64_t first = cands[i].end - base, last = first;
     size_t j = i + 1;
     while (j < cands.size() && cands[j].rule == rule &&
-           cands[j].end - last <= w) {
-      last = cands[j].end;
+           cands[j].end - base - last <= w) {
+      last = cands[j].end - base;
       j++;
     }
-    uint64_t from = first - base > w ? first - base - w : 0;
-    ConfirmRegion(rule, text, from, last - base, base, out);
+    uint64_t from = first > w ? first - w : 0;
+    bool anchored = false;  // `from` is known to start a match
+    constexpr size_t kMaxReverseProbes = 64;
+    if (j - i <= kMaxReverseProbes) {
+      const RE2& back = cr.re_end();
+      uint64_t leftmost = last;
+      re2::StringPiece whole;
+      for (size_t k = i; k < j; k++) {
+        uint64_t end = cands[k].end - base;
+        if (k > i && end == cands[k - 1].end - base) continue;
+        uint64_t lo = end > w ? end - w : 0;
+        re2::StringPiece prefix(text.data(), end);
+        if (back.Match(prefix, lo, end, RE2::UNANCHORED, &whole, 1)) {
+          leftmost = std::min<uint64_t>(leftmost, whole.data() - text.data());
+        }
+      }
+      if (leftmost != last && leftmost >= from) {
+        from = leftmost;
+        anchored = true;
+      }
+    }
+    ConfirmRegion(rule, text, from, last, base, anchored, out);
     i = j;
   }
 }
@@ -303,7 +379,7 @@ void Matcher::ScanWithRe2Only(std::string_view data,
                               std::vector<RuleMatch>* out) const {
   std::vector<RuleMatch> found;
   for (uint32_t i = 0; i < impl_->compiled.size(); i++) {
-    impl_->ConfirmRegion(i, data, 0, data.size(), 0, &found);
+    impl_->ConfirmRegion(i, data, 0, data.size(), 0, false, &found);
   }
   ResolveOverlaps(impl_->compiled, &found);
   LineTracker tracker;

@@ -41,6 +41,9 @@ struct CompiledRule {
   // RE2 is compiled on first use so that a staged scan touching few rules
   // starts fast.
   const RE2& re() const;
+  // The pattern anchored at the end of the text: RE2 runs it backwards from
+  // a candidate end, in time proportional to the match, to find its start.
+  const RE2& re_end() const;
   int secret_group() const {
     re();
     return secret_group_;
@@ -49,11 +52,16 @@ struct CompiledRule {
     re();
     return id_group_;
   }
+  bool secret_is_whole() const {
+    re();
+    return secret_is_whole_;
+  }
 
  private:
-  mutable std::once_flag once_;
-  mutable std::unique_ptr<RE2> re_;
+  mutable std::once_flag once_, end_once_;
+  mutable std::unique_ptr<RE2> re_, re_end_;
   mutable int secret_group_ = 1, id_group_ = -1;
+  mutable bool secret_is_whole_ = false;
 };
 
 // One candidate from phase 1: rule index and end offset (absolute).
@@ -88,8 +96,9 @@ struct Matcher::Impl {
   // Phase 2 for one rule over the region [from, to) of `text` (to <= size):
   // a leftmost-first RE2 scan with `text` as context; accepted matches are
   // appended (filters applied, positions absolute = base + offset).
+  // `anchored`: a match is known to start at `from`.
   void ConfirmRegion(uint32_t rule, std::string_view text, uint64_t from,
-                     uint64_t to, uint64_t base,
+                     uint64_t to, uint64_t base, bool anchored,
                      std::vector<RuleMatch>* out) const;
   // Phase 2 for sorted candidates over `text` (absolute offset `base`).
   void Confirm(std::vector<Candidate>& cands, std::string_view text,

@@ -316,6 +316,31 @@ TEST(MatcherTest, PairRuleSupersedesIdentifierRule) {
   EXPECT_EQ(alone[0].rule, "t.keyid");
 }
 
+// Regression: the lone-secret rule listed before the pair rule used to drop
+// the pair (same secret span, lower index) while the pair, already dropped,
+// still dropped the lone secret: nothing was reported.
+TEST(MatcherTest, PairAbsorbsLoneSecretRuleDefinedBeforeIt) {
+  auto m = Compile(R"(
+rules:
+  - {id: a.keyid, name: id, kind: identifier, pattern: '\b(KID[0-9]{6})\b'}
+  - {id: a.secret, name: secret, kind: api-key,
+     pattern: '\bsecret:([a-z0-9]{12})\b'}
+  - id: a.pair
+    name: pair
+    kind: api-key
+    pattern: '(?P<id>KID[0-9]{6})[\s\S]{0,40}?\bsecret:(?P<secret>[a-z0-9]{12})\b'
+    supersedes: [a.keyid, a.secret]
+)");
+  auto hits = BlockScan(*m, "KID123456\nsecret:abcdef012345\n");
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0].rule, "a.pair");
+  std::string far = "KID123456" + std::string(100, ' ') + "secret:abcdef012345";
+  auto apart = BlockScan(*m, far);
+  ASSERT_EQ(apart.size(), 2u);
+  EXPECT_EQ(apart[0].rule, "a.keyid");
+  EXPECT_EQ(apart[1].rule, "a.secret");
+}
+
 TEST(MatcherTest, PatternHyperscanRejectsRunsThroughRe2) {
   auto m = Compile(kTestRules);
   EXPECT_EQ(m->Re2OnlyRules(), std::vector<std::string>{"t.re2only"});
