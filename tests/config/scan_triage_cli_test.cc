@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "config/fake_secrets.h"
+#include "keyward/finding.h"
 #include "support/run.h"
 
 namespace keyward {
@@ -192,6 +193,34 @@ TEST(ScanTriageCliTest, ExplicitConfigFileIsUsed) {
   dir.Write("conf/team.yaml", "fail_on: critical\n");
   auto s = ScanJson(dir, {"--config", "conf/team.yaml"});
   EXPECT_EQ(s.exit_code, 0) << s.err;
+}
+
+TEST(ScanTriageCliTest, GitScansHonourConfigExcludesAndAllowlist) {
+  TempDir dir;
+  auto git = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), "git");
+    return keyward::testing::RunProgram(args, "", {}, dir.path());
+  };
+  ASSERT_EQ(git({"init", "-q", "."}).exit_code, 0);
+  std::string vendored = FakeGithubToken(16), demo = FakeGithubToken(17);
+  dir.Write("third_party/lib/conf.py", "T = '" + vendored + "'\n");
+  dir.Write("demo.py", "T = '" + demo + "'\n");
+  dir.Write(".keyward.yaml",
+            "exclude: [third_party/]\nallow:\n"
+            "  - fingerprint: " +
+                SecretFingerprint(demo) + "\n    reason: demo tenant\n");
+  ASSERT_EQ(git({"add", "."}).exit_code, 0);
+  auto r =
+      RunKeyward({"scan", "--staged", "--format", "json", "--show-suppressed"},
+                 "", {}, dir.path());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json j = nlohmann::json::parse(r.out, nullptr, false);
+  EXPECT_THAT(Secrets(j),
+              ::testing::ElementsAre("demo.py:1:allowlist: demo tenant"));
+  // Without the configuration both are reported.
+  r = RunKeyward({"scan", "--staged", "--no-config"}, "", {}, dir.path());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.out, HasSubstr("third_party/lib/conf.py"));
 }
 
 TEST(ScanTriageCliTest, NoProgressLineWhenStderrIsNotATerminal) {
