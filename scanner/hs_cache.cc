@@ -59,10 +59,21 @@ std::string DefaultCacheDir() {
 
 bool LoadHsCache(const std::string& dir, const HsCacheKey& key,
                  size_t rule_count, HsCacheEntry* out) {
-  std::ifstream in(dir + "/" + key.hex + ".hsdb", std::ios::binary);
-  if (!in) return false;
-  std::string data((std::istreambuf_iterator<char>(in)),
-                   std::istreambuf_iterator<char>());
+  int fd = open((dir + "/" + key.hex + ".hsdb").c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  struct stat st;
+  std::string data;
+  if (fstat(fd, &st) == 0) {
+    data.resize(st.st_size);
+    size_t got = 0;
+    while (got < data.size()) {
+      ssize_t n = read(fd, data.data() + got, data.size() - got);
+      if (n <= 0) break;
+      got += n;
+    }
+    data.resize(got);
+  }
+  close(fd);
   // Layout: magic, u64 rule count, per rule {u32 flags, u64 width, u8
   // re2_only}, u64 db size, db bytes.
   size_t pos = 0;

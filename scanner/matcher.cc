@@ -57,6 +57,11 @@ bool ProbeHyperscan(const std::string& pattern, unsigned* flags,
 
 }  // namespace
 
+bool CompiledFilter::Allows(std::string_view secret) const {
+  std::call_once(once_, [this] { allow_ = CompileSet(allow_patterns_); });
+  return allow_ && allow_->Match(secret, nullptr);
+}
+
 const RE2& CompiledRule::re() const {
   std::call_once(once_, [this] {
     re_ = std::make_unique<RE2>(rule.pattern, Latin1Options());
@@ -131,9 +136,7 @@ Result<std::unique_ptr<Matcher>> Matcher::Create(const RuleSet& set,
   impl->rules = set.rules();
   std::map<std::string, const CompiledFilter*> shared;
   for (const auto& [name, f] : set.filters()) {
-    auto cf = std::make_unique<CompiledFilter>();
-    cf->allow = CompileSet(f.allow);
-    cf->stopwords = f.stopwords;
+    auto cf = std::make_unique<CompiledFilter>(f.allow, f.stopwords);
     shared[name] = cf.get();
     impl->shared_filters.push_back(std::move(cf));
   }
@@ -174,9 +177,9 @@ Result<std::unique_ptr<Matcher>> Matcher::Create(const RuleSet& set,
       impl->hs_ids.push_back(i);
     }
     for (const auto& f : r.filters) cr->filters.push_back(shared.at(f));
-    cr->inline_filter.allow = CompileSet(r.inline_filter.allow);
-    cr->inline_filter.stopwords = r.inline_filter.stopwords;
-    cr->filters.push_back(&cr->inline_filter);
+    cr->inline_filter = std::make_unique<CompiledFilter>(
+        r.inline_filter.allow, r.inline_filter.stopwords);
+    cr->filters.push_back(cr->inline_filter.get());
     for (const auto& s : r.supersedes) cr->supersedes.push_back(index.at(s));
     for (const auto& c : r.require) {
       if (c == "lower") cr->need_lower = true;
@@ -262,16 +265,16 @@ bool Matcher::Impl::Passes(uint32_t index, std::string_view secret) const {
   }
   std::string folded;
   for (const CompiledFilter* f : cr.filters) {
-    if (!f->stopwords.empty()) {
+    if (!f->stopwords().empty()) {
       if (folded.empty()) {
         folded.assign(secret);
         for (auto& c : folded) c = std::tolower(static_cast<unsigned char>(c));
       }
-      for (const auto& w : f->stopwords) {
+      for (const auto& w : f->stopwords()) {
         if (folded.find(w) != std::string::npos) return false;
       }
     }
-    if (f->allow && f->allow->Match(secret, nullptr)) return false;
+    if (f->Allows(secret)) return false;
   }
   return true;
 }

@@ -21,9 +21,22 @@ namespace keyward {
 inline constexpr uint64_t kMaxWindow = 16 * 1024;
 
 // A compiled shared filter: allow regexes as one RE2::Set, and stop-words.
-struct CompiledFilter {
-  std::unique_ptr<RE2::Set> allow;  // null when empty
-  std::vector<std::string> stopwords;
+// The allow set is compiled on first use, so that a scan that never
+// confirms a match (most pre-commit runs) never pays for it.
+class CompiledFilter {
+ public:
+  CompiledFilter(std::vector<std::string> allow,
+                 std::vector<std::string> stopwords)
+      : allow_patterns_(std::move(allow)), stopwords_(std::move(stopwords)) {}
+  // Whether `secret` matches one of the allow patterns.
+  bool Allows(std::string_view secret) const;
+  const std::vector<std::string>& stopwords() const { return stopwords_; }
+
+ private:
+  std::vector<std::string> allow_patterns_;
+  std::vector<std::string> stopwords_;
+  mutable std::once_flag once_;
+  mutable std::unique_ptr<RE2::Set> allow_;  // null when empty
 };
 
 struct CompiledRule {
@@ -33,7 +46,7 @@ struct CompiledRule {
   bool prefilter = false;        // compiled with HS_FLAG_PREFILTER
   unsigned hs_flags = 0;
   std::vector<const CompiledFilter*> filters;  // shared + the inline one
-  CompiledFilter inline_filter;
+  std::unique_ptr<CompiledFilter> inline_filter;
   std::vector<uint32_t> supersedes;  // rule indices
   bool need_lower = false, need_upper = false, need_digit = false,
        need_letter = false, need_symbol = false;

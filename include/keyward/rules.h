@@ -121,8 +121,9 @@ class RuleSet {
   // error naming them.
   Status Disable(const std::vector<std::string>& ids);
 
-  // Checks every rule: pattern compiles in RE2, has a secret group, filters
-  // exist. (Examples are checked by CheckExamples in matcher.h.)
+  // Checks cross-references: filters and superseded rules exist. Patterns
+  // are checked as files are added (compiles in RE2, has a secret group);
+  // examples by CheckExamples in matcher.h.
   Status Validate() const;
 
   const std::vector<Rule>& rules() const { return rules_; }
@@ -134,6 +135,9 @@ class RuleSet {
   std::string Digest() const;
 
  private:
+  Status AddTextChecked(std::string_view text, const std::string& origin,
+                        bool check_regexes);
+
   std::vector<Rule> rules_;
   std::map<std::string, SecretFilter> filters_;
 };
