@@ -28,8 +28,10 @@ void Warn(const std::string& msg);
 
 // The built-in rules plus `extra` rule files/directories (later ids
 // override), minus `disabled`, validated.
+// `check_builtin` also checks the embedded rules' regexes (rules check).
 Result<RuleSet> LoadRules(const std::vector<std::string>& extra,
-                          const std::vector<std::string>& disabled);
+                          const std::vector<std::string>& disabled,
+                          bool check_builtin = false);
 // Compiles rules, using the on-disk database cache unless `no_cache`.
 Result<std::unique_ptr<Matcher>> BuildMatcher(const RuleSet& rules,
                                               bool no_cache);

@@ -4,8 +4,9 @@
 namespace keyward::cli {
 
 Result<RuleSet> LoadRules(const std::vector<std::string>& extra,
-                          const std::vector<std::string>& disabled) {
-  auto rules = RuleSet::Builtin();
+                          const std::vector<std::string>& disabled,
+                          bool check_builtin) {
+  auto rules = RuleSet::Builtin(check_builtin);
   if (!rules.ok()) return rules.status();
   for (const auto& path : extra) {
     Status s = rules->AddPath(path);

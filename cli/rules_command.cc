@@ -61,7 +61,7 @@ int Show(const std::vector<std::string>& extra, const std::string& id) {
 }
 
 int Check(const std::vector<std::string>& paths) {
-  auto rules = LoadRules(paths, {});
+  auto rules = LoadRules(paths, {}, /*check_builtin=*/true);
   if (!rules.ok()) return Fail(rules.status().message());
   auto matcher = BuildMatcher(*rules, /*no_cache=*/true);
   if (!matcher.ok()) return Fail(matcher.status().message());

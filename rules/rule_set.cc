@@ -273,14 +273,14 @@ double ShannonEntropy(std::string_view s) {
   return h;
 }
 
-Result<RuleSet> RuleSet::Builtin() {
+Result<RuleSet> RuleSet::Builtin(bool check_regexes) {
   RuleSet set;
   for (const auto& file : EmbeddedRuleFiles()) {
     // The embedded rules are compiled and checked by `keyward rules check` in
     // CI and by the test suite; compiling every regex again at each start
     // would cost a pre-commit hook most of its time.
     Status s = set.AddTextChecked(file.text, "rules/" + std::string(file.name),
-                                  /*check_regexes=*/false);
+                                  check_regexes);
     if (!s.ok()) return s;
   }
   return set;

@@ -106,8 +106,9 @@ const std::vector<RuleFileText>& EmbeddedRuleFiles();
 
 class RuleSet {
  public:
-  // Loads the rule files embedded in the binary.
-  static Result<RuleSet> Builtin();
+  // Loads the rule files embedded in the binary. Their regexes are checked
+  // only with `check_regexes` (`rules check`, tests): a scan trusts them.
+  static Result<RuleSet> Builtin(bool check_regexes = false);
 
   // Parses one YAML document. `origin` names it in messages (a path).
   // Later rules with an id already present replace the earlier one.
