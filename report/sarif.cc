@@ -260,7 +260,8 @@ void WriteSarif(const ScanResult& r, const std::vector<Rule>& rules,
     result["properties"] = props;
     if (f->suppressed) {
       result["suppressions"] = {
-          {{"kind", f->suppression == "inline" ? "inSource" : "external"},
+          {{"kind",
+            f->suppression.rfind("inline", 0) == 0 ? "inSource" : "external"},
            {"justification", f->suppression}}};
     }
     results.push_back(std::move(result));
