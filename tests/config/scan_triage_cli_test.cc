@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "config/fake_secrets.h"
+#include "support/fake_secrets.h"
 #include "keyward/finding.h"
 #include "support/run.h"
 

@@ -11,7 +11,7 @@
 #include <filesystem>
 #include <iostream>
 
-#include "config/fake_secrets.h"
+#include "support/fake_secrets.h"
 #include "support/run.h"
 
 namespace keyward {

@@ -1,11 +1,11 @@
 // End-to-end: the real keyward binary on fixture trees.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <random>
+#include <nlohmann/json.hpp>
 
+#include "support/fake_secrets.h"
 #include "support/run.h"
 
 namespace keyward {
@@ -15,15 +15,7 @@ using testing::ReadFile;
 using testing::RunKeyward;
 using testing::TempDir;
 
-// Fake but well-formed tokens, generated so no literal secret sits in source.
-std::string FakeGithubToken(unsigned seed) {
-  static const char kAlnum[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-  std::mt19937 rng(seed);
-  std::string t = "ghp_";
-  for (int i = 0; i < 36; i++) t += kAlnum[rng() % 62];
-  return t;
-}
+using testing::FakeGithubToken;
 
 void ExpectNoSecret(const testing::RunResult& r, const std::string& secret) {
   EXPECT_EQ(r.out.find(secret), std::string::npos) << "secret in stdout";
@@ -59,8 +51,8 @@ TEST(ScanCliTest, JsonContract) {
   TempDir dir;
   std::string tok = FakeGithubToken(2);
   dir.Write("a.txt", "x\n  token " + tok + "\n");
-  auto r = RunKeyward({"scan", "--format", "json", "a.txt"}, "", {},
-                      dir.path());
+  auto r =
+      RunKeyward({"scan", "--format", "json", "a.txt"}, "", {}, dir.path());
   ASSERT_EQ(r.exit_code, 1) << r.err;
   ExpectNoSecret(r, tok);
   auto doc = nlohmann::json::parse(r.out);
@@ -78,8 +70,8 @@ TEST(ScanCliTest, JsonContract) {
   EXPECT_EQ(f["secret"], "ghp_…" + tok.substr(36));
   EXPECT_EQ(f["fingerprint"].get<std::string>().rfind("sha256:", 0), 0u);
   EXPECT_EQ(f["fingerprint"].get<std::string>().size(), 7u + 64u);
-  for (const char* k : {"files", "bytes", "skipped_binary", "unreadable",
-                        "seconds"}) {
+  for (const char* k :
+       {"files", "bytes", "skipped_binary", "unreadable", "seconds"}) {
     EXPECT_TRUE(doc["stats"].contains(k)) << k;
   }
   EXPECT_EQ(doc["stats"]["files"], 1);
@@ -123,12 +115,13 @@ TEST(ScanCliTest, LargeFileUsesStreamModeWithSameResult) {
   TempDir dir;
   std::string tok = FakeGithubToken(6);
   std::string body;
-  for (int i = 0; i < 20000; i++) body += "filler line number " + std::to_string(i) + "\n";
+  for (int i = 0; i < 20000; i++)
+    body += "filler line number " + std::to_string(i) + "\n";
   body += "key=" + tok + "\n";
   body += std::string(3000, 'z') + "\n";
   dir.Write("big.log", body);
-  auto block = RunKeyward({"scan", "--format", "json", "big.log"}, "", {},
-                          dir.path());
+  auto block =
+      RunKeyward({"scan", "--format", "json", "big.log"}, "", {}, dir.path());
   auto stream = RunKeyward({"scan", "--format", "json", "--stream-threshold",
                             "1000", "--chunk-size", "4099", "big.log"},
                            "", {}, dir.path());
@@ -144,12 +137,15 @@ TEST(ScanCliTest, LargeFileUsesStreamModeWithSameResult) {
 TEST(ScanCliTest, BinaryEmptyAndUnreadableFilesAreHandled) {
   TempDir dir;
   std::string tok = FakeGithubToken(7);
-  dir.Write("bin.dat", std::string("\x7f" "ELF\0\0", 6) + tok);
+  dir.Write("bin.dat", std::string("\x7f"
+                                   "ELF\0\0",
+                                   6) +
+                           tok);
   dir.Write("empty.txt", "");
   dir.Write("ok.txt", tok + "\n");
-  auto r = RunKeyward({"scan", "--stats", "--format", "json", ".",
-                       "does-not-exist"},
-                      "", {}, dir.path());
+  auto r =
+      RunKeyward({"scan", "--stats", "--format", "json", ".", "does-not-exist"},
+                 "", {}, dir.path());
   EXPECT_EQ(r.exit_code, 1) << r.err;
   auto doc = nlohmann::json::parse(r.out);
   EXPECT_EQ(doc["findings"].size(), 1u);
@@ -213,13 +209,14 @@ TEST(ScanCliTest, OutputFileAndParallelismGiveSameFindings) {
     dir.Write("d" + std::to_string(i % 5) + "/f" + std::to_string(i) + ".txt",
               i % 7 == 0 ? "t=" + FakeGithubToken(100 + i) + "\n" : "clean\n");
   }
-  auto one = RunKeyward({"scan", "-j", "1", "--format", "json", "-o",
-                         dir.path() + "/one.json", "d0", "d1", "d2", "d3", "d4"},
-                        "", {}, dir.path());
-  auto four = RunKeyward({"scan", "-j", "4", "--format", "json", "-o",
-                          dir.path() + "/four.json", "d0", "d1", "d2", "d3",
-                          "d4"},
-                         "", {}, dir.path());
+  auto one =
+      RunKeyward({"scan", "-j", "1", "--format", "json", "-o",
+                  dir.path() + "/one.json", "d0", "d1", "d2", "d3", "d4"},
+                 "", {}, dir.path());
+  auto four =
+      RunKeyward({"scan", "-j", "4", "--format", "json", "-o",
+                  dir.path() + "/four.json", "d0", "d1", "d2", "d3", "d4"},
+                 "", {}, dir.path());
   ASSERT_EQ(one.exit_code, 1);
   ASSERT_EQ(four.exit_code, 1);
   EXPECT_EQ(one.out, "");

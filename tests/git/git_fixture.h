@@ -15,29 +15,10 @@
 #include "keyward/matcher.h"
 #include "keyward/rules.h"
 #include "keyward/scan.h"
+#include "support/fake_secrets.h"
 #include "support/run.h"
 
 namespace keyward::testing {
-
-// A fake GitHub classic token with a valid checksum (30 random base62
-// characters + base62 CRC-32 of them), generated from `seed` so no token
-// literal lives in the source.
-inline std::string FakeGithubToken(uint32_t seed) {
-  static const char kBase62[] =
-      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-  std::mt19937 rng(seed);
-  std::string body;
-  for (int i = 0; i < 30; ++i) body += kBase62[rng() % 62];
-  uint32_t crc = 0xFFFFFFFFu;
-  for (unsigned char c : body) {
-    crc ^= c;
-    for (int k = 0; k < 8; ++k) crc = (crc >> 1) ^ (0xEDB88320u & -(crc & 1));
-  }
-  crc ^= 0xFFFFFFFFu;
-  std::string check(6, '0');
-  for (int i = 5; i >= 0 && crc; --i, crc /= 62) check[i] = kBase62[crc % 62];
-  return "ghp_" + body + check;
-}
 
 class GitFixture : public ::testing::Test {
  protected:

@@ -4,7 +4,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
-#include "git/git_fixture.h"  // FakeGithubToken: valid-checksum fake tokens
+#include "support/fake_secrets.h"
 #include "support/run.h"
 
 namespace keyward {
