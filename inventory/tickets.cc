@@ -393,16 +393,7 @@ std::string TicketDate(const TicketOptions& opts) {
 }
 
 std::string TicketId(const std::string& key) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(key.data(), key.size(), digest, &len, EVP_sha256(), nullptr);
-  static const char kHex[] = "0123456789abcdef";
-  std::string id = "KW-";
-  for (int i = 0; i < 5; ++i) {
-    id += kHex[digest[i] >> 4];
-    id += kHex[digest[i] & 15];
-  }
-  return id;
+  return "KW-" + Sha256Hex(key).substr(0, 10);
 }
 
 std::vector<Ticket> BuildTickets(const std::vector<Finding>& findings,

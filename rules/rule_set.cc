@@ -1,7 +1,6 @@
 // Loading rule files (YAML) into a RuleSet, with messages that name the file,
 // line, rule id and reason.
 #include <dirent.h>
-#include <openssl/evp.h>
 #include <re2/re2.h>
 #include <sys/stat.h>
 #include <yaml-cpp/yaml.h>
@@ -12,6 +11,7 @@
 #include <set>
 #include <sstream>
 
+#include "keyward/finding.h"
 #include "keyward/rules.h"
 
 namespace keyward {
@@ -436,27 +436,12 @@ const Rule* RuleSet::Find(std::string_view id) const {
 }
 
 std::string RuleSet::Digest() const {
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
-  auto add = [&](const std::string& s) {
-    EVP_DigestUpdate(ctx, s.data(), s.size());
-    EVP_DigestUpdate(ctx, "\0", 1);
-  };
+  std::string data;
   for (const auto& r : rules_) {
-    add(r.id);
-    add(r.pattern);
+    data.append(r.id).push_back('\0');
+    data.append(r.pattern).push_back('\0');
   }
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_DigestFinal_ex(ctx, md, &len);
-  EVP_MD_CTX_free(ctx);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < len; i++) {
-    out += hex[md[i] >> 4];
-    out += hex[md[i] & 15];
-  }
-  return out;
+  return Sha256Hex(data);
 }
 
 }  // namespace keyward

@@ -6,17 +6,22 @@
 
 namespace keyward {
 
-std::string SecretFingerprint(std::string_view secret) {
+std::string Sha256Hex(std::string_view data) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  EVP_Digest(secret.data(), secret.size(), md, &len, EVP_sha256(), nullptr);
-  static const char* hex = "0123456789abcdef";
-  std::string out = "sha256:";
+  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(2 * len);
   for (unsigned i = 0; i < len; i++) {
-    out += hex[md[i] >> 4];
-    out += hex[md[i] & 15];
+    out += kHex[md[i] >> 4];
+    out += kHex[md[i] & 15];
   }
   return out;
+}
+
+std::string SecretFingerprint(std::string_view secret) {
+  return "sha256:" + Sha256Hex(secret);
 }
 
 std::string Redact(std::string_view secret, std::string_view prefix) {

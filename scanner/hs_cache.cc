@@ -10,23 +10,12 @@
 #include <fstream>
 #include <sstream>
 
+#include "keyward/finding.h"
+
 namespace keyward {
 namespace {
 
 constexpr char kMagic[8] = {'K', 'W', 'H', 'S', 'D', 'B', '0', '1'};
-
-std::string Sha256Hex(const std::string& s) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(s.data(), s.size(), md, &len, EVP_sha256(), nullptr);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < len; i++) {
-    out += hex[md[i] >> 4];
-    out += hex[md[i] & 15];
-  }
-  return out;
-}
 
 void MakeDirs(const std::string& dir) {
   for (size_t i = 1; i <= dir.size(); i++) {

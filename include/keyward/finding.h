@@ -67,6 +67,9 @@ struct Finding {
   std::string suppression;  // why: "inline", "baseline", "allowlist: reason"
 };
 
+// Lowercase hex of SHA-256(data).
+std::string Sha256Hex(std::string_view data);
+
 // "sha256:" + lowercase hex of SHA-256(secret).
 std::string SecretFingerprint(std::string_view secret);
 
