@@ -3,7 +3,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <climits>
+#include <cstdio>
+#include <cstdlib>
 
 #include "scanner/hs_cache.h"
 #include "scanner/matcher_impl.h"
@@ -112,6 +115,23 @@ const RE2& CompiledRule::re_end() const {
 }
 
 Matcher::Impl::~Impl() {
+  if (profile) {
+    std::vector<uint32_t> order(compiled.size());
+    for (uint32_t i = 0; i < order.size(); i++) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+      return profile[a].nanos > profile[b].nanos;
+    });
+    std::fprintf(stderr, "%-40s %10s %10s %8s %10s\n", "rule (phase 2)", "ends",
+                 "clusters", "matches", "ms");
+    for (uint32_t i : order) {
+      const RuleProfile& p = profile[i];
+      if (p.ends == 0) continue;
+      std::fprintf(stderr, "%-40s %10lu %10lu %8lu %10.1f\n",
+                   rules[i].id.c_str(), (unsigned long)p.ends.load(),
+                   (unsigned long)p.clusters.load(),
+                   (unsigned long)p.matches.load(), p.nanos.load() / 1e6);
+    }
+  }
   if (block_db) hs_free_database(block_db);
   if (stream_db) hs_free_database(stream_db);
 }
@@ -191,6 +211,10 @@ Result<std::unique_ptr<Matcher>> Matcher::Create(const RuleSet& set,
     impl->compiled.push_back(std::move(cr));
   }
 
+  if (std::getenv("KEYWARD_PROFILE_RULES")) {
+    impl->profile =
+        std::make_unique<Impl::RuleProfile[]>(impl->compiled.size());
+  }
   impl->cache_dir = opts.cache_dir;
   impl->stream_cache_digest = set.Digest() + "|stream";
   if (have_cache) {
@@ -344,6 +368,8 @@ void Matcher::Impl::Confirm(std::vector<Candidate>& cands,
   while (i < cands.size()) {
     uint32_t rule = cands[i].rule;
     const CompiledRule& cr = *compiled[rule];
+    auto started = profile ? std::chrono::steady_clock::now()
+                           : std::chrono::steady_clock::time_point();
     uint64_t w = cr.window;
     uint64_t first = cands[i].end - base, last = first;
     size_t j = i + 1;
@@ -373,7 +399,17 @@ void Matcher::Impl::Confirm(std::vector<Candidate>& cands,
         anchored = true;
       }
     }
+    size_t before = out->size();
     ConfirmRegion(rule, text, from, last, base, anchored, out);
+    if (profile) {
+      RuleProfile& p = profile[rule];
+      p.ends += j - i;
+      p.clusters += 1;
+      p.matches += out->size() - before;
+      p.nanos += std::chrono::duration_cast<std::chrono::nanoseconds>(
+                     std::chrono::steady_clock::now() - started)
+                     .count();
+    }
     i = j;
   }
 }

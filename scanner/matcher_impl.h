@@ -6,6 +6,7 @@
 #include <re2/re2.h>
 #include <re2/set.h>
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -103,6 +104,13 @@ struct Matcher::Impl {
   std::string stream_error;
   std::vector<std::string> hs_patterns;
   std::vector<unsigned> hs_flags, hs_ids;
+
+  // Phase-2 cost per rule, kept only when KEYWARD_PROFILE_RULES is set and
+  // printed on stderr when the matcher is destroyed (for rule authors).
+  struct RuleProfile {
+    std::atomic<uint64_t> ends{0}, clusters{0}, matches{0}, nanos{0};
+  };
+  std::unique_ptr<RuleProfile[]> profile;
 
   ~Impl();
 
