@@ -126,10 +126,12 @@ Matcher::Impl::~Impl() {
     for (uint32_t i : order) {
       const RuleProfile& p = profile[i];
       if (p.ends == 0) continue;
-      std::fprintf(stderr, "%-40s %10lu %10lu %8lu %10.1f\n",
+      std::fprintf(stderr, "%-40s %10lu %10lu %8lu %10.1f %7lu %s\n",
                    rules[i].id.c_str(), (unsigned long)p.ends.load(),
                    (unsigned long)p.clusters.load(),
-                   (unsigned long)p.matches.load(), p.nanos.load() / 1e6);
+                   (unsigned long)p.matches.load(), p.nanos.load() / 1e6,
+                   (unsigned long)compiled[i]->window,
+                   compiled[i]->prefilter ? "yes" : "no");
     }
   }
   if (block_db) hs_free_database(block_db);
