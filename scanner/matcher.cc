@@ -364,9 +364,15 @@ void Matcher::Impl::Confirm(std::vector<Candidate>& cands,
   // between (first end - window) and the leftmost start of a match ending at
   // a cluster end: every match ends at a reported end and is no longer than
   // the window, so nothing from an earlier cluster reaches into the region.
-  // The leftmost starts come from the end-anchored pattern run backwards,
-  // which costs the match length instead of the whole window.
+  //
+  // When the cluster has few ends, the end-anchored pattern run backwards
+  // from each end (cost: the match length, not the window) gives the
+  // leftmost start of a match ending there. Every whole-buffer match lies
+  // inside one of these [start, end] spans, so the spans that do not
+  // overlap are scanned as separate regions, each anchored at its start;
+  // an end no match reaches is dropped (its rule is exact, not prefiltered).
   size_t i = 0;
+  std::vector<std::pair<uint64_t, uint64_t>> spans;
   while (i < cands.size()) {
     uint32_t rule = cands[i].rule;
     const CompiledRule& cr = *compiled[rule];
@@ -380,29 +386,33 @@ void Matcher::Impl::Confirm(std::vector<Candidate>& cands,
       last = cands[j].end - base;
       j++;
     }
-    uint64_t from = first > w ? first - w : 0;
-    bool anchored = false;  // `from` is known to start a match
+    size_t before = out->size();
     constexpr size_t kMaxReverseProbes = 64;
-    if (j - i <= kMaxReverseProbes) {
+    if (j - i <= kMaxReverseProbes && !cr.prefilter) {
       const RE2& back = cr.re_end();
-      uint64_t leftmost = last;
       re2::StringPiece whole;
+      spans.clear();
       for (size_t k = i; k < j; k++) {
         uint64_t end = cands[k].end - base;
         if (k > i && end == cands[k - 1].end - base) continue;
         uint64_t lo = end > w ? end - w : 0;
         re2::StringPiece prefix(text.data(), end);
         if (back.Match(prefix, lo, end, RE2::UNANCHORED, &whole, 1)) {
-          leftmost = std::min<uint64_t>(leftmost, whole.data() - text.data());
+          spans.emplace_back(whole.data() - text.data(), end);
         }
       }
-      if (leftmost != last && leftmost >= from) {
-        from = leftmost;
-        anchored = true;
+      std::sort(spans.begin(), spans.end());
+      for (size_t k = 0; k < spans.size();) {
+        uint64_t from = spans[k].first, to = spans[k].second;
+        for (++k; k < spans.size() && spans[k].first < to; ++k) {
+          to = std::max(to, spans[k].second);
+        }
+        ConfirmRegion(rule, text, from, to, base, /*anchored=*/true, out);
       }
+    } else {
+      uint64_t from = first > w ? first - w : 0;
+      ConfirmRegion(rule, text, from, last, base, /*anchored=*/false, out);
     }
-    size_t before = out->size();
-    ConfirmRegion(rule, text, from, last, base, anchored, out);
     if (profile) {
       RuleProfile& p = profile[rule];
       p.ends += j - i;
