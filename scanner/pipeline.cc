@@ -28,14 +28,16 @@ bool LooksBinary(std::string_view head) {
   return memchr(head.data(), 0, std::min(head.size(), kBinaryProbe)) != nullptr;
 }
 
-// A bounded queue of paths from the walker to the workers.
+// A bounded queue of paths from the walker to the workers. The walker, when
+// it fills the queue, sleeps until the workers have drained it to half: a
+// wake-up per freed slot costs two context switches per file.
 class PathQueue {
  public:
   void Push(WalkEntry e) {
     std::unique_lock<std::mutex> lock(mu_);
-    not_full_.wait(lock, [&] { return items_.size() < 4096; });
+    not_full_.wait(lock, [&] { return items_.size() < kHigh; });
     items_.push_back(std::move(e));
-    not_empty_.notify_one();
+    if (items_.size() == 1) not_empty_.notify_all();
   }
   void Close() {
     std::lock_guard<std::mutex> lock(mu_);
@@ -48,11 +50,12 @@ class PathQueue {
     if (items_.empty()) return false;
     *e = std::move(items_.front());
     items_.pop_front();
-    not_full_.notify_one();
+    if (items_.size() == kHigh / 2) not_full_.notify_one();
     return true;
   }
 
  private:
+  static constexpr size_t kHigh = 4096;
   std::mutex mu_;
   std::condition_variable not_empty_, not_full_;
   std::deque<WalkEntry> items_;
@@ -237,8 +240,8 @@ Finding BuildFinding(const Matcher& matcher, const RuleMatch& m,
   f.redacted = Redact(f.secret, rule.prefix);
   f.fingerprint = SecretFingerprint(f.secret);
   // A `keyward:allow` comment on the secret's line (config/suppress.cc).
-  f.suppressed = InlineAllowed(window, m.secret_start - window_base,
-                               &f.suppression);
+  f.suppressed =
+      InlineAllowed(window, m.secret_start - window_base, &f.suppression);
   return f;
 }
 
