@@ -24,21 +24,26 @@ using OidSet = std::unordered_set<git_oid, OidHash, OidEq>;
 struct Enumeration {
   std::vector<CommitRef> commits;  // oldest first
   std::vector<git_oid> blobs;      // distinct, in order of first sight
+  TreeGraph trees;                 // every tree opened, for provenance
 };
 
 class BlobEnumerator {
  public:
   BlobEnumerator(git_repository* repo,
-                 std::function<void(const std::string&)> warn)
-      : repo_(repo), warn_(std::move(warn)) {}
+                 std::function<void(const std::string&)> warn, TreeGraph* graph)
+      : repo_(repo), warn_(std::move(warn)), graph_(graph) {}
 
-  // Adds every blob of `root` (and its subtrees) not seen before.
+  // Adds every blob of `root` (and its subtrees) not seen before, and the
+  // trees not seen before to the graph.
   void WalkTree(const git_oid& root, Enumeration* out) {
-    if (!trees_.insert(root).second) return;
-    std::vector<git_oid> stack{root};
+    bool added = false;
+    uint32_t root_node = graph_->NodeFor(root, &added);
+    if (!added) return;
+    std::vector<uint32_t> stack{root_node};
     while (!stack.empty()) {
-      git_oid id = stack.back();
+      uint32_t node = stack.back();
       stack.pop_back();
+      git_oid id = graph_->ids[node];
       git_tree* raw = nullptr;
       if (git_tree_lookup(&raw, repo_, &id) != 0) {
         warn_("git tree " + OidHex(id) + ": " + LastError() +
@@ -47,16 +52,28 @@ class BlobEnumerator {
       }
       Tree tree(raw);
       size_t n = git_tree_entrycount(raw);
+      TreeGraph::Node entry;
+      entry.tree_begin = graph_->tree_edges.size();
+      entry.blob_begin = graph_->blob_edges.size();
       for (size_t i = 0; i < n; ++i) {
         const git_tree_entry* e = git_tree_entry_byindex(raw, i);
         const git_oid* child = git_tree_entry_id(e);
         git_object_t type = git_tree_entry_type(e);
         if (type == GIT_OBJECT_BLOB) {
-          if (blobs_.insert(*child).second) out->blobs.push_back(*child);
+          auto [it, fresh] =
+              blobs_.emplace(*child, static_cast<uint32_t>(out->blobs.size()));
+          if (fresh) out->blobs.push_back(*child);
+          graph_->blob_edges.push_back(it->second);
         } else if (type == GIT_OBJECT_TREE) {
-          if (trees_.insert(*child).second) stack.push_back(*child);
+          bool fresh = false;
+          uint32_t c = graph_->NodeFor(*child, &fresh);
+          graph_->tree_edges.push_back(c);
+          if (fresh) stack.push_back(c);
         }
       }
+      entry.tree_end = graph_->tree_edges.size();
+      entry.blob_end = graph_->blob_edges.size();
+      graph_->nodes[node] = entry;
     }
   }
 
@@ -65,8 +82,8 @@ class BlobEnumerator {
  private:
   git_repository* repo_;
   std::function<void(const std::string&)> warn_;
-  OidSet trees_;
-  OidSet blobs_;
+  TreeGraph* graph_;
+  std::unordered_map<git_oid, uint32_t, OidHash, OidEq> blobs_;  // -> index
 };
 
 // Every object id in the object database, split into commits and blobs.
@@ -111,7 +128,7 @@ Status Enumerate(git_repository* repo, bool all_objects,
   // Parents before children, so the first commit that holds a blob is the
   // one that introduced it.
   std::vector<git_oid> commits = ListCommits(repo, odb_commits, warn);
-  BlobEnumerator enumerator(repo, warn);
+  BlobEnumerator enumerator(repo, warn, &out->trees);
   for (const git_oid& id : commits) {
     git_commit* commit_raw = nullptr;
     if (git_commit_lookup(&commit_raw, repo, &id) != 0) {
@@ -153,8 +170,8 @@ Status ScanGitHistory(const Scanner& scanner, const GitHistoryOptions& options,
   std::vector<git::BlobFinding> found;
   ScanStats stats =
       git::ScanBlobs(scanner, git_repository_path(r), e.blobs, threads, &found);
-  std::vector<Finding> findings =
-      git::AttachProvenance(r, e.commits, e.blobs, std::move(found), warn);
+  std::vector<Finding> findings = git::AttachProvenance(
+      r, e.commits, e.blobs, std::move(found), warn, &e.trees);
   stats.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();

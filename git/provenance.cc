@@ -5,15 +5,58 @@
 
 namespace keyward::git {
 
+uint32_t TreeGraph::NodeFor(const git_oid& id, bool* added) {
+  auto [it, inserted] = index.emplace(id, static_cast<uint32_t>(ids.size()));
+  if (inserted) {
+    ids.push_back(id);
+    nodes.emplace_back();
+  }
+  *added = inserted;
+  return it->second;
+}
+
 TreeIndex::TreeIndex(git_repository* repo, const std::vector<git_oid>& targets,
-                     std::function<void(const std::string&)> warn)
-    : repo_(repo), warn_(std::move(warn)) {
+                     std::function<void(const std::string&)> warn,
+                     const TreeGraph* graph,
+                     const std::vector<uint32_t>& target_blobs)
+    : repo_(repo), warn_(std::move(warn)), graph_(graph) {
   for (uint32_t i = 0; i < targets.size(); ++i) {
     target_index_.emplace(targets[i], i);
   }
+  if (graph_) {
+    for (uint32_t i = 0; i < target_blobs.size(); ++i) {
+      target_of_blob_.emplace(target_blobs[i], i);
+    }
+    node_memo_.resize(graph_->nodes.size());
+    node_done_.resize(graph_->nodes.size());
+  }
+}
+
+const std::vector<uint32_t>& TreeIndex::NodeTargets(uint32_t node) {
+  if (node_done_[node]) return node_memo_[node];
+  const TreeGraph::Node& n = graph_->nodes[node];
+  std::vector<uint32_t> contained;
+  for (uint32_t e = n.blob_begin; e < n.blob_end; ++e) {
+    auto t = target_of_blob_.find(graph_->blob_edges[e]);
+    if (t != target_of_blob_.end()) contained.push_back(t->second);
+  }
+  for (uint32_t e = n.tree_begin; e < n.tree_end; ++e) {
+    const std::vector<uint32_t>& sub = NodeTargets(graph_->tree_edges[e]);
+    contained.insert(contained.end(), sub.begin(), sub.end());
+  }
+  std::sort(contained.begin(), contained.end());
+  contained.erase(std::unique(contained.begin(), contained.end()),
+                  contained.end());
+  node_done_[node] = true;
+  node_memo_[node] = std::move(contained);
+  return node_memo_[node];
 }
 
 const std::vector<uint32_t>& TreeIndex::TargetsIn(const git_oid& tree_id) {
+  if (graph_) {
+    auto node = graph_->index.find(tree_id);
+    if (node != graph_->index.end()) return NodeTargets(node->second);
+  }
   auto it = memo_.find(tree_id);
   if (it != memo_.end()) return it->second;
   std::vector<uint32_t> contained;
@@ -75,10 +118,11 @@ std::string TreeIndex::PathIn(const git_oid& tree_id, uint32_t t) {
 std::vector<BlobProvenance> LocateBlobs(
     git_repository* repo, const std::vector<CommitRef>& commits,
     const std::vector<git_oid>& targets,
-    std::function<void(const std::string&)> warn) {
+    std::function<void(const std::string&)> warn, const TreeGraph* graph,
+    const std::vector<uint32_t>& target_blobs) {
   std::vector<BlobProvenance> out(targets.size());
   if (targets.empty()) return out;
-  TreeIndex index(repo, targets, std::move(warn));
+  TreeIndex index(repo, targets, std::move(warn), graph, target_blobs);
   for (size_t c = 0; c < commits.size(); ++c) {
     for (uint32_t t : index.TargetsIn(commits[c].tree)) {
       BlobProvenance& p = out[t];
@@ -99,16 +143,18 @@ namespace keyward::git {
 std::vector<Finding> AttachProvenance(
     git_repository* repo, const std::vector<CommitRef>& commits,
     const std::vector<git_oid>& blobs, std::vector<BlobFinding> found,
-    std::function<void(const std::string&)> warn) {
+    std::function<void(const std::string&)> warn, const TreeGraph* graph) {
   std::unordered_map<size_t, uint32_t> target_of_blob;
   std::vector<git_oid> targets;
+  std::vector<uint32_t> target_blobs;
   for (const BlobFinding& bf : found) {
     if (target_of_blob.emplace(bf.blob, targets.size()).second) {
       targets.push_back(blobs[bf.blob]);
+      target_blobs.push_back(static_cast<uint32_t>(bf.blob));
     }
   }
   std::vector<BlobProvenance> prov =
-      LocateBlobs(repo, commits, targets, std::move(warn));
+      LocateBlobs(repo, commits, targets, std::move(warn), graph, target_blobs);
   std::unordered_map<size_t, CommitInfo> infos;  // by commit index
   std::vector<Finding> out;
   out.reserve(found.size());
