@@ -211,7 +211,7 @@ TEST(MatcherTest, EqualsPlainRe2ScanOnRandomCorpora) {
 }
 
 TEST(MatcherTest, EqualsPlainRe2ScanOnBuiltinRuleExamples) {
-  auto set = RuleSet::Builtin();
+  auto set = RuleSet::Builtin({.examples = true});
   ASSERT_TRUE(set.ok()) << set.status().ToString();
   auto m = Matcher::Create(*set);
   ASSERT_TRUE(m.ok()) << m.status().ToString();
