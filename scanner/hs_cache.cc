@@ -47,7 +47,7 @@ std::string DefaultCacheDir() {
 }
 
 bool LoadHsCache(const std::string& dir, const HsCacheKey& key,
-                 size_t rule_count, HsCacheEntry* out) {
+                 size_t rule_count, HsCacheEntry* out, bool with_db) {
   int fd = open((dir + "/" + key.hex + ".hsdb").c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return false;
   // Mapped, not read: hs_deserialize_database copies the bytes anyway, and a
@@ -55,8 +55,8 @@ bool LoadHsCache(const std::string& dir, const HsCacheKey& key,
   struct stat st;
   void* map = MAP_FAILED;
   if (fstat(fd, &st) == 0 && st.st_size > 0) {
-    map =
-        mmap(nullptr, st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    map = mmap(nullptr, st.st_size, PROT_READ,
+               MAP_PRIVATE | (with_db ? MAP_POPULATE : 0), fd, 0);
   }
   close(fd);
   if (map == MAP_FAILED) return false;
@@ -94,7 +94,7 @@ bool LoadHsCache(const std::string& dir, const HsCacheKey& key,
   uint64_t size = 0;
   if (!take(&size, 8) || pos + size != data.size()) return false;
   hs_database_t* db = nullptr;
-  if (size > 0 &&
+  if (with_db && size > 0 &&
       hs_deserialize_database(data.data() + pos, size, &db) != HS_SUCCESS) {
     return false;
   }
