@@ -28,10 +28,11 @@ void Warn(const std::string& msg);
 
 // The built-in rules plus `extra` rule files/directories (later ids
 // override), minus `disabled`, validated.
-// `check_builtin` also checks the embedded rules' regexes (rules check).
+// `builtin` says whether the built-in rules' regexes are compiled and their
+// examples loaded (rules check, rules show); a scan needs neither.
 Result<RuleSet> LoadRules(const std::vector<std::string>& extra,
                           const std::vector<std::string>& disabled,
-                          bool check_builtin = false);
+                          const BuiltinOptions& builtin = {});
 // Compiles rules, using the on-disk database cache unless `no_cache`.
 Result<std::unique_ptr<Matcher>> BuildMatcher(const RuleSet& rules,
                                               bool no_cache);

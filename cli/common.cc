@@ -5,8 +5,8 @@ namespace keyward::cli {
 
 Result<RuleSet> LoadRules(const std::vector<std::string>& extra,
                           const std::vector<std::string>& disabled,
-                          bool check_builtin) {
-  auto rules = RuleSet::Builtin(check_builtin);
+                          const BuiltinOptions& builtin) {
+  auto rules = RuleSet::Builtin(builtin);
   if (!rules.ok()) return rules.status();
   for (const auto& path : extra) {
     Status s = rules->AddPath(path);

@@ -46,7 +46,7 @@ int List(const std::vector<std::string>& extra, const std::string& format) {
 }
 
 int Show(const std::vector<std::string>& extra, const std::string& id) {
-  auto rules = LoadRules(extra, {});
+  auto rules = LoadRules(extra, {}, {.examples = true});
   if (!rules.ok()) return Fail(rules.status().message());
   const Rule* r = rules->Find(id);
   if (!r) return Fail("no rule `" + id + "` (see keyward rules list)");
@@ -61,7 +61,7 @@ int Show(const std::vector<std::string>& extra, const std::string& id) {
 }
 
 int Check(const std::vector<std::string>& paths) {
-  auto rules = LoadRules(paths, {}, /*check_builtin=*/true);
+  auto rules = LoadRules(paths, {}, {.check_regexes = true, .examples = true});
   if (!rules.ok()) return Fail(rules.status().message());
   auto matcher = BuildMatcher(*rules, /*no_cache=*/true);
   if (!matcher.ok()) return Fail(matcher.status().message());

@@ -4,24 +4,8 @@
 #include <cstdio>
 #include <ctime>
 #include <iostream>
-#include <mutex>
 
 namespace keyward::git {
-
-void EnsureLibgit2() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    git_libgit2_init();
-    // libgit2 maps packs in windows; the default limit (8 GiB on 64-bit)
-    // would let RSS track pack size. 32 MiB windows, 256 MiB in total keep
-    // memory bounded while still reading packs sequentially in large pieces.
-    git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, size_t{32} << 20);
-    git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, size_t{256} << 20);
-    // Blobs are read once each; caching them would only hold memory.
-    git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_BLOB,
-                     size_t{0});
-  });
-}
 
 std::string LastError() {
   const git_error* e = git_error_last();

@@ -40,8 +40,9 @@ using Diff = Handle<git_diff, git_diff_free>;
 using Patch = Handle<git_patch, git_patch_free>;
 using Index = Handle<git_index, git_index_free>;
 
-// Initializes libgit2 once per process and bounds its pack window mappings
-// so RSS does not grow with pack size.
+// Initializes libgit2 once per process (git/libgit2_init.cc): bounds its pack
+// window mappings so RSS does not grow with pack size, skips what a scan never
+// uses (the system CA bundle, re-hashing every object read).
 void EnsureLibgit2();
 
 // The last libgit2 error as text ("object not found - no match for id ...").

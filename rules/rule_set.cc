@@ -1,5 +1,6 @@
 // Loading rule files (YAML) into a RuleSet, with messages that name the file,
-// line, rule id and reason.
+// line, rule id and reason. The built-in rules go through this code at build
+// time only (rules/gen/rulegen.cc); RuleSet::Builtin is in rules/builtin.cc.
 #include <dirent.h>
 #include <re2/re2.h>
 #include <sys/stat.h>
@@ -273,19 +274,6 @@ double ShannonEntropy(std::string_view s) {
   return h;
 }
 
-Result<RuleSet> RuleSet::Builtin(bool check_regexes) {
-  RuleSet set;
-  for (const auto& file : EmbeddedRuleFiles()) {
-    // The embedded rules are compiled and checked by `keyward rules check` in
-    // CI and by the test suite; compiling every regex again at each start
-    // would cost a pre-commit hook most of its time.
-    Status s = set.AddTextChecked(file.text, "rules/" + std::string(file.name),
-                                  check_regexes);
-    if (!s.ok()) return s;
-  }
-  return set;
-}
-
 Status RuleSet::AddText(std::string_view text, const std::string& origin) {
   return AddTextChecked(text, origin, /*check_regexes=*/true);
 }
@@ -424,6 +412,18 @@ Status RuleSet::Validate() const {
                               ": supersedes unknown rule `" + s + "`");
       }
     }
+  }
+  return Status::OK();
+}
+
+Status RuleSet::CheckRegexes() const {
+  for (const auto& [name, f] : filters_) {
+    Status s = CheckFilterRegexes(f, "rule set");
+    if (!s.ok()) return s;
+  }
+  for (const auto& r : rules_) {
+    Status s = CheckPattern(r);
+    if (!s.ok()) return s;
   }
   return Status::OK();
 }

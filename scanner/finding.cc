@@ -1,15 +1,22 @@
 #include "keyward/finding.h"
 
-#include <openssl/evp.h>
+// The low-level SHA-256 functions, deprecated in OpenSSL 3 but kept: the
+// first EVP_Digest of a process loads openssl.cnf and sets up providers
+// (~0.7 ms, 3% of a pre-commit `scan --staged`) for a plain digest.
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/sha.h>
 
 #include <tuple>
 
 namespace keyward {
 
 std::string Sha256Hex(std::string_view data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
+  unsigned char md[SHA256_DIGEST_LENGTH];
+  SHA256_CTX ctx;
+  SHA256_Init(&ctx);
+  SHA256_Update(&ctx, data.data(), data.size());
+  SHA256_Final(md, &ctx);
+  const unsigned len = sizeof md;
   static const char kHex[] = "0123456789abcdef";
   std::string out;
   out.reserve(2 * len);

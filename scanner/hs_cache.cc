@@ -1,7 +1,7 @@
 #include "scanner/hs_cache.h"
 
 #include <fcntl.h>
-#include <openssl/evp.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -47,22 +47,25 @@ std::string DefaultCacheDir() {
 }
 
 bool LoadHsCache(const std::string& dir, const HsCacheKey& key,
-                 size_t rule_count, HsCacheEntry* out) {
+                 size_t rule_count, HsCacheEntry* out, bool with_db) {
   int fd = open((dir + "/" + key.hex + ".hsdb").c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return false;
+  // Mapped, not read: hs_deserialize_database copies the bytes anyway, and a
+  // read() into a fresh buffer would first zero-fill and fault in ~1 MB.
   struct stat st;
-  std::string data;
-  if (fstat(fd, &st) == 0) {
-    data.resize(st.st_size);
-    size_t got = 0;
-    while (got < data.size()) {
-      ssize_t n = read(fd, data.data() + got, data.size() - got);
-      if (n <= 0) break;
-      got += n;
-    }
-    data.resize(got);
+  void* map = MAP_FAILED;
+  if (fstat(fd, &st) == 0 && st.st_size > 0) {
+    map = mmap(nullptr, st.st_size, PROT_READ,
+               MAP_PRIVATE | (with_db ? MAP_POPULATE : 0), fd, 0);
   }
   close(fd);
+  if (map == MAP_FAILED) return false;
+  struct Unmap {
+    void* p;
+    size_t n;
+    ~Unmap() { munmap(p, n); }
+  } unmap{map, static_cast<size_t>(st.st_size)};
+  std::string_view data(static_cast<const char*>(map), st.st_size);
   // Layout: magic, u64 rule count, per rule {u32 flags, u64 width, u8
   // re2_only}, u64 db size, db bytes.
   size_t pos = 0;
@@ -91,7 +94,7 @@ bool LoadHsCache(const std::string& dir, const HsCacheKey& key,
   uint64_t size = 0;
   if (!take(&size, 8) || pos + size != data.size()) return false;
   hs_database_t* db = nullptr;
-  if (size > 0 &&
+  if (with_db && size > 0 &&
       hs_deserialize_database(data.data() + pos, size, &db) != HS_SUCCESS) {
     return false;
   }

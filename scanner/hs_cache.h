@@ -33,9 +33,11 @@ struct HsCacheEntry {
 HsCacheKey MakeHsCacheKey(const std::string& ruleset_digest);
 // The default cache directory: $XDG_CACHE_HOME/keyward or ~/.cache/keyward.
 std::string DefaultCacheDir();
-// False when missing, corrupt or for a different rule count.
+// False when missing, corrupt or for a different rule count. Without
+// `with_db` only the per-rule metadata is read (out->db stays null); the
+// database itself is neither read nor checked.
 bool LoadHsCache(const std::string& dir, const HsCacheKey& key,
-                 size_t rule_count, HsCacheEntry* out);
+                 size_t rule_count, HsCacheEntry* out, bool with_db = true);
 // Best effort: failures are silent (the next run compiles again).
 void SaveHsCache(const std::string& dir, const HsCacheKey& key,
                  const HsCacheEntry& entry);

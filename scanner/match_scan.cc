@@ -9,11 +9,16 @@ namespace keyward {
 
 class HsScratch : public Matcher::Scratch {
  public:
-  explicit HsScratch(const Matcher::Impl& impl) : impl_(impl) {
-    if (impl.block_db) hs_alloc_scratch(impl.block_db, &hs_);
-  }
+  explicit HsScratch(const Matcher::Impl& impl) : impl_(impl) {}
   ~HsScratch() override {
     if (hs_) hs_free_scratch(hs_);
+  }
+  // Scratch space follows the databases as they are loaded (each lazily).
+  void EnsureBlock() {
+    if (impl_.block_db && !block_ready_) {
+      hs_alloc_scratch(impl_.block_db, &hs_);
+      block_ready_ = true;
+    }
   }
   // The scratch must also fit the stream database once it exists.
   void EnsureStream() {
@@ -28,6 +33,7 @@ class HsScratch : public Matcher::Scratch {
  private:
   const Matcher::Impl& impl_;
   hs_scratch_t* hs_ = nullptr;
+  bool block_ready_ = false;
   bool stream_ready_ = false;
 };
 
@@ -50,6 +56,8 @@ void Matcher::Scan(std::string_view data, Scratch* scratch,
   auto* hs = static_cast<HsScratch*>(scratch);
   auto& cands = hs->cands;
   cands.clear();
+  impl_->EnsureBlockDb();
+  hs->EnsureBlock();
   if (impl_->block_db && !data.empty()) {
     hs_scan(impl_->block_db, data.data(), data.size(), 0, hs->hs(), OnCandidate,
             &cands);
@@ -58,6 +66,11 @@ void Matcher::Scan(std::string_view data, Scratch* scratch,
   if (!cands.empty()) impl_->Confirm(cands, data, 0, &found);
   for (uint32_t rule : impl_->re2_only) {
     impl_->ConfirmRegion(rule, data, 0, data.size(), 0, false, &found);
+  }
+  if (!impl_->block_db) {  // no database (it failed to load): RE2 alone
+    for (uint32_t rule : impl_->hs_ids) {
+      impl_->ConfirmRegion(rule, data, 0, data.size(), 0, false, &found);
+    }
   }
   if (found.empty()) return;
   ResolveOverlaps(impl_->compiled, &found);

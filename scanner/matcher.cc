@@ -169,11 +169,12 @@ Result<std::unique_ptr<Matcher>> Matcher::Create(const RuleSet& set,
 
   // Probing each pattern costs a compile; with a warm cache we skip it and
   // only need the widths, which the cache stores too.
-  HsCacheKey key = MakeHsCacheKey(set.Digest());
+  const std::string digest = set.Digest();
+  HsCacheKey key = MakeHsCacheKey(digest);
   HsCacheEntry cached;
-  bool have_cache =
-      !opts.cache_dir.empty() &&
-      LoadHsCache(opts.cache_dir, key, impl->rules.size(), &cached);
+  bool have_cache = !opts.cache_dir.empty() &&
+                    LoadHsCache(opts.cache_dir, key, impl->rules.size(),
+                                &cached, /*with_db=*/false);
   for (uint32_t i = 0; i < impl->rules.size(); i++) {
     auto cr = std::make_unique<CompiledRule>();
     cr->rule = impl->rules[i];
@@ -218,14 +219,15 @@ Result<std::unique_ptr<Matcher>> Matcher::Create(const RuleSet& set,
         std::make_unique<Impl::RuleProfile[]>(impl->compiled.size());
   }
   impl->cache_dir = opts.cache_dir;
-  impl->stream_cache_digest = set.Digest() + "|stream";
+  impl->stream_cache_digest = digest + "|stream";
+  impl->block_cache_digest = digest;
   if (have_cache) {
-    impl->block_db = cached.db;
+    impl->block_deferred = !impl->hs_patterns.empty();
     impl->from_cache = true;
   } else if (!impl->hs_patterns.empty()) {
     Status s = impl->CompileDatabase(HS_MODE_BLOCK, &impl->block_db);
     if (!s.ok()) return s;
-    impl->SaveToCache(set.Digest(), impl->block_db);
+    impl->SaveToCache(impl->block_cache_digest, impl->block_db);
   }
   return std::unique_ptr<Matcher>(new Matcher(std::move(impl)));
 }
@@ -245,6 +247,25 @@ Status Matcher::Impl::CompileDatabase(unsigned mode, hs_database_t** db) const {
   if (err) hs_free_compile_error(err);
   *db = nullptr;
   return Status::Config("cannot compile the rule database: " + msg);
+}
+
+void Matcher::Impl::EnsureBlockDb() {
+  std::call_once(block_once, [this] {
+    if (!block_deferred) return;
+    HsCacheEntry cached;
+    if (LoadHsCache(cache_dir, MakeHsCacheKey(block_cache_digest),
+                    compiled.size(), &cached) &&
+        cached.db) {
+      block_db = cached.db;
+      return;
+    }
+    Status s = CompileDatabase(HS_MODE_BLOCK, &block_db);
+    if (!s.ok()) {
+      block_error = s.message();
+      return;
+    }
+    SaveToCache(block_cache_digest, block_db);
+  });
 }
 
 void Matcher::Impl::SaveToCache(const std::string& digest,

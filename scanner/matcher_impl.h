@@ -91,6 +91,13 @@ struct Matcher::Impl {
   std::vector<uint32_t> re2_only;  // indices of rules Hyperscan can't take
   hs_database_t* block_db = nullptr;
   bool from_cache = false;
+  // With a warm cache, Create reads only the per-rule metadata; the block
+  // database is loaded on first block scan (EnsureBlockDb), so a stream-only
+  // run (stdin) never deserializes it.
+  std::once_flag block_once;
+  bool block_deferred = false;
+  std::string block_cache_digest;
+  std::string block_error;  // set when the block database is unavailable
   uint64_t max_window = 0;  // over all rules
 
   // Where compiled databases are cached ("" = no cache) and the key of the
@@ -113,6 +120,11 @@ struct Matcher::Impl {
   std::unique_ptr<RuleProfile[]> profile;
 
   ~Impl();
+
+  // Loads the deferred block database (thread-safe, once). Should the cache
+  // file have gone since Create, compiles it instead; should that fail,
+  // block_db stays null and block scans run every rule through RE2.
+  void EnsureBlockDb();
 
   // Phase 2 for one rule over the region [from, to) of `text` (to <= size):
   // a leftmost-first RE2 scan with `text` as context; accepted matches are

@@ -58,7 +58,8 @@ class Matcher {
   ~Matcher();
 
   const std::vector<Rule>& rules() const;
-  // Whether the block database came from the on-disk cache.
+  // Whether Create found the block database in the on-disk cache (it is
+  // then loaded on the first block scan; stream-only runs never load it).
   bool loaded_from_cache() const;
 
   std::unique_ptr<Scratch> NewScratch() const;

@@ -26,11 +26,10 @@ class GitFixture : public ::testing::Test {
     // Only the GitHub family (and the shared filters): these tests are about
     // git plumbing, not about other rule files.
     RuleSet rules;
-    for (const RuleFileText& file : EmbeddedRuleFiles()) {
-      if (file.name == "filters.yaml" || file.name == "github.yaml") {
-        Status s = rules.AddText(file.text, std::string(file.name));
-        ASSERT_TRUE(s.ok()) << s.ToString();
-      }
+    for (const char* name : {"filters.yaml", "github.yaml"}) {
+      Status s =
+          rules.AddPath(std::string(KEYWARD_SOURCE_DIR) + "/rules/" + name);
+      ASSERT_TRUE(s.ok()) << s.ToString();
     }
     ASSERT_FALSE(rules.rules().empty());
     auto m = Matcher::Create(rules);

@@ -98,7 +98,7 @@ TEST(RuleSetTest, FailingExampleIsReportedWithRuleAndReason) {
 }
 
 TEST(RuleSetTest, BuiltinRulesLoadAndHaveExamples) {
-  auto set = RuleSet::Builtin(/*check_regexes=*/true);
+  auto set = RuleSet::Builtin({.check_regexes = true, .examples = true});
   ASSERT_TRUE(set.ok()) << set.status().ToString();
   ASSERT_TRUE(set->Validate().ok()) << set->Validate().ToString();
   EXPECT_GE(set->rules().size(), 30u);

@@ -211,7 +211,7 @@ TEST(MatcherTest, EqualsPlainRe2ScanOnRandomCorpora) {
 }
 
 TEST(MatcherTest, EqualsPlainRe2ScanOnBuiltinRuleExamples) {
-  auto set = RuleSet::Builtin();
+  auto set = RuleSet::Builtin({.examples = true});
   ASSERT_TRUE(set.ok()) << set.status().ToString();
   auto m = Matcher::Create(*set);
   ASSERT_TRUE(m.ok()) << m.status().ToString();
@@ -371,6 +371,25 @@ TEST(MatcherTest, CompiledDatabaseCacheIsReusedAndCorruptionIgnored) {
   auto third = Compile(kTestRules, opts);
   EXPECT_FALSE(third->loaded_from_cache());
   EXPECT_EQ(BlockScan(*third, data), BlockScan(*first, data));
+  EXPECT_TRUE(Compile(kTestRules, opts)->loaded_from_cache());
+}
+
+// A warm cache defers the block database to the first block scan, so a
+// stream-only run never loads it; a cache file gone in between is compiled
+// again, with the same results.
+TEST(MatcherTest, DeferredBlockDatabaseSurvivesCacheFileRemoval) {
+  testing::TempDir dir;
+  MatcherOptions opts;
+  opts.cache_dir = dir.path() + "/cache";
+  std::mt19937 rng(11);
+  std::string data = RandomCorpus(rng, 300);
+  auto expect = BlockScan(*Compile(kTestRules, opts), data);
+  ASSERT_FALSE(expect.empty());
+  auto warm = Compile(kTestRules, opts);
+  ASSERT_TRUE(warm->loaded_from_cache());
+  EXPECT_EQ(StreamScan(*warm, data, 64), expect);
+  std::filesystem::remove_all(opts.cache_dir);
+  EXPECT_EQ(BlockScan(*warm, data), expect);
   EXPECT_TRUE(Compile(kTestRules, opts)->loaded_from_cache());
 }
 
