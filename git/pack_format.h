@@ -92,10 +92,16 @@ struct EntryHeader {
 Status ParseEntryHeader(std::string_view pack, uint64_t offset,
                         EntryHeader* out);
 
-// One zlib inflate stream, reset per entry. Not thread-safe.
+// Inflates pack entries, one at a time. Not thread-safe (one per thread).
 class Inflater {
  public:
-  Inflater();
+  enum class Engine {
+    kFastest,  // libdeflate when built with it (KEYWARD_HAVE_LIBDEFLATE), else
+               // zlib
+    kZlib,     // zlib's streaming inflate
+  };
+  // Default: kFastest.
+  explicit Inflater(Engine engine = Engine::kFastest);
   ~Inflater();
   Inflater(const Inflater&) = delete;
   Inflater& operator=(const Inflater&) = delete;
@@ -104,7 +110,13 @@ class Inflater {
   // at `out`; the stream must end exactly there.
   Status Inflate(std::string_view in, char* out, size_t size);
 
+  // The engine actually used (kZlib when libdeflate is not built in).
+  Engine engine() const { return engine_; }
+
  private:
+  Status InflateZlib(std::string_view in, char* out, size_t size);
+
+  Engine engine_;
   struct Stream;
   std::unique_ptr<Stream> stream_;
 };
