@@ -1,6 +1,10 @@
 #include "git/pack_reader.h"
 
+#include <openssl/evp.h>
+
 #include <algorithm>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <limits>
 #include <new>
@@ -96,6 +100,7 @@ uint32_t PackReader::NodeAt(uint32_t pack, uint64_t offset,
 
 void PackReader::Plan(const std::vector<git_oid>& wanted,
                       std::vector<size_t>* fallback) {
+  wanted_ = wanted;
   std::vector<uint32_t> pending;
   for (size_t i = 0; i < wanted.size(); ++i) {
     uint32_t n = kNone;
@@ -190,8 +195,31 @@ void PackReader::Link() {
   }
 }
 
-PackDecoder::PackDecoder(const PackReader& reader) : reader_(reader) {}
+struct PackDecoder::Hasher {
+  Hasher() : ctx(EVP_MD_CTX_new()) {}
+  ~Hasher() { EVP_MD_CTX_free(ctx); }
+  EVP_MD_CTX* ctx;
+};
+
+PackDecoder::PackDecoder(const PackReader& reader)
+    : reader_(reader), hasher_(std::make_unique<Hasher>()) {}
 PackDecoder::~PackDecoder() = default;
+
+bool PackDecoder::HashMatches(size_t index, std::string_view content) {
+  // A git object id is the SHA-1 of "blob <size>\0" and the content.
+  char header[32];
+  int n = std::snprintf(header, sizeof(header), "blob %zu", content.size());
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_MD_CTX* ctx = hasher_->ctx;
+  if (ctx == nullptr || EVP_DigestInit_ex(ctx, EVP_sha1(), nullptr) != 1 ||
+      EVP_DigestUpdate(ctx, header, static_cast<size_t>(n) + 1) != 1 ||
+      EVP_DigestUpdate(ctx, content.data(), content.size()) != 1 ||
+      EVP_DigestFinal_ex(ctx, digest, &len) != 1 || len != kSha1Size) {
+    return false;
+  }
+  return std::memcmp(digest, reader_.wanted_[index].id, kSha1Size) == 0;
+}
 
 bool PackDecoder::Reserve(Buffer* b, size_t size) {
   if (b->capacity < size || !b->data) {
@@ -296,9 +324,16 @@ void PackDecoder::DecodeTree(size_t t, const Visit& visit,
     FailSubtree(root, failed);
     return;
   }
-  if (nodes[root].wanted != kNotWanted) {
-    visit(nodes[root].wanted, content.view());
-  }
+  auto deliver = [&](uint32_t n, std::string_view data) {
+    size_t index = nodes[n].wanted;
+    if (index == kNotWanted) return;
+    if (HashMatches(index, data)) {
+      visit(index, data);
+    } else {
+      failed->push_back(index);  // libgit2 names the mismatch
+    }
+  };
+  deliver(root, content.view());
   std::vector<Frame> stack;
   stack.push_back({root, std::move(content), nodes[root].first_child});
   while (!stack.empty()) {
@@ -316,7 +351,7 @@ void PackDecoder::DecodeTree(size_t t, const Visit& visit,
       FailSubtree(c, failed);
       continue;
     }
-    if (nodes[c].wanted != kNotWanted) visit(nodes[c].wanted, child.view());
+    deliver(c, child.view());
     if (nodes[c].first_child == kNone) {
       Give(std::move(child));
       continue;

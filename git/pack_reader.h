@@ -66,6 +66,7 @@ class PackReader {
   std::vector<std::unique_ptr<Pack>> packs_;
   std::vector<Node> nodes_;
   std::vector<uint32_t> roots_;
+  std::vector<git_oid> wanted_;  // Plan's argument
 };
 
 // Decodes trees of one PackReader. One per thread; the reader must outlive
@@ -81,9 +82,11 @@ class PackDecoder {
   using Visit = std::function<void(size_t index, std::string_view content)>;
 
   // Decodes tree `t` (< tree_count()), calling `visit` for every wanted blob
-  // in it, parents before children. When an entry cannot be decoded (corrupt
-  // zlib stream or delta), the wanted blobs of its subtree are appended to
-  // `failed` instead and the rest of the tree goes on. Memory: the contents
+  // in it, parents before children. Each visited blob's content hashes to
+  // its id (as libgit2 checks on every read by default). When an entry
+  // cannot be decoded (corrupt zlib stream or delta), the wanted blobs of its
+  // subtree are appended to `failed` instead, as is a blob whose content
+  // does not hash to its id; the rest of the tree goes on. Memory: the contents
   // along the current chain that still have children to decode.
   void DecodeTree(size_t t, const Visit& visit, std::vector<size_t>* failed);
 
@@ -105,9 +108,13 @@ class PackDecoder {
   Buffer Take(size_t size);
   void Give(Buffer b);
   void FailSubtree(uint32_t n, std::vector<size_t>* failed) const;
+  // True when `content` hashes to the id of wanted blob `index`.
+  bool HashMatches(size_t index, std::string_view content);
 
   const PackReader& reader_;
   Inflater inflater_;
+  struct Hasher;
+  std::unique_ptr<Hasher> hasher_;
   Buffer delta_;               // the current inflated delta
   std::vector<Buffer> spare_;  // recycled content buffers
   uint64_t entries_ = 0;

@@ -196,7 +196,8 @@ TEST_F(PackReaderTest, DeltaChainsTwoPacksAndLooseObjectsMatchLibgit2) {
 TEST_F(PackReaderTest, RefDeltasMatchLibgit2) {
   Init();
   EditHistory(0, 30);
-  Git({"-c", "repack.useDeltaBaseOffset=false", "repack", "-adfq", "--depth=50"});
+  Git({"-c", "repack.useDeltaBaseOffset=false", "repack", "-adfq",
+       "--depth=50"});
   ASSERT_GT(CountType(PackType::kRefDelta), 20);
   ASSERT_EQ(CountType(PackType::kOfsDelta), 0);
 
@@ -273,6 +274,46 @@ TEST_F(PackReaderTest, CorruptDeltaEntryIsNamedAndTheRestIsScanned) {
     named = named || w.find(victim->id) != std::string::npos;
   }
   EXPECT_TRUE(named) << "no warning names " << victim->id;
+}
+
+// An index that points a blob's id at another blob's entry: the content
+// decodes fine but does not hash to the id. As with libgit2's strict hash
+// check, both ids are warned about and the rest is scanned.
+TEST_F(PackReaderTest, ContentNotHashingToItsIdIsNamed) {
+  Init();
+  const std::string token = FakeGithubToken(42);
+  Write("a.txt", "first file\n");
+  Write("b.txt", "other file\n");
+  Write("c.txt", "t=" + token + "\n");
+  CommitAll("three files");
+  Git({"repack", "-adfq"});
+  std::string a = Rev("HEAD:a.txt"), b = Rev("HEAD:b.txt");
+  std::vector<std::string> packs = PackPaths();
+  ASSERT_EQ(packs.size(), 1u);
+  std::string idx_path = packs[0].substr(0, packs[0].size() - 5) + ".idx";
+  std::string idx = ReadFile(idx_path);
+  auto index = git::PackIndex::Parse(idx);
+  ASSERT_TRUE(index.ok());
+  git_oid oa, ob;
+  ASSERT_EQ(git_oid_fromstr(&oa, a.c_str()), 0);
+  ASSERT_EQ(git_oid_fromstr(&ob, b.c_str()), 0);
+  int64_t pa = index->Find(oa.id), pb = index->Find(ob.id);
+  ASSERT_GE(pa, 0);
+  ASSERT_GE(pb, 0);
+  size_t table = 8 + 1024 + size_t{index->count()} * 24;
+  for (int k = 0; k < 4; ++k) {
+    std::swap(idx[table + pa * 4 + k], idx[table + pb * 4 + k]);
+  }
+  chmod(idx_path.c_str(), 0644);
+  std::ofstream(idx_path, std::ios::binary | std::ios::trunc) << idx;
+
+  ScanResult r = History();
+  EXPECT_EQ(Secrets(r), (std::vector<std::string>{token}));
+  EXPECT_EQ(r.stats.unreadable, 2u);
+  std::string all;
+  for (const std::string& w : warnings_) all += w + "\n";
+  EXPECT_NE(all.find(a), std::string::npos) << all;
+  EXPECT_NE(all.find(b), std::string::npos) << all;
 }
 
 // Scanning through the pack reader finds the same as before: secrets in
