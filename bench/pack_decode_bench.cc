@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -25,6 +26,19 @@
 namespace {
 
 using Clock = std::chrono::steady_clock;
+// Current and peak resident set size, from /proc/self/status.
+std::string Rss() {
+  std::ifstream in("/proc/self/status");
+  std::string line, out;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmRSS:", 0) == 0 || line.rfind("VmHWM:", 0) == 0) {
+      out += line.substr(0, 6) + line.substr(line.find_first_not_of(" \t", 6)) +
+             " ";
+    }
+  }
+  return out;
+}
+
 double Since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
@@ -63,6 +77,7 @@ int main(int argc, char** argv) {
     }
   }
 
+  std::printf("before: %s\n", Rss().c_str());
   auto t0 = Clock::now();
   auto reader = PackReader::Open(
       std::string(git_repository_commondir(repo->get())) + "objects");
@@ -95,6 +110,7 @@ int main(int argc, char** argv) {
   work(0);
   for (auto& th : pool) th.join();
   double decode = Since(t1);
+  std::printf("after decoding: %s\n", Rss().c_str());
   double longest = *std::max_element(busiest.begin(), busiest.end());
 
   std::printf(

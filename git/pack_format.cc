@@ -70,6 +70,10 @@ MappedFile& MappedFile::operator=(MappedFile&& other) noexcept {
   return *this;
 }
 
+void MappedFile::DropPages() const {
+  if (data_) ::madvise(data_, size_, MADV_DONTNEED);
+}
+
 MappedFile::~MappedFile() {
   if (data_) ::munmap(data_, size_);
 }
@@ -225,7 +229,7 @@ namespace {
 // Whole-buffer inflation: the output size is known up front, which is what
 // libdeflate is built for (2-3x zlib's speed, same adler32 check).
 Status InflateWhole(libdeflate_decompressor* d, std::string_view in, char* out,
-                    size_t size) {
+                    size_t size, size_t* consumed) {
   if (d == nullptr) return Status::Corruption("libdeflate: cannot initialize");
   char spare;
   size_t used = 0, made = 0;
@@ -238,6 +242,7 @@ Status InflateWhole(libdeflate_decompressor* d, std::string_view in, char* out,
   if (made != size) {
     return Status::Corruption("zlib: less data than the entry size");
   }
+  if (consumed) *consumed = used;
   return Status::OK();
 }
 
@@ -263,16 +268,18 @@ Inflater::~Inflater() {
   if (stream_->ok) inflateEnd(&stream_->z);
 }
 
-Status Inflater::Inflate(std::string_view in, char* out, size_t size) {
+Status Inflater::Inflate(std::string_view in, char* out, size_t size,
+                         size_t* consumed) {
 #ifdef KEYWARD_HAVE_LIBDEFLATE
   if (engine_ == Engine::kFastest) {
-    return InflateWhole(stream_->d, in, out, size);
+    return InflateWhole(stream_->d, in, out, size, consumed);
   }
 #endif
-  return InflateZlib(in, out, size);
+  return InflateZlib(in, out, size, consumed);
 }
 
-Status Inflater::InflateZlib(std::string_view in, char* out, size_t size) {
+Status Inflater::InflateZlib(std::string_view in, char* out, size_t size,
+                             size_t* consumed) {
   z_stream& z = stream_->z;
   if (!stream_->ok || inflateReset(&z) != Z_OK) {
     return Status::Corruption("zlib: cannot initialize");
@@ -309,6 +316,7 @@ Status Inflater::InflateZlib(std::string_view in, char* out, size_t size) {
       if (out_left != 0) {
         return Status::Corruption("zlib: less data than the entry size");
       }
+      if (consumed) *consumed = in.size() - in_left;
       return Status::OK();
     }
     if (rc != Z_OK) {

@@ -33,6 +33,10 @@ class MappedFile {
   std::string_view bytes() const {
     return {static_cast<const char*>(data_), size_};
   }
+  // Unmaps the pages read so far from this process (they stay in the page
+  // cache; reading them again maps them again, same bytes). Bounds RSS.
+  // Safe while other threads read the mapping.
+  void DropPages() const;
 
  private:
   void* data_ = nullptr;
@@ -107,14 +111,17 @@ class Inflater {
   Inflater& operator=(const Inflater&) = delete;
 
   // Inflates the zlib stream at the start of `in` into exactly `size` bytes
-  // at `out`; the stream must end exactly there.
-  Status Inflate(std::string_view in, char* out, size_t size);
+  // at `out`; the stream must end exactly there. On success, `*consumed`
+  // (if given) is the length of the stream in `in`.
+  Status Inflate(std::string_view in, char* out, size_t size,
+                 size_t* consumed = nullptr);
 
   // The engine actually used (kZlib when libdeflate is not built in).
   Engine engine() const { return engine_; }
 
  private:
-  Status InflateZlib(std::string_view in, char* out, size_t size);
+  Status InflateZlib(std::string_view in, char* out, size_t size,
+                     size_t* consumed);
 
   Engine engine_;
   struct Stream;

@@ -19,6 +19,12 @@ constexpr size_t kNotWanted = std::numeric_limits<size_t>::max();
 // Deflate expands at most ~1032:1; a header claiming more is corrupt (and
 // must not make us allocate it).
 constexpr uint64_t kMaxInflateRatio = 1040;
+// Pack bytes read between two drops of the mapped pages: like libgit2's
+// mapped-window limit (repo.cc), it keeps RSS independent of pack size.
+constexpr uint64_t kMappedBudget = uint64_t{64} << 20;
+// What reading one entry may map besides its bytes: the kernel maps up to
+// 16 cached pages around a faulting one ("fault-around").
+constexpr uint64_t kFaultAround = uint64_t{64} << 10;
 
 bool IsDelta(PackType t) {
   return t == PackType::kOfsDelta || t == PackType::kRefDelta;
@@ -46,6 +52,17 @@ struct PackReader::Node {
 };
 
 PackReader::PackReader() = default;
+
+void PackReader::Touched(uint64_t bytes) const {
+  uint64_t before = touched_.fetch_add(bytes, std::memory_order_relaxed);
+  if (before < kMappedBudget && before + bytes >= kMappedBudget) {
+    for (const auto& p : packs_) {
+      p->pack_file.DropPages();
+      p->idx_file.DropPages();
+    }
+    touched_.store(0, std::memory_order_relaxed);
+  }
+}
 PackReader::~PackReader() = default;
 
 std::unique_ptr<PackReader> PackReader::Open(const std::string& objects_dir) {
@@ -93,6 +110,7 @@ uint32_t PackReader::NodeAt(uint32_t pack, uint64_t offset,
   node.offset = offset;
   node.pack = pack;
   node.ok = ParseEntryHeader(p.bytes, offset, &node.header).ok();
+  Touched(kFaultAround);
   nodes_.push_back(node);
   if (node.ok && IsDelta(node.header.type)) pending->push_back(n);
   return n;
@@ -267,13 +285,14 @@ Status PackDecoder::Decode(uint32_t n, const Buffer* parent, Buffer* out) {
   if (size / kMaxInflateRatio > in.size()) {
     return Status::Corruption("entry size larger than its data allows");
   }
+  size_t consumed = 0;
   if (parent == nullptr) {
     if (!Reserve(out, size)) return Status::Corruption("out of memory");
-    Status s = inflater_.Inflate(in, out->data.get(), size);
+    Status s = inflater_.Inflate(in, out->data.get(), size, &consumed);
     if (!s.ok()) return s;
   } else {
     if (!Reserve(&delta_, size)) return Status::Corruption("out of memory");
-    Status s = inflater_.Inflate(in, delta_.data.get(), size);
+    Status s = inflater_.Inflate(in, delta_.data.get(), size, &consumed);
     if (!s.ok()) return s;
     uint64_t source = 0, target = 0;
     size_t header = 0;
@@ -290,6 +309,7 @@ Status PackDecoder::Decode(uint32_t n, const Buffer* parent, Buffer* out) {
     s = ApplyDelta(parent->view(), delta_.view(), out->data.get(), target);
     if (!s.ok()) return s;
   }
+  reader_.Touched(node.header.data - node.offset + consumed + kFaultAround);
   ++entries_;
   bytes_ += out->size;
   return Status::OK();

@@ -23,6 +23,7 @@
 
 #include <git2.h>
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -39,7 +40,8 @@ class PackReader {
   // Maps every pack in `objects_dir`/pack whose index PackIndex accepts.
   // Never fails: packs it cannot use are left out (Plan reports their
   // objects as fallback). The files stay mapped (read-only, shared with the
-  // page cache) for the reader's lifetime.
+  // page cache) for the reader's lifetime; pages read are unmapped again
+  // every 64 MiB or so of reading, so RSS does not grow with pack size.
   static std::unique_ptr<PackReader> Open(const std::string& objects_dir);
   ~PackReader();
 
@@ -62,11 +64,15 @@ class PackReader {
   uint32_t NodeAt(uint32_t pack, uint64_t offset,
                   std::vector<uint32_t>* pending);
   void Link();
+  // Counts pack bytes a decoder has read; every kMappedBudget bytes, drops
+  // the packs' pages from the process so RSS does not grow with pack size.
+  void Touched(uint64_t bytes) const;
 
   std::vector<std::unique_ptr<Pack>> packs_;
   std::vector<Node> nodes_;
   std::vector<uint32_t> roots_;
   std::vector<git_oid> wanted_;  // Plan's argument
+  mutable std::atomic<uint64_t> touched_{0};
 };
 
 // Decodes trees of one PackReader. One per thread; the reader must outlive

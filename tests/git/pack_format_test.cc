@@ -101,8 +101,13 @@ TEST_P(InflaterTest, SizeMustMatchExactly) {
   const std::string text = "some text, some text, some more text\n";
   std::string z = Deflate(text);
   std::string out(text.size(), '\0');
-  EXPECT_TRUE(inflater.Inflate(z, out.data(), out.size()).ok());
+  size_t consumed = 0;
+  // The stream ends where it ends, whatever follows (the next entry).
+  EXPECT_TRUE(
+      inflater.Inflate(z + "next entry", out.data(), out.size(), &consumed)
+          .ok());
   EXPECT_EQ(out, text);
+  EXPECT_EQ(consumed, z.size());
   // Reused stream, wrong sizes, truncated and damaged input.
   EXPECT_FALSE(inflater.Inflate(z, out.data(), out.size() - 1).ok());
   std::string bigger(text.size() + 1, '\0');
