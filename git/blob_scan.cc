@@ -6,6 +6,7 @@
 #include <string_view>
 #include <thread>
 
+#include "git/pack_reader.h"
 #include "git/repo.h"
 
 namespace keyward::git {
@@ -24,6 +25,11 @@ struct SharedState {
   const Scanner& scanner;
   const std::string& git_dir;
   const std::vector<git_oid>& blobs;
+  const PackReader* reader = nullptr;
+  std::atomic<size_t> next_tree{0};
+  // Indices into `blobs` read one by one through libgit2: everything the
+  // pack reader cannot decode. Filled before the libgit2 phase starts.
+  std::vector<size_t> by_odb;
   std::atomic<size_t> next{0};
   std::mutex mu;  // guards everything below and the warn sink
   std::function<void(const std::string&)> warn;
@@ -36,7 +42,63 @@ void Warn(SharedState* s, const std::string& msg) {
   s->warn(msg);
 }
 
-void Worker(SharedState* s) {
+// What one worker accumulates; merged into SharedState once at the end.
+class WorkerOutput {
+ public:
+  explicit WorkerOutput(SharedState* s) : s_(s) {}
+  ~WorkerOutput() {
+    std::lock_guard<std::mutex> lock(s_->mu);
+    s_->stats.Add(stats_);
+    for (BlobFinding& f : found_) s_->found->push_back(std::move(f));
+  }
+
+  // Scans the content of blob `i`.
+  void Blob(size_t i, std::string_view data) {
+    ScanStats delta;
+    if (LooksBinary(data)) {
+      ++delta.skipped_binary;
+    } else {
+      ++delta.files;
+      delta.bytes += data.size();
+      buffer_findings_.clear();
+      s_->scanner.ScanBuffer(data, OidHex(s_->blobs[i]), &buffer_findings_);
+      for (Finding& f : buffer_findings_) found_.push_back({i, std::move(f)});
+    }
+    Count(delta);
+  }
+  void Unreadable() {
+    ScanStats delta;
+    ++delta.unreadable;
+    Count(delta);
+  }
+
+ private:
+  void Count(const ScanStats& delta) {
+    stats_.Add(delta);
+    if (s_->scanner.options().progress) s_->scanner.options().progress(delta);
+  }
+
+  SharedState* s_;
+  ScanStats stats_;
+  std::vector<BlobFinding> found_;
+  std::vector<Finding> buffer_findings_;
+};
+
+// Phase 1: whole delta trees from the packs, in pack order.
+void PackWorker(SharedState* s, std::vector<size_t>* failed) {
+  WorkerOutput out(s);
+  PackDecoder decoder(*s->reader);
+  auto visit = [&out](size_t i, std::string_view data) { out.Blob(i, data); };
+  for (;;) {
+    size_t t = s->next_tree.fetch_add(1, std::memory_order_relaxed);
+    if (t >= s->reader->tree_count()) break;
+    decoder.DecodeTree(t, visit, failed);
+  }
+}
+
+// Phase 2: the rest, one git_odb_read each (loose objects, other packs,
+// corrupt entries: libgit2 names the problem in the warning).
+void OdbWorker(SharedState* s) {
   auto repo = OpenRepoAt(s->git_dir);
   if (!repo.ok()) {
     Warn(s, repo.status().message());
@@ -48,48 +110,45 @@ void Worker(SharedState* s) {
     return;
   }
   Odb odb(raw_odb);
-  const auto& progress = s->scanner.options().progress;
-  ScanStats local;
-  std::vector<BlobFinding> local_found;
-  std::vector<Finding> buffer_findings;
+  WorkerOutput out(s);
   // Small batches keep the shared counter out of the hot path.
   constexpr size_t kBatch = 8;
   for (;;) {
     size_t begin = s->next.fetch_add(kBatch, std::memory_order_relaxed);
-    if (begin >= s->blobs.size()) break;
-    size_t end = std::min(begin + kBatch, s->blobs.size());
-    for (size_t i = begin; i < end; ++i) {
+    if (begin >= s->by_odb.size()) break;
+    size_t end = std::min(begin + kBatch, s->by_odb.size());
+    for (size_t k = begin; k < end; ++k) {
+      size_t i = s->by_odb[k];
       const git_oid& id = s->blobs[i];
       git_odb_object* raw = nullptr;
-      ScanStats delta;
       if (git_odb_read(&raw, odb.get(), &id) != 0) {
         Warn(s, "git object " + OidHex(id) + ": " + LastError() + " (skipped)");
-        ++delta.unreadable;
-      } else {
-        OdbObject obj(raw);
-        if (git_odb_object_type(raw) != GIT_OBJECT_BLOB) continue;
-        std::string_view data(
-            static_cast<const char*>(git_odb_object_data(raw)),
-            git_odb_object_size(raw));
-        if (LooksBinary(data)) {
-          ++delta.skipped_binary;
-        } else {
-          ++delta.files;
-          delta.bytes += data.size();
-          buffer_findings.clear();
-          s->scanner.ScanBuffer(data, OidHex(id), &buffer_findings);
-          for (Finding& f : buffer_findings) {
-            local_found.push_back({i, std::move(f)});
-          }
-        }
+        out.Unreadable();
+        continue;
       }
-      local.Add(delta);
-      if (progress) progress(delta);
+      OdbObject obj(raw);
+      if (git_odb_object_type(raw) != GIT_OBJECT_BLOB) continue;
+      out.Blob(i, std::string_view(
+                      static_cast<const char*>(git_odb_object_data(raw)),
+                      git_odb_object_size(raw)));
     }
   }
-  std::lock_guard<std::mutex> lock(s->mu);
-  s->stats.Add(local);
-  for (BlobFinding& f : local_found) s->found->push_back(std::move(f));
+}
+
+// Runs `work(slot)` on `n` threads, the calling thread included.
+template <typename Work>
+void RunWorkers(int n, const Work& work) {
+  std::vector<std::thread> workers;
+  for (int t = 1; t < n; ++t) workers.emplace_back(work, t);
+  work(0);
+  for (auto& w : workers) w.join();
+}
+
+// The shared object directory (a linked worktree's git dir has none).
+std::string ObjectsDir(const std::string& git_dir) {
+  auto repo = OpenRepoAt(git_dir);
+  if (!repo.ok()) return git_dir + "/objects";
+  return std::string(git_repository_commondir(repo->get())) + "objects";
 }
 
 }  // namespace
@@ -99,12 +158,26 @@ ScanStats ScanBlobs(const Scanner& scanner, const std::string& git_dir,
                     std::vector<BlobFinding>* found) {
   SharedState state(scanner, git_dir, blobs, found);
   if (blobs.empty()) return state.stats;
-  int n = std::max(1, ResolveThreads(threads));
-  n = static_cast<int>(std::min<size_t>(n, blobs.size()));
-  std::vector<std::thread> workers;
-  for (int t = 1; t < n; ++t) workers.emplace_back(Worker, &state);
-  Worker(&state);  // the calling thread works too
-  for (auto& w : workers) w.join();
+  const int max_threads = std::max(1, ResolveThreads(threads));
+  auto reader = PackReader::Open(ObjectsDir(git_dir));
+  reader->Plan(blobs, &state.by_odb);
+  state.reader = reader.get();
+  if (reader->tree_count() > 0) {
+    int n =
+        static_cast<int>(std::min<size_t>(max_threads, reader->tree_count()));
+    std::vector<std::vector<size_t>> failed(n);
+    RunWorkers(n, [&](int slot) { PackWorker(&state, &failed[slot]); });
+    for (const auto& f : failed) {
+      state.by_odb.insert(state.by_odb.end(), f.begin(), f.end());
+    }
+  }
+  reader.reset();  // unmap before libgit2 maps the packs again
+  if (!state.by_odb.empty()) {
+    std::sort(state.by_odb.begin(), state.by_odb.end());
+    int n =
+        static_cast<int>(std::min<size_t>(max_threads, state.by_odb.size()));
+    RunWorkers(n, [&](int) { OdbWorker(&state); });
+  }
   return state.stats;
 }
 

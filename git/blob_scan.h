@@ -19,10 +19,13 @@ struct BlobFinding {
   Finding finding;  // path: the blob id (callers set the real path)
 };
 
-// Scans `blobs` with `threads` workers, each with its own repository handle
-// opened at `git_dir`. Unreadable or corrupt objects and non-blob ids are
-// warned about (naming the id) and counted; binary blobs are skipped. Memory:
-// one blob per worker at a time. Findings come back in no particular order.
+// Scans `blobs` with `threads` workers. Blobs in packs are decoded in pack
+// order, one delta tree per worker at a time (PackReader); the rest (loose
+// objects, packs the reader cannot use, corrupt entries) is read one by one
+// through libgit2 from `git_dir`. Unreadable or corrupt objects and non-blob
+// ids are warned about (naming the id) and counted; binary blobs are skipped.
+// Memory: per worker, the delta chain being decoded (depth x blob size).
+// Findings come back in no particular order.
 ScanStats ScanBlobs(const Scanner& scanner, const std::string& git_dir,
                     const std::vector<git_oid>& blobs, int threads,
                     std::vector<BlobFinding>* found);

@@ -42,7 +42,8 @@ class GitFixture : public ::testing::Test {
   }
 
   // Runs git in the repository with a fixed identity and a date that grows
-  // by one day per commit, so history order is deterministic.
+  // by one day per commit (from 2024-01-10), so history order is
+  // deterministic.
   RunResult Git(const std::vector<std::string>& args,
                 const std::string& input = "") {
     std::vector<std::string> argv = {"git",
@@ -59,7 +60,8 @@ class GitFixture : public ::testing::Test {
                                      "-c",
                                      "core.autocrlf=false"};
     argv.insert(argv.end(), args.begin(), args.end());
-    std::string date = "2024-01-" + std::to_string(10 + day_) + "T12:00:00Z";
+    // 2024-01-10T12:00:00Z plus `day_` days, as git's raw "epoch zone".
+    std::string date = std::to_string(1704888000 + 86400 * day_) + " +0000";
     RunResult r =
         RunProgram(argv, input,
                    {"GIT_AUTHOR_DATE=" + date, "GIT_COMMITTER_DATE=" + date,

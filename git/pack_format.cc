@@ -1,0 +1,411 @@
+#include "git/pack_format.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#ifdef KEYWARD_HAVE_LIBDEFLATE
+#include <libdeflate.h>
+#endif
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <cstring>
+#include <utility>
+
+namespace keyward::git {
+namespace {
+
+uint32_t Be32(const unsigned char* p) {
+  return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) |
+         (uint32_t{p[2]} << 8) | uint32_t{p[3]};
+}
+
+uint64_t Be64(const unsigned char* p) {
+  return (uint64_t{Be32(p)} << 32) | Be32(p + 4);
+}
+
+constexpr size_t kIdxHeader = 8;
+constexpr size_t kFanout = 256 * 4;
+constexpr size_t kPackHeader = 12;
+constexpr size_t kPackTrailer = kSha1Size;
+
+}  // namespace
+
+Result<MappedFile> MappedFile::Open(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return Status::IoError(path + ": " + std::strerror(errno));
+  }
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || st.st_size <= 0) {
+    ::close(fd);
+    return Status::IoError(path + ": empty or unreadable");
+  }
+  void* p = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ,
+                   MAP_PRIVATE, fd, 0);
+  ::close(fd);  // the mapping keeps the file alive
+  if (p == MAP_FAILED) {
+    return Status::IoError(path + ": mmap: " + std::strerror(errno));
+  }
+  MappedFile f;
+  f.data_ = p;
+  f.size_ = static_cast<size_t>(st.st_size);
+  return f;
+}
+
+MappedFile::MappedFile(MappedFile&& other) noexcept
+    : data_(std::exchange(other.data_, nullptr)),
+      size_(std::exchange(other.size_, 0)) {}
+
+MappedFile& MappedFile::operator=(MappedFile&& other) noexcept {
+  if (this != &other) {
+    if (data_) ::munmap(data_, size_);
+    data_ = std::exchange(other.data_, nullptr);
+    size_ = std::exchange(other.size_, 0);
+  }
+  return *this;
+}
+
+void MappedFile::DropPages() const {
+  if (data_) ::madvise(data_, size_, MADV_DONTNEED);
+}
+
+MappedFile::~MappedFile() {
+  if (data_) ::munmap(data_, size_);
+}
+
+Result<PackIndex> PackIndex::Parse(std::string_view idx) {
+  const auto* p = reinterpret_cast<const unsigned char*>(idx.data());
+  if (idx.size() < kIdxHeader + kFanout + 2 * kSha1Size ||
+      std::memcmp(p, "\377tOc", 4) != 0) {
+    return Status::Corruption("not a version 2 pack index (bad magic)");
+  }
+  if (Be32(p + 4) != 2) {
+    return Status::Corruption("unsupported pack index version " +
+                              std::to_string(Be32(p + 4)));
+  }
+  PackIndex index;
+  index.fanout_ = p + kIdxHeader;
+  uint32_t prev = 0;
+  for (int i = 0; i < 256; ++i) {
+    uint32_t v = Be32(index.fanout_ + 4 * i);
+    if (v < prev) return Status::Corruption("pack index fanout not sorted");
+    prev = v;
+  }
+  index.count_ = prev;
+  // 20-byte id, crc32 and 4-byte offset per object, then 8 bytes per large
+  // offset, then the pack and index checksums.
+  uint64_t fixed =
+      kIdxHeader + kFanout + uint64_t{index.count_} * 28 + 2 * kSha1Size;
+  if (idx.size() < fixed || (idx.size() - fixed) % 8 != 0 ||
+      (idx.size() - fixed) / 8 > index.count_) {
+    return Status::Corruption(
+        "pack index size does not match a SHA-1 version 2 index");
+  }
+  index.large_count_ = static_cast<uint32_t>((idx.size() - fixed) / 8);
+  index.ids_ = index.fanout_ + kFanout;
+  index.offsets_ = index.ids_ + uint64_t{index.count_} * (kSha1Size + 4);
+  index.large_ = index.offsets_ + uint64_t{index.count_} * 4;
+  return index;
+}
+
+int64_t PackIndex::Find(const unsigned char* id) const {
+  uint32_t lo = id[0] == 0 ? 0 : Be32(fanout_ + 4 * (id[0] - 1));
+  uint32_t hi = Be32(fanout_ + 4 * id[0]);
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    int c = std::memcmp(ids_ + uint64_t{mid} * kSha1Size, id, kSha1Size);
+    if (c == 0) return mid;
+    if (c < 0) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return -1;
+}
+
+int64_t PackIndex::offset(uint32_t pos) const {
+  uint32_t v = Be32(offsets_ + uint64_t{pos} * 4);
+  if ((v & 0x80000000u) == 0) return v;
+  uint32_t large = v & 0x7fffffffu;
+  if (large >= large_count_) return -1;
+  uint64_t off = Be64(large_ + uint64_t{large} * 8);
+  if (off > uint64_t{INT64_MAX}) return -1;
+  return static_cast<int64_t>(off);
+}
+
+Status CheckPackHeader(std::string_view pack, uint32_t count) {
+  const auto* p = reinterpret_cast<const unsigned char*>(pack.data());
+  if (pack.size() < kPackHeader + kPackTrailer ||
+      std::memcmp(p, "PACK", 4) != 0) {
+    return Status::Corruption("not a pack file");
+  }
+  uint32_t version = Be32(p + 4);
+  if (version != 2 && version != 3) {
+    return Status::Corruption("unsupported pack version " +
+                              std::to_string(version));
+  }
+  if (Be32(p + 8) != count) {
+    return Status::Corruption("pack and index disagree on the object count");
+  }
+  return Status::OK();
+}
+
+Status ParseEntryHeader(std::string_view pack, uint64_t offset,
+                        EntryHeader* out) {
+  const auto* p = reinterpret_cast<const unsigned char*>(pack.data());
+  const uint64_t end = pack.size() - kPackTrailer;
+  auto corrupt = [&](const char* what) {
+    return Status::Corruption("pack entry at offset " + std::to_string(offset) +
+                              ": " + what);
+  };
+  if (offset < kPackHeader || offset >= end) return corrupt("out of range");
+  uint64_t pos = offset;
+  unsigned c = p[pos++];
+  out->type = static_cast<PackType>((c >> 4) & 7);
+  uint64_t size = c & 15;
+  int shift = 4;
+  while (c & 0x80) {
+    if (pos >= end || shift > 57) return corrupt("bad size");
+    c = p[pos++];
+    size |= uint64_t{c & 0x7f} << shift;
+    shift += 7;
+  }
+  out->size = size;
+  out->base_offset = 0;
+  out->base_id = nullptr;
+  switch (out->type) {
+    case PackType::kCommit:
+    case PackType::kTree:
+    case PackType::kBlob:
+    case PackType::kTag:
+      break;
+    case PackType::kOfsDelta: {
+      if (pos >= end) return corrupt("truncated base offset");
+      c = p[pos++];
+      uint64_t rel = c & 0x7f;
+      while (c & 0x80) {
+        if (pos >= end || rel > (UINT64_MAX >> 8)) {
+          return corrupt("bad base offset");
+        }
+        c = p[pos++];
+        rel = ((rel + 1) << 7) | (c & 0x7f);
+      }
+      if (rel == 0 || rel > offset - kPackHeader) {
+        return corrupt("base offset out of range");
+      }
+      out->base_offset = offset - rel;
+      break;
+    }
+    case PackType::kRefDelta:
+      if (end - pos < kSha1Size) return corrupt("truncated base id");
+      out->base_id = p + pos;
+      pos += kSha1Size;
+      break;
+    default:
+      return corrupt("unknown type");
+  }
+  if (pos >= end) return corrupt("no data");
+  out->data = pos;
+  return Status::OK();
+}
+
+struct Inflater::Stream {
+  z_stream z{};
+  bool ok = false;
+#ifdef KEYWARD_HAVE_LIBDEFLATE
+  libdeflate_decompressor* d = nullptr;
+#endif
+};
+
+#ifdef KEYWARD_HAVE_LIBDEFLATE
+namespace {
+
+// Whole-buffer inflation: the output size is known up front, which is what
+// libdeflate is built for (2-3x zlib's speed, same adler32 check).
+Status InflateWhole(libdeflate_decompressor* d, std::string_view in, char* out,
+                    size_t size, size_t* consumed) {
+  if (d == nullptr) return Status::Corruption("libdeflate: cannot initialize");
+  char spare;
+  size_t used = 0, made = 0;
+  libdeflate_result rc = libdeflate_zlib_decompress_ex(
+      d, in.data(), in.size(), size ? out : &spare, size, &used, &made);
+  if (rc == LIBDEFLATE_INSUFFICIENT_SPACE) {
+    return Status::Corruption("zlib: more data than the entry size");
+  }
+  if (rc != LIBDEFLATE_SUCCESS) return Status::Corruption("zlib: bad data");
+  if (made != size) {
+    return Status::Corruption("zlib: less data than the entry size");
+  }
+  if (consumed) *consumed = used;
+  return Status::OK();
+}
+
+}  // namespace
+#endif
+
+Inflater::Inflater(Engine engine)
+    : engine_(engine), stream_(std::make_unique<Stream>()) {
+#ifdef KEYWARD_HAVE_LIBDEFLATE
+  if (engine_ == Engine::kFastest) {
+    stream_->d = libdeflate_alloc_decompressor();
+    return;
+  }
+#endif
+  engine_ = Engine::kZlib;
+  stream_->ok = inflateInit(&stream_->z) == Z_OK;
+}
+
+Inflater::~Inflater() {
+#ifdef KEYWARD_HAVE_LIBDEFLATE
+  if (stream_->d) libdeflate_free_decompressor(stream_->d);
+#endif
+  if (stream_->ok) inflateEnd(&stream_->z);
+}
+
+Status Inflater::Inflate(std::string_view in, char* out, size_t size,
+                         size_t* consumed) {
+#ifdef KEYWARD_HAVE_LIBDEFLATE
+  if (engine_ == Engine::kFastest) {
+    return InflateWhole(stream_->d, in, out, size, consumed);
+  }
+#endif
+  return InflateZlib(in, out, size, consumed);
+}
+
+Status Inflater::InflateZlib(std::string_view in, char* out, size_t size,
+                             size_t* consumed) {
+  z_stream& z = stream_->z;
+  if (!stream_->ok || inflateReset(&z) != Z_OK) {
+    return Status::Corruption("zlib: cannot initialize");
+  }
+  // zlib counts in 32-bit chunks; entries may be larger.
+  const size_t kChunk = UINT_MAX;
+  size_t in_left = in.size(), out_left = size;
+  const char* in_next = in.data();
+  char* out_next = out;
+  // One spare byte detects a stream longer than its header says.
+  char spare;
+  for (;;) {
+    bool use_spare = out_left == 0;
+    size_t give_in = std::min(in_left, kChunk);
+    size_t give_out = use_spare ? 1 : std::min(out_left, kChunk);
+    z.next_in =
+        reinterpret_cast<Bytef*>(const_cast<char*>(in_next));  // zlib API
+    z.avail_in = static_cast<uInt>(give_in);
+    z.next_out = reinterpret_cast<Bytef*>(use_spare ? &spare : out_next);
+    z.avail_out = static_cast<uInt>(give_out);
+    int rc = inflate(&z, Z_NO_FLUSH);
+    size_t used_in = give_in - z.avail_in;
+    size_t made = give_out - z.avail_out;
+    in_next += used_in;
+    in_left -= used_in;
+    if (use_spare && made > 0) {
+      return Status::Corruption("zlib: more data than the entry size");
+    }
+    if (!use_spare) {
+      out_next += made;
+      out_left -= made;
+    }
+    if (rc == Z_STREAM_END) {
+      if (out_left != 0) {
+        return Status::Corruption("zlib: less data than the entry size");
+      }
+      if (consumed) *consumed = in.size() - in_left;
+      return Status::OK();
+    }
+    if (rc != Z_OK) {
+      if (rc == Z_BUF_ERROR && in_left == 0) {
+        return Status::Corruption("zlib: truncated stream");
+      }
+      return Status::Corruption(std::string("zlib: ") +
+                                (z.msg ? z.msg : "inflate error"));
+    }
+    if (used_in == 0 && made == 0) {
+      return Status::Corruption("zlib: no progress");
+    }
+  }
+}
+
+Status ReadDeltaSizes(std::string_view delta, uint64_t* source,
+                      uint64_t* target, size_t* header) {
+  const auto* p = reinterpret_cast<const unsigned char*>(delta.data());
+  size_t pos = 0;
+  for (uint64_t* v : {source, target}) {
+    *v = 0;
+    int shift = 0;
+    unsigned c;
+    do {
+      if (pos >= delta.size() || shift > 63) {
+        return Status::Corruption("delta: bad size header");
+      }
+      c = p[pos++];
+      *v |= uint64_t{c & 0x7f} << shift;
+      shift += 7;
+    } while (c & 0x80);
+  }
+  *header = pos;
+  return Status::OK();
+}
+
+Status ApplyDelta(std::string_view base, std::string_view delta, char* out,
+                  size_t target_size) {
+  uint64_t source = 0, target = 0;
+  size_t pos = 0;
+  Status s = ReadDeltaSizes(delta, &source, &target, &pos);
+  if (!s.ok()) return s;
+  if (source != base.size()) {
+    return Status::Corruption("delta: base size mismatch");
+  }
+  if (target != target_size) {
+    return Status::Corruption("delta: target size mismatch");
+  }
+  const auto* p = reinterpret_cast<const unsigned char*>(delta.data());
+  const size_t end = delta.size();
+  size_t written = 0;
+  while (pos < end) {
+    unsigned op = p[pos++];
+    if (op & 0x80) {
+      uint64_t off = 0, len = 0;
+      for (int i = 0; i < 4; ++i) {
+        if (op & (1u << i)) {
+          if (pos >= end) return Status::Corruption("delta: truncated copy");
+          off |= uint64_t{p[pos++]} << (8 * i);
+        }
+      }
+      for (int i = 0; i < 3; ++i) {
+        if (op & (0x10u << i)) {
+          if (pos >= end) return Status::Corruption("delta: truncated copy");
+          len |= uint64_t{p[pos++]} << (8 * i);
+        }
+      }
+      if (len == 0) len = 0x10000;
+      if (off > base.size() || len > base.size() - off ||
+          len > target_size - written) {
+        return Status::Corruption("delta: copy out of bounds");
+      }
+      std::memcpy(out + written, base.data() + off, len);
+      written += len;
+    } else if (op != 0) {
+      if (op > end - pos || op > target_size - written) {
+        return Status::Corruption("delta: insert out of bounds");
+      }
+      std::memcpy(out + written, p + pos, op);
+      pos += op;
+      written += op;
+    } else {
+      return Status::Corruption("delta: reserved opcode 0");
+    }
+  }
+  if (written != target_size) {
+    return Status::Corruption("delta: result shorter than its header says");
+  }
+  return Status::OK();
+}
+
+}  // namespace keyward::git

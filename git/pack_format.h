@@ -1,0 +1,143 @@
+// The minimum of git's pack format that PackReader needs, hand-written:
+// pack index v2 lookups, pack entry headers, zlib inflation of one entry and
+// the delta instruction format. Everything else stays libgit2.
+//
+// Every function validates its input against the bytes it is given (corrupt
+// or hostile packs give a Status, never a read out of bounds). All types here
+// are immutable after construction and safe to share between threads, except
+// Inflater (one per thread).
+#ifndef KEYWARD_GIT_PACK_FORMAT_H_
+#define KEYWARD_GIT_PACK_FORMAT_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "keyward/status.h"
+
+namespace keyward::git {
+
+// A read-only private mapping of a whole file; unmapped on destruction.
+class MappedFile {
+ public:
+  static Result<MappedFile> Open(const std::string& path);
+  MappedFile() = default;
+  MappedFile(MappedFile&& other) noexcept;
+  MappedFile& operator=(MappedFile&& other) noexcept;
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  ~MappedFile();
+
+  std::string_view bytes() const {
+    return {static_cast<const char*>(data_), size_};
+  }
+  // Unmaps the pages read so far from this process (they stay in the page
+  // cache; reading them again maps them again, same bytes). Bounds RSS.
+  // Safe while other threads read the mapping.
+  void DropPages() const;
+
+ private:
+  void* data_ = nullptr;
+  size_t size_ = 0;
+};
+
+constexpr size_t kSha1Size = 20;
+
+// A view of a pack index, version 2, SHA-1 object ids. Borrows the bytes.
+class PackIndex {
+ public:
+  // Checks magic, version, fanout monotonicity and the exact file size a
+  // SHA-1 index of that many objects has (which also rejects SHA-256
+  // indexes). Anything else is an error: the caller does not use the pack.
+  static Result<PackIndex> Parse(std::string_view idx);
+  PackIndex() = default;
+
+  uint32_t count() const { return count_; }
+  // Position of `id` (20 bytes) in the index, or -1.
+  int64_t Find(const unsigned char* id) const;
+  const unsigned char* id(uint32_t pos) const { return ids_ + pos * kSha1Size; }
+  // Pack offset of the object at `pos`; -1 when a large offset is malformed.
+  int64_t offset(uint32_t pos) const;
+
+ private:
+  const unsigned char* fanout_ = nullptr;
+  const unsigned char* ids_ = nullptr;
+  const unsigned char* offsets_ = nullptr;
+  const unsigned char* large_ = nullptr;
+  uint32_t count_ = 0;
+  uint32_t large_count_ = 0;
+};
+
+// Checks the 12-byte pack header ("PACK", version 2 or 3) and that the pack
+// holds `count` objects.
+Status CheckPackHeader(std::string_view pack, uint32_t count);
+
+enum class PackType : uint8_t {
+  kCommit = 1,
+  kTree = 2,
+  kBlob = 3,
+  kTag = 4,
+  kOfsDelta = 6,
+  kRefDelta = 7,
+};
+
+struct EntryHeader {
+  PackType type;
+  uint64_t size;         // inflated size (of the object, or of the delta)
+  uint64_t data;         // offset of the zlib stream
+  uint64_t base_offset;  // kOfsDelta: offset of the base entry
+  const unsigned char* base_id;  // kRefDelta: 20-byte id of the base
+};
+
+// Parses the entry header at `offset`. The last 20 bytes of `pack` are its
+// checksum and never part of an entry.
+Status ParseEntryHeader(std::string_view pack, uint64_t offset,
+                        EntryHeader* out);
+
+// Inflates pack entries, one at a time. Not thread-safe (one per thread).
+class Inflater {
+ public:
+  enum class Engine {
+    kFastest,  // libdeflate when built with it (KEYWARD_HAVE_LIBDEFLATE), else
+               // zlib
+    kZlib,     // zlib's streaming inflate
+  };
+  // Default: kFastest.
+  explicit Inflater(Engine engine = Engine::kFastest);
+  ~Inflater();
+  Inflater(const Inflater&) = delete;
+  Inflater& operator=(const Inflater&) = delete;
+
+  // Inflates the zlib stream at the start of `in` into exactly `size` bytes
+  // at `out`; the stream must end exactly there. On success, `*consumed`
+  // (if given) is the length of the stream in `in`.
+  Status Inflate(std::string_view in, char* out, size_t size,
+                 size_t* consumed = nullptr);
+
+  // The engine actually used (kZlib when libdeflate is not built in).
+  Engine engine() const { return engine_; }
+
+ private:
+  Status InflateZlib(std::string_view in, char* out, size_t size,
+                     size_t* consumed);
+
+  Engine engine_;
+  struct Stream;
+  std::unique_ptr<Stream> stream_;
+};
+
+// The source and target sizes a delta starts with; `*header` is the number
+// of bytes they take.
+Status ReadDeltaSizes(std::string_view delta, uint64_t* source,
+                      uint64_t* target, size_t* header);
+
+// Applies `delta` to `base`, writing exactly `target_size` bytes (the value
+// ReadDeltaSizes returned) to `out`. Every copy and insert is bounds-checked.
+Status ApplyDelta(std::string_view base, std::string_view delta, char* out,
+                  size_t target_size);
+
+}  // namespace keyward::git
+
+#endif  // KEYWARD_GIT_PACK_FORMAT_H_

@@ -1,0 +1,387 @@
+#include "git/pack_reader.h"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <limits>
+#include <new>
+#include <unordered_map>
+#include <utility>
+
+namespace keyward::git {
+namespace {
+
+constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
+constexpr size_t kNotWanted = std::numeric_limits<size_t>::max();
+// Deflate expands at most ~1032:1; a header claiming more is corrupt (and
+// must not make us allocate it).
+constexpr uint64_t kMaxInflateRatio = 1040;
+// Pack bytes read between two drops of the mapped pages: like libgit2's
+// mapped-window limit (repo.cc), it keeps RSS independent of pack size.
+constexpr uint64_t kMappedBudget = uint64_t{64} << 20;
+// What reading one entry may map besides its bytes: the kernel maps up to
+// 16 cached pages around a faulting one ("fault-around").
+constexpr uint64_t kFaultAround = uint64_t{64} << 10;
+
+bool IsDelta(PackType t) {
+  return t == PackType::kOfsDelta || t == PackType::kRefDelta;
+}
+
+}  // namespace
+
+struct PackReader::Pack {
+  MappedFile idx_file, pack_file;
+  PackIndex index;
+  std::string_view bytes;                        // the whole pack
+  std::unordered_map<uint64_t, uint32_t> nodes;  // entry offset -> node
+};
+
+struct PackReader::Node {
+  uint64_t offset = 0;
+  EntryHeader header{};
+  uint32_t pack = 0;
+  uint32_t base = kNone;
+  uint32_t first_child = kNone;
+  uint32_t next_sibling = kNone;
+  uint32_t child_count = 0;
+  size_t wanted = kNotWanted;
+  bool ok = false;  // header parsed and, for a delta, its base resolved
+};
+
+PackReader::PackReader() = default;
+
+void PackReader::Touched(uint64_t bytes) const {
+  uint64_t before = touched_.fetch_add(bytes, std::memory_order_relaxed);
+  if (before < kMappedBudget && before + bytes >= kMappedBudget) {
+    for (const auto& p : packs_) {
+      p->pack_file.DropPages();
+      p->idx_file.DropPages();
+    }
+    touched_.store(0, std::memory_order_relaxed);
+  }
+}
+PackReader::~PackReader() = default;
+
+std::unique_ptr<PackReader> PackReader::Open(const std::string& objects_dir) {
+  std::unique_ptr<PackReader> reader(new PackReader());
+  std::error_code ec;
+  std::vector<std::filesystem::path> idx_paths;
+  for (std::filesystem::directory_iterator it(objects_dir + "/pack", ec), end;
+       !ec && it != end; it.increment(ec)) {
+    if (it->path().extension() == ".idx") idx_paths.push_back(it->path());
+  }
+  std::sort(idx_paths.begin(), idx_paths.end());
+  for (const auto& idx_path : idx_paths) {
+    auto pack = std::make_unique<Pack>();
+    std::filesystem::path pack_path = idx_path;
+    pack_path.replace_extension(".pack");
+    auto idx_file = MappedFile::Open(idx_path.string());
+    auto pack_file = MappedFile::Open(pack_path.string());
+    if (!idx_file.ok() || !pack_file.ok()) continue;
+    pack->idx_file = std::move(*idx_file);
+    pack->pack_file = std::move(*pack_file);
+    auto index = PackIndex::Parse(pack->idx_file.bytes());
+    if (!index.ok()) continue;
+    pack->index = *index;
+    pack->bytes = pack->pack_file.bytes();
+    if (!CheckPackHeader(pack->bytes, pack->index.count()).ok()) continue;
+    // The index ends with the checksum of the pack it describes.
+    std::string_view idx = pack->idx_file.bytes();
+    if (idx.substr(idx.size() - 2 * kSha1Size, kSha1Size) !=
+        pack->bytes.substr(pack->bytes.size() - kSha1Size)) {
+      continue;
+    }
+    reader->packs_.push_back(std::move(pack));
+  }
+  return reader;
+}
+
+uint32_t PackReader::NodeAt(uint32_t pack, uint64_t offset,
+                            std::vector<uint32_t>* pending) {
+  Pack& p = *packs_[pack];
+  auto [it, inserted] = p.nodes.emplace(offset, 0);
+  if (!inserted) return it->second;
+  uint32_t n = static_cast<uint32_t>(nodes_.size());
+  it->second = n;
+  Node node;
+  node.offset = offset;
+  node.pack = pack;
+  node.ok = ParseEntryHeader(p.bytes, offset, &node.header).ok();
+  Touched(kFaultAround);
+  nodes_.push_back(node);
+  if (node.ok && IsDelta(node.header.type)) pending->push_back(n);
+  return n;
+}
+
+void PackReader::Plan(const std::vector<git_oid>& wanted,
+                      std::vector<size_t>* fallback) {
+  wanted_ = wanted;
+  std::vector<uint32_t> pending;
+  for (size_t i = 0; i < wanted.size(); ++i) {
+    uint32_t n = kNone;
+    for (uint32_t p = 0; p < packs_.size() && n == kNone; ++p) {
+      int64_t pos = packs_[p]->index.Find(wanted[i].id);
+      if (pos < 0) continue;
+      int64_t offset = packs_[p]->index.offset(static_cast<uint32_t>(pos));
+      if (offset < 0) break;
+      n = NodeAt(p, static_cast<uint64_t>(offset), &pending);
+    }
+    if (n == kNone || nodes_[n].wanted != kNotWanted) {
+      fallback->push_back(i);
+      continue;
+    }
+    nodes_[n].wanted = i;
+    // Resolve the bases of every delta created on the way (iteratively: a
+    // chain may be long, and a corrupt pack may even loop).
+    while (!pending.empty()) {
+      uint32_t m = pending.back();
+      pending.pop_back();
+      uint32_t pack = nodes_[m].pack;
+      const EntryHeader& h = nodes_[m].header;
+      int64_t base_offset = -1;
+      if (h.type == PackType::kOfsDelta) {
+        base_offset = static_cast<int64_t>(h.base_offset);
+      } else {
+        const PackIndex& index = packs_[pack]->index;
+        int64_t pos = index.Find(h.base_id);
+        if (pos >= 0) base_offset = index.offset(static_cast<uint32_t>(pos));
+      }
+      if (base_offset < 0) {
+        nodes_[m].ok = false;  // base outside this pack: libgit2's job
+        continue;
+      }
+      uint32_t base =
+          NodeAt(pack, static_cast<uint64_t>(base_offset), &pending);
+      nodes_[m].base = base;
+    }
+  }
+  Link();
+  // Wanted blobs not under a blob root (bad headers, bases out of the pack,
+  // non-blob bases, loops) are left to the caller.
+  std::vector<bool> reached(nodes_.size(), false);
+  std::vector<uint32_t> stack(roots_.begin(), roots_.end());
+  while (!stack.empty()) {
+    uint32_t n = stack.back();
+    stack.pop_back();
+    reached[n] = true;
+    for (uint32_t c = nodes_[n].first_child; c != kNone;
+         c = nodes_[c].next_sibling) {
+      stack.push_back(c);
+    }
+  }
+  for (uint32_t n = 0; n < nodes_.size(); ++n) {
+    if (nodes_[n].wanted != kNotWanted && !reached[n]) {
+      fallback->push_back(nodes_[n].wanted);
+    }
+  }
+  std::sort(fallback->begin(), fallback->end());
+}
+
+void PackReader::Link() {
+  std::vector<uint32_t> order(nodes_.size());
+  for (uint32_t n = 0; n < nodes_.size(); ++n) order[n] = n;
+  std::sort(order.begin(), order.end(), [this](uint32_t a, uint32_t b) {
+    if (nodes_[a].pack != nodes_[b].pack) {
+      return nodes_[a].pack < nodes_[b].pack;
+    }
+    return nodes_[a].offset < nodes_[b].offset;
+  });
+  auto linkable = [this](const Node& n) {
+    return n.ok && IsDelta(n.header.type) && n.base != kNone;
+  };
+  for (uint32_t n : order) {
+    if (linkable(nodes_[n])) ++nodes_[nodes_[n].base].child_count;
+  }
+  // Children lists: leaves first, then children with subtrees, each in pack
+  // order. The decoder drops a leaf's content right after scanning it and
+  // drops the parent before descending into its last child, so only chains
+  // with pending siblings stay in memory.
+  for (bool leaves : {false, true}) {
+    for (auto it = order.rbegin(); it != order.rend(); ++it) {
+      Node& node = nodes_[*it];
+      if (!linkable(node) || (node.child_count == 0) != leaves) continue;
+      node.next_sibling = nodes_[node.base].first_child;
+      nodes_[node.base].first_child = *it;
+    }
+  }
+  for (uint32_t n : order) {
+    const Node& node = nodes_[n];
+    if (node.ok && node.header.type == PackType::kBlob) roots_.push_back(n);
+  }
+}
+
+struct PackDecoder::Hasher {
+  Hasher() : ctx(EVP_MD_CTX_new()) {}
+  ~Hasher() { EVP_MD_CTX_free(ctx); }
+  EVP_MD_CTX* ctx;
+};
+
+PackDecoder::PackDecoder(const PackReader& reader)
+    : reader_(reader), hasher_(std::make_unique<Hasher>()) {}
+PackDecoder::~PackDecoder() = default;
+
+bool PackDecoder::HashMatches(size_t index, std::string_view content) {
+  // A git object id is the SHA-1 of "blob <size>\0" and the content.
+  char header[32];
+  int n = std::snprintf(header, sizeof(header), "blob %zu", content.size());
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_MD_CTX* ctx = hasher_->ctx;
+  if (ctx == nullptr || EVP_DigestInit_ex(ctx, EVP_sha1(), nullptr) != 1 ||
+      EVP_DigestUpdate(ctx, header, static_cast<size_t>(n) + 1) != 1 ||
+      EVP_DigestUpdate(ctx, content.data(), content.size()) != 1 ||
+      EVP_DigestFinal_ex(ctx, digest, &len) != 1 || len != kSha1Size) {
+    return false;
+  }
+  return std::memcmp(digest, reader_.wanted_[index].id, kSha1Size) == 0;
+}
+
+bool PackDecoder::Reserve(Buffer* b, size_t size) {
+  if (b->capacity < size || !b->data) {
+    size_t cap = std::max<size_t>(size, 1);
+    b->data.reset(new (std::nothrow) char[cap]);
+    b->capacity = b->data ? cap : 0;
+    if (!b->data) return false;
+  }
+  b->size = size;
+  return true;
+}
+
+PackDecoder::Buffer PackDecoder::Take(size_t size) {
+  // The smallest spare buffer that fits, else the largest (to grow).
+  size_t best = spare_.size();
+  for (size_t i = 0; i < spare_.size(); ++i) {
+    if (best == spare_.size()) {
+      best = i;
+      continue;
+    }
+    size_t have = spare_[best].capacity, cap = spare_[i].capacity;
+    bool better = have >= size ? (cap >= size && cap < have) : cap > have;
+    if (better) best = i;
+  }
+  if (best == spare_.size()) return Buffer();
+  Buffer b = std::move(spare_[best]);
+  spare_.erase(spare_.begin() + static_cast<ptrdiff_t>(best));
+  return b;
+}
+
+void PackDecoder::Give(Buffer b) {
+  constexpr size_t kMaxSpare = 8;
+  constexpr size_t kMaxSpareBytes = size_t{16} << 20;
+  if (b.data && b.capacity <= kMaxSpareBytes && spare_.size() < kMaxSpare) {
+    spare_.push_back(std::move(b));
+  }
+}
+
+Status PackDecoder::Decode(uint32_t n, const Buffer* parent, Buffer* out) {
+  const PackReader::Node& node = reader_.nodes_[n];
+  std::string_view pack = reader_.packs_[node.pack]->bytes;
+  std::string_view in =
+      pack.substr(node.header.data, pack.size() - kSha1Size - node.header.data);
+  uint64_t size = node.header.size;
+  if (size / kMaxInflateRatio > in.size()) {
+    return Status::Corruption("entry size larger than its data allows");
+  }
+  size_t consumed = 0;
+  if (parent == nullptr) {
+    if (!Reserve(out, size)) return Status::Corruption("out of memory");
+    Status s = inflater_.Inflate(in, out->data.get(), size, &consumed);
+    if (!s.ok()) return s;
+  } else {
+    if (!Reserve(&delta_, size)) return Status::Corruption("out of memory");
+    Status s = inflater_.Inflate(in, delta_.data.get(), size, &consumed);
+    if (!s.ok()) return s;
+    uint64_t source = 0, target = 0;
+    size_t header = 0;
+    s = ReadDeltaSizes(delta_.view(), &source, &target, &header);
+    if (!s.ok()) return s;
+    // Each instruction byte yields at most one copy of the whole base (or
+    // 127 literal bytes): a bigger target is corrupt, not worth allocating.
+    uint64_t per_op =
+        std::max<uint64_t>(127, std::min<uint64_t>(parent->size, 0xffffff));
+    if (target / per_op > delta_.size) {
+      return Status::Corruption("delta: target size impossible");
+    }
+    if (!Reserve(out, target)) return Status::Corruption("out of memory");
+    s = ApplyDelta(parent->view(), delta_.view(), out->data.get(), target);
+    if (!s.ok()) return s;
+  }
+  reader_.Touched(node.header.data - node.offset + consumed + kFaultAround);
+  ++entries_;
+  bytes_ += out->size;
+  return Status::OK();
+}
+
+void PackDecoder::FailSubtree(uint32_t n, std::vector<size_t>* failed) const {
+  const auto& nodes = reader_.nodes_;
+  std::vector<uint32_t> stack{n};
+  while (!stack.empty()) {
+    uint32_t m = stack.back();
+    stack.pop_back();
+    if (nodes[m].wanted != kNotWanted) failed->push_back(nodes[m].wanted);
+    for (uint32_t c = nodes[m].first_child; c != kNone;
+         c = nodes[c].next_sibling) {
+      stack.push_back(c);
+    }
+  }
+}
+
+void PackDecoder::DecodeTree(size_t t, const Visit& visit,
+                             std::vector<size_t>* failed) {
+  const auto& nodes = reader_.nodes_;
+  struct Frame {
+    uint32_t node;
+    Buffer content;
+    uint32_t next_child;
+  };
+  uint32_t root = reader_.roots_[t];
+  Buffer content = Take(nodes[root].header.size);
+  if (!Decode(root, nullptr, &content).ok()) {
+    Give(std::move(content));
+    FailSubtree(root, failed);
+    return;
+  }
+  auto deliver = [&](uint32_t n, std::string_view data) {
+    size_t index = nodes[n].wanted;
+    if (index == kNotWanted) return;
+    if (HashMatches(index, data)) {
+      visit(index, data);
+    } else {
+      failed->push_back(index);  // libgit2 names the mismatch
+    }
+  };
+  deliver(root, content.view());
+  std::vector<Frame> stack;
+  stack.push_back({root, std::move(content), nodes[root].first_child});
+  while (!stack.empty()) {
+    Frame& top = stack.back();
+    if (top.next_child == kNone) {
+      Give(std::move(top.content));
+      stack.pop_back();
+      continue;
+    }
+    uint32_t c = top.next_child;
+    top.next_child = nodes[c].next_sibling;
+    Buffer child = Take(top.content.size);
+    if (!Decode(c, &top.content, &child).ok()) {
+      Give(std::move(child));
+      FailSubtree(c, failed);
+      continue;
+    }
+    deliver(c, child.view());
+    if (nodes[c].first_child == kNone) {
+      Give(std::move(child));
+      continue;
+    }
+    if (top.next_child == kNone) {  // the parent is no longer needed
+      Give(std::move(top.content));
+      stack.pop_back();
+    }
+    stack.push_back({c, std::move(child), nodes[c].first_child});
+  }
+}
+
+}  // namespace keyward::git

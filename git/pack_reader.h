@@ -1,0 +1,132 @@
+// Reads many blobs straight from a repository's pack files, decoding every
+// delta chain once instead of once per object.
+//
+// A per-object read (git_odb_read) re-walks the object's delta chain and
+// re-inflates its bases each time. PackReader instead builds the delta forest
+// of the wanted blobs (wanted blobs plus their transitive bases): every root
+// is a whole object, every child a delta against its parent, and each tree is
+// decoded once, depth first, inflating each entry once.
+//
+//   auto reader = PackReader::Open(objects_dir);    // mmaps usable packs
+//   std::vector<size_t> fallback;
+//   reader->Plan(ids, &fallback);                   // ids it cannot decode
+//   // per worker thread:
+//   PackDecoder decoder(*reader);
+//   for (size_t t = next++; t < reader->tree_count(); t = next++)
+//     decoder.DecodeTree(t, visit, &failed);        // visit(index, content)
+//
+// Whatever the reader cannot do is left to the caller (fallback and failed
+// indices): loose objects, packs it does not understand (idx v1, SHA-256),
+// bases outside the pack, non-blob objects, corrupt entries.
+#ifndef KEYWARD_GIT_PACK_READER_H_
+#define KEYWARD_GIT_PACK_READER_H_
+
+#include <git2.h>
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "git/pack_format.h"
+
+namespace keyward::git {
+
+class PackReader {
+ public:
+  // Maps every pack in `objects_dir`/pack whose index PackIndex accepts.
+  // Never fails: packs it cannot use are left out (Plan reports their
+  // objects as fallback). The files stay mapped (read-only, shared with the
+  // page cache) for the reader's lifetime; pages read are unmapped again
+  // every 64 MiB or so of reading, so RSS does not grow with pack size.
+  static std::unique_ptr<PackReader> Open(const std::string& objects_dir);
+  ~PackReader();
+
+  size_t pack_count() const { return packs_.size(); }
+
+  // Plans the decoding of `wanted` (blob ids). Appends to `fallback` the
+  // indices of ids it cannot decode: not in a usable pack, a duplicate id, a
+  // malformed header on the chain, a base outside the pack or a chain whose
+  // root is not a blob. Call once, before any PackDecoder runs.
+  void Plan(const std::vector<git_oid>& wanted, std::vector<size_t>* fallback);
+
+  // Independent delta trees, roots in pack order (each decodes alone).
+  size_t tree_count() const { return roots_.size(); }
+
+ private:
+  friend class PackDecoder;
+  struct Pack;
+  struct Node;
+  PackReader();
+  uint32_t NodeAt(uint32_t pack, uint64_t offset,
+                  std::vector<uint32_t>* pending);
+  void Link();
+  // Counts pack bytes a decoder has read; every kMappedBudget bytes, drops
+  // the packs' pages from the process so RSS does not grow with pack size.
+  void Touched(uint64_t bytes) const;
+
+  std::vector<std::unique_ptr<Pack>> packs_;
+  std::vector<Node> nodes_;
+  std::vector<uint32_t> roots_;
+  std::vector<git_oid> wanted_;  // Plan's argument
+  mutable std::atomic<uint64_t> touched_{0};
+};
+
+// Decodes trees of one PackReader. One per thread; the reader must outlive
+// it. Distinct decoders may decode concurrently (the reader is read-only
+// after Plan).
+class PackDecoder {
+ public:
+  explicit PackDecoder(const PackReader& reader);
+  ~PackDecoder();
+
+  // `index` is into the `wanted` vector given to Plan; `content` is valid
+  // only during the call.
+  using Visit = std::function<void(size_t index, std::string_view content)>;
+
+  // Decodes tree `t` (< tree_count()), calling `visit` for every wanted blob
+  // in it, parents before children. Each visited blob's content hashes to
+  // its id (as libgit2 checks on every read by default). When an entry
+  // cannot be decoded (corrupt zlib stream or delta), the wanted blobs of its
+  // subtree are appended to `failed` instead, as is a blob whose content
+  // does not hash to its id; the rest of the tree goes on. Memory: the contents
+  // along the current chain that still have children to decode.
+  void DecodeTree(size_t t, const Visit& visit, std::vector<size_t>* failed);
+
+  // Counters since construction.
+  uint64_t entries_decoded() const { return entries_; }
+  uint64_t bytes_decoded() const { return bytes_; }
+
+ private:
+  struct Buffer {
+    std::unique_ptr<char[]> data;
+    size_t capacity = 0;
+    size_t size = 0;
+    std::string_view view() const { return {data.get(), size}; }
+  };
+  // Fills `out` with the content of node `n`; `parent` is its base's
+  // content (unused for a root).
+  Status Decode(uint32_t n, const Buffer* parent, Buffer* out);
+  bool Reserve(Buffer* b, size_t size);
+  Buffer Take(size_t size);
+  void Give(Buffer b);
+  void FailSubtree(uint32_t n, std::vector<size_t>* failed) const;
+  // True when `content` hashes to the id of wanted blob `index`.
+  bool HashMatches(size_t index, std::string_view content);
+
+  const PackReader& reader_;
+  Inflater inflater_;
+  struct Hasher;
+  std::unique_ptr<Hasher> hasher_;
+  Buffer delta_;               // the current inflated delta
+  std::vector<Buffer> spare_;  // recycled content buffers
+  uint64_t entries_ = 0;
+  uint64_t bytes_ = 0;
+};
+
+}  // namespace keyward::git
+
+#endif  // KEYWARD_GIT_PACK_READER_H_
