@@ -98,7 +98,7 @@ int main(int argc, char** argv) {
       size_t t = next.fetch_add(1);
       if (t >= reader->tree_count()) break;
       auto ts = Clock::now();
-      decoder.DecodeTree(t, visit, &failed);
+      decoder.DecodeTree(t, visit, &failed, &failed);
       busiest[slot] = std::max(busiest[slot], Since(ts));
     }
     wanted_bytes += bytes;

@@ -89,10 +89,17 @@ void PackWorker(SharedState* s, std::vector<size_t>* failed) {
   WorkerOutput out(s);
   PackDecoder decoder(*s->reader);
   auto visit = [&out](size_t i, std::string_view data) { out.Blob(i, data); };
+  std::vector<size_t> mismatched;
   for (;;) {
     size_t t = s->next_tree.fetch_add(1, std::memory_order_relaxed);
     if (t >= s->reader->tree_count()) break;
-    decoder.DecodeTree(t, visit, failed);
+    mismatched.clear();
+    decoder.DecodeTree(t, visit, failed, &mismatched);
+    for (size_t i : mismatched) {
+      Warn(s, "git object " + OidHex(s->blobs[i]) +
+                  ": the packed content does not hash to this id (skipped)");
+      out.Unreadable();
+    }
   }
 }
 

@@ -6,10 +6,6 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#ifdef KEYWARD_HAVE_LIBDEFLATE
-#include <libdeflate.h>
-#endif
-
 #include <algorithm>
 #include <cerrno>
 #include <climits>
@@ -218,68 +214,18 @@ Status ParseEntryHeader(std::string_view pack, uint64_t offset,
 struct Inflater::Stream {
   z_stream z{};
   bool ok = false;
-#ifdef KEYWARD_HAVE_LIBDEFLATE
-  libdeflate_decompressor* d = nullptr;
-#endif
 };
 
-#ifdef KEYWARD_HAVE_LIBDEFLATE
-namespace {
-
-// Whole-buffer inflation: the output size is known up front, which is what
-// libdeflate is built for (2-3x zlib's speed, same adler32 check).
-Status InflateWhole(libdeflate_decompressor* d, std::string_view in, char* out,
-                    size_t size, size_t* consumed) {
-  if (d == nullptr) return Status::Corruption("libdeflate: cannot initialize");
-  char spare;
-  size_t used = 0, made = 0;
-  libdeflate_result rc = libdeflate_zlib_decompress_ex(
-      d, in.data(), in.size(), size ? out : &spare, size, &used, &made);
-  if (rc == LIBDEFLATE_INSUFFICIENT_SPACE) {
-    return Status::Corruption("zlib: more data than the entry size");
-  }
-  if (rc != LIBDEFLATE_SUCCESS) return Status::Corruption("zlib: bad data");
-  if (made != size) {
-    return Status::Corruption("zlib: less data than the entry size");
-  }
-  if (consumed) *consumed = used;
-  return Status::OK();
-}
-
-}  // namespace
-#endif
-
-Inflater::Inflater(Engine engine)
-    : engine_(engine), stream_(std::make_unique<Stream>()) {
-#ifdef KEYWARD_HAVE_LIBDEFLATE
-  if (engine_ == Engine::kFastest) {
-    stream_->d = libdeflate_alloc_decompressor();
-    return;
-  }
-#endif
-  engine_ = Engine::kZlib;
+Inflater::Inflater() : stream_(std::make_unique<Stream>()) {
   stream_->ok = inflateInit(&stream_->z) == Z_OK;
 }
 
 Inflater::~Inflater() {
-#ifdef KEYWARD_HAVE_LIBDEFLATE
-  if (stream_->d) libdeflate_free_decompressor(stream_->d);
-#endif
   if (stream_->ok) inflateEnd(&stream_->z);
 }
 
 Status Inflater::Inflate(std::string_view in, char* out, size_t size,
                          size_t* consumed) {
-#ifdef KEYWARD_HAVE_LIBDEFLATE
-  if (engine_ == Engine::kFastest) {
-    return InflateWhole(stream_->d, in, out, size, consumed);
-  }
-#endif
-  return InflateZlib(in, out, size, consumed);
-}
-
-Status Inflater::InflateZlib(std::string_view in, char* out, size_t size,
-                             size_t* consumed) {
   z_stream& z = stream_->z;
   if (!stream_->ok || inflateReset(&z) != Z_OK) {
     return Status::Corruption("zlib: cannot initialize");

@@ -99,13 +99,7 @@ Status ParseEntryHeader(std::string_view pack, uint64_t offset,
 // Inflates pack entries, one at a time. Not thread-safe (one per thread).
 class Inflater {
  public:
-  enum class Engine {
-    kFastest,  // libdeflate when built with it (KEYWARD_HAVE_LIBDEFLATE), else
-               // zlib
-    kZlib,     // zlib's streaming inflate
-  };
-  // Default: kFastest.
-  explicit Inflater(Engine engine = Engine::kFastest);
+  Inflater();
   ~Inflater();
   Inflater(const Inflater&) = delete;
   Inflater& operator=(const Inflater&) = delete;
@@ -116,14 +110,7 @@ class Inflater {
   Status Inflate(std::string_view in, char* out, size_t size,
                  size_t* consumed = nullptr);
 
-  // The engine actually used (kZlib when libdeflate is not built in).
-  Engine engine() const { return engine_; }
-
  private:
-  Status InflateZlib(std::string_view in, char* out, size_t size,
-                     size_t* consumed);
-
-  Engine engine_;
   struct Stream;
   std::unique_ptr<Stream> stream_;
 };

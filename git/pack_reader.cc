@@ -330,7 +330,8 @@ void PackDecoder::FailSubtree(uint32_t n, std::vector<size_t>* failed) const {
 }
 
 void PackDecoder::DecodeTree(size_t t, const Visit& visit,
-                             std::vector<size_t>* failed) {
+                             std::vector<size_t>* failed,
+                             std::vector<size_t>* mismatched) {
   const auto& nodes = reader_.nodes_;
   struct Frame {
     uint32_t node;
@@ -350,7 +351,7 @@ void PackDecoder::DecodeTree(size_t t, const Visit& visit,
     if (HashMatches(index, data)) {
       visit(index, data);
     } else {
-      failed->push_back(index);  // libgit2 names the mismatch
+      mismatched->push_back(index);
     }
   };
   deliver(root, content.view());

@@ -89,12 +89,16 @@ class PackDecoder {
 
   // Decodes tree `t` (< tree_count()), calling `visit` for every wanted blob
   // in it, parents before children. Each visited blob's content hashes to
-  // its id (as libgit2 checks on every read by default). When an entry
-  // cannot be decoded (corrupt zlib stream or delta), the wanted blobs of its
-  // subtree are appended to `failed` instead, as is a blob whose content
-  // does not hash to its id; the rest of the tree goes on. Memory: the contents
+  // its id: the pack format is parsed by hand here, so a damaged offset or
+  // index that still inflates cleanly must not yield another blob's bytes.
+  // When an entry cannot be decoded (corrupt zlib stream or delta), the
+  // wanted blobs of its subtree are appended to `failed` (libgit2 may still
+  // read them, or names the problem); a blob whose content does not hash to
+  // its id goes to `mismatched` (the pack holds the wrong bytes: nothing else
+  // would read better). The rest of the tree goes on. Memory: the contents
   // along the current chain that still have children to decode.
-  void DecodeTree(size_t t, const Visit& visit, std::vector<size_t>* failed);
+  void DecodeTree(size_t t, const Visit& visit, std::vector<size_t>* failed,
+                  std::vector<size_t>* mismatched);
 
   // Counters since construction.
   uint64_t entries_decoded() const { return entries_; }

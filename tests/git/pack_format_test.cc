@@ -93,11 +93,8 @@ TEST(ApplyDeltaTest, MalformedDeltasAreCorruption) {
   EXPECT_FALSE(ReadDeltaSizes("\x80", &a, &b, &h).ok());
 }
 
-// Both engines (libdeflate, when built in, and zlib) behave alike.
-class InflaterTest : public ::testing::TestWithParam<Inflater::Engine> {};
-
-TEST_P(InflaterTest, SizeMustMatchExactly) {
-  Inflater inflater(GetParam());
+TEST(InflaterTest, SizeMustMatchExactly) {
+  Inflater inflater;
   const std::string text = "some text, some text, some more text\n";
   std::string z = Deflate(text);
   std::string out(text.size(), '\0');
@@ -122,15 +119,6 @@ TEST_P(InflaterTest, SizeMustMatchExactly) {
   EXPECT_TRUE(inflater.Inflate(empty, nullptr, 0).ok());
   EXPECT_TRUE(inflater.Inflate(z, out.data(), out.size()).ok());
 }
-
-INSTANTIATE_TEST_SUITE_P(Engines, InflaterTest,
-                         ::testing::Values(Inflater::Engine::kFastest,
-                                           Inflater::Engine::kZlib),
-                         [](const auto& info) {
-                           return info.param == Inflater::Engine::kZlib
-                                      ? "Zlib"
-                                      : "Fastest";
-                         });
 
 TEST(PackIndexTest, RejectsWhatItDoesNotUnderstand) {
   std::string v2 = std::string("\377tOc") + std::string("\0\0\0\2", 4) +

@@ -124,7 +124,7 @@ class PackReaderCraftedTest : public ::testing::Test {
           [&](size_t i, std::string_view c) {
             o.decoded.emplace_back(i, std::string(c));
           },
-          &o.failed);
+          &o.failed, &o.failed);  // either way: not delivered
     }
     return o;
   }
