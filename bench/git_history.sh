@@ -6,8 +6,9 @@
 #   KEYWARD=build-git/keyward THREADS=2 bench/git_history.sh
 #
 # The repository is generated once (bench/git_history_gen.py | git
-# fast-import, then `git repack -ad` so blobs are deltas in one pack, as in a
-# real clone) and reused.
+# fast-import, then `git repack -adf`: a fresh delta search into one pack, as a
+# server sends a clone; without -f fast-import's own deltas are kept and half
+# the blobs stay whole objects, twice the inflating) and reused.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=${1:-/work/bench-git}
@@ -21,7 +22,7 @@ if [ ! -d "$repo/.git" ]; then
   git init -q "$repo"
   python3 "$here/git_history_gen.py" --commits "$commits" |
     git -C "$repo" fast-import --quiet
-  git -C "$repo" repack -adq --window=10 --depth=50
+  git -C "$repo" repack -adfq --window=10 --depth=50
   git -C "$repo" checkout -q main 2>/dev/null || true
 fi
 echo "repo: $(git -C "$repo" rev-list --all | wc -l) commits," \
