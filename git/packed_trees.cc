@@ -62,23 +62,29 @@ struct Shard {
 Status ParseTree(std::string_view content,
                  std::vector<const unsigned char*>* trees,
                  std::vector<const unsigned char*>* blobs) {
-  // The checks and the mode arithmetic (16 bits) follow libgit2's tree
-  // parser, so that a tree parses here exactly when git_tree_lookup accepts
-  // it, with the same entry types.
+  // The checks follow libgit2's tree parser (its mode is git__strntol32 in
+  // base 8: an optional sign, at least one digit, 0..0xffff; then exactly
+  // one space, and the name may start with another), so that a tree parses
+  // here exactly when git_tree_lookup accepts it, with the same entry types.
   const char* p = content.data();
   const char* end = p + content.size();
   while (p < end) {
-    if (*p == ' ') return Status::Corruption("tree entry without a mode");
-    uint16_t mode = 0;
-    for (;;) {
-      if (p == end) return Status::Corruption("tree entry truncated");
-      char c = *p++;
-      if (c == ' ') break;
-      if (c < '0' || c > '7') return Status::Corruption("bad tree entry mode");
-      mode = static_cast<uint16_t>((mode << 3) + (c - '0'));
+    if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\v' || *p == '\f' ||
+        *p == '\r') {
+      return Status::Corruption("bad tree entry mode");
     }
-    if (p == end || *p == ' ') {
-      return Status::Corruption("tree entry without a name");
+    bool negative = *p == '-';
+    if (*p == '-' || *p == '+') ++p;
+    uint32_t mode = 0;
+    const char* digits = p;
+    for (; p < end && *p >= '0' && *p <= '7'; ++p) {
+      mode = std::min<uint32_t>((mode << 3) + (*p - '0'), 0x10000);
+    }
+    if (p == digits || mode > 0xffff || (negative && mode != 0)) {
+      return Status::Corruption("bad tree entry mode");
+    }
+    if (p == end || *p++ != ' ') {
+      return Status::Corruption("tree entry mode without a space");
     }
     const void* nul = std::memchr(p, 0, static_cast<size_t>(end - p));
     if (nul == nullptr) return Status::Corruption("tree entry truncated");
@@ -92,7 +98,7 @@ Status ParseTree(std::string_view content,
     }
     const auto* id = reinterpret_cast<const unsigned char*>(p);
     p += kSha1Size;
-    uint16_t type = mode & kTypeBits;
+    uint32_t type = mode & kTypeBits;
     if (type == kGitlinkMode) continue;  // a submodule's commit
     (type == kTreeMode ? trees : blobs)->push_back(id);
   }
