@@ -109,11 +109,12 @@ std::unique_ptr<PackedTrees> PackedTrees::Load(const std::string& objects_dir,
                                                int threads) {
   auto reader = PackReader::Open(objects_dir);
   reader->PlanAll(PackType::kTree);
-  // Trees are verified against their ids like blobs: the reader parses pack
-  // indexes and offsets by hand, and a damaged one that still inflates to a
-  // well-formed tree would silently give files the wrong paths and commits.
-  // The cost is small: 105 MB of trees in /work/bench-git (47k trees) hash
-  // in ~0.05 CPU-s, against ~0.3 s to decode them.
+  // Trees are verified against their ids like blobs, although libgit2 does
+  // not verify them (strict hashing is off): the reader parses pack indexes
+  // and offsets by hand, and a damaged one that still inflates to another
+  // well-formed tree would silently drop that tree's files from the scan.
+  // Measured on /work/bench-git (47k trees, 105 MB): 0.07 CPU-s, ~0.035 s
+  // wall with 2 threads, ~4% of the whole scan.
   size_t n = std::max<size_t>(
       1, std::min<size_t>(std::max(threads, 1), reader->tree_count()));
   std::vector<Shard> shards(n);
