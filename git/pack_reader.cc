@@ -100,7 +100,7 @@ std::unique_ptr<PackReader> PackReader::Open(const std::string& objects_dir) {
 }
 
 uint32_t PackReader::NodeAt(uint32_t pack, uint64_t offset,
-                            std::vector<uint32_t>* pending) {
+                            std::vector<uint32_t>* pending, uint64_t touched) {
   Pack& p = *packs_[pack];
   auto [it, inserted] = p.nodes.emplace(offset, 0);
   if (!inserted) return it->second;
@@ -110,7 +110,7 @@ uint32_t PackReader::NodeAt(uint32_t pack, uint64_t offset,
   node.offset = offset;
   node.pack = pack;
   node.ok = ParseEntryHeader(p.bytes, offset, &node.header).ok();
-  Touched(kFaultAround);
+  Touched(touched);
   nodes_.push_back(node);
   if (node.ok && IsDelta(node.header.type)) pending->push_back(n);
   return n;
@@ -127,36 +127,14 @@ void PackReader::Plan(const std::vector<git_oid>& wanted,
       if (pos < 0) continue;
       int64_t offset = packs_[p]->index.offset(static_cast<uint32_t>(pos));
       if (offset < 0) break;
-      n = NodeAt(p, static_cast<uint64_t>(offset), &pending);
+      n = NodeAt(p, static_cast<uint64_t>(offset), &pending, kFaultAround);
     }
     if (n == kNone || nodes_[n].wanted != kNotWanted) {
       fallback->push_back(i);
       continue;
     }
     nodes_[n].wanted = i;
-    // Resolve the bases of every delta created on the way (iteratively: a
-    // chain may be long, and a corrupt pack may even loop).
-    while (!pending.empty()) {
-      uint32_t m = pending.back();
-      pending.pop_back();
-      uint32_t pack = nodes_[m].pack;
-      const EntryHeader& h = nodes_[m].header;
-      int64_t base_offset = -1;
-      if (h.type == PackType::kOfsDelta) {
-        base_offset = static_cast<int64_t>(h.base_offset);
-      } else {
-        const PackIndex& index = packs_[pack]->index;
-        int64_t pos = index.Find(h.base_id);
-        if (pos >= 0) base_offset = index.offset(static_cast<uint32_t>(pos));
-      }
-      if (base_offset < 0) {
-        nodes_[m].ok = false;  // base outside this pack: libgit2's job
-        continue;
-      }
-      uint32_t base =
-          NodeAt(pack, static_cast<uint64_t>(base_offset), &pending);
-      nodes_[m].base = base;
-    }
+    ResolveBases(&pending);
   }
   Link();
   // Wanted blobs not under a blob root (bad headers, bases out of the pack,
@@ -178,6 +156,67 @@ void PackReader::Plan(const std::vector<git_oid>& wanted,
     }
   }
   std::sort(fallback->begin(), fallback->end());
+}
+
+void PackReader::ResolveBases(std::vector<uint32_t>* pending) {
+  // Iteratively: a chain may be long, and a corrupt pack may even loop.
+  while (!pending->empty()) {
+    uint32_t m = pending->back();
+    pending->pop_back();
+    uint32_t pack = nodes_[m].pack;
+    const EntryHeader& h = nodes_[m].header;
+    int64_t base_offset = -1;
+    if (h.type == PackType::kOfsDelta) {
+      base_offset = static_cast<int64_t>(h.base_offset);
+    } else {
+      const PackIndex& index = packs_[pack]->index;
+      int64_t pos = index.Find(h.base_id);
+      if (pos >= 0) base_offset = index.offset(static_cast<uint32_t>(pos));
+    }
+    if (base_offset < 0) {
+      nodes_[m].ok = false;  // base outside this pack: libgit2's job
+      continue;
+    }
+    uint32_t base =
+        NodeAt(pack, static_cast<uint64_t>(base_offset), pending, kFaultAround);
+    nodes_[m].base = base;
+  }
+}
+
+void PackReader::PlanAll(PackType type) {
+  type_ = type;
+  std::vector<uint32_t> pending;
+  for (uint32_t p = 0; p < packs_.size(); ++p) {
+    const PackIndex& index = packs_[p]->index;
+    // In pack order, so that headers are read front to back (and the pages
+    // they fault in are counted once, not once per entry).
+    std::vector<std::pair<uint64_t, uint32_t>> entries;
+    entries.reserve(index.count());
+    for (uint32_t pos = 0; pos < index.count(); ++pos) {
+      int64_t offset = index.offset(pos);
+      if (offset >= 0) entries.emplace_back(static_cast<uint64_t>(offset), pos);
+    }
+    std::sort(entries.begin(), entries.end());
+    uint64_t previous = 0;
+    for (const auto& [offset, pos] : entries) {
+      const unsigned char* id = index.id(pos);
+      bool earlier = false;  // the first pack holding an id decodes it
+      for (uint32_t q = 0; q < p && !earlier; ++q) {
+        earlier = packs_[q]->index.Find(id) >= 0;
+      }
+      if (earlier) continue;
+      uint64_t touched = std::min(offset - previous, kFaultAround);
+      previous = offset;
+      uint32_t n = NodeAt(p, offset, &pending, touched);
+      ResolveBases(&pending);
+      if (nodes_[n].wanted != kNotWanted) continue;  // two ids, one offset
+      nodes_[n].wanted = wanted_.size();
+      git_oid oid;
+      git_oid_fromraw(&oid, id);
+      wanted_.push_back(oid);
+    }
+  }
+  Link();
 }
 
 void PackReader::Link() {
@@ -209,7 +248,7 @@ void PackReader::Link() {
   }
   for (uint32_t n : order) {
     const Node& node = nodes_[n];
-    if (node.ok && node.header.type == PackType::kBlob) roots_.push_back(n);
+    if (node.ok && node.header.type == type_) roots_.push_back(n);
   }
 }
 
@@ -224,9 +263,11 @@ PackDecoder::PackDecoder(const PackReader& reader)
 PackDecoder::~PackDecoder() = default;
 
 bool PackDecoder::HashMatches(size_t index, std::string_view content) {
-  // A git object id is the SHA-1 of "blob <size>\0" and the content.
+  // A git object id is the SHA-1 of "<type> <size>\0" and the content.
   char header[32];
-  int n = std::snprintf(header, sizeof(header), "blob %zu", content.size());
+  int n = std::snprintf(header, sizeof(header), "%s %zu",
+                        reader_.type_ == PackType::kTree ? "tree" : "blob",
+                        content.size());
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_MD_CTX* ctx = hasher_->ctx;

@@ -1,5 +1,5 @@
-// Reads many blobs straight from a repository's pack files, decoding every
-// delta chain once instead of once per object.
+// Reads many blobs (or every tree) straight from a repository's pack files,
+// decoding every delta chain once instead of once per object.
 //
 // A per-object read (git_odb_read) re-walks the object's delta chain and
 // re-inflates its bases each time. PackReader instead builds the delta forest
@@ -18,6 +18,10 @@
 // Whatever the reader cannot do is left to the caller (fallback and failed
 // indices): loose objects, packs it does not understand (idx v1, SHA-256),
 // bases outside the pack, non-blob objects, corrupt entries.
+//
+// PlanAll(PackType::kTree) instead plans every tree of the usable packs
+// (reachable or not), in pack order; `wanted_id(index)` names what a visit
+// delivers. A tree it cannot decode is simply not delivered.
 #ifndef KEYWARD_GIT_PACK_READER_H_
 #define KEYWARD_GIT_PACK_READER_H_
 
@@ -53,6 +57,16 @@ class PackReader {
   // root is not a blob. Call once, before any PackDecoder runs.
   void Plan(const std::vector<git_oid>& wanted, std::vector<size_t>* fallback);
 
+  // Plans every object of `type` (kBlob or kTree) in the usable packs, each
+  // distinct id once. Objects whose chain cannot be resolved in its pack
+  // (malformed header, base elsewhere, root of another type) are left out.
+  // Call once instead of Plan. Cost: one node (~100 bytes) per pack entry.
+  void PlanAll(PackType type);
+
+  // The id of wanted object `index` (Plan's argument, or PlanAll's pick).
+  const git_oid& wanted_id(size_t index) const { return wanted_[index]; }
+  size_t wanted_count() const { return wanted_.size(); }
+
   // Independent delta trees, roots in pack order (each decodes alone).
   size_t tree_count() const { return roots_.size(); }
 
@@ -62,7 +76,10 @@ class PackReader {
   struct Node;
   PackReader();
   uint32_t NodeAt(uint32_t pack, uint64_t offset,
-                  std::vector<uint32_t>* pending);
+                  std::vector<uint32_t>* pending, uint64_t touched);
+  // Resolves the bases of the deltas in `pending` (and of those created on
+  // the way).
+  void ResolveBases(std::vector<uint32_t>* pending);
   void Link();
   // Counts pack bytes a decoder has read; every kMappedBudget bytes, drops
   // the packs' pages from the process so RSS does not grow with pack size.
@@ -71,7 +88,8 @@ class PackReader {
   std::vector<std::unique_ptr<Pack>> packs_;
   std::vector<Node> nodes_;
   std::vector<uint32_t> roots_;
-  std::vector<git_oid> wanted_;  // Plan's argument
+  std::vector<git_oid> wanted_;      // Plan's argument, or PlanAll's objects
+  PackType type_ = PackType::kBlob;  // of the roots (and wanted objects)
   mutable std::atomic<uint64_t> touched_{0};
 };
 
@@ -87,11 +105,11 @@ class PackDecoder {
   // only during the call.
   using Visit = std::function<void(size_t index, std::string_view content)>;
 
-  // Decodes tree `t` (< tree_count()), calling `visit` for every wanted blob
-  // in it, parents before children. Each visited blob's content hashes to
-  // its id: the pack format is parsed by hand here, so a damaged offset or
-  // index that still inflates cleanly must not yield another blob's bytes.
-  // When an entry cannot be decoded (corrupt zlib stream or delta), the
+  // Decodes tree `t` (< tree_count()), calling `visit` for every wanted
+  // object in it, parents before children. Each visited object's content
+  // hashes to its id: the pack format is parsed by hand here, so a damaged
+  // offset or index that still inflates cleanly must not yield another blob's
+  // bytes. When an entry cannot be decoded (corrupt zlib stream or delta), the
   // wanted blobs of its subtree are appended to `failed` (libgit2 may still
   // read them, or names the problem); a blob whose content does not hash to
   // its id goes to `mismatched` (the pack holds the wrong bytes: nothing else
@@ -118,7 +136,7 @@ class PackDecoder {
   Buffer Take(size_t size);
   void Give(Buffer b);
   void FailSubtree(uint32_t n, std::vector<size_t>* failed) const;
-  // True when `content` hashes to the id of wanted blob `index`.
+  // True when `content` hashes to the id of wanted object `index`.
   bool HashMatches(size_t index, std::string_view content);
 
   const PackReader& reader_;

@@ -193,6 +193,48 @@ TEST_F(PackReaderTest, DeltaChainsTwoPacksAndLooseObjectsMatchLibgit2) {
   EXPECT_GE(d.fallback.size(), 3u);
 }
 
+// PlanAll(kTree): every packed tree delivered once, byte-identical to
+// libgit2's read; loose trees and blobs are not delivered. (Deltified trees:
+// PackedTreesTest.GraphFromPacksEqualsGraphFromLibgit2.)
+TEST_F(PackReaderTest, PlanAllTreesDeliversEveryPackedTreeOnce) {
+  Init();
+  EditHistory(0, 30);
+  Git({"repack", "-adfq", "--depth=50", "--window=50"});
+  EditHistory(30, 3);  // loose trees
+  std::set<std::string> packed_trees;
+  for (const std::string& p : PackPaths()) {
+    for (const PackEntry& e : Entries(p)) {
+      std::string type = Git({"cat-file", "-t", e.id}).out;
+      if (type == "tree\n") packed_trees.insert(e.id);
+    }
+  }
+  ASSERT_GT(packed_trees.size(), 30u);
+
+  auto reader = PackReader::Open(ObjectsDir());
+  reader->PlanAll(PackType::kTree);
+  PackDecoder decoder(*reader);
+  std::map<std::string, std::string> got;
+  std::vector<size_t> failed;
+  for (size_t t = 0; t < reader->tree_count(); ++t) {
+    decoder.DecodeTree(
+        t,
+        [&](size_t i, std::string_view content) {
+          std::string id = git::OidHex(reader->wanted_id(i));
+          EXPECT_TRUE(got.emplace(id, std::string(content)).second) << id;
+        },
+        &failed, &failed);
+  }
+  EXPECT_TRUE(failed.empty());
+  std::set<std::string> delivered;
+  for (const auto& [id, content] : got) {
+    delivered.insert(id);
+    git_oid oid;
+    ASSERT_EQ(git_oid_fromstr(&oid, id.c_str()), 0);
+    EXPECT_EQ(content, OdbRead(oid)) << id;
+  }
+  EXPECT_EQ(delivered, packed_trees);
+}
+
 TEST_F(PackReaderTest, RefDeltasMatchLibgit2) {
   Init();
   EditHistory(0, 30);

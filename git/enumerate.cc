@@ -1,0 +1,206 @@
+// One revision walk (oldest first) plus one walk over the distinct trees: a
+// tree id seen before is never expanded again, so the cost is proportional
+// to the number of distinct trees and blobs, not commits times files.
+//
+// Trees come from the packs first (PackedTrees: every packed tree decoded
+// once, each delta chain once, on the worker threads); the walk over them is
+// in memory. Only trees the packs do not have (loose objects, unusable packs,
+// entries the reader cannot decode) are read through git_tree_lookup.
+#include "git/enumerate.h"
+
+#include <limits>
+#include <memory>
+#include <unordered_set>
+
+#include "git/commit_walk.h"
+#include "git/packed_trees.h"
+#include "git/repo.h"
+
+namespace keyward::git {
+namespace {
+
+using OidSet = std::unordered_set<git_oid, OidHash, OidEq>;
+constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
+
+class BlobEnumerator {
+ public:
+  // `packed` (may be null) must outlive this.
+  BlobEnumerator(git_repository* repo,
+                 std::function<void(const std::string&)> warn, TreeGraph* graph,
+                 const PackedTrees* packed)
+      : repo_(repo), warn_(std::move(warn)), graph_(graph), packed_(packed) {
+    if (packed_) {
+      blob_of_id_.assign(packed_->id_count(), kNone);
+      node_of_id_.assign(packed_->id_count(), kNone);
+    }
+  }
+
+  // Adds every blob of `root` (and its subtrees) not seen before, and the
+  // trees not seen before to the graph. Blobs of a tree are numbered before
+  // any of its subtrees is expanded; subtrees are expanded last entry first
+  // (a stack). Both sources of trees keep that order.
+  void WalkTree(const git_oid& root, std::vector<git_oid>* blobs) {
+    bool added = false;
+    uint32_t root_node = graph_->NodeFor(root, &added);
+    if (!added) return;
+    std::vector<uint32_t> stack{root_node};
+    while (!stack.empty()) {
+      uint32_t node = stack.back();
+      stack.pop_back();
+      git_oid id = graph_->ids[node];
+      TreeGraph::Node entry;
+      entry.tree_begin = graph_->tree_edges.size();
+      entry.blob_begin = graph_->blob_edges.size();
+      PackedTrees::Entries e;
+      PackedTrees::Lookup found =
+          packed_ ? packed_->Find(id, &e) : PackedTrees::kAbsent;
+      if (found == PackedTrees::kUnreadable) {
+        warn_("git tree " + OidHex(id) + ": " + std::string(e.problem) +
+              " (its files are skipped)");
+        continue;
+      }
+      if (found == PackedTrees::kFound) {
+        for (uint32_t i = 0; i < e.blob_count; ++i) {
+          graph_->blob_edges.push_back(PackedBlob(e.blobs[i], blobs));
+        }
+        for (uint32_t i = 0; i < e.tree_count; ++i) {
+          uint32_t& cached = node_of_id_[e.trees[i]];
+          bool fresh = false;
+          if (cached == kNone) {
+            cached = graph_->NodeFor(packed_->id(e.trees[i]), &fresh);
+          }
+          graph_->tree_edges.push_back(cached);
+          if (fresh) stack.push_back(cached);
+        }
+      } else if (!ReadTree(id, blobs, &stack)) {
+        continue;
+      }
+      entry.tree_end = graph_->tree_edges.size();
+      entry.blob_end = graph_->blob_edges.size();
+      graph_->nodes[node] = entry;
+    }
+  }
+
+  bool SeenBlob(const git_oid& id) const { return blobs_.count(id) != 0; }
+
+ private:
+  uint32_t Blob(const git_oid& id, std::vector<git_oid>* blobs) {
+    auto [it, fresh] = blobs_.emplace(id, static_cast<uint32_t>(blobs->size()));
+    if (fresh) blobs->push_back(id);
+    return it->second;
+  }
+  uint32_t PackedBlob(uint32_t i, std::vector<git_oid>* blobs) {
+    uint32_t& cached = blob_of_id_[i];
+    if (cached == kNone) cached = Blob(packed_->id(i), blobs);
+    return cached;
+  }
+
+  // Appends the entries of tree `id`, read through libgit2, to the graph.
+  bool ReadTree(const git_oid& id, std::vector<git_oid>* blobs,
+                std::vector<uint32_t>* stack) {
+    git_tree* raw = nullptr;
+    if (git_tree_lookup(&raw, repo_, &id) != 0) {
+      warn_("git tree " + OidHex(id) + ": " + LastError() +
+            " (its files are skipped)");
+      return false;
+    }
+    Tree tree(raw);
+    size_t n = git_tree_entrycount(raw);
+    for (size_t i = 0; i < n; ++i) {
+      const git_tree_entry* e = git_tree_entry_byindex(raw, i);
+      const git_oid* child = git_tree_entry_id(e);
+      git_object_t type = git_tree_entry_type(e);
+      if (type == GIT_OBJECT_BLOB) {
+        graph_->blob_edges.push_back(Blob(*child, blobs));
+      } else if (type == GIT_OBJECT_TREE) {
+        bool fresh = false;
+        uint32_t c = graph_->NodeFor(*child, &fresh);
+        graph_->tree_edges.push_back(c);
+        if (fresh) stack->push_back(c);
+      }
+    }
+    return true;
+  }
+
+  git_repository* repo_;
+  std::function<void(const std::string&)> warn_;
+  TreeGraph* graph_;
+  const PackedTrees* packed_;
+  std::unordered_map<git_oid, uint32_t, OidHash, OidEq> blobs_;  // -> index
+  // Per PackedTrees id: its blob index / graph node, once known (saves
+  // hashing the same id for every tree that names it).
+  std::vector<uint32_t> blob_of_id_, node_of_id_;
+};
+
+// Every object id in the object database, split into commits and blobs.
+void ListAllObjects(git_repository* repo,
+                    const std::function<void(const std::string&)>& warn,
+                    std::vector<git_oid>* commits,
+                    std::vector<git_oid>* blobs) {
+  git_odb* raw = nullptr;
+  if (git_repository_odb(&raw, repo) != 0) {
+    warn("cannot open the object database: " + LastError());
+    return;
+  }
+  Odb odb(raw);
+  std::vector<git_oid> ids;
+  git_odb_foreach(
+      raw,
+      [](const git_oid* id, void* payload) {
+        static_cast<std::vector<git_oid>*>(payload)->push_back(*id);
+        return 0;
+      },
+      &ids);
+  OidSet seen;  // an object may be both loose and packed
+  for (const git_oid& id : ids) {
+    if (!seen.insert(id).second) continue;
+    size_t size = 0;
+    git_object_t type = GIT_OBJECT_INVALID;
+    if (git_odb_read_header(&size, &type, raw, &id) != 0) {
+      // Keep it as a blob candidate: reading it later names it in a warning.
+      blobs->push_back(id);
+      continue;
+    }
+    if (type == GIT_OBJECT_COMMIT) commits->push_back(id);
+    if (type == GIT_OBJECT_BLOB) blobs->push_back(id);
+  }
+}
+
+}  // namespace
+
+Status Enumerate(git_repository* repo, const EnumerateOptions& options,
+                 const std::function<void(const std::string&)>& warn,
+                 Enumeration* out) {
+  std::vector<git_oid> odb_commits, odb_blobs;
+  if (options.all_objects) {
+    ListAllObjects(repo, warn, &odb_commits, &odb_blobs);
+  }
+  // Parents before children, so the first commit that holds a blob is the
+  // one that introduced it.
+  std::vector<git_oid> commits = ListCommits(repo, odb_commits, warn);
+  std::unique_ptr<PackedTrees> packed;
+  if (options.packed_trees) {
+    packed = PackedTrees::Load(
+        std::string(git_repository_commondir(repo)) + "objects",
+        options.threads);
+  }
+  BlobEnumerator enumerator(repo, warn, &out->trees, packed.get());
+  for (const git_oid& id : commits) {
+    git_commit* commit_raw = nullptr;
+    if (git_commit_lookup(&commit_raw, repo, &id) != 0) {
+      warn("git commit " + OidHex(id) + ": " + LastError() + " (skipped)");
+      continue;
+    }
+    Commit commit(commit_raw);
+    CommitRef ref{id, *git_commit_tree_id(commit_raw)};
+    out->commits.push_back(ref);
+    enumerator.WalkTree(ref.tree, &out->blobs);
+  }
+  // Dangling blobs no commit holds (e.g. staged then reset).
+  for (const git_oid& b : odb_blobs) {
+    if (!enumerator.SeenBlob(b)) out->blobs.push_back(b);
+  }
+  return Status::OK();
+}
+
+}  // namespace keyward::git

@@ -1,0 +1,42 @@
+// Full-history enumeration for `keyward scan --git`: every commit reachable
+// from any ref (oldest first) and every distinct blob their trees hold, each
+// once, plus the TreeGraph that provenance walks afterwards.
+#ifndef KEYWARD_GIT_ENUMERATE_H_
+#define KEYWARD_GIT_ENUMERATE_H_
+
+#include <git2.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "git/provenance.h"
+#include "keyward/status.h"
+
+namespace keyward::git {
+
+struct Enumeration {
+  std::vector<CommitRef> commits;  // oldest first
+  std::vector<git_oid> blobs;      // distinct, in order of first sight
+  TreeGraph trees;                 // every tree opened, for provenance
+};
+
+struct EnumerateOptions {
+  // Also every commit and blob in the object database, reachable or not.
+  bool all_objects = false;
+  // Threads decoding packed trees.
+  int threads = 1;
+  // Read trees from the packs (PackedTrees); false: every tree through
+  // git_tree_lookup (the reference the packed path is tested against).
+  bool packed_trees = true;
+};
+
+// Unreadable commits and trees are warned about (naming the id) and skipped.
+// The result does not depend on `threads` or `packed_trees`.
+Status Enumerate(git_repository* repo, const EnumerateOptions& options,
+                 const std::function<void(const std::string&)>& warn,
+                 Enumeration* out);
+
+}  // namespace keyward::git
+
+#endif  // KEYWARD_GIT_ENUMERATE_H_

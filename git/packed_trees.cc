@@ -1,0 +1,196 @@
+#include "git/packed_trees.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+#include <limits>
+#include <thread>
+
+#include "git/pack_reader.h"
+
+namespace keyward::git {
+namespace {
+
+constexpr uint16_t kTypeBits = 0170000;
+constexpr uint16_t kTreeMode = 0040000;
+constexpr uint16_t kGitlinkMode = 0160000;
+
+// What one decoding thread parsed, with ids local to it (no locking while
+// decoding); Load merges the shards once every thread is done.
+struct Shard {
+  struct Tree {
+    size_t wanted;  // PackReader's index of the tree
+    uint32_t begin, mid, end;
+  };
+  std::unordered_map<git_oid, uint32_t, OidHash, OidEq> index;
+  std::vector<git_oid> ids;
+  std::vector<Tree> trees;
+  std::vector<uint32_t> entries;
+  std::vector<size_t> failed;      // not decodable: left to libgit2
+  std::vector<size_t> mismatched;  // bytes that do not hash to the id
+  std::vector<std::pair<size_t, std::string>> malformed;
+  // Scratch for ParseTree.
+  std::vector<const unsigned char*> tree_ids, blob_ids;
+
+  uint32_t Intern(const unsigned char* raw) {
+    git_oid oid;
+    git_oid_fromraw(&oid, raw);
+    auto [it, fresh] = index.emplace(oid, static_cast<uint32_t>(ids.size()));
+    if (fresh) ids.push_back(oid);
+    return it->second;
+  }
+
+  void Add(size_t wanted, std::string_view content) {
+    tree_ids.clear();
+    blob_ids.clear();
+    Status s = ParseTree(content, &tree_ids, &blob_ids);
+    if (!s.ok()) {
+      malformed.emplace_back(wanted, s.message());
+      return;
+    }
+    Tree t{wanted, static_cast<uint32_t>(entries.size()), 0, 0};
+    for (const unsigned char* id : tree_ids) entries.push_back(Intern(id));
+    t.mid = static_cast<uint32_t>(entries.size());
+    for (const unsigned char* id : blob_ids) entries.push_back(Intern(id));
+    t.end = static_cast<uint32_t>(entries.size());
+    trees.push_back(t);
+  }
+};
+
+}  // namespace
+
+Status ParseTree(std::string_view content,
+                 std::vector<const unsigned char*>* trees,
+                 std::vector<const unsigned char*>* blobs) {
+  // The checks follow libgit2's tree parser (its mode is git__strntol32 in
+  // base 8: an optional sign, at least one digit, 0..0xffff; then exactly
+  // one space, and the name may start with another), so that a tree parses
+  // here exactly when git_tree_lookup accepts it, with the same entry types.
+  const char* p = content.data();
+  const char* end = p + content.size();
+  while (p < end) {
+    if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\v' || *p == '\f' ||
+        *p == '\r') {
+      return Status::Corruption("bad tree entry mode");
+    }
+    bool negative = *p == '-';
+    if (*p == '-' || *p == '+') ++p;
+    uint32_t mode = 0;
+    const char* digits = p;
+    for (; p < end && *p >= '0' && *p <= '7'; ++p) {
+      mode = std::min<uint32_t>((mode << 3) + (*p - '0'), 0x10000);
+    }
+    if (p == digits || mode > 0xffff || (negative && mode != 0)) {
+      return Status::Corruption("bad tree entry mode");
+    }
+    if (p == end || *p++ != ' ') {
+      return Status::Corruption("tree entry mode without a space");
+    }
+    const void* nul = std::memchr(p, 0, static_cast<size_t>(end - p));
+    if (nul == nullptr) return Status::Corruption("tree entry truncated");
+    size_t name_len = static_cast<size_t>(static_cast<const char*>(nul) - p);
+    if (name_len == 0 || name_len > std::numeric_limits<uint16_t>::max()) {
+      return Status::Corruption("bad tree entry name");
+    }
+    p += name_len + 1;
+    if (static_cast<size_t>(end - p) < kSha1Size) {
+      return Status::Corruption("tree entry id truncated");
+    }
+    const auto* id = reinterpret_cast<const unsigned char*>(p);
+    p += kSha1Size;
+    uint32_t type = mode & kTypeBits;
+    if (type == kGitlinkMode) continue;  // a submodule's commit
+    (type == kTreeMode ? trees : blobs)->push_back(id);
+  }
+  return Status::OK();
+}
+
+std::unique_ptr<PackedTrees> PackedTrees::Load(const std::string& objects_dir,
+                                               int threads) {
+  auto reader = PackReader::Open(objects_dir);
+  reader->PlanAll(PackType::kTree);
+  // Trees are verified against their ids like blobs, although libgit2 does
+  // not verify them (strict hashing is off): the reader parses pack indexes
+  // and offsets by hand, and a damaged one that still inflates to another
+  // well-formed tree would silently drop that tree's files from the scan.
+  // Measured on /work/bench-git (47k trees, 105 MB): 0.07 CPU-s, ~0.035 s
+  // wall with 2 threads, ~4% of the whole scan.
+  size_t n = std::max<size_t>(
+      1, std::min<size_t>(std::max(threads, 1), reader->tree_count()));
+  std::vector<Shard> shards(n);
+  std::atomic<size_t> next{0};
+  auto work = [&](size_t slot) {
+    Shard& shard = shards[slot];
+    PackDecoder decoder(*reader);
+    auto visit = [&shard](size_t i, std::string_view content) {
+      shard.Add(i, content);
+    };
+    for (;;) {
+      size_t t = next.fetch_add(1, std::memory_order_relaxed);
+      if (t >= reader->tree_count()) break;
+      decoder.DecodeTree(t, visit, &shard.failed, &shard.mismatched);
+    }
+  };
+  std::vector<std::thread> workers;
+  for (size_t slot = 1; slot < n; ++slot) workers.emplace_back(work, slot);
+  work(0);
+  for (auto& w : workers) w.join();
+
+  std::unique_ptr<PackedTrees> out(new PackedTrees());
+  std::unordered_map<git_oid, uint32_t, OidHash, OidEq> global;
+  std::vector<std::pair<size_t, std::string>> problems;
+  for (Shard& shard : shards) {
+    std::vector<uint32_t> to_global(shard.ids.size());
+    for (size_t i = 0; i < shard.ids.size(); ++i) {
+      auto [it, fresh] =
+          global.emplace(shard.ids[i], static_cast<uint32_t>(out->ids_.size()));
+      if (fresh) out->ids_.push_back(shard.ids[i]);
+      to_global[i] = it->second;
+    }
+    shard.index.clear();
+    shard.ids = {};
+    for (const Shard::Tree& t : shard.trees) {
+      Record r;
+      r.begin = static_cast<uint32_t>(out->entries_.size());
+      for (uint32_t e = t.begin; e < t.end; ++e) {
+        out->entries_.push_back(to_global[shard.entries[e]]);
+      }
+      r.mid = r.begin + (t.mid - t.begin);
+      r.end = static_cast<uint32_t>(out->entries_.size());
+      out->trees_.emplace(reader->wanted_id(t.wanted),
+                          static_cast<uint32_t>(out->records_.size()));
+      out->records_.push_back(r);
+    }
+    shard.entries = {};
+    for (size_t i : shard.mismatched) {
+      problems.emplace_back(i, "the packed content does not hash to this id");
+    }
+    for (auto& m : shard.malformed) problems.push_back(std::move(m));
+  }
+  for (auto& [i, what] : problems) {
+    Record r;
+    r.problem = static_cast<uint32_t>(out->problems_.size());
+    out->problems_.push_back(std::move(what));
+    out->trees_.emplace(reader->wanted_id(i),
+                        static_cast<uint32_t>(out->records_.size()));
+    out->records_.push_back(r);
+  }
+  return out;
+}
+
+PackedTrees::Lookup PackedTrees::Find(const git_oid& tree, Entries* out) const {
+  auto it = trees_.find(tree);
+  if (it == trees_.end()) return kAbsent;
+  const Record& r = records_[it->second];
+  if (r.problem != kNoProblem) {
+    out->problem = problems_[r.problem];
+    return kUnreadable;
+  }
+  out->trees = entries_.data() + r.begin;
+  out->tree_count = r.mid - r.begin;
+  out->blobs = entries_.data() + r.mid;
+  out->blob_count = r.end - r.mid;
+  return kFound;
+}
+
+}  // namespace keyward::git

@@ -1,0 +1,86 @@
+// Every tree of a repository's packs, decoded once and parsed into child ids,
+// so that a full-history enumeration walks trees in memory instead of one
+// git_tree_lookup (one delta-chain resolution) per distinct tree.
+//
+//   auto trees = PackedTrees::Load(objects_dir, threads, warn);
+//   PackedTrees::Entries e;
+//   switch (trees->Find(tree_id, &e)) {
+//     case PackedTrees::kFound: ...  // e.blobs, e.trees: ids, see id()
+//     case PackedTrees::kUnreadable: ...  // e.problem says why: warn, skip
+//     case PackedTrees::kAbsent: ...  // not packed (or not decodable): libgit2
+//   }
+//
+// Raw tree contents are never held together: each tree is parsed as the pack
+// reader delivers it, into 4 bytes per entry. Immutable after Load; safe to
+// share between threads.
+#ifndef KEYWARD_GIT_PACKED_TREES_H_
+#define KEYWARD_GIT_PACKED_TREES_H_
+
+#include <git2.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "git/repo.h"
+#include "keyward/status.h"
+
+namespace keyward::git {
+
+// The child ids of one raw tree object, in entry order, as pointers to the
+// 20-byte ids inside `content`. Entries are `<octal mode> SP <name> NUL
+// <20-byte id>`; like libgit2, a mode whose type bits are 040000 is a tree,
+// 0160000 a submodule commit (left out), anything else a blob. A malformed
+// tree (bad mode, empty name, missing NUL, truncated id) is an error and
+// leaves the outputs in an unspecified state.
+Status ParseTree(std::string_view content,
+                 std::vector<const unsigned char*>* trees,
+                 std::vector<const unsigned char*>* blobs);
+
+class PackedTrees {
+ public:
+  // Decodes every tree of the usable packs under `objects_dir` with
+  // `threads` workers (PackReader::PlanAll). A tree whose packed bytes do
+  // not hash to its id or do not parse is unreadable (Find says why; the
+  // caller warns when it reaches one, so unreachable ones stay silent).
+  // Trees the reader cannot decode at all (corrupt zlib or delta data,
+  // unusable packs) are absent: libgit2 may still read them.
+  static std::unique_ptr<PackedTrees> Load(const std::string& objects_dir,
+                                           int threads);
+
+  enum Lookup { kAbsent, kUnreadable, kFound };
+  // Child ids of one tree, as indices for id(); valid as long as this.
+  struct Entries {
+    const uint32_t* trees = nullptr;
+    uint32_t tree_count = 0;
+    const uint32_t* blobs = nullptr;
+    uint32_t blob_count = 0;
+    std::string_view problem;  // kUnreadable: why
+  };
+  Lookup Find(const git_oid& tree, Entries* out) const;
+
+  const git_oid& id(uint32_t i) const { return ids_[i]; }
+  size_t id_count() const { return ids_.size(); }
+  size_t tree_count() const { return trees_.size(); }
+
+ private:
+  struct Record {
+    uint32_t begin = 0, mid = 0, end = 0;  // entries_: [begin, mid) trees
+    uint32_t problem = kNoProblem;         // index into problems_
+  };
+  static constexpr uint32_t kNoProblem = UINT32_MAX;
+  PackedTrees() = default;
+  std::unordered_map<git_oid, uint32_t, OidHash, OidEq> trees_;  // -> record
+  std::vector<Record> records_;
+  std::vector<uint32_t> entries_;  // indices into ids_
+  std::vector<git_oid> ids_;       // every id a parsed tree names
+  std::vector<std::string> problems_;
+};
+
+}  // namespace keyward::git
+
+#endif  // KEYWARD_GIT_PACKED_TREES_H_

@@ -1,0 +1,268 @@
+// Trees read from the packs (PackedTrees, ParseTree) against libgit2: the
+// enumeration built from packed trees must equal the one built with
+// git_tree_lookup, and ParseTree must accept exactly the trees libgit2 does.
+#include "git/packed_trees.h"
+
+#include <sys/stat.h>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "git/enumerate.h"
+#include "git/repo.h"
+#include "git_fixture.h"
+
+namespace keyward::testing {
+namespace {
+
+class PackedTreesTest : public GitFixture {
+ protected:
+  std::string ObjectsDir() { return dir_.path() + "/.git/objects"; }
+
+  git::Enumeration Enumerate(bool packed, int threads) {
+    git::Enumeration e;
+    auto repo = git::OpenRepo(dir_.path());
+    EXPECT_TRUE(repo.ok());
+    if (!repo.ok()) return e;
+    git::EnumerateOptions o;
+    o.packed_trees = packed;
+    o.threads = threads;
+    Status s = git::Enumerate(
+        repo->get(), o,
+        [this](const std::string& w) { warnings_.push_back(w); }, &e);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return e;
+  }
+
+  static void ExpectSameEnumeration(const git::Enumeration& a,
+                                    const git::Enumeration& b) {
+    ASSERT_EQ(a.commits.size(), b.commits.size());
+    for (size_t i = 0; i < a.commits.size(); ++i) {
+      EXPECT_EQ(git::OidHex(a.commits[i].commit),
+                git::OidHex(b.commits[i].commit));
+      EXPECT_EQ(git::OidHex(a.commits[i].tree), git::OidHex(b.commits[i].tree));
+    }
+    ASSERT_EQ(a.blobs.size(), b.blobs.size());
+    for (size_t i = 0; i < a.blobs.size(); ++i) {
+      EXPECT_EQ(git::OidHex(a.blobs[i]), git::OidHex(b.blobs[i])) << i;
+    }
+    const git::TreeGraph &ga = a.trees, &gb = b.trees;
+    ASSERT_EQ(ga.ids.size(), gb.ids.size());
+    ASSERT_EQ(ga.nodes.size(), gb.nodes.size());
+    for (size_t i = 0; i < ga.ids.size(); ++i) {
+      EXPECT_EQ(git::OidHex(ga.ids[i]), git::OidHex(gb.ids[i])) << i;
+      EXPECT_EQ(ga.nodes[i].tree_begin, gb.nodes[i].tree_begin) << i;
+      EXPECT_EQ(ga.nodes[i].tree_end, gb.nodes[i].tree_end) << i;
+      EXPECT_EQ(ga.nodes[i].blob_begin, gb.nodes[i].blob_begin) << i;
+      EXPECT_EQ(ga.nodes[i].blob_end, gb.nodes[i].blob_end) << i;
+    }
+    EXPECT_EQ(ga.tree_edges, gb.tree_edges);
+    EXPECT_EQ(ga.blob_edges, gb.blob_edges);
+    EXPECT_EQ(ga.index.size(), gb.index.size());
+  }
+
+  // A history with nested directories edited a little in every commit (so
+  // repack -f deltifies many tree versions), renames, deletions and a
+  // submodule entry.
+  void BuildHistory(int from, int commits) {
+    for (int c = from; c < from + commits; ++c) {
+      for (int d = 0; d < 4; ++d) {
+        std::string dir = "src/m" + std::to_string(d) + "/deep/er/";
+        for (int f = 0; f < 6; ++f) {
+          Write(dir + "f" + std::to_string(f) + ".txt",
+                "module " + std::to_string(d) + " file " + std::to_string(f) +
+                    " version " + std::to_string(f == c % 6 ? c : 0) + "\n");
+        }
+      }
+      Write("top" + std::to_string(c % 5) + ".txt",
+            "edit " + std::to_string(c) + "\n");
+      if (c % 7 == 3) {
+        Git({"add", "-A"});
+        Git({"mv", "src/m1/deep", "src/m1/moved" + std::to_string(c)});
+      }
+      if (c % 9 == 4) std::filesystem::remove_all(dir_.path() + "/src/m2");
+      CommitAll("commit " + std::to_string(c));
+    }
+  }
+  void AddSubmoduleEntry() {
+    // A gitlink (mode 160000) to a commit this repository does not have.
+    Git({"update-index", "--add", "--cacheinfo",
+         "160000,1234567890123456789012345678901234567890,vendor/lib"});
+    Git({"commit", "-q", "-m", "submodule"});
+    ++day_;
+  }
+  size_t LooseObjects() {
+    size_t n = 0;
+    for (const auto& d : std::filesystem::directory_iterator(ObjectsDir())) {
+      std::string name = d.path().filename().string();
+      if (name.size() != 2 || name == "pa" || name == "in") continue;
+      for (const auto& f : std::filesystem::directory_iterator(d.path())) {
+        (void)f;
+        ++n;
+      }
+    }
+    return n;
+  }
+};
+
+TEST_F(PackedTreesTest, GraphFromPacksEqualsGraphFromLibgit2) {
+  Init();
+  BuildHistory(0, 30);
+  AddSubmoduleEntry();
+  BuildHistory(30, 10);
+  Git({"repack", "-adfq", "--window=50", "--depth=50"});
+  size_t loose = LooseObjects();
+  // Loose trees (and a second, smaller pack) on top of the big pack.
+  BuildHistory(40, 4);
+  Git({"repack", "-dq"});
+  BuildHistory(44, 5);
+  ASSERT_GT(LooseObjects(), loose + 10);
+
+  auto packed = git::PackedTrees::Load(ObjectsDir(), 2);
+  EXPECT_GT(packed->tree_count(), 100u);
+  std::string big_idx;  // the repack -adf one
+  for (const auto& e :
+       std::filesystem::directory_iterator(ObjectsDir() + "/pack")) {
+    if (e.path().extension() == ".idx" &&
+        (big_idx.empty() || std::filesystem::file_size(e.path()) >
+                                std::filesystem::file_size(big_idx))) {
+      big_idx = e.path().string();
+    }
+  }
+  std::string deltas = Git({"verify-pack", "-v", big_idx}).out;
+  // Deltified trees: "<id> tree <size> <packed> <offset> <depth> <base>".
+  size_t tree_deltas = 0;
+  std::istringstream lines(deltas);
+  for (std::string line; std::getline(lines, line);) {
+    std::istringstream f(line);
+    std::vector<std::string> w;
+    for (std::string s; f >> s;) w.push_back(s);
+    tree_deltas += w.size() == 7 && w[1] == "tree";
+  }
+  EXPECT_GT(tree_deltas, 50u);
+
+  git::Enumeration reference = Enumerate(false, 1);
+  EXPECT_GT(reference.trees.ids.size(), 100u);
+  EXPECT_GT(reference.blobs.size(), 100u);
+  for (int threads : {1, 2}) {
+    SCOPED_TRACE(threads);
+    ExpectSameEnumeration(reference, Enumerate(true, threads));
+  }
+  EXPECT_TRUE(warnings_.empty());
+}
+
+TEST_F(PackedTreesTest, CorruptPackedTreeIsNamedAndTheRestIsScanned) {
+  Init();
+  Write("a/good.txt", "t=" + FakeGithubToken(21) + "\n");
+  Write("b/bad.txt", "t=" + FakeGithubToken(22) + "\n");
+  CommitAll("two dirs");
+  Git({"repack", "-adfq"});
+  std::string bad = Rev("HEAD:b");
+  std::string pack, idx;
+  for (const auto& e :
+       std::filesystem::directory_iterator(ObjectsDir() + "/pack")) {
+    if (e.path().extension() == ".pack") pack = e.path().string();
+    if (e.path().extension() == ".idx") idx = e.path().string();
+  }
+  ASSERT_FALSE(pack.empty());
+  // "<id> <type> <size> <size in pack> <offset>"
+  std::istringstream lines(Git({"verify-pack", "-v", idx}).out);
+  uint64_t packed_size = 0, offset = 0;
+  for (std::string line; std::getline(lines, line);) {
+    std::istringstream f(line);
+    std::string id, type;
+    uint64_t size = 0;
+    if (f >> id >> type >> size >> packed_size >> offset && id == bad) break;
+    packed_size = 0;
+  }
+  ASSERT_GT(packed_size, 8u);
+  chmod(pack.c_str(), 0644);
+  {
+    std::fstream f(pack, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>(offset + packed_size / 2));
+    f.write("\xff\x00\xff\x00", 4);
+  }
+
+  ScanResult r = History();
+  EXPECT_EQ(Secrets(r), (std::vector<std::string>{FakeGithubToken(21)}));
+  ASSERT_EQ(warnings_.size(), 1u);
+  EXPECT_NE(warnings_[0].find("git tree " + bad), std::string::npos)
+      << warnings_[0];
+}
+
+// ParseTree accepts exactly what libgit2's tree parser accepts, with the
+// same child types: checked on literal (unvalidated) loose tree objects.
+TEST_F(PackedTreesTest, ParseTreeAgreesWithLibgit2) {
+  Init();
+  const std::string id(20, '\x11');
+  const std::vector<std::string> contents = {
+      "",
+      "100644 a.txt" + std::string(1, '\0') + id,
+      "40000 dir" + std::string(1, '\0') + id + "100755 x" +
+          std::string(1, '\0') + id,
+      "160000 sub" + std::string(1, '\0') + id,
+      "120000 link" + std::string(1, '\0') + id,
+      "040000 old" + std::string(1, '\0') + id,
+      "100664 odd" + std::string(1, '\0') + id,
+      "1777777 wraps" + std::string(1, '\0') + id,
+      " a" + std::string(1, '\0') + id,
+      "100644  a" + std::string(1, '\0') + id,
+      "10064x a" + std::string(1, '\0') + id,
+      "100644 " + std::string(1, '\0') + id,
+      "100644 noid" + std::string(1, '\0') + id.substr(0, 19),
+      "100644 nonul",
+      "100644",
+      "+100644 plus" + std::string(1, '\0') + id,
+      "-0 minus" + std::string(1, '\0') + id,
+      "-1 negative" + std::string(1, '\0') + id,
+      "0100644 zero" + std::string(1, '\0') + id,
+      "177777 max" + std::string(1, '\0') + id,
+      "200000 over" + std::string(1, '\0') + id,
+      "1000000000000000000000000 huge" + std::string(1, '\0') + id,
+      "\t100644 tab" + std::string(1, '\0') + id,
+  };
+  auto repo = git::OpenRepo(dir_.path());
+  ASSERT_TRUE(repo.ok());
+  int accepted = 0, rejected = 0;
+  for (const std::string& content : contents) {
+    SCOPED_TRACE(::testing::PrintToString(content));
+    std::string hex =
+        Git({"hash-object", "-t", "tree", "--literally", "-w", "--stdin"},
+            content)
+            .out.substr(0, 40);
+    git_oid oid;
+    ASSERT_EQ(git_oid_fromstr(&oid, hex.c_str()), 0);
+    std::vector<const unsigned char*> trees, blobs;
+    bool ours = git::ParseTree(content, &trees, &blobs).ok();
+    git_tree* raw = nullptr;
+    bool theirs = git_tree_lookup(&raw, repo->get(), &oid) == 0;
+    EXPECT_EQ(ours, theirs);
+    if (!theirs) {
+      ++rejected;
+      continue;
+    }
+    ++accepted;
+    git::Tree tree(raw);
+    size_t t = 0, b = 0;
+    for (size_t i = 0; i < git_tree_entrycount(raw); ++i) {
+      const git_tree_entry* e = git_tree_entry_byindex(raw, i);
+      git_object_t type = git_tree_entry_type(e);
+      if (type == GIT_OBJECT_TREE) {
+        ASSERT_LT(t, trees.size());
+        EXPECT_EQ(std::memcmp(trees[t++], git_tree_entry_id(e)->id, 20), 0);
+      } else if (type == GIT_OBJECT_BLOB) {
+        ASSERT_LT(b, blobs.size());
+        EXPECT_EQ(std::memcmp(blobs[b++], git_tree_entry_id(e)->id, 20), 0);
+      }
+    }
+    EXPECT_EQ(t, trees.size());
+    EXPECT_EQ(b, blobs.size());
+  }
+  EXPECT_GT(accepted, 4);
+  EXPECT_GT(rejected, 4);
+}
+
+}  // namespace
+}  // namespace keyward::testing
