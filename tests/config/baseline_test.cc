@@ -123,11 +123,11 @@ TEST(BaselineTest, MalformedFilesAreCorruptionNamingTheFile) {
 }
 
 TEST(BaselineTest, WriteReplacesTheFileAtomically) {
-  keyward::testing::TempDir dir;
+  keyward::test::TempDir dir;
   std::string path = dir.path() + "/baseline.json";
   Baseline b = Baseline::FromFindings({Make("r.a", "s1", "a.py", 1)});
   ASSERT_TRUE(b.Write(path).ok());
-  EXPECT_EQ(keyward::testing::ReadFile(path), b.Serialize());
+  EXPECT_EQ(keyward::test::ReadFile(path), b.Serialize());
   auto loaded = Baseline::Load(path);
   ASSERT_TRUE(loaded.ok());
   EXPECT_EQ(loaded->entries(), b.entries());

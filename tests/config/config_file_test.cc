@@ -104,7 +104,7 @@ TEST(ConfigFileTest, FingerprintIsNormalisedToLowercase) {
 }
 
 TEST(ConfigFileTest, LoadResolvesPathsAgainstTheConfigDirectory) {
-  keyward::testing::TempDir dir;
+  keyward::test::TempDir dir;
   std::string path =
       dir.Write("repo/.keyward.yaml",
                 "rules: [rules/extra.yaml, /abs/r.yaml]\ninventory: inv.json\n"
@@ -120,7 +120,7 @@ TEST(ConfigFileTest, LoadResolvesPathsAgainstTheConfigDirectory) {
 }
 
 TEST(ConfigFileTest, FindsConfigAtTheWorkingTreeTop) {
-  keyward::testing::TempDir dir;
+  keyward::test::TempDir dir;
   std::filesystem::create_directories(dir.path() + "/repo/.git");
   dir.Write("repo/src/deep/a.txt", "x");
   dir.Write("repo/src/.keyward.yaml", "{}");  // not at the top: ignored
@@ -132,7 +132,7 @@ TEST(ConfigFileTest, FindsConfigAtTheWorkingTreeTop) {
 }
 
 TEST(ConfigFileTest, OutsideAWorkingTreeOnlyTheStartDirectoryCounts) {
-  keyward::testing::TempDir dir;
+  keyward::test::TempDir dir;
   dir.Write("plain/sub/a.txt", "x");
   std::string cfg = dir.Write("plain/.keyward.yaml", "{}");
   EXPECT_EQ(FindConfigFile(dir.path() + "/plain"), cfg);

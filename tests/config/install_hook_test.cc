@@ -10,10 +10,10 @@
 namespace keyward {
 namespace {
 
-using keyward::testing::ReadFile;
-using keyward::testing::RunKeyward;
-using keyward::testing::RunProgram;
-using keyward::testing::TempDir;
+using keyward::test::ReadFile;
+using keyward::test::RunKeyward;
+using keyward::test::RunProgram;
+using keyward::test::TempDir;
 using ::testing::HasSubstr;
 
 void GitInit(const std::string& dir) {

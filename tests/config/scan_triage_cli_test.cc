@@ -5,18 +5,18 @@
 
 #include <nlohmann/json.hpp>
 
-#include "support/fake_secrets.h"
 #include "keyward/finding.h"
+#include "support/fake_secrets.h"
 #include "support/run.h"
 
 namespace keyward {
 namespace {
 
-using keyward::testing::FakeAwsKeyId;
-using keyward::testing::FakeGithubToken;
-using keyward::testing::ReadFile;
-using keyward::testing::RunKeyward;
-using keyward::testing::TempDir;
+using keyward::test::FakeAwsKeyId;
+using keyward::test::FakeGithubToken;
+using keyward::test::ReadFile;
+using keyward::test::RunKeyward;
+using keyward::test::TempDir;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -199,7 +199,7 @@ TEST(ScanTriageCliTest, GitScansHonourConfigExcludesAndAllowlist) {
   TempDir dir;
   auto git = [&](std::vector<std::string> args) {
     args.insert(args.begin(), "git");
-    return keyward::testing::RunProgram(args, "", {}, dir.path());
+    return keyward::test::RunProgram(args, "", {}, dir.path());
   };
   ASSERT_EQ(git({"init", "-q", "."}).exit_code, 0);
   std::string vendored = FakeGithubToken(16), demo = FakeGithubToken(17);

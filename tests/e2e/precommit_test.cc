@@ -17,12 +17,12 @@
 namespace keyward {
 namespace {
 
-using keyward::testing::FakeGithubToken;
-using keyward::testing::ReadFile;
-using keyward::testing::RunKeyward;
-using keyward::testing::RunProgram;
-using keyward::testing::RunResult;
-using keyward::testing::TempDir;
+using keyward::test::FakeGithubToken;
+using keyward::test::ReadFile;
+using keyward::test::RunKeyward;
+using keyward::test::RunProgram;
+using keyward::test::RunResult;
+using keyward::test::TempDir;
 using ::testing::HasSubstr;
 using ::testing::Not;
 

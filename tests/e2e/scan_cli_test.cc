@@ -11,13 +11,13 @@
 namespace keyward {
 namespace {
 
-using testing::ReadFile;
-using testing::RunKeyward;
-using testing::TempDir;
+using test::ReadFile;
+using test::RunKeyward;
+using test::TempDir;
 
-using testing::FakeGithubToken;
+using test::FakeGithubToken;
 
-void ExpectNoSecret(const testing::RunResult& r, const std::string& secret) {
+void ExpectNoSecret(const test::RunResult& r, const std::string& secret) {
   EXPECT_EQ(r.out.find(secret), std::string::npos) << "secret in stdout";
   EXPECT_EQ(r.err.find(secret), std::string::npos) << "secret in stderr";
   // Not even a long fragment of it.

@@ -3,7 +3,7 @@
 
 #include "git_fixture.h"
 
-namespace keyward::testing {
+namespace keyward::test {
 namespace {
 
 class GitCliTest : public GitFixture {
@@ -101,4 +101,4 @@ TEST_F(GitCliTest, UsageErrorsExitTwo) {
 }
 
 }  // namespace
-}  // namespace keyward::testing
+}  // namespace keyward::test

@@ -18,7 +18,7 @@
 #include "support/fake_secrets.h"
 #include "support/run.h"
 
-namespace keyward::testing {
+namespace keyward::test {
 
 class GitFixture : public ::testing::Test {
  protected:
@@ -131,6 +131,6 @@ class GitFixture : public ::testing::Test {
 
 inline Matcher* GitFixture::matcher_ = nullptr;
 
-}  // namespace keyward::testing
+}  // namespace keyward::test
 
 #endif  // KEYWARD_TESTS_GIT_GIT_FIXTURE_H_

@@ -6,7 +6,7 @@
 
 #include "git_fixture.h"
 
-namespace keyward::testing {
+namespace keyward::test {
 namespace {
 
 class GitHistoryTest : public GitFixture {};
@@ -216,4 +216,4 @@ TEST_F(GitHistoryTest, NotARepositoryIsAnError) {
 }
 
 }  // namespace
-}  // namespace keyward::testing
+}  // namespace keyward::test

@@ -1,7 +1,7 @@
 // ScanGitRange / ScanGitSince: only what a range of commits adds.
 #include "git_fixture.h"
 
-namespace keyward::testing {
+namespace keyward::test {
 namespace {
 
 class GitRangeTest : public GitFixture {};
@@ -94,4 +94,4 @@ TEST(GitRangeParseTest, ParsesTwoDotRanges) {
 }
 
 }  // namespace
-}  // namespace keyward::testing
+}  // namespace keyward::test

@@ -3,7 +3,7 @@
 
 #include "git_fixture.h"
 
-namespace keyward::testing {
+namespace keyward::test {
 namespace {
 
 class GitStagedTest : public GitFixture {};
@@ -96,4 +96,4 @@ TEST_F(GitStagedTest, WorksFromASubdirectory) {
 }
 
 }  // namespace
-}  // namespace keyward::testing
+}  // namespace keyward::test

@@ -15,7 +15,7 @@
 #include "git/repo.h"
 #include "support/run.h"
 
-namespace keyward::testing {
+namespace keyward::test {
 namespace {
 
 using git::PackDecoder;
@@ -193,4 +193,4 @@ TEST_F(PackReaderCraftedTest, IndexOfAnotherPackIsNotUsed) {
 }
 
 }  // namespace
-}  // namespace keyward::testing
+}  // namespace keyward::test

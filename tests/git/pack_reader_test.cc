@@ -16,7 +16,7 @@
 #include "git/repo.h"
 #include "git_fixture.h"
 
-namespace keyward::testing {
+namespace keyward::test {
 namespace {
 
 using git::PackDecoder;
@@ -423,4 +423,4 @@ TEST_F(PackReaderTest, SecretsInDeltifiedVersionsAreFound) {
 }
 
 }  // namespace
-}  // namespace keyward::testing
+}  // namespace keyward::test

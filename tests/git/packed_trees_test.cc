@@ -14,7 +14,7 @@
 #include "git/repo.h"
 #include "git_fixture.h"
 
-namespace keyward::testing {
+namespace keyward::test {
 namespace {
 
 class PackedTreesTest : public GitFixture {
@@ -265,4 +265,4 @@ TEST_F(PackedTreesTest, ParseTreeAgreesWithLibgit2) {
 }
 
 }  // namespace
-}  // namespace keyward::testing
+}  // namespace keyward::test

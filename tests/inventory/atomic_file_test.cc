@@ -15,8 +15,8 @@
 namespace keyward {
 namespace {
 
-using keyward::testing::ReadFile;
-using keyward::testing::TempDir;
+using keyward::test::ReadFile;
+using keyward::test::TempDir;
 
 int CountEntries(const std::string& dir) {
   int n = 0;

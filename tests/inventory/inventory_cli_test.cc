@@ -13,10 +13,10 @@
 namespace keyward {
 namespace {
 
-using keyward::testing::ReadFile;
-using keyward::testing::RunKeyward;
-using keyward::testing::RunResult;
-using keyward::testing::TempDir;
+using keyward::test::ReadFile;
+using keyward::test::RunKeyward;
+using keyward::test::RunResult;
+using keyward::test::TempDir;
 
 // Invented secrets; none is a real provider's format.
 constexpr char kSecret[] = "kwtest_CliS3cretQ7mZ2xV9pL4";

@@ -10,11 +10,11 @@
 namespace keyward {
 namespace {
 
-using keyward::testing::FakeGithubToken;
-using keyward::testing::ReadFile;
-using keyward::testing::RunKeyward;
-using keyward::testing::RunResult;
-using keyward::testing::TempDir;
+using keyward::test::FakeGithubToken;
+using keyward::test::ReadFile;
+using keyward::test::RunKeyward;
+using keyward::test::RunResult;
+using keyward::test::TempDir;
 
 class InventoryScanTest : public ::testing::Test {
  protected:

@@ -66,7 +66,7 @@ std::vector<Rule> Rules() {
 std::map<std::string, std::string> ReadDir(const std::string& dir) {
   std::map<std::string, std::string> files;
   for (const auto& e : fs::directory_iterator(dir)) {
-    files[e.path().filename().string()] = testing::ReadFile(e.path().string());
+    files[e.path().filename().string()] = test::ReadFile(e.path().string());
   }
   return files;
 }
@@ -225,7 +225,7 @@ TEST(TicketsTest, AuditResultsBecomeRotateOrReviewAccess) {
 }
 
 TEST(TicketsTest, RerunIsByteIdenticalAndAddsLocationsInPlace) {
-  testing::TempDir dir;
+  test::TempDir dir;
   TicketStore store(dir.path() + "/tickets");
   std::vector<TicketFormat> all = {TicketFormat::kJson, TicketFormat::kMarkdown,
                                    TicketFormat::kCsv};
@@ -241,7 +241,7 @@ TEST(TicketsTest, RerunIsByteIdenticalAndAddsLocationsInPlace) {
   // Someone works the ticket.
   std::string id = TicketId(run1[0].fingerprint);
   std::string path = store.dir() + "/" + id + ".json";
-  json j = json::parse(testing::ReadFile(path));
+  json j = json::parse(test::ReadFile(path));
   j["status"] = "in-progress";
   j["notes"] = "Asked ops on Monday.";
   j["checklist"][0]["done"] = true;
@@ -278,7 +278,7 @@ TEST(TicketsTest, RerunIsByteIdenticalAndAddsLocationsInPlace) {
 }
 
 TEST(TicketsTest, MalformedTicketFileIsReportedAndKept) {
-  testing::TempDir dir;
+  test::TempDir dir;
   std::string bad = dir.Write("t/KW-0000000000.json", "{\"id\": ");
   Status s =
       TicketStore(dir.path() + "/t")
@@ -286,7 +286,7 @@ TEST(TicketsTest, MalformedTicketFileIsReportedAndKept) {
                   {}, Opts());
   EXPECT_EQ(s.code(), Status::Code::kCorruption);
   EXPECT_NE(s.message().find("KW-0000000000.json"), std::string::npos);
-  EXPECT_EQ(testing::ReadFile(bad), "{\"id\": ");
+  EXPECT_EQ(test::ReadFile(bad), "{\"id\": ");
   EXPECT_FALSE(fs::exists(dir.path() + "/t/index.json"));
 }
 
@@ -327,7 +327,7 @@ TEST(TicketsTest, TamperedIdIsRejected) {
 }
 
 TEST(TicketsTest, NoSecretInAnyFile) {
-  testing::TempDir dir;
+  test::TempDir dir;
   Finding f = MakeFinding(kSecretA, "src/a.py", 3);
   f.credential = Known("production", "full");
   ASSERT_TRUE(TicketStore(dir.path())
@@ -405,7 +405,7 @@ std::string Report(const std::vector<Finding>& findings, bool show_secrets) {
 }
 
 TEST(TicketsCliTest, FromSavedReportIdempotentAndSecretFree) {
-  testing::TempDir dir;
+  test::TempDir dir;
   Finding hist = MakeFinding(kSecretB, "deploy.sh", 4);
   hist.git = GitProvenance{"b", "c0ffee1234567890", "Ada", "", "2025-01-01", 1};
   // Even a --show-secrets report must not put a secret into tickets.
@@ -416,11 +416,11 @@ TEST(TicketsCliTest, FromSavedReportIdempotentAndSecretFree) {
   std::vector<std::string> args = {"tickets",   "--from",           report,
                                    "--out",     dir.path() + "/tk", "--today",
                                    "2026-03-01"};
-  auto r1 = testing::RunKeyward(args);
+  auto r1 = test::RunKeyward(args);
   ASSERT_EQ(r1.exit_code, 0) << r1.err;
   auto first = ReadDir(dir.path() + "/tk");
   EXPECT_EQ(first.size(), 2u * 2 + 3);  // json+md per ticket, index, csv, lock
-  auto r2 = testing::RunKeyward(args);
+  auto r2 = test::RunKeyward(args);
   ASSERT_EQ(r2.exit_code, 0) << r2.err;
   EXPECT_EQ(ReadDir(dir.path() + "/tk"), first);
   for (const auto& [name, text] : first) {
@@ -435,22 +435,22 @@ TEST(TicketsCliTest, FromSavedReportIdempotentAndSecretFree) {
 }
 
 TEST(TicketsCliTest, BadInputIsUsageError) {
-  testing::TempDir dir;
+  test::TempDir dir;
   std::string bad = dir.Write("bad.json", "{\"findings\": 3}");
-  EXPECT_EQ(testing::RunKeyward(
-                {"tickets", "--from", bad, "--out", dir.path() + "/tk"})
-                .exit_code,
-            2);
+  EXPECT_EQ(
+      test::RunKeyward({"tickets", "--from", bad, "--out", dir.path() + "/tk"})
+          .exit_code,
+      2);
   std::string ok = dir.Write("ok.json", Report({}, false));
-  auto r = testing::RunKeyward({"tickets", "--from", ok, "--out",
-                                dir.path() + "/tk", "--format", "xml"});
+  auto r = test::RunKeyward({"tickets", "--from", ok, "--out",
+                             dir.path() + "/tk", "--format", "xml"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("xml"), std::string::npos);
   EXPECT_FALSE(fs::exists(dir.path() + "/tk"));
 }
 
 TEST(TicketsCliTest, ScanWritesTicketsAndKeepsAuditTickets) {
-  testing::TempDir dir;
+  test::TempDir dir;
   // An audit-only ticket from an earlier `keyward tickets --inventory` run.
   AuditItem overdue;
   overdue.credential_id = "mailer";
@@ -463,8 +463,8 @@ TEST(TicketsCliTest, ScanWritesTicketsAndKeepsAuditTickets) {
   std::string token =
       "ghp_" + std::string("Wd3Kq8Zt1Xv6Nb4Mr9Lc2Hs7Jp5Fy0Ag3Ue7");
   dir.Write("src/app.py", "token = \"" + token + "\"\n");
-  auto r = testing::RunKeyward({"scan", "--report", "tickets=" + tk, "--format",
-                                "json", dir.path() + "/src"});
+  auto r = test::RunKeyward({"scan", "--report", "tickets=" + tk, "--format",
+                             "json", dir.path() + "/src"});
   ASSERT_EQ(r.exit_code, 1) << r.err;
   auto loaded = TicketStore(tk).Load();
   ASSERT_TRUE(loaded.ok());

@@ -79,7 +79,7 @@ std::string Sarif(const ScanResult& r, bool show_secrets = false) {
 }
 
 TEST(SarifTest, ValidatesAgainstOasisSchema) {
-  testing::TempDir dir;
+  test::TempDir dir;
   std::string file = dir.Write("out.sarif", Sarif(MixedResult()));
   std::string script =
       "import json, sys, jsonschema\n"
@@ -88,7 +88,7 @@ TEST(SarifTest, ValidatesAgainstOasisSchema) {
       "errors = list(jsonschema.Draft4Validator(schema).iter_errors(doc))\n"
       "for e in errors: print(list(e.path), e.message)\n"
       "sys.exit(1 if errors else 0)\n";
-  auto r = testing::RunProgram(
+  auto r = test::RunProgram(
       {"python3", "-c", script,
        KEYWARD_SHARED_DIR "/reference/sarif-schema-2.1.0.json", file});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
@@ -98,9 +98,9 @@ TEST(SarifTest, SchemaCheckRejectsBrokenLog) {
   // Proves the validation above can fail: a result without a message.
   json doc = json::parse(Sarif(MixedResult()));
   doc["runs"][0]["results"][0].erase("message");
-  testing::TempDir dir;
+  test::TempDir dir;
   std::string file = dir.Write("bad.sarif", doc.dump());
-  auto r = testing::RunProgram(
+  auto r = test::RunProgram(
       {"python3", "-c",
        "import json,sys,jsonschema\n"
        "jsonschema.Draft4Validator(json.load(open(sys.argv[1])))"

@@ -122,14 +122,14 @@ TEST(BuiltinRulesTest, RegexesCompileWithTheLinkedRe2) {
 // A broken built-in rule file fails the build: keyward_rulegen exits non-zero
 // with the loader's file:line: rule: reason message.
 TEST(BuiltinRulesTest, RulegenFailsOnBrokenRuleFileNamingFileLineRule) {
-  testing::TempDir dir;
+  test::TempDir dir;
   std::string good = dir.Write("a.yaml", ReadFile(kRulesDir + "/github.yaml"));
   std::string bad = dir.Write("broken.yaml",
                               "rules:\n"
                               "  - id: broken.rule\n    name: n\n    kind: k\n"
                               "    pattern: '(unclosed'\n");
   std::string out = dir.path() + "/out.cc";
-  auto r = testing::RunProgram({KEYWARD_RULEGEN, out, good, bad});
+  auto r = test::RunProgram({KEYWARD_RULEGEN, out, good, bad});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("rules/broken.yaml:2"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("broken.rule"), std::string::npos) << r.err;
@@ -138,12 +138,12 @@ TEST(BuiltinRulesTest, RulegenFailsOnBrokenRuleFileNamingFileLineRule) {
 }
 
 TEST(BuiltinRulesTest, RulegenFailsOnUnknownFilter) {
-  testing::TempDir dir;
+  test::TempDir dir;
   std::string bad = dir.Write("x.yaml",
                               "rules:\n"
                               "  - id: x.rule\n    name: n\n    kind: k\n"
                               "    pattern: '(x+)'\n    filters: [nope]\n");
-  auto r = testing::RunProgram({KEYWARD_RULEGEN, dir.path() + "/out.cc", bad});
+  auto r = test::RunProgram({KEYWARD_RULEGEN, dir.path() + "/out.cc", bad});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("rules/x.yaml:2: rule x.rule: unknown filter `nope`"),
             std::string::npos)

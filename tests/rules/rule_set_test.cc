@@ -114,14 +114,14 @@ TEST(RuleSetTest, BuiltinRulesLoadAndHaveExamples) {
 }
 
 TEST(RuleSetTest, RulesCheckCommandExitsTwoOnBrokenFile) {
-  testing::TempDir dir;
+  test::TempDir dir;
   std::string path = dir.Write("broken.yaml",
                                "rules:\n  - id: b\n    name: n\n    kind: k\n"
                                "    pattern: '(unclosed'\n");
-  auto r = testing::RunKeyward({"rules", "check", path});
+  auto r = test::RunKeyward({"rules", "check", path});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find(path + ":2"), std::string::npos) << r.err;
-  auto scan = testing::RunKeyward({"scan", "--rules", path, dir.path()});
+  auto scan = test::RunKeyward({"scan", "--rules", path, dir.path()});
   EXPECT_EQ(scan.exit_code, 2);
 }
 

@@ -351,7 +351,7 @@ TEST(MatcherTest, PatternHyperscanRejectsRunsThroughRe2) {
 }
 
 TEST(MatcherTest, CompiledDatabaseCacheIsReusedAndCorruptionIgnored) {
-  testing::TempDir dir;
+  test::TempDir dir;
   MatcherOptions opts;
   opts.cache_dir = dir.path() + "/cache";
   auto first = Compile(kTestRules, opts);
@@ -378,7 +378,7 @@ TEST(MatcherTest, CompiledDatabaseCacheIsReusedAndCorruptionIgnored) {
 // stream-only run never loads it; a cache file gone in between is compiled
 // again, with the same results.
 TEST(MatcherTest, DeferredBlockDatabaseSurvivesCacheFileRemoval) {
-  testing::TempDir dir;
+  test::TempDir dir;
   MatcherOptions opts;
   opts.cache_dir = dir.path() + "/cache";
   std::mt19937 rng(11);

@@ -14,7 +14,7 @@
 namespace keyward {
 namespace {
 
-using ::keyward::testing::TempDir;
+using ::keyward::test::TempDir;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-namespace keyward::testing {
+namespace keyward::test {
 
 inline std::string RandomChars(std::mt19937* rng, std::string_view alphabet,
                                int n) {
@@ -43,6 +43,6 @@ inline std::string FakeAwsKeyId(unsigned seed) {
   return "AKIA" + RandomChars(&rng, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16);
 }
 
-}  // namespace keyward::testing
+}  // namespace keyward::test
 
 #endif  // KEYWARD_TESTS_SUPPORT_FAKE_SECRETS_H_

@@ -15,7 +15,7 @@
 
 extern char** environ;
 
-namespace keyward::testing {
+namespace keyward::test {
 
 RunResult RunProgram(const std::vector<std::string>& argv,
                      const std::string& input,
@@ -65,7 +65,8 @@ RunResult RunProgram(const std::vector<std::string>& argv,
     if (poll(fds.data(), fds.size(), -1) < 0) break;
     for (const auto& p : fds) {
       if (p.fd == in_fd && (p.revents & (POLLOUT | POLLERR | POLLHUP))) {
-        ssize_t n = write(in_fd, input.data() + written, input.size() - written);
+        ssize_t n =
+            write(in_fd, input.data() + written, input.size() - written);
         if (n > 0) written += n;
         if (n < 0 || written == input.size()) {
           close(in_fd);
@@ -85,7 +86,8 @@ RunResult RunProgram(const std::vector<std::string>& argv,
   if (in_fd >= 0) close(in_fd);
   int status = 0;
   waitpid(pid, &status, 0);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.exit_code =
+      WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return r;
 }
 
@@ -135,4 +137,4 @@ std::string ReadFile(const std::string& path) {
   return ss.str();
 }
 
-}  // namespace keyward::testing
+}  // namespace keyward::test

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace keyward::testing {
+namespace keyward::test {
 
 struct RunResult {
   int exit_code = -1;
@@ -44,6 +44,6 @@ class TempDir {
 
 std::string ReadFile(const std::string& path);
 
-}  // namespace keyward::testing
+}  // namespace keyward::test
 
 #endif  // KEYWARD_TESTS_SUPPORT_RUN_H_
