@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "support/fake_secrets.h"
 #include "support/run.h"
@@ -45,6 +46,31 @@ TEST(ScanCliTest, TextOutputIsRedactedAndExitsOne) {
       << r.out;
   ExpectNoSecret(r, tok);
   EXPECT_NE(r.err.find("1 finding in 1 file"), std::string::npos) << r.err;
+}
+
+TEST(ScanCliTest, RuleProfileListsPhaseTwoCostPerRule) {
+  TempDir dir;
+  std::string tok = FakeGithubToken(11);
+  dir.Write("a.env",
+            "GITHUB_TOKEN=" + tok + "\nGH2=" + FakeGithubToken(12) + "\n");
+  auto plain = RunKeyward({"scan", "."}, "", {}, dir.path());
+  EXPECT_EQ(plain.err.find("rule (phase 2)"), std::string::npos);
+  auto r =
+      RunKeyward({"scan", "."}, "", {"KEYWARD_PROFILE_RULES=1"}, dir.path());
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(r.out, plain.out);  // the report itself is unchanged
+  ASSERT_NE(r.err.find("rule (phase 2)"), std::string::npos) << r.err;
+  // One row per rule with candidates: id, ends, clusters, matches, ms, ...
+  size_t row = r.err.find("\ngithub.pat.classic ");
+  ASSERT_NE(row, std::string::npos) << r.err;
+  std::istringstream fields(r.err.substr(row + 1));
+  std::string id;
+  unsigned long ends = 0, clusters = 0, matches = 0;
+  fields >> id >> ends >> clusters >> matches;
+  EXPECT_EQ(ends, 2u);
+  EXPECT_EQ(clusters, 2u);  // farther apart than the rule's 40-byte window
+  EXPECT_EQ(matches, 2u);
+  ExpectNoSecret(r, tok);
 }
 
 TEST(ScanCliTest, JsonContract) {
