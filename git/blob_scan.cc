@@ -97,7 +97,8 @@ void PackWorker(SharedState* s, std::vector<size_t>* failed) {
     decoder.DecodeTree(t, visit, failed, &mismatched);
     for (size_t i : mismatched) {
       Warn(s, "git object " + OidHex(s->blobs[i]) +
-                  ": the packed content does not hash to this id (skipped)");
+                  ": its packed entry does not match the pack index's checksum "
+                  "(skipped)");
       out.Unreadable();
     }
   }

@@ -109,6 +109,10 @@ Result<PackIndex> PackIndex::Parse(std::string_view idx) {
   return index;
 }
 
+uint32_t PackIndex::crc(uint32_t pos) const {
+  return Be32(ids_ + uint64_t{count_} * kSha1Size + uint64_t{pos} * 4);
+}
+
 int64_t PackIndex::Find(const unsigned char* id) const {
   uint32_t lo = id[0] == 0 ? 0 : Be32(fanout_ + 4 * (id[0] - 1));
   uint32_t hi = Be32(fanout_ + 4 * id[0]);

@@ -60,6 +60,9 @@ class PackIndex {
   const unsigned char* id(uint32_t pos) const { return ids_ + pos * kSha1Size; }
   // Pack offset of the object at `pos`; -1 when a large offset is malformed.
   int64_t offset(uint32_t pos) const;
+  // CRC-32 of the packed entry (header and compressed data) of the object at
+  // `pos`, as written by git.
+  uint32_t crc(uint32_t pos) const;
 
  private:
   const unsigned char* fanout_ = nullptr;

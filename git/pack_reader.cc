@@ -1,6 +1,6 @@
 #include "git/pack_reader.h"
 
-#include <openssl/evp.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -49,6 +49,10 @@ struct PackReader::Node {
   uint32_t child_count = 0;
   size_t wanted = kNotWanted;
   bool ok = false;  // header parsed and, for a delta, its base resolved
+  // Found through the index (not as a delta's base offset): the index's
+  // CRC-32 of the entry, checked when it is decoded.
+  bool has_crc = false;
+  uint32_t crc = 0;
 };
 
 PackReader::PackReader() = default;
@@ -100,16 +104,28 @@ std::unique_ptr<PackReader> PackReader::Open(const std::string& objects_dir) {
 }
 
 uint32_t PackReader::NodeAt(uint32_t pack, uint64_t offset,
-                            std::vector<uint32_t>* pending, uint64_t touched) {
+                            std::vector<uint32_t>* pending, uint64_t touched,
+                            int64_t index_pos) {
   Pack& p = *packs_[pack];
   auto [it, inserted] = p.nodes.emplace(offset, 0);
-  if (!inserted) return it->second;
+  if (!inserted) {
+    Node& known = nodes_[it->second];
+    if (index_pos >= 0 && !known.has_crc) {
+      known.has_crc = true;
+      known.crc = p.index.crc(static_cast<uint32_t>(index_pos));
+    }
+    return it->second;
+  }
   uint32_t n = static_cast<uint32_t>(nodes_.size());
   it->second = n;
   Node node;
   node.offset = offset;
   node.pack = pack;
   node.ok = ParseEntryHeader(p.bytes, offset, &node.header).ok();
+  if (index_pos >= 0) {
+    node.has_crc = true;
+    node.crc = p.index.crc(static_cast<uint32_t>(index_pos));
+  }
   Touched(touched);
   nodes_.push_back(node);
   if (node.ok && IsDelta(node.header.type)) pending->push_back(n);
@@ -127,7 +143,7 @@ void PackReader::Plan(const std::vector<git_oid>& wanted,
       if (pos < 0) continue;
       int64_t offset = packs_[p]->index.offset(static_cast<uint32_t>(pos));
       if (offset < 0) break;
-      n = NodeAt(p, static_cast<uint64_t>(offset), &pending, kFaultAround);
+      n = NodeAt(p, static_cast<uint64_t>(offset), &pending, kFaultAround, pos);
     }
     if (n == kNone || nodes_[n].wanted != kNotWanted) {
       fallback->push_back(i);
@@ -165,20 +181,22 @@ void PackReader::ResolveBases(std::vector<uint32_t>* pending) {
     pending->pop_back();
     uint32_t pack = nodes_[m].pack;
     const EntryHeader& h = nodes_[m].header;
-    int64_t base_offset = -1;
+    int64_t base_offset = -1, base_pos = -1;  // pos: in the index
     if (h.type == PackType::kOfsDelta) {
       base_offset = static_cast<int64_t>(h.base_offset);
     } else {
       const PackIndex& index = packs_[pack]->index;
-      int64_t pos = index.Find(h.base_id);
-      if (pos >= 0) base_offset = index.offset(static_cast<uint32_t>(pos));
+      base_pos = index.Find(h.base_id);
+      if (base_pos >= 0) {
+        base_offset = index.offset(static_cast<uint32_t>(base_pos));
+      }
     }
     if (base_offset < 0) {
       nodes_[m].ok = false;  // base outside this pack: libgit2's job
       continue;
     }
-    uint32_t base =
-        NodeAt(pack, static_cast<uint64_t>(base_offset), pending, kFaultAround);
+    uint32_t base = NodeAt(pack, static_cast<uint64_t>(base_offset), pending,
+                           kFaultAround, base_pos);
     nodes_[m].base = base;
   }
 }
@@ -207,7 +225,7 @@ void PackReader::PlanAll(PackType type) {
       if (earlier) continue;
       uint64_t touched = std::min(offset - previous, kFaultAround);
       previous = offset;
-      uint32_t n = NodeAt(p, offset, &pending, touched);
+      uint32_t n = NodeAt(p, offset, &pending, touched, pos);
       ResolveBases(&pending);
       if (nodes_[n].wanted != kNotWanted) continue;  // two ids, one offset
       nodes_[n].wanted = wanted_.size();
@@ -252,33 +270,8 @@ void PackReader::Link() {
   }
 }
 
-struct PackDecoder::Hasher {
-  Hasher() : ctx(EVP_MD_CTX_new()) {}
-  ~Hasher() { EVP_MD_CTX_free(ctx); }
-  EVP_MD_CTX* ctx;
-};
-
-PackDecoder::PackDecoder(const PackReader& reader)
-    : reader_(reader), hasher_(std::make_unique<Hasher>()) {}
+PackDecoder::PackDecoder(const PackReader& reader) : reader_(reader) {}
 PackDecoder::~PackDecoder() = default;
-
-bool PackDecoder::HashMatches(size_t index, std::string_view content) {
-  // A git object id is the SHA-1 of "<type> <size>\0" and the content.
-  char header[32];
-  int n = std::snprintf(header, sizeof(header), "%s %zu",
-                        reader_.type_ == PackType::kTree ? "tree" : "blob",
-                        content.size());
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_MD_CTX* ctx = hasher_->ctx;
-  if (ctx == nullptr || EVP_DigestInit_ex(ctx, EVP_sha1(), nullptr) != 1 ||
-      EVP_DigestUpdate(ctx, header, static_cast<size_t>(n) + 1) != 1 ||
-      EVP_DigestUpdate(ctx, content.data(), content.size()) != 1 ||
-      EVP_DigestFinal_ex(ctx, digest, &len) != 1 || len != kSha1Size) {
-    return false;
-  }
-  return std::memcmp(digest, reader_.wanted_[index].id, kSha1Size) == 0;
-}
 
 bool PackDecoder::Reserve(Buffer* b, size_t size) {
   if (b->capacity < size || !b->data) {
@@ -317,7 +310,8 @@ void PackDecoder::Give(Buffer b) {
   }
 }
 
-Status PackDecoder::Decode(uint32_t n, const Buffer* parent, Buffer* out) {
+Status PackDecoder::Decode(uint32_t n, const Buffer* parent, Buffer* out,
+                           bool* matches_index) {
   const PackReader::Node& node = reader_.nodes_[n];
   std::string_view pack = reader_.packs_[node.pack]->bytes;
   std::string_view in =
@@ -350,7 +344,12 @@ Status PackDecoder::Decode(uint32_t n, const Buffer* parent, Buffer* out) {
     s = ApplyDelta(parent->view(), delta_.view(), out->data.get(), target);
     if (!s.ok()) return s;
   }
-  reader_.Touched(node.header.data - node.offset + consumed + kFaultAround);
+  uint64_t entry_size = node.header.data - node.offset + consumed;
+  *matches_index =
+      !node.has_crc ||
+      crc32_z(0, reinterpret_cast<const Bytef*>(pack.data() + node.offset),
+              entry_size) == node.crc;
+  reader_.Touched(entry_size + kFaultAround);
   ++entries_;
   bytes_ += out->size;
   return Status::OK();
@@ -381,7 +380,8 @@ void PackDecoder::DecodeTree(size_t t, const Visit& visit,
   };
   uint32_t root = reader_.roots_[t];
   Buffer content = Take(nodes[root].header.size);
-  if (!Decode(root, nullptr, &content).ok()) {
+  bool matches = false;  // the entry's bytes match the index's CRC-32
+  if (!Decode(root, nullptr, &content, &matches).ok()) {
     Give(std::move(content));
     FailSubtree(root, failed);
     return;
@@ -389,7 +389,7 @@ void PackDecoder::DecodeTree(size_t t, const Visit& visit,
   auto deliver = [&](uint32_t n, std::string_view data) {
     size_t index = nodes[n].wanted;
     if (index == kNotWanted) return;
-    if (HashMatches(index, data)) {
+    if (matches) {
       visit(index, data);
     } else {
       mismatched->push_back(index);
@@ -408,7 +408,7 @@ void PackDecoder::DecodeTree(size_t t, const Visit& visit,
     uint32_t c = top.next_child;
     top.next_child = nodes[c].next_sibling;
     Buffer child = Take(top.content.size);
-    if (!Decode(c, &top.content, &child).ok()) {
+    if (!Decode(c, &top.content, &child, &matches).ok()) {
       Give(std::move(child));
       FailSubtree(c, failed);
       continue;

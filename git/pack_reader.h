@@ -75,8 +75,12 @@ class PackReader {
   struct Pack;
   struct Node;
   PackReader();
+  // The node of the entry at `offset`, added if new. `index_pos`, when the
+  // entry was found through the pack's index, is its position there (for the
+  // CRC-32 check).
   uint32_t NodeAt(uint32_t pack, uint64_t offset,
-                  std::vector<uint32_t>* pending, uint64_t touched);
+                  std::vector<uint32_t>* pending, uint64_t touched,
+                  int64_t index_pos = -1);
   // Resolves the bases of the deltas in `pending` (and of those created on
   // the way).
   void ResolveBases(std::vector<uint32_t>* pending);
@@ -106,15 +110,18 @@ class PackDecoder {
   using Visit = std::function<void(size_t index, std::string_view content)>;
 
   // Decodes tree `t` (< tree_count()), calling `visit` for every wanted
-  // object in it, parents before children. Each visited object's content
-  // hashes to its id: the pack format is parsed by hand here, so a damaged
-  // offset or index that still inflates cleanly must not yield another blob's
-  // bytes. When an entry cannot be decoded (corrupt zlib stream or delta), the
-  // wanted blobs of its subtree are appended to `failed` (libgit2 may still
-  // read them, or names the problem); a blob whose content does not hash to
-  // its id goes to `mismatched` (the pack holds the wrong bytes: nothing else
-  // would read better). The rest of the tree goes on. Memory: the contents
-  // along the current chain that still have children to decode.
+  // object in it, parents before children. The pack format is parsed by hand
+  // here, so every entry found through the index (each wanted object, each
+  // REF_DELTA base) is checked against the index's CRC-32 of its packed
+  // bytes, header included: a damaged offset or entry that still inflates
+  // cleanly must not yield another object's bytes (a delta's OFS base is
+  // named inside those checked bytes; zlib checks each stream's data). When an
+  // entry cannot be decoded (corrupt zlib stream or delta), the wanted objects
+  // of its subtree are appended to `failed` (libgit2 may still read them, or
+  // names the problem); a wanted object whose entry does not match its CRC-32
+  // goes to `mismatched` (the index points at the wrong bytes: libgit2 would
+  // read the same), and its subtree goes on. Memory: the contents along the
+  // current chain that still have children to decode.
   void DecodeTree(size_t t, const Visit& visit, std::vector<size_t>* failed,
                   std::vector<size_t>* mismatched);
 
@@ -130,19 +137,17 @@ class PackDecoder {
     std::string_view view() const { return {data.get(), size}; }
   };
   // Fills `out` with the content of node `n`; `parent` is its base's
-  // content (unused for a root).
-  Status Decode(uint32_t n, const Buffer* parent, Buffer* out);
+  // content (unused for a root). `*matches_index`: the entry's packed bytes
+  // have the CRC-32 the index gives (true when it was not found through it).
+  Status Decode(uint32_t n, const Buffer* parent, Buffer* out,
+                bool* matches_index);
   bool Reserve(Buffer* b, size_t size);
   Buffer Take(size_t size);
   void Give(Buffer b);
   void FailSubtree(uint32_t n, std::vector<size_t>* failed) const;
-  // True when `content` hashes to the id of wanted object `index`.
-  bool HashMatches(size_t index, std::string_view content);
 
   const PackReader& reader_;
   Inflater inflater_;
-  struct Hasher;
-  std::unique_ptr<Hasher> hasher_;
   Buffer delta_;               // the current inflated delta
   std::vector<Buffer> spare_;  // recycled content buffers
   uint64_t entries_ = 0;

@@ -44,10 +44,10 @@ Status ParseTree(std::string_view content,
 class PackedTrees {
  public:
   // Decodes every tree of the usable packs under `objects_dir` with
-  // `threads` workers (PackReader::PlanAll). A tree whose packed bytes do
-  // not hash to its id or do not parse is unreadable (Find says why; the
-  // caller warns when it reaches one, so unreachable ones stay silent).
-  // Trees the reader cannot decode at all (corrupt zlib or delta data,
+  // `threads` workers (PackReader::PlanAll). A tree whose packed entry does
+  // not match the index's CRC-32 or does not parse is unreadable (Find says
+  // why; the caller warns when it reaches one, so unreachable ones stay
+  // silent). Trees the reader cannot decode at all (corrupt zlib or delta data,
   // unusable packs) are absent: libgit2 may still read them.
   static std::unique_ptr<PackedTrees> Load(const std::string& objects_dir,
                                            int threads);

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "git/pack_reader.h"
@@ -69,9 +70,10 @@ class PackReaderCraftedTest : public ::testing::Test {
   // Writes objects/pack/pack-crafted.{pack,idx} holding `entries`.
   std::string WritePack(const std::vector<CraftedEntry>& entries) {
     std::string pack = "PACK" + Be32(2) + Be32(entries.size());
-    std::vector<std::pair<std::string, uint32_t>> index;  // raw id, offset
+    // raw id, offset, CRC-32 of the entry (header and compressed data)
+    std::vector<std::tuple<std::string, uint32_t, uint32_t>> index;
     for (const CraftedEntry& e : entries) {
-      index.emplace_back(Raw(e.id), pack.size());
+      size_t start = pack.size();
       size_t size = e.payload.size();
       unsigned char c = static_cast<unsigned char>(
           (static_cast<int>(e.type) << 4) | (size & 15));
@@ -84,6 +86,10 @@ class PackReaderCraftedTest : public ::testing::Test {
       pack.push_back(static_cast<char>(c));
       if (e.type == PackType::kRefDelta) pack += Raw(e.base);
       pack += Deflate(e.payload);
+      uint32_t crc = static_cast<uint32_t>(
+          crc32_z(0, reinterpret_cast<const Bytef*>(pack.data() + start),
+                  pack.size() - start));
+      index.emplace_back(Raw(e.id), start, crc);
     }
     const std::string checksum(20, 'T');  // not checked by the reader
     pack += checksum;
@@ -91,14 +97,14 @@ class PackReaderCraftedTest : public ::testing::Test {
     std::string idx = "\377tOc" + Be32(2);
     for (int b = 0; b < 256; ++b) {
       uint32_t n = 0;
-      for (const auto& [id, off] : index) {
+      for (const auto& [id, off, crc] : index) {
         n += static_cast<unsigned char>(id[0]) <= b;
       }
       idx += Be32(n);
     }
-    for (const auto& [id, off] : index) idx += id;
-    for (size_t i = 0; i < index.size(); ++i) idx += Be32(0);  // crc32
-    for (const auto& [id, off] : index) idx += Be32(off);
+    for (const auto& [id, off, crc] : index) idx += id;
+    for (const auto& [id, off, crc] : index) idx += Be32(crc);
+    for (const auto& [id, off, crc] : index) idx += Be32(off);
     idx += checksum + std::string(20, '\0');
     std::string dir = tmp_.path() + "/objects/pack";
     std::filesystem::create_directories(dir);

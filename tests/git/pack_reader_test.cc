@@ -319,10 +319,11 @@ TEST_F(PackReaderTest, CorruptDeltaEntryIsNamedAndTheRestIsScanned) {
 }
 
 // An index that points a blob's id at another blob's entry: the content
-// decodes fine but does not hash to the id. Both ids are warned about as
+// decodes fine but the entry does not have the CRC-32 the index records for
+// the id. Both ids are warned about as
 // unreadable (libgit2, which no longer re-hashes what it reads, would scan
 // the wrong bytes) and the rest is scanned.
-TEST_F(PackReaderTest, ContentNotHashingToItsIdIsNamed) {
+TEST_F(PackReaderTest, EntryNotMatchingItsIndexChecksumIsNamed) {
   Init();
   const std::string token = FakeGithubToken(42);
   Write("a.txt", "first file\n");
