@@ -102,6 +102,30 @@ TEST_F(InventoryScanTest, InventoryFromEnvironmentOrDefaultFile) {
   EXPECT_EQ(by_default[3]["credential"], "unknown");
 }
 
+// A private key recorded from its key file (`inventory add --secret-stdin <
+// id_rsa`) is the same secret the scan captures: the whole block from the
+// BEGIN to the END line, wherever it is pasted.
+TEST_F(InventoryScanTest, PrivateKeyAddedFromItsFileIsRecognisedWhenLeaked) {
+  std::string body;
+  for (int line = 0; line < 25; ++line) {
+    std::string t = FakeGithubToken(600 + line);  // random-looking base64
+    body += t.substr(4, 32) + t.substr(4, 32) + "\n";
+  }
+  const std::string key = "-----BEGIN RSA PRIVATE KEY-----\n" + body +
+                          "-----END RSA PRIVATE KEY-----";
+  Inv({"add", "--name", "Build signer - production - Release", "--owner",
+       "release", "--environment", "production", "--secret-stdin"},
+      key + "\n");  // a key file ends with a newline
+  // Line 5: Scan() keys findings by line, and src/app.env has lines 1-3.
+  dir_.Write("src/notes.md", "Pasted for the vendor:\n\n\n\n" + key + "\n");
+  auto f = Scan({"--inventory", inv_});
+  ASSERT_EQ(f.count(5), 1u) << last_.out;
+  EXPECT_EQ(f[5]["rule_id"], "private_key.pem.rsa");
+  EXPECT_EQ(f[5]["end_line"], 5 + 26);
+  EXPECT_EQ(f[5]["credential"]["id"], "build-signer-production-release");
+  EXPECT_EQ(last_.out.find(body.substr(0, 40)), std::string::npos);
+}
+
 TEST_F(InventoryScanTest, NamedButMissingInventoryIsAnError) {
   RunResult r =
       RunKeyward({"scan", "--inventory", dir_.path() + "/absent.json", "src"},
