@@ -161,9 +161,109 @@ std::string ObjectsDir(const std::string& git_dir) {
 
 }  // namespace
 
+void ScanAllPackedBlobs(const Scanner& scanner, const std::string& git_dir,
+                        int threads, PackedBlobScan* out) {
+  auto reader = PackReader::Open(ObjectsDir(git_dir));
+  reader->PlanAll(PackType::kBlob);
+  const size_t n = reader->wanted_count();
+  out->outcomes.assign(n, {});
+  std::atomic<size_t> next_tree{0};
+  std::mutex mu;  // guards out->found
+  const auto& progress = scanner.options().progress;
+  auto work = [&](int) {
+    PackDecoder decoder(*reader);
+    std::vector<BlobFinding> found;
+    std::vector<Finding> buffer;
+    std::vector<size_t> failed, mismatched;
+    // Each slot is written by the one worker that decodes it.
+    auto visit = [&](size_t i, std::string_view data) {
+      ScanStats delta;
+      PackedBlobScan::Outcome& o = out->outcomes[i];
+      o.bytes = data.size();
+      if (LooksBinary(data)) {
+        o.kind = PackedBlobScan::kBinary;
+        ++delta.skipped_binary;
+      } else {
+        o.kind = PackedBlobScan::kScanned;
+        ++delta.files;
+        delta.bytes += data.size();
+        buffer.clear();
+        scanner.ScanBuffer(data, OidHex(reader->wanted_id(i)), &buffer);
+        for (Finding& f : buffer) found.push_back({i, std::move(f)});
+      }
+      if (progress) progress(delta);
+    };
+    for (;;) {
+      size_t t = next_tree.fetch_add(1, std::memory_order_relaxed);
+      if (t >= reader->tree_count()) break;
+      decoder.DecodeTree(t, visit, &failed, &mismatched);
+    }
+    for (size_t i : mismatched) {
+      out->outcomes[i].kind = PackedBlobScan::kMismatched;
+    }
+    std::lock_guard<std::mutex> lock(mu);
+    for (BlobFinding& f : found) out->found.push_back(std::move(f));
+  };
+  if (reader->tree_count() > 0) {
+    int workers = static_cast<int>(std::min<size_t>(
+        std::max(1, ResolveThreads(threads)), reader->tree_count()));
+    RunWorkers(workers, work);
+  }
+  out->slot.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    out->slot.emplace(reader->wanted_id(i), static_cast<uint32_t>(i));
+  }
+}
+
 ScanStats ScanBlobs(const Scanner& scanner, const std::string& git_dir,
                     const std::vector<git_oid>& blobs, int threads,
-                    std::vector<BlobFinding>* found) {
+                    std::vector<BlobFinding>* found,
+                    const PackedBlobScan* done) {
+  if (done != nullptr) {
+    // Take what the pack pass saw; read only the rest.
+    ScanStats stats;
+    auto warn = WarnSink(scanner.options());
+    std::vector<size_t> blob_of_slot(done->outcomes.size(), SIZE_MAX);
+    std::vector<git_oid> rest;
+    std::vector<size_t> rest_index;
+    for (size_t i = 0; i < blobs.size(); ++i) {
+      auto it = done->slot.find(blobs[i]);
+      PackedBlobScan::Kind kind = it == done->slot.end()
+                                      ? PackedBlobScan::kUndecodable
+                                      : done->outcomes[it->second].kind;
+      switch (kind) {
+        case PackedBlobScan::kScanned:
+          ++stats.files;
+          stats.bytes += done->outcomes[it->second].bytes;
+          blob_of_slot[it->second] = i;
+          break;
+        case PackedBlobScan::kBinary:
+          ++stats.skipped_binary;
+          break;
+        case PackedBlobScan::kMismatched:
+          warn("git object " + OidHex(blobs[i]) +
+               ": its packed entry does not match the pack index's checksum "
+               "(skipped)");
+          ++stats.unreadable;
+          break;
+        case PackedBlobScan::kUndecodable:
+          rest.push_back(blobs[i]);
+          rest_index.push_back(i);
+          break;
+      }
+    }
+    for (const BlobFinding& bf : done->found) {
+      if (blob_of_slot[bf.blob] != SIZE_MAX) {
+        found->push_back({blob_of_slot[bf.blob], bf.finding});
+      }
+    }
+    std::vector<BlobFinding> rest_found;
+    stats.Add(ScanBlobs(scanner, git_dir, rest, threads, &rest_found));
+    for (BlobFinding& bf : rest_found) {
+      found->push_back({rest_index[bf.blob], std::move(bf.finding)});
+    }
+    return stats;
+  }
   SharedState state(scanner, git_dir, blobs, found);
   if (blobs.empty()) return state.stats;
   const int max_threads = std::max(1, ResolveThreads(threads));

@@ -6,9 +6,12 @@
 
 #include <git2.h>
 
+#include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
+#include "git/repo.h"
 #include "keyward/finding.h"
 #include "keyward/scan.h"
 
@@ -19,16 +22,46 @@ struct BlobFinding {
   Finding finding;  // path: the blob id (callers set the real path)
 };
 
+// What scanning every blob of the usable packs found, before anyone knew
+// which blobs a history reaches (ScanAllPackedBlobs). A full-history scan
+// runs it beside the tree walk, and ScanBlobs then takes each reachable
+// blob's outcome from it: the serial parts of the enumeration no longer
+// leave a core idle. Unreachable packed blobs are scanned for nothing; after
+// a gc or in a clone there are next to none.
+struct PackedBlobScan {
+  enum Kind : uint8_t {
+    kUndecodable,  // not delivered by the pack reader: read it with libgit2
+    kScanned,
+    kBinary,
+    kMismatched,  // the entry does not match its index CRC: unreadable
+  };
+  struct Outcome {
+    Kind kind = kUndecodable;
+    uint64_t bytes = 0;
+  };
+  std::unordered_map<git_oid, uint32_t, OidHash, OidEq> slot;  // id -> slot
+  std::vector<Outcome> outcomes;                               // by slot
+  std::vector<BlobFinding> found;  // BlobFinding::blob is a slot here
+};
+
+// Scans every blob of the usable packs under `git_dir` with `threads`
+// workers, in pack order. Nothing is warned about here: ScanBlobs warns for
+// the reachable blobs that need it. The progress callback sees every blob.
+void ScanAllPackedBlobs(const Scanner& scanner, const std::string& git_dir,
+                        int threads, PackedBlobScan* out);
+
 // Scans `blobs` with `threads` workers. Blobs in packs are decoded in pack
 // order, one delta tree per worker at a time (PackReader); the rest (loose
 // objects, packs the reader cannot use, corrupt entries) is read one by one
 // through libgit2 from `git_dir`. Unreadable or corrupt objects and non-blob
 // ids are warned about (naming the id) and counted; binary blobs are skipped.
 // Memory: per worker, the delta chain being decoded (depth x blob size).
-// Findings come back in no particular order.
+// Findings come back in no particular order. With `done`, blobs it scanned
+// are taken from it (stats, findings, warnings) and only the rest is read.
 ScanStats ScanBlobs(const Scanner& scanner, const std::string& git_dir,
                     const std::vector<git_oid>& blobs, int threads,
-                    std::vector<BlobFinding>* found);
+                    std::vector<BlobFinding>* found,
+                    const PackedBlobScan* done = nullptr);
 
 }  // namespace keyward::git
 

@@ -3,6 +3,7 @@
 // are recovered afterwards for the few blobs that have findings
 // (provenance.h).
 #include <chrono>
+#include <thread>
 #include <vector>
 
 #include "git/blob_scan.h"
@@ -29,13 +30,20 @@ Status ScanGitHistory(const Scanner& scanner, const GitHistoryOptions& options,
   git::EnumerateOptions enumerate;
   enumerate.all_objects = options.all_objects;
   enumerate.threads = ResolveThreads(threads);
+  // Every packed blob is scanned while the trees are walked (the walk has
+  // serial parts); reachable blobs then take their outcome from that pass.
+  git::PackedBlobScan packed;
+  const std::string git_dir = git_repository_path(r);
+  std::thread blob_pass(
+      [&] { git::ScanAllPackedBlobs(scanner, git_dir, threads, &packed); });
   git::Enumeration e;
   Status s = git::Enumerate(r, enumerate, warn, &e);
+  blob_pass.join();
   if (!s.ok()) return s;
 
   std::vector<git::BlobFinding> found;
   ScanStats stats =
-      git::ScanBlobs(scanner, git_repository_path(r), e.blobs, threads, &found);
+      git::ScanBlobs(scanner, git_dir, e.blobs, threads, &found, &packed);
   std::vector<Finding> findings = git::AttachProvenance(
       r, e.commits, e.blobs, std::move(found), warn, &e.trees);
   stats.seconds =

@@ -24,8 +24,12 @@ TreeIndex::TreeIndex(git_repository* repo, const std::vector<git_oid>& targets,
     target_index_.emplace(targets[i], i);
   }
   if (graph_) {
+    // By blob index: looked up once per blob entry of every tree (millions).
+    uint32_t max_blob = 0;
+    for (uint32_t b : target_blobs) max_blob = std::max(max_blob, b);
+    target_of_blob_.assign(target_blobs.empty() ? 0 : max_blob + 1, kNoTarget);
     for (uint32_t i = 0; i < target_blobs.size(); ++i) {
-      target_of_blob_.emplace(target_blobs[i], i);
+      target_of_blob_[target_blobs[i]] = i;
     }
     node_memo_.resize(graph_->nodes.size());
     node_done_.resize(graph_->nodes.size());
@@ -37,8 +41,10 @@ const std::vector<uint32_t>& TreeIndex::NodeTargets(uint32_t node) {
   const TreeGraph::Node& n = graph_->nodes[node];
   std::vector<uint32_t> contained;
   for (uint32_t e = n.blob_begin; e < n.blob_end; ++e) {
-    auto t = target_of_blob_.find(graph_->blob_edges[e]);
-    if (t != target_of_blob_.end()) contained.push_back(t->second);
+    uint32_t b = graph_->blob_edges[e];
+    if (b < target_of_blob_.size() && target_of_blob_[b] != kNoTarget) {
+      contained.push_back(target_of_blob_[b]);
+    }
   }
   for (uint32_t e = n.tree_begin; e < n.tree_end; ++e) {
     const std::vector<uint32_t>& sub = NodeTargets(graph_->tree_edges[e]);

@@ -75,9 +75,10 @@ class TreeIndex {
   std::unordered_map<git_oid, std::vector<uint32_t>, OidHash, OidEq> memo_;
   std::function<void(const std::string&)> warn_;
   const TreeGraph* graph_;
-  std::unordered_map<uint32_t, uint32_t> target_of_blob_;  // graph mode
-  std::vector<std::vector<uint32_t>> node_memo_;           // graph mode
-  std::vector<bool> node_done_;                            // graph mode
+  static constexpr uint32_t kNoTarget = ~uint32_t{0};
+  std::vector<uint32_t> target_of_blob_;          // graph mode: by blob index
+  std::vector<std::vector<uint32_t>> node_memo_;  // graph mode
+  std::vector<bool> node_done_;                   // graph mode
 
   const std::vector<uint32_t>& NodeTargets(uint32_t node);
 };

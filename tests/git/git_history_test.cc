@@ -146,6 +146,36 @@ TEST_F(GitHistoryTest, DanglingBlobWithAllObjectsIsNamedById) {
   EXPECT_TRUE(all.findings[0].git->commit.empty());
 }
 
+// Packed blobs are scanned before the walk knows which ones are reachable:
+// one no ref reaches must still be left out (and out of the stats) unless
+// --all-objects, and a reachable one reported once.
+TEST_F(GitHistoryTest, PackedUnreachableBlobOnlyWithAllObjects) {
+  Init();
+  Write("a.txt", "clean\n");
+  Write("kept.txt", "t=" + FakeGithubToken(21) + "\n");
+  CommitAll("clean and one leak");
+  Write("lost.txt", "t=" + FakeGithubToken(22) + "\n");
+  std::string lost = CommitAll("soon unreachable");
+  Git({"reset", "-q", "--hard", "HEAD~1"});
+  Git({"reflog", "expire", "--expire=now", "--all"});
+  // Unreachable objects go into the pack too (the first run packs what is
+  // reachable, the second the loose rest); nothing is left loose.
+  Git({"repack", "-adq", "--keep-unreachable"});
+  Git({"repack", "-adq", "--keep-unreachable"});
+  ASSERT_EQ(Git({"count-objects", "-v"}).out.find("count: 0\n"), 0u);
+
+  ScanResult reachable = History();
+  ASSERT_EQ(reachable.findings.size(), 1u);
+  EXPECT_EQ(reachable.findings[0].path, "kept.txt");
+  EXPECT_EQ(reachable.stats.files, 2u);  // a.txt and kept.txt
+  ScanResult all = History(/*all_objects=*/true);
+  ASSERT_EQ(all.findings.size(), 2u);
+  EXPECT_EQ(all.stats.files, 3u);
+  EXPECT_EQ(all.findings[1].path, "lost.txt");
+  EXPECT_EQ(all.findings[1].git->commit, lost);
+  EXPECT_TRUE(warnings_.empty());
+}
+
 TEST_F(GitHistoryTest, PackedHistoryIsReadToo) {
   Init();
   Write("x.txt", "t=" + FakeGithubToken(9) + "\n");
