@@ -13,6 +13,7 @@
 #include <unordered_set>
 
 #include "git/commit_walk.h"
+#include "git/pack_reader.h"
 #include "git/packed_trees.h"
 #include "git/repo.h"
 
@@ -133,7 +134,7 @@ class BlobEnumerator {
 };
 
 // Every object id in the object database, split into commits and blobs.
-void ListAllObjects(git_repository* repo,
+void ListAllObjects(git_repository* repo, const std::string& objects_dir,
                     const std::function<void(const std::string&)>& warn,
                     std::vector<git_oid>* commits,
                     std::vector<git_oid>* blobs) {
@@ -151,9 +152,25 @@ void ListAllObjects(git_repository* repo,
         return 0;
       },
       &ids);
+  // Types of packed objects come from the pack headers (no object is
+  // inflated); git_odb_read_header would resolve every delta chain.
+  std::unordered_map<git_oid, PackType, OidHash, OidEq> packed;
+  {
+    auto reader = PackReader::Open(objects_dir);
+    reader->PlanAll(PackType::kBlob);
+    packed.reserve(reader->wanted_count());
+    reader->ForEachObjectType(
+        [&](const git_oid& id, PackType type) { packed.emplace(id, type); });
+  }
   OidSet seen;  // an object may be both loose and packed
   for (const git_oid& id : ids) {
     if (!seen.insert(id).second) continue;
+    auto p = packed.find(id);
+    if (p != packed.end()) {
+      if (p->second == PackType::kCommit) commits->push_back(id);
+      if (p->second == PackType::kBlob) blobs->push_back(id);
+      continue;
+    }
     size_t size = 0;
     git_object_t type = GIT_OBJECT_INVALID;
     if (git_odb_read_header(&size, &type, raw, &id) != 0) {
@@ -173,7 +190,9 @@ Status Enumerate(git_repository* repo, const EnumerateOptions& options,
                  Enumeration* out) {
   std::vector<git_oid> odb_commits, odb_blobs;
   if (options.all_objects) {
-    ListAllObjects(repo, warn, &odb_commits, &odb_blobs);
+    ListAllObjects(repo,
+                   std::string(git_repository_commondir(repo)) + "objects",
+                   warn, &odb_commits, &odb_blobs);
   }
   // Parents before children, so the first commit that holds a blob is the
   // one that introduced it.

@@ -270,6 +270,22 @@ void PackReader::Link() {
   }
 }
 
+void PackReader::ForEachObjectType(
+    const std::function<void(const git_oid&, PackType)>& f) const {
+  for (const Node& node : nodes_) {
+    if (node.wanted == kNotWanted) continue;
+    // A chain longer than the node count loops (a corrupt pack).
+    const Node* n = &node;
+    size_t steps = 0;
+    while (n->ok && IsDelta(n->header.type) && n->base != kNone &&
+           steps++ < nodes_.size()) {
+      n = &nodes_[n->base];
+    }
+    if (n->ok && !IsDelta(n->header.type))
+      f(wanted_[node.wanted], n->header.type);
+  }
+}
+
 PackDecoder::PackDecoder(const PackReader& reader) : reader_(reader) {}
 PackDecoder::~PackDecoder() = default;
 

@@ -67,6 +67,12 @@ class PackReader {
   const git_oid& wanted_id(size_t index) const { return wanted_[index]; }
   size_t wanted_count() const { return wanted_.size(); }
 
+  // After PlanAll (of any type): calls `f(id, type)` for every planned
+  // object whose delta chain resolves inside its pack, with the type of the
+  // chain's root (the object's own type). Nothing is inflated.
+  void ForEachObjectType(
+      const std::function<void(const git_oid&, PackType)>& f) const;
+
   // Independent delta trees, roots in pack order (each decodes alone).
   size_t tree_count() const { return roots_.size(); }
 
