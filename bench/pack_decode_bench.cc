@@ -79,8 +79,7 @@ int main(int argc, char** argv) {
 
   std::printf("before: %s\n", Rss().c_str());
   auto t0 = Clock::now();
-  auto reader = PackReader::Open(
-      std::string(git_repository_commondir(repo->get())) + "objects");
+  auto reader = PackReader::Open(ObjectsDir(repo->get()));
   std::vector<size_t> fallback;
   reader->Plan(blobs, &fallback);
   double plan = Since(t0);

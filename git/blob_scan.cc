@@ -4,13 +4,35 @@
 #include <atomic>
 #include <mutex>
 #include <string_view>
-#include <thread>
 
 #include "git/pack_reader.h"
 #include "git/repo.h"
 
 namespace keyward::git {
 namespace {
+
+// Scans the content of blob `i` (id `id`): binary blobs are only counted;
+// findings are appended to `found` (`buffer`: the caller's scratch).
+ScanStats ScanBlobContent(const Scanner& scanner, size_t i, const git_oid& id,
+                          std::string_view data, std::vector<Finding>* buffer,
+                          std::vector<BlobFinding>* found) {
+  ScanStats delta;
+  if (LooksBinary(data)) {
+    ++delta.skipped_binary;
+    return delta;
+  }
+  ++delta.files;
+  delta.bytes += data.size();
+  buffer->clear();
+  scanner.ScanBuffer(data, OidHex(id), buffer);
+  for (Finding& f : *buffer) found->push_back({i, std::move(f)});
+  return delta;
+}
+
+std::string MismatchWarning(const git_oid& id) {
+  return "git object " + OidHex(id) + ": " + kEntryChecksumMismatch +
+         " (skipped)";
+}
 
 struct SharedState {
   SharedState(const Scanner& scanner, const std::string& git_dir,
@@ -54,17 +76,8 @@ class WorkerOutput {
 
   // Scans the content of blob `i`.
   void Blob(size_t i, std::string_view data) {
-    ScanStats delta;
-    if (LooksBinary(data)) {
-      ++delta.skipped_binary;
-    } else {
-      ++delta.files;
-      delta.bytes += data.size();
-      buffer_findings_.clear();
-      s_->scanner.ScanBuffer(data, OidHex(s_->blobs[i]), &buffer_findings_);
-      for (Finding& f : buffer_findings_) found_.push_back({i, std::move(f)});
-    }
-    Count(delta);
+    Count(ScanBlobContent(s_->scanner, i, s_->blobs[i], data, &buffer_findings_,
+                          &found_));
   }
   void Unreadable() {
     ScanStats delta;
@@ -96,9 +109,7 @@ void PackWorker(SharedState* s, std::vector<size_t>* failed) {
     mismatched.clear();
     decoder.DecodeTree(t, visit, failed, &mismatched);
     for (size_t i : mismatched) {
-      Warn(s, "git object " + OidHex(s->blobs[i]) +
-                  ": its packed entry does not match the pack index's checksum "
-                  "(skipped)");
+      Warn(s, MismatchWarning(s->blobs[i]));
       out.Unreadable();
     }
   }
@@ -143,27 +154,18 @@ void OdbWorker(SharedState* s) {
   }
 }
 
-// Runs `work(slot)` on `n` threads, the calling thread included.
-template <typename Work>
-void RunWorkers(int n, const Work& work) {
-  std::vector<std::thread> workers;
-  for (int t = 1; t < n; ++t) workers.emplace_back(work, t);
-  work(0);
-  for (auto& w : workers) w.join();
-}
-
 // The shared object directory (a linked worktree's git dir has none).
-std::string ObjectsDir(const std::string& git_dir) {
+std::string ObjectsDirOf(const std::string& git_dir) {
   auto repo = OpenRepoAt(git_dir);
   if (!repo.ok()) return git_dir + "/objects";
-  return std::string(git_repository_commondir(repo->get())) + "objects";
+  return ObjectsDir(repo->get());
 }
 
 }  // namespace
 
 void ScanAllPackedBlobs(const Scanner& scanner, const std::string& git_dir,
                         int threads, PackedBlobScan* out) {
-  auto reader = PackReader::Open(ObjectsDir(git_dir));
+  auto reader = PackReader::Open(ObjectsDirOf(git_dir));
   reader->PlanAll(PackType::kBlob);
   const size_t n = reader->wanted_count();
   out->outcomes.assign(n, {});
@@ -177,20 +179,11 @@ void ScanAllPackedBlobs(const Scanner& scanner, const std::string& git_dir,
     std::vector<size_t> failed, mismatched;
     // Each slot is written by the one worker that decodes it.
     auto visit = [&](size_t i, std::string_view data) {
-      ScanStats delta;
-      PackedBlobScan::Outcome& o = out->outcomes[i];
-      o.bytes = data.size();
-      if (LooksBinary(data)) {
-        o.kind = PackedBlobScan::kBinary;
-        ++delta.skipped_binary;
-      } else {
-        o.kind = PackedBlobScan::kScanned;
-        ++delta.files;
-        delta.bytes += data.size();
-        buffer.clear();
-        scanner.ScanBuffer(data, OidHex(reader->wanted_id(i)), &buffer);
-        for (Finding& f : buffer) found.push_back({i, std::move(f)});
-      }
+      ScanStats delta = ScanBlobContent(scanner, i, reader->wanted_id(i), data,
+                                        &buffer, &found);
+      out->outcomes[i] = {
+          delta.files ? PackedBlobScan::kScanned : PackedBlobScan::kBinary,
+          data.size()};
       if (progress) progress(delta);
     };
     for (;;) {
@@ -209,8 +202,9 @@ void ScanAllPackedBlobs(const Scanner& scanner, const std::string& git_dir,
         std::max(1, ResolveThreads(threads)), reader->tree_count()));
     RunWorkers(workers, work);
   }
-  out->slot.reserve(n);
+  // Only what the pass saw: an id without a slot is read by ScanBlobs.
   for (size_t i = 0; i < n; ++i) {
+    if (out->outcomes[i].kind == PackedBlobScan::kUndecodable) continue;
     out->slot.emplace(reader->wanted_id(i), static_cast<uint32_t>(i));
   }
 }
@@ -241,9 +235,7 @@ ScanStats ScanBlobs(const Scanner& scanner, const std::string& git_dir,
           ++stats.skipped_binary;
           break;
         case PackedBlobScan::kMismatched:
-          warn("git object " + OidHex(blobs[i]) +
-               ": its packed entry does not match the pack index's checksum "
-               "(skipped)");
+          warn(MismatchWarning(blobs[i]));
           ++stats.unreadable;
           break;
         case PackedBlobScan::kUndecodable:
@@ -267,7 +259,7 @@ ScanStats ScanBlobs(const Scanner& scanner, const std::string& git_dir,
   SharedState state(scanner, git_dir, blobs, found);
   if (blobs.empty()) return state.stats;
   const int max_threads = std::max(1, ResolveThreads(threads));
-  auto reader = PackReader::Open(ObjectsDir(git_dir));
+  auto reader = PackReader::Open(ObjectsDirOf(git_dir));
   reader->Plan(blobs, &state.by_odb);
   state.reader = reader.get();
   if (reader->tree_count() > 0) {

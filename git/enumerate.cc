@@ -190,18 +190,14 @@ Status Enumerate(git_repository* repo, const EnumerateOptions& options,
                  Enumeration* out) {
   std::vector<git_oid> odb_commits, odb_blobs;
   if (options.all_objects) {
-    ListAllObjects(repo,
-                   std::string(git_repository_commondir(repo)) + "objects",
-                   warn, &odb_commits, &odb_blobs);
+    ListAllObjects(repo, ObjectsDir(repo), warn, &odb_commits, &odb_blobs);
   }
   // Parents before children, so the first commit that holds a blob is the
   // one that introduced it.
   std::vector<git_oid> commits = ListCommits(repo, odb_commits, warn);
   std::unique_ptr<PackedTrees> packed;
   if (options.packed_trees) {
-    packed = PackedTrees::Load(
-        std::string(git_repository_commondir(repo)) + "objects",
-        options.threads);
+    packed = PackedTrees::Load(ObjectsDir(repo), options.threads);
   }
   BlobEnumerator enumerator(repo, warn, &out->trees, packed.get());
   for (const git_oid& id : commits) {

@@ -39,6 +39,10 @@
 
 namespace keyward::git {
 
+// Why an object the pack reader reports as mismatched is skipped.
+inline constexpr char kEntryChecksumMismatch[] =
+    "its packed entry does not match the pack index's checksum";
+
 class PackReader {
  public:
   // Maps every pack in `objects_dir`/pack whose index PackIndex accepts.

@@ -4,7 +4,6 @@
 #include <atomic>
 #include <cstring>
 #include <limits>
-#include <thread>
 
 #include "git/pack_reader.h"
 
@@ -148,10 +147,7 @@ std::unique_ptr<PackedTrees> PackedTrees::Load(const std::string& objects_dir,
       decoder.DecodeTree(t, visit, &shard.failed, &shard.mismatched);
     }
   };
-  std::vector<std::thread> workers;
-  for (size_t slot = 1; slot < n; ++slot) workers.emplace_back(work, slot);
-  work(0);
-  for (auto& w : workers) w.join();
+  RunWorkers(static_cast<int>(n), work);
 
   std::unique_ptr<PackedTrees> out(new PackedTrees());
   std::unordered_map<git_oid, uint32_t, OidHash, OidEq> global;
@@ -180,8 +176,7 @@ std::unique_ptr<PackedTrees> PackedTrees::Load(const std::string& objects_dir,
     }
     shard.entries = {};
     for (size_t i : shard.mismatched) {
-      problems.emplace_back(
-          i, "its packed entry does not match the pack index's checksum");
+      problems.emplace_back(i, kEntryChecksumMismatch);
     }
     for (auto& m : shard.malformed) problems.push_back(std::move(m));
   }

@@ -32,6 +32,10 @@ Result<Repo> OpenRepoAt(const std::string& git_dir) {
   return Repo(raw);
 }
 
+std::string ObjectsDir(git_repository* repo) {
+  return std::string(git_repository_commondir(repo)) + "objects";
+}
+
 std::string OidHex(const git_oid& oid) {
   char buf[GIT_OID_HEXSZ + 1];
   git_oid_tostr(buf, sizeof(buf), &oid);

@@ -14,6 +14,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <thread>
+#include <vector>
 
 #include "keyward/finding.h"
 #include "keyward/scan.h"
@@ -41,8 +43,8 @@ using Patch = Handle<git_patch, git_patch_free>;
 using Index = Handle<git_index, git_index_free>;
 
 // Initializes libgit2 once per process (git/libgit2_init.cc): bounds its pack
-// window mappings so RSS does not grow with pack size, skips what a scan never
-// uses (the system CA bundle, re-hashing every object read).
+// window mappings so RSS does not grow with pack size and turns off re-hashing
+// every object read.
 void EnsureLibgit2();
 
 // The last libgit2 error as text ("object not found - no match for id ...").
@@ -55,6 +57,19 @@ Result<Repo> OpenRepo(const std::string& path);
 Result<Repo> OpenRepoAt(const std::string& git_dir);
 
 std::string OidHex(const git_oid& oid);
+
+// The repository's object directory (shared by its linked worktrees).
+std::string ObjectsDir(git_repository* repo);
+
+// Runs `work(slot)` for slot 0..n-1, each on its own thread, the calling
+// thread taking slot 0; returns when all are done.
+template <typename Work>
+void RunWorkers(int n, const Work& work) {
+  std::vector<std::thread> workers;
+  for (int slot = 1; slot < n; ++slot) workers.emplace_back(work, slot);
+  work(0);
+  for (auto& w : workers) w.join();
+}
 
 // Hash for git_oid keys (ids are already uniformly distributed).
 struct OidHash {
