@@ -227,20 +227,8 @@ class StreamImpl : public Matcher::Stream {
 std::unique_ptr<Matcher::Stream> Matcher::OpenStream(Scratch* scratch) const {
   std::call_once(impl_->stream_once, [this] {
     if (impl_->hs_patterns.empty()) return;
-    HsCacheEntry cached;
-    if (!impl_->cache_dir.empty() &&
-        LoadHsCache(impl_->cache_dir,
-                    MakeHsCacheKey(impl_->stream_cache_digest),
-                    impl_->compiled.size(), &cached)) {
-      impl_->stream_db = cached.db;
-      return;
-    }
-    Status s = impl_->CompileDatabase(HS_MODE_STREAM, &impl_->stream_db);
-    if (!s.ok()) {
-      impl_->stream_error = s.message();  // stream falls back to RE2
-      return;
-    }
-    impl_->SaveToCache(impl_->stream_cache_digest, impl_->stream_db);
+    impl_->stream_db =
+        impl_->LoadOrCompile(HS_MODE_STREAM, impl_->stream_cache_digest);
   });
   return std::make_unique<StreamImpl>(*impl_, static_cast<HsScratch*>(scratch));
 }

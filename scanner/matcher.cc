@@ -249,22 +249,25 @@ Status Matcher::Impl::CompileDatabase(unsigned mode, hs_database_t** db) const {
   return Status::Config("cannot compile the rule database: " + msg);
 }
 
+hs_database_t* Matcher::Impl::LoadOrCompile(unsigned mode,
+                                            const std::string& digest) const {
+  HsCacheEntry cached;
+  if (!cache_dir.empty() &&
+      LoadHsCache(cache_dir, MakeHsCacheKey(digest), compiled.size(),
+                  &cached) &&
+      cached.db) {
+    return cached.db;
+  }
+  hs_database_t* db = nullptr;
+  if (!CompileDatabase(mode, &db).ok()) return nullptr;
+  SaveToCache(digest, db);
+  return db;
+}
+
 void Matcher::Impl::EnsureBlockDb() {
   std::call_once(block_once, [this] {
-    if (!block_deferred) return;
-    HsCacheEntry cached;
-    if (LoadHsCache(cache_dir, MakeHsCacheKey(block_cache_digest),
-                    compiled.size(), &cached) &&
-        cached.db) {
-      block_db = cached.db;
-      return;
-    }
-    Status s = CompileDatabase(HS_MODE_BLOCK, &block_db);
-    if (!s.ok()) {
-      block_error = s.message();
-      return;
-    }
-    SaveToCache(block_cache_digest, block_db);
+    if (block_deferred)
+      block_db = LoadOrCompile(HS_MODE_BLOCK, block_cache_digest);
   });
 }
 

@@ -97,7 +97,6 @@ struct Matcher::Impl {
   std::once_flag block_once;
   bool block_deferred = false;
   std::string block_cache_digest;
-  std::string block_error;  // set when the block database is unavailable
   uint64_t max_window = 0;  // over all rules
 
   // Where compiled databases are cached ("" = no cache) and the key of the
@@ -108,7 +107,6 @@ struct Matcher::Impl {
   // The stream database is compiled (or loaded from the cache) on first use.
   std::once_flag stream_once;
   hs_database_t* stream_db = nullptr;
-  std::string stream_error;
   std::vector<std::string> hs_patterns;
   std::vector<unsigned> hs_flags, hs_ids;
 
@@ -139,6 +137,10 @@ struct Matcher::Impl {
   bool Passes(uint32_t rule, std::string_view secret) const;
   // Compiles the Hyperscan patterns in `mode`; on failure names the rule.
   Status CompileDatabase(unsigned mode, hs_database_t** db) const;
+  // The database for `mode` from the cache (keyed by `digest`), else
+  // compiled and cached. Null when it cannot be compiled: scans then confirm
+  // every rule with RE2 alone (slow, but nothing is missed).
+  hs_database_t* LoadOrCompile(unsigned mode, const std::string& digest) const;
   // Writes `db` to the cache with the per-rule metadata (best effort).
   void SaveToCache(const std::string& digest, hs_database_t* db) const;
 };
