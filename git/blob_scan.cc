@@ -203,9 +203,10 @@ void ScanAllPackedBlobs(const Scanner& scanner, const std::string& git_dir,
     RunWorkers(workers, work);
   }
   // Only what the pass saw: an id without a slot is read by ScanBlobs.
+  out->slot.Reserve(n);
   for (size_t i = 0; i < n; ++i) {
     if (out->outcomes[i].kind == PackedBlobScan::kUndecodable) continue;
-    out->slot.emplace(reader->wanted_id(i), static_cast<uint32_t>(i));
+    out->slot.Insert(reader->wanted_id(i), static_cast<uint32_t>(i));
   }
 }
 
@@ -221,15 +222,15 @@ ScanStats ScanBlobs(const Scanner& scanner, const std::string& git_dir,
     std::vector<git_oid> rest;
     std::vector<size_t> rest_index;
     for (size_t i = 0; i < blobs.size(); ++i) {
-      auto it = done->slot.find(blobs[i]);
-      PackedBlobScan::Kind kind = it == done->slot.end()
+      uint32_t slot = done->slot.Find(blobs[i]);
+      PackedBlobScan::Kind kind = slot == OidMap::kAbsent
                                       ? PackedBlobScan::kUndecodable
-                                      : done->outcomes[it->second].kind;
+                                      : done->outcomes[slot].kind;
       switch (kind) {
         case PackedBlobScan::kScanned:
           ++stats.files;
-          stats.bytes += done->outcomes[it->second].bytes;
-          blob_of_slot[it->second] = i;
+          stats.bytes += done->outcomes[slot].bytes;
+          blob_of_slot[slot] = i;
           break;
         case PackedBlobScan::kBinary:
           ++stats.skipped_binary;

@@ -8,9 +8,9 @@
 
 #include <cstdint>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
+#include "git/flat_map.h"
 #include "git/repo.h"
 #include "keyward/finding.h"
 #include "keyward/scan.h"
@@ -39,8 +39,8 @@ struct PackedBlobScan {
     Kind kind = kUndecodable;
     uint64_t bytes = 0;
   };
-  std::unordered_map<git_oid, uint32_t, OidHash, OidEq> slot;  // id -> slot
-  std::vector<Outcome> outcomes;                               // by slot
+  OidMap slot;                     // id -> slot
+  std::vector<Outcome> outcomes;   // by slot
   std::vector<BlobFinding> found;  // BlobFinding::blob is a slot here
 };
 

@@ -13,6 +13,7 @@
 #include <unordered_set>
 
 #include "git/commit_walk.h"
+#include "git/flat_map.h"
 #include "git/pack_reader.h"
 #include "git/packed_trees.h"
 #include "git/repo.h"
@@ -82,13 +83,17 @@ class BlobEnumerator {
     }
   }
 
-  bool SeenBlob(const git_oid& id) const { return blobs_.count(id) != 0; }
+  bool SeenBlob(const git_oid& id) const {
+    return blobs_.Find(id) != OidMap::kAbsent;
+  }
 
  private:
   uint32_t Blob(const git_oid& id, std::vector<git_oid>* blobs) {
-    auto [it, fresh] = blobs_.emplace(id, static_cast<uint32_t>(blobs->size()));
+    bool fresh = false;
+    uint32_t i =
+        blobs_.Insert(id, static_cast<uint32_t>(blobs->size()), &fresh);
     if (fresh) blobs->push_back(id);
-    return it->second;
+    return i;
   }
   uint32_t PackedBlob(uint32_t i, std::vector<git_oid>* blobs) {
     uint32_t& cached = blob_of_id_[i];
@@ -127,7 +132,7 @@ class BlobEnumerator {
   std::function<void(const std::string&)> warn_;
   TreeGraph* graph_;
   const PackedTrees* packed_;
-  std::unordered_map<git_oid, uint32_t, OidHash, OidEq> blobs_;  // -> index
+  OidMap blobs_;  // -> index into the enumeration's blobs
   // Per PackedTrees id: its blob index / graph node, once known (saves
   // hashing the same id for every tree that names it).
   std::vector<uint32_t> blob_of_id_, node_of_id_;

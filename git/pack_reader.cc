@@ -8,8 +8,9 @@
 #include <filesystem>
 #include <limits>
 #include <new>
-#include <unordered_map>
 #include <utility>
+
+#include "git/flat_map.h"
 
 namespace keyward::git {
 namespace {
@@ -35,8 +36,8 @@ bool IsDelta(PackType t) {
 struct PackReader::Pack {
   MappedFile idx_file, pack_file;
   PackIndex index;
-  std::string_view bytes;                        // the whole pack
-  std::unordered_map<uint64_t, uint32_t> nodes;  // entry offset -> node
+  std::string_view bytes;  // the whole pack
+  OffsetMap nodes;         // entry offset -> node
 };
 
 struct PackReader::Node {
@@ -107,17 +108,17 @@ uint32_t PackReader::NodeAt(uint32_t pack, uint64_t offset,
                             std::vector<uint32_t>* pending, uint64_t touched,
                             int64_t index_pos) {
   Pack& p = *packs_[pack];
-  auto [it, inserted] = p.nodes.emplace(offset, 0);
-  if (!inserted) {
-    Node& known = nodes_[it->second];
-    if (index_pos >= 0 && !known.has_crc) {
-      known.has_crc = true;
-      known.crc = p.index.crc(static_cast<uint32_t>(index_pos));
-    }
-    return it->second;
-  }
   uint32_t n = static_cast<uint32_t>(nodes_.size());
-  it->second = n;
+  bool inserted = false;
+  uint32_t known = p.nodes.Insert(offset, n, &inserted);
+  if (!inserted) {
+    Node& node = nodes_[known];
+    if (index_pos >= 0 && !node.has_crc) {
+      node.has_crc = true;
+      node.crc = p.index.crc(static_cast<uint32_t>(index_pos));
+    }
+    return known;
+  }
   Node node;
   node.offset = offset;
   node.pack = pack;
@@ -210,6 +211,8 @@ void PackReader::PlanAll(PackType type) {
     // they fault in are counted once, not once per entry).
     std::vector<std::pair<uint64_t, uint32_t>> entries;
     entries.reserve(index.count());
+    packs_[p]->nodes.Reserve(index.count());
+    nodes_.reserve(nodes_.size() + index.count());
     for (uint32_t pos = 0; pos < index.count(); ++pos) {
       int64_t offset = index.offset(pos);
       if (offset >= 0) entries.emplace_back(static_cast<uint64_t>(offset), pos);

@@ -21,7 +21,7 @@ struct Shard {
     size_t wanted;  // PackReader's index of the tree
     uint32_t begin, mid, end;
   };
-  std::unordered_map<git_oid, uint32_t, OidHash, OidEq> index;
+  OidMap index;  // id -> index into ids
   std::vector<git_oid> ids;
   std::vector<Tree> trees;
   std::vector<uint32_t> entries;
@@ -50,11 +50,12 @@ struct Shard {
     }
     git_oid oid;
     git_oid_fromraw(&oid, raw);
-    auto [it, fresh] = index.emplace(oid, static_cast<uint32_t>(ids.size()));
+    bool fresh = false;
+    uint32_t i = index.Insert(oid, static_cast<uint32_t>(ids.size()), &fresh);
     if (fresh) ids.push_back(oid);
     std::memcpy(slot.id, raw, kSha1Size);
-    slot.index = it->second;
-    return it->second;
+    slot.index = i;
+    return i;
   }
 
   void Add(size_t wanted, std::string_view content) {
@@ -150,17 +151,26 @@ std::unique_ptr<PackedTrees> PackedTrees::Load(const std::string& objects_dir,
   RunWorkers(static_cast<int>(n), work);
 
   std::unique_ptr<PackedTrees> out(new PackedTrees());
-  std::unordered_map<git_oid, uint32_t, OidHash, OidEq> global;
+  OidMap global;  // id -> index into ids_
+  size_t ids = 0, entries = 0;
+  for (const Shard& shard : shards) {
+    ids += shard.ids.size();
+    entries += shard.entries.size();
+  }
+  global.Reserve(ids);
+  out->ids_.reserve(ids);
+  out->entries_.reserve(entries);
+  out->trees_.Reserve(reader->wanted_count());
   std::vector<std::pair<size_t, std::string>> problems;
   for (Shard& shard : shards) {
     std::vector<uint32_t> to_global(shard.ids.size());
     for (size_t i = 0; i < shard.ids.size(); ++i) {
-      auto [it, fresh] =
-          global.emplace(shard.ids[i], static_cast<uint32_t>(out->ids_.size()));
+      bool fresh = false;
+      to_global[i] = global.Insert(
+          shard.ids[i], static_cast<uint32_t>(out->ids_.size()), &fresh);
       if (fresh) out->ids_.push_back(shard.ids[i]);
-      to_global[i] = it->second;
     }
-    shard.index.clear();
+    shard.index = OidMap();
     shard.ids = {};
     for (const Shard::Tree& t : shard.trees) {
       Record r;
@@ -170,8 +180,8 @@ std::unique_ptr<PackedTrees> PackedTrees::Load(const std::string& objects_dir,
       }
       r.mid = r.begin + (t.mid - t.begin);
       r.end = static_cast<uint32_t>(out->entries_.size());
-      out->trees_.emplace(reader->wanted_id(t.wanted),
-                          static_cast<uint32_t>(out->records_.size()));
+      out->trees_.Insert(reader->wanted_id(t.wanted),
+                         static_cast<uint32_t>(out->records_.size()));
       out->records_.push_back(r);
     }
     shard.entries = {};
@@ -184,17 +194,17 @@ std::unique_ptr<PackedTrees> PackedTrees::Load(const std::string& objects_dir,
     Record r;
     r.problem = static_cast<uint32_t>(out->problems_.size());
     out->problems_.push_back(std::move(what));
-    out->trees_.emplace(reader->wanted_id(i),
-                        static_cast<uint32_t>(out->records_.size()));
+    out->trees_.Insert(reader->wanted_id(i),
+                       static_cast<uint32_t>(out->records_.size()));
     out->records_.push_back(r);
   }
   return out;
 }
 
 PackedTrees::Lookup PackedTrees::Find(const git_oid& tree, Entries* out) const {
-  auto it = trees_.find(tree);
-  if (it == trees_.end()) return kAbsent;
-  const Record& r = records_[it->second];
+  uint32_t record = trees_.Find(tree);
+  if (record == OidMap::kAbsent) return kAbsent;
+  const Record& r = records_[record];
   if (r.problem != kNoProblem) {
     out->problem = problems_[r.problem];
     return kUnreadable;

@@ -23,9 +23,9 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
+#include "git/flat_map.h"
 #include "git/repo.h"
 #include "keyward/status.h"
 
@@ -74,7 +74,7 @@ class PackedTrees {
   };
   static constexpr uint32_t kNoProblem = UINT32_MAX;
   PackedTrees() = default;
-  std::unordered_map<git_oid, uint32_t, OidHash, OidEq> trees_;  // -> record
+  OidMap trees_;  // -> index into records_
   std::vector<Record> records_;
   std::vector<uint32_t> entries_;  // indices into ids_
   std::vector<git_oid> ids_;       // every id a parsed tree names

@@ -6,13 +6,12 @@
 namespace keyward::git {
 
 uint32_t TreeGraph::NodeFor(const git_oid& id, bool* added) {
-  auto [it, inserted] = index.emplace(id, static_cast<uint32_t>(ids.size()));
-  if (inserted) {
+  uint32_t node = index.Insert(id, static_cast<uint32_t>(ids.size()), added);
+  if (*added) {
     ids.push_back(id);
     nodes.emplace_back();
   }
-  *added = inserted;
-  return it->second;
+  return node;
 }
 
 TreeIndex::TreeIndex(git_repository* repo, const std::vector<git_oid>& targets,
@@ -60,8 +59,8 @@ const std::vector<uint32_t>& TreeIndex::NodeTargets(uint32_t node) {
 
 const std::vector<uint32_t>& TreeIndex::TargetsIn(const git_oid& tree_id) {
   if (graph_) {
-    auto node = graph_->index.find(tree_id);
-    if (node != graph_->index.end()) return NodeTargets(node->second);
+    uint32_t node = graph_->index.Find(tree_id);
+    if (node != OidMap::kAbsent) return NodeTargets(node);
   }
   auto it = memo_.find(tree_id);
   if (it != memo_.end()) return it->second;

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "git/blob_scan.h"
+#include "git/flat_map.h"
 #include "git/repo.h"
 
 namespace keyward::git {
@@ -38,7 +39,7 @@ struct TreeGraph {
     uint32_t tree_begin = 0, tree_end = 0;  // range of tree_edges
     uint32_t blob_begin = 0, blob_end = 0;  // range of blob_edges
   };
-  std::unordered_map<git_oid, uint32_t, OidHash, OidEq> index;  // id -> node
+  OidMap index;                      // id -> node
   std::vector<git_oid> ids;          // node -> tree id
   std::vector<Node> nodes;           // empty ranges for unreadable trees
   std::vector<uint32_t> tree_edges;  // child nodes

@@ -1,0 +1,117 @@
+// An open-addressing hash map from a small trivially copyable key (an object
+// id, a pack offset) to a uint32_t index, for the hundreds of thousands of
+// ids a full-history scan indexes: one allocation for the whole table instead
+// of one node per entry, and a lookup touches one or two adjacent slots.
+//
+//   OidMap nodes;
+//   nodes.Reserve(expected);
+//   bool added = false;
+//   uint32_t node = nodes.Insert(id, next_node, &added);  // existing or new
+//   if (nodes.Find(id) == OidMap::kAbsent) ...
+//
+// Linear probing, a power-of-two capacity kept at most half full; entries are
+// never erased. kAbsent itself cannot be stored as a value.
+#ifndef KEYWARD_GIT_FLAT_MAP_H_
+#define KEYWARD_GIT_FLAT_MAP_H_
+
+#include <git2.h>
+
+#include <algorithm>
+#include <bit>
+#include <cassert>
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+namespace keyward::git {
+
+// Hashes: any 64 bits of the key; FlatMap mixes them (object ids are already
+// uniform, pack offsets are not).
+struct OidBits {
+  uint64_t operator()(const git_oid& id) const {
+    uint64_t bits;
+    std::memcpy(&bits, id.id, sizeof(bits));
+    return bits;
+  }
+};
+struct OffsetBits {
+  uint64_t operator()(uint64_t offset) const { return offset; }
+};
+
+template <typename Key, typename Bits>
+class FlatMap {
+ public:
+  static constexpr uint32_t kAbsent = UINT32_MAX;
+
+  // Makes room for `n` entries without growing again.
+  void Reserve(size_t n) {
+    size_t want = std::bit_ceil(std::max<size_t>(16, 2 * n));
+    if (want > slots_.size()) Rehash(want);
+  }
+
+  // The value stored for `key`; if there is none, stores `value` first.
+  // `*inserted` (optional) says which.
+  uint32_t Insert(const Key& key, uint32_t value, bool* inserted = nullptr) {
+    assert(value != kAbsent);
+    if (2 * (size_ + 1) > slots_.size()) {
+      Rehash(std::max<size_t>(16, 2 * slots_.size()));
+    }
+    Slot* s = &slots_[Probe(key)];
+    bool fresh = s->value == kAbsent;
+    if (fresh) {
+      s->key = key;
+      s->value = value;
+      ++size_;
+    }
+    if (inserted) *inserted = fresh;
+    return s->value;
+  }
+
+  // The value stored for `key`, or kAbsent.
+  uint32_t Find(const Key& key) const {
+    if (slots_.empty()) return kAbsent;
+    return slots_[Probe(key)].value;
+  }
+
+  size_t size() const { return size_; }
+
+ private:
+  struct Slot {
+    Key key;
+    uint32_t value = kAbsent;
+  };
+
+  size_t Home(const Key& key) const {
+    // Fibonacci hashing: the top bits of the product depend on all of the key.
+    return static_cast<size_t>((Bits()(key) * 0x9E3779B97F4A7C15ull) >> shift_);
+  }
+  // The slot holding `key`, or the empty slot where it belongs.
+  size_t Probe(const Key& key) const {
+    size_t mask = slots_.size() - 1;
+    for (size_t i = Home(key);; i = (i + 1) & mask) {
+      const Slot& s = slots_[i];
+      if (s.value == kAbsent || std::memcmp(&s.key, &key, sizeof(Key)) == 0) {
+        return i;
+      }
+    }
+  }
+  void Rehash(size_t capacity) {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(capacity, Slot());
+    shift_ = 64 - std::countr_zero(capacity);
+    for (const Slot& s : old) {
+      if (s.value != kAbsent) slots_[Probe(s.key)] = s;
+    }
+  }
+
+  std::vector<Slot> slots_;
+  size_t size_ = 0;
+  int shift_ = 64;
+};
+
+using OidMap = FlatMap<git_oid, OidBits>;
+using OffsetMap = FlatMap<uint64_t, OffsetBits>;
+
+}  // namespace keyward::git
+
+#endif  // KEYWARD_GIT_FLAT_MAP_H_
