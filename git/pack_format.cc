@@ -229,9 +229,10 @@ Inflater::~Inflater() {
 }
 
 Status Inflater::Inflate(std::string_view in, char* out, size_t size,
-                         size_t* consumed) {
+                         size_t* consumed, bool check_data) {
   z_stream& z = stream_->z;
-  if (!stream_->ok || inflateReset(&z) != Z_OK) {
+  if (!stream_->ok || inflateReset(&z) != Z_OK ||
+      inflateValidate(&z, check_data ? 1 : 0) != Z_OK) {
     return Status::Corruption("zlib: cannot initialize");
   }
   // zlib counts in 32-bit chunks; entries may be larger.
@@ -280,6 +281,18 @@ Status Inflater::Inflate(std::string_view in, char* out, size_t size,
       return Status::Corruption("zlib: no progress");
     }
   }
+}
+
+bool StreamChecksumMatches(std::string_view stream, std::string_view data) {
+  if (stream.size() < 4) return false;
+  const auto* t =
+      reinterpret_cast<const unsigned char*>(stream.data() + stream.size() - 4);
+  uLong want = (uLong{t[0]} << 24) | (uLong{t[1]} << 16) | (uLong{t[2]} << 8) |
+               uLong{t[3]};
+  uLong got =
+      adler32_z(adler32_z(0, nullptr, 0),
+                reinterpret_cast<const Bytef*>(data.data()), data.size());
+  return got == want;
 }
 
 Status ReadDeltaSizes(std::string_view delta, uint64_t* source,

@@ -109,14 +109,20 @@ class Inflater {
 
   // Inflates the zlib stream at the start of `in` into exactly `size` bytes
   // at `out`; the stream must end exactly there. On success, `*consumed`
-  // (if given) is the length of the stream in `in`.
+  // (if given) is the length of the stream in `in`. With `check_data` false
+  // the stream's Adler-32 is not computed (the caller checks the packed
+  // bytes another way; StreamChecksumMatches can still check it).
   Status Inflate(std::string_view in, char* out, size_t size,
-                 size_t* consumed = nullptr);
+                 size_t* consumed = nullptr, bool check_data = true);
 
  private:
   struct Stream;
   std::unique_ptr<Stream> stream_;
 };
+
+// Whether `data` has the Adler-32 that the zlib stream `stream` (exactly the
+// bytes Inflate consumed) ends with.
+bool StreamChecksumMatches(std::string_view stream, std::string_view data);
 
 // The source and target sizes a delta starts with; `*header` is the number
 // of bytes they take.

@@ -339,15 +339,26 @@ Status PackDecoder::Decode(uint32_t n, const Buffer* parent, Buffer* out,
   if (size / kMaxInflateRatio > in.size()) {
     return Status::Corruption("entry size larger than its data allows");
   }
+  // An entry found through the index is checked by its CRC-32 (which covers
+  // the zlib stream), so zlib need not also sum what it inflates; only when
+  // that CRC does not match is the stream's own checksum consulted, to tell
+  // damaged data (an error, as zlib would report it) from a damaged index.
+  Buffer* inflated = parent == nullptr ? out : &delta_;
+  if (!Reserve(inflated, size)) return Status::Corruption("out of memory");
   size_t consumed = 0;
-  if (parent == nullptr) {
-    if (!Reserve(out, size)) return Status::Corruption("out of memory");
-    Status s = inflater_.Inflate(in, out->data.get(), size, &consumed);
-    if (!s.ok()) return s;
-  } else {
-    if (!Reserve(&delta_, size)) return Status::Corruption("out of memory");
-    Status s = inflater_.Inflate(in, delta_.data.get(), size, &consumed);
-    if (!s.ok()) return s;
+  Status s = inflater_.Inflate(in, inflated->data.get(), size, &consumed,
+                               /*check_data=*/!node.has_crc);
+  if (!s.ok()) return s;
+  uint64_t entry_size = node.header.data - node.offset + consumed;
+  *matches_index =
+      !node.has_crc ||
+      crc32_z(0, reinterpret_cast<const Bytef*>(pack.data() + node.offset),
+              entry_size) == node.crc;
+  if (!*matches_index &&
+      !StreamChecksumMatches(in.substr(0, consumed), inflated->view())) {
+    return Status::Corruption("zlib: incorrect data check");
+  }
+  if (parent != nullptr) {
     uint64_t source = 0, target = 0;
     size_t header = 0;
     s = ReadDeltaSizes(delta_.view(), &source, &target, &header);
@@ -363,11 +374,6 @@ Status PackDecoder::Decode(uint32_t n, const Buffer* parent, Buffer* out,
     s = ApplyDelta(parent->view(), delta_.view(), out->data.get(), target);
     if (!s.ok()) return s;
   }
-  uint64_t entry_size = node.header.data - node.offset + consumed;
-  *matches_index =
-      !node.has_crc ||
-      crc32_z(0, reinterpret_cast<const Bytef*>(pack.data() + node.offset),
-              entry_size) == node.crc;
   reader_.Touched(entry_size + kFaultAround);
   ++entries_;
   bytes_ += out->size;

@@ -125,7 +125,8 @@ class PackDecoder {
   // REF_DELTA base) is checked against the index's CRC-32 of its packed
   // bytes, header included: a damaged offset or entry that still inflates
   // cleanly must not yield another object's bytes (a delta's OFS base is
-  // named inside those checked bytes; zlib checks each stream's data). When an
+  // named inside those checked bytes, and the Adler-32 of the zlib stream
+  // checks the data of entries not found through the index). When an
   // entry cannot be decoded (corrupt zlib stream or delta), the wanted objects
   // of its subtree are appended to `failed` (libgit2 may still read them, or
   // names the problem); a wanted object whose entry does not match its CRC-32

@@ -39,7 +39,7 @@ struct Shard {
     uint32_t index = kNoIndex;
   };
   static constexpr uint32_t kNoIndex = ~uint32_t{0};
-  std::vector<Recent> recent = std::vector<Recent>(size_t{1} << 16);
+  std::vector<Recent> recent = std::vector<Recent>(size_t{1} << 12);
 
   uint32_t Intern(const unsigned char* raw) {
     uint64_t bits;

@@ -120,6 +120,29 @@ TEST(InflaterTest, SizeMustMatchExactly) {
   EXPECT_TRUE(inflater.Inflate(z, out.data(), out.size()).ok());
 }
 
+TEST(InflaterTest, DataCheckCanBeLeftToTheCaller) {
+  Inflater inflater;
+  const std::string text = "packed entry data, packed entry data\n";
+  std::string z = Deflate(text);
+  std::string damaged = z;
+  damaged[damaged.size() - 1] ^= 0x01;  // the Adler-32 trailer only
+  std::string out(text.size(), '\0');
+  size_t consumed = 0;
+  ASSERT_TRUE(inflater
+                  .Inflate(damaged, out.data(), out.size(), &consumed,
+                           /*check_data=*/false)
+                  .ok());
+  EXPECT_EQ(out, text);
+  EXPECT_EQ(consumed, z.size());
+  EXPECT_FALSE(StreamChecksumMatches(damaged, out));
+  EXPECT_TRUE(StreamChecksumMatches(z, out));
+  EXPECT_FALSE(StreamChecksumMatches(z, out.substr(1)));
+  EXPECT_FALSE(StreamChecksumMatches("ab", ""));
+  // The next stream is checked again.
+  EXPECT_FALSE(inflater.Inflate(damaged, out.data(), out.size()).ok());
+  EXPECT_TRUE(inflater.Inflate(z, out.data(), out.size()).ok());
+}
+
 TEST(PackIndexTest, RejectsWhatItDoesNotUnderstand) {
   std::string v2 = std::string("\377tOc") + std::string("\0\0\0\2", 4) +
                    std::string(1024, '\0') + std::string(40, '\0');
