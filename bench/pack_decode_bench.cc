@@ -95,9 +95,9 @@ int main(int argc, char** argv) {
     auto visit = [&](size_t, std::string_view d) { bytes += d.size(); };
     for (;;) {
       size_t t = next.fetch_add(1);
-      if (t >= reader->tree_count()) break;
+      if (t >= reader->tree_count(PackType::kBlob)) break;
       auto ts = Clock::now();
-      decoder.DecodeTree(t, visit, &failed, &failed);
+      decoder.DecodeTree(PackType::kBlob, t, visit, &failed, &failed);
       busiest[slot] = std::max(busiest[slot], Since(ts));
     }
     wanted_bytes += bytes;
@@ -118,8 +118,8 @@ int main(int argc, char** argv) {
       "entries inflated %llu, bytes produced %.1f MB, wanted blob bytes "
       "%.1f MB\n"
       "decode-only: %.0f MB/s of blob bytes (plan included: %.0f MB/s)\n",
-      blobs.size(), fallback.size(), reader->pack_count(), reader->tree_count(),
-      plan, decode, threads, longest,
+      blobs.size(), fallback.size(), reader->pack_count(),
+      reader->tree_count(PackType::kBlob), plan, decode, threads, longest,
       static_cast<unsigned long long>(entries.load()), decoded / 1e6,
       wanted_bytes / 1e6, wanted_bytes / 1e6 / decode,
       wanted_bytes / 1e6 / (decode + plan));

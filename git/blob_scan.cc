@@ -105,9 +105,9 @@ void PackWorker(SharedState* s, std::vector<size_t>* failed) {
   std::vector<size_t> mismatched;
   for (;;) {
     size_t t = s->next_tree.fetch_add(1, std::memory_order_relaxed);
-    if (t >= s->reader->tree_count()) break;
+    if (t >= s->reader->tree_count(PackType::kBlob)) break;
     mismatched.clear();
-    decoder.DecodeTree(t, visit, failed, &mismatched);
+    decoder.DecodeTree(PackType::kBlob, t, visit, failed, &mismatched);
     for (size_t i : mismatched) {
       Warn(s, MismatchWarning(s->blobs[i]));
       out.Unreadable();
@@ -163,10 +163,10 @@ std::string ObjectsDirOf(const std::string& git_dir) {
 
 }  // namespace
 
-void ScanAllPackedBlobs(const Scanner& scanner, const std::string& git_dir,
+void ScanAllPackedBlobs(const Scanner& scanner, const PackReader& packs,
                         int threads, PackedBlobScan* out) {
-  auto reader = PackReader::Open(ObjectsDirOf(git_dir));
-  reader->PlanAll(PackType::kBlob);
+  const PackReader* reader = &packs;
+  const size_t delta_trees = reader->tree_count(PackType::kBlob);
   const size_t n = reader->wanted_count();
   out->outcomes.assign(n, {});
   std::atomic<size_t> next_tree{0};
@@ -188,8 +188,8 @@ void ScanAllPackedBlobs(const Scanner& scanner, const std::string& git_dir,
     };
     for (;;) {
       size_t t = next_tree.fetch_add(1, std::memory_order_relaxed);
-      if (t >= reader->tree_count()) break;
-      decoder.DecodeTree(t, visit, &failed, &mismatched);
+      if (t >= delta_trees) break;
+      decoder.DecodeTree(PackType::kBlob, t, visit, &failed, &mismatched);
     }
     for (size_t i : mismatched) {
       out->outcomes[i].kind = PackedBlobScan::kMismatched;
@@ -197,9 +197,9 @@ void ScanAllPackedBlobs(const Scanner& scanner, const std::string& git_dir,
     std::lock_guard<std::mutex> lock(mu);
     for (BlobFinding& f : found) out->found.push_back(std::move(f));
   };
-  if (reader->tree_count() > 0) {
-    int workers = static_cast<int>(std::min<size_t>(
-        std::max(1, ResolveThreads(threads)), reader->tree_count()));
+  if (delta_trees > 0) {
+    int workers = static_cast<int>(
+        std::min<size_t>(std::max(1, ResolveThreads(threads)), delta_trees));
     RunWorkers(workers, work);
   }
   // Only what the pass saw: an id without a slot is read by ScanBlobs.
@@ -263,9 +263,8 @@ ScanStats ScanBlobs(const Scanner& scanner, const std::string& git_dir,
   auto reader = PackReader::Open(ObjectsDirOf(git_dir));
   reader->Plan(blobs, &state.by_odb);
   state.reader = reader.get();
-  if (reader->tree_count() > 0) {
-    int n =
-        static_cast<int>(std::min<size_t>(max_threads, reader->tree_count()));
+  if (size_t trees = reader->tree_count(PackType::kBlob); trees > 0) {
+    int n = static_cast<int>(std::min<size_t>(max_threads, trees));
     std::vector<std::vector<size_t>> failed(n);
     RunWorkers(n, [&](int slot) { PackWorker(&state, &failed[slot]); });
     for (const auto& f : failed) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "git/flat_map.h"
+#include "git/pack_reader.h"
 #include "git/repo.h"
 #include "keyward/finding.h"
 #include "keyward/scan.h"
@@ -44,10 +45,10 @@ struct PackedBlobScan {
   std::vector<BlobFinding> found;  // BlobFinding::blob is a slot here
 };
 
-// Scans every blob of the usable packs under `git_dir` with `threads`
+// Scans every blob `packs` (planned with PlanAll) holds with `threads`
 // workers, in pack order. Nothing is warned about here: ScanBlobs warns for
 // the reachable blobs that need it. The progress callback sees every blob.
-void ScanAllPackedBlobs(const Scanner& scanner, const std::string& git_dir,
+void ScanAllPackedBlobs(const Scanner& scanner, const PackReader& packs,
                         int threads, PackedBlobScan* out);
 
 // Scans `blobs` with `threads` workers. Blobs in packs are decoded in pack

@@ -139,7 +139,7 @@ class BlobEnumerator {
 };
 
 // Every object id in the object database, split into commits and blobs.
-void ListAllObjects(git_repository* repo, const std::string& objects_dir,
+void ListAllObjects(git_repository* repo, const PackReader& packs,
                     const std::function<void(const std::string&)>& warn,
                     std::vector<git_oid>* commits,
                     std::vector<git_oid>* blobs) {
@@ -160,13 +160,9 @@ void ListAllObjects(git_repository* repo, const std::string& objects_dir,
   // Types of packed objects come from the pack headers (no object is
   // inflated); git_odb_read_header would resolve every delta chain.
   std::unordered_map<git_oid, PackType, OidHash, OidEq> packed;
-  {
-    auto reader = PackReader::Open(objects_dir);
-    reader->PlanAll(PackType::kBlob);
-    packed.reserve(reader->wanted_count());
-    reader->ForEachObjectType(
-        [&](const git_oid& id, PackType type) { packed.emplace(id, type); });
-  }
+  packed.reserve(packs.wanted_count());
+  packs.ForEachObjectType(
+      [&](const git_oid& id, PackType type) { packed.emplace(id, type); });
   OidSet seen;  // an object may be both loose and packed
   for (const git_oid& id : ids) {
     if (!seen.insert(id).second) continue;
@@ -193,17 +189,27 @@ void ListAllObjects(git_repository* repo, const std::string& objects_dir,
 Status Enumerate(git_repository* repo, const EnumerateOptions& options,
                  const std::function<void(const std::string&)>& warn,
                  Enumeration* out) {
+  std::unique_ptr<PackReader> own_packs;
+  const PackReader* planned = nullptr;
+  auto packs = [&]() -> const PackReader& {
+    if (planned == nullptr && options.packs) planned = options.packs();
+    if (planned == nullptr) {
+      own_packs = PackReader::Open(ObjectsDir(repo));
+      own_packs->PlanAll();
+      planned = own_packs.get();
+    }
+    return *planned;
+  };
   std::vector<git_oid> odb_commits, odb_blobs;
   if (options.all_objects) {
-    ListAllObjects(repo, ObjectsDir(repo), warn, &odb_commits, &odb_blobs);
+    ListAllObjects(repo, packs(), warn, &odb_commits, &odb_blobs);
   }
   // Parents before children, so the first commit that holds a blob is the
   // one that introduced it.
   std::vector<git_oid> commits = ListCommits(repo, odb_commits, warn);
   std::unique_ptr<PackedTrees> packed;
-  if (options.packed_trees) {
-    packed = PackedTrees::Load(ObjectsDir(repo), options.threads);
-  }
+  if (options.packed_trees)
+    packed = PackedTrees::Load(packs(), options.threads);
   BlobEnumerator enumerator(repo, warn, &out->trees, packed.get());
   for (const git_oid& id : commits) {
     git_commit* commit_raw = nullptr;

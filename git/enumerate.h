@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "git/pack_reader.h"
 #include "git/provenance.h"
 #include "keyward/status.h"
 
@@ -29,6 +30,11 @@ struct EnumerateOptions {
   // Read trees from the packs (PackedTrees); false: every tree through
   // git_tree_lookup (the reference the packed path is tested against).
   bool packed_trees = true;
+  // The repository's packs, planned with PackReader::PlanAll, when the
+  // caller shares one plan with other passes: called (once, after the
+  // revision walk) when Enumerate needs them; it may wait for the plan to
+  // finish. Null: Enumerate plans its own.
+  std::function<const PackReader*()> packs;
 };
 
 // Unreadable commits and trees are warned about (naming the id) and skipped.

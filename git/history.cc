@@ -3,11 +3,14 @@
 // are recovered afterwards for the few blobs that have findings
 // (provenance.h).
 #include <chrono>
+#include <future>
+#include <memory>
 #include <thread>
 #include <vector>
 
 #include "git/blob_scan.h"
 #include "git/enumerate.h"
+#include "git/pack_reader.h"
 #include "git/provenance.h"
 #include "git/repo.h"
 #include "keyward/git.h"
@@ -32,13 +35,27 @@ Status ScanGitHistory(const Scanner& scanner, const GitHistoryOptions& options,
   enumerate.threads = ResolveThreads(threads);
   // Every packed blob is scanned while the trees are walked (the walk has
   // serial parts); reachable blobs then take their outcome from that pass.
+  // One plan of the packs serves both: the blob pass's thread makes it while
+  // this one walks the revisions, and the enumeration waits for it.
   git::PackedBlobScan packed;
   const std::string git_dir = git_repository_path(r);
-  std::thread blob_pass(
-      [&] { git::ScanAllPackedBlobs(scanner, git_dir, threads, &packed); });
+  std::unique_ptr<git::PackReader> packs =
+      git::PackReader::Open(git::ObjectsDir(r));
+  std::promise<void> planned;
+  std::shared_future<void> plan = planned.get_future().share();
+  std::thread blob_pass([&] {
+    packs->PlanAll();
+    planned.set_value();
+    git::ScanAllPackedBlobs(scanner, *packs, threads, &packed);
+  });
+  enumerate.packs = [&]() -> const git::PackReader* {
+    plan.wait();
+    return packs.get();
+  };
   git::Enumeration e;
   Status s = git::Enumerate(r, enumerate, warn, &e);
   blob_pass.join();
+  packs.reset();  // unmap before libgit2 maps the packs again
   if (!s.ok()) return s;
 
   std::vector<git::BlobFinding> found;

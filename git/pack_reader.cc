@@ -157,7 +157,8 @@ void PackReader::Plan(const std::vector<git_oid>& wanted,
   // Wanted blobs not under a blob root (bad headers, bases out of the pack,
   // non-blob bases, loops) are left to the caller.
   std::vector<bool> reached(nodes_.size(), false);
-  std::vector<uint32_t> stack(roots_.begin(), roots_.end());
+  const std::vector<uint32_t>& blob_roots = RootsOf(PackType::kBlob);
+  std::vector<uint32_t> stack(blob_roots.begin(), blob_roots.end());
   while (!stack.empty()) {
     uint32_t n = stack.back();
     stack.pop_back();
@@ -202,8 +203,7 @@ void PackReader::ResolveBases(std::vector<uint32_t>* pending) {
   }
 }
 
-void PackReader::PlanAll(PackType type) {
-  type_ = type;
+void PackReader::PlanAll() {
   std::vector<uint32_t> pending;
   for (uint32_t p = 0; p < packs_.size(); ++p) {
     const PackIndex& index = packs_[p]->index;
@@ -243,12 +243,16 @@ void PackReader::PlanAll(PackType type) {
 void PackReader::Link() {
   std::vector<uint32_t> order(nodes_.size());
   for (uint32_t n = 0; n < nodes_.size(); ++n) order[n] = n;
-  std::sort(order.begin(), order.end(), [this](uint32_t a, uint32_t b) {
+  auto in_pack_order = [this](uint32_t a, uint32_t b) {
     if (nodes_[a].pack != nodes_[b].pack) {
       return nodes_[a].pack < nodes_[b].pack;
     }
     return nodes_[a].offset < nodes_[b].offset;
-  });
+  };
+  // PlanAll creates nodes in pack order already (a base precedes its deltas).
+  if (!std::is_sorted(order.begin(), order.end(), in_pack_order)) {
+    std::sort(order.begin(), order.end(), in_pack_order);
+  }
   auto linkable = [this](const Node& n) {
     return n.ok && IsDelta(n.header.type) && n.base != kNone;
   };
@@ -269,7 +273,9 @@ void PackReader::Link() {
   }
   for (uint32_t n : order) {
     const Node& node = nodes_[n];
-    if (node.ok && node.header.type == type_) roots_.push_back(n);
+    if (node.ok && !IsDelta(node.header.type)) {
+      roots_[static_cast<size_t>(node.header.type) & 7].push_back(n);
+    }
   }
 }
 
@@ -394,7 +400,7 @@ void PackDecoder::FailSubtree(uint32_t n, std::vector<size_t>* failed) const {
   }
 }
 
-void PackDecoder::DecodeTree(size_t t, const Visit& visit,
+void PackDecoder::DecodeTree(PackType type, size_t t, const Visit& visit,
                              std::vector<size_t>* failed,
                              std::vector<size_t>* mismatched) {
   const auto& nodes = reader_.nodes_;
@@ -403,7 +409,7 @@ void PackDecoder::DecodeTree(size_t t, const Visit& visit,
     Buffer content;
     uint32_t next_child;
   };
-  uint32_t root = reader_.roots_[t];
+  uint32_t root = reader_.RootsOf(type)[t];
   Buffer content = Take(nodes[root].header.size);
   bool matches = false;  // the entry's bytes match the index's CRC-32
   if (!Decode(root, nullptr, &content, &matches).ok()) {

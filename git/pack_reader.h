@@ -61,24 +61,27 @@ class PackReader {
   // root is not a blob. Call once, before any PackDecoder runs.
   void Plan(const std::vector<git_oid>& wanted, std::vector<size_t>* fallback);
 
-  // Plans every object of `type` (kBlob or kTree) in the usable packs, each
-  // distinct id once. Objects whose chain cannot be resolved in its pack
-  // (malformed header, base elsewhere, root of another type) are left out.
-  // Call once instead of Plan. Cost: one node (~100 bytes) per pack entry.
-  void PlanAll(PackType type);
+  // Plans every object in the usable packs, each distinct id once, all of
+  // them wanted: one plan serves the passes over trees and over blobs (each
+  // decodes the delta trees of its type, tree_count(type)). Objects whose
+  // chain cannot be resolved in its pack (malformed header, base elsewhere)
+  // are left out. Call once instead of Plan. Cost: one node (~100 bytes) per
+  // pack entry.
+  void PlanAll();
 
   // The id of wanted object `index` (Plan's argument, or PlanAll's pick).
   const git_oid& wanted_id(size_t index) const { return wanted_[index]; }
   size_t wanted_count() const { return wanted_.size(); }
 
-  // After PlanAll (of any type): calls `f(id, type)` for every planned
+  // After PlanAll: calls `f(id, type)` for every planned
   // object whose delta chain resolves inside its pack, with the type of the
   // chain's root (the object's own type). Nothing is inflated.
   void ForEachObjectType(
       const std::function<void(const git_oid&, PackType)>& f) const;
 
-  // Independent delta trees, roots in pack order (each decodes alone).
-  size_t tree_count() const { return roots_.size(); }
+  // Independent delta trees whose root (so every object in them) is of
+  // `type`, in pack order; each decodes alone. After Plan, only kBlob has any.
+  size_t tree_count(PackType type) const { return RootsOf(type).size(); }
 
  private:
   friend class PackDecoder;
@@ -95,15 +98,17 @@ class PackReader {
   // the way).
   void ResolveBases(std::vector<uint32_t>* pending);
   void Link();
+  const std::vector<uint32_t>& RootsOf(PackType type) const {
+    return roots_[static_cast<size_t>(type) & 7];
+  }
   // Counts pack bytes a decoder has read; every kMappedBudget bytes, drops
   // the packs' pages from the process so RSS does not grow with pack size.
   void Touched(uint64_t bytes) const;
 
   std::vector<std::unique_ptr<Pack>> packs_;
   std::vector<Node> nodes_;
-  std::vector<uint32_t> roots_;
-  std::vector<git_oid> wanted_;      // Plan's argument, or PlanAll's objects
-  PackType type_ = PackType::kBlob;  // of the roots (and wanted objects)
+  std::vector<uint32_t> roots_[8];  // by PackType: delta-tree roots
+  std::vector<git_oid> wanted_;     // Plan's argument, or PlanAll's objects
   mutable std::atomic<uint64_t> touched_{0};
 };
 
@@ -119,13 +124,13 @@ class PackDecoder {
   // only during the call.
   using Visit = std::function<void(size_t index, std::string_view content)>;
 
-  // Decodes tree `t` (< tree_count()), calling `visit` for every wanted
-  // object in it, parents before children. The pack format is parsed by hand
-  // here, so every entry found through the index (each wanted object, each
-  // REF_DELTA base) is checked against the index's CRC-32 of its packed
-  // bytes, header included: a damaged offset or entry that still inflates
-  // cleanly must not yield another object's bytes (a delta's OFS base is
-  // named inside those checked bytes, and the Adler-32 of the zlib stream
+  // Decodes delta tree `t` (< tree_count(type)) of objects of `type`, calling
+  // `visit` for every wanted object in it, parents before children. The pack
+  // format is parsed by hand here, so every entry found through the index (each
+  // wanted object, each REF_DELTA base) is checked against the index's CRC-32
+  // of its packed bytes, header included: a damaged offset or entry that still
+  // inflates cleanly must not yield another object's bytes (a delta's OFS base
+  // is named inside those checked bytes, and the Adler-32 of the zlib stream
   // checks the data of entries not found through the index). When an
   // entry cannot be decoded (corrupt zlib stream or delta), the wanted objects
   // of its subtree are appended to `failed` (libgit2 may still read them, or
@@ -133,8 +138,8 @@ class PackDecoder {
   // goes to `mismatched` (the index points at the wrong bytes: libgit2 would
   // read the same), and its subtree goes on. Memory: the contents along the
   // current chain that still have children to decode.
-  void DecodeTree(size_t t, const Visit& visit, std::vector<size_t>* failed,
-                  std::vector<size_t>* mismatched);
+  void DecodeTree(PackType type, size_t t, const Visit& visit,
+                  std::vector<size_t>* failed, std::vector<size_t>* mismatched);
 
   // Counters since construction.
   uint64_t entries_decoded() const { return entries_; }

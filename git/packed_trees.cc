@@ -123,17 +123,17 @@ Status ParseTree(std::string_view content,
   return Status::OK();
 }
 
-std::unique_ptr<PackedTrees> PackedTrees::Load(const std::string& objects_dir,
+std::unique_ptr<PackedTrees> PackedTrees::Load(const PackReader& packs,
                                                int threads) {
-  auto reader = PackReader::Open(objects_dir);
-  reader->PlanAll(PackType::kTree);
+  const PackReader* reader = &packs;
+  const size_t delta_trees = reader->tree_count(PackType::kTree);
   // Trees are checked like blobs (each entry against the index's CRC-32),
   // although libgit2 does not verify what it reads (strict hashing is off):
   // the reader parses pack indexes and offsets by hand, and a damaged one
   // that still inflates to another well-formed tree would silently drop that
   // tree's files from the scan.
-  size_t n = std::max<size_t>(
-      1, std::min<size_t>(std::max(threads, 1), reader->tree_count()));
+  size_t n =
+      std::max<size_t>(1, std::min<size_t>(std::max(threads, 1), delta_trees));
   std::vector<Shard> shards(n);
   std::atomic<size_t> next{0};
   auto work = [&](size_t slot) {
@@ -144,23 +144,26 @@ std::unique_ptr<PackedTrees> PackedTrees::Load(const std::string& objects_dir,
     };
     for (;;) {
       size_t t = next.fetch_add(1, std::memory_order_relaxed);
-      if (t >= reader->tree_count()) break;
-      decoder.DecodeTree(t, visit, &shard.failed, &shard.mismatched);
+      if (t >= delta_trees) break;
+      decoder.DecodeTree(PackType::kTree, t, visit, &shard.failed,
+                         &shard.mismatched);
     }
   };
   RunWorkers(static_cast<int>(n), work);
 
   std::unique_ptr<PackedTrees> out(new PackedTrees());
   OidMap global;  // id -> index into ids_
-  size_t ids = 0, entries = 0;
+  size_t ids = 0, entries = 0, trees = 0;
   for (const Shard& shard : shards) {
     ids += shard.ids.size();
     entries += shard.entries.size();
+    trees +=
+        shard.trees.size() + shard.mismatched.size() + shard.malformed.size();
   }
   global.Reserve(ids);
   out->ids_.reserve(ids);
   out->entries_.reserve(entries);
-  out->trees_.Reserve(reader->wanted_count());
+  out->trees_.Reserve(trees);
   std::vector<std::pair<size_t, std::string>> problems;
   for (Shard& shard : shards) {
     std::vector<uint32_t> to_global(shard.ids.size());

@@ -2,7 +2,7 @@
 // so that a full-history enumeration walks trees in memory instead of one
 // git_tree_lookup (one delta-chain resolution) per distinct tree.
 //
-//   auto trees = PackedTrees::Load(objects_dir, threads, warn);
+//   auto trees = PackedTrees::Load(packs, threads);  // packs: PlanAll done
 //   PackedTrees::Entries e;
 //   switch (trees->Find(tree_id, &e)) {
 //     case PackedTrees::kFound: ...  // e.blobs, e.trees: ids, see id()
@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "git/flat_map.h"
+#include "git/pack_reader.h"
 #include "git/repo.h"
 #include "keyward/status.h"
 
@@ -43,13 +44,13 @@ Status ParseTree(std::string_view content,
 
 class PackedTrees {
  public:
-  // Decodes every tree of the usable packs under `objects_dir` with
-  // `threads` workers (PackReader::PlanAll). A tree whose packed entry does
+  // Decodes every tree `packs` holds (planned with PackReader::PlanAll) with
+  // `threads` workers. A tree whose packed entry does
   // not match the index's CRC-32 or does not parse is unreadable (Find says
   // why; the caller warns when it reaches one, so unreachable ones stay
   // silent). Trees the reader cannot decode at all (corrupt zlib or delta data,
   // unusable packs) are absent: libgit2 may still read them.
-  static std::unique_ptr<PackedTrees> Load(const std::string& objects_dir,
+  static std::unique_ptr<PackedTrees> Load(const PackReader& packs,
                                            int threads);
 
   enum Lookup { kAbsent, kUnreadable, kFound };

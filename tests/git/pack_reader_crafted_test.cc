@@ -124,9 +124,9 @@ class PackReaderCraftedTest : public ::testing::Test {
     o.packs = reader->pack_count();
     reader->Plan(ids, &o.fallback);
     PackDecoder decoder(*reader);
-    for (size_t t = 0; t < reader->tree_count(); ++t) {
+    for (size_t t = 0; t < reader->tree_count(PackType::kBlob); ++t) {
       decoder.DecodeTree(
-          t,
+          PackType::kBlob, t,
           [&](size_t i, std::string_view c) {
             o.decoded.emplace_back(i, std::string(c));
           },

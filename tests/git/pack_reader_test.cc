@@ -131,11 +131,11 @@ class PackReaderTest : public GitFixture {
     auto reader = PackReader::Open(ObjectsDir());
     d.packs = reader->pack_count();
     reader->Plan(ids, &d.fallback);
-    d.trees = reader->tree_count();
+    d.trees = reader->tree_count(PackType::kBlob);
     PackDecoder decoder(*reader);
-    for (size_t t = 0; t < reader->tree_count(); ++t) {
+    for (size_t t = 0; t < reader->tree_count(PackType::kBlob); ++t) {
       decoder.DecodeTree(
-          t,
+          PackType::kBlob, t,
           [&](size_t i, std::string_view content) {
             EXPECT_TRUE(d.blobs.emplace(i, std::string(content)).second)
                 << "blob " << i << " visited twice";
@@ -150,12 +150,12 @@ class PackReaderTest : public GitFixture {
   std::map<std::string, std::string> DecodeEveryPackedBlob() {
     std::map<std::string, std::string> out;
     auto reader = PackReader::Open(ObjectsDir());
-    reader->PlanAll(PackType::kBlob);
+    reader->PlanAll();
     PackDecoder decoder(*reader);
     std::vector<size_t> failed;
-    for (size_t t = 0; t < reader->tree_count(); ++t) {
+    for (size_t t = 0; t < reader->tree_count(PackType::kBlob); ++t) {
       decoder.DecodeTree(
-          t,
+          PackType::kBlob, t,
           [&](size_t i, std::string_view content) {
             out.emplace(git::OidHex(reader->wanted_id(i)),
                         std::string(content));
@@ -231,13 +231,13 @@ TEST_F(PackReaderTest, PlanAllTreesDeliversEveryPackedTreeOnce) {
   ASSERT_GT(packed_trees.size(), 30u);
 
   auto reader = PackReader::Open(ObjectsDir());
-  reader->PlanAll(PackType::kTree);
+  reader->PlanAll();
   PackDecoder decoder(*reader);
   std::map<std::string, std::string> got;
   std::vector<size_t> failed;
-  for (size_t t = 0; t < reader->tree_count(); ++t) {
+  for (size_t t = 0; t < reader->tree_count(PackType::kTree); ++t) {
     decoder.DecodeTree(
-        t,
+        PackType::kTree, t,
         [&](size_t i, std::string_view content) {
           std::string id = git::OidHex(reader->wanted_id(i));
           EXPECT_TRUE(got.emplace(id, std::string(content)).second) << id;

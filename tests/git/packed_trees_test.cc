@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "git/enumerate.h"
+#include "git/pack_reader.h"
 #include "git/repo.h"
 #include "git_fixture.h"
 
@@ -120,7 +121,9 @@ TEST_F(PackedTreesTest, GraphFromPacksEqualsGraphFromLibgit2) {
   BuildHistory(44, 5);
   ASSERT_GT(LooseObjects(), loose + 10);
 
-  auto packed = git::PackedTrees::Load(ObjectsDir(), 2);
+  auto packs = git::PackReader::Open(ObjectsDir());
+  packs->PlanAll();
+  auto packed = git::PackedTrees::Load(*packs, 2);
   EXPECT_GT(packed->tree_count(), 100u);
   std::string big_idx;  // the repack -adf one
   for (const auto& e :
