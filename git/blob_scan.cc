@@ -24,8 +24,11 @@ ScanStats ScanBlobContent(const Scanner& scanner, size_t i, const git_oid& id,
   ++delta.files;
   delta.bytes += data.size();
   buffer->clear();
-  scanner.ScanBuffer(data, OidHex(id), buffer);
-  for (Finding& f : *buffer) found->push_back({i, std::move(f)});
+  scanner.ScanBuffer(data, std::string(), buffer);
+  for (Finding& f : *buffer) {
+    f.path = OidHex(id);  // only for blobs with findings: most have none
+    found->push_back({i, std::move(f)});
+  }
   return delta;
 }
 
