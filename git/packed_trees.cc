@@ -153,41 +153,45 @@ std::unique_ptr<PackedTrees> PackedTrees::Load(const PackReader& packs,
 
   std::unique_ptr<PackedTrees> out(new PackedTrees());
   OidMap global;  // id -> index into ids_
-  size_t ids = 0, entries = 0, trees = 0;
+  size_t ids = 0, trees = 0;
   for (const Shard& shard : shards) {
     ids += shard.ids.size();
-    entries += shard.entries.size();
     trees +=
         shard.trees.size() + shard.mismatched.size() + shard.malformed.size();
   }
   global.Reserve(ids);
   out->ids_.reserve(ids);
-  out->entries_.reserve(entries);
   out->trees_.Reserve(trees);
   std::vector<std::pair<size_t, std::string>> problems;
   for (Shard& shard : shards) {
-    std::vector<uint32_t> to_global(shard.ids.size());
+    // Each shard's entries stay where they are, renumbered in place; the
+    // first shard's numbering becomes the global one unchanged.
+    uint32_t slice = static_cast<uint32_t>(out->entries_.size());
+    bool identity = out->ids_.empty();
+    std::vector<uint32_t> to_global(identity ? 0 : shard.ids.size());
     for (size_t i = 0; i < shard.ids.size(); ++i) {
       bool fresh = false;
-      to_global[i] = global.Insert(
+      uint32_t g = global.Insert(
           shard.ids[i], static_cast<uint32_t>(out->ids_.size()), &fresh);
       if (fresh) out->ids_.push_back(shard.ids[i]);
+      if (!identity) to_global[i] = g;
     }
     shard.index = OidMap();
     shard.ids = {};
+    if (!identity) {
+      for (uint32_t& e : shard.entries) e = to_global[e];
+    }
+    out->entries_.push_back(std::move(shard.entries));
     for (const Shard::Tree& t : shard.trees) {
       Record r;
-      r.begin = static_cast<uint32_t>(out->entries_.size());
-      for (uint32_t e = t.begin; e < t.end; ++e) {
-        out->entries_.push_back(to_global[shard.entries[e]]);
-      }
-      r.mid = r.begin + (t.mid - t.begin);
-      r.end = static_cast<uint32_t>(out->entries_.size());
+      r.slice = slice;
+      r.begin = t.begin;
+      r.mid = t.mid;
+      r.end = t.end;
       out->trees_.Insert(reader->wanted_id(t.wanted),
                          static_cast<uint32_t>(out->records_.size()));
       out->records_.push_back(r);
     }
-    shard.entries = {};
     for (size_t i : shard.mismatched) {
       problems.emplace_back(i, kEntryChecksumMismatch);
     }
@@ -212,9 +216,10 @@ PackedTrees::Lookup PackedTrees::Find(const git_oid& tree, Entries* out) const {
     out->problem = problems_[r.problem];
     return kUnreadable;
   }
-  out->trees = entries_.data() + r.begin;
+  const uint32_t* entries = entries_[r.slice].data();
+  out->trees = entries + r.begin;
   out->tree_count = r.mid - r.begin;
-  out->blobs = entries_.data() + r.mid;
+  out->blobs = entries + r.mid;
   out->blob_count = r.end - r.mid;
   return kFound;
 }

@@ -70,15 +70,17 @@ class PackedTrees {
 
  private:
   struct Record {
-    uint32_t begin = 0, mid = 0, end = 0;  // entries_: [begin, mid) trees
+    uint32_t slice = 0;                    // which of entries_
+    uint32_t begin = 0, mid = 0, end = 0;  // there: [begin, mid) trees
     uint32_t problem = kNoProblem;         // index into problems_
   };
   static constexpr uint32_t kNoProblem = UINT32_MAX;
   PackedTrees() = default;
   OidMap trees_;  // -> index into records_
   std::vector<Record> records_;
-  std::vector<uint32_t> entries_;  // indices into ids_
-  std::vector<git_oid> ids_;       // every id a parsed tree names
+  // Indices into ids_, one slice per decoding thread.
+  std::vector<std::vector<uint32_t>> entries_;
+  std::vector<git_oid> ids_;  // every id a parsed tree names
   std::vector<std::string> problems_;
 };
 
