@@ -31,6 +31,30 @@ bool IsDelta(PackType t) {
   return t == PackType::kOfsDelta || t == PackType::kRefDelta;
 }
 
+// Sorts (offset, index position) pairs by offset: an LSD radix sort, 11 bits
+// a pass, skipping the digits no two offsets differ in (three passes for a
+// pack under 8 GiB). A comparison sort of a big pack's entries costs more
+// than reading their headers.
+void SortByOffset(std::vector<std::pair<uint64_t, uint32_t>>* entries) {
+  if (entries->size() < 2) return;
+  constexpr int kBits = 11;
+  constexpr uint64_t kMask = (uint64_t{1} << kBits) - 1;
+  uint64_t varying = 0;
+  for (const auto& e : *entries) varying |= e.first ^ entries->front().first;
+  std::vector<std::pair<uint64_t, uint32_t>> other(entries->size());
+  size_t count[kMask + 1];
+  for (int shift = 0; shift < 64; shift += kBits) {
+    if (((varying >> shift) & kMask) == 0) continue;
+    std::fill(std::begin(count), std::end(count), 0);
+    for (const auto& e : *entries) ++count[(e.first >> shift) & kMask];
+    size_t sum = 0;
+    for (size_t& c : count) sum += std::exchange(c, sum);
+    for (const auto& e : *entries)
+      other[count[(e.first >> shift) & kMask]++] = e;
+    entries->swap(other);
+  }
+}
+
 }  // namespace
 
 struct PackReader::Pack {
@@ -217,7 +241,7 @@ void PackReader::PlanAll() {
       int64_t offset = index.offset(pos);
       if (offset >= 0) entries.emplace_back(static_cast<uint64_t>(offset), pos);
     }
-    std::sort(entries.begin(), entries.end());
+    SortByOffset(&entries);
     uint64_t previous = 0;
     for (const auto& [offset, pos] : entries) {
       const unsigned char* id = index.id(pos);
