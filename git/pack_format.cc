@@ -316,6 +316,38 @@ Status ReadDeltaSizes(std::string_view delta, uint64_t* source,
   return Status::OK();
 }
 
+Status ReadDeltaOp(std::string_view delta, size_t* pos, DeltaOp* op) {
+  const auto* p = reinterpret_cast<const unsigned char*>(delta.data());
+  const size_t end = delta.size();
+  size_t at = *pos;
+  unsigned code = p[at++];
+  if (code & 0x80) {
+    uint64_t off = 0, len = 0;
+    for (int i = 0; i < 4; ++i) {
+      if (code & (1u << i)) {
+        if (at >= end) return Status::Corruption("delta: truncated copy");
+        off |= uint64_t{p[at++]} << (8 * i);
+      }
+    }
+    for (int i = 0; i < 3; ++i) {
+      if (code & (0x10u << i)) {
+        if (at >= end) return Status::Corruption("delta: truncated copy");
+        len |= uint64_t{p[at++]} << (8 * i);
+      }
+    }
+    *op = {true, off, len == 0 ? 0x10000 : len, nullptr};
+  } else if (code != 0) {
+    if (code > end - at)
+      return Status::Corruption("delta: insert out of bounds");
+    *op = {false, 0, code, delta.data() + at};
+    at += code;
+  } else {
+    return Status::Corruption("delta: reserved opcode 0");
+  }
+  *pos = at;
+  return Status::OK();
+}
+
 Status ApplyDelta(std::string_view base, std::string_view delta, char* out,
                   size_t target_size) {
   uint64_t source = 0, target = 0;
@@ -328,42 +360,24 @@ Status ApplyDelta(std::string_view base, std::string_view delta, char* out,
   if (target != target_size) {
     return Status::Corruption("delta: target size mismatch");
   }
-  const auto* p = reinterpret_cast<const unsigned char*>(delta.data());
-  const size_t end = delta.size();
   size_t written = 0;
-  while (pos < end) {
-    unsigned op = p[pos++];
-    if (op & 0x80) {
-      uint64_t off = 0, len = 0;
-      for (int i = 0; i < 4; ++i) {
-        if (op & (1u << i)) {
-          if (pos >= end) return Status::Corruption("delta: truncated copy");
-          off |= uint64_t{p[pos++]} << (8 * i);
-        }
-      }
-      for (int i = 0; i < 3; ++i) {
-        if (op & (0x10u << i)) {
-          if (pos >= end) return Status::Corruption("delta: truncated copy");
-          len |= uint64_t{p[pos++]} << (8 * i);
-        }
-      }
-      if (len == 0) len = 0x10000;
-      if (off > base.size() || len > base.size() - off ||
-          len > target_size - written) {
+  DeltaOp op;
+  while (pos < delta.size()) {
+    s = ReadDeltaOp(delta, &pos, &op);
+    if (!s.ok()) return s;
+    if (op.size > target_size - written) {
+      return Status::Corruption(op.copy ? "delta: copy out of bounds"
+                                        : "delta: insert out of bounds");
+    }
+    if (op.copy) {
+      if (op.offset > base.size() || op.size > base.size() - op.offset) {
         return Status::Corruption("delta: copy out of bounds");
       }
-      std::memcpy(out + written, base.data() + off, len);
-      written += len;
-    } else if (op != 0) {
-      if (op > end - pos || op > target_size - written) {
-        return Status::Corruption("delta: insert out of bounds");
-      }
-      std::memcpy(out + written, p + pos, op);
-      pos += op;
-      written += op;
+      std::memcpy(out + written, base.data() + op.offset, op.size);
     } else {
-      return Status::Corruption("delta: reserved opcode 0");
+      std::memcpy(out + written, op.literal, op.size);
     }
+    written += op.size;
   }
   if (written != target_size) {
     return Status::Corruption("delta: result shorter than its header says");

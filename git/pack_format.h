@@ -129,6 +129,20 @@ bool StreamChecksumMatches(std::string_view stream, std::string_view data);
 Status ReadDeltaSizes(std::string_view delta, uint64_t* source,
                       uint64_t* target, size_t* header);
 
+// One instruction of a delta: copy `size` bytes of the base from `offset`,
+// or insert `size` bytes of the delta itself, from `literal`.
+struct DeltaOp {
+  bool copy = false;
+  uint64_t offset = 0;
+  uint64_t size = 0;
+  const char* literal = nullptr;
+};
+
+// Reads the instruction at `delta[*pos]` (*pos starts after the size header)
+// and advances *pos past it. Bounds within the delta are checked here;
+// bounds within the base and the target are the caller's.
+Status ReadDeltaOp(std::string_view delta, size_t* pos, DeltaOp* op);
+
 // Applies `delta` to `base`, writing exactly `target_size` bytes (the value
 // ReadDeltaSizes returned) to `out`. Every copy and insert is bounds-checked.
 Status ApplyDelta(std::string_view base, std::string_view delta, char* out,
