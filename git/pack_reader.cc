@@ -427,36 +427,58 @@ void PackDecoder::FailSubtree(uint32_t n, std::vector<size_t>* failed) const {
 void PackDecoder::DecodeTree(PackType type, size_t t, const Visit& visit,
                              std::vector<size_t>* failed,
                              std::vector<size_t>* mismatched) {
+  DecodeTree(
+      type, t,
+      [&visit](size_t index, std::string_view content, const Derivation&) {
+        visit(index, content);
+      },
+      [](size_t) {}, failed, mismatched);
+}
+
+void PackDecoder::DecodeTree(PackType type, size_t t, const DerivedVisit& visit,
+                             const std::function<void(size_t index)>& release,
+                             std::vector<size_t>* failed,
+                             std::vector<size_t>* mismatched) {
   const auto& nodes = reader_.nodes_;
   struct Frame {
     uint32_t node;
     Buffer content;
     uint32_t next_child;
+    bool delivered;  // to the visitor, so released when dropped
+  };
+  // Hands node `n` (just decoded; `matches`: its entry has the index's
+  // CRC-32) to the visitor if it is wanted; true if it was.
+  auto deliver = [&](uint32_t n, bool matches, std::string_view data,
+                     const Derivation& from) {
+    size_t index = nodes[n].wanted;
+    if (index == kNotWanted) return false;
+    if (!matches) {
+      mismatched->push_back(index);
+      return false;
+    }
+    visit(index, data, from);
+    return true;
+  };
+  auto drop = [&](Frame* f) {
+    if (f->delivered) release(nodes[f->node].wanted);
+    Give(std::move(f->content));
   };
   uint32_t root = reader_.RootsOf(type)[t];
   Buffer content = Take(nodes[root].header.size);
-  bool matches = false;  // the entry's bytes match the index's CRC-32
+  bool matches = false;
   if (!Decode(root, nullptr, &content, &matches).ok()) {
     Give(std::move(content));
     FailSubtree(root, failed);
     return;
   }
-  auto deliver = [&](uint32_t n, std::string_view data) {
-    size_t index = nodes[n].wanted;
-    if (index == kNotWanted) return;
-    if (matches) {
-      visit(index, data);
-    } else {
-      mismatched->push_back(index);
-    }
-  };
-  deliver(root, content.view());
+  bool delivered = deliver(root, matches, content.view(), Derivation());
   std::vector<Frame> stack;
-  stack.push_back({root, std::move(content), nodes[root].first_child});
+  stack.push_back(
+      {root, std::move(content), nodes[root].first_child, delivered});
   while (!stack.empty()) {
     Frame& top = stack.back();
     if (top.next_child == kNone) {
-      Give(std::move(top.content));
+      drop(&top);
       stack.pop_back();
       continue;
     }
@@ -468,16 +490,20 @@ void PackDecoder::DecodeTree(PackType type, size_t t, const Visit& visit,
       FailSubtree(c, failed);
       continue;
     }
-    deliver(c, child.view());
-    if (nodes[c].first_child == kNone) {
-      Give(std::move(child));
+    Derivation from;
+    if (top.delivered) from.base = nodes[top.node].wanted;
+    from.delta = delta_.view();
+    bool got = deliver(c, matches, child.view(), from);
+    Frame next{c, std::move(child), nodes[c].first_child, got};
+    if (next.next_child == kNone) {  // a leaf: no one's base
+      drop(&next);
       continue;
     }
     if (top.next_child == kNone) {  // the parent is no longer needed
-      Give(std::move(top.content));
+      drop(&top);
       stack.pop_back();
     }
-    stack.push_back({c, std::move(child), nodes[c].first_child});
+    stack.push_back(std::move(next));
   }
 }
 

@@ -141,6 +141,25 @@ class PackDecoder {
   void DecodeTree(PackType type, size_t t, const Visit& visit,
                   std::vector<size_t>* failed, std::vector<size_t>* mismatched);
 
+  // How an object DecodeTree delivers was made: by applying `delta` (its
+  // inflated instructions, valid during the visit) to wanted object `base`,
+  // delivered earlier in the same call. A chain's root, or an object whose
+  // base is not wanted, has base kNoBase and no delta.
+  struct Derivation {
+    static constexpr size_t kNoBase = SIZE_MAX;
+    size_t base = kNoBase;
+    std::string_view delta;
+  };
+  using DerivedVisit = std::function<void(
+      size_t index, std::string_view content, const Derivation& from)>;
+  // DecodeTree for a visitor that builds on what it made of an object's base
+  // (PackedTrees reuses the parsed entries a delta copies). `release(index)`
+  // says a delivered object will be no later object's base; it is called
+  // once for each delivered object.
+  void DecodeTree(PackType type, size_t t, const DerivedVisit& visit,
+                  const std::function<void(size_t index)>& release,
+                  std::vector<size_t>* failed, std::vector<size_t>* mismatched);
+
   // Counters since construction.
   uint64_t entries_decoded() const { return entries_; }
   uint64_t bytes_decoded() const { return bytes_; }

@@ -28,8 +28,14 @@ struct Shard {
   std::vector<size_t> failed;      // not decodable: left to libgit2
   std::vector<size_t> mismatched;  // entries not matching the index's CRC
   std::vector<std::pair<size_t, std::string>> malformed;
-  // Scratch for ParseTree.
-  std::vector<const unsigned char*> tree_ids, blob_ids;
+  // The split entries of delivered trees that may still be a base (the
+  // decoder's current delta chain), and spare vectors for them.
+  struct Live {
+    size_t wanted;
+    std::vector<EntryAt> entries;
+  };
+  std::vector<Live> live;
+  std::vector<std::vector<EntryAt>> spare;
 
   // Trees arrive along delta chains, so most entries name the ids the tree
   // before named: a direct-mapped cache of recent ids answers ~all of them
@@ -58,68 +64,165 @@ struct Shard {
     return i;
   }
 
-  void Add(size_t wanted, std::string_view content) {
-    tree_ids.clear();
-    blob_ids.clear();
-    Status s = ParseTree(content, &tree_ids, &blob_ids);
+  void Add(size_t wanted, std::string_view content,
+           const PackDecoder::Derivation& from) {
+    const std::vector<EntryAt>* base = nullptr;
+    for (auto l = live.rbegin(); l != live.rend() && base == nullptr; ++l) {
+      if (l->wanted == from.base) base = &l->entries;
+    }
+    std::vector<EntryAt> split;
+    if (!spare.empty()) {
+      split = std::move(spare.back());
+      spare.pop_back();
+    }
+    Status s = SplitTree(
+        content, from.delta, base,
+        [this](const TreeEntry& e) { return Intern(e.id); }, &split);
     if (!s.ok()) {
       malformed.emplace_back(wanted, s.message());
+      spare.push_back(std::move(split));
       return;
     }
     Tree t{wanted, static_cast<uint32_t>(entries.size()), 0, 0};
-    for (const unsigned char* id : tree_ids) entries.push_back(Intern(id));
+    for (const EntryAt& e : split) {
+      if (e.kind == TreeEntry::kTree) entries.push_back(e.id);
+    }
     t.mid = static_cast<uint32_t>(entries.size());
-    for (const unsigned char* id : blob_ids) entries.push_back(Intern(id));
+    split.pop_back();  // the end mark, a blob to the loop below
+    for (const EntryAt& e : split) {
+      if (e.kind == TreeEntry::kBlob) entries.push_back(e.id);
+    }
+    split.push_back({content.size(), 0, TreeEntry::kBlob});
     t.end = static_cast<uint32_t>(entries.size());
     trees.push_back(t);
+    live.push_back({wanted, std::move(split)});
+  }
+
+  // Tree `wanted` is no delta's base any more.
+  void Release(size_t wanted) {
+    for (auto l = live.rbegin(); l != live.rend(); ++l) {
+      if (l->wanted != wanted) continue;
+      spare.push_back(std::move(l->entries));
+      live.erase(std::next(l).base());
+      return;
+    }
   }
 };
 
 }  // namespace
 
-Status ParseTree(std::string_view content,
-                 std::vector<const unsigned char*>* trees,
-                 std::vector<const unsigned char*>* blobs) {
+Status ParseTreeEntry(std::string_view rest, TreeEntry* out) {
   // The checks follow libgit2's tree parser (its mode is git__strntol32 in
   // base 8: an optional sign, at least one digit, 0..0xffff; then exactly
   // one space, and the name may start with another), so that a tree parses
   // here exactly when git_tree_lookup accepts it, with the same entry types.
-  const char* p = content.data();
-  const char* end = p + content.size();
-  while (p < end) {
-    if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\v' || *p == '\f' ||
-        *p == '\r') {
-      return Status::Corruption("bad tree entry mode");
-    }
-    bool negative = *p == '-';
-    if (*p == '-' || *p == '+') ++p;
-    uint32_t mode = 0;
-    const char* digits = p;
-    for (; p < end && *p >= '0' && *p <= '7'; ++p) {
-      mode = std::min<uint32_t>((mode << 3) + (*p - '0'), 0x10000);
-    }
-    if (p == digits || mode > 0xffff || (negative && mode != 0)) {
-      return Status::Corruption("bad tree entry mode");
-    }
-    if (p == end || *p++ != ' ') {
-      return Status::Corruption("tree entry mode without a space");
-    }
-    const void* nul = std::memchr(p, 0, static_cast<size_t>(end - p));
-    if (nul == nullptr) return Status::Corruption("tree entry truncated");
-    size_t name_len = static_cast<size_t>(static_cast<const char*>(nul) - p);
-    if (name_len == 0 || name_len > std::numeric_limits<uint16_t>::max()) {
-      return Status::Corruption("bad tree entry name");
-    }
-    p += name_len + 1;
-    if (static_cast<size_t>(end - p) < kSha1Size) {
-      return Status::Corruption("tree entry id truncated");
-    }
-    const auto* id = reinterpret_cast<const unsigned char*>(p);
-    p += kSha1Size;
-    uint32_t type = mode & kTypeBits;
-    if (type == kGitlinkMode) continue;  // a submodule's commit
-    (type == kTreeMode ? trees : blobs)->push_back(id);
+  const char* begin = rest.data();
+  const char* p = begin;
+  const char* end = p + rest.size();
+  if (p == end || *p == ' ' || *p == '\t' || *p == '\n' || *p == '\v' ||
+      *p == '\f' || *p == '\r') {
+    return Status::Corruption("bad tree entry mode");
   }
+  bool negative = *p == '-';
+  if (*p == '-' || *p == '+') ++p;
+  uint32_t mode = 0;
+  const char* digits = p;
+  for (; p < end && *p >= '0' && *p <= '7'; ++p) {
+    mode = std::min<uint32_t>((mode << 3) + (*p - '0'), 0x10000);
+  }
+  if (p == digits || mode > 0xffff || (negative && mode != 0)) {
+    return Status::Corruption("bad tree entry mode");
+  }
+  if (p == end || *p++ != ' ') {
+    return Status::Corruption("tree entry mode without a space");
+  }
+  const void* nul = std::memchr(p, 0, static_cast<size_t>(end - p));
+  if (nul == nullptr) return Status::Corruption("tree entry truncated");
+  size_t name_len = static_cast<size_t>(static_cast<const char*>(nul) - p);
+  if (name_len == 0 || name_len > std::numeric_limits<uint16_t>::max()) {
+    return Status::Corruption("bad tree entry name");
+  }
+  p += name_len + 1;
+  if (static_cast<size_t>(end - p) < kSha1Size) {
+    return Status::Corruption("tree entry id truncated");
+  }
+  uint32_t type = mode & kTypeBits;
+  out->kind = type == kGitlinkMode ? TreeEntry::kGitlink
+              : type == kTreeMode  ? TreeEntry::kTree
+                                   : TreeEntry::kBlob;
+  out->id = reinterpret_cast<const unsigned char*>(p);
+  out->size = static_cast<size_t>(p + kSha1Size - begin);
+  return Status::OK();
+}
+
+Status ParseTree(std::string_view content,
+                 std::vector<const unsigned char*>* trees,
+                 std::vector<const unsigned char*>* blobs) {
+  TreeEntry e;
+  for (size_t pos = 0; pos < content.size(); pos += e.size) {
+    Status s = ParseTreeEntry(content.substr(pos), &e);
+    if (!s.ok()) return s;
+    if (e.kind == TreeEntry::kGitlink) continue;  // a submodule's commit
+    (e.kind == TreeEntry::kTree ? trees : blobs)->push_back(e.id);
+  }
+  return Status::OK();
+}
+
+Status SplitTree(std::string_view content, std::string_view delta,
+                 const std::vector<EntryAt>* base,
+                 const std::function<uint32_t(const TreeEntry&)>& number,
+                 std::vector<EntryAt>* out) {
+  out->clear();
+  uint64_t pos = 0;
+  auto parse = [&]() {
+    TreeEntry e;
+    Status s = ParseTreeEntry(content.substr(pos), &e);
+    if (!s.ok()) return s;
+    out->push_back(
+        {pos, e.kind == TreeEntry::kGitlink ? 0 : number(e), e.kind});
+    pos += e.size;
+    return Status::OK();
+  };
+  uint64_t source = 0, target = 0;
+  size_t at = 0;
+  if (base != nullptr && !base->empty() &&
+      ReadDeltaSizes(delta, &source, &target, &at).ok() &&
+      target == content.size() && source == base->back().offset) {
+    const std::vector<EntryAt>& b = *base;
+    auto by_offset = [](const EntryAt& e, uint64_t o) { return e.offset < o; };
+    uint64_t written = 0;  // where in `content` the instruction starts
+    size_t next = 0;       // the base entry a run of copied entries reaches
+    DeltaOp op;
+    while (at < delta.size() && pos < content.size()) {
+      if (!ReadDeltaOp(delta, &at, &op).ok()) break;  // parse the rest
+      uint64_t op_end = written + op.size;
+      while (pos < op_end) {
+        if (op.copy) {
+          uint64_t from = op.offset + (pos - written);
+          if (next >= b.size() || b[next].offset != from) {
+            next = static_cast<size_t>(
+                std::lower_bound(b.begin(), b.end(), from, by_offset) -
+                b.begin());
+          }
+          if (next + 1 < b.size() && b[next].offset == from &&
+              b[next + 1].offset <= op.offset + op.size) {
+            out->push_back({pos, b[next].id, b[next].kind});
+            pos += b[next + 1].offset - from;
+            ++next;
+            continue;
+          }
+        }
+        Status s = parse();  // may run on past this instruction
+        if (!s.ok()) return s;
+      }
+      written = op_end;
+    }
+  }
+  while (pos < content.size()) {
+    Status s = parse();
+    if (!s.ok()) return s;
+  }
+  out->push_back({content.size(), 0, TreeEntry::kBlob});
   return Status::OK();
 }
 
@@ -139,13 +242,15 @@ std::unique_ptr<PackedTrees> PackedTrees::Load(const PackReader& packs,
   auto work = [&](size_t slot) {
     Shard& shard = shards[slot];
     PackDecoder decoder(*reader);
-    auto visit = [&shard](size_t i, std::string_view content) {
-      shard.Add(i, content);
+    auto visit = [&shard](size_t i, std::string_view content,
+                          const PackDecoder::Derivation& from) {
+      shard.Add(i, content, from);
     };
+    auto release = [&shard](size_t i) { shard.Release(i); };
     for (;;) {
       size_t t = next.fetch_add(1, std::memory_order_relaxed);
       if (t >= delta_trees) break;
-      decoder.DecodeTree(PackType::kTree, t, visit, &shard.failed,
+      decoder.DecodeTree(PackType::kTree, t, visit, release, &shard.failed,
                          &shard.mismatched);
     }
   };

@@ -42,6 +42,37 @@ Status ParseTree(std::string_view content,
                  std::vector<const unsigned char*>* trees,
                  std::vector<const unsigned char*>* blobs);
 
+// One entry of a raw tree.
+struct TreeEntry {
+  enum Kind : uint8_t { kTree, kBlob, kGitlink };
+  Kind kind = kBlob;
+  const unsigned char* id = nullptr;  // the 20-byte id, inside the tree
+  size_t size = 0;                    // bytes of the whole entry
+};
+// Reads the entry at the start of `rest`, by ParseTree's rules.
+Status ParseTreeEntry(std::string_view rest, TreeEntry* out);
+
+// An entry of a split tree: where it starts, its kind and the id number the
+// caller gave it.
+struct EntryAt {
+  uint64_t offset = 0;
+  uint32_t id = 0;
+  TreeEntry::Kind kind = TreeEntry::kBlob;
+};
+
+// Splits raw tree `content` into `out`: one EntryAt per entry, numbering
+// each id with `number(entry)`, then {content size} as an end mark. Same
+// rules and result as ParseTree.
+//
+// When `content` is `delta` applied to a tree already split into `*base`, an
+// entry the delta copies whole, starting at an entry of the base, is that
+// entry byte for byte: it is taken from the base, neither parsed nor
+// numbered again. Along a chain of tree deltas most entries are copied.
+Status SplitTree(std::string_view content, std::string_view delta,
+                 const std::vector<EntryAt>* base,
+                 const std::function<uint32_t(const TreeEntry&)>& number,
+                 std::vector<EntryAt>* out);
+
 class PackedTrees {
  public:
   // Decodes every tree `packs` holds (planned with PackReader::PlanAll) with
