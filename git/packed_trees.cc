@@ -155,19 +155,6 @@ Status ParseTreeEntry(std::string_view rest, TreeEntry* out) {
   return Status::OK();
 }
 
-Status ParseTree(std::string_view content,
-                 std::vector<const unsigned char*>* trees,
-                 std::vector<const unsigned char*>* blobs) {
-  TreeEntry e;
-  for (size_t pos = 0; pos < content.size(); pos += e.size) {
-    Status s = ParseTreeEntry(content.substr(pos), &e);
-    if (!s.ok()) return s;
-    if (e.kind == TreeEntry::kGitlink) continue;  // a submodule's commit
-    (e.kind == TreeEntry::kTree ? trees : blobs)->push_back(e.id);
-  }
-  return Status::OK();
-}
-
 Status SplitTree(std::string_view content, std::string_view delta,
                  const std::vector<EntryAt>* base,
                  const std::function<uint32_t(const TreeEntry&)>& number,

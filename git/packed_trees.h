@@ -32,24 +32,18 @@
 
 namespace keyward::git {
 
-// The child ids of one raw tree object, in entry order, as pointers to the
-// 20-byte ids inside `content`. Entries are `<octal mode> SP <name> NUL
-// <20-byte id>`; like libgit2, a mode whose type bits are 040000 is a tree,
-// 0160000 a submodule commit (left out), anything else a blob. A malformed
-// tree (bad mode, empty name, missing NUL, truncated id) is an error and
-// leaves the outputs in an unspecified state.
-Status ParseTree(std::string_view content,
-                 std::vector<const unsigned char*>* trees,
-                 std::vector<const unsigned char*>* blobs);
-
-// One entry of a raw tree.
+// One entry of a raw tree object: `<octal mode> SP <name> NUL <20-byte
+// id>`. Like libgit2, a mode whose type bits are 040000 is a tree, 0160000 a
+// submodule commit (a gitlink), anything else a blob.
 struct TreeEntry {
   enum Kind : uint8_t { kTree, kBlob, kGitlink };
   Kind kind = kBlob;
   const unsigned char* id = nullptr;  // the 20-byte id, inside the tree
   size_t size = 0;                    // bytes of the whole entry
 };
-// Reads the entry at the start of `rest`, by ParseTree's rules.
+// Reads the entry at the start of `rest`. A malformed entry (bad mode,
+// empty name, missing NUL, truncated id) is an error: exactly the entries
+// git_tree_lookup rejects.
 Status ParseTreeEntry(std::string_view rest, TreeEntry* out);
 
 // An entry of a split tree: where it starts, its kind and the id number the
@@ -61,8 +55,8 @@ struct EntryAt {
 };
 
 // Splits raw tree `content` into `out`: one EntryAt per entry, numbering
-// each id with `number(entry)`, then {content size} as an end mark. Same
-// rules and result as ParseTree.
+// each id but a gitlink's with `number(entry)`, then {content size} as an
+// end mark. A malformed entry is an error and leaves `out` unspecified.
 //
 // When `content` is `delta` applied to a tree already split into `*base`, an
 // entry the delta copies whole, starting at an entry of the base, is that

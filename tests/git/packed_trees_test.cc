@@ -1,6 +1,6 @@
-// Trees read from the packs (PackedTrees, ParseTree) against libgit2: the
+// Trees read from the packs (PackedTrees, SplitTree) against libgit2: the
 // enumeration built from packed trees must equal the one built with
-// git_tree_lookup, and ParseTree must accept exactly the trees libgit2 does.
+// git_tree_lookup, and SplitTree must accept exactly the trees libgit2 does.
 #include "git/packed_trees.h"
 
 #include <sys/stat.h>
@@ -195,9 +195,9 @@ TEST_F(PackedTreesTest, CorruptPackedTreeIsNamedAndTheRestIsScanned) {
       << warnings_[0];
 }
 
-// ParseTree accepts exactly what libgit2's tree parser accepts, with the
+// SplitTree accepts exactly what libgit2's tree parser accepts, with the
 // same child types: checked on literal (unvalidated) loose tree objects.
-TEST_F(PackedTreesTest, ParseTreeAgreesWithLibgit2) {
+TEST_F(PackedTreesTest, SplitTreeAgreesWithLibgit2) {
   Init();
   const std::string id(20, '\x11');
   const std::vector<std::string> contents = {
@@ -237,8 +237,22 @@ TEST_F(PackedTreesTest, ParseTreeAgreesWithLibgit2) {
             .out.substr(0, 40);
     git_oid oid;
     ASSERT_EQ(git_oid_fromstr(&oid, hex.c_str()), 0);
-    std::vector<const unsigned char*> trees, blobs;
-    bool ours = git::ParseTree(content, &trees, &blobs).ok();
+    std::vector<const unsigned char*> ids, trees, blobs;
+    std::vector<git::EntryAt> split;
+    bool ours = git::SplitTree(
+                    content, "", nullptr,
+                    [&ids](const git::TreeEntry& e) {
+                      ids.push_back(e.id);
+                      return static_cast<uint32_t>(ids.size() - 1);
+                    },
+                    &split)
+                    .ok();
+    for (size_t i = 0; ours && i + 1 < split.size(); ++i) {
+      if (split[i].kind == git::TreeEntry::kTree)
+        trees.push_back(ids[split[i].id]);
+      if (split[i].kind == git::TreeEntry::kBlob)
+        blobs.push_back(ids[split[i].id]);
+    }
     git_tree* raw = nullptr;
     bool theirs = git_tree_lookup(&raw, repo->get(), &oid) == 0;
     EXPECT_EQ(ours, theirs);
