@@ -10,8 +10,10 @@
 //     case PackedTrees::kAbsent: ...  // not packed (or not decodable): libgit2
 //   }
 //
-// Raw tree contents are never held together: each tree is parsed as the pack
-// reader delivers it, into 4 bytes per entry. Immutable after Load; safe to
+// Raw tree contents are never held together: each tree is split as the pack
+// reader delivers it, into 4 bytes per entry; a tree made from a delta takes
+// the entries the delta copies from its base's split (SplitTree), so along a
+// delta chain only changed entries are parsed. Immutable after Load; safe to
 // share between threads.
 #ifndef KEYWARD_GIT_PACKED_TREES_H_
 #define KEYWARD_GIT_PACKED_TREES_H_
