@@ -83,6 +83,7 @@ struct PackReader::Node {
 PackReader::PackReader() = default;
 
 void PackReader::Touched(uint64_t bytes) const {
+  if (fits_budget_) return;
   uint64_t before = touched_.fetch_add(bytes, std::memory_order_relaxed);
   if (before < kMappedBudget && before + bytes >= kMappedBudget) {
     for (const auto& p : packs_) {
@@ -125,6 +126,11 @@ std::unique_ptr<PackReader> PackReader::Open(const std::string& objects_dir) {
     }
     reader->packs_.push_back(std::move(pack));
   }
+  uint64_t mapped = 0;
+  for (const auto& p : reader->packs_) {
+    mapped += p->pack_file.bytes().size() + p->idx_file.bytes().size();
+  }
+  reader->fits_budget_ = mapped <= kMappedBudget;
   return reader;
 }
 

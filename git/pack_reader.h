@@ -103,6 +103,7 @@ class PackReader {
   }
   // Counts pack bytes a decoder has read; every kMappedBudget bytes, drops
   // the packs' pages from the process so RSS does not grow with pack size.
+  // Packs that fit the budget together stay mapped.
   void Touched(uint64_t bytes) const;
 
   std::vector<std::unique_ptr<Pack>> packs_;
@@ -110,6 +111,9 @@ class PackReader {
   std::vector<uint32_t> roots_[8];  // by PackType: delta-tree roots
   std::vector<git_oid> wanted_;     // Plan's argument, or PlanAll's objects
   mutable std::atomic<uint64_t> touched_{0};
+  // Whether the packs and indexes together fit the budget: then mapping all
+  // of them never needs dropping.
+  bool fits_budget_ = true;
 };
 
 // Decodes trees of one PackReader. One per thread; the reader must outlive
