@@ -23,17 +23,12 @@
 #include <cstring>
 #include <vector>
 
+#include "git/repo.h"
+
 namespace keyward::git {
 
-// Hashes: any 64 bits of the key; FlatMap mixes them (object ids are already
-// uniform, pack offsets are not).
-struct OidBits {
-  uint64_t operator()(const git_oid& id) const {
-    uint64_t bits;
-    std::memcpy(&bits, id.id, sizeof(bits));
-    return bits;
-  }
-};
+// Hashes give any 64 bits of the key (OidHash: 8 bytes of the id); FlatMap
+// mixes them (object ids are already uniform, pack offsets are not).
 struct OffsetBits {
   uint64_t operator()(uint64_t offset) const { return offset; }
 };
@@ -109,7 +104,7 @@ class FlatMap {
   int shift_ = 64;
 };
 
-using OidMap = FlatMap<git_oid, OidBits>;
+using OidMap = FlatMap<git_oid, OidHash>;
 using OffsetMap = FlatMap<uint64_t, OffsetBits>;
 
 }  // namespace keyward::git
