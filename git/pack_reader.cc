@@ -235,6 +235,15 @@ void PackReader::ResolveBases(std::vector<uint32_t>* pending) {
 
 void PackReader::PlanAll() {
   std::vector<uint32_t> pending;
+  // With several packs, the first pack holding an id decodes it: ids seen in
+  // earlier packs are skipped (one table, not a lookup in every earlier
+  // index: packs are in name order, so a clone's big pack may come last).
+  OidMap seen;
+  if (packs_.size() > 1) {
+    size_t total = 0;
+    for (const auto& p : packs_) total += p->index.count();
+    seen.Reserve(total);
+  }
   for (uint32_t p = 0; p < packs_.size(); ++p) {
     const PackIndex& index = packs_[p]->index;
     // In pack order, so that headers are read front to back (and the pages
@@ -251,19 +260,19 @@ void PackReader::PlanAll() {
     uint64_t previous = 0;
     for (const auto& [offset, pos] : entries) {
       const unsigned char* id = index.id(pos);
-      bool earlier = false;  // the first pack holding an id decodes it
-      for (uint32_t q = 0; q < p && !earlier; ++q) {
-        earlier = packs_[q]->index.Find(id) >= 0;
+      git_oid oid;
+      git_oid_fromraw(&oid, id);
+      if (packs_.size() > 1) {
+        bool first = false;
+        seen.Insert(oid, 0, &first);
+        if (!first) continue;
       }
-      if (earlier) continue;
       uint64_t touched = std::min(offset - previous, kFaultAround);
       previous = offset;
       uint32_t n = NodeAt(p, offset, &pending, touched, pos);
       ResolveBases(&pending);
       if (nodes_[n].wanted != kNotWanted) continue;  // two ids, one offset
       nodes_[n].wanted = wanted_.size();
-      git_oid oid;
-      git_oid_fromraw(&oid, id);
       wanted_.push_back(oid);
     }
   }
