@@ -335,7 +335,9 @@ void Matcher::Impl::ConfirmRegion(uint32_t index, std::string_view text,
                                   std::vector<RuleMatch>* out) const {
   const CompiledRule& cr = *compiled[index];
   const RE2& re = cr.re();
-  int ngroups = 1 + re.NumberOfCapturingGroups();
+  // A secret that is the whole match (its group wraps the pattern, the only
+  // group) needs no group extraction: the match bounds are all we need.
+  int ngroups = cr.secret_is_whole() ? 1 : 1 + re.NumberOfCapturingGroups();
   re2::StringPiece groups[16];
   if (ngroups > 16) ngroups = 16;
   re2::StringPiece sp(text.data(), text.size());
