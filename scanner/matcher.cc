@@ -58,7 +58,168 @@ bool ProbeHyperscan(const std::string& pattern, unsigned* flags,
   return false;
 }
 
+// Reads RE2 syntax just enough to find top-level item boundaries. Each
+// returns the offset past the construct starting at p[i], or npos when it
+// is malformed or unsupported.
+constexpr size_t kBad = std::string_view::npos;
+
+size_t SkipEscape(std::string_view p, size_t i) {
+  if (i + 1 >= p.size()) return kBad;
+  char c = p[i + 1];
+  size_t j = i + 2;
+  if (c == 'Q') return kBad;  // \Q...\E: not followed
+  if ((c == 'x' || c == 'p' || c == 'P') && j < p.size() && p[j] == '{') {
+    size_t close = p.find('}', j);
+    return close == p.npos ? kBad : close + 1;
+  }
+  if (c == 'x') return j + 2 <= p.size() ? j + 2 : kBad;
+  if (c >= '0' && c <= '7') {  // octal: up to three digits
+    for (int k = 0; k < 2 && j < p.size() && p[j] >= '0' && p[j] <= '7'; k++) {
+      j++;
+    }
+  }
+  return j;
+}
+
+size_t SkipClass(std::string_view p, size_t i) {
+  size_t j = i + 1;
+  if (j < p.size() && p[j] == '^') j++;
+  if (j < p.size() && p[j] == ']') j++;  // a leading ']' is a literal
+  while (j < p.size()) {
+    if (p[j] == ']') return j + 1;
+    if (p[j] == '\\') {
+      j = SkipEscape(p, j);
+      if (j == kBad) return kBad;
+    } else if (p.compare(j, 2, "[:") == 0) {
+      size_t close = p.find(":]", j + 2);
+      if (close == p.npos) return kBad;
+      j = close + 2;
+    } else {
+      j++;
+    }
+  }
+  return kBad;
+}
+
+// Whether the group opening at p[i] captures: "(" not followed by "?", or a
+// named group.
+bool Captures(std::string_view p, size_t i) {
+  return p.compare(i, 2, "(?") != 0 || p.compare(i, 4, "(?P<") == 0 ||
+         p.compare(i, 3, "(?<") == 0;
+}
+
+// A group and its contents; sets *captures when it holds a capture group.
+size_t SkipGroup(std::string_view p, size_t i, bool* captures) {
+  int depth = 0;
+  for (size_t j = i; j < p.size();) {
+    char c = p[j];
+    if (c == '\\') {
+      j = SkipEscape(p, j);
+    } else if (c == '[') {
+      j = SkipClass(p, j);
+    } else if (c == '(') {
+      if (Captures(p, j)) *captures = true;
+      depth++;
+      j++;
+    } else if (c == ')') {
+      j++;
+      if (--depth == 0) return j;
+    } else {
+      j++;
+    }
+    if (j == kBad) return kBad;
+  }
+  return kBad;
+}
+
+// Repetition operators after an atom: * + ? (also lazy) and {n}, {n,},
+// {n,m}; a '{' that starts none of these is a literal, not consumed.
+size_t SkipRepeats(std::string_view p, size_t j) {
+  while (j < p.size()) {
+    if (p[j] == '*' || p[j] == '+' || p[j] == '?') {
+      j++;
+      continue;
+    }
+    if (p[j] != '{') break;
+    size_t k = j + 1, digits = 0;
+    while (k < p.size() && std::isdigit(static_cast<unsigned char>(p[k]))) {
+      k++, digits++;
+    }
+    if (digits == 0) break;
+    if (k < p.size() && p[k] == ',') {
+      k++;
+      while (k < p.size() && std::isdigit(static_cast<unsigned char>(p[k]))) {
+        k++;
+      }
+    }
+    if (k >= p.size() || p[k] != '}') break;
+    j = k + 1;
+  }
+  return j;
+}
+
+// Whether `p` has a \b or \B escape outside a character class (inside one,
+// \b is a backspace).
+bool HasWordBoundary(std::string_view p) {
+  for (size_t i = 0; i < p.size();) {
+    if (p[i] == '[') {
+      i = SkipClass(p, i);
+      if (i == kBad) return true;
+    } else if (p[i] == '\\') {
+      if (i + 1 < p.size() && (p[i + 1] == 'b' || p[i + 1] == 'B')) {
+        return true;
+      }
+      i = SkipEscape(p, i);
+      if (i == kBad) return true;
+    } else {
+      i++;
+    }
+  }
+  return false;
+}
+
 }  // namespace
+
+bool SplitBeforeGroups(std::string_view p, std::string* head,
+                       std::string* tail) {
+  std::vector<size_t> starts;   // of top-level items
+  size_t first_capture = kBad;  // item index
+  for (size_t i = 0; i < p.size();) {
+    size_t start = i;
+    bool captures = false;
+    char c = p[i];
+    if (c == '|' || c == ')' || c == '*' || c == '+' || c == '?') {
+      return false;
+    } else if (c == '(') {
+      if (!Captures(p, i)) {  // "(?i)" (no ':') sets flags for the rest
+        size_t k = i + 2;
+        while (
+            k < p.size() &&
+            (std::isalpha(static_cast<unsigned char>(p[k])) || p[k] == '-')) {
+          k++;
+        }
+        if (k >= p.size() || p[k] != ':') return false;
+      }
+      i = SkipGroup(p, i, &captures);
+    } else if (c == '[') {
+      i = SkipClass(p, i);
+    } else if (c == '\\') {
+      i = SkipEscape(p, i);
+    } else {
+      i++;
+    }
+    if (i == kBad) return false;
+    i = SkipRepeats(p, i);
+    if (captures && first_capture == kBad) first_capture = starts.size();
+    starts.push_back(start);
+  }
+  if (first_capture == kBad || first_capture < 2) return false;
+  size_t cut = starts[first_capture - 1];
+  if (HasWordBoundary(p.substr(cut))) return false;
+  head->assign(p.substr(0, cut));
+  tail->assign(p.substr(cut));
+  return true;
+}
 
 bool CompiledFilter::Allows(std::string_view secret) const {
   std::call_once(once_, [this] { allow_ = CompileSet(allow_patterns_); });
@@ -112,6 +273,75 @@ const RE2& CompiledRule::re_end() const {
         std::make_unique<RE2>("(?:" + rule.pattern + ")\\z", Latin1Options());
   });
   return *re_end_;
+}
+
+const CompiledRule::Split* CompiledRule::split() const {
+  std::call_once(split_once_, [this] {
+    const RE2& full = re();
+    std::string head, tail;
+    if (full.NumberOfCapturingGroups() == 0 ||
+        !SplitBeforeGroups(rule.pattern, &head, &tail)) {
+      return;
+    }
+    auto sp = std::make_unique<Split>();
+    RE2::Options longest = Latin1Options();
+    longest.set_longest_match(true);
+    sp->head_longest = std::make_unique<RE2>(head, longest);
+    sp->tail = std::make_unique<RE2>(tail, Latin1Options());
+    sp->tail_end =
+        std::make_unique<RE2>("(?:" + tail + ")\\z", Latin1Options());
+    // The head must hold no group, so that the tail's groups are the
+    // pattern's (same numbers and names); and the tail must be much smaller
+    // than the pattern, or there is nothing to gain.
+    if (!sp->head_longest->ok() || !sp->tail->ok() || !sp->tail_end->ok() ||
+        sp->head_longest->NumberOfCapturingGroups() != 0 ||
+        sp->tail->NumberOfCapturingGroups() != full.NumberOfCapturingGroups() ||
+        sp->tail->NamedCapturingGroups() != full.NamedCapturingGroups() ||
+        2 * sp->tail->ProgramSize() > full.ProgramSize()) {
+      return;
+    }
+    split_ = std::move(sp);
+  });
+  return split_.get();
+}
+
+// A match of the pattern head·tail over [s, e) splits at some k with the
+// head matching [s, k) and the tail [k, e); RE2's leftmost-first groups are
+// those of the best parse, which takes the head's choices first, so once k
+// is known the pattern's groups are the tail's own groups on [k, e). k is
+// certain when it is the only point of the set R = {k : head matches [s, k)
+// and tail matches [k, e)} (not empty: the pattern matches [s, e)).
+//
+// The end-anchored tail run backwards over the text cut at e gives the
+// leftmost k where a tail match ends at e; on the cut text these are a
+// superset of the real ones (only assertions at e read differently: \z and
+// $ hold there, which can only add matches; the tail has no \b or \B). If
+// no tail match ending at e starts after k, R = {k}. Otherwise, with k2 the
+// next such start, R = {k} still when the head's longest match from s ends
+// before k2. Else we cannot tell cheaply: the caller runs the full pattern.
+bool CompiledRule::TailGroups(re2::StringPiece text, size_t s, size_t e,
+                              re2::StringPiece* groups, int n) const {
+  const Split* sp = split();
+  if (sp == nullptr) return false;
+  re2::StringPiece cut(text.data(), e), m;
+  if (!sp->tail_end->Match(cut, s, e, RE2::UNANCHORED, &m, 1)) return false;
+  size_t k = m.data() - text.data();
+  if (k < e && sp->tail_end->Match(cut, k + 1, e, RE2::UNANCHORED, &m, 1)) {
+    size_t k2 = m.data() - text.data();
+    if (!sp->head_longest->Match(text, s, e, RE2::ANCHOR_START, &m, 1) ||
+        static_cast<size_t>(m.data() + m.size() - text.data()) >= k2) {
+      return false;
+    }
+  }
+  if (!sp->tail->Match(text, k, e, RE2::ANCHOR_BOTH, groups, n)) return false;
+  groups[0] = re2::StringPiece(text.data() + s, e - s);
+  return true;
+}
+
+bool CompiledRule::MatchGroups(re2::StringPiece text, size_t s, size_t e,
+                               re2::StringPiece* groups, int n) const {
+  return TailGroups(text, s, e, groups, n) ||
+         re().Match(text, s, e, RE2::ANCHOR_BOTH, groups, n);
 }
 
 Matcher::Impl::~Impl() {
@@ -354,7 +584,7 @@ void Matcher::Impl::ConfirmRegion(uint32_t index, std::string_view text,
     uint64_t s = whole.data() - text.data();
     uint64_t e = s + whole.size();
     pos = e > s ? e : e + 1;
-    if (ngroups > 1 && !re.Match(sp, s, e, RE2::ANCHOR_BOTH, groups, ngroups)) {
+    if (ngroups > 1 && !cr.MatchGroups(sp, s, e, groups, ngroups)) {
       continue;  // cannot happen: the span was just matched
     }
     const auto& sec = cr.secret_is_whole() ? whole : groups[cr.secret_group()];

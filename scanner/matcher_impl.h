@@ -70,13 +70,47 @@ struct CompiledRule {
     re();
     return secret_is_whole_;
   }
+  // The capture groups of a match of the pattern that spans exactly
+  // [s, e) of `text` (the first n groups, group 0 = the span): from the
+  // pattern's small tail alone when that is provably the same (see
+  // TailGroups), else from the whole pattern. False only if the pattern does
+  // not match [s, e).
+  bool MatchGroups(re2::StringPiece text, size_t s, size_t e,
+                   re2::StringPiece* groups, int n) const;
+  // The tail path of MatchGroups alone: false (groups undefined) when the
+  // rule has no head/tail split or the split point of this match is not
+  // provably unique.
+  bool TailGroups(re2::StringPiece text, size_t s, size_t e,
+                  re2::StringPiece* groups, int n) const;
+  bool has_tail_split() const { return split() != nullptr; }
 
  private:
-  mutable std::once_flag once_, end_once_;
+  // The pattern cut as head + tail with all capture groups in the tail
+  // (SplitBeforeGroups), when the tail's program is much smaller.
+  struct Split {
+    std::unique_ptr<RE2> head_longest;  // the head, leftmost-longest
+    std::unique_ptr<RE2> tail;          // same groups as the pattern
+    std::unique_ptr<RE2> tail_end;      // "(?:tail)\z"
+  };
+  const Split* split() const;
+
+  mutable std::once_flag once_, end_once_, split_once_;
   mutable std::unique_ptr<RE2> re_, re_end_;
+  mutable std::unique_ptr<Split> split_;
   mutable int secret_group_ = 1, id_group_ = -1;
   mutable bool secret_is_whole_ = false;
 };
+
+// Cuts `pattern` between two of its top-level items (an atom with its
+// repetition operators) so that `head` holds no capture group and `tail`
+// starts with the item just before the first one that does (a delimiter,
+// which usually pins where the tail can start). False when there is no such
+// cut, or the pattern is not a plain concatenation this reader follows (a
+// top-level alternation or flag group, "\Q...\E"), or the tail has a word
+// boundary assertion (tail matches are probed on text cut at the match end,
+// where "\b" and "\B" read differently).
+bool SplitBeforeGroups(std::string_view pattern, std::string* head,
+                       std::string* tail);
 
 // One candidate from phase 1: rule index and end offset (absolute).
 struct Candidate {
