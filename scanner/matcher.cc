@@ -221,6 +221,42 @@ bool SplitBeforeGroups(std::string_view p, std::string* head,
   return true;
 }
 
+CompiledFilter::CompiledFilter(std::vector<std::string> allow,
+                               std::vector<std::string> stopwords)
+    : allow_patterns_(std::move(allow)), stopwords_(std::move(stopwords)) {
+  for (uint32_t i = 0; i < stopwords_.size(); i++) {
+    const std::string& w = stopwords_[i];
+    if (w.empty()) {
+      empty_stopword_ = true;
+    } else if (w.size() == 1) {
+      one_byte_.set(static_cast<unsigned char>(w[0]));
+    } else {
+      size_t h = PairHash(w[0], w[1]);
+      pairs_.set(h);
+      by_pair_.emplace_back(h, i);
+    }
+  }
+  std::sort(by_pair_.begin(), by_pair_.end());
+}
+
+bool CompiledFilter::HasStopword(std::string_view text) const {
+  if (empty_stopword_) return true;
+  for (size_t i = 0; i < text.size(); i++) {
+    unsigned char a = text[i];
+    if (one_byte_[a]) return true;
+    if (i + 1 == text.size()) break;
+    size_t h = PairHash(a, text[i + 1]);
+    if (!pairs_[h]) continue;
+    auto it = std::lower_bound(by_pair_.begin(), by_pair_.end(),
+                               std::make_pair(static_cast<uint32_t>(h), 0u));
+    for (; it != by_pair_.end() && it->first == h; ++it) {
+      const std::string& w = stopwords_[it->second];
+      if (text.compare(i, w.size(), w) == 0) return true;
+    }
+  }
+  return false;
+}
+
 bool CompiledFilter::Allows(std::string_view secret) const {
   std::call_once(once_, [this] { allow_ = CompileSet(allow_patterns_); });
   return allow_ && allow_->Match(secret, nullptr);
@@ -550,9 +586,7 @@ bool Matcher::Impl::Passes(uint32_t index, std::string_view secret) const {
         folded.assign(secret);
         for (auto& c : folded) c = std::tolower(static_cast<unsigned char>(c));
       }
-      for (const auto& w : f->stopwords()) {
-        if (folded.find(w) != std::string::npos) return false;
-      }
+      if (f->HasStopword(folded)) return false;
     }
     if (f->Allows(secret)) return false;
   }

@@ -7,6 +7,7 @@
 #include <re2/set.h>
 
 #include <atomic>
+#include <bitset>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -27,15 +28,29 @@ inline constexpr uint64_t kMaxWindow = 16 * 1024;
 class CompiledFilter {
  public:
   CompiledFilter(std::vector<std::string> allow,
-                 std::vector<std::string> stopwords)
-      : allow_patterns_(std::move(allow)), stopwords_(std::move(stopwords)) {}
+                 std::vector<std::string> stopwords);
   // Whether `secret` matches one of the allow patterns.
   bool Allows(std::string_view secret) const;
   const std::vector<std::string>& stopwords() const { return stopwords_; }
+  // Whether `text` contains one of the stop-words, in one pass over it:
+  // the same as searching for each (Passes gives the lower-cased secret).
+  bool HasStopword(std::string_view text) const;
 
  private:
+  static size_t PairHash(unsigned char a, unsigned char b) {
+    return (a * 31u + b) % kPairBits;
+  }
+  static constexpr size_t kPairBits = 4096;
+
   std::vector<std::string> allow_patterns_;
   std::vector<std::string> stopwords_;
+  // Stop-words by their first byte (one-byte words) or a hash of their first
+  // two bytes (the others): a position whose bytes are in neither cannot
+  // start one.
+  bool empty_stopword_ = false;
+  std::bitset<256> one_byte_;
+  std::bitset<kPairBits> pairs_;
+  std::vector<std::pair<uint32_t, uint32_t>> by_pair_;  // (hash, word), sorted
   mutable std::once_flag once_;
   mutable std::unique_ptr<RE2::Set> allow_;  // null when empty
 };
