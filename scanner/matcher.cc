@@ -355,6 +355,23 @@ const CompiledRule::Split* CompiledRule::split() const {
 // no tail match ending at e starts after k, R = {k}. Otherwise, with k2 the
 // next such start, R = {k} still when the head's longest match from s ends
 // before k2. Else we cannot tell cheaply: the caller runs the full pattern.
+namespace {
+
+// The groups of `re` matching exactly [s, e) of `text`, with `text` cut to
+// one byte either side of the span as context. Assertions read only the
+// bytes next to a position, so the groups are the same; but RE2 sizes its
+// choice of engine by the context: given the whole file, it first runs a
+// DFA over the span, then one-pass or BitState; given a short text, it goes
+// straight to one-pass or BitState.
+bool GroupsOnSpan(const RE2& re, re2::StringPiece text, size_t s, size_t e,
+                  re2::StringPiece* groups, int n) {
+  size_t from = s > 0 ? s - 1 : 0, to = std::min<size_t>(e + 1, text.size());
+  re2::StringPiece around(text.data() + from, to - from);
+  return re.Match(around, s - from, e - from, RE2::ANCHOR_BOTH, groups, n);
+}
+
+}  // namespace
+
 bool CompiledRule::TailGroups(re2::StringPiece text, size_t s, size_t e,
                               re2::StringPiece* groups, int n) const {
   const Split* sp = split();
@@ -369,7 +386,7 @@ bool CompiledRule::TailGroups(re2::StringPiece text, size_t s, size_t e,
       return false;
     }
   }
-  if (!sp->tail->Match(text, k, e, RE2::ANCHOR_BOTH, groups, n)) return false;
+  if (!GroupsOnSpan(*sp->tail, text, k, e, groups, n)) return false;
   groups[0] = re2::StringPiece(text.data() + s, e - s);
   return true;
 }
@@ -377,7 +394,7 @@ bool CompiledRule::TailGroups(re2::StringPiece text, size_t s, size_t e,
 bool CompiledRule::MatchGroups(re2::StringPiece text, size_t s, size_t e,
                                re2::StringPiece* groups, int n) const {
   return TailGroups(text, s, e, groups, n) ||
-         re().Match(text, s, e, RE2::ANCHOR_BOTH, groups, n);
+         GroupsOnSpan(re(), text, s, e, groups, n);
 }
 
 Matcher::Impl::~Impl() {
