@@ -311,6 +311,15 @@ const RE2& CompiledRule::re_end() const {
   return *re_end_;
 }
 
+const RE2& CompiledRule::Split::head_longest() const {
+  std::call_once(head_once, [this] {
+    RE2::Options longest = Latin1Options();
+    longest.set_longest_match(true);
+    head_longest_ = std::make_unique<RE2>(head, longest);
+  });
+  return *head_longest_;
+}
+
 const CompiledRule::Split* CompiledRule::split() const {
   std::call_once(split_once_, [this] {
     const RE2& full = re();
@@ -320,17 +329,14 @@ const CompiledRule::Split* CompiledRule::split() const {
       return;
     }
     auto sp = std::make_unique<Split>();
-    RE2::Options longest = Latin1Options();
-    longest.set_longest_match(true);
-    sp->head_longest = std::make_unique<RE2>(head, longest);
+    sp->head = std::move(head);
     sp->tail = std::make_unique<RE2>(tail, Latin1Options());
     sp->tail_end =
         std::make_unique<RE2>("(?:" + tail + ")\\z", Latin1Options());
-    // The head must hold no group, so that the tail's groups are the
-    // pattern's (same numbers and names); and the tail must be much smaller
-    // than the pattern, or there is nothing to gain.
-    if (!sp->head_longest->ok() || !sp->tail->ok() || !sp->tail_end->ok() ||
-        sp->head_longest->NumberOfCapturingGroups() != 0 ||
+    // The head must hold no group (the tail has them all), so that the
+    // tail's groups are the pattern's (same numbers and names); and the tail
+    // must be much smaller than the pattern, or there is nothing to gain.
+    if (!sp->tail->ok() || !sp->tail_end->ok() ||
         sp->tail->NumberOfCapturingGroups() != full.NumberOfCapturingGroups() ||
         sp->tail->NamedCapturingGroups() != full.NamedCapturingGroups() ||
         2 * sp->tail->ProgramSize() > full.ProgramSize()) {
@@ -381,7 +387,8 @@ bool CompiledRule::TailGroups(re2::StringPiece text, size_t s, size_t e,
   size_t k = m.data() - text.data();
   if (k < e && sp->tail_end->Match(cut, k + 1, e, RE2::UNANCHORED, &m, 1)) {
     size_t k2 = m.data() - text.data();
-    if (!sp->head_longest->Match(text, s, e, RE2::ANCHOR_START, &m, 1) ||
+    const RE2& head = sp->head_longest();
+    if (!head.ok() || !head.Match(text, s, e, RE2::ANCHOR_START, &m, 1) ||
         static_cast<size_t>(m.data() + m.size() - text.data()) >= k2) {
       return false;
     }

@@ -103,9 +103,14 @@ struct CompiledRule {
   // The pattern cut as head + tail with all capture groups in the tail
   // (SplitBeforeGroups), when the tail's program is much smaller.
   struct Split {
-    std::unique_ptr<RE2> head_longest;  // the head, leftmost-longest
-    std::unique_ptr<RE2> tail;          // same groups as the pattern
-    std::unique_ptr<RE2> tail_end;      // "(?:tail)\z"
+    std::string head;
+    std::unique_ptr<RE2> tail;      // same groups as the pattern
+    std::unique_ptr<RE2> tail_end;  // "(?:tail)\z"
+    // The head, leftmost-longest: compiled when first needed (most matches
+    // do without it).
+    const RE2& head_longest() const;
+    mutable std::once_flag head_once;
+    mutable std::unique_ptr<RE2> head_longest_;
   };
   const Split* split() const;
 
