@@ -178,6 +178,36 @@ bool HasWordBoundary(std::string_view p) {
   return false;
 }
 
+// Whether `p` starts with "^" (after flag groups such as "(?i)") and has no
+// top-level alternation. False when unsure.
+bool StartAnchored(std::string_view p) {
+  size_t i = 0;
+  while (p.compare(i, 2, "(?") == 0) {  // "(?i)": flags, no ':' group
+    size_t k = i + 2;
+    while (k < p.size() && std::isalpha(static_cast<unsigned char>(p[k]))) {
+      k++;
+    }
+    if (k >= p.size() || p[k] != ')') break;
+    i = k + 1;
+  }
+  if (p.compare(i, 1, "^") != 0) return false;
+  for (i++; i < p.size();) {
+    bool captures = false;
+    if (p[i] == '|') return false;
+    if (p[i] == '(') {
+      i = SkipGroup(p, i, &captures);
+    } else if (p[i] == '[') {
+      i = SkipClass(p, i);
+    } else if (p[i] == '\\') {
+      i = SkipEscape(p, i);
+    } else {
+      i++;
+    }
+    if (i == kBad) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 bool SplitBeforeGroups(std::string_view p, std::string* head,
@@ -224,6 +254,10 @@ bool SplitBeforeGroups(std::string_view p, std::string* head,
 CompiledFilter::CompiledFilter(std::vector<std::string> allow,
                                std::vector<std::string> stopwords)
     : allow_patterns_(std::move(allow)), stopwords_(std::move(stopwords)) {
+  start_anchored_ =
+      !allow_patterns_.empty() &&
+      std::all_of(allow_patterns_.begin(), allow_patterns_.end(),
+                  [](const std::string& p) { return StartAnchored(p); });
   for (uint32_t i = 0; i < stopwords_.size(); i++) {
     const std::string& w = stopwords_[i];
     if (w.empty()) {
@@ -493,6 +527,9 @@ Result<std::unique_ptr<Matcher>> Matcher::Create(const RuleSet& set,
     cr->inline_filter = std::make_unique<CompiledFilter>(
         r.inline_filter.allow, r.inline_filter.stopwords);
     cr->filters.push_back(cr->inline_filter.get());
+    std::stable_partition(
+        cr->filters.begin(), cr->filters.end(),
+        [](const CompiledFilter* f) { return f->start_anchored(); });
     for (const auto& s : r.supersedes) cr->supersedes.push_back(index.at(s));
     for (const auto& c : r.require) {
       if (c == "lower") cr->need_lower = true;

@@ -35,6 +35,9 @@ class CompiledFilter {
   // Whether `text` contains one of the stop-words, in one pass over it:
   // the same as searching for each (Passes gives the lower-cased secret).
   bool HasStopword(std::string_view text) const;
+  // Whether every allow pattern is anchored at the start ("^..."): RE2 then
+  // stops at the first byte no pattern can take, so checking is cheap.
+  bool start_anchored() const { return start_anchored_; }
 
  private:
   static size_t PairHash(unsigned char a, unsigned char b) {
@@ -47,6 +50,7 @@ class CompiledFilter {
   // Stop-words by their first byte (one-byte words) or a hash of their first
   // two bytes (the others): a position whose bytes are in neither cannot
   // start one.
+  bool start_anchored_ = false;
   bool empty_stopword_ = false;
   std::bitset<256> one_byte_;
   std::bitset<kPairBits> pairs_;
@@ -61,7 +65,9 @@ struct CompiledRule {
   bool re2_only = false;         // Hyperscan could not take it
   bool prefilter = false;        // compiled with HS_FLAG_PREFILTER
   unsigned hs_flags = 0;
-  std::vector<const CompiledFilter*> filters;  // shared + the inline one
+  // Shared filters and the inline one, those with start-anchored patterns
+  // first (a secret must pass all of them; the cheap ones drop it sooner).
+  std::vector<const CompiledFilter*> filters;
   std::unique_ptr<CompiledFilter> inline_filter;
   std::vector<uint32_t> supersedes;  // rule indices
   bool need_lower = false, need_upper = false, need_digit = false,

@@ -67,5 +67,14 @@ TEST(CompiledFilterTest, HasStopwordEqualsSearchingEachWord) {
   EXPECT_LT(hits, total - total / 10);
 }
 
+TEST(CompiledFilterTest, StartAnchoredWhenEveryAllowPatternIs) {
+  EXPECT_TRUE(CompiledFilter({"^abc", "(?i)^(?:a|b)x$", R"(^\|[|]\z)"}, {})
+                  .start_anchored());
+  EXPECT_FALSE(CompiledFilter({"^abc", "abc"}, {}).start_anchored());
+  EXPECT_FALSE(CompiledFilter({"^a|b"}, {}).start_anchored());
+  EXPECT_FALSE(CompiledFilter({"(?i:^a)"}, {}).start_anchored());
+  EXPECT_FALSE(CompiledFilter({}, {"word"}).start_anchored());
+}
+
 }  // namespace
 }  // namespace keyward
