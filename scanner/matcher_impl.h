@@ -127,17 +127,6 @@ struct CompiledRule {
   mutable bool secret_is_whole_ = false;
 };
 
-// Cuts `pattern` between two of its top-level items (an atom with its
-// repetition operators) so that `head` holds no capture group and `tail`
-// starts with the item just before the first one that does (a delimiter,
-// which usually pins where the tail can start). False when there is no such
-// cut, or the pattern is not a plain concatenation this reader follows (a
-// top-level alternation or flag group, "\Q...\E"), or the tail has a word
-// boundary assertion (tail matches are probed on text cut at the match end,
-// where "\b" and "\B" read differently).
-bool SplitBeforeGroups(std::string_view pattern, std::string* head,
-                       std::string* tail);
-
 // One candidate from phase 1: rule index and end offset (absolute).
 struct Candidate {
   uint32_t rule;

@@ -10,6 +10,7 @@
 
 #include "keyward/rules.h"
 #include "scanner/matcher_impl.h"
+#include "scanner/pattern_syntax.h"
 
 namespace keyward {
 namespace {

@@ -1,0 +1,29 @@
+// Reading RE2 pattern syntax just enough to find top-level items, for the
+// matcher's cheaper paths (scanner/matcher.cc). Anything this reader does
+// not follow makes the functions answer "no", never a wrong cut.
+#ifndef KEYWARD_SCANNER_PATTERN_SYNTAX_H_
+#define KEYWARD_SCANNER_PATTERN_SYNTAX_H_
+
+#include <string>
+#include <string_view>
+
+namespace keyward {
+
+// Cuts `pattern` between two of its top-level items (an atom with its
+// repetition operators) so that `head` holds no capture group and `tail`
+// starts with the item just before the first one that does (a delimiter,
+// which usually pins where the tail can start). False when there is no such
+// cut, or the pattern is not a plain concatenation this reader follows (a
+// top-level alternation or flag group, "\Q...\E"), or the tail has a word
+// boundary assertion (tail matches are probed on text cut at the match end,
+// where "\b" and "\B" read differently).
+bool SplitBeforeGroups(std::string_view pattern, std::string* head,
+                       std::string* tail);
+
+// Whether `pattern` starts with "^" (after flag groups such as "(?i)") and
+// has no top-level alternation. False when unsure.
+bool StartAnchored(std::string_view pattern);
+
+}  // namespace keyward
+
+#endif  // KEYWARD_SCANNER_PATTERN_SYNTAX_H_
