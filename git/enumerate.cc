@@ -34,6 +34,14 @@ class BlobEnumerator {
     if (packed_) {
       blob_of_id_.assign(packed_->id_count(), kNone);
       node_of_id_.assign(packed_->id_count(), kNone);
+      // Every packed tree is usually reachable: room for all of them up
+      // front, so the graph never grows by copying (reserved pages that
+      // stay untouched cost nothing).
+      graph_->tree_edges.reserve(packed_->tree_entry_count());
+      graph_->blob_edges.reserve(packed_->blob_entry_count());
+      graph_->ids.reserve(packed_->tree_count());
+      graph_->nodes.reserve(packed_->tree_count());
+      graph_->index.Reserve(packed_->tree_count());
     }
   }
 

@@ -19,12 +19,16 @@ constexpr uint16_t kGitlinkMode = 0160000;
 struct Shard {
   struct Tree {
     size_t wanted;  // PackReader's index of the tree
-    uint32_t begin, mid, end;
+    uint32_t slice;
+    uint32_t begin, mid, end;  // in slices[slice]
   };
   OidMap index;  // id -> index into ids
   std::vector<git_oid> ids;
   std::vector<Tree> trees;
-  std::vector<uint32_t> entries;
+  // Entries of the trees, in slices that never grow past their first
+  // capacity (a growing vector would copy megabytes into fresh pages).
+  std::vector<std::vector<uint32_t>> slices;
+  static constexpr size_t kSliceEntries = size_t{1} << 18;
   std::vector<size_t> failed;      // not decodable: left to libgit2
   std::vector<size_t> mismatched;  // entries not matching the index's CRC
   std::vector<std::pair<size_t, std::string>> malformed;
@@ -83,7 +87,13 @@ struct Shard {
       spare.push_back(std::move(split));
       return;
     }
-    Tree t{wanted, static_cast<uint32_t>(entries.size()), 0, 0};
+    if (slices.empty() ||
+        slices.back().size() + split.size() > slices.back().capacity()) {
+      slices.emplace_back().reserve(std::max(kSliceEntries, split.size()));
+    }
+    std::vector<uint32_t>& entries = slices.back();
+    Tree t{wanted, static_cast<uint32_t>(slices.size() - 1),
+           static_cast<uint32_t>(entries.size()), 0, 0};
     for (const EntryAt& e : split) {
       if (e.kind == TreeEntry::kTree) entries.push_back(e.id);
     }
@@ -258,7 +268,7 @@ std::unique_ptr<PackedTrees> PackedTrees::Load(const PackReader& packs,
   for (Shard& shard : shards) {
     // Each shard's entries stay where they are, renumbered in place; the
     // first shard's numbering becomes the global one unchanged.
-    uint32_t slice = static_cast<uint32_t>(out->entries_.size());
+    uint32_t first_slice = static_cast<uint32_t>(out->entries_.size());
     bool identity = out->ids_.empty();
     std::vector<uint32_t> to_global(identity ? 0 : shard.ids.size());
     for (size_t i = 0; i < shard.ids.size(); ++i) {
@@ -270,16 +280,20 @@ std::unique_ptr<PackedTrees> PackedTrees::Load(const PackReader& packs,
     }
     shard.index = OidMap();
     shard.ids = {};
-    if (!identity) {
-      for (uint32_t& e : shard.entries) e = to_global[e];
+    for (std::vector<uint32_t>& slice : shard.slices) {
+      if (!identity) {
+        for (uint32_t& e : slice) e = to_global[e];
+      }
+      out->entries_.push_back(std::move(slice));
     }
-    out->entries_.push_back(std::move(shard.entries));
     for (const Shard::Tree& t : shard.trees) {
       Record r;
-      r.slice = slice;
+      r.slice = first_slice + t.slice;
       r.begin = t.begin;
       r.mid = t.mid;
       r.end = t.end;
+      out->tree_entries_ += t.mid - t.begin;
+      out->blob_entries_ += t.end - t.mid;
       out->trees_.Insert(reader->wanted_id(t.wanted),
                          static_cast<uint32_t>(out->records_.size()));
       out->records_.push_back(r);

@@ -94,6 +94,9 @@ class PackedTrees {
   const git_oid& id(uint32_t i) const { return ids_[i]; }
   size_t id_count() const { return ids_.size(); }
   size_t tree_count() const { return trees_.size(); }
+  // Entries naming subtrees, and blobs, over all trees (for reserving).
+  size_t tree_entry_count() const { return tree_entries_; }
+  size_t blob_entry_count() const { return blob_entries_; }
 
  private:
   struct Record {
@@ -105,7 +108,8 @@ class PackedTrees {
   PackedTrees() = default;
   OidMap trees_;  // -> index into records_
   std::vector<Record> records_;
-  // Indices into ids_, one slice per decoding thread.
+  size_t tree_entries_ = 0, blob_entries_ = 0;
+  // Indices into ids_, in slices filled by the decoding threads.
   std::vector<std::vector<uint32_t>> entries_;
   std::vector<git_oid> ids_;  // every id a parsed tree names
   std::vector<std::string> problems_;
