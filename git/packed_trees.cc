@@ -94,15 +94,14 @@ struct Shard {
     std::vector<uint32_t>& entries = slices.back();
     Tree t{wanted, static_cast<uint32_t>(slices.size() - 1),
            static_cast<uint32_t>(entries.size()), 0, 0};
-    for (const EntryAt& e : split) {
-      if (e.kind == TreeEntry::kTree) entries.push_back(e.id);
+    const size_t count = split.size() - 1;  // the last is the end mark
+    for (size_t i = 0; i < count; ++i) {
+      if (split[i].kind == TreeEntry::kTree) entries.push_back(split[i].id);
     }
     t.mid = static_cast<uint32_t>(entries.size());
-    split.pop_back();  // the end mark, a blob to the loop below
-    for (const EntryAt& e : split) {
-      if (e.kind == TreeEntry::kBlob) entries.push_back(e.id);
+    for (size_t i = 0; i < count; ++i) {
+      if (split[i].kind == TreeEntry::kBlob) entries.push_back(split[i].id);
     }
-    split.push_back({content.size(), 0, TreeEntry::kBlob});
     t.end = static_cast<uint32_t>(entries.size());
     trees.push_back(t);
     live.push_back({wanted, std::move(split)});
