@@ -126,6 +126,12 @@ std::unique_ptr<PackReader> PackReader::Open(const std::string& objects_dir) {
     }
     reader->packs_.push_back(std::move(pack));
   }
+  // The biggest pack first (a clone's, beside the small ones fetches add):
+  // PlanAll then checks the others' ids against it with one index lookup.
+  std::stable_sort(reader->packs_.begin(), reader->packs_.end(),
+                   [](const auto& a, const auto& b) {
+                     return a->index.count() > b->index.count();
+                   });
   uint64_t mapped = 0;
   for (const auto& p : reader->packs_) {
     mapped += p->pack_file.bytes().size() + p->idx_file.bytes().size();
@@ -235,15 +241,15 @@ void PackReader::ResolveBases(std::vector<uint32_t>* pending) {
 
 void PackReader::PlanAll() {
   std::vector<uint32_t> pending;
-  // With several packs, the first pack holding an id decodes it: ids seen in
-  // earlier packs are skipped (one table, not a lookup in every earlier
-  // index: packs are in name order, so a clone's big pack may come last).
+  // With several packs, the first pack holding an id decodes it. Packs are
+  // biggest first: an id of a later pack is looked up in the first pack's
+  // index, then in one table of the later packs' ids so far (small: not a
+  // lookup in every earlier index, nor a table of every id).
   OidMap seen;
-  if (packs_.size() > 1) {
-    size_t total = 0;
-    for (const auto& p : packs_) total += p->index.count();
-    seen.Reserve(total);
-  }
+  size_t total = 0;
+  for (const auto& pack : packs_) total += pack->index.count();
+  nodes_.reserve(nodes_.size() + total);  // once: growing copies them all
+  if (packs_.size() > 1) seen.Reserve(total - packs_[0]->index.count());
   for (uint32_t p = 0; p < packs_.size(); ++p) {
     const PackIndex& index = packs_[p]->index;
     // In pack order, so that headers are read front to back (and the pages
@@ -251,7 +257,6 @@ void PackReader::PlanAll() {
     std::vector<std::pair<uint64_t, uint32_t>> entries;
     entries.reserve(index.count());
     packs_[p]->nodes.Reserve(index.count());
-    nodes_.reserve(nodes_.size() + index.count());
     for (uint32_t pos = 0; pos < index.count(); ++pos) {
       int64_t offset = index.offset(pos);
       if (offset >= 0) entries.emplace_back(static_cast<uint64_t>(offset), pos);
@@ -262,7 +267,8 @@ void PackReader::PlanAll() {
       const unsigned char* id = index.id(pos);
       git_oid oid;
       git_oid_fromraw(&oid, id);
-      if (packs_.size() > 1) {
+      if (p > 0) {
+        if (packs_[0]->index.Find(id) >= 0) continue;
         bool first = false;
         seen.Insert(oid, 0, &first);
         if (!first) continue;
