@@ -194,6 +194,45 @@ class PackReaderTest : public GitFixture {
   }
 };
 
+// The same objects in several packs (`repack -a` without -d keeps the old
+// pack; a clone's big pack sorts anywhere among fetched ones): PlanAll
+// delivers each id once, with libgit2's content, whatever the pack order.
+TEST_F(PackReaderTest, ObjectsInSeveralPacksAreDeliveredOnce) {
+  Init();
+  EditHistory(0, 20);
+  Git({"repack", "-adq"});
+  EditHistory(20, 5);
+  Git({"repack", "-q"});  // the new objects only
+  EditHistory(25, 5);
+  Git({"repack", "-aq"});  // everything again, the old packs kept
+  ASSERT_EQ(PackPaths().size(), 3u);
+
+  auto reader = PackReader::Open(ObjectsDir());
+  reader->PlanAll();
+  PackDecoder decoder(*reader);
+  std::map<std::string, int> deliveries;
+  std::vector<size_t> failed;
+  for (PackType type : {PackType::kBlob, PackType::kTree}) {
+    for (size_t t = 0; t < reader->tree_count(type); ++t) {
+      decoder.DecodeTree(
+          type, t,
+          [&](size_t i, std::string_view content) {
+            std::string id = git::OidHex(reader->wanted_id(i));
+            ++deliveries[id];
+            EXPECT_EQ(content, OdbRead(reader->wanted_id(i))) << id;
+          },
+          &failed, &failed);
+    }
+  }
+  EXPECT_TRUE(failed.empty());
+  std::vector<git_oid> blobs = BlobIds();
+  ASSERT_GT(blobs.size(), 20u);
+  for (const git_oid& b : blobs) {
+    EXPECT_EQ(deliveries[git::OidHex(b)], 1) << git::OidHex(b);
+  }
+  for (const auto& [id, n] : deliveries) EXPECT_EQ(n, 1) << id;
+}
+
 TEST_F(PackReaderTest, DeltaChainsTwoPacksAndLooseObjectsMatchLibgit2) {
   Init();
   EditHistory(0, 40);
