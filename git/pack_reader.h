@@ -45,7 +45,8 @@ inline constexpr char kEntryChecksumMismatch[] =
 
 class PackReader {
  public:
-  // Maps every pack in `objects_dir`/pack whose index PackIndex accepts.
+  // Maps every pack in `objects_dir`/pack whose index PackIndex accepts,
+  // the biggest first (an id several packs hold is read from the first).
   // Never fails: packs it cannot use are left out (Plan reports their
   // objects as fallback). The files stay mapped (read-only, shared with the
   // page cache) for the reader's lifetime; pages read are unmapped again
