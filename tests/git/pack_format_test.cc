@@ -3,22 +3,15 @@
 #include "git/pack_format.h"
 
 #include <gtest/gtest.h>
-#include <zlib.h>
 
 #include <string>
+
+#include "support/pack_bytes.h"
 
 namespace keyward::git {
 namespace {
 
-std::string Deflate(const std::string& in) {
-  uLongf size = compressBound(in.size());
-  std::string out(size, '\0');
-  EXPECT_EQ(compress(reinterpret_cast<Bytef*>(out.data()), &size,
-                     reinterpret_cast<const Bytef*>(in.data()), in.size()),
-            Z_OK);
-  out.resize(size);
-  return out;
-}
+using test::Deflate;
 
 // A delta against "hello world" (11 bytes) producing `target` bytes.
 std::string Delta(int target, const std::string& ops) {

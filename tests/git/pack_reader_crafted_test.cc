@@ -14,6 +14,7 @@
 
 #include "git/pack_reader.h"
 #include "git/repo.h"
+#include "support/pack_bytes.h"
 #include "support/run.h"
 
 namespace keyward::test {
@@ -28,15 +29,6 @@ std::string Be32(uint32_t v) {
           static_cast<char>(v >> 8), static_cast<char>(v)};
 }
 
-std::string Deflate(const std::string& in) {
-  uLongf size = compressBound(in.size());
-  std::string out(size, '\0');
-  compress(reinterpret_cast<Bytef*>(out.data()), &size,
-           reinterpret_cast<const Bytef*>(in.data()), in.size());
-  out.resize(size);
-  return out;
-}
-
 git_oid BlobId(const std::string& content) {
   git_oid id;
   git_odb_hash(&id, content.data(), content.size(), GIT_OBJECT_BLOB);
@@ -49,11 +41,9 @@ std::string Raw(const git_oid& id) {
 
 // A delta that inserts `text` whole (any base of size `base_size`).
 std::string InsertDelta(size_t base_size, const std::string& text) {
-  std::string d;
-  d.push_back(static_cast<char>(base_size));  // sizes < 128 here
-  d.push_back(static_cast<char>(text.size()));
-  d.push_back(static_cast<char>(text.size()));  // insert op, 1..127 bytes
-  return d + text;
+  DeltaWriter d;
+  d.Insert(text);
+  return d.Finish(base_size);
 }
 
 struct CraftedEntry {

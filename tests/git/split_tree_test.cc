@@ -9,6 +9,7 @@
 
 #include "git/pack_format.h"
 #include "git/packed_trees.h"
+#include "support/pack_bytes.h"
 
 namespace keyward::test {
 namespace {
@@ -39,57 +40,6 @@ Entry RandomEntry(std::mt19937& rng) {
   for (int i = 0; i < 20; ++i) e.id += static_cast<char>(rng() % 256);
   return e;
 }
-
-std::string Varint(uint64_t v) {
-  std::string s;
-  do {
-    unsigned char c = v & 0x7f;
-    v >>= 7;
-    if (v) c |= 0x80;
-    s.push_back(static_cast<char>(c));
-  } while (v);
-  return s;
-}
-
-// Writes git delta instructions.
-class DeltaWriter {
- public:
-  void Copy(uint64_t offset, uint64_t size) {
-    unsigned char code = 0x80;
-    std::string args;
-    for (int i = 0; i < 4; ++i) {
-      if (unsigned char b = (offset >> (8 * i)) & 0xff) {
-        code |= 1u << i;
-        args.push_back(static_cast<char>(b));
-      }
-    }
-    for (int i = 0; i < 3; ++i) {
-      if (unsigned char b = (size >> (8 * i)) & 0xff) {
-        code |= 0x10u << i;
-        args.push_back(static_cast<char>(b));
-      }
-    }
-    ops_.push_back(static_cast<char>(code));
-    ops_ += args;
-    target_ += size;
-  }
-  void Insert(std::string_view literal) {
-    while (!literal.empty()) {
-      size_t n = std::min<size_t>(literal.size(), 127);
-      ops_.push_back(static_cast<char>(n));
-      ops_.append(literal.substr(0, n));
-      literal.remove_prefix(n);
-      target_ += n;
-    }
-  }
-  std::string Finish(uint64_t source) const {
-    return Varint(source) + Varint(target_) + ops_;
-  }
-
- private:
-  std::string ops_;
-  uint64_t target_ = 0;
-};
 
 // A delta from `base` to `target`, where source[i] is the base offset that
 // byte i of the target equals (or -1): runs of at most a random length up

@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <fstream>
-#include <sstream>
 
 #include "keyward/rules.h"
 #include "support/run.h"
@@ -17,12 +16,7 @@ namespace {
 
 const std::string kRulesDir = std::string(KEYWARD_SOURCE_DIR) + "/rules";
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test::ReadFile;
 
 // The rule files as the build embeds them: rules/*.yaml in name order, each
 // named "rules/<name>".
