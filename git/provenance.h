@@ -33,7 +33,8 @@ struct CommitRef {
 
 // The distinct trees an enumeration opened and their entries, as indices:
 // enough to answer "which blobs does this tree hold" without reading it
-// again. Costs 36 bytes per tree plus 4 per entry.
+// again. Costs ~100 bytes per tree (id, ranges, index slot) plus 4 per
+// entry.
 struct TreeGraph {
   struct Node {
     uint32_t tree_begin = 0, tree_end = 0;  // range of tree_edges
