@@ -2,7 +2,9 @@
 // tickets. Parses the command line, runs the subcommand, maps to exit codes.
 #include <hs/hs.h>
 
+#include <exception>
 #include <iostream>
+#include <string>
 
 #include "cli/commands.h"
 
@@ -15,6 +17,19 @@ int Fail(const std::string& msg) {
 
 void Warn(const std::string& msg) {
   std::cerr << "keyward: warning: " << msg << "\n";
+}
+
+// Every repeatable option takes exactly one value per occurrence: a vector
+// option would otherwise swallow the paths after it (`--report sarif=x .`
+// read `.` as a second report, `--rules r.yaml leak.env` read the file as a
+// rule file).
+void OneValuePerOccurrence(CLI::App* app) {
+  for (CLI::Option* opt : app->get_options()) {
+    if (!opt->get_positional() && opt->get_items_expected_max() > 1) {
+      opt->allow_extra_args(false);
+    }
+  }
+  for (CLI::App* sub : app->get_subcommands({})) OneValuePerOccurrence(sub);
 }
 
 }  // namespace keyward::cli
@@ -46,6 +61,7 @@ int main(int argc, char** argv) {
   RegisterInventory(app, ctx);
   RegisterTickets(app, ctx);
   RegisterHook(app, ctx);
+  OneValuePerOccurrence(&app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -57,6 +73,9 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     app.exit(e);
     return 2;
+  } catch (const std::exception& e) {
+    // A dependency may still throw (JSON, YAML, allocation): never abort.
+    return Fail(std::string("internal error: ") + e.what());
   }
   return ctx.exit_code;
 }

@@ -28,7 +28,9 @@ int List(const std::vector<std::string>& extra, const std::string& format) {
   if (format == "json") {
     nlohmann::json arr = nlohmann::json::array();
     for (const auto& r : rules->rules()) arr.push_back(RuleToJson(r));
-    std::cout << arr.dump(2) << "\n";
+    std::cout << arr.dump(2, ' ', false,
+                          nlohmann::json::error_handler_t::replace)
+              << "\n";
     return 0;
   }
   if (format != "table") return Fail("unknown --format `" + format + "`");
@@ -56,7 +58,8 @@ int Show(const std::vector<std::string>& extra, const std::string& id) {
   j["filters"] = r->filters;
   j["min_entropy"] = r->min_entropy;
   j["description"] = r->description;
-  std::cout << j.dump(2) << "\n";
+  std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+            << "\n";
   return 0;
 }
 

@@ -98,7 +98,8 @@ std::string Baseline::Serialize() const {
                        {"path", e.path}});
   }
   nlohmann::json doc = {{"version", 1}, {"entries", entries}};
-  return doc.dump(2) + "\n";
+  return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
+         "\n";
 }
 
 Status Baseline::Write(const std::string& path) const {

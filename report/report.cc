@@ -174,13 +174,17 @@ void WriteJson(const ScanResult& r, const ReportOptions& opts,
   nlohmann::json doc = {{"version", 1},
                         {"findings", std::move(findings)},
                         {"stats", StatsToJson(r.stats)}};
-  out << doc.dump(2) << "\n";
+  out << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+      << "\n";
 }
 
 void WriteJsonl(const ScanResult& r, const ReportOptions& opts,
                 std::ostream& out) {
   for (const auto& f : r.findings) {
-    if (Visible(f, opts)) out << FindingToJson(f, opts).dump() << "\n";
+    if (Visible(f, opts))
+      out << FindingToJson(f, opts).dump(
+                 -1, ' ', false, nlohmann::json::error_handler_t::replace)
+          << "\n";
   }
 }
 
