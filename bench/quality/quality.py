@@ -148,6 +148,8 @@ def run_scan(binary, key, args, target, sig, opts):
     if p.returncode not in (0, 1) or not os.path.exists(out_path + ".tmp"):
         meta["error"] = f"exit {p.returncode}: {p.stderr.strip()[-400:]}"
         log(f"{binary.label}: scan failed: {meta['error']}")
+        if os.path.exists(out_path + ".tmp"):
+            os.remove(out_path + ".tmp")
         meta["findings_path"] = None
         meta["cached"] = False
         return meta
@@ -243,6 +245,9 @@ def score_corpora(binaries, opts):
                 tot["wall"] += r["wall"] or 0
                 per[name] = res
             tot["recall"] = tot["hit"] / tot["units"] if tot["units"] else 0.0
+            failed = [n for n in names if per[n].get("error")]
+            if failed:  # the sums leave those corpora out: not comparable
+                tot["error"] = "incomplete, no score for " + ", ".join(failed)
             tot["wall"] = round(tot["wall"], 3)
             per["TOTAL"] = tot
             out["results"].setdefault(b.label, {})[mode] = per
@@ -273,6 +278,14 @@ def score_trees(binaries, trees, opts):
                 findings, stats = load_findings(r["findings_path"])
                 mb = stats.get("bytes", 0) / MB
                 rules = collections.Counter(f.get("rule_id", "?") for f in findings)
+                samples = collections.defaultdict(list)  # where each rule fired (no values)
+                for f in findings:
+                    s = samples[f.get("rule_id", "?")]
+                    if len(s) < 3:
+                        p = f.get("path", "")
+                        p = os.path.relpath(p, path) if os.path.isabs(p) else p
+                        s.append((f.get("commit", "")[:12] + ":" if f.get("commit") else "") +
+                                 f"{p}:{f.get('line')}")
                 conf = collections.Counter(f["confidence"] for f in findings if "confidence" in f)
                 res.update({
                     "mb": round(mb, 2), "files": stats.get("files", 0),
@@ -283,6 +296,7 @@ def score_trees(binaries, trees, opts):
                     "occurrences": sum(occurrences(f) for f in findings),
                     "by_rule": dict(rules.most_common()),
                     "by_confidence": dict(conf),
+                    "samples": dict(samples),
                 })
             out["results"].setdefault(b.label, {})[name] = res
     return out
@@ -293,9 +307,11 @@ def fmt_pct(x):
     return f"{100 * x:.1f}%"
 
 
-def table(rows, header, right_from=1):
+def table(rows, header, right_from=1, left_last=False):
+    """Columns before right_from (and the last one with left_last) left-aligned."""
     widths = [max(len(str(r[i])) for r in [header] + rows) for i in range(len(header))]
-    line = lambda r: "  ".join(str(c).ljust(widths[i]) if i < right_from else str(c).rjust(widths[i])
+    left = lambda i: i < right_from or (left_last and i == len(header) - 1)
+    line = lambda r: "  ".join(str(c).ljust(widths[i]) if left(i) else str(c).rjust(widths[i])
                                for i, c in enumerate(r)).rstrip()
     print(line(header))
     for r in rows:
@@ -405,8 +421,13 @@ def print_trees(tr, binaries, top):
         if not ranked:
             print("  no findings")
             continue
-        rows = [[n] + [res[b].get("by_rule", {}).get(n, 0) for b in labels] for n in ranked]
-        table(rows, ["  rule (top %d per binary)" % top] + labels)
+        rows = []
+        for n in ranked:
+            example = next((res[b]["samples"][n][0] for b in reversed(labels)
+                            if n in res[b].get("samples", {})), "")
+            rows.append(["  " + n] + [res[b].get("by_rule", {}).get(n, 0) for b in labels] +
+                        [example if len(example) <= 90 else "..." + example[-87:]])
+        table(rows, ["  rule (top %d per binary)" % top] + labels + ["e.g."], left_last=True)
 
 
 def main():
@@ -460,11 +481,16 @@ def main():
             json.dump(summary, f, indent=2, sort_keys=True)
             f.write("\n")
         print(f"JSON summary: {opts.json}")
-    errors = [1 for sec in ("generated", "corpora", "trees") if sec in summary
-              for per_bin in summary[sec]["results"].values() for v in per_bin.values()
-              if (v.get("error") if "error" in v else any(
-                  isinstance(x, dict) and x.get("error") for x in v.values()))]
-    return 3 if errors else 0
+    return 3 if any_error(summary) else 0
+
+
+def any_error(node):
+    """True when some scan or score in the summary failed."""
+    if isinstance(node, dict):
+        return bool(node.get("error")) or any(any_error(v) for v in node.values())
+    if isinstance(node, list):
+        return any(any_error(v) for v in node)
+    return False
 
 
 if __name__ == "__main__":
