@@ -90,10 +90,8 @@ if [ -n "$before_rev" ]; then
     say "building keyward at ${sha:0:7} in $bdir (ccache)"
     # The build directory sits inside the worktree, as in a checkout: with
     # ccache's base_dir the compile commands then match the main build's.
-    if [ ! -e "$bdir/.git" ]; then
-      git -C "$repo" worktree prune
-      git -C "$repo" worktree add --detach "$bdir" "$sha" >&2
-    fi
+    # -f: the path may still be registered after the cache was deleted.
+    [ -e "$bdir/.git" ] || git -C "$repo" worktree add -f --detach "$bdir" "$sha" >&2
     cmake -S "$bdir" -B "$bdir/build" -DCMAKE_BUILD_TYPE=Release \
       -DCMAKE_CXX_COMPILER_LAUNCHER=ccache >/dev/null
     cmake --build "$bdir/build" -j"$jobs" --target keyward >&2
