@@ -183,6 +183,9 @@ Status ParseRule(const YAML::Node& node, const std::string& origin,
                             std::string(required) + "`");
     }
   }
+  if (rule->id.empty()) {
+    return Status::Config(label + ": field `id` is empty");
+  }
   if (rule->provider.empty())
     rule->provider = rule->id.substr(0, rule->id.find('.'));
   return Status::OK();
@@ -216,6 +219,16 @@ Status CheckPattern(const Rule& rule) {
   if (re.NumberOfCapturingGroups() < 1) {
     return Status::Config(label +
                           ": pattern has no capture group for the secret");
+  }
+  // The matcher extracts at most 16 groups (the match and 15 captures):
+  // a secret or id in group 16 or beyond would be read out of range or
+  // never seen.
+  if (re.NumberOfCapturingGroups() > kMaxCaptureGroups) {
+    return Status::Config(label + ": pattern has " +
+                          std::to_string(re.NumberOfCapturingGroups()) +
+                          " capture groups; at most " +
+                          std::to_string(kMaxCaptureGroups) +
+                          " are allowed (use (?:...) for grouping)");
   }
   const auto& names = re.NamedCapturingGroups();
   if (re.NumberOfCapturingGroups() > 1 && !names.count("secret")) {

@@ -482,8 +482,8 @@ void Matcher::Impl::ConfirmRegion(uint32_t index, std::string_view text,
   // A secret that is the whole match (its group wraps the pattern, the only
   // group) needs no group extraction: the match bounds are all we need.
   int ngroups = cr.secret_is_whole() ? 1 : 1 + re.NumberOfCapturingGroups();
-  re2::StringPiece groups[16];
-  if (ngroups > 16) ngroups = 16;
+  re2::StringPiece groups[kMaxCaptureGroups + 1];
+  if (ngroups > kMaxCaptureGroups + 1) ngroups = kMaxCaptureGroups + 1;
   re2::StringPiece sp(text.data(), text.size());
   uint64_t pos = from;
   // First the match bounds alone (RE2's DFAs), then the groups on exactly

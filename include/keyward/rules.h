@@ -100,6 +100,10 @@ struct Rule {
   std::string origin;
 };
 
+// A pattern may have at most this many capture groups (the matcher extracts
+// the whole match and up to 15 groups); the loader rejects more.
+inline constexpr int kMaxCaptureGroups = 15;
+
 // How RuleSet::Builtin loads the rules compiled into the binary.
 struct BuiltinOptions {
   // Compile every pattern and allow regex in RE2 (`rules check`, tests).

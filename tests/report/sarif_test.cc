@@ -90,7 +90,7 @@ TEST(SarifTest, ValidatesAgainstOasisSchema) {
       "sys.exit(1 if errors else 0)\n";
   auto r = test::RunProgram(
       {"python3", "-c", script,
-       KEYWARD_SHARED_DIR "/reference/sarif-schema-2.1.0.json", file});
+       KEYWARD_TEST_DATA_DIR "/sarif-schema-2.1.0.json", file});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
 }
 
@@ -105,7 +105,7 @@ TEST(SarifTest, SchemaCheckRejectsBrokenLog) {
        "import json,sys,jsonschema\n"
        "jsonschema.Draft4Validator(json.load(open(sys.argv[1])))"
        ".validate(json.load(open(sys.argv[2])))",
-       KEYWARD_SHARED_DIR "/reference/sarif-schema-2.1.0.json", file});
+       KEYWARD_TEST_DATA_DIR "/sarif-schema-2.1.0.json", file});
   EXPECT_NE(r.exit_code, 0);
 }
 

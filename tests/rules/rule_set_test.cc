@@ -45,6 +45,40 @@ TEST(RuleSetTest, MissingCaptureGroupIsAnError) {
   EXPECT_NE(s.message().find("nogroup"), std::string::npos);
 }
 
+TEST(RuleSetTest, TooManyCaptureGroupsIsAnError) {
+  // 15 groups load; the secret in group 16 (or 18) would be read out of
+  // range or never seen, so 16 and more are refused, naming the rule.
+  auto pattern = [](int groups) {
+    std::string p;
+    for (int i = 1; i < groups; i++) p += "(a)";
+    return p + "(?P<secret>b)";
+  };
+  EXPECT_TRUE(Load("rules:\n  - id: fifteen\n    name: n\n    kind: api-key\n"
+                   "    pattern: '" +
+                   pattern(15) + "'\n")
+                  .ok());
+  for (int groups : {16, 18}) {
+    Status s = Load(
+        "rules:\n  - id: many\n    name: n\n    kind: api-key\n"
+        "    pattern: '" +
+        pattern(groups) + "'\n");
+    ASSERT_FALSE(s.ok()) << groups;
+    EXPECT_EQ(s.code(), Status::Code::kConfig);
+    EXPECT_NE(s.message().find("capture groups"), std::string::npos)
+        << s.message();
+    EXPECT_NE(s.message().find("many"), std::string::npos);
+  }
+}
+
+TEST(RuleSetTest, EmptyIdIsAnError) {
+  Status s = Load(
+      "rules:\n  - id: ''\n    name: n\n    kind: api-key\n"
+      "    pattern: '(abc)'\n");
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("`id` is empty"), std::string::npos)
+      << s.message();
+}
+
 TEST(RuleSetTest, UnknownFieldNamesItsLine) {
   Status s = Load(
       "rules:\n  - id: typo\n    name: n\n    kind: api-key\n"
