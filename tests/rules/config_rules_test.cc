@@ -27,7 +27,11 @@ class ConfigRulesTest : public ::testing::Test {
   static void SetUpTestSuite() {
     auto set = RuleSet::Builtin();
     ASSERT_TRUE(set.ok()) << set.status().ToString();
-    auto m = Matcher::Create(*set);
+    // ctest runs each test in its own process: share the compiled database
+    // (keyed by the rules' digest) instead of compiling it five times.
+    MatcherOptions opts;
+    opts.cache_dir = ::testing::TempDir() + "keyward-config-rules-test-cache";
+    auto m = Matcher::Create(*set, opts);
     ASSERT_TRUE(m.ok()) << m.status().ToString();
     matcher_ = m.value().release();
   }
