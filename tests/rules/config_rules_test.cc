@@ -1,0 +1,194 @@
+// The configuration-file, connection-string, password-hash, client, framework
+// and command-line rules on whole made-up files of each type (not just the
+// one-line examples in the rule files): each credential is found by the rule
+// meant for it, weak passwords in files whose structure names them are still
+// reported, and code, templates and test-suite URLs are not findings.
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "keyward/matcher.h"
+#include "keyward/rules.h"
+
+namespace keyward {
+namespace {
+
+struct Found {
+  std::string rule;
+  std::string secret;
+  std::string kind;
+};
+
+class ConfigRulesTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto set = RuleSet::Builtin();
+    ASSERT_TRUE(set.ok()) << set.status().ToString();
+    // ctest runs each test in its own process: share the compiled database
+    // (keyed by the rules' digest) instead of compiling it five times.
+    MatcherOptions opts;
+    opts.cache_dir = ::testing::TempDir() + "keyward-config-rules-test-cache";
+    auto m = Matcher::Create(*set, opts);
+    ASSERT_TRUE(m.ok()) << m.status().ToString();
+    matcher_ = m.value().release();
+  }
+  static void TearDownTestSuite() {
+    delete matcher_;
+    matcher_ = nullptr;
+  }
+
+  static std::vector<Found> Scan(const std::string& text) {
+    auto scratch = matcher_->NewScratch();
+    std::vector<RuleMatch> out;
+    matcher_->Scan(text, scratch.get(), &out);
+    std::vector<Found> found;
+    for (const auto& x : out) {
+      const Rule& r = matcher_->rules()[x.rule];
+      found.push_back(
+          {r.id, text.substr(x.secret_start, x.secret_end - x.secret_start),
+           r.kind});
+    }
+    return found;
+  }
+
+  // The text gives exactly these (rule, secret) findings.
+  static void ExpectFindings(
+      const std::string& text,
+      const std::set<std::pair<std::string, std::string>>& want) {
+    std::set<std::pair<std::string, std::string>> got;
+    for (const auto& f : Scan(text)) got.insert({f.rule, f.secret});
+    EXPECT_EQ(got, want) << text;
+  }
+
+  static Matcher* matcher_;
+};
+
+Matcher* ConfigRulesTest::matcher_ = nullptr;
+
+TEST_F(ConfigRulesTest, StructuredFilesReportWeakPasswords) {
+  // .pgpass: a comment, a weak password, an escaped colon.
+  ExpectFindings(
+      "# host:port:db:user:password\n"
+      "pg1.corp.example:5432:billing:billing_rw:autumn2018\n"
+      "*:*:*:replica:Xq2\\:vT9mLp\n",
+      {{"pgpass.line", "autumn2018"}, {"pgpass.line", "Xq2\\:vT9mLp"}});
+  // .netrc over several lines, deeper indentation than one space.
+  ExpectFindings(
+      "machine files.corp.example\n"
+      "        login mirror\n"
+      "        password spring2017\n"
+      "machine api.corp.example login ci password Hb7wQz1Lk9\n",
+      {{"netrc.password", "spring2017"}, {"netrc.password", "Hb7wQz1Lk9"}});
+  // .git-credentials: one URL per line; a %-encoded password.
+  ExpectFindings(
+      "https://ops:summer2016@git.corp.example\n"
+      "https://bot:Tk4%40Lm9wQx@gitea.corp.example:3000\n",
+      {{"git_credentials.line", "summer2016"},
+       {"git_credentials.line", "Tk4%40Lm9wQx"}});
+  // wp-config.php with the alignment WordPress writes.
+  ExpectFindings(
+      "define( 'DB_USER', 'shop' );\n"
+      "define( 'DB_PASSWORD', 'winter16' );\n"
+      "define( 'AUTH_KEY',         "
+      "'p{7Gx|2W!k#Lq9@zR-3v%Hn8^Ty6&Bm1*Jc4(Fs5)Dw0+Ea' );\n"
+      "define( 'SECURE_AUTH_KEY',  'put your unique phrase here' );\n",
+      {{"wordpress.db_password", "winter16"},
+       {"wordpress.auth_key",
+        "p{7Gx|2W!k#Lq9@zR-3v%Hn8^Ty6&Bm1*Jc4(Fs5)Dw0+Ea"}});
+}
+
+TEST_F(ConfigRulesTest, PasswordHashesAreReportedWithTheirKind) {
+  const std::string shadow =
+      "root:$6$Jd8.Qm2xVb7rTz1L$"
+      "Cn9doS40Q173PFlfrpcQ1XG4OetzaYjz/bd0uMlpHpVFGUExFWHUAvh33dM1"
+      "qLCf8zf9NX2vIwsazIy.6uPAtQ:19800:0:99999:7:::\n"
+      "daemon:*:19800:0:99999:7:::\n";
+  auto found = Scan(shadow);
+  ASSERT_EQ(found.size(), 1u) << shadow;
+  EXPECT_EQ(found[0].rule, "password_hash.shadow_line");
+  EXPECT_EQ(found[0].kind, "password_hash");
+  EXPECT_TRUE(found[0].secret.starts_with("$6$Jd8.Qm2xVb7rTz1L$"));
+  // In a SQL dump: a bcrypt hash is reported though the shared `hash`
+  // filter would drop it for the generic password rules.
+  found = Scan(
+      "INSERT INTO users VALUES (7,'ops','"
+      "$2y$12$O2alLtkv9cmDqlOWRF1yMXyxxSf39.1sXHDEAVlp68GMgv9HJtIMU');\n");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].rule, "password_hash.bcrypt");
+  EXPECT_EQ(found[0].kind, "password_hash");
+}
+
+TEST_F(ConfigRulesTest, ConnectionStringsOfManySchemes) {
+  ExpectFindings(
+      "a=mongodb://app:Rk3Lz9Qw2x@m1.corp.example,m2.corp.example/app\n"
+      "b=postgres://etl:Pa@5sWord77@pg.corp.example/dwh\n"
+      "c=jdbc:mysql://crm:Vb8Nq2Lk4z@mysql.corp.example:3306/crm\n"
+      "d=rediss://:Ty6Hj2Kd9q@cache.corp.example:6380/0\n"
+      "e=Data Source=sql1;Initial Catalog=hr;User ID=hr;Pwd=Mz5Xc8Vb1n;\n"
+      "f=ldaps://svc-ldap:Gf4Dq7Wz1k@dc1.corp.example\n"
+      "sqlplus rpt/Lw9Ks3Pq6z@ora.corp.example:1521/RPT\n",
+      {{"connection_string.mongodb", "Rk3Lz9Qw2x"},
+       {"connection_string.postgres", "Pa@5sWord77"},
+       {"connection_string.mysql", "Vb8Nq2Lk4z"},
+       {"connection_string.redis", "Ty6Hj2Kd9q"},
+       {"connection_string.ado_password", "Mz5Xc8Vb1n"},
+       {"url.basic_auth", "Gf4Dq7Wz1k"},
+       {"connection_string.oracle_ezconnect", "Lw9Ks3Pq6z"}});
+}
+
+// Lines in the shape of a git-style HTTP test suite (issue 12): URLs built
+// from variables and %40-escaped placeholder words, user@host, and basic-auth
+// URLs to localhost with literal placeholder words, repeated as a suite does.
+TEST_F(ConfigRulesTest, TestSuiteUrlsAndCodeAreNotFindings) {
+  std::string suite;
+  for (int i = 0; i < 50; i++) {
+    suite +=
+        "\tgit clone \"$HTTPD_PROTO://user%40host:pass%40host@$HTTPD_DEST"
+        "/smart/repo.git\" clone-" +
+        std::to_string(i) + " &&\n";
+    suite += "\texpect_askpass both user@host &&\n";
+    suite +=
+        "\tgit fetch http://user%40host:pass%40host@127.0.0.1:5541/r.git\n";
+    suite += "\tcurl -u user:pass http://localhost:8080/auth\n";
+    suite += "\tgit ls-remote http://user:pass@localhost:5541/repo.git\n";
+    suite += "\tcheck https://user:password@127.0.0.1/x\n";
+  }
+  auto found = Scan(suite);
+  EXPECT_TRUE(found.empty()) << found.size() << " findings, first "
+                             << found[0].rule << " " << found[0].secret;
+  // Code and templates in the places the rules look at.
+  const char* code[] = {
+      "DATABASE_URL=postgres://${DB_USER}:${DB_PASS}@${DB_HOST}/app\n",
+      "url = f\"mysql://{user}:{password}@{host}/db\"\n",
+      "MONGO=mongodb://{{ .Values.user }}:{{ .Values.pass }}@mongo:27017\n",
+      "conn = \"Server=%s;Database=App;User Id=%s;Password=%s;\"\n",
+      "ftp.login(user, password)\n",
+      "sshpass -p \"$SSH_PASSWORD\" ssh deploy@web01\n",
+      "mysql -u \"$DB_USER\" -p\"$DB_PASS\" app\n",
+      "define( 'DB_PASSWORD', getenv('WP_DB_PASSWORD') );\n",
+      "machine $host login $user password $pass\n",
+      "$HOST:$PORT:$DB:$USER:$PASS\n",
+      "'password' => env('DB_PASSWORD'),\n",
+      "users:\n- name: ci\n  user:\n    token: ${KUBE_TOKEN}\n",
+  };
+  for (const char* c : code) {
+    auto f = Scan(c);
+    EXPECT_TRUE(f.empty()) << c << " -> " << (f.empty() ? "" : f[0].rule);
+  }
+}
+
+TEST_F(ConfigRulesTest, ProviderTokensStillWinOverStructuralRules) {
+  // A GitHub token in .git-credentials, a GitLab deploy token on a docker
+  // login command line: the provider rule reports them once.
+  std::string gh = "ghp_" + std::string("vUq5R3LeYSQxCxPzLXRpbWhaKUt7KpEt4Fmy");
+  auto found = Scan("https://ops:" + gh + "@github.com\n");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].secret, gh);
+  EXPECT_TRUE(found[0].rule.starts_with("github.")) << found[0].rule;
+}
+
+}  // namespace
+}  // namespace keyward
