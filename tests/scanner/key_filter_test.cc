@@ -35,7 +35,7 @@ std::vector<std::string> Found(const Matcher& m, std::string_view text) {
 }
 
 // Big enough a head for the tail split to pay: the key group sits in it.
-const char* kKeyedRules = R"(
+const char* kKeyedRules = R"yaml(
 filters:
   - name: digest
     when_key: '(?i)sha|checksum|commit'
@@ -58,7 +58,7 @@ rules:
     kind: api-key
     pattern: '(?P<key>vault_token)=(?P<secret>[0-9a-f]{40})\b'
     filters: [always]
-)";
+)yaml";
 
 const std::string kHex40 = "5e0c1d9a7b3f2e8d4c6a0b1f9e7d5c3a2b4f6e8d";
 
