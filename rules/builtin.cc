@@ -15,6 +15,7 @@ SecretFilter ToFilter(const builtin::FilterData& d) {
   f.name = d.name;
   f.allow = ToStrings(d.allow);
   f.stopwords = ToStrings(d.stopwords);
+  f.when_key = d.when_key;
   return f;
 }
 

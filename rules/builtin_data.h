@@ -18,6 +18,7 @@ struct FilterData {
   std::string_view name;
   Strings allow;
   Strings stopwords;
+  std::string_view when_key;
 };
 
 // Mirrors Rule, field by field, in the same order.

@@ -76,6 +76,12 @@ Status ParseFilter(const YAML::Node& node, const std::string& origin,
     } else if (key == "stopwords") {
       s = ReadStrings(kv.second, key, Where(origin, kv.second),
                       &out->stopwords);
+    } else if (key == "when_key") {
+      if (!kv.second.IsScalar()) {
+        return Status::Config(Where(origin, kv.second) +
+                              ": `when_key` must be a regex string");
+      }
+      out->when_key = kv.second.as<std::string>();
     } else if (key == "description") {
     } else {
       return Status::Config(Where(origin, kv.first) +
@@ -200,6 +206,14 @@ Status CheckFilterRegexes(const SecretFilter& f, const std::string& origin) {
     if (!re.ok()) {
       return Status::Config(origin + ": filter " + f.name +
                             ": invalid allow regex `" + a + "`: " + re.error());
+    }
+  }
+  if (!f.when_key.empty()) {
+    RE2 re(f.when_key, opts);
+    if (!re.ok()) {
+      return Status::Config(origin + ": filter " + f.name +
+                            ": invalid when_key regex `" + f.when_key +
+                            "`: " + re.error());
     }
   }
   return Status::OK();

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <map>
 
 #include "scanner/hs_cache.h"
 #include "scanner/matcher_impl.h"
@@ -70,8 +71,11 @@ bool ProbeHyperscan(const std::string& pattern, unsigned* flags,
 }  // namespace
 
 CompiledFilter::CompiledFilter(std::vector<std::string> allow,
-                               std::vector<std::string> stopwords)
-    : allow_patterns_(std::move(allow)), stopwords_(std::move(stopwords)) {
+                               std::vector<std::string> stopwords,
+                               std::string when_key)
+    : allow_patterns_(std::move(allow)),
+      stopwords_(std::move(stopwords)),
+      when_key_(std::move(when_key)) {
   start_anchored_ =
       !allow_patterns_.empty() &&
       std::all_of(allow_patterns_.begin(), allow_patterns_.end(),
@@ -114,6 +118,15 @@ bool CompiledFilter::Allows(std::string_view secret) const {
   return allow_ && allow_->Match(secret, nullptr);
 }
 
+bool CompiledFilter::AppliesToKey(std::string_view key) const {
+  if (when_key_.empty()) return true;
+  std::call_once(key_once_, [this] {
+    when_key_re_ = std::make_unique<RE2>(when_key_, Latin1Options());
+  });
+  return RE2::PartialMatch(re2::StringPiece(key.data(), key.size()),
+                           *when_key_re_);
+}
+
 const RE2& CompiledRule::re() const {
   std::call_once(once_, [this] {
     re_ = std::make_unique<RE2>(rule.pattern, Latin1Options());
@@ -122,6 +135,8 @@ const RE2& CompiledRule::re() const {
     secret_group_ = s != names.end() ? s->second : 1;
     auto i = names.find("id");
     id_group_ = i != names.end() ? i->second : -1;
+    auto k = names.find("key");
+    key_group_ = k != names.end() ? k->second : -1;
     // "(?P<secret>...)" or "(...)" around the whole pattern: the secret is
     // the match, no group extraction needed.
     const std::string& p = rule.pattern;
@@ -177,7 +192,7 @@ const CompiledRule::Split* CompiledRule::split() const {
     const RE2& full = re();
     std::string head, tail;
     if (full.NumberOfCapturingGroups() == 0 ||
-        !SplitBeforeGroups(rule.pattern, &head, &tail)) {
+        !SplitBeforeGroups(rule.pattern, &head, &tail, "key")) {
       return;
     }
     auto sp = std::make_unique<Split>();
@@ -185,15 +200,24 @@ const CompiledRule::Split* CompiledRule::split() const {
     sp->tail = std::make_unique<RE2>(tail, Latin1Options());
     sp->tail_end =
         std::make_unique<RE2>("(?:" + tail + ")\\z", Latin1Options());
-    // The head must hold no group (the tail has them all), so that the
-    // tail's groups are the pattern's (same numbers and names); and the tail
-    // must be much smaller than the pattern, or there is nothing to gain.
+    // The head holds no group but perhaps the key group (group 1), so that
+    // the tail's groups are the pattern's others (same names, numbers one
+    // less with the key in the head); and the tail must be much smaller
+    // than the pattern, or there is nothing to gain.
     if (!sp->tail->ok() || !sp->tail_end->ok() ||
-        sp->tail->NumberOfCapturingGroups() != full.NumberOfCapturingGroups() ||
-        sp->tail->NamedCapturingGroups() != full.NamedCapturingGroups() ||
         2 * sp->tail->ProgramSize() > full.ProgramSize()) {
       return;
     }
+    int h =
+        full.NumberOfCapturingGroups() - sp->tail->NumberOfCapturingGroups();
+    if (h < 0 || h > 1 || (h == 1 && key_group_ != 1)) return;
+    std::map<std::string, int> names;
+    for (const auto& [name, index] : sp->tail->NamedCapturingGroups()) {
+      names[name] = index + h;
+    }
+    if (h == 1) names["key"] = 1;
+    if (names != full.NamedCapturingGroups()) return;
+    sp->head_groups = h;
     split_ = std::move(sp);
   });
   return split_.get();
@@ -245,7 +269,15 @@ bool CompiledRule::TailGroups(re2::StringPiece text, size_t s, size_t e,
       return false;
     }
   }
-  if (!GroupsOnSpan(*sp->tail, text, k, e, groups, n)) return false;
+  // With the key group in the head (group 1), the tail's group i is the
+  // pattern's i + 1; the key is left unset.
+  const int h = sp->head_groups;
+  if (h > 0 && n > 1) {
+    if (!GroupsOnSpan(*sp->tail, text, k, e, groups + h, n - h)) return false;
+    groups[1] = re2::StringPiece();
+  } else if (!GroupsOnSpan(*sp->tail, text, k, e, groups, n)) {
+    return false;
+  }
   groups[0] = re2::StringPiece(text.data() + s, e - s);
   return true;
 }
@@ -254,6 +286,16 @@ bool CompiledRule::MatchGroups(re2::StringPiece text, size_t s, size_t e,
                                re2::StringPiece* groups, int n) const {
   return TailGroups(text, s, e, groups, n) ||
          GroupsOnSpan(re(), text, s, e, groups, n);
+}
+
+re2::StringPiece CompiledRule::KeyGroup(re2::StringPiece text, size_t s,
+                                        size_t e) const {
+  int k = key_group();
+  re2::StringPiece groups[16];
+  if (k < 1 || k >= 16 || !GroupsOnSpan(re(), text, s, e, groups, k + 1)) {
+    return re2::StringPiece();
+  }
+  return groups[k];
 }
 
 Matcher::Impl::~Impl() {
@@ -301,7 +343,8 @@ Result<std::unique_ptr<Matcher>> Matcher::Create(const RuleSet& set,
   impl->rules = set.rules();
   std::map<std::string, const CompiledFilter*> shared;
   for (const auto& [name, f] : set.filters()) {
-    auto cf = std::make_unique<CompiledFilter>(f.allow, f.stopwords);
+    auto cf =
+        std::make_unique<CompiledFilter>(f.allow, f.stopwords, f.when_key);
     shared[name] = cf.get();
     impl->shared_filters.push_back(std::move(cf));
   }
@@ -432,7 +475,8 @@ bool Matcher::PassesFilters(uint32_t rule, std::string_view secret) const {
   return impl_->Passes(rule, secret);
 }
 
-bool Matcher::Impl::Passes(uint32_t index, std::string_view secret) const {
+bool Matcher::Impl::Passes(uint32_t index, std::string_view secret,
+                           const KeySource* key) const {
   const CompiledRule& cr = *compiled[index];
   const Rule& r = cr.rule;
   if (secret.empty()) return false;
@@ -460,15 +504,32 @@ bool Matcher::Impl::Passes(uint32_t index, std::string_view secret) const {
     return false;
   }
   std::string folded;
+  // The match's key, read when a keyed filter first needs it.
+  bool key_read = false;
+  re2::StringPiece key_text;
   for (const CompiledFilter* f : cr.filters) {
+    bool drops = false;
     if (!f->stopwords().empty()) {
       if (folded.empty()) {
         folded.assign(secret);
         for (auto& c : folded) c = std::tolower(static_cast<unsigned char>(c));
       }
-      if (f->HasStopword(folded)) return false;
+      drops = f->HasStopword(folded);
     }
-    if (f->Allows(secret)) return false;
+    if (!drops) drops = f->Allows(secret);
+    if (!drops) continue;
+    if (!f->keyed() || key == nullptr) return false;
+    // A keyed filter (bare digests) applies when there is no key or the
+    // key names what the filter is about: under `client_secret` a 40-hex
+    // value is the secret, under `sha1` a digest.
+    if (!key_read) {
+      key_read = true;
+      key_text = key->rule->KeyGroup(key->text, key->start, key->end);
+    }
+    if (key_text.data() == nullptr ||
+        f->AppliesToKey(std::string_view(key_text.data(), key_text.size()))) {
+      return false;
+    }
   }
   return true;
 }
@@ -504,7 +565,8 @@ void Matcher::Impl::ConfirmRegion(uint32_t index, std::string_view text,
     const auto& sec = cr.secret_is_whole() ? whole : groups[cr.secret_group()];
     if (sec.data() == nullptr || sec.empty()) continue;
     std::string_view secret(sec.data(), sec.size());
-    if (!Passes(index, secret)) continue;
+    KeySource key{&cr, sp, static_cast<size_t>(s), static_cast<size_t>(e)};
+    if (!Passes(index, secret, cr.key_group() > 0 ? &key : nullptr)) continue;
     RuleMatch m;
     m.rule = index;
     m.start = base + s;

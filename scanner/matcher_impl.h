@@ -28,9 +28,13 @@ inline constexpr uint64_t kMaxWindow = 16 * 1024;
 class CompiledFilter {
  public:
   CompiledFilter(std::vector<std::string> allow,
-                 std::vector<std::string> stopwords);
+                 std::vector<std::string> stopwords, std::string when_key = {});
   // Whether `secret` matches one of the allow patterns.
   bool Allows(std::string_view secret) const;
+  // Whether the filter depends on the match's key (`when_key`): it then
+  // applies only to a match with no key or a key that `AppliesToKey`.
+  bool keyed() const { return !when_key_.empty(); }
+  bool AppliesToKey(std::string_view key) const;
   const std::vector<std::string>& stopwords() const { return stopwords_; }
   // Whether `text` contains one of the stop-words, in one pass over it:
   // the same as searching for each (Passes gives the lower-cased secret).
@@ -47,6 +51,7 @@ class CompiledFilter {
 
   std::vector<std::string> allow_patterns_;
   std::vector<std::string> stopwords_;
+  std::string when_key_;
   // Stop-words by their first byte (one-byte words) or a hash of their first
   // two bytes (the others): a position whose bytes are in neither cannot
   // start one.
@@ -55,8 +60,9 @@ class CompiledFilter {
   std::bitset<256> one_byte_;
   std::bitset<kPairBits> pairs_;
   std::vector<std::pair<uint32_t, uint32_t>> by_pair_;  // (hash, word), sorted
-  mutable std::once_flag once_;
+  mutable std::once_flag once_, key_once_;
   mutable std::unique_ptr<RE2::Set> allow_;  // null when empty
+  mutable std::unique_ptr<RE2> when_key_re_;
 };
 
 struct CompiledRule {
@@ -87,6 +93,11 @@ struct CompiledRule {
     re();
     return id_group_;
   }
+  // The (?P<key>...) group: the name the secret is assigned to (-1: none).
+  int key_group() const {
+    re();
+    return key_group_;
+  }
   bool secret_is_whole() const {
     re();
     return secret_is_whole_;
@@ -95,9 +106,13 @@ struct CompiledRule {
   // [s, e) of `text` (the first n groups, group 0 = the span): from the
   // pattern's small tail alone when that is provably the same (see
   // TailGroups), else from the whole pattern. False only if the pattern does
-  // not match [s, e).
+  // not match [s, e). The key group may be left unset (null): it can sit in
+  // the head, which the tail path does not run; KeyGroup reads it.
   bool MatchGroups(re2::StringPiece text, size_t s, size_t e,
                    re2::StringPiece* groups, int n) const;
+  // The key group of the match [s, e) (null data when the rule has none or
+  // it took no part), from the whole pattern.
+  re2::StringPiece KeyGroup(re2::StringPiece text, size_t s, size_t e) const;
   // The tail path of MatchGroups alone: false (groups undefined) when the
   // rule has no head/tail split or the split point of this match is not
   // provably unique.
@@ -110,6 +125,7 @@ struct CompiledRule {
   // (SplitBeforeGroups), when the tail's program is much smaller.
   struct Split {
     std::string head;
+    int head_groups = 0;            // 1 when the key group is in the head
     std::unique_ptr<RE2> tail;      // same groups as the pattern
     std::unique_ptr<RE2> tail_end;  // "(?:tail)\z"
     // The head, leftmost-longest: compiled when first needed (most matches
@@ -123,7 +139,7 @@ struct CompiledRule {
   mutable std::once_flag once_, end_once_, split_once_;
   mutable std::unique_ptr<RE2> re_, re_end_;
   mutable std::unique_ptr<Split> split_;
-  mutable int secret_group_ = 1, id_group_ = -1;
+  mutable int secret_group_ = 1, id_group_ = -1, key_group_ = -1;
   mutable bool secret_is_whole_ = false;
 };
 
@@ -183,7 +199,18 @@ struct Matcher::Impl {
   // Phase 2 for sorted candidates over `text` (absolute offset `base`).
   void Confirm(std::vector<Candidate>& cands, std::string_view text,
                uint64_t base, std::vector<RuleMatch>* out) const;
-  bool Passes(uint32_t rule, std::string_view secret) const;
+  // Where a match's key comes from when a keyed filter asks for it (read
+  // at most once, and only then: most matches never need it).
+  struct KeySource {
+    const CompiledRule* rule;
+    re2::StringPiece text;
+    size_t start, end;  // the match, offsets in text
+  };
+  // Whether `secret` passes the rule's entropy, class and filter checks.
+  // `key`: the match it comes from, for keyed filters; null: no key (every
+  // filter applies).
+  bool Passes(uint32_t rule, std::string_view secret,
+              const KeySource* key = nullptr) const;
   // Compiles the Hyperscan patterns in `mode`; on failure names the rule.
   Status CompileDatabase(unsigned mode, hs_database_t** db) const;
   // The database for `mode` from the cache (keyed by `digest`), else

@@ -2,6 +2,7 @@
 #include "scanner/pattern_syntax.h"
 
 #include <cctype>
+#include <string>
 #include <vector>
 
 namespace keyward {
@@ -157,8 +158,10 @@ bool StartAnchored(std::string_view p) {
   return true;
 }
 
-bool SplitBeforeGroups(std::string_view p, std::string* head,
-                       std::string* tail) {
+bool SplitBeforeGroups(std::string_view p, std::string* head, std::string* tail,
+                       std::string_view head_group) {
+  const std::string named =
+      head_group.empty() ? "" : "(?P<" + std::string(head_group) + ">";
   std::vector<size_t> starts;   // of top-level items
   size_t first_capture = kBad;  // item index
   for (size_t i = 0; i < p.size();) {
@@ -178,6 +181,25 @@ bool SplitBeforeGroups(std::string_view p, std::string* head,
         if (k >= p.size() || p[k] != ':') return false;
       }
       i = SkipGroup(p, i, &captures);
+      // The named head group, if it holds no other group: what SkipGroup
+      // sees inside it, from its first inner item to its ')'.
+      if (captures && i != kBad && !named.empty() &&
+          p.compare(start, named.size(), named) == 0) {
+        bool inner = false;
+        size_t j = start + named.size();
+        while (j != kBad && j + 1 < i) {
+          if (p[j] == '(') {
+            j = SkipGroup(p, j, &inner);
+          } else if (p[j] == '[') {
+            j = SkipClass(p, j);
+          } else if (p[j] == '\\') {
+            j = SkipEscape(p, j);
+          } else {
+            j++;
+          }
+        }
+        captures = inner || j == kBad;
+      }
     } else if (c == '[') {
       i = SkipClass(p, i);
     } else if (c == '\\') {

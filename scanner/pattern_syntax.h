@@ -17,8 +17,13 @@ namespace keyward {
 // top-level alternation or flag group, "\Q...\E"), or the tail has a word
 // boundary assertion (tail matches are probed on text cut at the match end,
 // where "\b" and "\B" read differently).
+//
+// `head_group` names a group that may stay in the head: a top-level item
+// "(?P<name>...)" with no capture group inside does not count as one that
+// captures (the generic rules' `key` group, which only a few matches need:
+// those read it from the whole pattern). Empty: every group counts.
 bool SplitBeforeGroups(std::string_view pattern, std::string* head,
-                       std::string* tail);
+                       std::string* tail, std::string_view head_group = {});
 
 // Whether `pattern` starts with "^" (after flag groups such as "(?i)") and
 // has no top-level alternation. False when unsure.

@@ -43,6 +43,14 @@
 //     - name: placeholder
 //       allow: [...]        # same meaning as in a rule
 //       stopwords: [...]
+//       when_key: '(?i)sha|md5'  # optional: see below
+//
+// A pattern may name the key its secret is assigned to, (?P<key>...)
+// (`client_secret` in `client_secret = "..."`). A filter with `when_key`
+// applies only to matches with no key or whose key matches that regex: the
+// hash filter drops a bare 40-hex value under `sha1:` or with no key, but
+// under `oauth_token:` the value is the secret. A value's name decides
+// before its shape.
 //
 // Thread safety: a RuleSet is immutable after loading and may be shared.
 #ifndef KEYWARD_RULES_H_
@@ -69,6 +77,7 @@ struct SecretFilter {
   std::string name;
   std::vector<std::string> allow;      // regexes (RE2); a match drops
   std::vector<std::string> stopwords;  // lowercase substrings; a hit drops
+  std::string when_key;  // regex (RE2); empty: applies whatever the key
 };
 
 struct Rule {

@@ -80,7 +80,8 @@ class Emitter {
 
   std::string Filter(const SecretFilter& f) {
     return "{.name = " + Literal(f.name) + ", .allow = " + Strings(f.allow) +
-           ", .stopwords = " + Strings(f.stopwords) + "}";
+           ", .stopwords = " + Strings(f.stopwords) +
+           ", .when_key = " + Literal(f.when_key) + "}";
   }
 
   void AddRule(const Rule& r) {

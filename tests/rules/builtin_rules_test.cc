@@ -45,6 +45,7 @@ void ExpectSameFilter(const SecretFilter& a, const SecretFilter& b,
   EXPECT_EQ(a.name, b.name) << where;
   EXPECT_EQ(a.allow, b.allow) << where;
   EXPECT_EQ(a.stopwords, b.stopwords) << where;
+  EXPECT_EQ(a.when_key, b.when_key) << where;
 }
 
 // Every field of Rule (rules.h lists them; a new one belongs here too).

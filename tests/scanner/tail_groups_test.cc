@@ -25,9 +25,12 @@ std::ostream& operator<<(std::ostream& os, const Split& s) {
   return os << "[" << s.head << "][" << s.tail << "]";
 }
 
-std::optional<Split> SplitOf(std::string_view pattern) {
+std::optional<Split> SplitOf(std::string_view pattern,
+                             std::string_view head_group = {}) {
   Split s;
-  if (!SplitBeforeGroups(pattern, &s.head, &s.tail)) return std::nullopt;
+  if (!SplitBeforeGroups(pattern, &s.head, &s.tail, head_group)) {
+    return std::nullopt;
+  }
   return s;
 }
 
@@ -45,6 +48,20 @@ TEST(SplitBeforeGroupsTest, CutsBeforeTheItemBeforeTheFirstGroup) {
             (Split{"a{b(?:c(?i)d|e)?", ":(?P<id>x)(y)"}));
   // A group nested in the first items counts: the head must hold none.
   EXPECT_EQ(SplitOf(R"(ab(?:c(d))=(e))"), (Split{"a", R"(b(?:c(d))=(e))"}));
+}
+
+TEST(SplitBeforeGroupsTest, TheNamedHeadGroupMayStayInTheHead) {
+  const std::string p =
+      R"((?P<key>(?i:api|tok)[a-z]*)["']?=["'](?P<secret>\w+)["'])";
+  EXPECT_FALSE(SplitOf(p));  // the key group is first: nothing before it
+  EXPECT_EQ(SplitOf(p, "key"), (Split{R"((?P<key>(?i:api|tok)[a-z]*)["']?=)",
+                                      R"(["'](?P<secret>\w+)["'])"}));
+  // Only that name, only at top level, only without groups inside it.
+  EXPECT_FALSE(SplitOf(p, "id"));
+  EXPECT_FALSE(SplitOf(R"((?P<key>a(b)c)=+=(x))", "key"));
+  EXPECT_FALSE(SplitOf(R"(x(?:(?P<key>ab))c=+=(x))", "key"));
+  EXPECT_EQ(SplitOf(R"(-(?P<key>a|b)?:=(?P<v>x))", "key"),
+            (Split{"-(?P<key>a|b)?:", "=(?P<v>x)"}));
 }
 
 TEST(SplitBeforeGroupsTest, RefusesWhatItCannotCutSafely) {
@@ -96,7 +113,7 @@ std::unique_ptr<CompiledRule> MakeRule(const std::string& pattern) {
 const std::string kPad = "(?:Q{80})?";
 
 struct Tally {
-  size_t matches = 0, tail = 0;
+  size_t matches = 0, tail = 0, key_from_whole = 0;
 };
 
 // Every leftmost-first match of the rule in `text` (as phase 2 finds them):
@@ -115,16 +132,31 @@ void CheckAllMatches(const CompiledRule& cr, std::string_view text,
     ASSERT_TRUE(re.Match(sp, s, e, RE2::ANCHOR_BOTH, want, n));
     Groups expect = ToGroups(text, want, n);
     tally->matches++;
+    // The key group may be left unset (it can sit in the head); KeyGroup
+    // must then give the whole pattern's.
+    int k = cr.key_group();
+    auto fill_key = [&](re2::StringPiece* got) {
+      if (k > 0 && k < n && got[k].data() == nullptr) {
+        got[k] = cr.KeyGroup(sp, s, e);
+        tally->key_from_whole++;
+      }
+    };
     if (cr.TailGroups(sp, s, e, g, n)) {
       tally->tail++;
+      fill_key(g);
       ASSERT_EQ(ToGroups(text, g, n), expect)
           << "tail path, pattern " << cr.rule.pattern << " text '" << text
           << "' match " << s << "-" << e;
     }
     ASSERT_TRUE(cr.MatchGroups(sp, s, e, g, n));
+    fill_key(g);
     ASSERT_EQ(ToGroups(text, g, n), expect)
         << "pattern " << cr.rule.pattern << " text '" << text << "' match " << s
         << "-" << e;
+    if (k > 0 && k < n) {
+      re2::StringPiece key = cr.KeyGroup(sp, s, e);
+      ASSERT_EQ(ToGroups(text, &key, 1).spans[0], expect.spans[k]);
+    }
   }
 }
 
@@ -234,9 +266,10 @@ TEST(TailGroupsTest, EqualsWholePatternGroupsOnBuiltinRuleExamples) {
     for (const auto& text : texts) CheckAllMatches(*cr, text, &t);
     CheckAllMatches(*cr, all, &t);
   }
-  // The generic assignment rules at least.
+  // The generic assignment rules at least, their key group in the head.
   EXPECT_GE(split_rules, 4u);
   EXPECT_GT(t.tail, 100u);
+  EXPECT_GT(t.key_from_whole, 50u);
 }
 
 TEST(TailGroupsTest, EqualsWholePatternGroupsOnRandomTexts) {
@@ -289,6 +322,13 @@ TEST(TailGroupsTest, EqualsWholePatternGroupsOnRandomTexts) {
         {">", ">>", ""},
         {"ab", "a>b", "a b", "", ">"},
         {"</", "<", "</a"}}},
+      {R"((?P<key>(?i:[\w.-]{0,6}?(?:key|tok)|[A-Z]{1,4}_KEY))["']?)"
+       R"((?:[ \t]{0,2}=[ \t]{0,2}|:[ \t]{1,2})(?P<secret>[^\s"']{3,}))"
+       R"([ \t]*(?:[ \t][#;][^\n]*)?(?:\r?\n|$))",
+       kAssign},
+      {R"((?P<key>(?i:[\w.-]{0,6}?(?:key|tok)))["']?[ \t]{0,2}(?::=|=>|=|:))"
+       R"([ \t]{0,2}(?:[rb]|@)?["'](?P<secret>[^"'\s]{2,})["'](?P<id>;?))",
+       kAssign},
       {R"(k(?:ey)?[ =]{0,3}(?:(?P<a>a+)|(?P<b>[ab]+))(?P<c>=*)$)",
        {{"", "k", "x"},
         {"k", "key"},

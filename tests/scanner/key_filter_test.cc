@@ -1,0 +1,243 @@
+// A value's name decides before its shape (filters with `when_key` and the
+// rules' (?P<key>...) groups), and the built-in generic rules on code-valued
+// assignments, placeholders as a whole value and weak literal passwords.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "keyward/matcher.h"
+
+namespace keyward {
+namespace {
+
+std::unique_ptr<Matcher> Compile(const std::string& text) {
+  RuleSet set;
+  Status s = set.AddText(text, "test.yaml");
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  auto m = Matcher::Create(set);
+  EXPECT_TRUE(m.ok()) << m.status().ToString();
+  return std::move(m.value());
+}
+
+// Rule ids of the findings in `text`, block mode and plain RE2 (they must
+// agree: the key is read from the tail split's head or the whole pattern).
+std::vector<std::string> Found(const Matcher& m, std::string_view text) {
+  auto scratch = m.NewScratch();
+  std::vector<RuleMatch> block, re2;
+  m.Scan(text, scratch.get(), &block);
+  m.ScanWithRe2Only(text, &re2);
+  std::vector<std::string> ids, ids_re2;
+  for (const auto& x : block) ids.push_back(m.rules()[x.rule].id);
+  for (const auto& x : re2) ids_re2.push_back(m.rules()[x.rule].id);
+  EXPECT_EQ(ids, ids_re2) << text;
+  return ids;
+}
+
+// Big enough a head for the tail split to pay: the key group sits in it.
+const char* kKeyedRules = R"yaml(
+filters:
+  - name: digest
+    when_key: '(?i)sha|checksum|commit'
+    allow: ['^[0-9a-f]{40}$']
+  - name: always
+    allow: ['^[0-9a-f]{40}$']
+rules:
+  - id: t.keyed
+    name: keyed assignment
+    kind: api-key
+    pattern: '(?P<key>(?i:[\w.-]{0,30}?(?:token|secret|api[_.-]?key|checksum|sha1|commit[_.-]?id|password|passphrase|access[_.-]?key|client[_.-]?secret)))[ \t]{0,3}=[ \t]{0,3}"(?P<secret>[^"\s]{8,})"'
+    filters: [digest]
+  - id: t.keyless
+    name: no key group
+    kind: api-key
+    pattern: '\bhx:(?P<secret>[0-9a-f]{40})\b'
+    filters: [digest]
+  - id: t.unkeyed_filter
+    name: filter without when_key
+    kind: api-key
+    pattern: '(?P<key>vault_token)=(?P<secret>[0-9a-f]{40})\b'
+    filters: [always]
+)yaml";
+
+const std::string kHex40 = "5e0c1d9a7b3f2e8d4c6a0b1f9e7d5c3a2b4f6e8d";
+
+TEST(KeyFilterTest, KeyNamingASecretKeepsAHexValue) {
+  auto m = Compile(kKeyedRules);
+  EXPECT_EQ(Found(*m, "oauth_token = \"" + kHex40 + "\""),
+            std::vector<std::string>{"t.keyed"});
+  EXPECT_EQ(Found(*m, "x\nclient_secret=\"" + kHex40 + "\"\n"),
+            std::vector<std::string>{"t.keyed"});
+  // Not hex: the filter would not drop it anyway.
+  EXPECT_EQ(Found(*m, "api_key = \"Zq7" + kHex40.substr(3) + "\""),
+            std::vector<std::string>{"t.keyed"});
+}
+
+TEST(KeyFilterTest, KeyNamingADigestOrNoKeyDropsIt) {
+  auto m = Compile(kKeyedRules);
+  EXPECT_TRUE(Found(*m, "checksum = \"" + kHex40 + "\"").empty());
+  EXPECT_TRUE(Found(*m, "sha1 = \"" + kHex40 + "\"").empty());
+  EXPECT_TRUE(Found(*m, "last_commit_id = \"" + kHex40 + "\"").empty());
+  // A rule without a key group: the filter applies.
+  EXPECT_TRUE(Found(*m, "hx:" + kHex40).empty());
+  // A filter without when_key applies whatever the key.
+  EXPECT_TRUE(Found(*m, "vault_token=" + kHex40).empty());
+  // PassesFilters has no match, hence no key: the digest filter applies.
+  ASSERT_EQ(m->rules()[0].id, "t.keyed");
+  EXPECT_FALSE(m->PassesFilters(0, kHex40));
+  EXPECT_TRUE(m->PassesFilters(0, "Zq7" + kHex40.substr(3)));
+}
+
+TEST(KeyFilterTest, ManyMatchesInOneBufferAgreeWithRe2) {
+  auto m = Compile(kKeyedRules);
+  std::string text;
+  const char* keys[] = {"token",    "sha1",    "my_secret", "commit_id",
+                        "checksum", "api-key", "x.token",   "sha1_token"};
+  for (int i = 0; i < 64; i++) {
+    text += std::string(keys[i % 8]) + " = \"" +
+            (i % 3 ? kHex40 : "Qx9" + kHex40.substr(3)) + "\"\n";
+  }
+  auto ids = Found(*m, text);
+  // 64 lines; hex under sha1/commit_id/checksum/sha1_token dropped.
+  size_t dropped = 0;
+  for (int i = 0; i < 64; i++) {
+    int k = i % 8;
+    bool digest_key = k == 1 || k == 3 || k == 4 || k == 7;
+    dropped += digest_key && i % 3 != 0;
+  }
+  EXPECT_EQ(ids.size(), 64u - dropped);
+}
+
+TEST(KeyFilterTest, WhenKeyMustBeAValidRegex) {
+  RuleSet set;
+  Status s = set.AddText(R"(
+filters:
+  - name: broken
+    when_key: '(?i)sha('
+    allow: ['^x$']
+)",
+                         "bad.yaml");
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.ToString().find("when_key"), std::string::npos) << s.ToString();
+}
+
+// The built-in rules.
+class BuiltinGenericTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto set = RuleSet::Builtin();
+    ASSERT_TRUE(set.ok()) << set.status().ToString();
+    auto m = Matcher::Create(*set);
+    ASSERT_TRUE(m.ok()) << m.status().ToString();
+    matcher_ = m.value().release();
+  }
+  static void TearDownTestSuite() { delete matcher_; }
+  static size_t Count(const std::string& text) {
+    return Found(*matcher_, text).size();
+  }
+  static Matcher* matcher_;
+};
+Matcher* BuiltinGenericTest::matcher_ = nullptr;
+
+const std::string kHex32 = "7c1e9a3f5b2d8e0a4c6f1b3d5e7a9c2f";
+const std::string kHex64 = kHex40 + "a1c3e5f7b9d0c2e4f6a8b0d2";
+
+TEST_F(BuiltinGenericTest, HexUnderASecretKeyIsASecret) {
+  EXPECT_EQ(Count("<?php\n$app_secret = '" + kHex32 + "';\n"), 1u);
+  EXPECT_EQ(Count("github:\n  oauth_token: " + kHex40 + "\n"), 1u);
+  EXPECT_EQ(Count("API_KEY=" + kHex64 + "\n"), 1u);
+  EXPECT_EQ(Count("client_secret = \"" + kHex40 + "\"\n"), 1u);
+  EXPECT_EQ(Count("{\"private_key\": \"" + kHex64 + "\"}\n"), 1u);
+}
+
+TEST_F(BuiltinGenericTest, HexUnderADigestKeyStaysDropped) {
+  EXPECT_EQ(Count("hashed_password = \"" + kHex64 + "\"\n"), 0u);
+  EXPECT_EQ(Count("HASHED_API_KEY=" + kHex40 + "\n"), 0u);
+  EXPECT_EQ(Count("sha256: " + kHex64 + "\ncommit: " + kHex40 + "\n"), 0u);
+}
+
+TEST_F(BuiltinGenericTest, AssignmentsInManyLanguages) {
+  for (const std::string& line : {
+           "my $api_token = \"Rk4vQ8mZ2tLx7wNc9pHs3bJd\";",
+           "const apiKey = \"Rk4vQ8mZ2tLx7wNc9pHs3bJd\"",
+           "clientSecret := \"Rk4vQ8mZ2tLx7wNc9pHs3bJd\"",
+           "private String apiKey = \"Rk4vQ8mZ2tLx7wNc9pHs3bJd\";",
+           "const apiKey = 'Rk4vQ8mZ2tLx7wNc9pHs3bJd';",
+           "{\"api_key\": \"Rk4vQ8mZ2tLx7wNc9pHs3bJd\"}",
+           "$db_password = 'Tq8#rLm2vX';",
+       }) {
+    EXPECT_EQ(Count(line + "\n"), 1u) << line;
+  }
+}
+
+TEST_F(BuiltinGenericTest, CodeValuedAssignmentsAreNotSecrets) {
+  for (const std::string& line : {
+           // Variables and interpolation, anywhere in the value.
+           "password = \"${DB_PASS}\"",
+           "password = \"pre${DB_PASS}post9\"",
+           "my $db_password = \"$config{db}{password}\";",
+           "$db_password = \"x$cfg['db']['pw']\";",
+           "db_password = \"u%sX9k2q\"",
+           "db_password = \"%(pw)s-9kQ\"",
+           "password = \"x{0}y9kzQ\"",
+           "password: \"#{db_pass}9Q\"",
+           "access_token = \"Bearer:$TOKEN_FROM_ENV:7Qx\"",
+           // Property paths and calls.
+           "password = config.db.password",
+           "password = self.password",
+           "password = settings.DB_PASSWORD;",
+           "password = \"os.getenv('DB_PASSWORD')\"",
+           // URLs and values made of variables or escapes.
+           "url = \"$PROTO://user%40host:pass%40host@$DEST/repo.git\"",
+           "export GIT_PASSWORD=pass%40host",
+           // Test counters.
+           "git fetch --token \"builtin:test_00000001:0\" origin &&",
+           "tool --password=session:test_user_000042",
+           // Minified code.
+           "a={password:\"),d?x.a.createElement(Qb,{k:1})\",b:2}",
+           "x={password:\"e.password||n.password||9\"}",
+           // UI labels in translation catalogs.
+           "{\"Password\":\"Contraseña\"}",
+           "{\"Password\":\"Пароль\"}",
+       }) {
+    EXPECT_EQ(Count(line + "\n"), 0u) << line;
+  }
+}
+
+TEST_F(BuiltinGenericTest, EncryptedValuesAreNotSecrets) {
+  std::string sealed = "AgB";
+  for (int i = 0; sealed.size() < 700; i++) {
+    sealed += "Zx9+Qm2/Lp7r"[i % 12];
+    sealed += "kT4vW8nB3cH6"[(i * 7) % 12];
+  }
+  EXPECT_EQ(Count("kind: SealedSecret\nspec:\n  encryptedData:\n    "
+                  "password: " +
+                  sealed + "\n"),
+            0u);
+  EXPECT_EQ(Count("password: ENC[AES256_GCM,data:Qm9vZmFyYmF6,iv:"
+                  "c2l4dGVlbmJ5dGVzISE=,tag:dGFndGFndGFndGFn,type:str]\n"),
+            0u);
+  EXPECT_EQ(Count("db_password: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n  " +
+                  kHex64 + kHex32 + "\n"),
+            0u);
+}
+
+TEST_F(BuiltinGenericTest, PlaceholderOnlyAsTheWholeValue) {
+  // Placeholders: the value says so as a whole.
+  for (const std::string& v :
+       {"<password>", "changeme", "xxxxxxxx", "your-api-key", "${DB_PASS}",
+        "********", "mySuperSecretPassword", "test_password", "password123",
+        "supersecret", "qwerty123", "CHANGE_ME_PLEASE"}) {
+    EXPECT_EQ(Count("password = \"" + v + "\"\n"), 0u) << v;
+  }
+  // Real values that contain a common word or look weak.
+  for (const std::string& v :
+       {"s00p3rs3cr3tQ", "Adm1nistr8tor2024", "tr0ub4dor&3secret",
+        "qwertz9Lk!password", "hardwired7", "Passw0rd_Orchid88"}) {
+    EXPECT_EQ(Count("password = \"" + v + "\"\n"), 1u) << v;
+    EXPECT_EQ(Count("DB_PASSWORD=" + v + "\n"), 1u) << v;
+  }
+}
+
+}  // namespace
+}  // namespace keyward
