@@ -11,6 +11,7 @@
 #include "scanner/hs_cache.h"
 #include "scanner/matcher_impl.h"
 #include "scanner/pattern_syntax.h"
+#include "scanner/wordiness.h"
 
 namespace keyward {
 namespace {
@@ -469,6 +470,11 @@ bool Matcher::Impl::Passes(uint32_t index, std::string_view secret) const {
       if (f->HasStopword(folded)) return false;
     }
     if (f->Allows(secret)) return false;
+  }
+  // Too word-like for a key: an identifier, a word, code (wordiness.h).
+  if (r.max_chars_per_token > 0 &&
+      CharsPerToken(secret) > r.max_chars_per_token) {
+    return false;
   }
   return true;
 }
