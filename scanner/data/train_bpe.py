@@ -224,7 +224,7 @@ def escape(tok):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--merges", type=int, default=12000)
+    ap.add_argument("--merges", type=int, default=16000)
     ap.add_argument("--doc-bytes", type=int, default=32 << 20)
     ap.add_argument("--include-bytes", type=int, default=32 << 20)
     ap.add_argument("--doc-per-file", type=int, default=64 << 10)
