@@ -30,6 +30,7 @@ Rule ToRule(const builtin::RuleData& d, bool examples) {
   r.pattern = d.pattern;
   r.prefix = d.prefix;
   r.min_entropy = d.min_entropy;
+  r.max_chars_per_token = d.max_chars_per_token;
   r.filters = ToStrings(d.filters);
   r.inline_filter = ToFilter(d.inline_filter);
   r.require = ToStrings(d.require);

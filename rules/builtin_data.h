@@ -32,6 +32,7 @@ struct RuleData {
   std::string_view pattern;
   std::string_view prefix;
   double min_entropy;
+  double max_chars_per_token;
   Strings filters;
   FilterData inline_filter;
   Strings require;

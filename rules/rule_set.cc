@@ -19,6 +19,7 @@ namespace keyward {
 namespace {
 
 const std::set<std::string>& KnownRuleFields() {
+  // clang-format off
   static const std::set<std::string> fields = {
       "id",         "name",        "provider",
       "kind",       "severity",    "confidence",
@@ -27,7 +28,8 @@ const std::set<std::string>& KnownRuleFields() {
       "require",    "min_classes", "generic",
       "supersedes", "examples",    "negative_examples",
       "references", "revoke",      "description",
-      "tags"};
+      "tags",       "max_chars_per_token"};
+  // clang-format on
   return fields;
 }
 
@@ -141,6 +143,11 @@ Status ParseRule(const YAML::Node& node, const std::string& origin,
         rule->prefix = v.as<std::string>();
       } else if (key == "min_entropy") {
         rule->min_entropy = v.as<double>();
+      } else if (key == "max_chars_per_token") {
+        rule->max_chars_per_token = v.as<double>();
+        if (!(rule->max_chars_per_token >= 0)) {
+          return Status::Config(at + ": max_chars_per_token must be >= 0");
+        }
       } else if (key == "filters") {
         s = ReadStrings(v, key, at, &rule->filters);
       } else if (key == "allow") {

@@ -12,6 +12,7 @@
 #include "scanner/hs_cache.h"
 #include "scanner/matcher_impl.h"
 #include "scanner/pattern_syntax.h"
+#include "scanner/wordiness.h"
 
 namespace keyward {
 namespace {
@@ -530,6 +531,11 @@ bool Matcher::Impl::Passes(uint32_t index, std::string_view secret,
         f->AppliesToKey(std::string_view(key_text.data(), key_text.size()))) {
       return false;
     }
+  }
+  // Too word-like for a key: an identifier, a word, code (wordiness.h).
+  if (r.max_chars_per_token > 0 &&
+      CharsPerToken(secret) > r.max_chars_per_token) {
+    return false;
   }
   return true;
 }

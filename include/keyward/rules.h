@@ -17,6 +17,10 @@
 //                                 # group (?P<secret>..) or group 1
 //       prefix: ghp_              # literal prefix that redaction may show
 //       min_entropy: 3.0          # Shannon bits/char of the secret
+//       max_chars_per_token: 2.5  # the secret is dropped when more word-
+//                                 # like: characters per BPE token above
+//                                 # this (scanner/wordiness.h; random keys
+//                                 # ~1.3-1.9, words and identifiers 3+)
 //       filters: [placeholder]    # shared filters from filters.yaml
 //       allow: ['(?i)example']    # the secret matching any is dropped
 //       stopwords: [sample]       # secret containing any (any case) drops
@@ -90,6 +94,7 @@ struct Rule {
   std::string pattern;
   std::string prefix;
   double min_entropy = 0.0;
+  double max_chars_per_token = 0.0;  // 0: no limit
   std::vector<std::string> filters;  // names of shared filters
   SecretFilter inline_filter;        // the rule's own allow/stopwords
   std::vector<std::string> require;

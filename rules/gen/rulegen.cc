@@ -95,6 +95,8 @@ class Emitter {
       << "     .pattern = " << Literal(r.pattern) << ",\n"
       << "     .prefix = " << Literal(r.prefix) << ",\n"
       << "     .min_entropy = " << Double(r.min_entropy) << ",\n"
+      << "     .max_chars_per_token = " << Double(r.max_chars_per_token)
+      << ",\n"
       << "     .filters = " << Strings(r.filters) << ",\n"
       << "     .inline_filter = " << Filter(r.inline_filter) << ",\n"
       << "     .require = " << Strings(r.require) << ",\n"

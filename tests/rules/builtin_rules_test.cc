@@ -60,6 +60,7 @@ void ExpectSameRule(const Rule& a, const Rule& b, bool examples) {
   EXPECT_EQ(a.pattern, b.pattern) << id;
   EXPECT_EQ(a.prefix, b.prefix) << id;
   EXPECT_EQ(a.min_entropy, b.min_entropy) << id;  // bit-exact, not near
+  EXPECT_EQ(a.max_chars_per_token, b.max_chars_per_token) << id;
   EXPECT_EQ(a.filters, b.filters) << id;
   ExpectSameFilter(a.inline_filter, b.inline_filter, id + " inline filter");
   EXPECT_EQ(a.require, b.require) << id;
