@@ -57,6 +57,7 @@ int Show(const std::vector<std::string>& extra, const std::string& id) {
   j["negative_examples_count"] = r->negative_examples.size();
   j["filters"] = r->filters;
   j["min_entropy"] = r->min_entropy;
+  j["validate"] = r->validate;
   j["description"] = r->description;
   std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
             << "\n";
