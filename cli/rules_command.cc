@@ -60,6 +60,7 @@ int Show(const std::vector<std::string>& extra, const std::string& id) {
   if (r->max_chars_per_token > 0) {
     j["max_chars_per_token"] = r->max_chars_per_token;
   }
+  j["validate"] = r->validate;
   j["description"] = r->description;
   std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
             << "\n";

@@ -32,6 +32,7 @@ struct ScanArgs {
   bool no_ignore = false;
   bool show_secrets = false;
   bool show_suppressed = false;
+  bool verbose = false;
   bool stats = false;
   bool no_cache = false;
   // Git sources (include/keyward/git.h); the positional paths are repos.
@@ -77,10 +78,9 @@ Status WriteReport(ReportFormat format, const ScanResult& result,
 
 // --git / --staged / --since / --range over each repository in `repos`.
 Status ScanGitRepos(const ScanArgs& args, const Scanner& scanner,
-                    const std::vector<std::string>& repos,
-                    ScanResult* result) {
-  int modes = args.git + args.staged + !args.since.empty() +
-              !args.range.empty();
+                    const std::vector<std::string>& repos, ScanResult* result) {
+  int modes =
+      args.git + args.staged + !args.since.empty() + !args.range.empty();
   if (modes > 1) {
     return Status::InvalidArgument(
         "choose one of --git, --staged, --since, --range");
@@ -172,6 +172,8 @@ int RunScan(const ScanArgs& args) {
   if (!s.ok()) return Fail(s.ToString());
   // The walker applied config excludes; git paths are filtered here.
   if (git_mode) DropExcludedFindings(config->exclude, &result);
+  // Below --min-confidence: not reported, never fails the run.
+  DropBelowConfidence(config->min_confidence, &result);
   // Inventory: whose key each finding is (docs/inventory.md).
   s = AnnotateFromInventory(
       args.inventory.empty() ? config->inventory : args.inventory,
@@ -186,6 +188,7 @@ int RunScan(const ScanArgs& args) {
   ReportOptions ropts;
   ropts.show_secrets = args.show_secrets;
   ropts.show_suppressed = args.show_suppressed;
+  ropts.verbose = args.verbose;
   s = WriteReport(format, result, **matcher, ropts,
                   args.output.empty() ? "-" : args.output);
   if (!s.ok()) return Fail(s.ToString());
@@ -242,6 +245,9 @@ void RegisterScan(CLI::App& app, Context& ctx) {
                 "Print secret values in full (default: redacted)");
   cmd->add_flag("--show-suppressed", args->show_suppressed,
                 "List suppressed findings too");
+  cmd->add_flag("-v,--verbose", args->verbose,
+                "Text output: add each finding's confidence (high, medium, "
+                "low; `checksum verified` when a checksum passed)");
   cmd->add_flag("--stats", args->stats, "Print scan statistics on stderr");
   cmd->add_flag("--no-cache", args->no_cache,
                 "Do not use the compiled rule database cache");
@@ -275,6 +281,7 @@ void RegisterScan(CLI::App& app, Context& ctx) {
       "  keyward scan --report sarif=keyward.sarif --report json=out.json .\n"
       "  keyward scan --baseline-out .keyward-baseline.json .   (adopt)\n"
       "  keyward scan --baseline .keyward-baseline.json .       (new only)\n"
+      "  keyward scan --min-confidence low -v .   everything, with confidence\n"
       "Exit codes: 0 nothing found, 1 findings, 2 usage or input error.");
   cmd->callback([args, &ctx] { ctx.exit_code = RunScan(*args); });
 }

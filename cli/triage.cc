@@ -14,6 +14,13 @@ void AddTriageOptions(CLI::App* cmd, TriageArgs* args) {
                   "Lowest severity that makes the scan exit 1: low, medium, "
                   "high, critical (default: low, or the config's fail_on); "
                   "lower findings are still reported");
+  cmd->add_option("--min-confidence", args->min_confidence,
+                  "Lowest confidence reported: low, medium, high (default: "
+                  "medium, or the config's min_confidence); findings below "
+                  "it are not shown and do not fail the run. Confidence "
+                  "comes from the rule, a verified checksum, the value's "
+                  "randomness and the file (config files raise it; docs, "
+                  "tests and examples lower it)");
   cmd->add_option("--baseline", args->baseline,
                   "Suppress findings listed in this baseline file (same rule, "
                   "same secret, same path)");
@@ -44,6 +51,12 @@ Result<Config> LoadScanConfig(const TriageArgs& args,
         "--fail-on expects low, medium, high or "
         "critical; got `" +
         args.fail_on + "`");
+  }
+  if (!args.min_confidence.empty() &&
+      !ParseConfidence(args.min_confidence, &config.min_confidence)) {
+    return Status::InvalidArgument(
+        "--min-confidence expects low, medium or high; got `" +
+        args.min_confidence + "`");
   }
   return config;
 }

@@ -15,21 +15,23 @@
 namespace keyward::cli {
 
 struct TriageArgs {
-  std::string config;         // --config FILE ("" = discover .keyward.yaml)
-  bool no_config = false;     // --no-config
-  std::string fail_on;        // --fail-on SEVERITY (overrides the config)
-  std::string baseline;       // --baseline FILE
-  std::string baseline_out;   // --baseline-out FILE
-  bool report_stale = false;  // --report-stale-baseline
+  std::string config;          // --config FILE ("" = discover .keyward.yaml)
+  bool no_config = false;      // --no-config
+  std::string fail_on;         // --fail-on SEVERITY (overrides the config)
+  std::string min_confidence;  // --min-confidence LEVEL (overrides it too)
+  std::string baseline;        // --baseline FILE
+  std::string baseline_out;    // --baseline-out FILE
+  bool report_stale = false;   // --report-stale-baseline
 };
 
-// Adds --config, --no-config, --fail-on, --baseline, --baseline-out and
-// --report-stale-baseline to `cmd`.
+// Adds --config, --no-config, --fail-on, --min-confidence, --baseline,
+// --baseline-out and --report-stale-baseline to `cmd`.
 void AddTriageOptions(CLI::App* cmd, TriageArgs* args);
 
 // The configuration for a scan rooted at `start` (a scanned path or the
 // repository): --config FILE, else `.keyward.yaml` at the top of the working
-// tree (FindConfigFile), else defaults. --fail-on is applied on top.
+// tree (FindConfigFile), else defaults. --fail-on and --min-confidence are
+// applied on top.
 Result<Config> LoadScanConfig(const TriageArgs& args, const std::string& start);
 
 // Marks allowlisted and baselined findings suppressed (and recounts stats;

@@ -20,8 +20,8 @@ namespace fs = std::filesystem;
 
 const std::set<std::string>& KnownKeys() {
   static const std::set<std::string> keys = {
-      "rules",   "disable_rules", "exclude",  "allow",
-      "fail_on", "inventory",     "baseline", "tickets"};
+      "rules",          "disable_rules", "exclude",  "allow",  "fail_on",
+      "min_confidence", "inventory",     "baseline", "tickets"};
   return keys;
 }
 
@@ -41,8 +41,8 @@ class ConfigParser {
       if (!KnownKeys().count(key)) {
         s = Error(kv.first, "unknown key `" + key +
                                 "` (known: rules, disable_rules, exclude, "
-                                "allow, fail_on, inventory, baseline, "
-                                "tickets)");
+                                "allow, fail_on, min_confidence, inventory, "
+                                "baseline, tickets)");
       } else if (key == "rules") {
         s = StringList(value, key, &out->rules);
       } else if (key == "disable_rules") {
@@ -53,6 +53,8 @@ class ConfigParser {
         s = AllowList(value, &out->allow);
       } else if (key == "fail_on") {
         s = FailOn(value, &out->fail_on);
+      } else if (key == "min_confidence") {
+        s = MinConfidence(value, &out->min_confidence);
       } else if (key == "inventory") {
         s = String(value, key, &out->inventory);
       } else if (key == "baseline") {
@@ -145,6 +147,13 @@ class ConfigParser {
   Status FailOn(const YAML::Node& v, Severity* out) const {
     if (!v.IsScalar() || !ParseSeverity(v.Scalar(), out)) {
       return Error(v, "`fail_on` must be one of low, medium, high, critical");
+    }
+    return Status::OK();
+  }
+
+  Status MinConfidence(const YAML::Node& v, Confidence* out) const {
+    if (!v.IsScalar() || !ParseConfidence(v.Scalar(), out)) {
+      return Error(v, "`min_confidence` must be one of low, medium, high");
     }
     return Status::OK();
   }

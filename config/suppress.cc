@@ -145,6 +145,16 @@ void DropExcludedFindings(const std::vector<std::string>& exclude,
   Recount(result);
 }
 
+void DropBelowConfidence(Confidence min, ScanResult* result) {
+  auto& fs = result->findings;
+  auto keep = std::stable_partition(
+      fs.begin(), fs.end(),
+      [&](const Finding& f) { return f.confidence >= min; });
+  result->stats.below_confidence += fs.end() - keep;
+  fs.erase(keep, fs.end());
+  Recount(result);
+}
+
 void ApplySuppressions(const Config& config, const Baseline* baseline,
                        ScanResult* result) {
   std::map<std::string, std::string> allowed;  // fingerprint -> reason

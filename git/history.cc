@@ -14,6 +14,7 @@
 #include "git/provenance.h"
 #include "git/repo.h"
 #include "keyward/git.h"
+#include "scanner/confidence.h"
 
 namespace keyward {
 
@@ -63,6 +64,8 @@ Status ScanGitHistory(const Scanner& scanner, const GitHistoryOptions& options,
       git::ScanBlobs(scanner, git_dir, e.blobs, threads, &found, &packed);
   std::vector<Finding> findings = git::AttachProvenance(
       r, e.commits, e.blobs, std::move(found), warn, &e.trees);
+  // Blobs were scanned without their paths; confidence reads the path.
+  RecomputeConfidence(scanner.matcher().rules(), &findings);
   stats.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();

@@ -47,6 +47,7 @@ nlohmann::json FindingToJson(const Finding& f, const ReportOptions& opts) {
       {"provider", f.provider},
       {"kind", f.kind},
       {"severity", SeverityName(f.severity)},
+      {"confidence", ConfidenceName(f.confidence)},
       {"path", f.path},
       {"line", f.line},
       {"column", f.column},
@@ -56,6 +57,7 @@ nlohmann::json FindingToJson(const Finding& f, const ReportOptions& opts) {
       {"fingerprint", f.fingerprint},
   };
   if (!f.identifier.empty()) j["identifier"] = f.identifier;
+  if (f.checksum_verified) j["checksum_verified"] = true;
   if (f.git) {
     j["commit"] = f.git->commit;
     j["author"] = f.git->author;
@@ -90,6 +92,8 @@ Finding FindingFromJson(const nlohmann::json& j) {
   f.provider = j.value("provider", "");
   f.kind = j.value("kind", "");
   ParseSeverity(j.value("severity", "high"), &f.severity);
+  ParseConfidence(j.value("confidence", "medium"), &f.confidence);
+  f.checksum_verified = j.value("checksum_verified", false);
   f.path = j.value("path", "");
   f.line = j.value("line", 0);
   f.column = j.value("column", 0);
@@ -140,6 +144,7 @@ nlohmann::json StatsToJson(const ScanStats& s) {
           {"unreadable", s.unreadable},
           {"findings", s.findings},
           {"suppressed", s.suppressed},
+          {"below_min_confidence", s.below_confidence},
           {"seconds", s.seconds}};
 }
 
@@ -150,6 +155,10 @@ void WriteText(const ScanResult& r, const ReportOptions& opts,
     if (f.git) out << f.git->commit.substr(0, 12) << ":";
     out << f.path << ":" << f.line << ":" << f.column << "  " << f.rule_id
         << "  " << (opts.show_secrets ? f.secret : f.redacted);
+    if (opts.verbose) {
+      out << "  confidence " << ConfidenceName(f.confidence);
+      if (f.checksum_verified) out << " (checksum verified)";
+    }
     if (f.credential) {
       const auto& c = *f.credential;
       if (c.status == "unknown") {
@@ -197,6 +206,9 @@ std::string SummaryLine(const ScanStats& s) {
   o.precision(2);
   o << s.seconds << " s)";
   if (s.suppressed) o << ", " << s.suppressed << " suppressed";
+  if (s.below_confidence) {
+    o << ", " << s.below_confidence << " below --min-confidence";
+  }
   if (s.unreadable) o << ", " << s.unreadable << " unreadable";
   return o.str();
 }
@@ -212,6 +224,7 @@ std::string StatsBlock(const ScanStats& s) {
     << "unreadable:      " << s.unreadable << "\n"
     << "findings:        " << s.findings << "\n"
     << "suppressed:      " << s.suppressed << "\n"
+    << "below min conf.: " << s.below_confidence << "\n"
     << std::fixed << "seconds:         " << s.seconds << "\n"
     << "MB/s:            " << mbps << "\n";
   return o.str();

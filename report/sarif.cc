@@ -231,7 +231,9 @@ void WriteSarif(const ScanResult& r, const std::vector<Rule>& rules,
           // SHA-256 of the secret that a dictionary attack would target.
           {"keywardSecretHash/v1",
            Sha256Hex("keyward-sarif:" + f->fingerprint)}}}};
-    json props = {{"secretHint", f->redacted}};
+    json props = {{"secretHint", f->redacted},
+                  {"confidence", ConfidenceName(f->confidence)}};
+    if (f->checksum_verified) props["checksumVerified"] = true;
     if (IsStdin(f->path)) props["source"] = "stdin";
     if (f->git) {
       props["commit"] = f->git->commit;

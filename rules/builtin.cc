@@ -37,6 +37,7 @@ Rule ToRule(const builtin::RuleData& d, bool examples) {
   r.min_classes = d.min_classes;
   r.generic = d.generic;
   r.supersedes = ToStrings(d.supersedes);
+  r.validate = ToStrings(d.validate);
   if (examples) {
     r.examples = ToStrings(d.examples);
     r.negative_examples = ToStrings(d.negative_examples);

@@ -39,6 +39,7 @@ struct RuleData {
   int min_classes;
   bool generic;
   Strings supersedes;
+  Strings validate;
   Strings examples;
   Strings negative_examples;
   Strings references;

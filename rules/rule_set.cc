@@ -14,6 +14,7 @@
 
 #include "keyward/finding.h"
 #include "keyward/rules.h"
+#include "scanner/validators.h"
 
 namespace keyward {
 namespace {
@@ -28,7 +29,7 @@ const std::set<std::string>& KnownRuleFields() {
       "require",    "min_classes", "generic",
       "supersedes", "examples",    "negative_examples",
       "references", "revoke",      "description",
-      "tags",       "max_chars_per_token"};
+      "tags",       "max_chars_per_token", "validate"};
   // clang-format on
   return fields;
 }
@@ -172,6 +173,16 @@ Status ParseRule(const YAML::Node& node, const std::string& origin,
         rule->generic = v.as<bool>();
       } else if (key == "supersedes") {
         s = ReadStrings(v, key, at, &rule->supersedes);
+      } else if (key == "validate") {
+        s = ReadStrings(v, key, at, &rule->validate);
+        for (const auto& name : rule->validate) {
+          if (!s.ok()) break;
+          if (!FindValidator(name)) {
+            return Status::Config(at + ": unknown validator `" + name +
+                                  "` in validate (known: " + ValidatorNames() +
+                                  ")");
+          }
+        }
       } else if (key == "examples") {
         s = ReadStrings(v, key, at, &rule->examples);
       } else if (key == "negative_examples") {
@@ -438,6 +449,13 @@ Status RuleSet::Validate() const {
       if (!filters_.count(f)) {
         return Status::Config(r.origin + ": rule " + r.id +
                               ": unknown filter `" + f + "`");
+      }
+    }
+    for (const auto& v : r.validate) {
+      if (!FindValidator(v)) {
+        return Status::Config(r.origin + ": rule " + r.id +
+                              ": unknown validator `" + v +
+                              "` (known: " + ValidatorNames() + ")");
       }
     }
     for (const auto& s : r.supersedes) {

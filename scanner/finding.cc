@@ -46,6 +46,29 @@ std::string Redact(std::string_view secret, std::string_view prefix) {
   return out;
 }
 
+const char* ConfidenceName(Confidence c) {
+  switch (c) {
+    case Confidence::kLow:
+      return "low";
+    case Confidence::kMedium:
+      return "medium";
+    case Confidence::kHigh:
+      return "high";
+  }
+  return "medium";
+}
+
+bool ParseConfidence(std::string_view text, Confidence* out) {
+  for (Confidence c :
+       {Confidence::kLow, Confidence::kMedium, Confidence::kHigh}) {
+    if (text == ConfidenceName(c)) {
+      *out = c;
+      return true;
+    }
+  }
+  return false;
+}
+
 bool FindingLess(const Finding& a, const Finding& b) {
   auto commit = [](const Finding& f) {
     return f.git ? f.git->commit : std::string();

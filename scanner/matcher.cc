@@ -394,6 +394,9 @@ Result<std::unique_ptr<Matcher>> Matcher::Create(const RuleSet& set,
         cr->filters.begin(), cr->filters.end(),
         [](const CompiledFilter* f) { return f->start_anchored(); });
     for (const auto& s : r.supersedes) cr->supersedes.push_back(index.at(s));
+    for (const auto& name : r.validate) {
+      cr->validators.push_back(FindValidator(name));  // RuleSet::Validate
+    }
     for (const auto& c : r.require) {
       if (c == "lower") cr->need_lower = true;
       if (c == "upper") cr->need_upper = true;
@@ -473,7 +476,26 @@ void Matcher::Impl::SaveToCache(const std::string& digest,
 }
 
 bool Matcher::PassesFilters(uint32_t rule, std::string_view secret) const {
-  return impl_->Passes(rule, secret);
+  bool verified = false;
+  return impl_->Passes(rule, secret) &&
+         impl_->Validates(rule, secret, &verified);
+}
+
+bool Matcher::Impl::Validates(uint32_t index, std::string_view secret,
+                              bool* checksum_verified) const {
+  *checksum_verified = false;
+  for (const Validator* v : compiled[index]->validators) {
+    switch (v->check(secret)) {
+      case CheckResult::kFail:
+        return false;
+      case CheckResult::kPass:
+        if (v->checksum) *checksum_verified = true;
+        break;
+      case CheckResult::kNotApplicable:
+        break;
+    }
+  }
+  return true;
 }
 
 bool Matcher::Impl::Passes(uint32_t index, std::string_view secret,
@@ -574,6 +596,7 @@ void Matcher::Impl::ConfirmRegion(uint32_t index, std::string_view text,
     KeySource key{&cr, sp, static_cast<size_t>(s), static_cast<size_t>(e)};
     if (!Passes(index, secret, cr.key_group() > 0 ? &key : nullptr)) continue;
     RuleMatch m;
+    if (!Validates(index, secret, &m.checksum_verified)) continue;
     m.rule = index;
     m.start = base + s;
     m.end = base + e;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "keyward/matcher.h"
+#include "scanner/validators.h"
 
 namespace keyward {
 
@@ -75,7 +76,8 @@ struct CompiledRule {
   // first (a secret must pass all of them; the cheap ones drop it sooner).
   std::vector<const CompiledFilter*> filters;
   std::unique_ptr<CompiledFilter> inline_filter;
-  std::vector<uint32_t> supersedes;  // rule indices
+  std::vector<uint32_t> supersedes;          // rule indices
+  std::vector<const Validator*> validators;  // `validate:`, in order
   bool need_lower = false, need_upper = false, need_digit = false,
        need_letter = false, need_symbol = false;
 
@@ -211,6 +213,10 @@ struct Matcher::Impl {
   // filter applies).
   bool Passes(uint32_t rule, std::string_view secret,
               const KeySource* key = nullptr) const;
+  // The rule's validators, after its filters: false when one fails;
+  // `*checksum_verified` when a checksum passed.
+  bool Validates(uint32_t rule, std::string_view secret,
+                 bool* checksum_verified) const;
   // Compiles the Hyperscan patterns in `mode`; on failure names the rule.
   Status CompileDatabase(unsigned mode, hs_database_t** db) const;
   // The database for `mode` from the cache (keyed by `digest`), else

@@ -16,6 +16,7 @@
 
 #include "keyward/config.h"
 #include "keyward/scan.h"
+#include "scanner/confidence.h"
 #include "scanner/walker.h"
 
 namespace keyward {
@@ -206,6 +207,7 @@ void ScanStats::Add(const ScanStats& o) {
   unreadable += o.unreadable;
   findings += o.findings;
   suppressed += o.suppressed;
+  below_confidence += o.below_confidence;
 }
 
 int ResolveThreads(int requested) {
@@ -239,6 +241,8 @@ Finding BuildFinding(const Matcher& matcher, const RuleMatch& m,
   }
   f.redacted = Redact(f.secret, rule.prefix);
   f.fingerprint = SecretFingerprint(f.secret);
+  f.checksum_verified = m.checksum_verified;
+  f.confidence = FindingConfidence(rule, f);
   // A `keyward:allow` comment on the secret's line (config/suppress.cc).
   f.suppressed =
       InlineAllowed(window, m.secret_start - window_base, &f.suppression);

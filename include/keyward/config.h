@@ -55,7 +55,10 @@ struct Config {
   std::vector<std::string> exclude;
   std::vector<AllowedSecret> allow;   // `allow`
   Severity fail_on = Severity::kLow;  // `fail_on`: lowest failing level
-  std::string inventory;              // `inventory`: file path
+  // `min_confidence`: findings below it are dropped before reporting (they
+  // are not shown and never fail the run).
+  Confidence min_confidence = Confidence::kMedium;
+  std::string inventory;  // `inventory`: file path
   // `baseline`: file used when no --baseline is given (so the pre-commit
   // hook honours it); a missing file counts as empty.
   std::string baseline;
@@ -64,9 +67,9 @@ struct Config {
 
 // Parses configuration text. `display_path` names the file in errors, which
 // read "<display_path>:<line>: <problem>". Unknown keys, wrong types, a bad
-// severity or a malformed fingerprint are kConfig errors. Paths are left as
-// written (no resolution). Keys: rules, disable_rules, exclude, allow,
-// fail_on, inventory, baseline, tickets.
+// severity or confidence or a malformed fingerprint are kConfig errors.
+// Paths are left as written (no resolution). Keys: rules, disable_rules,
+// exclude, allow, fail_on, min_confidence, inventory, baseline, tickets.
 Result<Config> ParseConfig(std::string_view yaml,
                            const std::string& display_path);
 
@@ -90,6 +93,10 @@ bool ExcludedPath(const std::vector<std::string>& exclude,
 // repository-relative) and recounts stats. No-op when `exclude` is empty.
 void DropExcludedFindings(const std::vector<std::string>& exclude,
                           ScanResult* result);
+
+// Removes findings whose confidence is below `min`, counts them in
+// stats.below_confidence and recounts stats.
+void DropBelowConfidence(Confidence min, ScanResult* result);
 
 // === Baselines ===
 

@@ -16,6 +16,13 @@
 
 namespace keyward {
 
+// How sure keyward is that a finding is a real credential
+// (scanner/confidence.h computes it).
+enum class Confidence { kLow = 0, kMedium = 1, kHigh = 2 };
+const char* ConfidenceName(Confidence c);
+// Parses "low", "medium", "high". Returns false on anything else.
+bool ParseConfidence(std::string_view text, Confidence* out);
+
 // Where in git history a finding's blob came from (git sources only).
 struct GitProvenance {
   std::string blob;    // blob object id (hex)
@@ -47,6 +54,10 @@ struct Finding {
   std::string kind;
   Severity severity = Severity::kHigh;
   bool generic = false;
+  // From the rule's prior, a checksum, the value's randomness and the
+  // path's context (config file, docs, tests): ComputeConfidence.
+  Confidence confidence = Confidence::kMedium;
+  bool checksum_verified = false;  // a `validate:` checksum passed
 
   std::string path;  // as given on the command line, or relative to the root
   int line = 0;      // 1-based, where the secret starts

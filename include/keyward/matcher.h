@@ -37,6 +37,7 @@ struct RuleMatch {
   uint64_t secret_start = 0, secret_end = 0;  // the secret group
   uint64_t id_start = 0, id_end = 0;          // identifier group, if any
   bool has_id = false;
+  bool checksum_verified = false;  // a `validate:` checksum passed
   // Location of the secret: 1-based lines; 1-based columns in code points
   // (end_column is one past the last character).
   int line = 0, column = 0, end_line = 0, end_column = 0;
@@ -75,8 +76,8 @@ class Matcher {
   // boundary is still found. Memory: O(chunk size + longest rule window).
   std::unique_ptr<Stream> OpenStream(Scratch* scratch) const;
 
-  // Decides a raw candidate secret against a rule's filters. Exposed for
-  // tests and `rules check`.
+  // Decides a raw candidate secret against a rule's filters and
+  // validators. Exposed for tests and `rules check`.
   bool PassesFilters(uint32_t rule, std::string_view secret) const;
 
   // The reference implementation: a plain RE2 scan of every rule over the

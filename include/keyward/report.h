@@ -2,8 +2,9 @@
 //
 // Reporters never print a secret value unless ReportOptions::show_secrets.
 // JSON contract (pinned by tests):
-//   {"version": 1, "findings": [ {rule_id, rule_name, severity, path, line,
-//     column, end_line, end_column, secret, fingerprint, ...} ], "stats": {}}
+//   {"version": 1, "findings": [ {rule_id, rule_name, severity, confidence,
+//     path, line, column, end_line, end_column, secret, fingerprint,
+//     [checksum_verified], ...} ], "stats": {}}
 #ifndef KEYWARD_REPORT_H_
 #define KEYWARD_REPORT_H_
 
@@ -23,6 +24,7 @@ bool ParseReportFormat(const std::string& text, ReportFormat* out);
 struct ReportOptions {
   bool show_secrets = false;
   bool show_suppressed = false;  // list suppressed findings too
+  bool verbose = false;          // text: each finding's confidence
 };
 
 // One finding as the JSON object of the contract.

@@ -11,7 +11,10 @@
 //       provider: GitHub
 //       kind: api-key             # api-key, oauth-token, password, ...
 //       severity: high            # low | medium | high | critical
-//       confidence: high          # high | medium | low (SARIF precision)
+//       confidence: high          # high | medium | low: the author's
+//                                 # prior, where each finding's confidence
+//                                 # starts (scanner/confidence.h; SARIF
+//                                 # rule precision)
 //       pattern: '\b(ghp_[A-Za-z0-9]{36})\b'
 //                                 # RE2 syntax; the secret is the named
 //                                 # group (?P<secret>..) or group 1
@@ -30,6 +33,13 @@
 //       generic: false            # generic rules yield to specific ones
 //       supersedes: [aws.access_key_id]  # findings of these rules inside
 //                                 # this rule's match are dropped (pairs)
+//       validate: [github_crc32]  # named checks run after the filters
+//                                 # (scanner/validators.h): github_crc32,
+//                                 # npm_crc32, base64_userpass. A failed
+//                                 # check drops the match; a passed
+//                                 # checksum makes the finding "checksum
+//                                 # verified" (confidence high). Unknown
+//                                 # names are a load error.
 //       examples: [...]           # each must produce a finding
 //       negative_examples: [...]  # each must produce none (any rule)
 //       references: [https://...]
@@ -101,6 +111,7 @@ struct Rule {
   int min_classes = 0;
   bool generic = false;
   std::vector<std::string> supersedes;
+  std::vector<std::string> validate;  // validator names (validators.h)
   std::vector<std::string> examples;
   std::vector<std::string> negative_examples;
   std::vector<std::string> references;

@@ -34,6 +34,7 @@ struct ScanStats {
   uint64_t unreadable = 0;       // files that could not be opened or read
   uint64_t findings = 0;
   uint64_t suppressed = 0;
+  uint64_t below_confidence = 0;  // dropped by --min-confidence
   double seconds = 0;
   void Add(const ScanStats& other);
 };

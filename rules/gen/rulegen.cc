@@ -103,6 +103,7 @@ class Emitter {
       << "     .min_classes = " << r.min_classes << ",\n"
       << "     .generic = " << (r.generic ? "true" : "false") << ",\n"
       << "     .supersedes = " << Strings(r.supersedes) << ",\n"
+      << "     .validate = " << Strings(r.validate) << ",\n"
       << "     .examples = " << Strings(r.examples, true) << ",\n"
       << "     .negative_examples = " << Strings(r.negative_examples, true)
       << ",\n"

@@ -24,6 +24,7 @@ TEST(ConfigFileTest, ParsesEveryKey) {
           kFp +
           "\n    reason: documented test key\n"
           "fail_on: high\n"
+          "min_confidence: low\n"
           "inventory: ops/inventory.json\n"
           "baseline: .keyward-baseline.json\n"
           "tickets: {assignee: sec-team}\n",
@@ -36,6 +37,7 @@ TEST(ConfigFileTest, ParsesEveryKey) {
   EXPECT_EQ(c->allow[0].fingerprint, kFp);
   EXPECT_EQ(c->allow[0].reason, "documented test key");
   EXPECT_EQ(c->fail_on, Severity::kHigh);
+  EXPECT_EQ(c->min_confidence, Confidence::kLow);
   EXPECT_EQ(c->inventory, "ops/inventory.json");
   EXPECT_EQ(c->ticket_assignee, "sec-team");
   EXPECT_EQ(c->baseline, ".keyward-baseline.json");
@@ -46,6 +48,7 @@ TEST(ConfigFileTest, EmptyFileGivesDefaults) {
   ASSERT_TRUE(c.ok());
   EXPECT_TRUE(c->rules.empty());
   EXPECT_EQ(c->fail_on, Severity::kLow);
+  EXPECT_EQ(c->min_confidence, Confidence::kMedium);
   EXPECT_TRUE(c->allow.empty());
 }
 
@@ -79,6 +82,8 @@ TEST(ConfigFileTest, RejectsBadValuesWithLines) {
     std::string where;
   } cases[] = {
       {"fail_on: severe\n", "c.yaml:1: "},
+      {"fail_on: high\nmin_confidence: certain\n", "c.yaml:2: "},
+      {"min_confidence: [low]\n", "c.yaml:1: "},
       {"\nrules: {a: b}\n", "c.yaml:2: "},
       {"allow:\n  - fingerprint: sha256:xyz\n    reason: r\n", "c.yaml:2: "},
       {"allow:\n  - fingerprint: " + kFp + "\n", "c.yaml:2: "},  // no reason

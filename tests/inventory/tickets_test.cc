@@ -8,6 +8,7 @@
 
 #include "keyward/inventory.h"
 #include "keyward/report.h"
+#include "support/fake_secrets.h"
 #include "support/run.h"
 
 namespace keyward {
@@ -459,9 +460,9 @@ TEST(TicketsCliTest, ScanWritesTicketsAndKeepsAuditTickets) {
   ASSERT_TRUE(TicketStore(tk)
                   .Update(BuildTickets({}, {overdue}, {}, Opts()), {}, Opts())
                   .ok());
-  // Invented token in the shape of a GitHub classic PAT.
-  std::string token =
-      "ghp_" + std::string("Wd3Kq8Zt1Xv6Nb4Mr9Lc2Hs7Jp5Fy0Ag3Ue7");
+  // Invented GitHub classic PAT with a valid checksum (github.pat.classic
+  // drops tokens whose CRC-32 tail does not match).
+  std::string token = test::FakeGithubToken(464);
   dir.Write("src/app.py", "token = \"" + token + "\"\n");
   auto r = test::RunKeyward({"scan", "--report", "tickets=" + tk, "--format",
                              "json", dir.path() + "/src"});

@@ -1,0 +1,287 @@
+// Confidence of a finding (scanner/confidence.h).
+#include "scanner/confidence.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <string>
+#include <unordered_map>
+
+#include "scanner/validators.h"
+#include "scanner/wordiness.h"
+
+namespace keyward {
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = std::tolower(static_cast<unsigned char>(c));
+  return out;
+}
+
+bool StartsWith(std::string_view s, std::string_view p) {
+  return s.substr(0, p.size()) == p;
+}
+bool EndsWith(std::string_view s, std::string_view p) {
+  return s.size() >= p.size() && s.substr(s.size() - p.size()) == p;
+}
+bool In(std::string_view s, std::initializer_list<std::string_view> set) {
+  return std::find(set.begin(), set.end(), s) != set.end();
+}
+bool IsLetter(char c) { return std::isalpha(static_cast<unsigned char>(c)); }
+// `s` starts with word `w` followed by a non-letter or its end: "test_x",
+// "test", not "testimony".
+bool StartsWithWord(std::string_view s, std::string_view w) {
+  return StartsWith(s, w) && (s.size() == w.size() || !IsLetter(s[w.size()]));
+}
+
+// Directories whose content is configuration or credentials.
+bool ConfigDir(std::string_view d) {
+  return In(d, {".kube", ".docker", ".aws", ".ssh", ".azure", ".gnupg"});
+}
+
+bool DocsDir(std::string_view d) {
+  if (In(d, {"doc", "docs", "documentation", "man", "manual", "manuals",
+             "javadoc", "apidoc", "apidocs", "manpages"})) {
+    return true;
+  }
+  // man1 .. man9, mann
+  return d.size() == 4 && StartsWith(d, "man") &&
+         ((d[3] >= '1' && d[3] <= '9') || d[3] == 'n');
+}
+
+bool TestDir(std::string_view d) {
+  if (In(d,
+         {"test",      "tests",     "testing",   "testdata",   "test-data",
+          "test_data", "testfiles", "testsuite", "test-suite", "__tests__",
+          "t",         "e2e",       "fixture",   "fixtures",   "__fixtures__",
+          "spec",      "specs",     "example",   "examples",   "sample",
+          "samples",   "mock",      "mocks",     "__mocks__",  "__snapshots__",
+          "snapshots"})) {
+    return true;
+  }
+  return StartsWithWord(d, "test") || EndsWith(d, "_test") ||
+         EndsWith(d, "-test") || EndsWith(d, "_tests") ||
+         EndsWith(d, "-tests") || StartsWithWord(d, "example") ||
+         StartsWithWord(d, "sample");
+}
+
+bool CredentialName(std::string_view base) {
+  return base.find("credential") != base.npos ||
+         base.find("secret") != base.npos || base.find("passw") != base.npos;
+}
+
+bool ConfigFile(std::string_view base, std::string_view ext) {
+  if (In(base,
+         {".env",       ".npmrc",        ".yarnrc",     ".pypirc",
+          ".pgpass",    ".netrc",        "_netrc",      ".git-credentials",
+          ".dockercfg", "wp-config.php", "settings.py", "local_settings.py",
+          ".my.cnf",    ".htpasswd",     "htpasswd",    "shadow",
+          "kubeconfig", ".s3cfg",        ".boto",       "master.key",
+          "web.config", "app.config",    ".bashrc",     ".zshrc",
+          ".profile",   ".bash_profile", ".gitconfig",  "dockerfile",
+          "id_rsa",     "id_dsa",        "id_ecdsa",    "id_ed25519",
+          ".htaccess"})) {
+    return true;
+  }
+  if (StartsWith(base, ".env.") || StartsWith(base, ".env-")) return true;
+  // XML: the configuration format of Java and .NET (web.config,
+  // settings.xml, beans.xml, credentials.xml, server.xml).
+  return In(ext, {"env", "ini", "cfg", "conf", "cnf", "properties", "yaml",
+                  "yml", "toml", "json", "xml", "tfvars", "config", "plist",
+                  "pem", "key", "ppk", "pgpass", "netrc"});
+}
+
+bool DocsFile(std::string_view stem, std::string_view ext) {
+  if (StartsWithWord(stem, "readme") || StartsWithWord(stem, "changelog") ||
+      StartsWithWord(stem, "changes") || StartsWithWord(stem, "news") ||
+      StartsWithWord(stem, "faq")) {
+    return true;
+  }
+  if (In(ext, {"md", "markdown", "mdx", "rst", "txt", "adoc", "asciidoc",
+               "texi", "texinfo", "pod", "rdoc"})) {
+    return true;
+  }
+  // Man pages: "ls.1", "ssl.3ssl", "perl.1p".
+  return !ext.empty() && ext.size() <= 5 && ext[0] >= '1' && ext[0] <= '9' &&
+         std::all_of(ext.begin() + 1, ext.end(), IsLetter);
+}
+
+// `base` lowercased, `orig` as written (for FooTest.java).
+bool TestFile(std::string_view base, std::string_view orig) {
+  // Dot-separated parts: "beans.xml.dist", ".env.example", "app.test.js".
+  std::vector<std::string_view> parts;
+  for (size_t i = 0; i <= base.size();) {
+    size_t dot = base.find('.', i);
+    if (dot == base.npos) dot = base.size();
+    if (dot > i) parts.push_back(base.substr(i, dot - i));
+    i = dot + 1;
+  }
+  if (parts.empty()) return false;
+  for (size_t i = 1; i < parts.size(); ++i) {
+    if (In(parts[i],
+           {"test", "tests", "spec", "example", "sample", "mock", "fixture",
+            "dist", "template", "tmpl", "dummy", "fake", "stories"})) {
+      return true;
+    }
+  }
+  std::string_view stem = parts[0];
+  if (StartsWithWord(stem, "test") || StartsWithWord(stem, "tests") ||
+      StartsWithWord(stem, "example") || StartsWithWord(stem, "sample") ||
+      StartsWithWord(stem, "mock") || StartsWithWord(stem, "fake") ||
+      StartsWithWord(stem, "dummy") || stem == "conftest" ||
+      EndsWith(stem, "_test") || EndsWith(stem, "-test") ||
+      EndsWith(stem, "_tests") || EndsWith(stem, "_spec") ||
+      EndsWith(stem, "-spec") || EndsWith(stem, "_example") ||
+      EndsWith(stem, "_sample") || EndsWith(stem, "_mock")) {
+    return true;
+  }
+  // git's and Perl's test scripts: t1234-name.sh
+  if (stem.size() > 6 && stem[0] == 't' &&
+      std::all_of(stem.begin() + 1, stem.begin() + 5,
+                  [](char c) { return std::isdigit((unsigned char)c); }) &&
+      stem[5] == '-') {
+    return true;
+  }
+  // FooTest.java, FooTests.cs (the case tells it from "latest.js").
+  size_t odot = orig.find('.');
+  std::string_view ostem = orig.substr(0, odot);
+  for (std::string_view suffix : {"Test", "Tests", "Spec"}) {
+    if (ostem.size() > suffix.size() && EndsWith(ostem, suffix) &&
+        std::islower(static_cast<unsigned char>(
+            ostem[ostem.size() - suffix.size() - 1]))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+int Score(Confidence c) { return static_cast<int>(c); }
+
+bool HumanChosenKind(std::string_view kind) {
+  return In(kind, {"password", "connection-string", "password_hash",
+                   "password-hash", "basic-auth"});
+}
+
+}  // namespace
+
+PathContext ClassifyPath(std::string_view path) {
+  PathContext ctx;
+  if (path.empty() || path == "-") return ctx;
+  // Components split on '/', '\' and '!' (archive members: outer.zip!a/b).
+  std::vector<std::string_view> comps;
+  for (size_t i = 0; i <= path.size();) {
+    size_t end = path.find_first_of("/\\!", i);
+    if (end == path.npos) end = path.size();
+    if (end > i) comps.push_back(path.substr(i, end - i));
+    i = end + 1;
+  }
+  if (comps.empty()) return ctx;
+  std::string_view orig_base = comps.back();
+  std::string base = Lower(orig_base);
+  for (size_t i = 0; i + 1 < comps.size(); ++i) {
+    std::string d = Lower(comps[i]);
+    if (d == "." || d == "..") continue;
+    if (DocsDir(d)) ctx.docs = true;
+    if (TestDir(d)) ctx.test = true;
+    if (i + 2 == comps.size() && ConfigDir(d)) ctx.config = true;
+  }
+  size_t dot = base.rfind('.');
+  std::string ext =
+      dot == std::string::npos || dot == 0 ? "" : base.substr(dot + 1);
+  std::string stem = base.substr(0, base.find('.', 1));
+  bool credential = CredentialName(base);
+  if (credential || ConfigFile(base, ext)) ctx.config = true;
+  if (!credential && DocsFile(stem, ext)) ctx.docs = true;
+  if (TestFile(base, orig_base)) ctx.test = true;
+  return ctx;
+}
+
+ValueShape ClassifyValue(std::string_view secret, double chars_per_token) {
+  // The BPE score decides the clear cases (bench/README, "word-likeness"):
+  // every random alphabet's 95th percentile is under 2.2 characters per
+  // token, held-out identifiers and words score ~4-4.75 (79% and 76% of
+  // them above 3.0). Between the two, entropy decides as without it.
+  constexpr double kWordLikeCpt = 3.0, kRandomCpt = 1.8;
+  if (chars_per_token > 0) {
+    if (chars_per_token >= kWordLikeCpt) return ValueShape::kWeak;
+    if (chars_per_token <= kRandomCpt && secret.size() >= 12) {
+      return ValueShape::kRandom;
+    }
+  }
+  double h = ShannonEntropy(secret);
+  size_t n = secret.size();
+  if (n < 12 || h < 3.0) return ValueShape::kWeak;
+  // How close to the entropy a random string of this length over the
+  // classes present would have (log2 of min(length, alphabet)).
+  bool lower = false, upper = false, digit = false, symbol = false;
+  for (unsigned char c : secret) {
+    if (std::islower(c)) {
+      lower = true;
+    } else if (std::isupper(c)) {
+      upper = true;
+    } else if (std::isdigit(c)) {
+      digit = true;
+    } else {
+      symbol = true;
+    }
+  }
+  // Hex digits alone count as a 16-letter alphabet.
+  bool hex = std::all_of(secret.begin(), secret.end(),
+                         [](unsigned char c) { return std::isxdigit(c); });
+  int alphabet = hex ? 16 : 26 * lower + 26 * upper + 10 * digit + 32 * symbol;
+  double max_h = std::log2(static_cast<double>(
+      std::min<size_t>(n, static_cast<size_t>(std::max(alphabet, 2)))));
+  if (n >= 16 && h >= 3.5 && h >= 0.85 * max_h) return ValueShape::kRandom;
+  return ValueShape::kNeutral;
+}
+
+Confidence ComputeConfidence(const ConfidenceInputs& in) {
+  if (in.checksum_verified) return Confidence::kHigh;
+  int score = Score(in.prior);
+  if (in.path.config) ++score;
+  if (in.path.docs) --score;
+  if (in.path.test) --score;
+  bool prefix_led =
+      in.literal_prefix && !in.generic && in.prior == Confidence::kHigh;
+  if (!prefix_led) {
+    if (in.value == ValueShape::kRandom && !in.human_chosen) ++score;
+    if (in.value == ValueShape::kWeak && !(in.human_chosen && in.path.config)) {
+      --score;
+    }
+  }
+  if (prefix_led) score = std::max(score, Score(Confidence::kMedium));
+  if (score <= 0) return Confidence::kLow;
+  if (score == 1) return Confidence::kMedium;
+  return Confidence::kHigh;
+}
+
+Confidence FindingConfidence(const Rule& rule, const Finding& finding,
+                             double chars_per_token) {
+  ConfidenceInputs in;
+  ParseConfidence(rule.confidence, &in.prior);
+  in.generic = rule.generic;
+  in.literal_prefix = !rule.prefix.empty();
+  in.checksum_verified = finding.checksum_verified;
+  in.human_chosen = HumanChosenKind(rule.kind);
+  // Rules with a literal prefix are judged by it; for the others the BPE
+  // score says how word-like the value is (~1 us a value).
+  if (chars_per_token <= 0 && rule.prefix.empty()) {
+    chars_per_token = CharsPerToken(finding.secret);
+  }
+  in.value = ClassifyValue(finding.secret, chars_per_token);
+  in.path = ClassifyPath(finding.path);
+  return ComputeConfidence(in);
+}
+
+void RecomputeConfidence(const std::vector<Rule>& rules,
+                         std::vector<Finding>* findings) {
+  std::unordered_map<std::string_view, const Rule*> by_id;
+  for (const Rule& r : rules) by_id[r.id] = &r;
+  for (Finding& f : *findings) {
+    auto it = by_id.find(f.rule_id);
+    if (it != by_id.end()) f.confidence = FindingConfidence(*it->second, f);
+  }
+}
+
+}  // namespace keyward

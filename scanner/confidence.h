@@ -1,0 +1,80 @@
+// Confidence: how sure keyward is that a finding is a real credential.
+//
+// One pure function decides it, from four kinds of evidence:
+//
+//   1. The rule: its YAML `confidence:` is the author's prior and the
+//      starting point (low 0, medium 1, high 2). A verified checksum
+//      (`validate: [github_crc32]`) proves the value was minted by the
+//      provider: high, wherever it is. A specific rule with a fixed literal
+//      prefix and a high prior never drops below medium.
+//   2. The path: configuration and credential files (.env, *.ini, *.yaml,
+//      *.json, *.xml, wp-config.php, .npmrc, .pgpass, kubeconfig, *.tfvars,
+//      credentials, ...) raise by one; documentation (README*, *.md, *.txt,
+//      docs/, man pages) lowers by one; tests, fixtures, examples, samples,
+//      mocks, specs and templates lower by one.
+//   3. The value (for rules without a fixed prefix, whose shape is weak
+//      evidence): a random-looking value raises a token-like kind by one; a
+//      weak one (short or low entropy, or word-like by BPE) lowers by one,
+//      except for a password-like kind in a configuration file: a weak
+//      password committed in `.env` is a real leak.
+//   4. Word-likeness (byte-pair encoding, characters per token): when
+//      measured, it replaces entropy in (3). 0 means not measured.
+//
+// Result: <= 0 low, 1 medium, >= 2 high. `scan --min-confidence` (default
+// medium) hides findings below the threshold.
+#ifndef KEYWARD_SCANNER_CONFIDENCE_H_
+#define KEYWARD_SCANNER_CONFIDENCE_H_
+
+#include <string_view>
+#include <vector>
+
+#include "keyward/finding.h"
+#include "keyward/rules.h"
+
+namespace keyward {
+
+// What a path says about the file. Flags, not a choice: `.env.example` is a
+// configuration file and an example, `tests/fixtures/config.yaml` both too.
+struct PathContext {
+  bool config = false;  // configuration or credential file
+  bool docs = false;    // documentation
+  bool test = false;    // tests, fixtures, examples, samples, templates
+};
+PathContext ClassifyPath(std::string_view path);
+
+// How random the secret value looks.
+enum class ValueShape { kWeak, kNeutral, kRandom };
+// When `chars_per_token` > 0 (the BPE score, scanner/wordiness.h:
+// characters per token of the value, high = word-like), it decides the clear
+// cases (>= 3.0 weak; <= 1.8 and 12+ bytes random); otherwise Shannon
+// entropy and length decide.
+ValueShape ClassifyValue(std::string_view secret, double chars_per_token = 0);
+
+struct ConfidenceInputs {
+  Confidence prior = Confidence::kMedium;  // the rule's `confidence:`
+  bool generic = false;                    // the rule's `generic:`
+  bool literal_prefix = false;             // the rule has a `prefix:`
+  bool checksum_verified = false;
+  // Password-like kinds (password, connection-string, password_hash): people
+  // choose them, so weakness is expected of a real one.
+  bool human_chosen = false;
+  ValueShape value = ValueShape::kNeutral;
+  PathContext path;
+};
+
+Confidence ComputeConfidence(const ConfidenceInputs& in);
+
+// ComputeConfidence for a finding of `rule` (reads the finding's secret,
+// path and checksum_verified). `chars_per_token`: the BPE score of the
+// secret; 0: computed here for rules without a literal prefix.
+Confidence FindingConfidence(const Rule& rule, const Finding& finding,
+                             double chars_per_token = 0);
+
+// Sets each finding's confidence again (after a git scan learned the
+// paths); findings of rules not in `rules` keep theirs.
+void RecomputeConfidence(const std::vector<Rule>& rules,
+                         std::vector<Finding>* findings);
+
+}  // namespace keyward
+
+#endif  // KEYWARD_SCANNER_CONFIDENCE_H_

@@ -1,0 +1,257 @@
+// Confidence: path context, value shape and the combination
+// (scanner/confidence.h).
+#include "scanner/confidence.h"
+
+#include <gtest/gtest.h>
+
+#include "support/fake_secrets.h"
+
+namespace keyward {
+namespace {
+
+Rule MakeRule(const std::string& confidence, const std::string& kind,
+              bool generic, const std::string& prefix = "") {
+  Rule r;
+  r.id = "t.rule";
+  r.confidence = confidence;
+  r.kind = kind;
+  r.generic = generic;
+  r.prefix = prefix;
+  return r;
+}
+
+Finding MakeFinding(const std::string& path, const std::string& secret,
+                    bool verified = false) {
+  Finding f;
+  f.path = path;
+  f.secret = secret;
+  f.checksum_verified = verified;
+  return f;
+}
+
+// The generic password rules of rules/generic.yaml: prior low.
+const Rule kGenericPassword = MakeRule("low", "password", /*generic=*/true);
+// A provider token rule with a literal prefix and a checksum.
+const Rule kGithub = MakeRule("high", "api-key", false, "ghp_");
+
+TEST(ClassifyPathTest, ConfigFiles) {
+  for (const char* p : {".env",
+                        "app/.env",
+                        "deploy/.env.production",
+                        "prod.env",
+                        "wp-config.php",
+                        "site/wp-config.php",
+                        "proj/settings.py",
+                        "home/.npmrc",
+                        ".pgpass",
+                        ".netrc",
+                        ".git-credentials",
+                        "home/.docker/config.json",
+                        "home/.kube/config",
+                        "kubeconfig",
+                        "infra/prod.tfvars",
+                        ".aws/credentials",
+                        "conf/app.ini",
+                        "etc/my.cnf",
+                        "app.properties",
+                        "values.yaml",
+                        "config.toml",
+                        "db_passwords.txt",
+                        "secrets.yml"}) {
+    PathContext c = ClassifyPath(p);
+    EXPECT_TRUE(c.config) << p;
+    EXPECT_FALSE(c.docs) << p;
+    EXPECT_FALSE(c.test) << p;
+  }
+}
+
+TEST(ClassifyPathTest, Docs) {
+  for (const char* p :
+       {"README", "README.md", "pkg/Readme.rst", "docs/setup.html", "notes.txt",
+        "doc/api.adoc", "man/man1/keyward.1", "usr/share/man/man3/ssl.3ssl",
+        "CHANGELOG", "guide.md"}) {
+    PathContext c = ClassifyPath(p);
+    EXPECT_TRUE(c.docs) << p;
+    EXPECT_FALSE(c.config) << p;
+    EXPECT_FALSE(c.test) << p;
+  }
+}
+
+TEST(ClassifyPathTest, TestsFixturesExamples) {
+  for (const char* p :
+       {"tests/run.sh", "test/helpers.py", "src/__tests__/api.js",
+        "pkg/testdata/input.go", "spec/models/user_spec.rb",
+        "fixtures/data.sql", "examples/client.go", "samples/demo.c",
+        "src/mocks/server.ts", "test_login.py", "login_test.go", "api.test.js",
+        "api.spec.ts", "UserServiceTest.java", "conftest.py",
+        "t/t5550-http-fetch.sh", "beans.xml.dist", "config.sample.cfg"}) {
+    PathContext c = ClassifyPath(p);
+    EXPECT_TRUE(c.test) << p;
+  }
+}
+
+TEST(ClassifyPathTest, OrdinaryCodeIsNeutral) {
+  for (const char* p : {"src/main.c", "lib/latest.js", "app/models/user.rb",
+                        "-", "", "contest/solver.py", "include/attestation.h",
+                        "/tmp/keyward-test-x1/a.sh", "testimony/app.go"}) {
+    PathContext c = ClassifyPath(p);
+    EXPECT_FALSE(c.config || c.docs || c.test) << p;
+  }
+}
+
+TEST(ClassifyPathTest, FlagsCombine) {
+  PathContext c = ClassifyPath("tests/fixtures/.env");
+  EXPECT_TRUE(c.config);
+  EXPECT_TRUE(c.test);
+  c = ClassifyPath(".env.example");
+  EXPECT_TRUE(c.config);
+  EXPECT_TRUE(c.test);
+}
+
+TEST(ClassifyValueTest, WeakNeutralRandom) {
+  EXPECT_EQ(ClassifyValue("s00p3rs3cr3t"), ValueShape::kWeak);
+  EXPECT_EQ(ClassifyValue("hunter22"), ValueShape::kWeak);
+  EXPECT_EQ(ClassifyValue("aaaaaaaaaaaaaaaaaaaaaaaa"), ValueShape::kWeak);
+  // 32 hex characters from a generator.
+  EXPECT_EQ(ClassifyValue("9f3b7c2e8a1d4f6b0c5e9a7d3b2f8e41"),
+            ValueShape::kRandom);
+  EXPECT_EQ(ClassifyValue("Kq7vT2xW9pLm4nR8sZ3bY6cJ"), ValueShape::kRandom);
+  // Long, but words: neither.
+  EXPECT_EQ(ClassifyValue("correcthorsebattery"), ValueShape::kNeutral);
+  // The BPE score, when given, decides.
+  EXPECT_EQ(ClassifyValue("Kq7vT2xW9pLm4nR8sZ3bY6cJ", 4.5), ValueShape::kWeak);
+  EXPECT_EQ(ClassifyValue("s00p3rs3cr3t1234", 1.5), ValueShape::kRandom);
+}
+
+TEST(ConfidenceTest, VerifiedChecksumStaysHighInATestFile) {
+  std::string tok = test::FakeGithubToken(7);
+  for (const char* p : {"tests/test_client.py", "README.md",
+                        "docs/examples/ci.md", "src/app.py"}) {
+    EXPECT_EQ(FindingConfidence(kGithub, MakeFinding(p, tok, true)),
+              Confidence::kHigh)
+        << p;
+  }
+  // Without a verified checksum the same token in a test file is medium
+  // (the literal prefix keeps it reported), high in code.
+  EXPECT_EQ(FindingConfidence(kGithub, MakeFinding("tests/a.py", tok)),
+            Confidence::kMedium);
+  EXPECT_EQ(FindingConfidence(kGithub, MakeFinding("tests/docs/a.md", tok)),
+            Confidence::kMedium);
+  EXPECT_EQ(FindingConfidence(kGithub, MakeFinding("src/a.py", tok)),
+            Confidence::kHigh);
+}
+
+TEST(ConfidenceTest, WeakPasswordInCommittedConfigIsMedium) {
+  for (const char* p : {".env", "app/.env", "wp-config.php",
+                        "deploy/settings.py", "config/database.yml"}) {
+    EXPECT_EQ(
+        FindingConfidence(kGenericPassword, MakeFinding(p, "s00p3rs3cr3t")),
+        Confidence::kMedium)
+        << p;
+  }
+}
+
+TEST(ConfidenceTest, SameWordInReadmeOrTestScriptIsLow) {
+  for (const char* p : {"README.md", "docs/install.rst", "tests/login.sh",
+                        "test_login.py", "spec/fixtures/users.rb"}) {
+    EXPECT_EQ(
+        FindingConfidence(kGenericPassword, MakeFinding(p, "s00p3rs3cr3t")),
+        Confidence::kLow)
+        << p;
+  }
+}
+
+TEST(ConfidenceTest, RandomValueRaisesTokenKindsOnly) {
+  const Rule generic_secret = MakeRule("low", "api-key", true);
+  std::string hex = "9f3b7c2e8a1d4f6b0c5e9a7d3b2f8e41";
+  // `$app_secret = '<32 hex>'` in code: reported.
+  EXPECT_EQ(FindingConfidence(generic_secret, MakeFinding("lib/app.php", hex)),
+            Confidence::kMedium);
+  // ... but not in a test file.
+  EXPECT_EQ(
+      FindingConfidence(generic_secret, MakeFinding("tests/app_test.php", hex)),
+      Confidence::kLow);
+  // A weak api key in code is low even from a medium rule.
+  const Rule medium_key = MakeRule("medium", "api-key", false);
+  EXPECT_EQ(FindingConfidence(medium_key, MakeFinding("src/a.go", "abc123")),
+            Confidence::kLow);
+  // Passwords: randomness does not raise them (people choose them).
+  EXPECT_EQ(FindingConfidence(kGenericPassword, MakeFinding("src/db.py", hex)),
+            Confidence::kLow);
+}
+
+TEST(ConfidenceTest, WordLikeValuesAreWeakWhateverTheirEntropy) {
+  // Long identifiers and phrases have the entropy of a token; the BPE score
+  // (characters per token) tells them apart, for rules without a prefix.
+  const Rule generic_secret = MakeRule("medium", "api-key", true);
+  for (const char* wordy :
+       {"getUserPasswordHashFromCache", "DefaultConnectionStringBuilder",
+        "correct-horse-battery-staple-words"}) {
+    EXPECT_EQ(
+        FindingConfidence(generic_secret, MakeFinding("src/app.py", wordy)),
+        Confidence::kLow)
+        << wordy;
+  }
+  // A random value of the same length under the same rule stays reported.
+  EXPECT_EQ(FindingConfidence(
+                generic_secret,
+                MakeFinding("src/app.py", "q7Zk2Lp9Xv4Rt8Wm3Nc6Bj1Hd5Fs0Gy")),
+            Confidence::kHigh);
+  // A literal-prefix rule is judged by its prefix, not by the score.
+  EXPECT_EQ(FindingConfidence(
+                kGithub, MakeFinding("src/app.py", test::FakeGithubToken(7))),
+            Confidence::kHigh);
+}
+
+TEST(ConfidenceTest, PriorIsTheStartingPoint) {
+  ConfidenceInputs in;
+  for (Confidence prior :
+       {Confidence::kLow, Confidence::kMedium, Confidence::kHigh}) {
+    in.prior = prior;
+    EXPECT_EQ(ComputeConfidence(in), prior);
+  }
+  in.prior = Confidence::kMedium;
+  in.path.config = true;
+  EXPECT_EQ(ComputeConfidence(in), Confidence::kHigh);
+  in.path = {};
+  in.path.docs = true;
+  EXPECT_EQ(ComputeConfidence(in), Confidence::kLow);
+  // A literal-prefix rule without a high prior gets no floor (JWT-like).
+  in.literal_prefix = true;
+  EXPECT_EQ(ComputeConfidence(in), Confidence::kLow);
+  in.prior = Confidence::kHigh;
+  in.path.test = true;
+  EXPECT_EQ(ComputeConfidence(in), Confidence::kMedium);
+  in.literal_prefix = false;
+  EXPECT_EQ(ComputeConfidence(in), Confidence::kLow);
+}
+
+TEST(ConfidenceTest, RecomputeUsesTheFindingsNewPath) {
+  std::vector<Rule> rules = {kGenericPassword};
+  rules[0].id = "generic.pw";
+  Finding f = MakeFinding("", "s00p3rs3cr3t");
+  f.rule_id = "generic.pw";
+  f.confidence = Confidence::kHigh;
+  std::vector<Finding> fs = {f, f};
+  fs[0].path = ".env";
+  fs[1].path = "README.md";
+  fs[1].rule_id = "not.loaded";  // unknown rule: left alone
+  RecomputeConfidence(rules, &fs);
+  EXPECT_EQ(fs[0].confidence, Confidence::kMedium);
+  EXPECT_EQ(fs[1].confidence, Confidence::kHigh);
+}
+
+TEST(ConfidenceTest, NamesRoundTrip) {
+  for (Confidence c :
+       {Confidence::kLow, Confidence::kMedium, Confidence::kHigh}) {
+    Confidence back = Confidence::kLow;
+    ASSERT_TRUE(ParseConfidence(ConfidenceName(c), &back));
+    EXPECT_EQ(back, c);
+  }
+  Confidence c;
+  EXPECT_FALSE(ParseConfidence("very-high", &c));
+  EXPECT_FALSE(ParseConfidence("High", &c));
+}
+
+}  // namespace
+}  // namespace keyward
