@@ -38,6 +38,7 @@ struct ScanArgs {
   // Git sources (include/keyward/git.h); the positional paths are repos.
   bool git = false;
   bool all_objects = false;
+  bool all_occurrences = false;  // history: one row per blob occurrence
   bool staged = false;
   std::string since;
   std::string range;
@@ -87,6 +88,10 @@ Status ScanGitRepos(const ScanArgs& args, const Scanner& scanner,
   }
   if (args.all_objects && !args.git) {
     return Status::InvalidArgument("--all-objects needs --git");
+  }
+  if (args.all_occurrences && (args.staged || modes == 0)) {
+    return Status::InvalidArgument(
+        "--all-occurrences needs --git, --since or --range");
   }
   std::string base, head;
   if (!args.range.empty()) {
@@ -165,7 +170,8 @@ int RunScan(const ScanArgs& args) {
   std::vector<std::string> paths = args.paths;
   if (paths.empty()) paths.push_back(".");
   bool git_mode = args.git || args.all_objects || args.staged ||
-                  !args.since.empty() || !args.range.empty();
+                  !args.since.empty() || !args.range.empty() ||
+                  args.all_occurrences;
   Status s = git_mode ? ScanGitRepos(args, scanner, paths, &result)
                       : scanner.ScanPaths(paths, &result);
   progress.Finish();
@@ -183,6 +189,12 @@ int RunScan(const ScanArgs& args) {
   // Triage: allowlist and baseline suppressions, --baseline-out.
   s = ApplyTriage(args.triage, *config, &result);
   if (!s.ok()) return Fail(s.ToString());
+  // History: one finding per secret with its occurrences. After triage, so
+  // every blob's row met the baseline and allowlist as it always did (and
+  // --baseline-out listed every path); the verdict is the rows' verdict.
+  if (git_mode && !args.staged && !args.all_occurrences) {
+    GroupHistoryFindings(&result);
+  }
 
   // Reports.
   ReportOptions ropts;
@@ -256,6 +268,10 @@ void RegisterScan(CLI::App& app, Context& ctx) {
                 "paths (every blob once)");
   cmd->add_flag("--all-objects", args->all_objects,
                 "With --git: also scan objects no ref reaches");
+  cmd->add_flag("--all-occurrences", args->all_occurrences,
+                "With --git, --since or --range: one finding per blob in "
+                "which a secret occurs (default: one per secret and rule, "
+                "listing its occurrences)");
   cmd->add_flag("--staged", args->staged,
                 "Scan what is staged for the next commit (pre-commit)");
   cmd->add_option("--since", args->since,
@@ -275,7 +291,8 @@ void RegisterScan(CLI::App& app, Context& ctx) {
       "  keyward scan .\n"
       "  keyward scan --format json -o findings.json src/ docs/\n"
       "  kubectl logs app | keyward scan -\n"
-      "  keyward scan --git .        full history (commit:path:line)\n"
+      "  keyward scan --git .        full history: one line per secret\n"
+      "  keyward scan --git --all-occurrences .   one line per blob version\n"
       "  keyward scan --staged       pre-commit: only what the commit adds\n"
       "  keyward scan --since origin/main   CI on a pull request\n"
       "  keyward scan --report sarif=keyward.sarif --report json=out.json .\n"

@@ -229,26 +229,47 @@ Ticket FromFindings(const std::vector<const Finding*>& group,
   Severity sev = first.severity;
   const Finding* matched = nullptr;
   std::string best_exposure;
-  for (const Finding* f : group) {
-    sev = std::max(sev, f->severity);
-    if (!matched && KnownCredential(*f)) matched = f;
-    TicketLocation l;
-    l.path = f->path;
-    l.line = f->line;
-    l.column = f->column;
-    l.rule_id = f->rule_id;
-    if (f->git) {
-      l.commit = f->git->commit;
-      l.author = f->git->author;
-      l.date = f->git->date;
-    }
-    l.exposure = ClassifyExposure(*f);
+  auto add_location = [&](const Finding& f, TicketLocation l) {
+    l.rule_id = f.rule_id;
+    l.exposure = ClassifyExposure(f);
     l.first_seen = l.last_seen = today;
     if (best_exposure.empty() ||
         ExposureScore(l.exposure) > ExposureScore(best_exposure)) {
       best_exposure = l.exposure;
     }
     t.locations.push_back(std::move(l));
+  };
+  for (const Finding* f : group) {
+    sev = std::max(sev, f->severity);
+    if (!matched && KnownCredential(*f)) matched = f;
+    if (!f->occurrences.empty()) {
+      // A grouped history finding: one location per path, where the secret
+      // was first seen in it (occurrences are first seen first), not one
+      // per blob version of the same file.
+      std::set<std::string> paths;
+      for (const Occurrence& o : f->occurrences) {
+        if (!paths.insert(o.path).second) continue;
+        TicketLocation l;
+        l.path = o.path;
+        l.line = o.line;
+        l.column = o.column;
+        l.commit = o.commit;
+        l.author = o.author;
+        l.date = o.date;
+        add_location(*f, std::move(l));
+      }
+      continue;
+    }
+    TicketLocation l;
+    l.path = f->path;
+    l.line = f->line;
+    l.column = f->column;
+    if (f->git) {
+      l.commit = f->git->commit;
+      l.author = f->git->author;
+      l.date = f->git->date;
+    }
+    add_location(*f, std::move(l));
   }
   t.severity = SeverityName(sev);
   if (auto it = rules.find(t.rule_id); it != rules.end()) {

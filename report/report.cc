@@ -1,7 +1,9 @@
 // Text, JSON and JSONL reporters.
 #include "keyward/report.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <set>
 #include <sstream>
 
 namespace keyward {
@@ -24,6 +26,25 @@ std::string FormatBytes(uint64_t b) {
 }
 
 }  // namespace
+
+size_t DistinctPaths(const Finding& f) {
+  std::set<std::string_view> paths;
+  for (const Occurrence& o : f.occurrences) paths.insert(o.path);
+  return paths.empty() ? 1 : paths.size();
+}
+
+std::string OccurrenceSummary(const Finding& f) {
+  uint64_t n = std::max<uint64_t>(f.occurrence_count, 1);
+  size_t paths = DistinctPaths(f);
+  std::string s = std::to_string(n) +
+                  (n == 1 ? " occurrence" : " occurrences") + " in " +
+                  std::to_string(paths) + (paths == 1 ? " path" : " paths");
+  if (f.git && !f.git->commit.empty()) {
+    s += ", first seen " + f.git->commit.substr(0, 12) + " " +
+         f.git->date.substr(0, 10);
+  }
+  return s;
+}
 
 bool ParseReportFormat(const std::string& text, ReportFormat* out) {
   if (text == "text") {
@@ -65,6 +86,22 @@ nlohmann::json FindingToJson(const Finding& f, const ReportOptions& opts) {
     j["date"] = f.git->date;
     j["blob"] = f.git->blob;
     j["commit_count"] = f.git->commit_count;
+  }
+  if (f.occurrence_count > 0) {
+    nlohmann::json occurrences = nlohmann::json::array();
+    for (const Occurrence& o : f.occurrences) {
+      occurrences.push_back({{"path", o.path},
+                             {"line", o.line},
+                             {"column", o.column},
+                             {"end_line", o.end_line},
+                             {"end_column", o.end_column},
+                             {"commit", o.commit},
+                             {"author", o.author},
+                             {"date", o.date},
+                             {"blob", o.blob}});
+    }
+    j["occurrence_count"] = f.occurrence_count;
+    j["occurrences"] = std::move(occurrences);
   }
   if (f.credential) {
     const CredentialRef& c = *f.credential;
@@ -111,6 +148,24 @@ Finding FindingFromJson(const nlohmann::json& j) {
     g.blob = j.value("blob", "");
     g.commit_count = j.value("commit_count", 0);
     f.git = g;
+  }
+  if (auto it = j.find("occurrences"); it != j.end() && it->is_array()) {
+    for (const auto& oj : *it) {
+      if (!oj.is_object()) continue;
+      Occurrence o;
+      o.path = oj.value("path", "");
+      o.line = oj.value("line", 0);
+      o.column = oj.value("column", 0);
+      o.end_line = oj.value("end_line", 0);
+      o.end_column = oj.value("end_column", 0);
+      o.commit = oj.value("commit", "");
+      o.author = oj.value("author", "");
+      o.date = oj.value("date", "");
+      o.blob = oj.value("blob", "");
+      f.occurrences.push_back(std::move(o));
+    }
+    f.occurrence_count = j.value("occurrence_count",
+                                 static_cast<uint64_t>(f.occurrences.size()));
   }
   if (j.contains("credential")) {
     CredentialRef c;
@@ -159,6 +214,7 @@ void WriteText(const ScanResult& r, const ReportOptions& opts,
       out << "  confidence " << ConfidenceName(f.confidence);
       if (f.checksum_verified) out << " (checksum verified)";
     }
+    if (f.occurrence_count > 1) out << "  (" << OccurrenceSummary(f) << ")";
     if (f.credential) {
       const auto& c = *f.credential;
       if (c.status == "unknown") {

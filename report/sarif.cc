@@ -5,7 +5,9 @@
 // per result with a full region, partialFingerprints); this writer meets both.
 // The file is uploaded to a third party, so it never carries a secret value:
 // messages use Finding::redacted even with --show-secrets, and there are no
-// snippets (the line around a secret contains the secret).
+// snippets (the line around a secret contains the secret). A grouped history
+// finding (Finding::occurrences) is one result at its first-seen occurrence;
+// the others are relatedLocations, capped at kMaxRelatedLocations.
 #include <openssl/evp.h>
 
 #include <algorithm>
@@ -106,6 +108,17 @@ json ArtifactLocation(const std::string& path) {
   return {{"uri", uri}, {"uriBaseId", "%SRCROOT%"}};
 }
 
+json Region(int line, int column, int end_line, int end_column) {
+  return {{"startLine", std::max(1, line)},
+          {"startColumn", std::max(1, column)},
+          {"endLine", std::max(std::max(1, line), end_line)},
+          {"endColumn", std::max(1, end_column)}};
+}
+
+// Related locations listed per grouped history finding (the rest is counted
+// in the result's properties).
+constexpr size_t kMaxRelatedLocations = 100;
+
 std::string HelpMarkdown(const Rule& r) {
   std::string md = "**" + r.name + "**";
   if (!r.provider.empty()) md += " (" + r.provider + ", " + r.kind + ")";
@@ -202,13 +215,11 @@ void WriteSarif(const ScanResult& r, const std::vector<Rule>& rules,
     std::string path = IsStdin(f->path) ? "stdin" : f->path;
     std::string line_key = f->rule_id + '\0' + f->fingerprint + '\0' + path;
     int n = ++occurrences[line_key];
-    json region = {{"startLine", std::max(1, f->line)},
-                   {"startColumn", std::max(1, f->column)},
-                   {"endLine", std::max(std::max(1, f->line), f->end_line)},
-                   {"endColumn", std::max(1, f->end_column)}};
+    json region = Region(f->line, f->column, f->end_line, f->end_column);
     // Never leak the secret: the hint is at most prefix + last 4 characters.
     std::string message = f->rule_name + " " + f->redacted + " exposed";
     if (f->git) message += " in commit " + f->git->commit.substr(0, 12);
+    if (f->occurrence_count > 1) message += " (" + OccurrenceSummary(*f) + ")";
     if (f->credential && !f->credential->id.empty() &&
         f->credential->status != "unknown") {
       message += " (inventory: " + f->credential->name + ", " +
@@ -240,6 +251,33 @@ void WriteSarif(const ScanResult& r, const std::vector<Rule>& rules,
       props["author"] = f->git->author;
       props["date"] = f->git->date;
       props["blob"] = f->git->blob;
+    }
+    if (f->occurrence_count > 0) {
+      // The other occurrences of a grouped history finding, first seen
+      // first, as related locations (capped: a secret in thousands of blob
+      // versions must not make the log unreadable); the totals say how many.
+      json related = json::array();
+      size_t shown = 0;
+      for (size_t k = 1; k < f->occurrences.size(); ++k) {
+        if (shown == kMaxRelatedLocations) break;
+        const Occurrence& o = f->occurrences[k];
+        std::string text = "Also ";
+        text += o.commit.empty() ? "in blob " + o.blob.substr(0, 12)
+                                 : "in commit " + o.commit.substr(0, 12) +
+                                       " (" + o.date.substr(0, 10) + ")";
+        related.push_back(
+            {{"id", static_cast<int>(k)},
+             {"physicalLocation",
+              {{"artifactLocation", ArtifactLocation(o.path)},
+               {"region", Region(o.line, o.column, o.end_line, o.end_column)}}},
+             {"message", {{"text", text}}}});
+        ++shown;
+      }
+      if (!related.empty()) result["relatedLocations"] = std::move(related);
+      props["occurrenceCount"] = f->occurrence_count;
+      props["occurrencePaths"] = DistinctPaths(*f);
+      uint64_t others = f->occurrence_count - 1;
+      if (others > shown) props["relatedLocationsOmitted"] = others - shown;
     }
     if (f->credential && !f->credential->id.empty() &&
         f->credential->status != "unknown") {

@@ -1,4 +1,7 @@
 // Finding: one occurrence of a secret matched by one rule, at one location.
+// History scans group a secret's occurrences (GroupHistoryFindings in
+// keyward/git.h): the finding then stands at its first-seen occurrence and
+// lists all of them in `occurrences`.
 //
 // A Finding owns a copy of the secret value because inventory matching and
 // fingerprints need it; reporters must print `redacted` unless the user asked
@@ -31,6 +34,19 @@ struct GitProvenance {
   std::string email;
   std::string date;      // ISO 8601, UTC
   int commit_count = 0;  // commits in which the blob is present at a path
+};
+
+// One place a history scan found a secret (grouped findings only).
+struct Occurrence {
+  std::string path;
+  int line = 0;
+  int column = 0;
+  int end_line = 0;
+  int end_column = 0;
+  std::string blob;    // blob object id (hex)
+  std::string commit;  // commit that first introduced the blob at `path`
+  std::string author;
+  std::string date;  // ISO 8601, UTC; "" for a blob no commit holds
 };
 
 // The inventory credential a finding matched (filled by the inventory).
@@ -73,6 +89,13 @@ struct Finding {
 
   std::optional<GitProvenance> git;
   std::optional<CredentialRef> credential;  // nullopt: unknown / no inventory
+
+  // Grouped history findings: every occurrence of this secret under this
+  // rule, first seen first (occurrences[0] is this finding's own location),
+  // and their total. Empty and 0 for ungrouped findings (files, stdin,
+  // --staged, --all-occurrences).
+  std::vector<Occurrence> occurrences;
+  uint64_t occurrence_count = 0;
 
   bool suppressed = false;
   std::string suppression;  // why: "inline", "baseline", "allowlist: reason"

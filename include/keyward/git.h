@@ -23,6 +23,11 @@
 // ScanStats::skipped_binary. A non-OK Status means the scan could not run at
 // all (no repository, an unknown revision).
 //
+// These functions report one finding per (blob, position), as scanned; `keyward
+// scan` then groups them with GroupHistoryFindings (unless
+// --all-occurrences), after suppressions, so that each row is matched
+// against baselines and allowlists exactly as before.
+//
 // Thread safety: these functions may be called from any thread; each opens
 // its own libgit2 repository handles (one per worker thread) and uses the
 // Scanner only through its thread-safe ScanBuffer(). Findings are appended to
@@ -74,6 +79,20 @@ Status ScanGitRange(const Scanner& scanner, const std::string& repo,
 // request: `--since origin/main`).
 Status ScanGitSince(const Scanner& scanner, const std::string& repo,
                     const std::string& rev, ScanResult* result);
+
+// Groups history findings (those with Finding::git) so that one secret found
+// in many blob versions and paths is one finding: rows with the same rule id,
+// fingerprint and suppression (none, or the same reason) become one Finding
+// at the first-seen row (oldest commit date, i.e. GitProvenance::date, then
+// commit id, path, line, column, blob; rows without a commit last), with
+// every row in Finding::occurrences in that order and occurrence_count set.
+// A secret under two rules stays two findings. Rows suppressed for another
+// reason than their peers form their own finding, so the verdict (FailsRun)
+// is the one the rows gave. Findings without Finding::git pass unchanged.
+// The result is re-sorted with FindingLess (ties: fingerprint) and
+// stats.findings / stats.suppressed count the grouped findings. Costs
+// O(n log n) in the rows; nothing is read again.
+void GroupHistoryFindings(ScanResult* result);
 
 // Splits "A..B" into base A and head B ("A.." means A..HEAD). Three-dot
 // ranges and empty bases are rejected with InvalidArgument.

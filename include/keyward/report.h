@@ -5,6 +5,11 @@
 //   {"version": 1, "findings": [ {rule_id, rule_name, severity, confidence,
 //     path, line, column, end_line, end_column, secret, fingerprint,
 //     [checksum_verified], ...} ], "stats": {}}
+// Grouped history findings add "occurrence_count" and "occurrences": [{path,
+// line, column, end_line, end_column, commit, author, date, blob}], first
+// seen first (the finding's own location is the first). Text prints one line
+// per finding, with "(N occurrences in M paths, first seen COMMIT DATE)"
+// when N > 1.
 #ifndef KEYWARD_REPORT_H_
 #define KEYWARD_REPORT_H_
 
@@ -33,6 +38,12 @@ nlohmann::json FindingToJson(const Finding& f, const ReportOptions& opts);
 // secret field is whatever the report held (redacted unless --show-secrets).
 Finding FindingFromJson(const nlohmann::json& j);
 nlohmann::json StatsToJson(const ScanStats& s);
+
+// Grouped history findings (Finding::occurrences): how many distinct paths
+// the occurrences name (1 for an ungrouped finding), and the text form
+// "269 occurrences in 3 paths, first seen 0123456789ab 2024-01-10".
+size_t DistinctPaths(const Finding& f);
+std::string OccurrenceSummary(const Finding& f);
 
 void WriteText(const ScanResult& r, const ReportOptions& opts,
                std::ostream& out);

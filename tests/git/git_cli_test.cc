@@ -1,5 +1,8 @@
 // `keyward scan --git / --staged / --since / --range` end to end.
+#include <algorithm>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "git_fixture.h"
 
@@ -25,6 +28,12 @@ class GitCliTest : public GitFixture {
                       dir_.path());
   }
   static TempDir* cache_;
+
+ public:
+  void WriteFile(const std::string& rel, const std::string& content) {
+    Write(rel, content);
+  }
+  std::string Commit(const std::string& message) { return CommitAll(message); }
 };
 
 TempDir* GitCliTest::cache_ = nullptr;
@@ -98,6 +107,216 @@ TEST_F(GitCliTest, UsageErrorsExitTwo) {
   EXPECT_NE(r.err.find("nope"), std::string::npos) << r.err;
   TempDir not_a_repo;
   EXPECT_EQ(Scan({"--git", not_a_repo.path()}).exit_code, 2);
+}
+
+// One secret in four blob versions of one file and a copy in another path:
+// the history the tests below scan. Returns the first commit that leaked it.
+std::string LeakInFiveBlobs(GitCliTest* t, const std::string& token);
+
+TEST_F(GitCliTest, HistoryGroupsOneSecretIntoOneFinding) {
+  Init();
+  const std::string token = FakeGithubToken(61);
+  std::string first = LeakInFiveBlobs(this, token);
+
+  RunResult r = Scan({"--git", "--format", "json"});
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["findings"].size(), 1u) << r.out;
+  const auto& f = j["findings"][0];
+  EXPECT_EQ(f["commit"], first);
+  EXPECT_EQ(f["path"], "tests/run.sh");
+  EXPECT_EQ(f["line"], 2);
+  EXPECT_EQ(f["occurrence_count"], 5);
+  ASSERT_EQ(f["occurrences"].size(), 5u);
+  EXPECT_EQ(f["occurrences"][0]["commit"], first);
+  EXPECT_EQ(f["occurrences"][0]["path"], "tests/run.sh");
+  EXPECT_EQ(f["occurrences"][4]["path"], "ci/env.sh");
+  EXPECT_EQ(f["occurrences"][4]["line"], 3);
+  for (const auto& o : f["occurrences"]) {
+    for (const char* k : {"path", "line", "column", "end_line", "end_column",
+                          "commit", "author", "date", "blob"}) {
+      EXPECT_TRUE(o.contains(k)) << k;
+    }
+  }
+  EXPECT_EQ(j["stats"]["findings"], 1);
+  EXPECT_EQ(r.out.find(token), std::string::npos) << "secret printed";
+
+  // JSONL: the same finding, one line.
+  r = Scan({"--git", "--format", "jsonl"});
+  ASSERT_EQ(r.exit_code, 1);
+  ASSERT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << r.out;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["occurrences"].size(), 5u);
+
+  // Text: one line, with the count, paths and first sighting.
+  r = Scan({"--git"});
+  ASSERT_EQ(r.exit_code, 1);
+  ASSERT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << r.out;
+  EXPECT_NE(r.out.find(first.substr(0, 12) + ":tests/run.sh:2:"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("(5 occurrences in 2 paths, first seen " +
+                       first.substr(0, 12) + " 2024-01-10)"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.err.find("1 finding in"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out.find(token), std::string::npos) << "secret printed";
+}
+
+TEST_F(GitCliTest, AllOccurrencesListsEveryBlobAsBefore) {
+  Init();
+  std::string first = LeakInFiveBlobs(this, FakeGithubToken(62));
+  RunResult r = Scan({"--git", "--all-occurrences", "--format", "json"});
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["findings"].size(), 5u);
+  std::set<std::string> blobs;
+  for (const auto& f : j["findings"]) {
+    EXPECT_FALSE(f.contains("occurrences"));
+    blobs.insert(f["blob"].get<std::string>());
+  }
+  EXPECT_EQ(blobs.size(), 5u);
+  r = Scan({"--git", "--all-occurrences"});
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 5) << r.out;
+  EXPECT_EQ(r.out.find("occurrences in"), std::string::npos) << r.out;
+  // Only for history modes.
+  EXPECT_EQ(Scan({"--all-occurrences", "."}).exit_code, 2);
+  EXPECT_EQ(Scan({"--staged", "--all-occurrences"}).exit_code, 2);
+}
+
+TEST_F(GitCliTest, HistorySarifIsOneResultWithRelatedLocations) {
+  Init();
+  std::string first = LeakInFiveBlobs(this, FakeGithubToken(63));
+  RunResult r = Scan({"--git", "--format", "sarif"});
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  const auto& results = j["runs"][0]["results"];
+  ASSERT_EQ(results.size(), 1u);
+  const auto& res = results[0];
+  EXPECT_EQ(res["locations"].size(), 1u);
+  EXPECT_EQ(res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            "tests/run.sh");
+  ASSERT_EQ(res["relatedLocations"].size(), 4u);
+  EXPECT_EQ(
+      res["relatedLocations"][3]["physicalLocation"]["artifactLocation"]["uri"],
+      "ci/env.sh");
+  EXPECT_EQ(
+      res["relatedLocations"][3]["physicalLocation"]["region"]["startLine"], 3);
+  EXPECT_EQ(res["properties"]["occurrenceCount"], 5);
+  EXPECT_EQ(res["properties"]["occurrencePaths"], 2);
+  EXPECT_EQ(res["properties"]["commit"], first);
+  EXPECT_FALSE(res["properties"].contains("relatedLocationsOmitted"));
+}
+
+TEST_F(GitCliTest, OldPerBlobBaselineSuppressesTheGroupedFinding) {
+  Init();
+  const std::string token = FakeGithubToken(64);
+  LeakInFiveBlobs(this, token);
+  TempDir out;
+  // The per-blob rows, as keyward wrote baselines before grouping.
+  std::string old_baseline = out.path() + "/old.json";
+  RunResult r =
+      Scan({"--git", "--all-occurrences", "--baseline-out", old_baseline});
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  // Grouped output writes the very same baseline: entries are per path.
+  std::string new_baseline = out.path() + "/new.json";
+  ASSERT_EQ(Scan({"--git", "--baseline-out", new_baseline}).exit_code, 1);
+  auto old_bytes = RunProgram({"cat", old_baseline}).out;
+  EXPECT_EQ(old_bytes, RunProgram({"cat", new_baseline}).out);
+  EXPECT_EQ(nlohmann::json::parse(old_bytes)["entries"].size(), 2u)
+      << "one entry per (rule, secret, path)";
+
+  r = Scan({"--git", "--baseline", old_baseline, "--format", "json"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_TRUE(nlohmann::json::parse(r.out)["findings"].empty());
+  r = Scan({"--git", "--baseline", old_baseline, "--show-suppressed",
+            "--format", "json"});
+  EXPECT_EQ(r.exit_code, 0);
+  auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["findings"].size(), 1u);
+  EXPECT_EQ(j["findings"][0]["suppression"], "baseline");
+  EXPECT_EQ(j["findings"][0]["occurrence_count"], 5);
+
+  // The same secret copied to a path the baseline does not list is new
+  // there: reported (exit 1) with that occurrence only.
+  Write("docs/howto.md", "use " + token + "\n");
+  std::string copied = CommitAll("copy to docs");
+  r = Scan({"--git", "--baseline", old_baseline, "--format", "json"});
+  EXPECT_EQ(r.exit_code, 1);
+  j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["findings"].size(), 1u) << r.out;
+  EXPECT_EQ(j["findings"][0]["path"], "docs/howto.md");
+  EXPECT_EQ(j["findings"][0]["commit"], copied);
+  EXPECT_EQ(j["findings"][0]["occurrence_count"], 1);
+}
+
+TEST_F(GitCliTest, InlineAllowedBlobVersionsGroupApart) {
+  Init();
+  const std::string token = FakeGithubToken(65);
+  Write("a.sh", "T=" + token + "\n");
+  CommitAll("leak");
+  Write("a.sh", "T=" + token + "  # keyward:allow test fixture\n");
+  CommitAll("allow");
+  Write("a.sh", "# moved\nT=" + token + "  # keyward:allow test fixture\n");
+  CommitAll("move");
+  RunResult r = Scan({"--git", "--show-suppressed", "--format", "json"});
+  EXPECT_EQ(r.exit_code, 1) << "the first version was never allowed";
+  auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["findings"].size(), 2u) << r.out;
+  int suppressed = 0;
+  for (const auto& f : j["findings"]) {
+    if (f.value("suppressed", false)) {
+      ++suppressed;
+      EXPECT_EQ(f["occurrence_count"], 2);
+    } else {
+      EXPECT_EQ(f["occurrence_count"], 1);
+    }
+  }
+  EXPECT_EQ(suppressed, 1);
+}
+
+TEST_F(GitCliTest, TicketsFromGroupedHistoryListEachPathOnce) {
+  Init();
+  const std::string token = FakeGithubToken(66);
+  std::string first = LeakInFiveBlobs(this, token);
+  TempDir out;
+  RunResult r = Scan({"--git", "--tickets", out.path()});
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  auto index = nlohmann::json::parse(
+      RunProgram({"cat", out.path() + "/index.json"}).out);
+  ASSERT_TRUE(index.contains("tickets")) << index.dump();
+  ASSERT_EQ(index["tickets"].size(), 1u);
+  std::string id = index["tickets"][0]["id"];
+  auto t = nlohmann::json::parse(
+      RunProgram({"cat", out.path() + "/" + id + ".json"}).out);
+  ASSERT_EQ(t["locations"].size(), 2u) << t.dump(2);
+  std::map<std::string, nlohmann::json> by_path;
+  for (const auto& l : t["locations"]) by_path[l["path"]] = l;
+  EXPECT_EQ(by_path["tests/run.sh"]["commit"], first);
+  EXPECT_EQ(by_path["tests/run.sh"]["line"], 2);
+  EXPECT_EQ(by_path["ci/env.sh"]["line"], 3);
+  // The same from a saved grouped JSON report (keyward tickets --from).
+  std::string report = out.path() + "/report.json";
+  Scan({"--git", "--format", "json", "-o", report});
+  TempDir out2;
+  r = RunKeyward({"tickets", "--from", report, "--out", out2.path()}, "",
+                 {"XDG_CACHE_HOME=" + cache_->path()}, dir_.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto t2 = nlohmann::json::parse(
+      RunProgram({"cat", out2.path() + "/" + id + ".json"}).out);
+  EXPECT_EQ(t2["locations"].size(), 2u) << t2.dump(2);
+}
+
+std::string LeakInFiveBlobs(GitCliTest* t, const std::string& token) {
+  std::string first;
+  for (int i = 0; i < 4; ++i) {
+    t->WriteFile("tests/run.sh",
+                 "# run " + std::to_string(i) + "\n--token " + token + "\n");
+    std::string c = t->Commit("edit " + std::to_string(i));
+    if (i == 0) first = c;
+  }
+  t->WriteFile("ci/env.sh", "x=1\ny=2\nTOKEN=" + token + "\n");
+  t->Commit("copy");
+  return first;
 }
 
 }  // namespace

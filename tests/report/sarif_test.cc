@@ -1,8 +1,11 @@
 // SARIF 2.1.0: schema validity, GitHub code-scanning upload rules, no secret.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <set>
 #include <sstream>
 
+#include "keyward/git.h"
 #include "keyward/report.h"
 #include "support/run.h"
 
@@ -76,6 +79,90 @@ std::string Sarif(const ScanResult& r, bool show_secrets = false) {
   opts.show_secrets = show_secrets;
   WriteSarif(r, {TestRule()}, opts, out);
   return out.str();
+}
+
+// A history finding grouped from `n` blob versions of one secret in three
+// paths (keyward/git.h), as `keyward scan --git` reports it.
+ScanResult GroupedHistory(int n) {
+  ScanResult r;
+  for (int i = 0; i < n; ++i) {
+    Finding f = MakeFinding(
+        kSecretA, "deploy/v" + std::to_string(i % 3) + ".sh", 4 + i % 5);
+    char date[32];
+    snprintf(date, sizeof date, "2025-%02d-%02dT10:00:00Z", 1 + i / 28 % 12,
+             1 + i % 28);
+    std::string id = Sha256Hex(std::to_string(i)).substr(0, 40);
+    f.git = GitProvenance{Sha256Hex("blob" + std::to_string(i)).substr(0, 40),
+                          id,
+                          "Ada Example",
+                          "ada@example.invalid",
+                          date + std::string(),
+                          1};
+    r.findings.push_back(f);
+  }
+  GroupHistoryFindings(&r);
+  return r;
+}
+
+Status ValidateSarif(const std::string& sarif) {
+  test::TempDir dir;
+  std::string file = dir.Write("out.sarif", sarif);
+  std::string script =
+      "import json, sys, jsonschema\n"
+      "schema = json.load(open(sys.argv[1]))\n"
+      "doc = json.load(open(sys.argv[2]))\n"
+      "errors = list(jsonschema.Draft4Validator(schema).iter_errors(doc))\n"
+      "for e in errors: print(list(e.path), e.message)\n"
+      "sys.exit(1 if errors else 0)\n";
+  auto r = test::RunProgram(
+      {"python3", "-c", script,
+       KEYWARD_TEST_DATA_DIR "/sarif-schema-2.1.0.json", file});
+  if (r.exit_code == 0) return Status::OK();
+  return Status::InvalidArgument(r.out + r.err);
+}
+
+TEST(SarifTest, GroupedHistoryFindingIsOneResultWithCappedRelatedLocations) {
+  ScanResult r = GroupedHistory(150);
+  ASSERT_EQ(r.findings.size(), 1u);
+  ASSERT_EQ(r.findings[0].occurrence_count, 150u);
+  std::string out = Sarif(r);
+  Status valid = ValidateSarif(out);
+  EXPECT_TRUE(valid.ok()) << valid.ToString();
+  json res = json::parse(out)["runs"][0]["results"];
+  ASSERT_EQ(res.size(), 1u);
+  ASSERT_EQ(res[0]["locations"].size(), 1u);
+  const json& related = res[0]["relatedLocations"];
+  ASSERT_EQ(related.size(), 100u);
+  std::set<int> ids;
+  for (const json& l : related) {
+    ids.insert(l["id"].get<int>());
+    EXPECT_GE(l["physicalLocation"]["region"]["startLine"].get<int>(), 4);
+    EXPECT_NE(l["message"]["text"].get<std::string>().find("in commit "),
+              std::string::npos);
+  }
+  EXPECT_EQ(ids.size(), 100u) << "related locations are distinct";
+  // The first-seen occurrence is the result's location; the next ones are
+  // related, in first-seen order.
+  const Finding& f = r.findings[0];
+  EXPECT_EQ(res[0]["properties"]["commit"], f.occurrences[0].commit);
+  EXPECT_EQ(related[0]["physicalLocation"]["artifactLocation"]["uri"],
+            f.occurrences[1].path);
+  EXPECT_EQ(res[0]["properties"]["occurrenceCount"], 150);
+  EXPECT_EQ(res[0]["properties"]["occurrencePaths"], 3);
+  EXPECT_EQ(res[0]["properties"]["relatedLocationsOmitted"], 49);
+  EXPECT_NE(res[0]["message"]["text"].get<std::string>().find(
+                "150 occurrences in 3 paths"),
+            std::string::npos);
+  EXPECT_EQ(out.find(kSecretA), std::string::npos);
+
+  // A few occurrences: all related, nothing omitted.
+  json small = json::parse(Sarif(GroupedHistory(3)))["runs"][0]["results"][0];
+  EXPECT_EQ(small["relatedLocations"].size(), 2u);
+  EXPECT_FALSE(small["properties"].contains("relatedLocationsOmitted"));
+  // One occurrence: no related locations at all.
+  json one = json::parse(Sarif(GroupedHistory(1)))["runs"][0]["results"][0];
+  EXPECT_FALSE(one.contains("relatedLocations"));
+  EXPECT_EQ(one["properties"]["occurrenceCount"], 1);
 }
 
 TEST(SarifTest, ValidatesAgainstOasisSchema) {
