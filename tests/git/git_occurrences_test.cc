@@ -168,6 +168,24 @@ Finding Row(const std::string& rule, const std::string& secret,
   return f;
 }
 
+TEST(GroupHistoryFindingsTest, GroupTakesTheHighestConfidenceOfItsSightings) {
+  // First seen in a test file (low), later committed to a config file
+  // (medium): the secret is reported at the first sighting, as medium.
+  ScanResult r;
+  Finding early =
+      Row("r", "s", "tests/fixture.sh", 1, "2024-01-01T00:00:00Z", "c1");
+  early.confidence = Confidence::kLow;
+  Finding later = Row("r", "s", ".env", 1, "2024-02-01T00:00:00Z", "c2");
+  later.confidence = Confidence::kMedium;
+  later.checksum_verified = true;
+  r.findings = {later, early};
+  GroupHistoryFindings(&r);
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].path, "tests/fixture.sh");
+  EXPECT_EQ(r.findings[0].confidence, Confidence::kMedium);
+  EXPECT_TRUE(r.findings[0].checksum_verified);
+}
+
 TEST(GroupHistoryFindingsTest, KeyIsRuleAndFingerprint) {
   ScanResult r;
   r.findings.push_back(
