@@ -56,8 +56,13 @@ TEST_F(GitConfidenceCliTest, HistoryUsesTheBlobsPath) {
   Write("deploy/.env", "DB_HOST=db\nDB_PASSWORD=" + std::string(kWeak) + "\n");
   CommitAll("config");
   EXPECT_THAT(Levels({"--git"}), ::testing::ElementsAre("deploy/.env=medium"));
-  EXPECT_THAT(Levels({"--git", "--min-confidence", "low"}),
+  // Blob by blob, each sighting has its own path's confidence ...
+  EXPECT_THAT(Levels({"--git", "--all-occurrences", "--min-confidence", "low"}),
               ::testing::ElementsAre("README.md=low", "deploy/.env=medium"));
+  // ... and the grouped secret is reported at its first sighting with the
+  // highest confidence of them all.
+  EXPECT_THAT(Levels({"--git", "--min-confidence", "low"}),
+              ::testing::ElementsAre("README.md=medium"));
   Git({"rm", "-q", "deploy/.env"});
   CommitAll("remove config");
   // Only the README blob is in a working tree now, but history keeps both.

@@ -183,7 +183,8 @@ TEST_F(ConfigRulesTest, TestSuiteUrlsAndCodeAreNotFindings) {
 TEST_F(ConfigRulesTest, ProviderTokensStillWinOverStructuralRules) {
   // A GitHub token in .git-credentials, a GitLab deploy token on a docker
   // login command line: the provider rule reports them once.
-  std::string gh = "ghp_" + std::string("vUq5R3LeYSQxCxPzLXRpbWhaKUt7KpEt4Fmy");
+  // A valid checksum tail: github.pat.classic verifies it.
+  std::string gh = "ghp_" + std::string("vUq5R3LeYSQxCxPzLXRpbWhaKUt7Kp2ihwH1");
   auto found = Scan("https://ops:" + gh + "@github.com\n");
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].secret, gh);
