@@ -33,7 +33,11 @@ void Warn(const std::string& msg);
 Result<RuleSet> LoadRules(const std::vector<std::string>& extra,
                           const std::vector<std::string>& disabled,
                           const BuiltinOptions& builtin = {});
-// Compiles rules, using the on-disk database cache unless `no_cache`.
+// The rule databases compiled at build time (scanner/gen/dbgen.cc), linked
+// in by cli/prebuilt/prebuilt_db.cc; empty when the build made none.
+std::string_view PrebuiltDatabases();
+// Compiles rules, using the prebuilt databases and the on-disk database
+// cache unless `no_cache`.
 Result<std::unique_ptr<Matcher>> BuildMatcher(const RuleSet& rules,
                                               bool no_cache);
 

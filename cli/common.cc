@@ -1,3 +1,6 @@
+#include <iostream>
+#include <mutex>
+
 #include "cli/commands.h"
 #include "scanner/hs_cache.h"
 
@@ -23,6 +26,18 @@ Result<std::unique_ptr<Matcher>> BuildMatcher(const RuleSet& rules,
                                               bool no_cache) {
   MatcherOptions opts;
   if (!no_cache) opts.cache_dir = DefaultCacheDir();
+  // The built-in rules' databases come compiled with the binary; changed
+  // rules (--rules, disable_rules) or another CPU compile once, then the
+  // cache serves them.
+  opts.prebuilt = PrebuiltDatabases();
+  opts.on_compile = [] {
+    static std::once_flag once;
+    std::call_once(once, [] {
+      std::cerr << "keyward: compiling the rule database (the rules or this "
+                   "CPU differ from the built-in ones; cached for later "
+                   "runs)...\n";
+    });
+  };
   return Matcher::Create(rules, opts);
 }
 

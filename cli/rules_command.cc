@@ -61,6 +61,7 @@ int Show(const std::vector<std::string>& extra, const std::string& id) {
     j["max_chars_per_token"] = r->max_chars_per_token;
   }
   j["validate"] = r->validate;
+  if (!r->paths.empty()) j["paths"] = r->paths;
   j["description"] = r->description;
   std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
             << "\n";

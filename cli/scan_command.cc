@@ -175,6 +175,7 @@ int RunScan(const ScanArgs& args) {
   Status s = git_mode ? ScanGitRepos(args, scanner, paths, &result)
                       : scanner.ScanPaths(paths, &result);
   progress.Finish();
+  result.stats.compile_seconds = (*matcher)->compile_seconds();
   if (!s.ok()) return Fail(s.ToString());
   // The walker applied config excludes; git paths are filtered here.
   if (git_mode) DropExcludedFindings(config->exclude, &result);

@@ -6,6 +6,7 @@
 #include <future>
 #include <memory>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "git/blob_scan.h"
@@ -17,6 +18,24 @@
 #include "scanner/confidence.h"
 
 namespace keyward {
+namespace {
+
+// Drops findings of file-format rules (Rule::paths) whose path they do not
+// apply to.
+void DropOutOfScope(const std::vector<Rule>& rules,
+                    std::vector<Finding>* findings) {
+  std::unordered_map<std::string_view, const Rule*> scoped;
+  for (const Rule& r : rules) {
+    if (!r.paths.empty()) scoped[r.id] = &r;
+  }
+  if (scoped.empty()) return;
+  std::erase_if(*findings, [&](const Finding& f) {
+    auto it = scoped.find(f.rule_id);
+    return it != scoped.end() && !RulePathMatches(*it->second, f.path);
+  });
+}
+
+}  // namespace
 
 Status ScanGitHistory(const Scanner& scanner, const GitHistoryOptions& options,
                       ScanResult* result) {
@@ -64,7 +83,10 @@ Status ScanGitHistory(const Scanner& scanner, const GitHistoryOptions& options,
       git::ScanBlobs(scanner, git_dir, e.blobs, threads, &found, &packed);
   std::vector<Finding> findings = git::AttachProvenance(
       r, e.commits, e.blobs, std::move(found), warn, &e.trees);
-  // Blobs were scanned without their paths; confidence reads the path.
+  // Blobs were scanned without their paths: file-format rules ran on every
+  // blob, so their findings stay only where the blob's path is that format
+  // (as a directory scan of the same tree would); confidence reads the path.
+  DropOutOfScope(scanner.matcher().rules(), &findings);
   RecomputeConfidence(scanner.matcher().rules(), &findings);
   stats.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)

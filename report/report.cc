@@ -200,7 +200,8 @@ nlohmann::json StatsToJson(const ScanStats& s) {
           {"findings", s.findings},
           {"suppressed", s.suppressed},
           {"below_min_confidence", s.below_confidence},
-          {"seconds", s.seconds}};
+          {"seconds", s.seconds},
+          {"compile_seconds", s.compile_seconds}};
 }
 
 void WriteText(const ScanResult& r, const ReportOptions& opts,
@@ -260,7 +261,11 @@ std::string SummaryLine(const ScanStats& s) {
     << (s.files == 1 ? " file" : " files") << " (" << FormatBytes(s.bytes)
     << ", " << std::fixed;
   o.precision(2);
-  o << s.seconds << " s)";
+  o << s.seconds << " s";
+  if (s.compile_seconds >= 0.005) {
+    o << " + " << s.compile_seconds << " s compiling rules";
+  }
+  o << ")";
   if (s.suppressed) o << ", " << s.suppressed << " suppressed";
   if (s.below_confidence) {
     o << ", " << s.below_confidence << " below --min-confidence";
@@ -282,6 +287,7 @@ std::string StatsBlock(const ScanStats& s) {
     << "suppressed:      " << s.suppressed << "\n"
     << "below min conf.: " << s.below_confidence << "\n"
     << std::fixed << "seconds:         " << s.seconds << "\n"
+    << "compile seconds: " << s.compile_seconds << "\n"
     << "MB/s:            " << mbps << "\n";
   return o.str();
 }

@@ -38,6 +38,7 @@ Rule ToRule(const builtin::RuleData& d, bool examples) {
   r.generic = d.generic;
   r.supersedes = ToStrings(d.supersedes);
   r.validate = ToStrings(d.validate);
+  r.paths = ToStrings(d.paths);
   if (examples) {
     r.examples = ToStrings(d.examples);
     r.negative_examples = ToStrings(d.negative_examples);

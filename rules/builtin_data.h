@@ -40,6 +40,7 @@ struct RuleData {
   bool generic;
   Strings supersedes;
   Strings validate;
+  Strings paths;
   Strings examples;
   Strings negative_examples;
   Strings references;

@@ -2,6 +2,7 @@
 // line, rule id and reason. The built-in rules go through this code at build
 // time only (rules/gen/rulegen.cc); RuleSet::Builtin is in rules/builtin.cc.
 #include <dirent.h>
+#include <fnmatch.h>
 #include <re2/re2.h>
 #include <sys/stat.h>
 #include <yaml-cpp/yaml.h>
@@ -29,7 +30,8 @@ const std::set<std::string>& KnownRuleFields() {
       "require",    "min_classes", "generic",
       "supersedes", "examples",    "negative_examples",
       "references", "revoke",      "description",
-      "tags",       "max_chars_per_token", "validate"};
+      "tags",       "max_chars_per_token", "validate",
+      "paths"};
   // clang-format on
   return fields;
 }
@@ -183,6 +185,15 @@ Status ParseRule(const YAML::Node& node, const std::string& origin,
                                   ")");
           }
         }
+      } else if (key == "paths") {
+        s = ReadStrings(v, key, at, &rule->paths);
+        for (const auto& glob : rule->paths) {
+          if (!s.ok()) break;
+          if (glob.empty() || glob.back() == '/') {
+            return Status::Config(at + ": paths: `" + glob +
+                                  "` is not a file glob");
+          }
+        }
       } else if (key == "examples") {
         s = ReadStrings(v, key, at, &rule->examples);
       } else if (key == "negative_examples") {
@@ -299,6 +310,29 @@ bool ParseSeverity(std::string_view text, Severity* out) {
                      Severity::kCritical}) {
     if (text == SeverityName(s)) {
       *out = s;
+      return true;
+    }
+  }
+  return false;
+}
+
+bool RulePathMatches(const Rule& rule, std::string_view path) {
+  if (rule.paths.empty() || path.empty()) return true;
+  for (const auto& glob : rule.paths) {
+    // The path's last components, as many as the glob has.
+    size_t parts = 1 + std::count(glob.begin(), glob.end(), '/');
+    size_t from = path.size();
+    for (; parts > 0; parts--) {
+      size_t slash =
+          from == 0 ? std::string_view::npos : path.rfind('/', from - 1);
+      if (slash == std::string_view::npos) {
+        from = 0;
+        break;
+      }
+      from = slash;
+    }
+    std::string tail(path.substr(path[from] == '/' ? from + 1 : from));
+    if (fnmatch(glob.c_str(), tail.c_str(), FNM_PATHNAME | FNM_CASEFOLD) == 0) {
       return true;
     }
   }
@@ -492,6 +526,8 @@ std::string RuleSet::Digest() const {
   for (const auto& r : rules_) {
     data.append(r.id).push_back('\0');
     data.append(r.pattern).push_back('\0');
+    // Scoped rules compile into a database of their own.
+    for (const auto& glob : r.paths) data.append(glob).push_back('\1');
   }
   return Sha256Hex(data);
 }

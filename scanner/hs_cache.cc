@@ -15,7 +15,10 @@
 namespace keyward {
 namespace {
 
-constexpr char kMagic[8] = {'K', 'W', 'H', 'S', 'D', 'B', '0', '1'};
+// Version 02 added the digest of the contents.
+constexpr char kMagic[8] = {'K', 'W', 'H', 'S', 'D', 'B', '0', '2'};
+constexpr char kPackMagic[8] = {'K', 'W', 'H', 'S', 'P', 'K', '0', '1'};
+constexpr size_t kPackKey = 32;
 
 void MakeDirs(const std::string& dir) {
   for (size_t i = 1; i <= dir.size(); i++) {
@@ -55,8 +58,8 @@ bool LoadHsCache(const std::string& dir, const HsCacheKey& key,
   struct stat st;
   void* map = MAP_FAILED;
   if (fstat(fd, &st) == 0 && st.st_size > 0) {
-    map = mmap(nullptr, st.st_size, PROT_READ,
-               MAP_PRIVATE | (with_db ? MAP_POPULATE : 0), fd, 0);
+    map =
+        mmap(nullptr, st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
   }
   close(fd);
   if (map == MAP_FAILED) return false;
@@ -65,22 +68,32 @@ bool LoadHsCache(const std::string& dir, const HsCacheKey& key,
     size_t n;
     ~Unmap() { munmap(p, n); }
   } unmap{map, static_cast<size_t>(st.st_size)};
-  std::string_view data(static_cast<const char*>(map), st.st_size);
-  // Layout: magic, u64 rule count, per rule {u32 flags, u64 width, u8
-  // re2_only}, u64 db size, db bytes.
+  return ParseHsEntry(
+      std::string_view(static_cast<const char*>(map), st.st_size), rule_count,
+      out, with_db);
+}
+
+bool ParseHsEntry(std::string_view data, size_t rule_count, HsCacheEntry* out,
+                  bool with_db) {
+  // Layout: magic, SHA-256 (hex) of what follows it, u64 rule count, per
+  // rule {u32 flags, u64 width, u8 re2_only}, u64 db size, db bytes.
+  constexpr size_t kDigest = 64;
+  if (data.size() < sizeof kMagic + kDigest ||
+      memcmp(data.data(), kMagic, sizeof kMagic) != 0) {
+    return false;
+  }
+  std::string_view digest = data.substr(sizeof kMagic, kDigest);
+  std::string_view body = data.substr(sizeof kMagic + kDigest);
+  if (Sha256Hex(body) != digest) return false;  // corrupt or tampered
   size_t pos = 0;
   auto take = [&](void* dst, size_t n) {
-    if (pos + n > data.size()) return false;
-    memcpy(dst, data.data() + pos, n);
+    if (pos + n > body.size()) return false;
+    memcpy(dst, body.data() + pos, n);
     pos += n;
     return true;
   };
-  char magic[8];
   uint64_t count = 0;
-  if (!take(magic, 8) || memcmp(magic, kMagic, 8) != 0 || !take(&count, 8) ||
-      count != rule_count) {
-    return false;
-  }
+  if (!take(&count, 8) || count != rule_count) return false;
   std::vector<HsCacheRule> rules(count);
   for (auto& r : rules) {
     uint32_t flags;
@@ -92,10 +105,10 @@ bool LoadHsCache(const std::string& dir, const HsCacheKey& key,
     r.re2_only = re2_only;
   }
   uint64_t size = 0;
-  if (!take(&size, 8) || pos + size != data.size()) return false;
+  if (!take(&size, 8) || pos + size != body.size()) return false;
   hs_database_t* db = nullptr;
   if (with_db && size > 0 &&
-      hs_deserialize_database(data.data() + pos, size, &db) != HS_SUCCESS) {
+      hs_deserialize_database(body.data() + pos, size, &db) != HS_SUCCESS) {
     return false;
   }
   out->db = db;
@@ -103,18 +116,16 @@ bool LoadHsCache(const std::string& dir, const HsCacheKey& key,
   return true;
 }
 
-void SaveHsCache(const std::string& dir, const HsCacheKey& key,
-                 const HsCacheEntry& entry) {
-  if (dir.empty()) return;
+std::string SerializeHsEntry(const HsCacheEntry& entry) {
   char* bytes = nullptr;
   size_t size = 0;
   if (entry.db &&
       hs_serialize_database(entry.db, &bytes, &size) != HS_SUCCESS) {
-    return;
+    return "";
   }
-  std::string data(kMagic, 8);
+  std::string body;
   auto put = [&](const void* p, size_t n) {
-    data.append(static_cast<const char*>(p), n);
+    body.append(static_cast<const char*>(p), n);
   };
   uint64_t count = entry.rules.size();
   put(&count, 8);
@@ -128,9 +139,17 @@ void SaveHsCache(const std::string& dir, const HsCacheKey& key,
   uint64_t sz = size;
   put(&sz, 8);
   if (bytes) {
-    data.append(bytes, size);
+    body.append(bytes, size);
     free(bytes);
   }
+  return std::string(kMagic, sizeof kMagic) + Sha256Hex(body) + body;
+}
+
+void SaveHsCache(const std::string& dir, const HsCacheKey& key,
+                 const HsCacheEntry& entry) {
+  if (dir.empty()) return;
+  std::string data = SerializeHsEntry(entry);
+  if (data.empty()) return;
   MakeDirs(dir);
   std::string final_path = dir + "/" + key.hex + ".hsdb";
   std::string tmp = final_path + ".tmp." + std::to_string(getpid());
@@ -141,6 +160,43 @@ void SaveHsCache(const std::string& dir, const HsCacheKey& key,
   ok = ok && fsync(fd) == 0;
   close(fd);
   if (!ok || rename(tmp.c_str(), final_path.c_str()) != 0) unlink(tmp.c_str());
+}
+
+// Pack layout: magic, then per entry {32-byte key, u64 size, bytes}.
+std::string PackHsEntries(
+    const std::vector<std::pair<HsCacheKey, std::string>>& entries) {
+  std::string pack(kPackMagic, sizeof kPackMagic);
+  for (const auto& [key, bytes] : entries) {
+    std::string k = key.hex;
+    k.resize(kPackKey, ' ');
+    pack += k;
+    uint64_t size = bytes.size();
+    pack.append(reinterpret_cast<const char*>(&size), 8);
+    pack += bytes;
+  }
+  return pack;
+}
+
+std::string_view FindPackedHsEntry(std::string_view pack,
+                                   const HsCacheKey& key) {
+  if (pack.size() < sizeof kPackMagic ||
+      memcmp(pack.data(), kPackMagic, sizeof kPackMagic) != 0) {
+    return {};
+  }
+  size_t pos = sizeof kPackMagic;
+  while (pos + kPackKey + 8 <= pack.size()) {
+    std::string_view k = pack.substr(pos, kPackKey);
+    uint64_t size = 0;
+    memcpy(&size, pack.data() + pos + kPackKey, 8);
+    pos += kPackKey + 8;
+    if (size > pack.size() - pos) return {};
+    if (k.substr(0, key.hex.size()) == key.hex &&
+        k.find_first_not_of(' ', key.hex.size()) == std::string_view::npos) {
+      return pack.substr(pos, size);
+    }
+    pos += size;
+  }
+  return {};
 }
 
 }  // namespace keyward

@@ -1,9 +1,12 @@
-// On-disk cache of the compiled Hyperscan block database (internal).
+// Compiled Hyperscan databases kept between runs (internal): the on-disk
+// cache, and the databases compiled into the binary at build time (the
+// "prebuilt pack", rules/gen/dbgen.cc).
 //
 // A pre-commit hook must start in milliseconds; compiling every rule takes
-// far longer. The cache file is keyed by a hash of the rule set and the
-// Hyperscan version and platform, written atomically (temp + rename); a
-// corrupt or mismatched file is ignored and rebuilt.
+// far longer. An entry is keyed by a hash of the rule set and the Hyperscan
+// version and platform. A cache file is written atomically (temp + rename)
+// and carries a SHA-256 of its contents: a corrupt, tampered or mismatched
+// file is ignored and rebuilt.
 #ifndef KEYWARD_SCANNER_HS_CACHE_H_
 #define KEYWARD_SCANNER_HS_CACHE_H_
 
@@ -11,6 +14,8 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace keyward {
@@ -41,6 +46,20 @@ bool LoadHsCache(const std::string& dir, const HsCacheKey& key,
 // Best effort: failures are silent (the next run compiles again).
 void SaveHsCache(const std::string& dir, const HsCacheKey& key,
                  const HsCacheEntry& entry);
+
+// An entry as bytes (the cache file's contents), and back. ParseHsEntry
+// checks the contents' digest, then the rule count; false on any mismatch.
+std::string SerializeHsEntry(const HsCacheEntry& entry);
+bool ParseHsEntry(std::string_view bytes, size_t rule_count, HsCacheEntry* out,
+                  bool with_db);
+
+// A prebuilt pack: entries (SerializeHsEntry bytes) by key, concatenated.
+std::string PackHsEntries(
+    const std::vector<std::pair<HsCacheKey, std::string>>& entries);
+// The bytes of `key`'s entry in `pack`; empty when absent or the pack is
+// malformed.
+std::string_view FindPackedHsEntry(std::string_view pack,
+                                   const HsCacheKey& key);
 
 }  // namespace keyward
 

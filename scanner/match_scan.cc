@@ -20,6 +20,12 @@ class HsScratch : public Matcher::Scratch {
       block_ready_ = true;
     }
   }
+  void EnsureScoped() {
+    if (impl_.scoped_db && !scoped_ready_) {
+      hs_alloc_scratch(impl_.scoped_db, &hs_);
+      scoped_ready_ = true;
+    }
+  }
   // The scratch must also fit the stream database once it exists.
   void EnsureStream() {
     if (impl_.stream_db && !stream_ready_) {
@@ -35,6 +41,7 @@ class HsScratch : public Matcher::Scratch {
   hs_scratch_t* hs_ = nullptr;
   bool block_ready_ = false;
   bool stream_ready_ = false;
+  bool scoped_ready_ = false;
 };
 
 namespace {
@@ -51,8 +58,15 @@ std::unique_ptr<Matcher::Scratch> Matcher::NewScratch() const {
   return std::make_unique<HsScratch>(*impl_);
 }
 
+bool Matcher::AnyScopedRuleApplies(std::string_view path) const {
+  for (uint32_t rule : impl_->scoped) {
+    if (impl_->Applies(rule, path)) return true;
+  }
+  return false;
+}
+
 void Matcher::Scan(std::string_view data, Scratch* scratch,
-                   std::vector<RuleMatch>* out) const {
+                   std::vector<RuleMatch>* out, std::string_view path) const {
   auto* hs = static_cast<HsScratch*>(scratch);
   auto& cands = hs->cands;
   cands.clear();
@@ -62,15 +76,39 @@ void Matcher::Scan(std::string_view data, Scratch* scratch,
     hs_scan(impl_->block_db, data.data(), data.size(), 0, hs->hs(), OnCandidate,
             &cands);
   }
+  // File-format rules: their database runs only where one applies.
+  bool scoped = AnyScopedRuleApplies(path);
+  if (scoped && !impl_->scoped_patterns.empty()) {
+    impl_->EnsureScopedDb();
+    hs->EnsureScoped();
+    if (impl_->scoped_db && !data.empty()) {
+      size_t first = cands.size();
+      hs_scan(impl_->scoped_db, data.data(), data.size(), 0, hs->hs(),
+              OnCandidate, &cands);
+      cands.erase(std::remove_if(cands.begin() + first, cands.end(),
+                                 [&](const Candidate& c) {
+                                   return !impl_->Applies(c.rule, path);
+                                 }),
+                  cands.end());
+    }
+  }
   std::vector<RuleMatch> found;
   if (!cands.empty()) impl_->Confirm(cands, data, 0, &found);
   for (uint32_t rule : impl_->re2_only) {
+    if (!impl_->Applies(rule, path)) continue;
     impl_->ConfirmRegion(rule, data, 0, data.size(), 0, false, &found);
   }
-  if (!impl_->block_db) {  // no database (it failed to load): RE2 alone
-    for (uint32_t rule : impl_->hs_ids) {
-      impl_->ConfirmRegion(rule, data, 0, data.size(), 0, false, &found);
-    }
+  // A database that failed to load: its rules through RE2 alone.
+  for (uint32_t p : impl_->main_patterns) {
+    if (impl_->block_db) break;
+    impl_->ConfirmRegion(impl_->hs_ids[p], data, 0, data.size(), 0, false,
+                         &found);
+  }
+  for (uint32_t p : impl_->scoped_patterns) {
+    if (!scoped || impl_->scoped_db) break;
+    if (!impl_->Applies(impl_->hs_ids[p], path)) continue;
+    impl_->ConfirmRegion(impl_->hs_ids[p], data, 0, data.size(), 0, false,
+                         &found);
   }
   if (found.empty()) return;
   ResolveOverlaps(impl_->compiled, &found);
@@ -88,8 +126,12 @@ namespace {
 // whole, from bytes still in the buffer.
 class StreamImpl : public Matcher::Stream {
  public:
-  StreamImpl(const Matcher::Impl& impl, HsScratch* scratch)
+  StreamImpl(const Matcher::Impl& impl, HsScratch* scratch,
+             std::string_view path)
       : impl_(impl), scratch_(scratch) {
+    for (uint32_t rule : impl_.scoped) {
+      if (!impl_.Applies(rule, path)) off_.push_back(rule);
+    }
     scratch_->EnsureStream();
     if (impl_.stream_db) hs_open_stream(impl_.stream_db, 0, &stream_);
     window_ = std::max<uint64_t>(impl_.max_window, 1);
@@ -102,6 +144,7 @@ class StreamImpl : public Matcher::Stream {
         re2_rules_.push_back(i);
       }
     }
+    std::erase_if(re2_rules_, [&](uint32_t rule) { return IsOff(rule); });
   }
   ~StreamImpl() override {
     if (stream_) hs_close_stream(stream_, scratch_->hs(), nullptr, nullptr);
@@ -110,8 +153,10 @@ class StreamImpl : public Matcher::Stream {
   void Feed(std::string_view chunk, const MatchSink& sink) override {
     buffer_.append(chunk.data(), chunk.size());
     if (stream_) {
+      size_t first = pending_.size();
       hs_scan_stream(stream_, chunk.data(), chunk.size(), 0, scratch_->hs(),
                      OnCandidate, &pending_);
+      DropOff(first);
     }
     uint64_t stream_end = buf_base_ + buffer_.size();
     Flush(stream_end > 2 * window_ ? stream_end - 2 * window_ : 0, sink);
@@ -119,13 +164,28 @@ class StreamImpl : public Matcher::Stream {
 
   void Close(const MatchSink& sink) override {
     if (stream_) {
+      size_t first = pending_.size();
       hs_close_stream(stream_, scratch_->hs(), OnCandidate, &pending_);
+      DropOff(first);
       stream_ = nullptr;
     }
     Flush(UINT64_MAX, sink);
   }
 
  private:
+  // File-format rules that do not apply to this stream's path (sorted).
+  bool IsOff(uint32_t rule) const {
+    return std::binary_search(off_.begin(), off_.end(), rule);
+  }
+  // Drops candidates from pending_[first..] of rules that are off.
+  void DropOff(size_t first) {
+    if (off_.empty()) return;
+    pending_.erase(
+        std::remove_if(pending_.begin() + first, pending_.end(),
+                       [&](const Candidate& c) { return IsOff(c.rule); }),
+        pending_.end());
+  }
+
   // Confirms pending candidates that end before `limit` (all when limit is
   // the maximum), delivers matches, and drops bytes no longer needed.
   void Flush(uint64_t limit, const MatchSink& sink) {
@@ -219,18 +279,23 @@ class StreamImpl : public Matcher::Stream {
   std::vector<Candidate> pending_;
   std::vector<RuleMatch> held_;  // confirmed, not yet delivered
   std::vector<uint32_t> re2_rules_;
+  std::vector<uint32_t> off_;
   LineTracker tracker_;
 };
 
 }  // namespace
 
-std::unique_ptr<Matcher::Stream> Matcher::OpenStream(Scratch* scratch) const {
+std::unique_ptr<Matcher::Stream> Matcher::OpenStream(
+    Scratch* scratch, std::string_view path) const {
   std::call_once(impl_->stream_once, [this] {
     if (impl_->hs_patterns.empty()) return;
+    std::vector<uint32_t> all(impl_->hs_patterns.size());
+    for (uint32_t i = 0; i < all.size(); i++) all[i] = i;
     impl_->stream_db =
-        impl_->LoadOrCompile(HS_MODE_STREAM, impl_->stream_cache_digest);
+        impl_->LoadOrCompile(HS_MODE_STREAM, impl_->stream_cache_digest, all);
   });
-  return std::make_unique<StreamImpl>(*impl_, static_cast<HsScratch*>(scratch));
+  return std::make_unique<StreamImpl>(*impl_, static_cast<HsScratch*>(scratch),
+                                      path);
 }
 
 }  // namespace keyward

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
@@ -322,6 +323,7 @@ Matcher::Impl::~Impl() {
   }
   if (block_db) hs_free_database(block_db);
   if (stream_db) hs_free_database(stream_db);
+  if (scoped_db) hs_free_database(scoped_db);
 }
 
 Matcher::Matcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -358,10 +360,13 @@ Result<std::unique_ptr<Matcher>> Matcher::Create(const RuleSet& set,
   // only need the widths, which the cache stores too.
   const std::string digest = set.Digest();
   HsCacheKey key = MakeHsCacheKey(digest);
+  impl->cache_dir = opts.cache_dir;
+  impl->prebuilt = opts.prebuilt;
+  impl->on_compile = opts.on_compile;
   HsCacheEntry cached;
-  bool have_cache = !opts.cache_dir.empty() &&
-                    LoadHsCache(opts.cache_dir, key, impl->rules.size(),
-                                &cached, /*with_db=*/false);
+  bool have_cache = impl->LoadEntry(digest, &cached, /*with_db=*/false);
+  auto compile_start = std::chrono::steady_clock::now();
+  if (!have_cache && impl->on_compile) impl->on_compile();
   for (uint32_t i = 0; i < impl->rules.size(); i++) {
     auto cr = std::make_unique<CompiledRule>();
     cr->rule = impl->rules[i];
@@ -382,10 +387,13 @@ Result<std::unique_ptr<Matcher>> Matcher::Create(const RuleSet& set,
     if (cr->re2_only) {
       impl->re2_only.push_back(i);
     } else {
+      (r.paths.empty() ? impl->main_patterns : impl->scoped_patterns)
+          .push_back(impl->hs_patterns.size());
       impl->hs_patterns.push_back(r.pattern);
       impl->hs_flags.push_back(flags);
       impl->hs_ids.push_back(i);
     }
+    if (!r.paths.empty()) impl->scoped.push_back(i);
     for (const auto& f : r.filters) cr->filters.push_back(shared.at(f));
     cr->inline_filter = std::make_unique<CompiledFilter>(
         r.inline_filter.allow, r.inline_filter.stopwords);
@@ -411,56 +419,96 @@ Result<std::unique_ptr<Matcher>> Matcher::Create(const RuleSet& set,
     impl->profile =
         std::make_unique<Impl::RuleProfile[]>(impl->compiled.size());
   }
-  impl->cache_dir = opts.cache_dir;
   impl->stream_cache_digest = digest + "|stream";
   impl->block_cache_digest = digest;
+  impl->scoped_cache_digest = digest + "|scoped";
   if (have_cache) {
-    impl->block_deferred = !impl->hs_patterns.empty();
+    impl->block_deferred = !impl->main_patterns.empty();
     impl->from_cache = true;
-  } else if (!impl->hs_patterns.empty()) {
-    Status s = impl->CompileDatabase(HS_MODE_BLOCK, &impl->block_db);
+  } else if (!impl->main_patterns.empty()) {
+    Status s = impl->CompileDatabase(HS_MODE_BLOCK, impl->main_patterns,
+                                     &impl->block_db);
     if (!s.ok()) return s;
     impl->SaveToCache(impl->block_cache_digest, impl->block_db);
+  }
+  if (!have_cache) {
+    impl->compile_nanos += std::chrono::duration_cast<std::chrono::nanoseconds>(
+                               std::chrono::steady_clock::now() - compile_start)
+                               .count();
   }
   return std::unique_ptr<Matcher>(new Matcher(std::move(impl)));
 }
 
-Status Matcher::Impl::CompileDatabase(unsigned mode, hs_database_t** db) const {
+Status Matcher::Impl::CompileDatabase(unsigned mode,
+                                      const std::vector<uint32_t>& which,
+                                      hs_database_t** db) const {
   std::vector<const char*> ptrs;
-  for (const auto& p : hs_patterns) ptrs.push_back(p.c_str());
+  std::vector<unsigned> flags, ids;
+  for (uint32_t p : which) {
+    ptrs.push_back(hs_patterns[p].c_str());
+    flags.push_back(hs_flags[p]);
+    ids.push_back(hs_ids[p]);
+  }
   hs_compile_error_t* err = nullptr;
-  if (hs_compile_multi(ptrs.data(), hs_flags.data(), hs_ids.data(), ptrs.size(),
-                       mode, nullptr, db, &err) == HS_SUCCESS) {
+  if (hs_compile_multi(ptrs.data(), flags.data(), ids.data(), ptrs.size(), mode,
+                       nullptr, db, &err) == HS_SUCCESS) {
     return Status::OK();
   }
-  std::string msg =
-      err && err->expression >= 0
-          ? rules[hs_ids[err->expression]].id + ": " + err->message
-          : std::string(err ? err->message : "unknown");
+  std::string msg = err && err->expression >= 0
+                        ? rules[ids[err->expression]].id + ": " + err->message
+                        : std::string(err ? err->message : "unknown");
   if (err) hs_free_compile_error(err);
   *db = nullptr;
   return Status::Config("cannot compile the rule database: " + msg);
 }
 
-hs_database_t* Matcher::Impl::LoadOrCompile(unsigned mode,
-                                            const std::string& digest) const {
+hs_database_t* Matcher::Impl::LoadOrCompile(
+    unsigned mode, const std::string& digest,
+    const std::vector<uint32_t>& which) const {
   HsCacheEntry cached;
-  if (!cache_dir.empty() &&
-      LoadHsCache(cache_dir, MakeHsCacheKey(digest), compiled.size(),
-                  &cached) &&
-      cached.db) {
+  if (LoadEntry(digest, &cached, /*with_db=*/true) && cached.db) {
     return cached.db;
   }
+  if (on_compile) on_compile();
+  auto start = std::chrono::steady_clock::now();
   hs_database_t* db = nullptr;
-  if (!CompileDatabase(mode, &db).ok()) return nullptr;
+  bool ok = CompileDatabase(mode, which, &db).ok();
+  compile_nanos += std::chrono::duration_cast<std::chrono::nanoseconds>(
+                       std::chrono::steady_clock::now() - start)
+                       .count();
+  if (!ok) return nullptr;
   SaveToCache(digest, db);
   return db;
+}
+
+bool Matcher::Impl::LoadEntry(const std::string& digest, HsCacheEntry* out,
+                              bool with_db) const {
+  HsCacheKey key = MakeHsCacheKey(digest);
+  std::string_view packed = FindPackedHsEntry(prebuilt, key);
+  if (!packed.empty() && ParseHsEntry(packed, rules.size(), out, with_db)) {
+    return true;
+  }
+  return !cache_dir.empty() &&
+         LoadHsCache(cache_dir, key, rules.size(), out, with_db);
+}
+
+double Matcher::compile_seconds() const {
+  return impl_->compile_nanos.load() / 1e9;
 }
 
 void Matcher::Impl::EnsureBlockDb() {
   std::call_once(block_once, [this] {
     if (block_deferred)
-      block_db = LoadOrCompile(HS_MODE_BLOCK, block_cache_digest);
+      block_db =
+          LoadOrCompile(HS_MODE_BLOCK, block_cache_digest, main_patterns);
+  });
+}
+
+void Matcher::Impl::EnsureScopedDb() {
+  std::call_once(scoped_once, [this] {
+    if (!scoped_patterns.empty())
+      scoped_db =
+          LoadOrCompile(HS_MODE_BLOCK, scoped_cache_digest, scoped_patterns);
   });
 }
 

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <bitset>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "keyward/matcher.h"
+#include "scanner/hs_cache.h"
 #include "scanner/validators.h"
 
 namespace keyward {
@@ -166,16 +168,30 @@ struct Matcher::Impl {
   std::string block_cache_digest;
   uint64_t max_window = 0;  // over all rules
 
-  // Where compiled databases are cached ("" = no cache) and the key of the
+  // Where compiled databases are cached ("" = no cache), the databases
+  // compiled at build time (MatcherOptions::prebuilt) and the key of the
   // stream database's cache file.
   std::string cache_dir;
+  std::string_view prebuilt;
+  std::function<void()> on_compile;
+  mutable std::atomic<int64_t> compile_nanos{0};
   std::string stream_cache_digest;
 
   // The stream database is compiled (or loaded from the cache) on first use.
   std::once_flag stream_once;
   hs_database_t* stream_db = nullptr;
+  // Every pattern Hyperscan takes (the stream database holds them all).
   std::vector<std::string> hs_patterns;
   std::vector<unsigned> hs_flags, hs_ids;
+  // The block database holds the patterns of rules without `paths`; those
+  // of file-format rules (Rule::paths) are in a small database of their own
+  // that a block scan runs only for a file they apply to. Indices into
+  // hs_patterns.
+  std::vector<uint32_t> main_patterns, scoped_patterns;
+  std::vector<uint32_t> scoped;  // indices of rules with paths
+  std::once_flag scoped_once;
+  hs_database_t* scoped_db = nullptr;
+  std::string scoped_cache_digest;
 
   // Phase-2 cost per rule, kept only when KEYWARD_PROFILE_RULES is set and
   // printed on stderr when the matcher is destroyed (for rule authors).
@@ -217,12 +233,25 @@ struct Matcher::Impl {
   // `*checksum_verified` when a checksum passed.
   bool Validates(uint32_t rule, std::string_view secret,
                  bool* checksum_verified) const;
-  // Compiles the Hyperscan patterns in `mode`; on failure names the rule.
-  Status CompileDatabase(unsigned mode, hs_database_t** db) const;
-  // The database for `mode` from the cache (keyed by `digest`), else
-  // compiled and cached. Null when it cannot be compiled: scans then confirm
-  // every rule with RE2 alone (slow, but nothing is missed).
-  hs_database_t* LoadOrCompile(unsigned mode, const std::string& digest) const;
+  // Compiles the Hyperscan patterns `which` (indices into hs_patterns) in
+  // `mode`; on failure names the rule.
+  Status CompileDatabase(unsigned mode, const std::vector<uint32_t>& which,
+                         hs_database_t** db) const;
+  // The database of `which` for `mode` from the cache (keyed by `digest`),
+  // else compiled and cached. Null when it cannot be compiled: scans then
+  // confirm those rules with RE2 alone (slow, but nothing is missed).
+  hs_database_t* LoadOrCompile(unsigned mode, const std::string& digest,
+                               const std::vector<uint32_t>& which) const;
+  // Loads the scoped database (thread-safe, once).
+  void EnsureScopedDb();
+  // Whether rule `rule` runs on a file at `path` ("" : every rule does).
+  bool Applies(uint32_t rule, std::string_view path) const {
+    return rules[rule].paths.empty() || RulePathMatches(rules[rule], path);
+  }
+  // The cache entry for `digest`: from the prebuilt pack, else the on-disk
+  // cache. False when neither has a valid one.
+  bool LoadEntry(const std::string& digest, HsCacheEntry* out,
+                 bool with_db) const;
   // Writes `db` to the cache with the per-rule metadata (best effort).
   void SaveToCache(const std::string& digest, hs_database_t* db) const;
 };

@@ -128,7 +128,7 @@ class ScanWorker {
     stats_.files++;
     stats_.bytes += data.size();
     matches_.clear();
-    matcher_.Scan(data, scratch_.get(), &matches_);
+    matcher_.Scan(data, scratch_.get(), &matches_, path);
     for (const auto& m : matches_) {
       findings_.push_back(BuildFinding(matcher_, m, data, 0, path));
     }
@@ -137,7 +137,7 @@ class ScanWorker {
 
   // Chunked scan in stream mode: bounded memory, any size.
   void ScanStream(int fd, const std::string& path, bool check_binary) {
-    auto stream = matcher_.OpenStream(scratch_.get());
+    auto stream = matcher_.OpenStream(scratch_.get(), path);
     auto sink = [&](const RuleMatch& m, std::string_view window,
                     uint64_t base) {
       findings_.push_back(BuildFinding(matcher_, m, window, base, path));
@@ -269,7 +269,7 @@ void Scanner::ScanBuffer(std::string_view data, const std::string& path,
     owner = &matcher_;
   }
   std::vector<RuleMatch> matches;
-  matcher_.Scan(data, scratch.get(), &matches);
+  matcher_.Scan(data, scratch.get(), &matches, path);
   for (const auto& m : matches) {
     out->push_back(BuildFinding(matcher_, m, data, 0, path));
   }

@@ -46,6 +46,15 @@ struct RuleMatch {
 struct MatcherOptions {
   // Directory for the serialized Hyperscan database cache; empty: no cache.
   std::string cache_dir;
+  // Databases compiled at build time for the built-in rules (a pack made by
+  // rules/gen/dbgen.cc; the keyward binary links one in). An entry is used
+  // when its key matches: same rules, Hyperscan version and CPU platform.
+  // Must outlive the Matcher.
+  std::string_view prebuilt;
+  // Called before a database is compiled (not loaded): a first run with
+  // changed rules, or on a CPU the prebuilt databases were not built for.
+  // May be called from a scanning thread. The CLI prints a progress line.
+  std::function<void()> on_compile;
 };
 
 class Matcher {
@@ -62,19 +71,28 @@ class Matcher {
   // Whether Create found the block database in the on-disk cache (it is
   // then loaded on the first block scan; stream-only runs never load it).
   bool loaded_from_cache() const;
+  // Seconds spent compiling databases so far (0 when all were loaded).
+  double compile_seconds() const;
 
   std::unique_ptr<Scratch> NewScratch() const;
 
   // Scans one whole buffer. Appends confirmed, filtered matches sorted by
   // secret start; overlapping matches are resolved (specific rules beat
-  // generic ones, `supersedes` applies).
+  // generic ones, `supersedes` applies). `path` names the file the buffer
+  // holds: file-format rules (Rule::paths) run only where they apply; an
+  // empty path runs every rule.
   void Scan(std::string_view data, Scratch* scratch,
-            std::vector<RuleMatch>* out) const;
+            std::vector<RuleMatch>* out, std::string_view path = {}) const;
+  // Whether a file-format rule applies to `path` (a scan of it then also
+  // runs their database).
+  bool AnyScopedRuleApplies(std::string_view path) const;
 
   // Starts a stream for chunked input (stdin, very large files). The stream
   // keeps a bounded tail of earlier chunks so a secret straddling a chunk
   // boundary is still found. Memory: O(chunk size + longest rule window).
-  std::unique_ptr<Stream> OpenStream(Scratch* scratch) const;
+  // `path` as for Scan.
+  std::unique_ptr<Stream> OpenStream(Scratch* scratch,
+                                     std::string_view path = {}) const;
 
   // Decides a raw candidate secret against a rule's filters and
   // validators. Exposed for tests and `rules check`.

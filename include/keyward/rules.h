@@ -40,6 +40,11 @@
 //                                 # checksum makes the finding "checksum
 //                                 # verified" (confidence high). Unknown
 //                                 # names are a load error.
+//       paths: ['.pgpass']        # file-format rules: the rule runs only
+//                                 # on files whose path matches one of
+//                                 # these globs (RulePathMatches), and on
+//                                 # input with no path (examples); see
+//                                 # below
 //       examples: [...]           # each must produce a finding
 //       negative_examples: [...]  # each must produce none (any rule)
 //       references: [https://...]
@@ -65,6 +70,15 @@
 // hash filter drops a bare 40-hex value under `sha1:` or with no key, but
 // under `oauth_token:` the value is the secret. A value's name decides
 // before its shape.
+//
+// A rule with `paths:` describes a file format (a `.pgpass` line, a Gradle
+// property, a Helm value): it runs only where that format lives. Such rules
+// are matched by a second, small Hyperscan database that a scan runs only
+// for a file whose name matches, so a pattern with no literal to lead it
+// (host:port:db:user:password) costs nothing on the other files. A glob
+// without '/' matches the file's base name; with '/', the path's last
+// components (`.docker/config.json`); `*`, `?` and `[...]` as in fnmatch,
+// case-insensitive.
 //
 // Thread safety: a RuleSet is immutable after loading and may be shared.
 #ifndef KEYWARD_RULES_H_
@@ -112,6 +126,7 @@ struct Rule {
   bool generic = false;
   std::vector<std::string> supersedes;
   std::vector<std::string> validate;  // validator names (validators.h)
+  std::vector<std::string> paths;     // file globs; empty: every file
   std::vector<std::string> examples;
   std::vector<std::string> negative_examples;
   std::vector<std::string> references;
@@ -182,6 +197,11 @@ class RuleSet {
   std::vector<Rule> rules_;
   std::map<std::string, SecretFilter> filters_;
 };
+
+// Whether a rule runs on the file at `path`: a rule without `paths` runs on
+// every file; one with `paths` on a file whose path matches a glob (see
+// above). An empty path (input with no file name) runs every rule.
+bool RulePathMatches(const Rule& rule, std::string_view path);
 
 // Shannon entropy of `s` in bits per byte.
 double ShannonEntropy(std::string_view s);

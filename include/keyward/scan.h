@@ -36,6 +36,7 @@ struct ScanStats {
   uint64_t suppressed = 0;
   uint64_t below_confidence = 0;  // dropped by --min-confidence
   double seconds = 0;
+  double compile_seconds = 0;  // compiling rule databases (0: all loaded)
   void Add(const ScanStats& other);
 };
 

@@ -104,6 +104,7 @@ class Emitter {
       << "     .generic = " << (r.generic ? "true" : "false") << ",\n"
       << "     .supersedes = " << Strings(r.supersedes) << ",\n"
       << "     .validate = " << Strings(r.validate) << ",\n"
+      << "     .paths = " << Strings(r.paths) << ",\n"
       << "     .examples = " << Strings(r.examples, true) << ",\n"
       << "     .negative_examples = " << Strings(r.negative_examples, true)
       << ",\n"

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -32,6 +33,38 @@ TEST(ScanCliTest, CleanTreeExitsZero) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "");
   EXPECT_NE(r.err.find("0 findings in 1 file"), std::string::npos) << r.err;
+}
+
+// The binary carries the built-in rules' databases (KEYWARD_PREBUILT_DB):
+// a first run with an empty cache compiles nothing, writes no cache file and
+// says nothing about compiling. Extra rules compile once, with a progress
+// line and the time in the summary, and are cached.
+TEST(ScanCliTest, FirstRunLoadsPrebuiltDatabases) {
+  if (!KEYWARD_PREBUILT_DB_BUILT) {
+    GTEST_SKIP() << "built with -DKEYWARD_PREBUILT_DB=OFF";
+  }
+  test::TempDir dir, cache;
+  dir.Write("app.env", "x=1\n");
+  std::vector<std::string> env = {"XDG_CACHE_HOME=" + cache.path()};
+  auto r = RunKeyward({"scan", "--format", "json", "."}, "", env, dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["stats"]["compile_seconds"], 0.0);
+  EXPECT_EQ(r.err.find("compiling"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(cache.path() + "/keyward"));
+
+  dir.Write("extra.yaml",
+            "rules:\n  - id: t.extra\n    name: extra\n    kind: api-key\n"
+            "    pattern: '\\b(xq_[a-z]{12})\\b'\n");
+  auto c = RunKeyward({"scan", "--rules", "extra.yaml", "app.env"}, "", env,
+                      dir.path());
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  EXPECT_NE(c.err.find("keyward: compiling the rule database"),
+            std::string::npos)
+      << c.err;
+  EXPECT_NE(c.err.find("s compiling rules)"), std::string::npos) << c.err;
+  auto again = RunKeyward({"scan", "--rules", "extra.yaml", "app.env"}, "", env,
+                          dir.path());
+  EXPECT_EQ(again.err.find("compiling"), std::string::npos) << again.err;
 }
 
 TEST(ScanCliTest, TextOutputIsRedactedAndExitsOne) {

@@ -97,6 +97,37 @@ TEST_F(GitCliTest, RangeAndSince) {
   EXPECT_EQ(Scan({"--since", "HEAD"}).exit_code, 0);
 }
 
+// A file-format rule (pgpass.line has `paths: [.pgpass, ...]`) runs on files
+// of its format only: in a directory scan, in history (where blobs are
+// scanned before their paths are known) and in a staged scan alike.
+TEST_F(GitCliTest, FileFormatRuleRunsOnItsFilesOnly) {
+  Init();
+  Write(".pgpass", "db.internal:5432:orders:app:Q7w9Er2Ty4Ui\n");
+  Write("notes/hosts.txt", "db.internal:5432:orders:app:Zx8Cv6Bn4Ml2\n");
+  auto pgpass_paths = [](const RunResult& r) {
+    std::vector<std::string> paths;
+    auto j = nlohmann::json::parse(r.out);
+    for (const auto& f : j["findings"]) {
+      if (f["rule_id"] == "pgpass.line") paths.push_back(f["path"]);
+    }
+    return paths;
+  };
+  const std::vector<std::string> want = {".pgpass"};
+  Git({"add", "-A"});
+  RunResult staged = Scan({"--staged", "--format", "json"});
+  EXPECT_EQ(staged.exit_code, 1) << staged.err;
+  EXPECT_EQ(pgpass_paths(staged), want) << staged.out;
+  CommitAll("hosts");
+  RunResult dir = Scan({"--format", "json", "."});
+  EXPECT_EQ(dir.exit_code, 1) << dir.err;
+  std::vector<std::string> dir_paths = pgpass_paths(dir);
+  ASSERT_EQ(dir_paths.size(), 1u) << dir.out;
+  EXPECT_NE(dir_paths[0].find(".pgpass"), std::string::npos);
+  RunResult history = Scan({"--git", "--format", "json"});
+  EXPECT_EQ(history.exit_code, 1) << history.err;
+  EXPECT_EQ(pgpass_paths(history), want) << history.out;
+}
+
 TEST_F(GitCliTest, UsageErrorsExitTwo) {
   Init();
   EXPECT_EQ(Scan({"--git", "--staged"}).exit_code, 2);

@@ -12,6 +12,7 @@
 
 #include "keyward/matcher.h"
 #include "keyward/rules.h"
+#include "support/prebuilt.h"
 
 namespace keyward {
 namespace {
@@ -29,7 +30,7 @@ class ConfigRulesTest : public ::testing::Test {
     ASSERT_TRUE(set.ok()) << set.status().ToString();
     // ctest runs each test in its own process: share the compiled database
     // (keyed by the rules' digest) instead of compiling it five times.
-    MatcherOptions opts;
+    MatcherOptions opts = test::BuiltinMatcherOptions();
     opts.cache_dir = ::testing::TempDir() + "keyward-config-rules-test-cache";
     auto m = Matcher::Create(*set, opts);
     ASSERT_TRUE(m.ok()) << m.status().ToString();

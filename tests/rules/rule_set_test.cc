@@ -3,6 +3,7 @@
 
 #include "keyward/matcher.h"
 #include "keyward/rules.h"
+#include "support/prebuilt.h"
 #include "support/run.h"
 
 namespace keyward {
@@ -140,7 +141,7 @@ TEST(RuleSetTest, BuiltinRulesLoadAndHaveExamples) {
     EXPECT_GE(r.examples.size(), 2u) << r.id;
     EXPECT_GE(r.negative_examples.size(), 1u) << r.id;
   }
-  auto m = Matcher::Create(*set);
+  auto m = Matcher::Create(*set, test::BuiltinMatcherOptions());
   ASSERT_TRUE(m.ok()) << m.status().ToString();
   for (const auto& f : CheckExamples(**m)) {
     ADD_FAILURE() << f.rule_id << ": " << f.reason;

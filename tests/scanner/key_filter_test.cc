@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "keyward/matcher.h"
+#include "support/prebuilt.h"
 
 namespace keyward {
 namespace {
@@ -127,7 +128,7 @@ class BuiltinGenericTest : public ::testing::Test {
   static void SetUpTestSuite() {
     auto set = RuleSet::Builtin();
     ASSERT_TRUE(set.ok()) << set.status().ToString();
-    auto m = Matcher::Create(*set);
+    auto m = Matcher::Create(*set, test::BuiltinMatcherOptions());
     ASSERT_TRUE(m.ok()) << m.status().ToString();
     matcher_ = m.value().release();
   }

@@ -8,6 +8,8 @@
 #include <fstream>
 #include <random>
 
+#include "scanner/hs_cache.h"
+#include "support/prebuilt.h"
 #include "support/run.h"
 
 namespace keyward {
@@ -213,7 +215,7 @@ TEST(MatcherTest, EqualsPlainRe2ScanOnRandomCorpora) {
 TEST(MatcherTest, EqualsPlainRe2ScanOnBuiltinRuleExamples) {
   auto set = RuleSet::Builtin({.examples = true});
   ASSERT_TRUE(set.ok()) << set.status().ToString();
-  auto m = Matcher::Create(*set);
+  auto m = Matcher::Create(*set, test::BuiltinMatcherOptions());
   ASSERT_TRUE(m.ok()) << m.status().ToString();
   std::mt19937 rng(7);
   std::vector<std::string> texts;
@@ -391,6 +393,93 @@ TEST(MatcherTest, DeferredBlockDatabaseSurvivesCacheFileRemoval) {
   std::filesystem::remove_all(opts.cache_dir);
   EXPECT_EQ(BlockScan(*warm, data), expect);
   EXPECT_TRUE(Compile(kTestRules, opts)->loaded_from_cache());
+}
+
+// A cache file whose bytes were changed in place (same size, still a
+// loadable Hyperscan database, or not) is not trusted: its digest no longer
+// matches, so the matcher compiles again. Widths or flags edited in the
+// metadata would otherwise silently shorten what phase 2 confirms.
+TEST(MatcherTest, TamperedCacheEntryIsRecompiled) {
+  test::TempDir dir;
+  MatcherOptions opts;
+  opts.cache_dir = dir.path() + "/cache";
+  std::mt19937 rng(21);
+  std::string data = RandomCorpus(rng, 300);
+  auto expect = BlockScan(*Compile(kTestRules, opts), data);
+  ASSERT_FALSE(expect.empty());
+  std::filesystem::path file;
+  for (const auto& e : std::filesystem::directory_iterator(opts.cache_dir)) {
+    file = e.path();
+  }
+  ASSERT_FALSE(file.empty());
+  for (size_t offset : {size_t{80}, size_t{0}}) {  // metadata, then the end
+    std::fstream f(file, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekg(0, std::ios::end);
+    size_t size = f.tellg();
+    size_t at = offset ? offset : size - 1;
+    f.seekg(at);
+    char c = f.get();
+    f.seekp(at);
+    f.put(static_cast<char>(c ^ 0x01));
+    f.close();
+    EXPECT_EQ(std::filesystem::file_size(file), size);
+    auto m = Compile(kTestRules, opts);
+    EXPECT_FALSE(m->loaded_from_cache()) << "tampered at " << at;
+    EXPECT_GT(m->compile_seconds(), 0);
+    EXPECT_EQ(BlockScan(*m, data), expect);
+  }
+  EXPECT_TRUE(Compile(kTestRules, opts)->loaded_from_cache());
+}
+
+// Databases compiled ahead (the pack the keyward binary links in) are used
+// when their key matches, with no cache directory and no compile; a pack for
+// another rule set is ignored.
+TEST(MatcherTest, PrebuiltPackServesItsRuleSetOnly) {
+  test::TempDir dir;
+  MatcherOptions warm_opts;
+  warm_opts.cache_dir = dir.path() + "/cache";
+  std::mt19937 rng(23);
+  std::string data = RandomCorpus(rng, 300);
+  auto compiled = Compile(kTestRules, warm_opts);
+  auto expect = BlockScan(*compiled, data);
+  ASSERT_FALSE(expect.empty());
+  EXPECT_EQ(StreamScan(*compiled, data, 97), expect);  // caches the stream db
+  std::vector<std::pair<HsCacheKey, std::string>> entries;
+  for (const auto& e :
+       std::filesystem::directory_iterator(warm_opts.cache_dir)) {
+    std::ifstream in(e.path(), std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)),
+                      std::istreambuf_iterator<char>());
+    entries.push_back({HsCacheKey{e.path().stem().string()}, bytes});
+  }
+  ASSERT_EQ(entries.size(), 2u);  // block and stream
+  const std::string pack = PackHsEntries(entries);
+  EXPECT_EQ(FindPackedHsEntry(pack, entries[1].first), entries[1].second);
+  EXPECT_TRUE(FindPackedHsEntry(pack, HsCacheKey{"0123"}).empty());
+  EXPECT_TRUE(FindPackedHsEntry("not a pack", entries[0].first).empty());
+
+  MatcherOptions opts;
+  opts.prebuilt = pack;
+  int compiles = 0;
+  opts.on_compile = [&] { compiles++; };
+  auto m = Compile(kTestRules, opts);
+  EXPECT_TRUE(m->loaded_from_cache());
+  EXPECT_EQ(BlockScan(*m, data), expect);
+  EXPECT_EQ(StreamScan(*m, data, 97), expect);
+  EXPECT_EQ(compiles, 0);
+  EXPECT_EQ(m->compile_seconds(), 0);
+
+  // Another rule set: the pack has nothing for it.
+  std::string other = std::string(kTestRules) + R"(
+  - id: t.extra
+    name: extra
+    kind: api-key
+    pattern: '\b(xq_[a-z]{12})\b'
+)";
+  auto m2 = Compile(other, opts);
+  EXPECT_FALSE(m2->loaded_from_cache());
+  EXPECT_EQ(compiles, 1);
+  EXPECT_GT(m2->compile_seconds(), 0);
 }
 
 }  // namespace

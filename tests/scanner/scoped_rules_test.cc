@@ -1,0 +1,165 @@
+// File-format rules (Rule::paths): which paths a glob takes, and that a
+// scoped rule runs where it applies (block and stream mode, with a cached
+// database too) and nowhere else, beside the unscoped rules.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "keyward/matcher.h"
+#include "keyward/rules.h"
+
+namespace keyward {
+namespace {
+
+Rule WithPaths(std::vector<std::string> paths) {
+  Rule r;
+  r.id = "t.scoped";
+  r.paths = std::move(paths);
+  return r;
+}
+
+TEST(RulePathMatchesTest, BaseNameGlobs) {
+  Rule r = WithPaths({".pgpass", "*.tfvars"});
+  EXPECT_TRUE(RulePathMatches(r, ".pgpass"));
+  EXPECT_TRUE(RulePathMatches(r, "home/ann/.pgpass"));
+  EXPECT_TRUE(RulePathMatches(r, "/home/ann/.PGPASS"));  // any case
+  EXPECT_TRUE(RulePathMatches(r, "infra/prod.tfvars"));
+  EXPECT_FALSE(RulePathMatches(r, "docs/.pgpass.md"));
+  EXPECT_FALSE(RulePathMatches(r, ".pgpass/notes.txt"));
+  EXPECT_FALSE(RulePathMatches(r, "prod.tfvars.bak"));
+  EXPECT_FALSE(RulePathMatches(r, "dir/"));
+}
+
+TEST(RulePathMatchesTest, GlobsWithSlashMatchTrailingComponents) {
+  Rule r = WithPaths({"git/credentials", ".docker/*.json"});
+  EXPECT_TRUE(RulePathMatches(r, "/home/ann/.config/git/credentials"));
+  EXPECT_TRUE(RulePathMatches(r, "git/credentials"));
+  EXPECT_TRUE(RulePathMatches(r, "a/.docker/config.json"));
+  EXPECT_FALSE(RulePathMatches(r, "credentials"));
+  EXPECT_FALSE(RulePathMatches(r, "a/mygit/credentials"));
+  // `*` does not cross a '/'.
+  EXPECT_FALSE(RulePathMatches(r, "a/.docker/sub/config.json"));
+}
+
+TEST(RulePathMatchesTest, UnscopedRulesAndUnnamedInputTakeEverything) {
+  EXPECT_TRUE(RulePathMatches(WithPaths({}), "any/file.c"));
+  EXPECT_TRUE(RulePathMatches(WithPaths({".pgpass"}), ""));
+}
+
+const char* kRules = R"(
+rules:
+  - id: t.line
+    name: colon line
+    kind: password
+    pattern: '(?m:^)[a-z]+:\d+:[a-z]+:(?P<secret>[A-Za-z0-9]{10})(?m:$)'
+    paths: ['.pgpass', 'conf/*.pass']
+  - id: t.token
+    name: token
+    kind: api-key
+    pattern: '\b(tok_[a-z0-9]{12})\b'
+)";
+
+class ScopedMatcherTest : public ::testing::TestWithParam<bool> {
+ protected:
+  void SetUp() override {
+    RuleSet set;
+    Status s = set.AddText(kRules, "scoped.yaml");
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    MatcherOptions opts;
+    if (GetParam()) {
+      cache_ = std::filesystem::path(::testing::TempDir()) / "scoped-cache";
+      std::filesystem::remove_all(cache_);
+      opts.cache_dir = cache_.string();
+      // Compile once into the cache; the matcher under test loads from it.
+      auto warm = Matcher::Create(set, opts);
+      ASSERT_TRUE(warm.ok());
+      auto scratch = (*warm)->NewScratch();
+      std::vector<RuleMatch> out;
+      (*warm)->Scan("db:5432:app:Q7w9Er2Ty4", scratch.get(), &out, ".pgpass");
+      ASSERT_EQ(out.size(), 1u);
+    }
+    auto m = Matcher::Create(set, opts);
+    ASSERT_TRUE(m.ok()) << m.status().ToString();
+    matcher_ = std::move(*m);
+    EXPECT_EQ(matcher_->loaded_from_cache(), GetParam());
+  }
+
+  // Rule ids found in `data` as file `path`, block and stream mode (which
+  // must agree).
+  std::vector<std::string> Found(std::string_view data, std::string_view path) {
+    auto scratch = matcher_->NewScratch();
+    std::vector<RuleMatch> block;
+    matcher_->Scan(data, scratch.get(), &block, path);
+    std::vector<std::string> ids, stream_ids;
+    for (const auto& m : block) ids.push_back(matcher_->rules()[m.rule].id);
+    auto stream = matcher_->OpenStream(scratch.get(), path);
+    auto sink = [&](const RuleMatch& m, std::string_view, uint64_t) {
+      stream_ids.push_back(matcher_->rules()[m.rule].id);
+    };
+    for (size_t i = 0; i < data.size(); i += 7) {
+      stream->Feed(data.substr(i, 7), sink);
+    }
+    stream->Close(sink);
+    EXPECT_EQ(ids, stream_ids) << path;
+    return ids;
+  }
+
+  std::filesystem::path cache_;
+  std::unique_ptr<Matcher> matcher_;
+};
+
+const char kText[] =
+    "db:5432:app:Q7w9Er2Ty4\n"
+    "key tok_a1b2c3d4e5f6\n";
+
+TEST_P(ScopedMatcherTest, RunsWhereThePathMatches) {
+  using V = std::vector<std::string>;
+  EXPECT_EQ(Found(kText, "home/ann/.pgpass"), (V{"t.line", "t.token"}));
+  EXPECT_EQ(Found(kText, "srv/conf/prod.pass"), (V{"t.line", "t.token"}));
+  EXPECT_TRUE(matcher_->AnyScopedRuleApplies("x/.pgpass"));
+}
+
+TEST_P(ScopedMatcherTest, SkippedElsewhere) {
+  using V = std::vector<std::string>;
+  EXPECT_EQ(Found(kText, "README.md"), (V{"t.token"}));
+  EXPECT_EQ(Found(kText, "prod.pass"), (V{"t.token"}));  // not under conf/
+  EXPECT_FALSE(matcher_->AnyScopedRuleApplies("src/main.c"));
+}
+
+TEST_P(ScopedMatcherTest, InputWithoutPathRunsEveryRule) {
+  using V = std::vector<std::string>;
+  EXPECT_EQ(Found(kText, ""), (V{"t.line", "t.token"}));
+}
+
+INSTANTIATE_TEST_SUITE_P(CompiledOrCached, ScopedMatcherTest,
+                         ::testing::Values(false, true));
+
+TEST(ScopedRuleLoadTest, EmptyOrDirectoryGlobIsAnError) {
+  for (const char* glob : {"''", "'conf/'"}) {
+    RuleSet set;
+    std::string text = std::string(R"(
+rules:
+  - id: t.bad
+    name: bad
+    kind: password
+    pattern: 'x(y+)'
+    paths: [)") + glob +
+                       "]\n";
+    Status s = set.AddText(text, "bad.yaml");
+    ASSERT_FALSE(s.ok()) << glob;
+    EXPECT_NE(s.message().find("bad.yaml:7"), std::string::npos) << s.message();
+    EXPECT_NE(s.message().find("paths"), std::string::npos) << s.message();
+  }
+}
+
+TEST(ScopedRuleLoadTest, BuiltinFileFormatRulesAreScoped) {
+  auto set = RuleSet::Builtin();
+  ASSERT_TRUE(set.ok());
+  const Rule* pgpass = set->Find("pgpass.line");
+  ASSERT_NE(pgpass, nullptr);
+  EXPECT_TRUE(RulePathMatches(*pgpass, "home/ann/.pgpass"));
+  EXPECT_FALSE(RulePathMatches(*pgpass, "include/linux/list.h"));
+}
+
+}  // namespace
+}  // namespace keyward
