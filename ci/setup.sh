@@ -8,7 +8,7 @@ packages=(
   build-essential cmake pkg-config git
   libhyperscan-dev libre2-dev nlohmann-json3-dev libcli11-dev
   googletest libgtest-dev libyaml-cpp-dev libssl-dev libgit2-dev zlib1g-dev
-  python3 python3-jsonschema ripgrep time pre-commit
+  python3 python3-jsonschema ripgrep time pre-commit file dpkg-dev
 )
 missing=()
 for p in "${packages[@]}"; do

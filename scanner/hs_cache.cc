@@ -30,12 +30,20 @@ void MakeDirs(const std::string& dir) {
 
 }  // namespace
 
-HsCacheKey MakeHsCacheKey(const std::string& ruleset_digest) {
+unsigned long long NativeCpuFeatures() {
   hs_platform_info_t plat;
-  hs_populate_platform(&plat);
+  if (hs_populate_platform(&plat) != HS_SUCCESS) return 0;
+  return plat.cpu_features;
+}
+
+unsigned long long PortableCpuFeatures() {
+  return NativeCpuFeatures() & HS_CPU_FEATURES_AVX2;
+}
+
+HsCacheKey MakeHsCacheKey(const std::string& ruleset_digest,
+                          unsigned long long cpu_features) {
   std::ostringstream k;
-  k << ruleset_digest << '|' << hs_version() << '|' << plat.tune << '|'
-    << plat.cpu_features;
+  k << ruleset_digest << '|' << hs_version() << "|features " << cpu_features;
   return {Sha256Hex(k.str()).substr(0, 32)};
 }
 

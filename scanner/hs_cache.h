@@ -35,7 +35,17 @@ struct HsCacheEntry {
   std::vector<HsCacheRule> rules;
 };
 
-HsCacheKey MakeHsCacheKey(const std::string& ruleset_digest);
+// The CPU features (HS_CPU_FEATURES_*) Hyperscan compiles for here.
+unsigned long long NativeCpuFeatures();
+// What prebuilt packs are compiled for: this machine's features capped at
+// AVX2, so that a pack built on an AVX-512 machine still loads on the
+// AVX2 machines most CI runners are.
+unsigned long long PortableCpuFeatures();
+// Keyed by the rule set's digest, the Hyperscan version and the CPU features
+// the database is compiled for (the tune family only steers heuristics; a
+// database tuned for another family loads and runs).
+HsCacheKey MakeHsCacheKey(const std::string& ruleset_digest,
+                          unsigned long long cpu_features);
 // The default cache directory: $XDG_CACHE_HOME/keyward or ~/.cache/keyward.
 std::string DefaultCacheDir();
 // False when missing, corrupt or for a different rule count. Without

@@ -359,8 +359,9 @@ Result<std::unique_ptr<Matcher>> Matcher::Create(const RuleSet& set,
   // Probing each pattern costs a compile; with a warm cache we skip it and
   // only need the widths, which the cache stores too.
   const std::string digest = set.Digest();
-  HsCacheKey key = MakeHsCacheKey(digest);
   impl->cache_dir = opts.cache_dir;
+  impl->cpu_features =
+      opts.portable ? PortableCpuFeatures() : NativeCpuFeatures();
   impl->prebuilt = opts.prebuilt;
   impl->on_compile = opts.on_compile;
   HsCacheEntry cached;
@@ -449,9 +450,12 @@ Status Matcher::Impl::CompileDatabase(unsigned mode,
     flags.push_back(hs_flags[p]);
     ids.push_back(hs_ids[p]);
   }
+  hs_platform_info_t plat;
+  hs_populate_platform(&plat);
+  plat.cpu_features = cpu_features;
   hs_compile_error_t* err = nullptr;
   if (hs_compile_multi(ptrs.data(), flags.data(), ids.data(), ptrs.size(), mode,
-                       nullptr, db, &err) == HS_SUCCESS) {
+                       &plat, db, &err) == HS_SUCCESS) {
     return Status::OK();
   }
   std::string msg = err && err->expression >= 0
@@ -483,13 +487,22 @@ hs_database_t* Matcher::Impl::LoadOrCompile(
 
 bool Matcher::Impl::LoadEntry(const std::string& digest, HsCacheEntry* out,
                               bool with_db) const {
-  HsCacheKey key = MakeHsCacheKey(digest);
-  std::string_view packed = FindPackedHsEntry(prebuilt, key);
-  if (!packed.empty() && ParseHsEntry(packed, rules.size(), out, with_db)) {
-    return true;
+  // A pack may have been built for fewer CPU features than this machine
+  // has (PortableCpuFeatures): try this machine's, then capped at AVX2,
+  // then none.
+  if (!prebuilt.empty()) {
+    for (unsigned long long features :
+         {cpu_features, cpu_features & HS_CPU_FEATURES_AVX2, 0ull}) {
+      std::string_view packed =
+          FindPackedHsEntry(prebuilt, MakeHsCacheKey(digest, features));
+      if (!packed.empty() && ParseHsEntry(packed, rules.size(), out, with_db)) {
+        return true;
+      }
+    }
   }
   return !cache_dir.empty() &&
-         LoadHsCache(cache_dir, key, rules.size(), out, with_db);
+         LoadHsCache(cache_dir, MakeHsCacheKey(digest, cpu_features),
+                     rules.size(), out, with_db);
 }
 
 double Matcher::compile_seconds() const {
@@ -520,7 +533,7 @@ void Matcher::Impl::SaveToCache(const std::string& digest,
   for (const auto& cr : compiled) {
     entry.rules.push_back({cr->hs_flags, cr->window, cr->re2_only});
   }
-  SaveHsCache(cache_dir, MakeHsCacheKey(digest), entry);
+  SaveHsCache(cache_dir, MakeHsCacheKey(digest, cpu_features), entry);
 }
 
 bool Matcher::PassesFilters(uint32_t rule, std::string_view secret) const {

@@ -173,6 +173,7 @@ struct Matcher::Impl {
   // stream database's cache file.
   std::string cache_dir;
   std::string_view prebuilt;
+  unsigned long long cpu_features = 0;  // compiled for (hs_platform_info)
   std::function<void()> on_compile;
   mutable std::atomic<int64_t> compile_nanos{0};
   std::string stream_cache_digest;

@@ -51,6 +51,9 @@ struct MatcherOptions {
   // when its key matches: same rules, Hyperscan version and CPU platform.
   // Must outlive the Matcher.
   std::string_view prebuilt;
+  // Compile for this machine's CPU features capped at AVX2 (prebuilt packs
+  // that must load on other machines); false: for this machine's.
+  bool portable = false;
   // Called before a database is compiled (not loaded): a first run with
   // changed rules, or on a CPU the prebuilt databases were not built for.
   // May be called from a scanning thread. The CLI prints a progress line.

@@ -8,9 +8,10 @@
 //
 // The pack holds the block database, the file-format (scoped) database and
 // the stream database, keyed like the on-disk cache (rule set digest,
-// Hyperscan version, this machine's CPU platform). When OUT already holds
-// entries for exactly these keys it is left alone, so a rebuild that did not
-// change the rules costs no compile.
+// Hyperscan version, CPU features), compiled for this machine's CPU features
+// capped at AVX2 so that the binary's pack loads on other machines too. When
+// OUT already holds entries for exactly these keys it is left alone, so a
+// rebuild that did not change the rules costs no compile.
 #include <dirent.h>
 #include <unistd.h>
 
@@ -47,10 +48,11 @@ int main(int argc, char** argv) {
   if (!rules.ok()) return Fail(rules.status().message());
   const std::string digest = rules->Digest();
   // The keys Matcher uses for its three databases (scanner/matcher.cc).
+  const unsigned long long features = keyward::PortableCpuFeatures();
   std::vector<keyward::HsCacheKey> keys = {
-      keyward::MakeHsCacheKey(digest),
-      keyward::MakeHsCacheKey(digest + "|scoped"),
-      keyward::MakeHsCacheKey(digest + "|stream")};
+      keyward::MakeHsCacheKey(digest, features),
+      keyward::MakeHsCacheKey(digest + "|scoped", features),
+      keyward::MakeHsCacheKey(digest + "|stream", features)};
 
   std::string existing = ReadFile(out);
   bool current = !existing.empty();
@@ -64,6 +66,7 @@ int main(int argc, char** argv) {
   const std::string dir = tmpl;
   keyward::MatcherOptions opts;
   opts.cache_dir = dir;
+  opts.portable = true;
   auto matcher = keyward::Matcher::Create(*rules, opts);
   if (!matcher.ok()) return Fail(matcher.status().message());
   // A block scan with no path loads (compiles and caches) the block and the

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Builds the Debian package from build/ and proves it: installs it with
+# `dpkg -i` into an empty root (no keyward anywhere else on its PATH), checks
+# the package's files and metadata, and runs the installed binary on a tree
+# with a planted token. Then, where a Docker daemon answers, builds the
+# container image and runs it on the same tree.
+#
+#   ci/package_test.sh            (after ci/setup.sh built build/)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+fail() { echo "package_test: $*" >&2; exit 1; }
+
+(cd build && cpack -G DEB >/dev/null)
+deb=$(ls -t build/keyward_*.deb | head -1)
+[ -f "$deb" ] || fail "cpack made no .deb"
+echo "package_test: $deb"
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+root=$work/root
+mkdir -p "$root/var/lib/dpkg/info" "$root/var/lib/dpkg/updates"
+touch "$root/var/lib/dpkg/status"
+# The empty root has none of the runtime libraries: --force-depends installs
+# anyway; the binary then runs with the host's libraries (same Debian).
+dpkg --root="$root" --log=/dev/null --force-depends --force-not-root \
+  --force-script-chrootless -i "$deb" >/dev/null 2>"$work/dpkg.err" ||
+  { cat "$work/dpkg.err" >&2; fail "dpkg -i failed"; }
+dpkg --root="$root" -s keyward | grep -q '^Status: install ok installed' ||
+  fail "dpkg does not list keyward as installed"
+
+# Metadata: runtime dependencies found by dpkg-shlibdeps, version from git.
+depends=$(dpkg-deb -f "$deb" Depends)
+for lib in libhyperscan libre2 libgit2; do
+  echo "$depends" | grep -q "$lib" || fail "Depends lacks $lib: $depends"
+done
+want_version=$(build/keyward --version | awk '{print $2}')
+pkg_version=$(dpkg-deb -f "$deb" Version)
+[ "${pkg_version%%[+~]*}" = "${want_version%%-*}" ] ||
+  fail "package version $pkg_version does not match keyward $want_version"
+
+# Files Debian policy asks for.
+for f in usr/bin/keyward usr/share/man/man1/keyward.1.gz \
+         usr/share/doc/keyward/copyright usr/share/doc/keyward/changelog.gz; do
+  [ -f "$root/$f" ] || fail "missing /$f"
+done
+gzip -t "$root/usr/share/man/man1/keyward.1.gz"
+[ ! -e "$root/usr/share/man/man1/keyward.1" ] || fail "uncompressed man page"
+zcat "$root/usr/share/man/man1/keyward.1.gz" | grep -q '^\.TH' ||
+  fail "the man page is not troff"
+
+# The installed binary, alone on PATH, with an empty cache: it scans with
+# the databases compiled into it, finds the planted token and redacts it.
+bin=$root/usr/bin/keyward
+"$bin" --version | grep -q "^keyward $want_version" ||
+  fail "installed --version: $("$bin" --version)"
+tree=$work/tree
+mkdir -p "$tree"
+token="glpat-$(head -c 64 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 20)"
+printf 'GITLAB_TOKEN=%s\n' "$token" > "$tree/deploy.env"
+set +e
+PATH=$root/usr/bin:/usr/bin:/bin XDG_CACHE_HOME=$work/cache \
+  keyward scan --format json "$tree" > "$work/out.json" 2> "$work/err.txt"
+rc=$?
+set -e
+[ "$rc" = 1 ] || { cat "$work/err.txt" >&2; fail "scan exited $rc, want 1"; }
+grep -q '"gitlab' "$work/out.json" || fail "the planted token was not found"
+if grep -q "$token" "$work/out.json" "$work/err.txt"; then
+  fail "the secret was printed in full"
+fi
+if grep -q compiling "$work/err.txt"; then
+  fail "the installed binary compiled its rules (prebuilt databases missing)"
+fi
+echo "package_test: .deb installs with dpkg -i and scans ($pkg_version)"
+
+# The container image, where Docker or Podman can build.
+engine=""
+if command -v docker >/dev/null && docker info >/dev/null 2>&1; then
+  engine=docker
+elif command -v podman >/dev/null && podman info >/dev/null 2>&1; then
+  engine=podman
+fi
+if [ -z "$engine" ]; then
+  echo "package_test: no Docker/Podman daemon here; the image build is not tested"
+  exit 0
+fi
+tag="keyward-test:$pkg_version"
+"$engine" build -q -t "$tag" "$repo" >/dev/null
+[ "$("$engine" run --rm --entrypoint id "$tag" -u)" != 0 ] ||
+  fail "the image runs as root"
+set +e
+"$engine" run --rm -v "$tree:/src:ro" "$tag" scan /src > "$work/img.txt"
+rc=$?
+set -e
+[ "$rc" = 1 ] || fail "image scan exited $rc, want 1"
+grep -q gitlab "$work/img.txt" || fail "the image did not find the token"
+echo "package_test: image $tag builds, runs as non-root and scans"
