@@ -118,9 +118,30 @@ Status ScanGitRepos(const ScanArgs& args, const Scanner& scanner,
 }
 
 int RunScan(const ScanArgs& args) {
-  // Configuration first: it adds and disables rules (docs/ci.md).
-  auto config =
-      LoadScanConfig(args.triage, args.paths.empty() ? "." : args.paths[0]);
+  // Configuration first: it adds and disables rules (docs/ci.md). A scan of
+  // a change under review reads it from the change's base.
+  const std::string start = args.paths.empty() ? "." : args.paths[0];
+  Result<Config> config = Config{};
+  struct RemoveTemp {
+    std::string path;
+    ~RemoveTemp() {
+      if (!path.empty()) unlink(path.c_str());
+    }
+  } temp_baseline;
+  if (!args.since.empty() || !args.range.empty()) {
+    std::string base, head = "HEAD";
+    if (!args.since.empty()) {
+      auto b = SinceBase(start, args.since);
+      if (!b.ok()) return Fail(b.status().ToString());
+      base = *b;
+    } else if (Status s = ParseGitRange(args.range, &base, &head); !s.ok()) {
+      return Fail(s.ToString());
+    }
+    config =
+        LoadRangeConfig(args.triage, start, base, head, &temp_baseline.path);
+  } else {
+    config = LoadScanConfig(args.triage, start);
+  }
   if (!config.ok()) return Fail(config.status().ToString());
   // Rules and matcher.
   std::vector<std::string> rule_paths = config->rules;

@@ -1,6 +1,13 @@
 #include "cli/triage.h"
 
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
 #include <iostream>
+
+#include "cli/commands.h"
+#include "keyward/git.h"
 
 namespace keyward::cli {
 
@@ -31,6 +38,8 @@ void AddTriageOptions(CLI::App* cmd, TriageArgs* args) {
                 "List --baseline entries that were not found any more");
 }
 
+Result<Config> ApplyConfigFlags(const TriageArgs& args, Config config);
+
 Result<Config> LoadScanConfig(const TriageArgs& args,
                               const std::string& start) {
   Config config;
@@ -46,6 +55,10 @@ Result<Config> LoadScanConfig(const TriageArgs& args,
     }
     config = std::move(*loaded);
   }
+  return ApplyConfigFlags(args, std::move(config));
+}
+
+Result<Config> ApplyConfigFlags(const TriageArgs& args, Config config) {
   if (!args.fail_on.empty() && !ParseSeverity(args.fail_on, &config.fail_on)) {
     return Status::InvalidArgument(
         "--fail-on expects low, medium, high or "
@@ -59,6 +72,59 @@ Result<Config> LoadScanConfig(const TriageArgs& args,
         args.min_confidence + "`");
   }
   return config;
+}
+
+Result<Config> LoadRangeConfig(const TriageArgs& args, const std::string& repo,
+                               const std::string& base, const std::string& head,
+                               std::string* temp_baseline) {
+  if (!args.config.empty() || args.no_config) {
+    return LoadScanConfig(args, repo);
+  }
+  const std::string top = WorkingTreeTop(repo);
+  const std::string label = base.substr(0, 12);
+  auto at_base = FileAtRevision(repo, base, ".keyward.yaml");
+  if (!at_base.ok()) return at_base.status();
+  auto at_head = FileAtRevision(repo, head, ".keyward.yaml");
+  if (!at_head.ok()) return at_head.status();
+  Config config;
+  if (*at_base) {
+    auto parsed = ParseConfigIn(**at_base, label + ":.keyward.yaml", top);
+    if (!parsed.ok()) return parsed.status();
+    config = std::move(*parsed);
+  }
+  if (*at_head != *at_base) {
+    Warn("notice: .keyward.yaml differs between " + label + " and " + head +
+         "; this scan uses the base commit's (a change under review cannot "
+         "configure its own scan; docs/ci.md)");
+  }
+  // The baseline, when it lives in the repository: its base version too.
+  std::error_code ec;
+  std::filesystem::path rel =
+      std::filesystem::path(config.baseline).lexically_relative(top);
+  if (!config.baseline.empty() && !rel.empty() &&
+      *rel.begin() != std::filesystem::path("..")) {
+    auto b = FileAtRevision(repo, base, rel.generic_string());
+    if (!b.ok()) return b.status();
+    auto h = FileAtRevision(repo, head, rel.generic_string());
+    if (h.ok() && *h != *b) {
+      Warn("notice: baseline " + rel.generic_string() + " differs between " +
+           label + " and " + head + "; this scan uses the base commit's");
+    }
+    if (!*b) {
+      config.baseline.clear();  // none at the base: nothing is baselined
+    } else {
+      char tmpl[] = "/tmp/keyward-baseline-XXXXXX";
+      int fd = mkstemp(tmpl);
+      if (fd < 0) return Status::IoError("cannot create a temporary file");
+      bool ok = write(fd, (*b)->data(), (*b)->size()) ==
+                static_cast<ssize_t>((*b)->size());
+      close(fd);
+      *temp_baseline = tmpl;
+      if (!ok) return Status::IoError(std::string(tmpl) + ": write failed");
+      config.baseline = tmpl;
+    }
+  }
+  return ApplyConfigFlags(args, std::move(config));
 }
 
 Status ApplyTriage(const TriageArgs& args, const Config& config,

@@ -34,6 +34,17 @@ void AddTriageOptions(CLI::App* cmd, TriageArgs* args);
 // applied on top.
 Result<Config> LoadScanConfig(const TriageArgs& args, const std::string& start);
 
+// The configuration for a scan of what `head` adds over `base` in the
+// repository at `repo` (--since, --range: CI on a change under review).
+// Without --config/--no-config, `.keyward.yaml` and the baseline it names
+// are read from the base commit, never from the change: a change cannot
+// exclude, disable or allowlist its own leak. A change to either is reported
+// on stderr. The base version of the baseline is written to a temporary file
+// (`*temp_baseline`, which the caller removes). Flags apply on top.
+Result<Config> LoadRangeConfig(const TriageArgs& args, const std::string& repo,
+                               const std::string& base, const std::string& head,
+                               std::string* temp_baseline);
+
 // Marks allowlisted and baselined findings suppressed (and recounts stats;
 // the baseline is --baseline, else the configuration's `baseline`),
 // prints stale baseline entries on stderr with --report-stale-baseline, and

@@ -206,13 +206,35 @@ Result<Config> ParseConfig(std::string_view yaml,
 Result<Config> LoadConfig(const std::string& path) {
   auto text = ReadFileToString(path);
   if (!text.ok()) return text.status();
-  auto config = ParseConfig(*text, path);
+  return ParseConfigIn(*text, path, fs::path(path).parent_path().string());
+}
+
+Result<Config> ParseConfigIn(std::string_view yaml,
+                             const std::string& display_path,
+                             const std::string& dir) {
+  auto config = ParseConfig(yaml, display_path);
   if (!config.ok()) return config;
-  fs::path base = fs::path(path).parent_path();
+  fs::path base = dir;
   for (auto& r : config->rules) r = Resolve(base, r);
   config->inventory = Resolve(base, config->inventory);
   config->baseline = Resolve(base, config->baseline);
   return config;
+}
+
+std::string WorkingTreeTop(const std::string& start) {
+  std::error_code ec;
+  fs::path dir = fs::absolute(start.empty() ? "." : start, ec);
+  if (ec) return "";
+  if (!fs::is_directory(dir, ec)) dir = dir.parent_path();
+  dir = dir.lexically_normal();
+  if (dir.has_filename() == false && dir != dir.root_path()) {
+    dir = dir.parent_path();  // "a/b/" -> "a/b"
+  }
+  for (fs::path p = dir;; p = p.parent_path()) {
+    if (Exists(p / ".git")) return p.string();
+    if (p == p.parent_path()) break;
+  }
+  return dir.string();
 }
 
 std::string FindConfigFile(const std::string& start) {

@@ -176,8 +176,8 @@ Status ScanGitRange(const Scanner& scanner, const std::string& repo_path,
   return Status::OK();
 }
 
-Status ScanGitSince(const Scanner& scanner, const std::string& repo_path,
-                    const std::string& rev, ScanResult* result) {
+Result<std::string> SinceBase(const std::string& repo_path,
+                              const std::string& rev) {
   auto repo = git::OpenRepo(repo_path);
   if (!repo.ok()) return repo.status();
   git_repository* r = repo->get();
@@ -193,8 +193,42 @@ Status ScanGitSince(const Scanner& scanner, const std::string& repo_path,
                                    "ancestor: " +
                                    git::LastError());
   }
-  return ScanGitRange(scanner, repo_path, git::OidHex(merge_base), "HEAD",
-                      result);
+  return git::OidHex(merge_base);
+}
+
+Status ScanGitSince(const Scanner& scanner, const std::string& repo_path,
+                    const std::string& rev, ScanResult* result) {
+  auto base = SinceBase(repo_path, rev);
+  if (!base.ok()) return base.status();
+  return ScanGitRange(scanner, repo_path, *base, "HEAD", result);
+}
+
+Result<std::optional<std::string>> FileAtRevision(const std::string& repo_path,
+                                                  const std::string& rev,
+                                                  const std::string& rel_path) {
+  auto repo = git::OpenRepo(repo_path);
+  if (!repo.ok()) return repo.status();
+  git_repository* r = repo->get();
+  auto commit = git::ResolveCommit(r, rev);
+  if (!commit.ok()) return commit.status();
+  auto tree = git::CommitTree(r, *git_commit_id(commit->get()));
+  if (!tree.ok()) return tree.status();
+  git_tree_entry* raw = nullptr;
+  if (git_tree_entry_bypath(&raw, tree->get(), rel_path.c_str()) != 0) {
+    return std::optional<std::string>();
+  }
+  git_oid id = *git_tree_entry_id(raw);
+  bool is_blob = git_tree_entry_type(raw) == GIT_OBJECT_BLOB;
+  git_tree_entry_free(raw);
+  if (!is_blob) return std::optional<std::string>();
+  git_blob* blob = nullptr;
+  if (git_blob_lookup(&blob, r, &id) != 0) {
+    return Status::Corruption(rev + ":" + rel_path + ": " + git::LastError());
+  }
+  std::string content(static_cast<const char*>(git_blob_rawcontent(blob)),
+                      git_blob_rawsize(blob));
+  git_blob_free(blob);
+  return std::optional<std::string>(std::move(content));
 }
 
 Status ParseGitRange(const std::string& text, std::string* base,

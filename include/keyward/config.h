@@ -77,6 +77,16 @@ Result<Config> ParseConfig(std::string_view yaml,
 // baseline paths against its directory. kNotFound when the file does not exist.
 Result<Config> LoadConfig(const std::string& path);
 
+// ParseConfig, then relative rule, inventory and baseline paths resolved
+// against `dir` (configuration text read from a git revision).
+Result<Config> ParseConfigIn(std::string_view yaml,
+                             const std::string& display_path,
+                             const std::string& dir);
+
+// The top of the git working tree holding `start` (nearest ancestor with a
+// `.git` entry); `start`'s directory when it is in none.
+std::string WorkingTreeTop(const std::string& start);
+
 // The configuration file for a scan starting at `start` (a file or a
 // directory): `.keyward.yaml` at the top of the git working tree holding
 // `start` (the nearest ancestor with a `.git` entry), or in `start` itself

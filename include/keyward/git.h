@@ -35,6 +35,7 @@
 #ifndef KEYWARD_GIT_H_
 #define KEYWARD_GIT_H_
 
+#include <optional>
 #include <string>
 
 #include "keyward/scan.h"
@@ -79,6 +80,15 @@ Status ScanGitRange(const Scanner& scanner, const std::string& repo,
 // request: `--since origin/main`).
 Status ScanGitSince(const Scanner& scanner, const std::string& repo,
                     const std::string& rev, ScanResult* result);
+
+// The merge base of `rev` and HEAD, as a commit id: where --since starts.
+Result<std::string> SinceBase(const std::string& repo, const std::string& rev);
+
+// The content of the file `rel_path` (repository-relative, '/'-separated)
+// in revision `rev`; nullopt when that revision has no such file.
+Result<std::optional<std::string>> FileAtRevision(const std::string& repo,
+                                                  const std::string& rev,
+                                                  const std::string& rel_path);
 
 // Groups history findings (those with Finding::git) so that one secret found
 // in many blob versions and paths is one finding: rows with the same rule id,

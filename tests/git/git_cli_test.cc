@@ -128,6 +128,53 @@ TEST_F(GitCliTest, FileFormatRuleRunsOnItsFilesOnly) {
   EXPECT_EQ(pgpass_paths(history), want) << history.out;
 }
 
+// A change under review cannot switch the scanner off: --since/--range read
+// .keyward.yaml (and the baseline it names) from the base commit, and say
+// that the change edits them. The base's own configuration still applies.
+TEST_F(GitCliTest, RangeScanUsesTheBaseCommitsConfiguration) {
+  Init();
+  Write(".keyward.yaml",
+        "exclude: ['vendor/']\nbaseline: keyward-baseline.json\n");
+  Write("README.md", "hello\n");
+  std::string base = CommitAll("base");
+  // The change adds a leak, excludes it, disables the rule and baselines it.
+  const std::string token = FakeGithubToken(61);
+  Write("deploy/app.env", "GITHUB_TOKEN=" + token + "\n");
+  Write("vendor/lib.env", "GITHUB_TOKEN=" + FakeGithubToken(62) + "\n");
+  RunResult baseline_out = Scan({"--format", "json", "--baseline-out",
+                                 "keyward-baseline.json", "deploy"});
+  ASSERT_EQ(baseline_out.exit_code, 1) << baseline_out.err;
+  Write(".keyward.yaml",
+        "exclude: ['deploy/', 'vendor/']\ndisable_rules: "
+        "[github.pat.fine_grained, github.pat.classic]\n"
+        "baseline: keyward-baseline.json\n");
+  CommitAll("change");
+  for (const std::vector<std::string>& mode :
+       {std::vector<std::string>{"--since", base},
+        std::vector<std::string>{"--range", base + "..HEAD"}}) {
+    std::vector<std::string> args = mode;
+    args.insert(args.end(), {"--format", "json"});
+    RunResult r = Scan(args);
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    auto j = nlohmann::json::parse(r.out);
+    std::vector<std::string> paths;
+    for (const auto& f : j["findings"]) {
+      if (!f.value("suppressed", false)) paths.push_back(f["path"]);
+    }
+    // deploy/ is found; vendor/ stays excluded by the base's configuration.
+    EXPECT_EQ(paths, std::vector<std::string>{"deploy/app.env"}) << r.out;
+    EXPECT_NE(r.err.find(".keyward.yaml differs between"), std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find("baseline keyward-baseline.json differs"),
+              std::string::npos)
+        << r.err;
+  }
+  // --config still decides (the CI maintainer's explicit choice).
+  RunResult explicit_config =
+      Scan({"--since", base, "--config", ".keyward.yaml"});
+  EXPECT_EQ(explicit_config.exit_code, 0) << explicit_config.err;
+}
+
 TEST_F(GitCliTest, UsageErrorsExitTwo) {
   Init();
   EXPECT_EQ(Scan({"--git", "--staged"}).exit_code, 2);
