@@ -78,6 +78,7 @@ double ScanMillis(const keyward::Matcher& m, const std::vector<File>& files) {
 
 int main(int argc, char** argv) {
   size_t top = 40, max_mb = 128, split = 0;
+  bool portable = false;  // compile as prebuilt packs are (at most AVX2)
   std::vector<std::string> dirs;
   std::set<std::string> only;  // --only FILE: rule ids, one per line
   for (int i = 1; i < argc; i++) {
@@ -89,6 +90,8 @@ int main(int argc, char** argv) {
       for (std::string id; std::getline(in, id);) {
         if (!id.empty()) only.insert(id);
       }
+    } else if (a == "--portable") {
+      portable = true;
     } else if (a == "--split" && i + 1 < argc) {
       split = std::strtoul(argv[++i], nullptr, 10);
     } else if (a == "--max-mb" && i + 1 < argc) {
@@ -125,7 +128,9 @@ int main(int argc, char** argv) {
               bytes / 1048576.0, all->rules().size());
 
   {
-    auto m = keyward::Matcher::Create(*all);
+    keyward::MatcherOptions opts;
+    opts.portable = portable;
+    auto m = keyward::Matcher::Create(*all, opts);
     if (!m.ok()) {
       std::fprintf(stderr, "%s\n", m.status().message().c_str());
       return 2;

@@ -37,7 +37,7 @@ struct HsCacheEntry {
 
 // The CPU features (HS_CPU_FEATURES_*) Hyperscan compiles for here.
 unsigned long long NativeCpuFeatures();
-// What prebuilt packs are compiled for: this machine's features capped at
+// The fallback variant of prebuilt packs: this machine's features capped at
 // AVX2, so that a pack built on an AVX-512 machine still loads on the
 // AVX2 machines most CI runners are.
 unsigned long long PortableCpuFeatures();

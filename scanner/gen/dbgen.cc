@@ -8,8 +8,9 @@
 //
 // The pack holds the block database, the file-format (scoped) database and
 // the stream database, keyed like the on-disk cache (rule set digest,
-// Hyperscan version, CPU features), compiled for this machine's CPU features
-// capped at AVX2 so that the binary's pack loads on other machines too. When
+// Hyperscan version, CPU features), compiled for this machine's CPU, plus the
+// block and scoped databases capped at AVX2 so that the binary's pack loads
+// on other machines too. When
 // OUT already holds entries for exactly these keys it is left alone, so a
 // rebuild that did not change the rules costs no compile.
 #include <dirent.h>
@@ -47,42 +48,63 @@ int main(int argc, char** argv) {
   auto rules = keyward::RuleSet::Builtin();
   if (!rules.ok()) return Fail(rules.status().message());
   const std::string digest = rules->Digest();
-  // The keys Matcher uses for its three databases (scanner/matcher.cc).
-  const unsigned long long features = keyward::PortableCpuFeatures();
-  std::vector<keyward::HsCacheKey> keys = {
-      keyward::MakeHsCacheKey(digest, features),
-      keyward::MakeHsCacheKey(digest + "|scoped", features),
-      keyward::MakeHsCacheKey(digest + "|stream", features)};
+  // Two variants: for this machine's CPU features (full speed where the
+  // binary was built, e.g. CI), and capped at AVX2 (other machines; an
+  // AVX2 database runs ~1.5x slower on an AVX-512 machine, so it is only the
+  // fallback). The second is skipped when they coincide. The keys are those
+  // Matcher uses for its databases (scanner/matcher.cc).
+  struct Variant {
+    bool portable;
+    unsigned long long features;
+    std::vector<keyward::HsCacheKey> keys;
+  };
+  std::vector<Variant> variants;
+  for (bool portable : {false, true}) {
+    unsigned long long features = portable ? keyward::PortableCpuFeatures()
+                                           : keyward::NativeCpuFeatures();
+    if (portable && features == variants[0].features) break;
+    std::vector<keyward::HsCacheKey> keys = {
+        keyward::MakeHsCacheKey(digest, features),
+        keyward::MakeHsCacheKey(digest + "|scoped", features)};
+    // The stream database (stdin, huge files) only for this machine.
+    if (!portable) {
+      keys.push_back(keyward::MakeHsCacheKey(digest + "|stream", features));
+    }
+    variants.push_back({portable, features, keys});
+  }
 
   std::string existing = ReadFile(out);
   bool current = !existing.empty();
-  for (const auto& k : keys) {
-    current = current && !keyward::FindPackedHsEntry(existing, k).empty();
+  for (const auto& v : variants) {
+    for (const auto& k : v.keys) {
+      current = current && !keyward::FindPackedHsEntry(existing, k).empty();
+    }
   }
   if (current) return 0;
 
   char tmpl[] = "/tmp/keyward-dbgen-XXXXXX";
   if (!mkdtemp(tmpl)) return Fail("cannot create a temporary directory");
   const std::string dir = tmpl;
-  keyward::MatcherOptions opts;
-  opts.cache_dir = dir;
-  opts.portable = true;
-  auto matcher = keyward::Matcher::Create(*rules, opts);
-  if (!matcher.ok()) return Fail(matcher.status().message());
-  // A block scan with no path loads (compiles and caches) the block and the
-  // scoped database; opening a stream, the stream database.
-  auto scratch = (*matcher)->NewScratch();
-  std::vector<keyward::RuleMatch> found;
-  (*matcher)->Scan("x", scratch.get(), &found);
-  (*matcher)->OpenStream(scratch.get());
-
   std::vector<std::pair<keyward::HsCacheKey, std::string>> entries;
-  for (const auto& k : keys) {
-    std::string file = dir + "/" + k.hex + ".hsdb";
-    std::string bytes = ReadFile(file);
-    unlink(file.c_str());
-    if (bytes.empty()) return Fail("no database was compiled for " + k.hex);
-    entries.push_back({k, std::move(bytes)});
+  for (const auto& v : variants) {
+    keyward::MatcherOptions opts;
+    opts.cache_dir = dir;
+    opts.portable = v.portable;
+    auto matcher = keyward::Matcher::Create(*rules, opts);
+    if (!matcher.ok()) return Fail(matcher.status().message());
+    // A block scan with no path loads (compiles and caches) the block and
+    // the scoped database; opening a stream, the stream database.
+    auto scratch = (*matcher)->NewScratch();
+    std::vector<keyward::RuleMatch> found;
+    (*matcher)->Scan("x", scratch.get(), &found);
+    if (!v.portable) (*matcher)->OpenStream(scratch.get());
+    for (const auto& k : v.keys) {
+      std::string file = dir + "/" + k.hex + ".hsdb";
+      std::string bytes = ReadFile(file);
+      unlink(file.c_str());
+      if (bytes.empty()) return Fail("no database was compiled for " + k.hex);
+      entries.push_back({k, std::move(bytes)});
+    }
   }
   rmdir(dir.c_str());
   std::string tmp = out + ".tmp";
