@@ -215,7 +215,8 @@ int RunScan(const ScanArgs& args) {
   // every blob's row met the baseline and allowlist as it always did (and
   // --baseline-out listed every path); the verdict is the rows' verdict.
   if (git_mode && !args.staged && !args.all_occurrences) {
-    GroupHistoryFindings(&result);
+    // A change under review: at the newest sighting, where the fix goes.
+    GroupHistoryFindings(&result, /*at_last_seen=*/!args.git);
   }
 
   // Reports.

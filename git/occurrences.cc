@@ -45,7 +45,7 @@ Occurrence OccurrenceOf(const Finding& f) {
 
 }  // namespace
 
-void GroupHistoryFindings(ScanResult* result) {
+void GroupHistoryFindings(ScanResult* result, bool at_last_seen) {
   std::vector<Finding>& rows = result->findings;
   std::vector<Finding> out;
   // Group key -> index of the group in `groups`.
@@ -85,7 +85,7 @@ void GroupHistoryFindings(ScanResult* result) {
       best = std::max(best, rows[i].confidence);
       verified = verified || rows[i].checksum_verified;
     }
-    Finding first = std::move(rows[g.front()]);
+    Finding first = std::move(rows[at_last_seen ? g.back() : g.front()]);
     first.confidence = best;
     first.checksum_verified = verified;
     first.occurrences = std::move(occurrences);

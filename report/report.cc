@@ -39,7 +39,11 @@ std::string OccurrenceSummary(const Finding& f) {
   std::string s = std::to_string(n) +
                   (n == 1 ? " occurrence" : " occurrences") + " in " +
                   std::to_string(paths) + (paths == 1 ? " path" : " paths");
-  if (f.git && !f.git->commit.empty()) {
+  // Occurrences are oldest first; a range finding sits at its newest one.
+  if (!f.occurrences.empty() && !f.occurrences.front().commit.empty()) {
+    s += ", first seen " + f.occurrences.front().commit.substr(0, 12) + " " +
+         f.occurrences.front().date.substr(0, 10);
+  } else if (f.git && !f.git->commit.empty()) {
     s += ", first seen " + f.git->commit.substr(0, 12) + " " +
          f.git->date.substr(0, 10);
   }

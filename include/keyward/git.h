@@ -102,7 +102,11 @@ Result<std::optional<std::string>> FileAtRevision(const std::string& repo,
 // The result is re-sorted with FindingLess (ties: fingerprint) and
 // stats.findings / stats.suppressed count the grouped findings. Costs
 // O(n log n) in the rows; nothing is read again.
-void GroupHistoryFindings(ScanResult* result);
+// `at_last_seen` (range scans: a pull request's review) puts the finding at
+// its newest row instead: the secret where the range's last commit holding
+// it has it, with that commit's line numbers (occurrences stay oldest
+// first).
+void GroupHistoryFindings(ScanResult* result, bool at_last_seen = false);
 
 // Splits "A..B" into base A and head B ("A.." means A..HEAD). Three-dot
 // ranges and empty bases are rejected with InvalidArgument.

@@ -97,6 +97,36 @@ TEST_F(GitCliTest, RangeAndSince) {
   EXPECT_EQ(Scan({"--since", "HEAD"}).exit_code, 0);
 }
 
+// A secret that several commits of a pull request carry is one finding, at
+// its place in the newest commit that holds it (line numbers of HEAD), with
+// every commit's sighting among its occurrences.
+TEST_F(GitCliTest, RangeReportsEachSecretOnceAtItsNewestPlace) {
+  Init();
+  Write("a.txt", "a\n");
+  std::string base = CommitAll("base");
+  const std::string token = FakeGithubToken(63);
+  Write("conf/app.env", "GITHUB_TOKEN=" + token + "\n");
+  CommitAll("add");
+  Write("conf/app.env", "# header\n\nGITHUB_TOKEN=" + token + "\n");
+  CommitAll("move down");
+  Write("conf/app.env", "# header\n\nx=1\nGITHUB_TOKEN=" + token + "\n");
+  std::string head = CommitAll("move again");
+  for (const std::vector<std::string>& mode :
+       {std::vector<std::string>{"--since", base},
+        std::vector<std::string>{"--range", base + "..HEAD"}}) {
+    std::vector<std::string> args = mode;
+    args.insert(args.end(), {"--format", "json"});
+    RunResult r = Scan(args);
+    ASSERT_EQ(r.exit_code, 1) << r.err;
+    auto j = nlohmann::json::parse(r.out);
+    ASSERT_EQ(j["findings"].size(), 1u) << r.out;
+    const auto& f = j["findings"][0];
+    EXPECT_EQ(f["line"], 4) << f.dump();
+    EXPECT_EQ(f["commit"], head) << f.dump();
+    EXPECT_EQ(f["occurrence_count"], 3) << f.dump();
+  }
+}
+
 // A file-format rule (pgpass.line has `paths: [.pgpass, ...]`) runs on files
 // of its format only: in a directory scan, in history (where blobs are
 // scanned before their paths are known) and in a staged scan alike.
