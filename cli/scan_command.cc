@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -35,6 +36,7 @@ struct ScanArgs {
   bool verbose = false;
   bool stats = false;
   bool no_cache = false;
+  std::string sarif_root;  // --sarif-root
   // Git sources (include/keyward/git.h); the positional paths are repos.
   bool git = false;
   bool all_objects = false;
@@ -224,6 +226,18 @@ int RunScan(const ScanArgs& args) {
   ropts.show_secrets = args.show_secrets;
   ropts.show_suppressed = args.show_suppressed;
   ropts.verbose = args.verbose;
+  {
+    std::error_code ec;
+    namespace fs = std::filesystem;
+    ropts.sarif_root =
+        fs::absolute(
+            args.sarif_root.empty() ? WorkingTreeTop(start) : args.sarif_root,
+            ec)
+            .lexically_normal()
+            .string();
+    ropts.path_base =
+        git_mode ? WorkingTreeTop(start) : fs::current_path(ec).string();
+  }
   s = WriteReport(format, result, **matcher, ropts,
                   args.output.empty() ? "-" : args.output);
   if (!s.ok()) return Fail(s.ToString());
@@ -284,6 +298,10 @@ void RegisterScan(CLI::App& app, Context& ctx) {
                 "Text output: add each finding's confidence (high, medium, "
                 "low; `checksum verified` when a checksum passed)");
   cmd->add_flag("--stats", args->stats, "Print scan statistics on stderr");
+  cmd->add_option("--sarif-root", args->sarif_root,
+                  "SARIF artifact paths are relative to DIR (default: the top "
+                  "of the scanned git working tree, else the scanned "
+                  "directory)");
   cmd->add_flag("--no-cache", args->no_cache,
                 "Do not use the compiled rule database cache");
   cmd->add_flag("--git", args->git,

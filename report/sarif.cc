@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <map>
 #include <set>
 
@@ -86,7 +87,19 @@ std::string EncodePath(const std::string& path) {
   return out;
 }
 
-json ArtifactLocation(const std::string& path) {
+json ArtifactLocation(std::string path, const ReportOptions& opts) {
+  if (!opts.sarif_root.empty() && !IsStdin(path)) {
+    namespace fs = std::filesystem;
+    fs::path abs = fs::path(path).is_absolute()
+                       ? fs::path(path)
+                       : fs::path(opts.path_base) / path;
+    fs::path root = fs::path(opts.sarif_root).lexically_normal();
+    if (!root.has_filename()) root = root.parent_path();  // "a/b/" -> "a/b"
+    fs::path rel = abs.lexically_normal().lexically_relative(root);
+    if (!rel.empty() && *rel.begin() != ".." && rel != ".") {
+      path = rel.generic_string();
+    }
+  }
   if (IsStdin(path)) {
     // Standard input has no file; GitHub still requires a location, so the
     // result points at a pseudo-artifact "stdin" under the source root.
@@ -232,7 +245,7 @@ void WriteSarif(const ScanResult& r, const std::vector<Rule>& rules,
         {"message", {{"text", message}}},
         {"locations",
          {{{"physicalLocation",
-            {{"artifactLocation", ArtifactLocation(f->path)},
+            {{"artifactLocation", ArtifactLocation(f->path, opts)},
              {"region", region}}}}}},
         {"partialFingerprints",
          {{"primaryLocationLineHash",
@@ -268,7 +281,7 @@ void WriteSarif(const ScanResult& r, const std::vector<Rule>& rules,
         related.push_back(
             {{"id", static_cast<int>(k)},
              {"physicalLocation",
-              {{"artifactLocation", ArtifactLocation(o.path)},
+              {{"artifactLocation", ArtifactLocation(o.path, opts)},
                {"region", Region(o.line, o.column, o.end_line, o.end_column)}}},
              {"message", {{"text", text}}}});
         ++shown;

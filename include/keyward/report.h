@@ -30,6 +30,13 @@ struct ReportOptions {
   bool show_secrets = false;
   bool show_suppressed = false;  // list suppressed findings too
   bool verbose = false;          // text: each finding's confidence
+  // SARIF: artifact URIs relative to this absolute directory (the
+  // repository top; --sarif-root), never file:// URIs of paths below it.
+  // Relative finding paths are relative to `path_base` (the working
+  // directory for directory scans, the repository top for git scans).
+  // Empty: paths as they are.
+  std::string sarif_root;
+  std::string path_base;
 };
 
 // One finding as the JSON object of the contract.

@@ -67,6 +67,44 @@ TEST(ScanCliTest, FirstRunLoadsPrebuiltDatabases) {
   EXPECT_EQ(again.err.find("compiling"), std::string::npos) << again.err;
 }
 
+// SARIF artifact URIs are relative to the repository top whatever the
+// working directory and however the path was given (absolute, relative,
+// from a subdirectory), never file:// URIs; --sarif-root moves the base.
+TEST(ScanCliTest, SarifPathsAreRelativeToTheRepositoryTop) {
+  test::TempDir dir;
+  ASSERT_EQ(test::RunProgram({"git", "init", "-q", dir.path()}).exit_code, 0);
+  dir.Write("svc/conf/app.env", "GITHUB_TOKEN=" + FakeGithubToken(71) + "\n");
+  auto uris = [](const test::RunResult& r) {
+    std::vector<std::string> out;
+    auto j = nlohmann::json::parse(r.out);
+    for (const auto& res : j["runs"][0]["results"]) {
+      const auto& loc = res["locations"][0]["physicalLocation"];
+      out.push_back(loc["artifactLocation"]["uri"]);
+    }
+    return out;
+  };
+  const std::vector<std::string> want = {"svc/conf/app.env"};
+  struct Case {
+    std::vector<std::string> args;
+    std::string cwd;
+  };
+  for (const Case& c : std::vector<Case>{{{dir.path()}, "/"},
+                                         {{dir.path() + "/svc"}, "/"},
+                                         {{"."}, dir.path()},
+                                         {{"conf"}, dir.path() + "/svc"},
+                                         {{"."}, dir.path() + "/svc/conf"}}) {
+    std::vector<std::string> args = {"scan", "--format", "sarif"};
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    auto r = RunKeyward(args, "", {}, c.cwd);
+    ASSERT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_EQ(uris(r), want) << c.args[0] << " from " << c.cwd;
+  }
+  auto rooted = RunKeyward(
+      {"scan", "--format", "sarif", "--sarif-root", dir.path() + "/svc", "."},
+      "", {}, dir.path());
+  EXPECT_EQ(uris(rooted), std::vector<std::string>{"conf/app.env"});
+}
+
 TEST(ScanCliTest, TextOutputIsRedactedAndExitsOne) {
   TempDir dir;
   std::string tok = FakeGithubToken(1);
