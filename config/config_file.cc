@@ -238,24 +238,10 @@ std::string WorkingTreeTop(const std::string& start) {
 }
 
 std::string FindConfigFile(const std::string& start) {
+  std::string top = WorkingTreeTop(start);
+  if (top.empty()) return "";
   std::error_code ec;
-  fs::path dir = fs::absolute(start.empty() ? "." : start, ec);
-  if (ec) return "";
-  if (!fs::is_directory(dir, ec)) dir = dir.parent_path();
-  dir = dir.lexically_normal();
-  if (dir.has_filename() == false && dir != dir.root_path()) {
-    dir = dir.parent_path();  // "a/b/" -> "a/b"
-  }
-  // The working tree top is the nearest ancestor holding `.git`.
-  fs::path top = dir;
-  for (fs::path p = dir;; p = p.parent_path()) {
-    if (Exists(p / ".git")) {
-      top = p;
-      break;
-    }
-    if (p == p.parent_path()) break;
-  }
-  fs::path candidate = top / kConfigFileName;
+  fs::path candidate = fs::path(top) / kConfigFileName;
   return fs::is_regular_file(candidate, ec) ? candidate.string() : "";
 }
 
