@@ -62,6 +62,7 @@ int Show(const std::vector<std::string>& extra, const std::string& id) {
   }
   j["validate"] = r->validate;
   if (!r->paths.empty()) j["paths"] = r->paths;
+  if (r->max_window) j["max_window"] = r->max_window;
   j["description"] = r->description;
   std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
             << "\n";

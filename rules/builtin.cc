@@ -39,6 +39,7 @@ Rule ToRule(const builtin::RuleData& d, bool examples) {
   r.supersedes = ToStrings(d.supersedes);
   r.validate = ToStrings(d.validate);
   r.paths = ToStrings(d.paths);
+  r.max_window = d.max_window;
   if (examples) {
     r.examples = ToStrings(d.examples);
     r.negative_examples = ToStrings(d.negative_examples);

@@ -41,6 +41,7 @@ struct RuleData {
   Strings supersedes;
   Strings validate;
   Strings paths;
+  int max_window;
   Strings examples;
   Strings negative_examples;
   Strings references;

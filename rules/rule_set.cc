@@ -31,7 +31,7 @@ const std::set<std::string>& KnownRuleFields() {
       "supersedes", "examples",    "negative_examples",
       "references", "revoke",      "description",
       "tags",       "max_chars_per_token", "validate",
-      "paths"};
+      "paths",      "max_window"};
   // clang-format on
   return fields;
 }
@@ -184,6 +184,12 @@ Status ParseRule(const YAML::Node& node, const std::string& origin,
                                   "` in validate (known: " + ValidatorNames() +
                                   ")");
           }
+        }
+      } else if (key == "max_window") {
+        rule->max_window = v.as<int>();
+        if (rule->max_window < 1024 || rule->max_window > (1 << 20)) {
+          return Status::Config(at +
+                                ": max_window must be 1024 to 1048576 bytes");
         }
       } else if (key == "paths") {
         s = ReadStrings(v, key, at, &rule->paths);
@@ -528,6 +534,8 @@ std::string RuleSet::Digest() const {
     data.append(r.pattern).push_back('\0');
     // Scoped rules compile into a database of their own.
     for (const auto& glob : r.paths) data.append(glob).push_back('\1');
+    // The window is part of each rule's cached metadata.
+    if (r.max_window) data.append(std::to_string(r.max_window)).push_back('\2');
   }
   return Sha256Hex(data);
 }

@@ -20,11 +20,13 @@ void ResolveOverlaps(const std::vector<std::unique_ptr<CompiledRule>>& rules,
   });
   if (ms.size() < 2) return;
   std::vector<bool> drop(ms.size(), false);
+  uint64_t max_window = kMaxWindow;  // a rule may allow longer (max_window)
+  for (const auto& r : rules) max_window = std::max(max_window, r->window);
   // Matches interacting with ms[i] start their secret no earlier than this:
   // secrets are at most a window long, superseded ones lie inside the match.
   auto first_near = [&](size_t i) {
-    uint64_t lo = std::min(ms[i].start, ms[i].secret_start > kMaxWindow
-                                            ? ms[i].secret_start - kMaxWindow
+    uint64_t lo = std::min(ms[i].start, ms[i].secret_start > max_window
+                                            ? ms[i].secret_start - max_window
                                             : 0);
     return static_cast<size_t>(
         std::lower_bound(

@@ -45,7 +45,7 @@ uint64_t ThreadCpuNanos() {
 }
 
 // Tries exact, then prefilter. Returns false when Hyperscan takes neither.
-bool ProbeHyperscan(const std::string& pattern, unsigned* flags,
+bool ProbeHyperscan(const std::string& pattern, uint64_t cap, unsigned* flags,
                     uint64_t* max_width) {
   for (unsigned f : {0u, unsigned(HS_FLAG_PREFILTER)}) {
     hs_expr_info_t* info = nullptr;
@@ -53,8 +53,8 @@ bool ProbeHyperscan(const std::string& pattern, unsigned* flags,
     if (hs_expression_info(pattern.c_str(), f, &info, &err) == HS_SUCCESS) {
       *flags = f;
       *max_width = info->max_width == UINT_MAX
-                       ? kMaxWindow
-                       : std::min<uint64_t>(info->max_width, kMaxWindow);
+                       ? cap
+                       : std::min<uint64_t>(info->max_width, cap);
       free(info);
       // expression_info accepts some patterns compile rejects; compile to be
       // sure.
@@ -373,13 +373,14 @@ Result<std::unique_ptr<Matcher>> Matcher::Create(const RuleSet& set,
     cr->rule = impl->rules[i];
     const Rule& r = cr->rule;
     unsigned flags = 0;
-    uint64_t width = kMaxWindow;
+    const uint64_t cap = r.max_window > 0 ? r.max_window : kMaxWindow;
+    uint64_t width = cap;
     if (have_cache) {
       cr->re2_only = cached.rules[i].re2_only;
       flags = cached.rules[i].flags;
       width = cached.rules[i].width;
     } else {
-      cr->re2_only = !ProbeHyperscan(r.pattern, &flags, &width);
+      cr->re2_only = !ProbeHyperscan(r.pattern, cap, &flags, &width);
     }
     cr->prefilter = flags & HS_FLAG_PREFILTER;
     cr->hs_flags = flags;

@@ -40,6 +40,9 @@
 //                                 # checksum makes the finding "checksum
 //                                 # verified" (confidence high). Unknown
 //                                 # names are a load error.
+//       max_window: 131072        # longest match phase 2 confirms, in
+//                                 # bytes (default 16 KiB; a longer match
+//                                 # is cut). Private key blocks need more.
 //       paths: ['.pgpass']        # file-format rules: the rule runs only
 //                                 # on files whose path matches one of
 //                                 # these globs (RulePathMatches), and on
@@ -127,6 +130,7 @@ struct Rule {
   std::vector<std::string> supersedes;
   std::vector<std::string> validate;  // validator names (validators.h)
   std::vector<std::string> paths;     // file globs; empty: every file
+  int max_window = 0;                 // bytes; 0: the default (16 KiB)
   std::vector<std::string> examples;
   std::vector<std::string> negative_examples;
   std::vector<std::string> references;

@@ -105,6 +105,7 @@ class Emitter {
       << "     .supersedes = " << Strings(r.supersedes) << ",\n"
       << "     .validate = " << Strings(r.validate) << ",\n"
       << "     .paths = " << Strings(r.paths) << ",\n"
+      << "     .max_window = " << r.max_window << ",\n"
       << "     .examples = " << Strings(r.examples, true) << ",\n"
       << "     .negative_examples = " << Strings(r.negative_examples, true)
       << ",\n"

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <sstream>
 
 #include "support/fake_secrets.h"
@@ -103,6 +104,42 @@ TEST(ScanCliTest, SarifPathsAreRelativeToTheRepositoryTop) {
       {"scan", "--format", "sarif", "--sarif-root", dir.path() + "/svc", "."},
       "", {}, dir.path());
   EXPECT_EQ(uris(rooted), std::vector<std::string>{"conf/app.env"});
+}
+
+// A private key block longer than the default 16 KiB window (a PGP key with
+// subkeys, an RSA key with 16k bits) is one secret from BEGIN to END, so its
+// fingerprint identifies the key: in a file (block mode) and on stdin in
+// small chunks (stream mode) alike.
+TEST(ScanCliTest, LongPrivateKeyBlockIsFoundWhole) {
+  std::mt19937 rng(77);
+  static const char kB64[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string block = "-----BEGIN PGP PRIVATE KEY BLOCK-----\n\n";
+  while (block.size() < 24000) {
+    for (int i = 0; i < 64; i++) block += kB64[rng() % 64];
+    block += "\n";
+  }
+  block += "=Ab1c\n-----END PGP PRIVATE KEY BLOCK-----";
+  test::TempDir dir;
+  dir.Write("backup/key.asc", "exported:\n" + block + "\n");
+  auto secret_of = [](const test::RunResult& r) {
+    auto j = nlohmann::json::parse(r.out);
+    for (const auto& f : j["findings"]) {
+      if (f["rule_id"] == "private_key.pgp") {
+        return f["secret"].get<std::string>();
+      }
+    }
+    return std::string();
+  };
+  auto file = RunKeyward({"scan", "--format", "json", "--show-secrets", "."},
+                         "", {}, dir.path());
+  ASSERT_EQ(file.exit_code, 1) << file.err;
+  EXPECT_EQ(secret_of(file), block);
+  auto stream = RunKeyward({"scan", "--format", "json", "--show-secrets",
+                            "--chunk-size", "4096", "-"},
+                           "exported:\n" + block + "\n", {}, dir.path());
+  ASSERT_EQ(stream.exit_code, 1) << stream.err;
+  EXPECT_EQ(secret_of(stream), block);
 }
 
 TEST(ScanCliTest, TextOutputIsRedactedAndExitsOne) {

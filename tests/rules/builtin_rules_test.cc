@@ -69,6 +69,7 @@ void ExpectSameRule(const Rule& a, const Rule& b, bool examples) {
   EXPECT_EQ(a.supersedes, b.supersedes) << id;
   EXPECT_EQ(a.validate, b.validate) << id;
   EXPECT_EQ(a.paths, b.paths) << id;
+  EXPECT_EQ(a.max_window, b.max_window) << id;
   if (examples) {
     EXPECT_EQ(a.examples, b.examples) << id;
     EXPECT_EQ(a.negative_examples, b.negative_examples) << id;

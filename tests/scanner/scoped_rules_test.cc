@@ -2,6 +2,7 @@
 // scoped rule runs where it applies (block and stream mode, with a cached
 // database too) and nowhere else, beside the unscoped rules.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 
@@ -67,7 +68,9 @@ class ScopedMatcherTest : public ::testing::TestWithParam<bool> {
     ASSERT_TRUE(s.ok()) << s.ToString();
     MatcherOptions opts;
     if (GetParam()) {
-      cache_ = std::filesystem::path(::testing::TempDir()) / "scoped-cache";
+      // One directory per test process: ctest runs these side by side.
+      cache_ = std::filesystem::path(::testing::TempDir()) /
+               ("scoped-cache-" + std::to_string(getpid()));
       std::filesystem::remove_all(cache_);
       opts.cache_dir = cache_.string();
       // Compile once into the cache; the matcher under test loads from it.
