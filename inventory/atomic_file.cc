@@ -118,7 +118,8 @@ Status WriteFileAtomic(const std::string& path, std::string_view content) {
   return Status::OK();
 }
 
-Result<std::string> ReadFileToString(const std::string& path) {
+Result<std::string> ReadFileToString(const std::string& path,
+                                     size_t max_bytes) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ENOENT) return Status::NotFound(path + ": no such file");
@@ -135,6 +136,12 @@ Result<std::string> ReadFileToString(const std::string& path) {
       return Status::IoError(std::move(msg));
     }
     if (n == 0) break;
+    if (out.size() + static_cast<size_t>(n) > max_bytes) {
+      ::close(fd);
+      return Status::InvalidArgument(
+          path + ": larger than " + std::to_string(max_bytes >> 20) +
+          " MiB, not a file keyward reads (a device or an endless stream?)");
+    }
     out.append(buf, static_cast<size_t>(n));
   }
   ::close(fd);
