@@ -35,6 +35,9 @@ namespace keyward {
 // its target is replaced (the link stays). An existing file's permission bits
 // are kept; a new file gets 0666 less the umask. On any error the temporary
 // file is removed, `path` is untouched, and the Status names the file.
+// After a successful write, temporary files that killed writers left in the
+// directory (".NAME.tmp-PID-*" of a process that is gone, over a minute
+// old) are removed, once per directory per process.
 Status WriteFileAtomic(const std::string& path, std::string_view content);
 
 // The most ReadFileToString reads by default: far more than any inventory,
