@@ -19,6 +19,14 @@ std::string PepperId(const std::string& pepper) {
       .substr(0, 16);
 }
 
+// A wrong value as an error may show it: short ones are quoted, longer ones
+// (a token pasted into the wrong field) only counted.
+std::string Shown(const std::string& value) {
+  if (value.size() <= 12) return "'" + value + "'";
+  return "a value of " + std::to_string(value.size()) +
+         " characters (not shown)";
+}
+
 // Reads one credential's fields; the first problem goes to *error.
 class FieldReader {
  public:
@@ -34,7 +42,7 @@ class FieldReader {
   void Date(const char* key, std::string* out) {
     String(key, out);
     if (!out->empty() && !IsIsoDate(*out)) {
-      Fail(key, "must be a date YYYY-MM-DD, not '" + *out + "'");
+      Fail(key, "must be a date YYYY-MM-DD, not " + Shown(*out));
     }
   }
   void Strings(const char* key, std::vector<std::string>* out) {
@@ -102,7 +110,7 @@ Status ParseCredential(const json& obj, const std::string& where,
   if (c->status != "active" && c->status != "revoked" &&
       c->status != "retired") {
     r.Fail("status",
-           "must be active, revoked or retired, not '" + c->status + "'");
+           "must be active, revoked or retired, not " + Shown(c->status));
   }
   if (c->id.empty()) r.Fail("id", "is missing");
   auto fps = obj.find("fingerprints");

@@ -89,12 +89,16 @@ TEST(JsonFileTest, InventorySyntaxErrorDoesNotQuoteTheSecret) {
        {Inv(", \"credentials\": [{\"id\": \"a\", \"notes\": " + token + "}]"),
         Inv(", \"credentials\": [{\"id\": \"a\", \"notes\": \"" + token +
             "\n\"}]"),
-        Inv(", \"credentials\": [{\"id\": \"a\", \"notes\": \"" + token)}) {
+        Inv(", \"credentials\": [{\"id\": \"a\", \"notes\": \"" + token),
+        // Well-formed, but the token is in a field that is checked.
+        Inv(", \"credentials\": [{\"id\": \"a\", \"created\": \"" + token +
+            "\"}]"),
+        Inv(", \"credentials\": [{\"id\": \"a\", \"status\": \"" + token +
+            "\"}]")}) {
     auto inv = Inventory::Parse(text, "inv.json", std::nullopt);
     ASSERT_FALSE(inv.ok());
     const std::string& msg = inv.status().message();
-    EXPECT_THAT(msg, HasSubstr("inv.json:1:")) << msg;
-    EXPECT_THAT(msg, HasSubstr("malformed JSON")) << msg;
+    EXPECT_THAT(msg, HasSubstr("inv.json")) << msg;
     EXPECT_THAT(msg, Not(HasSubstr(token.substr(4, 8)))) << msg;
   }
 }
