@@ -30,9 +30,12 @@ void Warn(const std::string& msg);
 // override), minus `disabled`, validated.
 // `builtin` says whether the built-in rules' regexes are compiled and their
 // examples loaded (rules check, rules show); a scan needs neither.
+// `disabled_where` ("file:line" per id, may be shorter) names where an
+// unknown id was written.
 Result<RuleSet> LoadRules(const std::vector<std::string>& extra,
                           const std::vector<std::string>& disabled,
-                          const BuiltinOptions& builtin = {});
+                          const BuiltinOptions& builtin = {},
+                          const std::vector<std::string>& disabled_where = {});
 // The rule databases compiled at build time (scanner/gen/dbgen.cc), linked
 // in by cli/prebuilt/prebuilt_db.cc; empty when the build made none.
 std::string_view PrebuiltDatabases();

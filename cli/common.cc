@@ -8,12 +8,20 @@ namespace keyward::cli {
 
 Result<RuleSet> LoadRules(const std::vector<std::string>& extra,
                           const std::vector<std::string>& disabled,
-                          const BuiltinOptions& builtin) {
+                          const BuiltinOptions& builtin,
+                          const std::vector<std::string>& disabled_where) {
   auto rules = RuleSet::Builtin(builtin);
   if (!rules.ok()) return rules.status();
   for (const auto& path : extra) {
     Status s = rules->AddPath(path);
     if (!s.ok()) return s;
+  }
+  for (size_t i = 0; i < disabled.size(); ++i) {
+    if (rules->Find(disabled[i])) continue;
+    std::string where =
+        i < disabled_where.size() ? disabled_where[i] + ": " : "";
+    return Status::Config(where + "disable_rules: unknown rule `" +
+                          disabled[i] + "` (see keyward rules list)");
   }
   Status s = rules->Disable(disabled);
   if (!s.ok()) return s;

@@ -7,16 +7,18 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "report/visible_text.h"
 
 namespace keyward::cli {
 
 int Fail(const std::string& msg) {
-  std::cerr << "keyward: error: " << msg << "\n";
+  // Messages quote file names from scanned trees: no raw control bytes.
+  std::cerr << "keyward: error: " << VisibleText(msg, true) << "\n";
   return 2;
 }
 
 void Warn(const std::string& msg) {
-  std::cerr << "keyward: warning: " << msg << "\n";
+  std::cerr << "keyward: warning: " << VisibleText(msg) << "\n";
 }
 
 // Every repeatable option takes exactly one value per occurrence: a vector

@@ -1,5 +1,6 @@
 // `keyward scan`: sources -> matcher -> findings -> (inventory, suppressions)
 // -> reporters -> exit code.
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 #include "cli/commands.h"
 #include "cli/progress_line.h"
 #include "cli/triage.h"
+#include "keyward/atomic_file.h"
 #include "keyward/git.h"
 #include "keyward/inventory.h"
 #include "keyward/report.h"
@@ -19,6 +21,11 @@
 
 namespace keyward::cli {
 namespace {
+
+// Limits on what the machine can honour: each thread holds a matcher scratch
+// and a chunk buffer; a chunk is one allocation.
+constexpr int kMaxThreads = 1024;
+constexpr uint64_t kMaxChunkSize = uint64_t{1} << 30;
 
 struct ScanArgs {
   std::vector<std::string> paths;
@@ -49,13 +56,21 @@ struct ScanArgs {
   TriageArgs triage;  // config, baseline, --fail-on (cli/triage.h)
 };
 
-// Writes one report to `path` ("-" = stdout).
+// Writes one report to `path` ("-" = stdout). A regular file (or a new one)
+// is replaced atomically: a full disk or a kill leaves the old report, not
+// a partial one. Anything else (/dev/stdout, a FIFO) is written in place.
 Status WriteReport(ReportFormat format, const ScanResult& result,
                    const Matcher& matcher, const ReportOptions& ropts,
                    const std::string& path) {
+  std::ostringstream buffer;
   std::ofstream file;
-  std::ostream* out = &std::cout;
-  if (path != "-") {
+  std::ostream* out = &buffer;
+  struct stat st;
+  bool atomic =
+      path != "-" && (stat(path.c_str(), &st) != 0 || S_ISREG(st.st_mode));
+  if (path == "-") {
+    out = &std::cout;
+  } else if (!atomic) {
     file.open(path, std::ios::binary | std::ios::trunc);
     if (!file) return Status::IoError(path + ": cannot write report");
     out = &file;
@@ -74,6 +89,7 @@ Status WriteReport(ReportFormat format, const ScanResult& result,
       WriteSarif(result, matcher.rules(), ropts, *out);
       break;
   }
+  if (atomic) return WriteFileAtomic(path, buffer.str());
   out->flush();
   if (!*out) return Status::IoError(path + ": write failed");
   return Status::OK();
@@ -149,7 +165,8 @@ int RunScan(const ScanArgs& args) {
   std::vector<std::string> rule_paths = config->rules;
   rule_paths.insert(rule_paths.end(), args.rule_paths.begin(),
                     args.rule_paths.end());
-  auto rules = LoadRules(rule_paths, config->disable_rules);
+  auto rules = LoadRules(rule_paths, config->disable_rules, {},
+                         config->disable_rules_where);
   if (!rules.ok()) return Fail(rules.status().message());
   auto matcher = BuildMatcher(*rules, args.no_cache);
   if (!matcher.ok()) return Fail(matcher.status().message());
@@ -183,8 +200,11 @@ int RunScan(const ScanArgs& args) {
   opts.follow_symlinks = args.follow;
   opts.no_ignore = args.no_ignore;
   opts.stream_threshold = args.stream_threshold;
-  opts.chunk_size = std::max<uint64_t>(args.chunk_size, 1);
+  opts.chunk_size = args.chunk_size;
   opts.exclude = config->exclude;
+  // A report must never replace a file it is made from.
+  if (!args.output.empty()) opts.outputs.push_back(args.output);
+  for (const auto& report : reports) opts.outputs.push_back(report.second);
   opts.warn = [](const std::string& msg) { Warn(msg); };
   ProgressLine progress(ShouldShowProgress());
   opts.progress = progress.Callback();
@@ -286,7 +306,8 @@ void RegisterScan(CLI::App& app, Context& ctx) {
                   "Extra rule file or directory (repeatable; same id "
                   "overrides a built-in rule)");
   cmd->add_option("-j,--threads", args->threads,
-                  "Worker threads (default: number of cores)");
+                  "Worker threads, 1 to 1024 (default: number of cores)")
+      ->check(CLI::Range(0, kMaxThreads));
   cmd->add_flag("--follow", args->follow, "Follow symbolic links");
   cmd->add_flag("--no-ignore", args->no_ignore,
                 "Do not honour .gitignore / .keywardignore");
@@ -324,8 +345,10 @@ void RegisterScan(CLI::App& app, Context& ctx) {
                   "mode)")
       ->capture_default_str();
   cmd->add_option("--chunk-size", args->chunk_size,
-                  "Chunk size in BYTES for stream mode (stdin, large files)")
-      ->capture_default_str();
+                  "Chunk size in BYTES for stream mode (stdin, large files), "
+                  "1 to 1 GiB")
+      ->capture_default_str()
+      ->check(CLI::Range(uint64_t{1}, kMaxChunkSize));
   AddTriageOptions(cmd, &args->triage);
   cmd->footer(
       "Examples:\n"

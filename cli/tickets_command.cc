@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "cli/commands.h"
+#include "inventory/json_file.h"
 #include "keyward/atomic_file.h"
 #include "keyward/inventory.h"
 #include "keyward/report.h"
@@ -48,9 +49,11 @@ int RunTickets(const TicketsArgs& args) {
 
   auto text = ReadFileToString(args.from);
   if (!text.ok()) return Fail(text.status().ToString());
-  nlohmann::json report = nlohmann::json::parse(*text, nullptr, false);
-  if (report.is_discarded() || !report.is_object() ||
-      !report.contains("findings") || !report["findings"].is_array()) {
+  auto parsed = ParseJsonFile(*text, args.from);
+  if (!parsed.ok()) return Fail(parsed.status().message());
+  const nlohmann::json& report = *parsed;
+  if (!report.is_object() || !report.contains("findings") ||
+      !report["findings"].is_array()) {
     return Fail(args.from +
                 ": not a keyward JSON report (keyward scan --format json)");
   }

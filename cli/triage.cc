@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "keyward/git.h"
+#include "report/visible_text.h"
 
 namespace keyward::cli {
 
@@ -148,8 +149,9 @@ Status ApplyTriage(const TriageArgs& args, const Config& config,
   if (args.report_stale && !path.empty()) {
     auto stale = StaleBaselineEntries(baseline, result->findings);
     for (const auto& e : stale) {
-      std::cerr << "keyward: stale baseline entry: " << e.path << " "
-                << e.rule_id << " " << e.fingerprint << "\n";
+      std::cerr << "keyward: stale baseline entry: "
+                << VisibleText(e.path + " " + e.rule_id + " " + e.fingerprint)
+                << "\n";
     }
     std::cerr << "keyward: " << stale.size() << " of "
               << baseline.entries().size()

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <tuple>
 
+#include "inventory/json_file.h"
 #include "keyward/atomic_file.h"
 #include "keyward/config.h"
 
@@ -38,14 +39,18 @@ Result<Baseline> Baseline::Parse(std::string_view json,
     return Status::Corruption(display_path +
                               ": not a keyward baseline: " + why);
   };
-  nlohmann::json doc =
-      nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) return bad("invalid JSON");
+  auto parsed = ParseJsonFile(json, display_path);
+  if (!parsed.ok()) return parsed.status();
+  const nlohmann::json& doc = *parsed;
   if (!doc.is_object() || !doc.contains("entries") ||
       !doc["entries"].is_array()) {
     return bad("expected {\"version\": 1, \"entries\": [...]}");
   }
-  if (doc.value("version", 0) != 1) return bad("unsupported version");
+  auto version = doc.find("version");
+  if (version == doc.end() || !version->is_number_integer()) {
+    return bad("\"version\" must be the number 1");
+  }
+  if (version->get<long long>() != 1) return bad("unsupported version");
   Baseline b;
   size_t index = 0;
   for (const auto& e : doc["entries"]) {

@@ -47,6 +47,17 @@ class ConfigParser {
         s = StringList(value, key, &out->rules);
       } else if (key == "disable_rules") {
         s = StringList(value, key, &out->disable_rules);
+        // Where each id is written, for "unknown rule" errors later.
+        auto where = [&](const YAML::Node& n) {
+          return file_ + ":" + std::to_string(n.Mark().line + 1);
+        };
+        if (s.ok() && value.IsScalar()) {
+          out->disable_rules_where.push_back(where(value));
+        } else if (s.ok() && value.IsSequence()) {
+          for (const auto& item : value) {
+            out->disable_rules_where.push_back(where(item));
+          }
+        }
       } else if (key == "exclude") {
         s = StringList(value, key, &out->exclude);
       } else if (key == "allow") {

@@ -1,14 +1,18 @@
 #include "keyward/atomic_file.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <mutex>
+#include <set>
 #include <thread>
 
 namespace keyward {
@@ -62,6 +66,51 @@ std::filesystem::path ResolveTarget(const std::string& path) {
   return target;
 }
 
+// The pid in a temporary name ".NAME.tmp-PID-COUNTER-CLOCK", or -1.
+long TempOwner(const std::string& name) {
+  if (name.size() < 2 || name[0] != '.') return -1;
+  size_t tmp = name.rfind(".tmp-");
+  if (tmp == std::string::npos || tmp == 0) return -1;
+  long fields[3];
+  const char* p = name.c_str() + tmp + 5;
+  for (int i = 0; i < 3; ++i) {
+    char* end = nullptr;
+    errno = 0;
+    fields[i] = std::strtol(p, &end, 10);
+    if (end == p || errno != 0 || fields[i] < 0) return -1;
+    if (*end != (i < 2 ? '-' : '\0')) return -1;
+    p = end + 1;
+  }
+  return fields[0];
+}
+
+// Removes temporary files that writers killed before their rename left in
+// `dir`: the owner process is gone and the file is over a minute old (a
+// writer on another machine or in another pid namespace is not seen by
+// kill(); the age keeps its file safe while it writes). Once per directory
+// per process: a directory of tickets is not listed for every ticket.
+void RemoveStaleTempFiles(const std::string& dir) {
+  static std::mutex mu;
+  static std::set<std::string> cleaned;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    if (!cleaned.insert(dir).second) return;
+  }
+  std::error_code ec;
+  auto now = std::filesystem::file_time_type::clock::now();
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end;
+       it.increment(ec)) {
+    long pid = TempOwner(it->path().filename().string());
+    if (pid <= 0 || pid == ::getpid()) continue;
+    if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;
+    std::error_code time_ec;
+    auto mtime = std::filesystem::last_write_time(it->path(), time_ec);
+    if (time_ec || now - mtime < std::chrono::minutes(1)) continue;
+    if (!it->is_regular_file(time_ec)) continue;
+    ::unlink(it->path().c_str());
+  }
+}
+
 }  // namespace
 
 Status WriteFileAtomic(const std::string& path, std::string_view content) {
@@ -100,6 +149,7 @@ Status WriteFileAtomic(const std::string& path, std::string_view content) {
   fd = -1;
   if (rc != 0) return fail("close");
   if (::rename(tmp.c_str(), target.c_str()) != 0) return fail("rename");
+  RemoveStaleTempFiles(dir);
 
   // Make the rename durable. A failure here is reported: the new content is
   // in place but might not survive a power loss.
@@ -118,7 +168,8 @@ Status WriteFileAtomic(const std::string& path, std::string_view content) {
   return Status::OK();
 }
 
-Result<std::string> ReadFileToString(const std::string& path) {
+Result<std::string> ReadFileToString(const std::string& path,
+                                     size_t max_bytes) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ENOENT) return Status::NotFound(path + ": no such file");
@@ -135,6 +186,12 @@ Result<std::string> ReadFileToString(const std::string& path) {
       return Status::IoError(std::move(msg));
     }
     if (n == 0) break;
+    if (out.size() + static_cast<size_t>(n) > max_bytes) {
+      ::close(fd);
+      return Status::InvalidArgument(
+          path + ": larger than " + std::to_string(max_bytes >> 20) +
+          " MiB, not a file keyward reads (a device or an endless stream?)");
+    }
     out.append(buf, static_cast<size_t>(n));
   }
   ::close(fd);

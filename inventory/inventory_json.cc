@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "inventory/crypto.h"
+#include "inventory/json_file.h"
 #include "keyward/inventory.h"
 
 namespace keyward {
@@ -18,19 +19,12 @@ std::string PepperId(const std::string& pepper) {
       .substr(0, 16);
 }
 
-// nlohmann reports a byte offset; people want line and column.
-std::string LineColumn(std::string_view text, size_t byte) {
-  size_t end = std::min(byte > 0 ? byte - 1 : 0, text.size());
-  int line = 1, col = 1;
-  for (size_t i = 0; i < end; ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      col = 1;
-    } else {
-      ++col;
-    }
-  }
-  return std::to_string(line) + ":" + std::to_string(col);
+// A wrong value as an error may show it: short ones are quoted, longer ones
+// (a token pasted into the wrong field) only counted.
+std::string Shown(const std::string& value) {
+  if (value.size() <= 12) return "'" + value + "'";
+  return "a value of " + std::to_string(value.size()) +
+         " characters (not shown)";
 }
 
 // Reads one credential's fields; the first problem goes to *error.
@@ -48,7 +42,7 @@ class FieldReader {
   void Date(const char* key, std::string* out) {
     String(key, out);
     if (!out->empty() && !IsIsoDate(*out)) {
-      Fail(key, "must be a date YYYY-MM-DD, not '" + *out + "'");
+      Fail(key, "must be a date YYYY-MM-DD, not " + Shown(*out));
     }
   }
   void Strings(const char* key, std::vector<std::string>* out) {
@@ -116,7 +110,7 @@ Status ParseCredential(const json& obj, const std::string& where,
   if (c->status != "active" && c->status != "revoked" &&
       c->status != "retired") {
     r.Fail("status",
-           "must be active, revoked or retired, not '" + c->status + "'");
+           "must be active, revoked or retired, not " + Shown(c->status));
   }
   if (c->id.empty()) r.Fail("id", "is missing");
   auto fps = obj.find("fingerprints");
@@ -193,18 +187,19 @@ json CredentialJson(const Credential& c) {
 Result<Inventory> Inventory::Parse(std::string_view text,
                                    const std::string& path,
                                    std::optional<std::string> pepper) {
-  json root;
-  try {
-    root = json::parse(text.begin(), text.end());
-  } catch (const json::parse_error& e) {
-    std::string what = e.what();
-    // Drop nlohmann's "[json.exception.parse_error.101] parse error at line
-    // 1, column 2: " preamble; keep the explanation.
-    size_t colon = what.find(": ", what.find("parse error"));
-    if (colon != std::string::npos) what = what.substr(colon + 2);
-    return Status::Corruption(path + ":" + LineColumn(text, e.byte) +
-                              ": malformed JSON: " + what);
-  }
+  auto parsed = ParseJsonFile(text, path);
+  if (!parsed.ok()) return parsed.status();
+  Inventory inv;
+  Status s = ReadJsonFields(
+      path, [&] { return inv.ReadRoot(*parsed, path, std::move(pepper)); });
+  if (!s.ok()) return s;
+  inv.SortCredentials();
+  return inv;
+}
+
+Status Inventory::ReadRoot(const json& root, const std::string& path,
+                           std::optional<std::string> pepper) {
+  Inventory& inv = *this;
   if (!root.is_object()) {
     return Status::Corruption(path + ": not an inventory (expected an object)");
   }
@@ -217,7 +212,6 @@ Result<Inventory> Inventory::Parse(std::string_view text,
         path + ": schema_version " + version->dump() +
         " is not supported by this keyward (it reads version 1)");
   }
-  Inventory inv;
   std::string keyed_by = root.value("keyed_by", std::string("salt"));
   if (auto salt = root.find("salt"); salt != root.end()) {
     std::string raw;
@@ -293,8 +287,7 @@ Result<Inventory> Inventory::Parse(std::string_view text,
       inv.extra_[it.key()] = it.value();
     }
   }
-  inv.SortCredentials();
-  return inv;
+  return Status::OK();
 }
 
 std::string Inventory::Serialize() const {

@@ -4,6 +4,7 @@
 #include <tuple>
 
 #include "keyward/tickets.h"
+#include "report/visible_text.h"
 
 namespace keyward {
 namespace {
@@ -208,10 +209,13 @@ Result<Ticket> TicketFromJson(const json& j) {
 
 std::string TicketToMarkdown(const Ticket& t) {
   std::ostringstream md;
-  md << "# " << t.id << ": " << t.title << "\n\n";
+  // Every value is escaped (VisibleText): a file name or author from a
+  // scanned tree cannot add a line, a heading or a terminal escape.
+  auto esc = [](const std::string& s) { return VisibleText(s); };
+  md << "# " << esc(t.id) << ": " << esc(t.title) << "\n\n";
   md << "| Field | Value |\n| --- | --- |\n";
   auto row = [&](const char* k, const std::string& v) {
-    md << "| " << k << " | " << Cell(v) << " |\n";
+    md << "| " << k << " | " << Cell(VisibleText(v)) << " |\n";
   };
   row("Action", TicketActionName(t.action));
   row("Priority", t.priority);
@@ -232,32 +236,33 @@ std::string TicketToMarkdown(const Ticket& t) {
 
   md << "\n## Checklist\n\n";
   for (const auto& c : t.checklist) {
-    md << "- [" << (c.done ? "x" : " ") << "] " << c.text << "\n";
+    md << "- [" << (c.done ? "x" : " ") << "] " << esc(c.text) << "\n";
   }
   md << "\n## Systems to update\n\n";
   if (t.systems.empty()) md << "None recorded in the inventory.\n";
-  for (const auto& s : t.systems) md << "- " << s << "\n";
+  for (const auto& s : t.systems) md << "- " << esc(s) << "\n";
   md << "\n## Locations\n\n";
   if (t.locations.empty())
     md << "None: this ticket comes from the inventory audit.\n";
   for (const auto& l : t.locations) {
-    md << "- " << Code(LocationText(l)) << " (" << l.exposure << ", seen "
-       << l.first_seen;
-    if (l.last_seen != l.first_seen) md << " to " << l.last_seen;
+    md << "- " << Code(esc(LocationText(l))) << " (" << esc(l.exposure)
+       << ", seen " << esc(l.first_seen);
+    if (l.last_seen != l.first_seen) md << " to " << esc(l.last_seen);
     md << ")\n";
   }
   if (!t.audit.empty()) {
     md << "\n## Inventory audit\n\n";
-    for (const auto& a : t.audit) md << "- " << a << "\n";
+    for (const auto& a : t.audit) md << "- " << esc(a) << "\n";
   }
   md << "\n## Revoke guidance\n\n"
      << (t.revoke_guidance.empty() ? "See the provider's documentation."
-                                   : t.revoke_guidance)
+                                   : VisibleText(t.revoke_guidance, true))
      << "\n";
-  for (const auto& r : t.references) md << "- " << r << "\n";
+  for (const auto& r : t.references) md << "- " << esc(r) << "\n";
   md << "\n## Why this priority\n\n";
-  for (const auto& r : t.priority_reasons) md << "- " << r << "\n";
-  md << "\n## Notes\n\n" << (t.notes.empty() ? "-" : t.notes) << "\n";
+  for (const auto& r : t.priority_reasons) md << "- " << esc(r) << "\n";
+  md << "\n## Notes\n\n"
+     << (t.notes.empty() ? "-" : VisibleText(t.notes, true)) << "\n";
   return md.str();
 }
 

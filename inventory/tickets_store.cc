@@ -6,6 +6,7 @@
 #include <system_error>
 #include <tuple>
 
+#include "inventory/json_file.h"
 #include "keyward/atomic_file.h"
 #include "keyward/tickets.h"
 
@@ -107,13 +108,18 @@ Result<std::vector<Ticket>> TicketStore::Load() const {
   for (const auto& file : files) {
     auto text = ReadFileToString(file);
     if (!text.ok()) return text.status();
-    nlohmann::json j = nlohmann::json::parse(*text, nullptr, false);
-    if (j.is_discarded()) {
-      return Status::Corruption(file + ": not valid JSON (fix or remove it)");
+    auto j = ParseJsonFile(*text, file);
+    if (!j.ok()) {
+      return Status::Corruption(j.status().message() + " (fix or remove it)");
     }
-    auto t = TicketFromJson(j);
-    if (!t.ok()) return Status::Corruption(file + ": " + t.status().message());
-    out.push_back(std::move(*t));
+    Status s = ReadJsonFields(file, [&]() -> Status {
+      auto t = TicketFromJson(*j);
+      if (!t.ok())
+        return Status::Corruption(file + ": " + t.status().message());
+      out.push_back(std::move(*t));
+      return Status::OK();
+    });
+    if (!s.ok()) return s;
   }
   return out;
 }

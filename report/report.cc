@@ -6,6 +6,8 @@
 #include <set>
 #include <sstream>
 
+#include "report/visible_text.h"
+
 namespace keyward {
 namespace {
 
@@ -212,26 +214,29 @@ void WriteText(const ScanResult& r, const ReportOptions& opts,
                std::ostream& out) {
   for (const auto& f : r.findings) {
     if (!Visible(f, opts)) continue;
-    if (f.git) out << f.git->commit.substr(0, 12) << ":";
-    out << f.path << ":" << f.line << ":" << f.column << "  " << f.rule_id
-        << "  " << (opts.show_secrets ? f.secret : f.redacted);
+    // One finding, one line: the line is built, then every control
+    // character in it (from a file name, an author, matched text) escaped.
+    std::ostringstream line;
+    if (f.git) line << f.git->commit.substr(0, 12) << ":";
+    line << f.path << ":" << f.line << ":" << f.column << "  " << f.rule_id
+         << "  " << (opts.show_secrets ? f.secret : f.redacted);
     if (opts.verbose) {
-      out << "  confidence " << ConfidenceName(f.confidence);
-      if (f.checksum_verified) out << " (checksum verified)";
+      line << "  confidence " << ConfidenceName(f.confidence);
+      if (f.checksum_verified) line << " (checksum verified)";
     }
-    if (f.occurrence_count > 1) out << "  (" << OccurrenceSummary(f) << ")";
+    if (f.occurrence_count > 1) line << "  (" << OccurrenceSummary(f) << ")";
     if (f.credential) {
       const auto& c = *f.credential;
       if (c.status == "unknown") {
-        out << "  [unknown credential]";
+        line << "  [unknown credential]";
       } else {
-        out << "  [" << c.id << ": " << c.name << ", owner " << c.owner;
-        if (!c.note.empty()) out << "; " << c.note;
-        out << "]";
+        line << "  [" << c.id << ": " << c.name << ", owner " << c.owner;
+        if (!c.note.empty()) line << "; " << c.note;
+        line << "]";
       }
     }
-    if (f.suppressed) out << "  (suppressed: " << f.suppression << ")";
-    out << "\n";
+    if (f.suppressed) line << "  (suppressed: " << f.suppression << ")";
+    out << VisibleText(line.str()) << "\n";
   }
 }
 

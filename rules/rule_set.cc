@@ -20,6 +20,9 @@
 namespace keyward {
 namespace {
 
+// Rule files are YAML a person writes; the built-in set is ~1 MiB.
+constexpr size_t kMaxRuleFileBytes = size_t{64} << 20;
+
 const std::set<std::string>& KnownRuleFields() {
   // clang-format off
   static const std::set<std::string> fields = {
@@ -463,9 +466,19 @@ Status RuleSet::AddPath(const std::string& path) {
   for (const auto& f : files) {
     std::ifstream in(f, std::ios::binary);
     if (!in) return Status::Config(f + ": cannot read rule file");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    Status s = AddText(ss.str(), f);
+    // Bounded: `--rules /dev/zero` must not read until memory runs out.
+    std::string text;
+    char buf[65536];
+    while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+      if (text.size() + in.gcount() > kMaxRuleFileBytes) {
+        return Status::Config(f + ": larger than " +
+                              std::to_string(kMaxRuleFileBytes >> 20) +
+                              " MiB, not a rule file");
+      }
+      text.append(buf, in.gcount());
+    }
+    if (in.bad()) return Status::Config(f + ": cannot read rule file");
+    Status s = AddText(text, f);
     if (!s.ok()) return s;
   }
   return Status::OK();

@@ -1,6 +1,5 @@
 // The scan pipeline: walk -> read -> match -> findings, one worker per thread.
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,6 +15,7 @@
 
 #include "keyward/config.h"
 #include "keyward/scan.h"
+#include "report/visible_text.h"
 #include "scanner/confidence.h"
 #include "scanner/walker.h"
 
@@ -23,7 +23,7 @@ namespace keyward {
 namespace {
 
 constexpr size_t kBinaryProbe = 8192;
-constexpr uint64_t kReadLimit = 1 << 20;  // smaller files are read, not mapped
+constexpr size_t kKeepBuffer = 4 << 20;  // a worker keeps a buffer this large
 
 bool LooksBinary(std::string_view head) {
   return memchr(head.data(), 0, std::min(head.size(), kBinaryProbe)) != nullptr;
@@ -63,12 +63,55 @@ class PathQueue {
   bool closed_ = false;
 };
 
+// The report files of ScanOptions::outputs, by device and inode (so a hard
+// link or a symlink to one is recognised), and the first one met.
+class OutputFiles {
+ public:
+  explicit OutputFiles(const std::vector<std::string>& paths) {
+    for (const auto& p : paths) {
+      struct stat st;
+      if (p != "-" && stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
+        ids_.push_back({st.st_dev, st.st_ino, p});
+      }
+    }
+  }
+  bool IsOutput(const struct stat& st) const {
+    for (const auto& id : ids_) {
+      if (id.dev == st.st_dev && id.ino == st.st_ino) return true;
+    }
+    return false;
+  }
+  void Found(const std::string& scanned_as) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (found_.empty()) found_ = scanned_as;
+  }
+  // kInvalidArgument naming the file when the scan met an output.
+  Status status() const {
+    if (found_.empty()) return Status::OK();
+    return Status::InvalidArgument(
+        found_ +
+        " is scanned and is also where the report is to be written; write "
+        "the report outside the scanned paths (or exclude it)");
+  }
+
+ private:
+  struct Id {
+    dev_t dev;
+    ino_t ino;
+    std::string path;
+  };
+  std::vector<Id> ids_;
+  std::mutex mu_;
+  std::string found_;
+};
+
 // One scan worker: owns a Hyperscan scratch and a read buffer.
 class ScanWorker {
  public:
   ScanWorker(const Scanner& scanner,
-             std::function<void(const std::string&)> warn)
+             std::function<void(const std::string&)> warn, OutputFiles& outputs)
       : scanner_(scanner),
+        outputs_(outputs),
         matcher_(scanner.matcher()),
         scratch_(matcher_.NewScratch()),
         warn_(std::move(warn)) {}
@@ -89,35 +132,46 @@ class ScanWorker {
       close(fd);
       return;
     }
+    if (outputs_.IsOutput(st)) {
+      outputs_.Found(path);
+      close(fd);
+      return;
+    }
+    // Files of any size are read, never mapped: a mapped file that another
+    // process truncates while it is scanned kills the scan with SIGBUS. The
+    // size from fstat is only a bound; a file that shrank is scanned up to
+    // what could be read, one that grew up to the size it had.
     uint64_t size = st.st_size;
     if (size > scanner_.options().stream_threshold) {
       ScanStream(fd, path, /*check_binary=*/true);
-    } else if (size < kReadLimit) {
-      buffer_.resize(size);
-      size_t got = 0;
-      while (got < size) {
-        ssize_t n = read(fd, buffer_.data() + got, size - got);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-          Unreadable(path, errno);
-          close(fd);
-          return;
-        }
-        if (n == 0) break;  // the file shrank while we read it
-        got += n;
-      }
-      ScanBlock(std::string_view(buffer_.data(), got), path);
     } else {
-      void* map = mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-      if (map == MAP_FAILED) {
-        Unreadable(path, errno);
-      } else {
-        madvise(map, size, MADV_SEQUENTIAL);
-        ScanBlock(std::string_view(static_cast<const char*>(map), size), path);
-        munmap(map, size);
-      }
+      ReadAndScan(fd, path, size);
     }
     close(fd);
+  }
+
+  void ReadAndScan(int fd, const std::string& path, uint64_t size) {
+    try {
+      buffer_.resize(size);
+    } catch (const std::bad_alloc&) {
+      buffer_ = {};
+      ScanStream(fd, path, /*check_binary=*/true);  // bounded memory
+      return;
+    }
+    size_t got = 0;
+    while (got < size) {
+      ssize_t n = read(fd, buffer_.data() + got, size - got);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        Unreadable(path, errno);
+        return;
+      }
+      if (n == 0) break;  // the file shrank while we read it
+      got += n;
+    }
+    ScanBlock(std::string_view(buffer_.data(), got), path);
+    // Give back what one large file took rather than hold it per worker.
+    if (buffer_.capacity() > kKeepBuffer) buffer_ = {};
   }
 
   void ScanBlock(std::string_view data, const std::string& path) {
@@ -142,7 +196,13 @@ class ScanWorker {
                     uint64_t base) {
       findings_.push_back(BuildFinding(matcher_, m, window, base, path));
     };
-    std::string chunk(scanner_.options().chunk_size, '\0');
+    std::string chunk;
+    try {
+      chunk.resize(scanner_.options().chunk_size);
+    } catch (const std::exception&) {  // bad_alloc, length_error
+      Unreadable(path, ENOMEM);
+      return;
+    }
     uint64_t total = 0;
     bool first = true;
     for (;;) {
@@ -187,6 +247,7 @@ class ScanWorker {
   }
 
   const Scanner& scanner_;
+  OutputFiles& outputs_;
   const Matcher& matcher_;
   std::unique_ptr<Matcher::Scratch> scratch_;
   std::function<void(const std::string&)> warn_;
@@ -253,7 +314,7 @@ Scanner::Scanner(const Matcher& matcher, ScanOptions options)
     : matcher_(matcher), options_(std::move(options)) {
   if (!options_.warn) {
     options_.warn = [](const std::string& msg) {
-      std::cerr << "keyward: warning: " << msg << "\n";
+      std::cerr << "keyward: warning: " << VisibleText(msg) << "\n";
     };
   }
 }
@@ -278,7 +339,12 @@ void Scanner::ScanBuffer(std::string_view data, const std::string& path,
 Status Scanner::ScanFd(int fd, const std::string& display_path,
                        ScanResult* result) {
   auto start = std::chrono::steady_clock::now();
-  ScanWorker worker(*this, options_.warn);
+  OutputFiles outputs(options_.outputs);
+  if (struct stat st; fstat(fd, &st) == 0 && outputs.IsOutput(st)) {
+    outputs.Found(display_path == "-" ? "standard input" : display_path);
+    return outputs.status();
+  }
+  ScanWorker worker(*this, options_.warn, outputs);
   worker.ScanStream(fd, display_path, /*check_binary=*/false);
   for (auto& f : worker.findings()) result->findings.push_back(std::move(f));
   ScanStats& s = worker.stats();
@@ -317,11 +383,12 @@ Status Scanner::ScanPaths(const std::vector<std::string>& paths,
       options_.warn(msg);
     };
     int n = ResolveThreads(options_.threads);
+    OutputFiles outputs(options_.outputs);
     PathQueue queue;
     std::vector<std::unique_ptr<ScanWorker>> workers;
     std::vector<std::thread> threads;
     for (int i = 0; i < n; i++) {
-      workers.push_back(std::make_unique<ScanWorker>(*this, warn));
+      workers.push_back(std::make_unique<ScanWorker>(*this, warn, outputs));
     }
     for (int i = 0; i < n; i++) {
       threads.emplace_back([&, i] {
@@ -339,6 +406,7 @@ Status Scanner::ScanPaths(const std::vector<std::string>& paths,
         &wstats);
     queue.Close();
     for (auto& t : threads) t.join();
+    if (Status s = outputs.status(); !s.ok()) return s;
     result->stats.skipped_ignored += wstats.ignored;
     result->stats.unreadable += wstats.unreadable;
     for (auto& w : workers) {

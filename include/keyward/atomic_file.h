@@ -35,10 +35,21 @@ namespace keyward {
 // its target is replaced (the link stays). An existing file's permission bits
 // are kept; a new file gets 0666 less the umask. On any error the temporary
 // file is removed, `path` is untouched, and the Status names the file.
+// After a successful write, temporary files that killed writers left in the
+// directory (".NAME.tmp-PID-*" of a process that is gone, over a minute
+// old) are removed, once per directory per process.
 Status WriteFileAtomic(const std::string& path, std::string_view content);
 
-// Reads a whole file. kNotFound when it does not exist, kIoError otherwise.
-Result<std::string> ReadFileToString(const std::string& path);
+// The most ReadFileToString reads by default: far more than any inventory,
+// baseline or configuration keyward writes, far less than the memory an
+// endless file (/dev/zero, a FIFO fed forever) would take.
+inline constexpr size_t kMaxReadFileBytes = size_t{128} << 20;
+
+// Reads a whole file. kNotFound when it does not exist, kInvalidArgument
+// ("PATH: larger than N MiB ...") when it holds more than `max_bytes`,
+// kIoError otherwise.
+Result<std::string> ReadFileToString(const std::string& path,
+                                     size_t max_bytes = kMaxReadFileBytes);
 
 // Default time a FileLock waits for another writer.
 inline constexpr std::chrono::milliseconds kDefaultLockTimeout{10000};

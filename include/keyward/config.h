@@ -49,6 +49,8 @@ struct Config {
   std::string path;                        // file it came from; "" = none
   std::vector<std::string> rules;          // `rules`: extra rule files/dirs
   std::vector<std::string> disable_rules;  // `disable_rules`: rule ids
+  // "<file>:<line>" of each disable_rules entry (same order), for errors.
+  std::vector<std::string> disable_rules_where;
   // `exclude`: gitignore-syntax patterns. Directory scans pass them to the
   // walker (relative to each scanned root); git scans match them against
   // repository-relative paths (ExcludedPath).

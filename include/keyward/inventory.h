@@ -187,6 +187,9 @@ class Inventory {
  private:
   std::vector<std::string> MatchKeys() const;  // raw HMAC keys to try
   void SortCredentials();
+  // Parse() after the JSON is parsed; may throw nlohmann::json::exception.
+  Status ReadRoot(const nlohmann::json& root, const std::string& path,
+                  std::optional<std::string> pepper);
 
   std::vector<Credential> credentials_;
   std::map<std::string, std::string> retired_systems_;

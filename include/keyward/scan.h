@@ -53,6 +53,12 @@ struct ScanOptions {
   // Files larger than this are scanned in stream mode, in chunks.
   uint64_t stream_threshold = 256ull << 20;
   uint64_t chunk_size = 4ull << 20;
+  // Files the scan writes afterwards (reports). A scan that would read one
+  // of them (named as a path, found in a scanned directory, or redirected to
+  // stdin) reads none of it and fails with kInvalidArgument, so a report
+  // never replaces a file it was made from. Files that do not exist yet
+  // are not checked. Default: none.
+  std::vector<std::string> outputs;
   // Receives warnings ("path: permission denied"). Default: stderr.
   std::function<void(const std::string&)> warn;
   // Called from worker threads after each file/blob (for progress lines).

@@ -187,6 +187,24 @@ TEST(ScanTriageCliTest, ConfigErrorsExitTwoWithFileAndLine) {
   EXPECT_THAT(r.err, HasSubstr("bad.json"));
 }
 
+// Regression: an unknown id in disable_rules erred without the file and line.
+TEST(ScanTriageCliTest, UnknownDisabledRuleNamesConfigFileAndLine) {
+  TempDir dir;
+  dir.Write("a.txt", "nothing\n");
+  dir.Write(".keyward.yaml",
+            "fail_on: high\ndisable_rules:\n  - github.pat.classic\n"
+            "  - no.such.rule\n");
+  auto r = RunKeyward({"scan", "."}, "", {}, dir.path());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr(".keyward.yaml:4: disable_rules: unknown rule "
+                               "`no.such.rule`"));
+  dir.Write(".keyward.yaml", "disable_rules: other.rule\n");
+  r = RunKeyward({"scan", "."}, "", {}, dir.path());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr(".keyward.yaml:1: disable_rules: unknown rule "
+                               "`other.rule`"));
+}
+
 TEST(ScanTriageCliTest, ExplicitConfigFileIsUsed) {
   TempDir dir;
   dir.Write("k.txt", FakeAwsKeyId(14) + "\n");

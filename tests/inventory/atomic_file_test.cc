@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <random>
 #include <string>
@@ -37,6 +38,40 @@ TEST(AtomicFileTest, CreatesAndReplacesWithoutLeavingTempFiles) {
   ASSERT_TRUE(WriteFileAtomic(path, "").ok());
   EXPECT_EQ(ReadFile(path), "");
   EXPECT_EQ(CountEntries(dir.path()), 1);
+}
+
+// Regression: a writer killed before its rename left `.NAME.tmp-*` files
+// behind for good. The next write into the directory removes those whose
+// process is gone and that are over a minute old, and nothing else.
+TEST(AtomicFileTest, TempFilesOfKilledWritersAreRemovedByTheNextWrite) {
+  TempDir dir;
+  const std::string gone = "2147483646";  // above any pid_max: no such pid
+  auto make = [&](const std::string& name, bool old) {
+    std::string path = dir.Write(name, "partial");
+    if (old) {
+      std::filesystem::last_write_time(
+          path, std::filesystem::file_time_type::clock::now() -
+                    std::chrono::hours(1));
+    }
+    return name;
+  };
+  std::string stale = make(".f.json.tmp-" + gone + "-0-123", true);
+  std::string stale_other = make(".notes.md.tmp-" + gone + "-4-9", true);
+  std::string fresh = make(".f.json.tmp-" + gone + "-1-123", false);
+  std::string live = make(".f.json.tmp-1-0-5", true);  // pid 1 is alive
+  std::string unrelated = make("f.json.tmp-" + gone + "-0-1", true);
+  std::string not_ours = make(".f.json.tmp-" + gone + "-x-1", true);
+  ASSERT_TRUE(WriteFileAtomic(dir.path() + "/f.json", "new\n").ok());
+  auto exists = [&](const std::string& name) {
+    return std::filesystem::exists(dir.path() + "/" + name);
+  };
+  EXPECT_FALSE(exists(stale));
+  EXPECT_FALSE(exists(stale_other));
+  EXPECT_TRUE(exists(fresh));
+  EXPECT_TRUE(exists(live));
+  EXPECT_TRUE(exists(unrelated));
+  EXPECT_TRUE(exists(not_ours));
+  EXPECT_EQ(ReadFile(dir.path() + "/f.json"), "new\n");
 }
 
 TEST(AtomicFileTest, KeepsPermissionBitsOfExistingFile) {

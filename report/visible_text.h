@@ -1,0 +1,22 @@
+// Text from scanned input (file names, commit authors, matched text) made
+// safe to print: nothing in it can move the cursor, start a terminal escape
+// or begin a new output line, so a crafted file name cannot forge a finding.
+#ifndef KEYWARD_REPORT_VISIBLE_TEXT_H_
+#define KEYWARD_REPORT_VISIBLE_TEXT_H_
+
+#include <string>
+#include <string_view>
+
+namespace keyward {
+
+// `s` with every control character written as a visible escape: \n, \r, \t
+// and \xNN for the other C0 bytes and DEL, \u0080..\u009f for the C1
+// controls encoded in UTF-8, and \xNN for each byte that is not part of
+// valid UTF-8 (a lone 0x9b is a CSI to some terminals). Everything else,
+// including printable UTF-8, is kept as it is. With `keep_newlines`, '\n'
+// is kept (for multi-line text such as notes).
+std::string VisibleText(std::string_view s, bool keep_newlines = false);
+
+}  // namespace keyward
+
+#endif  // KEYWARD_REPORT_VISIBLE_TEXT_H_
