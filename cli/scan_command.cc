@@ -254,6 +254,12 @@ int RunScan(const ScanArgs& args) {
   if (format == ReportFormat::kText) {
     std::cerr << "keyward: " << SummaryLine(result.stats) << "\n";
   }
+  if (!result.errors.empty()) {
+    // Reports are written (SARIF says executionSuccessful: false), but a
+    // path the user named and we could not scan fails the run.
+    for (const std::string& e : result.errors) Fail(e);
+    return 2;
+  }
   // Suppressed findings and findings below fail_on never fail the run.
   bool failed = FailsRun(*config, result);
   if (failed && args.staged) PrintBlockedCommitHelp();

@@ -1,4 +1,5 @@
 // The scan pipeline: walk -> read -> match -> findings, one worker per thread.
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -24,6 +25,25 @@ namespace {
 
 constexpr size_t kBinaryProbe = 8192;
 constexpr uint64_t kReadLimit = 1 << 20;  // smaller files are read, not mapped
+
+// Why a path the caller named cannot be scanned; empty when it can.
+std::string RootProblem(const std::string& path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) return std::strerror(errno);
+  if (S_ISREG(st.st_mode)) {
+    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return std::strerror(errno);
+    close(fd);
+    return "";
+  }
+  if (S_ISDIR(st.st_mode)) {
+    DIR* dir = opendir(path.c_str());
+    if (dir == nullptr) return std::strerror(errno);
+    closedir(dir);
+    return "";
+  }
+  return "not a regular file or directory";
+}
 
 bool LooksBinary(std::string_view head) {
   return memchr(head.data(), 0, std::min(head.size(), kBinaryProbe)) != nullptr;
@@ -306,6 +326,9 @@ Status Scanner::ScanPaths(const std::vector<std::string>& paths,
         result->findings.push_back(std::move(f));
       }
       result->stats.Add(stdin_result.stats);
+    } else if (std::string why = RootProblem(p); !why.empty()) {
+      // Named on the command line: an error, not a warning to scroll past.
+      result->errors.push_back(p + ": " + why);
     } else {
       roots.push_back(p);
     }

@@ -43,6 +43,12 @@ struct ScanStats {
 struct ScanResult {
   std::vector<Finding> findings;  // sorted with FindingLess
   ScanStats stats;
+  // Paths the caller named (ScanPaths) that could not be scanned, as
+  // "path: reason": missing, unreadable, or neither a file nor a directory.
+  // The other paths are still scanned; the CLI exits 2 when this is not
+  // empty. A file that vanishes or cannot be read during a directory walk is
+  // only a warning (stats.unreadable), not an error here.
+  std::vector<std::string> errors;
 };
 
 struct ScanOptions {
