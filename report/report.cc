@@ -13,6 +13,20 @@ bool Visible(const Finding& f, const ReportOptions& opts) {
   return !f.suppressed || opts.show_suppressed;
 }
 
+const char* SeverityColor(Severity s) {
+  switch (s) {
+    case Severity::kCritical:
+      return "\033[1;31m";
+    case Severity::kHigh:
+      return "\033[31m";
+    case Severity::kMedium:
+      return "\033[33m";
+    case Severity::kLow:
+      return "\033[36m";
+  }
+  return "";
+}
+
 std::string FormatBytes(uint64_t b) {
   char buf[32];
   if (b >= (1ull << 30)) {
@@ -213,8 +227,13 @@ void WriteText(const ScanResult& r, const ReportOptions& opts,
   for (const auto& f : r.findings) {
     if (!Visible(f, opts)) continue;
     if (f.git) out << f.git->commit.substr(0, 12) << ":";
-    out << f.path << ":" << f.line << ":" << f.column << "  " << f.rule_id
-        << "  " << (opts.show_secrets ? f.secret : f.redacted);
+    out << f.path << ":" << f.line << ":" << f.column << "  ";
+    if (opts.color) {
+      out << SeverityColor(f.severity) << f.rule_id << "\033[0m";
+    } else {
+      out << f.rule_id;
+    }
+    out << "  " << (opts.show_secrets ? f.secret : f.redacted);
     if (opts.verbose) {
       out << "  confidence " << ConfidenceName(f.confidence);
       if (f.checksum_verified) out << " (checksum verified)";

@@ -152,7 +152,7 @@ class ScanWorker {
     for (const auto& m : matches_) {
       findings_.push_back(BuildFinding(matcher_, m, data, 0, path));
     }
-    Progress(data.size());
+    Progress(data.size(), 1);
   }
 
   // Chunked scan in stream mode: bounded memory, any size.
@@ -181,11 +181,12 @@ class ScanWorker {
       first = false;
       stream->Feed(data, sink);
       total += n;
-      Progress(n);
+      Progress(n, 0);  // a chunk: bytes so far, not another file
     }
     stream->Close(sink);
     stats_.files++;
     stats_.bytes += total;
+    Progress(0, 1);
   }
 
   std::vector<Finding>& findings() { return findings_; }
@@ -196,11 +197,12 @@ class ScanWorker {
     stats_.unreadable++;
     warn_(path + ": " + strerror(err) + " (skipped)");
   }
-  void Progress(uint64_t bytes) {
+  // Reports `bytes` more scanned and `files` more finished.
+  void Progress(uint64_t bytes, uint64_t files) {
     if (!scanner_.options().progress) return;
     ScanStats delta;
     delta.bytes = bytes;
-    delta.files = 1;
+    delta.files = files;
     delta.findings = findings_.size() - findings_reported_;
     findings_reported_ = findings_.size();
     scanner_.options().progress(delta);

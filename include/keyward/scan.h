@@ -61,7 +61,9 @@ struct ScanOptions {
   uint64_t chunk_size = 4ull << 20;
   // Receives warnings ("path: permission denied"). Default: stderr.
   std::function<void(const std::string&)> warn;
-  // Called from worker threads after each file/blob (for progress lines).
+  // Called from worker threads after each file/blob (for progress lines);
+  // in stream mode (stdin, large files) after each chunk with its bytes and
+  // files = 0, then once with files = 1 when the stream ends.
   std::function<void(const ScanStats& delta)> progress;
 };
 

@@ -406,8 +406,8 @@ TEST(TicketsTest, RerunIsByteIdenticalAndAddsLocationsInPlace) {
       EXPECT_EQ(t.presence, "not seen since 2026-03-01");
     }
   }
-  // 2 tickets x (json + md) + index + csv + the lock file.
-  EXPECT_EQ(ReadDir(store.dir()).size(), 7u);
+  // 2 tickets x (json + md) + index + csv; no lock file lingers.
+  EXPECT_EQ(ReadDir(store.dir()).size(), 6u);
 }
 
 TEST(TicketsTest, MalformedTicketFileIsReportedAndKept) {
@@ -552,7 +552,9 @@ TEST(TicketsCliTest, FromSavedReportIdempotentAndSecretFree) {
   auto r1 = test::RunKeyward(args);
   ASSERT_EQ(r1.exit_code, 0) << r1.err;
   auto first = ReadDir(dir.path() + "/tk");
-  EXPECT_EQ(first.size(), 2u * 2 + 3);  // json+md per ticket, index, csv, lock
+  // json+md per ticket, index, csv; the lock file is gone after the run.
+  EXPECT_EQ(first.size(), 2u * 2 + 2);
+  EXPECT_EQ(first.count("index.json.lock"), 0u);
   auto r2 = test::RunKeyward(args);
   ASSERT_EQ(r2.exit_code, 0) << r2.err;
   EXPECT_EQ(ReadDir(dir.path() + "/tk"), first);
