@@ -383,5 +383,37 @@ TEST(DocCommandExtractionTest, CleansCommentsDescriptionsAndOutput) {
   EXPECT_FALSE(RunsKeyward("git commit --no-verify"));
 }
 
+// Each `keyward:allow` line docs/ci.md shows (one per comment syntax)
+// suppresses the key on it, and the same line without the marker does not.
+TEST(DocAllowSyntaxTest, EveryDocumentedCommentSyntaxSuppresses) {
+  std::ifstream in(std::string(KEYWARD_SOURCE_DIR) + "/docs/ci.md");
+  ASSERT_TRUE(in);
+  std::string line;
+  std::vector<std::string> examples;
+  static const std::regex row(R"(^\|[^|]+\| `([^`]*keyward:allow[^`]*)` \|$)");
+  while (std::getline(in, line)) {
+    std::smatch m;
+    if (std::regex_match(line, m, row)) examples.push_back(m[1]);
+  }
+  ASSERT_GE(examples.size(), 7u);
+  TempDir dir;
+  std::string key = test::FakeAwsKeyId(71);
+  for (std::string text : examples) {
+    SCOPED_TRACE(text);
+    size_t at = text.find("AKIA...");
+    ASSERT_NE(at, std::string::npos);
+    text.replace(at, 7, key);
+    dir.Write("sample.src", text + "\n");
+    auto allowed = RunKeyward({"scan", "sample.src"}, "", {}, dir.path());
+    EXPECT_EQ(allowed.exit_code, 0) << allowed.out << allowed.err;
+    EXPECT_NE(allowed.err.find("1 suppressed"), std::string::npos)
+        << allowed.err;
+    std::string bare = text.substr(0, text.find("keyward:allow"));
+    dir.Write("sample.src", bare + "\n");
+    auto found = RunKeyward({"scan", "sample.src"}, "", {}, dir.path());
+    EXPECT_EQ(found.exit_code, 1) << found.out << found.err;
+  }
+}
+
 }  // namespace
 }  // namespace keyward
