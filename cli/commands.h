@@ -7,6 +7,7 @@
 #define KEYWARD_CLI_COMMANDS_H_
 
 #include <CLI/CLI.hpp>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,6 +22,16 @@ namespace keyward::cli {
 struct Context {
   int exit_code = 0;
 };
+
+// "1 finding", "3 findings": a count with its noun in the right number.
+// `plural` defaults to `singular` + "s".
+inline std::string CountOf(uint64_t n, const std::string& singular,
+                           const std::string& plural = "") {
+  return std::to_string(n) + " " +
+         (n == 1           ? singular
+          : plural.empty() ? singular + "s"
+                           : plural);
+}
 
 // Prints "keyward: error: <msg>" on stderr and returns 2.
 int Fail(const std::string& msg);
@@ -56,6 +67,9 @@ Status WriteScanTickets(const std::string& dir,
                         const std::vector<Rule>& rules,
                         const std::string& security_team);
 void RegisterHook(CLI::App& app, Context& ctx);
+// `keyward completion bash|zsh|fish`; reads `app`'s subcommands and options
+// when it runs, so register it last.
+void RegisterCompletion(CLI::App& app, Context& ctx);
 
 }  // namespace keyward::cli
 

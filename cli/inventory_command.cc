@@ -244,8 +244,8 @@ int RunImport(const CLI::App& cmd, const InventoryArgs& a) {
       "");
   if (rc != 0) return rc;
   std::cout << (a.dry_run ? "would import " : "imported ")
-            << report.added.size() << " of " << report.rows << " rows from "
-            << a.csv << "\n";
+            << report.added.size() << " of " << CountOf(report.rows, "row")
+            << " from " << a.csv << "\n";
   for (const auto& skip : report.skipped) {
     std::cout << "  skipped " << a.csv << ":" << skip.line << ": "
               << skip.reason << "\n";

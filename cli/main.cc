@@ -54,6 +54,7 @@ int main(int argc, char** argv) {
       "  keyward rules list\n"
       "  keyward install-hook                block commits that add secrets\n"
       "  keyward scan --baseline-out .keyward-baseline.json .   adopt\n"
+      "  source <(keyward completion bash)   shell completion (zsh, fish)\n"
       "Run `keyward COMMAND --help` for a command's options and examples;\n"
       "configuration (.keyward.yaml), hooks and CI: docs/ci.md, man keyward.\n"
       "Exit codes: 0 nothing found, 1 findings, 2 usage or input error.");
@@ -63,6 +64,7 @@ int main(int argc, char** argv) {
   RegisterInventory(app, ctx);
   RegisterTickets(app, ctx);
   RegisterHook(app, ctx);
+  RegisterCompletion(app, ctx);
   OneValuePerOccurrence(&app);
   try {
     app.parse(argc, argv);

@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <string>
 
+#include "cli/commands.h"
+
 namespace keyward::cli {
 namespace {
 
@@ -46,10 +48,13 @@ void ProgressLine::Update(const ScanStats& delta) {
   std::lock_guard<std::mutex> lock(draw_mu_);
   double mb = bytes_.load(std::memory_order_relaxed) / 1e6;
   double seconds = now / 1e9;
-  std::fprintf(stderr,
-               "\rkeyward: %llu files, %.1f MB, %.1f MB/s, %llu findings\033[K",
-               static_cast<unsigned long long>(files_.load()), mb, mb / seconds,
-               static_cast<unsigned long long>(findings_.load()));
+  // Standard input (or one large file) is one file still being read: its
+  // bytes tell the progress, a file count of 0 would not.
+  uint64_t files = files_.load();
+  std::string counted = files == 0 ? "" : CountOf(files, "file") + ", ";
+  std::fprintf(stderr, "\rkeyward: %s%.1f MB, %.1f MB/s, %s\033[K",
+               counted.c_str(), mb, mb / seconds,
+               CountOf(findings_.load(), "finding").c_str());
   std::fflush(stderr);
   drawn_ = true;
 }

@@ -1,5 +1,6 @@
 // A live progress line on stderr for long scans:
 //   "keyward: 1234 files, 512.0 MB, 830.2 MB/s, 3 findings"
+//   "keyward: 512.0 MB, 830.2 MB/s, 1 finding"     (stdin: bytes, no files)
 // Shown only when stderr is a terminal, CI is not set, and the scan has run
 // for more than a second; redrawn in place (\r) at most 5 times a second
 // and erased by Finish(), so piped output and logs never see it.

@@ -43,7 +43,7 @@ int List(const std::vector<std::string>& extra, const std::string& format) {
     sev.resize(10, ' ');
     std::cout << id << sev << r.name << "\n";
   }
-  std::cerr << rules->rules().size() << " rules\n";
+  std::cerr << CountOf(rules->rules().size(), "rule") << "\n";
   return 0;
 }
 
@@ -106,8 +106,8 @@ int Check(const std::vector<std::string>& paths) {
       examples += r.examples.size() + r.negative_examples.size();
     }
   }
-  std::cout << count << " rules, " << examples << " examples checked, "
-            << failures << " failures\n";
+  std::cout << CountOf(count, "rule") << ", " << CountOf(examples, "example")
+            << " checked, " << CountOf(failures, "failure") << "\n";
   return failures ? 1 : 0;
 }
 

@@ -42,6 +42,8 @@ struct ScanArgs {
   bool show_suppressed = false;
   bool verbose = false;
   bool stats = false;
+  bool quiet = false;          // no summary line, hint or progress line
+  std::string color = "auto";  // text output: auto, always, never
   bool no_cache = false;
   std::string sarif_root;  // --sarif-root
   // Git sources (include/keyward/git.h); the positional paths are repos.
@@ -55,6 +57,16 @@ struct ScanArgs {
   uint64_t chunk_size = 4ull << 20;
   TriageArgs triage;  // config, baseline, --fail-on (cli/triage.h)
 };
+
+// --color: auto colours text written to a terminal unless NO_COLOR is set
+// to a non-empty value (no-color.org).
+bool UseColor(const std::string& mode, const std::string& output) {
+  if (mode == "always") return true;
+  if (mode == "never") return false;
+  const char* no_color = std::getenv("NO_COLOR");
+  if (no_color && *no_color) return false;
+  return (output.empty() || output == "-") && isatty(STDOUT_FILENO);
+}
 
 // Writes one report to `path` ("-" = stdout). A regular file (or a new one)
 // is replaced atomically: a full disk or a kill leaves the old report, not
@@ -206,7 +218,7 @@ int RunScan(const ScanArgs& args) {
   if (!args.output.empty()) opts.outputs.push_back(args.output);
   for (const auto& report : reports) opts.outputs.push_back(report.second);
   opts.warn = [](const std::string& msg) { Warn(msg); };
-  ProgressLine progress(ShouldShowProgress());
+  ProgressLine progress(!args.quiet && ShouldShowProgress());
   opts.progress = progress.Callback();
   Scanner scanner(**matcher, opts);
   ScanResult result;
@@ -258,7 +270,9 @@ int RunScan(const ScanArgs& args) {
     ropts.path_base =
         git_mode ? WorkingTreeTop(start) : fs::current_path(ec).string();
   }
-  s = WriteReport(format, result, **matcher, ropts,
+  ReportOptions main_opts = ropts;  // colour only in the main text output
+  main_opts.color = UseColor(args.color, args.output);
+  s = WriteReport(format, result, **matcher, main_opts,
                   args.output.empty() ? "-" : args.output);
   if (!s.ok()) return Fail(s.ToString());
   for (const auto& [f, path] : reports) {
@@ -271,12 +285,20 @@ int RunScan(const ScanArgs& args) {
     if (!s.ok()) return Fail(s.ToString());
   }
   if (args.stats) std::cerr << StatsBlock(result.stats);
-  if (format == ReportFormat::kText) {
+  if (format == ReportFormat::kText && !args.quiet) {
     std::cerr << "keyward: " << SummaryLine(result.stats) << "\n";
+    // The blocked-commit help below carries the same hint.
+    if (!args.staged) std::cerr << AllowHint(result.findings);
+  }
+  if (!result.errors.empty()) {
+    // Reports are written (SARIF says executionSuccessful: false), but a
+    // path the user named and we could not scan fails the run.
+    for (const std::string& e : result.errors) Fail(e);
+    return 2;
   }
   // Suppressed findings and findings below fail_on never fail the run.
   bool failed = FailsRun(*config, result);
-  if (failed && args.staged) PrintBlockedCommitHelp();
+  if (failed && args.staged) PrintBlockedCommitHelp(result.findings);
   return failed ? 1 : 0;
 }
 
@@ -323,6 +345,14 @@ void RegisterScan(CLI::App& app, Context& ctx) {
                   "SARIF artifact paths are relative to DIR (default: the top "
                   "of the scanned git working tree, else the scanned "
                   "directory)");
+  cmd->add_flag("-q,--quiet", args->quiet,
+                "No summary line, allow hint or progress line on stderr "
+                "(findings, warnings and errors are still printed)");
+  cmd->add_option("--color", args->color,
+                  "Colour the text output by severity: auto (a terminal, "
+                  "NO_COLOR unset), always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
   cmd->add_flag("--no-cache", args->no_cache,
                 "Do not use the compiled rule database cache");
   cmd->add_flag("--git", args->git,

@@ -98,9 +98,9 @@ int RunTickets(const TicketsArgs& args) {
   if (!s.ok()) return Fail(s.ToString());
   size_t unseen = 0;
   for (const Ticket& t : written) unseen += t.presence != "seen";
-  std::cerr << "keyward: " << fresh.size() << " ticket(s) from this run, "
-            << written.size() << " in " << args.out << " (" << unseen
-            << " not seen this time)\n";
+  std::cerr << "keyward: " << CountOf(fresh.size(), "ticket")
+            << " from this run, " << written.size() << " in " << args.out
+            << " (" << unseen << " not seen this time)\n";
   return 0;
 }
 

@@ -5,6 +5,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <set>
+
+#include "cli/commands.h"
 
 #include "cli/commands.h"
 #include "keyward/git.h"
@@ -154,8 +157,9 @@ Status ApplyTriage(const TriageArgs& args, const Config& config,
                 << "\n";
     }
     std::cerr << "keyward: " << stale.size() << " of "
-              << baseline.entries().size()
-              << " baseline entries no longer found\n";
+              << CountOf(baseline.entries().size(), "baseline entry",
+                         "baseline entries")
+              << " no longer found\n";
   }
   if (!args.baseline_out.empty()) {
     Status s =
@@ -165,15 +169,54 @@ Status ApplyTriage(const TriageArgs& args, const Config& config,
   return Status::OK();
 }
 
-void PrintBlockedCommitHelp() {
-  std::cerr
-      << "keyward: commit blocked: the staged changes add the credential(s) "
-         "above.\n"
-         "  Remove them (and revoke them if they were real: treat a key that\n"
-         "  reached a commit as exposed), then `git add` and commit again.\n"
-         "  A test value? Add `# keyward:allow <reason>` to its line, or its\n"
-         "  fingerprint to `allow:` in .keyward.yaml. Skip the check once:\n"
-         "  git commit --no-verify\n";
+std::string AllowHint(const std::vector<Finding>& findings) {
+  constexpr size_t kShown = 5;
+  std::set<std::string> seen;
+  std::string entries;
+  size_t more = 0;
+  for (const Finding& f : findings) {
+    if (f.suppressed || f.fingerprint.empty()) continue;
+    if (!seen.insert(f.fingerprint).second) continue;
+    if (seen.size() > kShown) {
+      ++more;
+      continue;
+    }
+    // The fingerprint is already in every JSON report and baseline; the
+    // secret itself never appears here.
+    entries += "    - fingerprint: " + f.fingerprint + "   # " + f.path + ":" +
+               std::to_string(f.line) + " " + f.rule_id +
+               "\n      reason: <why this is not a leak>\n";
+  }
+  if (seen.empty()) return "";
+  std::string hint =
+      "keyward: not a leak (a test value, a public example)? Allow it by "
+      "fingerprint in .keyward.yaml:\n  allow:\n" +
+      entries;
+  if (more > 0) {
+    hint += "    # and " + CountOf(more, "more fingerprint") +
+            ": keyward scan --format json lists them all\n";
+  }
+  hint +=
+      "  or end its line with a `keyward:allow <reason>` comment (docs/ci.md "
+      "shows the syntax per language).\n";
+  return hint;
+}
+
+void PrintBlockedCommitHelp(const std::vector<Finding>& findings) {
+  std::set<std::string> leaks;
+  for (const Finding& f : findings) {
+    if (!f.suppressed) leaks.insert(f.fingerprint);
+  }
+  bool one = leaks.size() == 1;
+  std::cerr << "keyward: commit blocked: the staged changes add "
+            << (one ? "the credential" : "the credentials") << " above.\n"
+            << (one ? "  Remove it (and revoke it if it was real"
+                    : "  Remove them (and revoke them if they were real")
+            << ": treat a key that\n"
+               "  reached a commit as exposed), then `git add` and commit "
+               "again.\n"
+               "  Skip the check once: git commit --no-verify\n"
+            << AllowHint(findings);
 }
 
 }  // namespace keyward::cli

@@ -52,8 +52,15 @@ Result<Config> LoadRangeConfig(const TriageArgs& args, const std::string& repo,
 Status ApplyTriage(const TriageArgs& args, const Config& config,
                    ScanResult* result);
 
-// Tells a committer whose commit the pre-commit hook stopped what to do.
-void PrintBlockedCommitHelp();
+// How to accept findings that are not leaks: the `allow:` entries for
+// .keyward.yaml with each unsuppressed finding's fingerprint (the first 5;
+// the JSON report lists all), and the inline `keyward:allow` comment. Empty
+// when nothing is unsuppressed.
+std::string AllowHint(const std::vector<Finding>& findings);
+
+// Tells a committer whose commit the pre-commit hook stopped what to do,
+// with AllowHint(findings).
+void PrintBlockedCommitHelp(const std::vector<Finding>& findings);
 
 }  // namespace keyward::cli
 

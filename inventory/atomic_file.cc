@@ -215,46 +215,72 @@ FileLock& FileLock::operator=(FileLock&& other) noexcept {
   return *this;
 }
 
+namespace {
+
+// Whether `fd` is still the file at `path`: a holder removes the lock file
+// on release, so a waiter that then gets the lock holds an orphan and must
+// lock the file now at the path instead.
+bool IsFileAt(int fd, const std::string& path) {
+  struct stat held, named;
+  return ::fstat(fd, &held) == 0 && ::stat(path.c_str(), &named) == 0 &&
+         held.st_dev == named.st_dev && held.st_ino == named.st_ino;
+}
+
+}  // namespace
+
 Status FileLock::Acquire(const std::string& path,
                          std::chrono::milliseconds timeout) {
   if (held())
     return Status::InvalidArgument("lock already held: " + lock_path_);
   std::string lock_path = path + ".lock";
-  int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
-  if (fd < 0) {
-    return Status::IoError("cannot create lock file " + lock_path + ": " +
-                           ErrnoText(errno));
-  }
   auto deadline = std::chrono::steady_clock::now() + timeout;
   auto pause = std::chrono::milliseconds(2);
   for (;;) {
-    if (::flock(fd, LOCK_EX | LOCK_NB) == 0) break;
-    if (errno == EINTR) continue;
-    if (errno != EWOULDBLOCK) {
-      std::string msg = "cannot lock " + lock_path + ": " + ErrnoText(errno);
-      ::close(fd);
-      return Status::IoError(std::move(msg));
+    int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (fd < 0) {
+      return Status::IoError("cannot create lock file " + lock_path + ": " +
+                             ErrnoText(errno));
     }
-    auto now = std::chrono::steady_clock::now();
-    if (now >= deadline) {
-      ::close(fd);
+    bool locked = false;
+    for (;;) {
+      if (::flock(fd, LOCK_EX | LOCK_NB) == 0) {
+        locked = true;
+        break;
+      }
+      if (errno == EINTR) continue;
+      if (errno != EWOULDBLOCK) {
+        std::string msg = "cannot lock " + lock_path + ": " + ErrnoText(errno);
+        ::close(fd);
+        return Status::IoError(std::move(msg));
+      }
+      auto now = std::chrono::steady_clock::now();
+      if (now >= deadline) break;
+      // Back off so many waiters don't spin, but stay responsive.
+      std::this_thread::sleep_for(
+          std::min<std::chrono::nanoseconds>(pause, deadline - now));
+      pause = std::min(pause * 2, std::chrono::milliseconds(50));
+    }
+    if (locked && IsFileAt(fd, lock_path)) {
+      fd_ = fd;
+      lock_path_ = std::move(lock_path);
+      return Status::OK();
+    }
+    ::close(fd);
+    if (!locked) {
       return Status::Busy(
           path + " is locked by another keyward process (lock file " +
           lock_path + "); gave up after " + std::to_string(timeout.count()) +
           " ms. Retry when it has finished.");
     }
-    // Back off so many waiters don't spin, but stay responsive.
-    std::this_thread::sleep_for(
-        std::min<std::chrono::nanoseconds>(pause, deadline - now));
-    pause = std::min(pause * 2, std::chrono::milliseconds(50));
+    // Locked an orphan the previous holder removed: lock the current file.
   }
-  fd_ = fd;
-  lock_path_ = std::move(lock_path);
-  return Status::OK();
 }
 
 void FileLock::Release() {
   if (fd_ < 0) return;
+  // Removed while still held, so no newcomer can lock it between the unlink
+  // and the unlock; a waiter that opened it sees the orphan and retries.
+  ::unlink(lock_path_.c_str());
   ::flock(fd_, LOCK_UN);
   ::close(fd_);
   fd_ = -1;

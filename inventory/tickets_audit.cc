@@ -9,10 +9,13 @@ namespace keyward {
 namespace {
 
 // The audit checks (inventory/audit.cc) a replacement key fixes. Hygiene
-// checks (no owner, vague name, ...) are fixed by editing the inventory and
+// checks (no purpose, vague name, ...) are fixed by editing the inventory and
 // stay in `keyward inventory audit`.
 const std::map<std::string, TicketAction> kTicketChecks = {
     {"excess-access", TicketAction::kReviewAccess},
+    // An ownerless key nobody answers for: find its users, then rotate it
+    // into a clearly named key (not exposed, so replacement first).
+    {"no-owner", TicketAction::kRotate},
     {"rotation-overdue", TicketAction::kRotate},
     {"rotation-unknown", TicketAction::kRotate},
     // One key per environment: replacing it in each environment is a

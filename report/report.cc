@@ -15,6 +15,20 @@ bool Visible(const Finding& f, const ReportOptions& opts) {
   return !f.suppressed || opts.show_suppressed;
 }
 
+const char* SeverityColor(Severity s) {
+  switch (s) {
+    case Severity::kCritical:
+      return "\033[1;31m";
+    case Severity::kHigh:
+      return "\033[31m";
+    case Severity::kMedium:
+      return "\033[33m";
+    case Severity::kLow:
+      return "\033[36m";
+  }
+  return "";
+}
+
 std::string FormatBytes(uint64_t b) {
   char buf[32];
   if (b >= (1ull << 30)) {
@@ -214,12 +228,13 @@ void WriteText(const ScanResult& r, const ReportOptions& opts,
                std::ostream& out) {
   for (const auto& f : r.findings) {
     if (!Visible(f, opts)) continue;
-    // One finding, one line: the line is built, then every control
-    // character in it (from a file name, an author, matched text) escaped.
-    std::ostringstream line;
-    if (f.git) line << f.git->commit.substr(0, 12) << ":";
-    line << f.path << ":" << f.line << ":" << f.column << "  " << f.rule_id
-         << "  " << (opts.show_secrets ? f.secret : f.redacted);
+    // One finding, one line: every control character in it (from a file
+    // name, an author, matched text) is escaped; only the colour codes
+    // around the rule id are written as they are.
+    std::ostringstream head, line;
+    if (f.git) head << f.git->commit.substr(0, 12) << ":";
+    head << f.path << ":" << f.line << ":" << f.column << "  ";
+    line << "  " << (opts.show_secrets ? f.secret : f.redacted);
     if (opts.verbose) {
       line << "  confidence " << ConfidenceName(f.confidence);
       if (f.checksum_verified) line << " (checksum verified)";
@@ -236,6 +251,12 @@ void WriteText(const ScanResult& r, const ReportOptions& opts,
       }
     }
     if (f.suppressed) line << "  (suppressed: " << f.suppression << ")";
+    out << VisibleText(head.str());
+    if (opts.color) {
+      out << SeverityColor(f.severity) << VisibleText(f.rule_id) << "\033[0m";
+    } else {
+      out << VisibleText(f.rule_id);
+    }
     out << VisibleText(line.str()) << "\n";
   }
 }

@@ -307,6 +307,13 @@ void WriteSarif(const ScanResult& r, const std::vector<Rule>& rules,
     results.push_back(std::move(result));
   }
 
+  // A path named on the command line that could not be scanned makes the run
+  // unsuccessful (exit 2); each one is an error notification.
+  json invocation = {{"executionSuccessful", r.errors.empty()}};
+  for (const std::string& e : r.errors) {
+    invocation["toolExecutionNotifications"].push_back(
+        {{"level", "error"}, {"message", {{"text", e}}}});
+  }
   json log = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
               {"version", "2.1.0"},
               {"runs",
@@ -317,7 +324,7 @@ void WriteSarif(const ScanResult& r, const std::vector<Rule>& rules,
                      {"version", KEYWARD_VERSION},
                      {"rules", sarif_rules}}}}},
                  {"columnKind", "unicodeCodePoints"},
-                 {"invocations", {{{"executionSuccessful", true}}}},
+                 {"invocations", {invocation}},
                  {"results", results}}}}};
   out << log.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
 }

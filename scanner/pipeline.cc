@@ -1,4 +1,5 @@
 // The scan pipeline: walk -> read -> match -> findings, one worker per thread.
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -24,6 +25,25 @@ namespace {
 
 constexpr size_t kBinaryProbe = 8192;
 constexpr size_t kKeepBuffer = 4 << 20;  // a worker keeps a buffer this large
+
+// Why a path the caller named cannot be scanned; empty when it can.
+std::string RootProblem(const std::string& path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) return std::strerror(errno);
+  if (S_ISREG(st.st_mode)) {
+    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return std::strerror(errno);
+    close(fd);
+    return "";
+  }
+  if (S_ISDIR(st.st_mode)) {
+    DIR* dir = opendir(path.c_str());
+    if (dir == nullptr) return std::strerror(errno);
+    closedir(dir);
+    return "";
+  }
+  return "not a regular file or directory";
+}
 
 bool LooksBinary(std::string_view head) {
   return memchr(head.data(), 0, std::min(head.size(), kBinaryProbe)) != nullptr;
@@ -71,13 +91,24 @@ class OutputFiles {
     for (const auto& p : paths) {
       struct stat st;
       if (p != "-" && stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
-        ids_.push_back({st.st_dev, st.st_ino, p});
+        ids_.push_back({st.st_dev, st.st_ino, RealPath(p)});
       }
     }
   }
+  // Same file (device and inode; stdin redirected from a report).
   bool IsOutput(const struct stat& st) const {
     for (const auto& id : ids_) {
       if (id.dev == st.st_dev && id.ino == st.st_ino) return true;
+    }
+    return false;
+  }
+  // Same directory entry: `path` is where a report will be renamed to. A
+  // hard link elsewhere is not: the atomic rename leaves its content alone.
+  bool IsOutputPath(const struct stat& st, const std::string& path) const {
+    if (!IsOutput(st)) return false;
+    std::string real = RealPath(path);
+    for (const auto& id : ids_) {
+      if (!real.empty() && id.path == real) return true;
     }
     return false;
   }
@@ -95,10 +126,17 @@ class OutputFiles {
   }
 
  private:
+  static std::string RealPath(const std::string& p) {
+    char* r = realpath(p.c_str(), nullptr);
+    if (!r) return "";
+    std::string out = r;
+    free(r);
+    return out;
+  }
   struct Id {
     dev_t dev;
     ino_t ino;
-    std::string path;
+    std::string path;  // realpath
   };
   std::vector<Id> ids_;
   std::mutex mu_;
@@ -132,8 +170,11 @@ class ScanWorker {
       close(fd);
       return;
     }
-    if (outputs_.IsOutput(st)) {
-      outputs_.Found(path);
+    if (outputs_.IsOutputPath(st, path)) {
+      // Met in a scanned directory: this run's report replaces it, so it is
+      // not an input (a second `scan -o report.json .` must work). A report
+      // named as an input path is refused in ScanPaths.
+      stats_.skipped_ignored++;
       close(fd);
       return;
     }
@@ -186,7 +227,7 @@ class ScanWorker {
     for (const auto& m : matches_) {
       findings_.push_back(BuildFinding(matcher_, m, data, 0, path));
     }
-    Progress(data.size());
+    Progress(data.size(), 1);
   }
 
   // Chunked scan in stream mode: bounded memory, any size.
@@ -221,11 +262,12 @@ class ScanWorker {
       first = false;
       stream->Feed(data, sink);
       total += n;
-      Progress(n);
+      Progress(n, 0);  // a chunk: bytes so far, not another file
     }
     stream->Close(sink);
     stats_.files++;
     stats_.bytes += total;
+    Progress(0, 1);
   }
 
   std::vector<Finding>& findings() { return findings_; }
@@ -236,11 +278,12 @@ class ScanWorker {
     stats_.unreadable++;
     warn_(path + ": " + strerror(err) + " (skipped)");
   }
-  void Progress(uint64_t bytes) {
+  // Reports `bytes` more scanned and `files` more finished.
+  void Progress(uint64_t bytes, uint64_t files) {
     if (!scanner_.options().progress) return;
     ScanStats delta;
     delta.bytes = bytes;
-    delta.files = 1;
+    delta.files = files;
     delta.findings = findings_.size() - findings_reported_;
     findings_reported_ = findings_.size();
     scanner_.options().progress(delta);
@@ -372,9 +415,24 @@ Status Scanner::ScanPaths(const std::vector<std::string>& paths,
         result->findings.push_back(std::move(f));
       }
       result->stats.Add(stdin_result.stats);
+    } else if (std::string why = RootProblem(p); !why.empty()) {
+      // Named on the command line: an error, not a warning to scroll past.
+      result->errors.push_back(p + ": " + why);
     } else {
       roots.push_back(p);
     }
+  }
+  // A report file named as an input would replace what it was made from.
+  {
+    OutputFiles outputs(options_.outputs);
+    for (const auto& p : roots) {
+      struct stat st;
+      if (stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+          outputs.IsOutputPath(st, p)) {
+        outputs.Found(p);
+      }
+    }
+    if (Status s = outputs.status(); !s.ok()) return s;
   }
   if (!roots.empty()) {
     std::mutex warn_mu;

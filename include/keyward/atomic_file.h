@@ -56,8 +56,11 @@ inline constexpr std::chrono::milliseconds kDefaultLockTimeout{10000};
 
 // An exclusive advisory lock (flock) on `<path>.lock`, held from a successful
 // Acquire() until Release() or destruction. The lock file is created if
-// needed and left in place afterwards: deleting it would let a waiter lock an
-// unlinked inode while a newcomer locks a fresh one. Only cooperating keyward
+// needed and removed on release (while still locked), so nothing lingers
+// beside the inventory; a waiter that then locks the removed file notices
+// (it is no longer the file at the path) and locks the new one, so two
+// processes never hold "the" lock at once. A killed holder leaves the empty
+// file behind, harmlessly: the next Acquire reuses it. Only cooperating keyward
 // processes honour it; it does not stop other programs from writing `path`.
 // The lock dies with the process, so a killed writer never leaves it stuck.
 class FileLock {

@@ -37,6 +37,9 @@ struct ReportOptions {
   // Empty: paths as they are.
   std::string sarif_root;
   std::string path_base;
+  // Text: the rule id in the colour of its severity (ANSI escapes: critical
+  // bold red, high red, medium yellow, low cyan). The CLI decides (--color).
+  bool color = false;
 };
 
 // One finding as the JSON object of the contract.

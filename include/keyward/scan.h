@@ -43,6 +43,12 @@ struct ScanStats {
 struct ScanResult {
   std::vector<Finding> findings;  // sorted with FindingLess
   ScanStats stats;
+  // Paths the caller named (ScanPaths) that could not be scanned, as
+  // "path: reason": missing, unreadable, or neither a file nor a directory.
+  // The other paths are still scanned; the CLI exits 2 when this is not
+  // empty. A file that vanishes or cannot be read during a directory walk is
+  // only a warning (stats.unreadable), not an error here.
+  std::vector<std::string> errors;
 };
 
 struct ScanOptions {
@@ -53,15 +59,17 @@ struct ScanOptions {
   // Files larger than this are scanned in stream mode, in chunks.
   uint64_t stream_threshold = 256ull << 20;
   uint64_t chunk_size = 4ull << 20;
-  // Files the scan writes afterwards (reports). A scan that would read one
-  // of them (named as a path, found in a scanned directory, or redirected to
-  // stdin) reads none of it and fails with kInvalidArgument, so a report
-  // never replaces a file it was made from. Files that do not exist yet
-  // are not checked. Default: none.
+  // Files the scan writes afterwards (reports). One named as a path or
+  // redirected to stdin fails the scan with kInvalidArgument before anything
+  // is read, so a report never replaces a file it was made from; one met in
+  // a scanned directory is skipped (this run's report replaces it; counted
+  // as ignored). Files that do not exist yet are not checked. Default: none.
   std::vector<std::string> outputs;
   // Receives warnings ("path: permission denied"). Default: stderr.
   std::function<void(const std::string&)> warn;
-  // Called from worker threads after each file/blob (for progress lines).
+  // Called from worker threads after each file/blob (for progress lines);
+  // in stream mode (stdin, large files) after each chunk with its bytes and
+  // files = 0, then once with files = 1 when the stream ends.
   std::function<void(const ScanStats& delta)> progress;
 };
 

@@ -42,14 +42,19 @@ namespace keyward {
 class Inventory;
 struct AuditResult;
 
-// What to do, after the rules of incident response.
+// What to do, after the rules of incident response: an exposed secret is
+// compromised and is revoked first, whether or not its owner is known
+// (finding the owner runs in parallel, it never holds up the revocation);
+// only keys that are not exposed (inventory audit findings) rotate
+// replacement-first.
 enum class TicketAction {
-  kRevokeNow,      // exposed and known: it is compromised, revoke first
-  kIdentifyOwner,  // exposed, no inventory match: find the owner, replace
-  kRotate,         // audit: overdue; replacement first, then revoke
-  kReviewAccess,   // audit: full access for read-only work; narrow it
+  kRevokeNow,     // exposed (a scan found it): revoke, then replace
+  kRotate,        // audit, not exposed: replacement first, then revoke
+  kReviewAccess,  // audit: full access for read-only work; narrow it
 };
 const char* TicketActionName(TicketAction a);  // "revoke-now", ...
+// Also reads "identify-owner", which tickets written before 0.2 carry, as
+// kRevokeNow (a rerun rewrites it).
 bool ParseTicketAction(const std::string& text, TicketAction* out);
 
 // One inventory audit result, as tickets need it. The inventory's audit API
@@ -84,7 +89,8 @@ struct TicketLocation {
   std::string rule_id;
   std::string commit;  // history findings: where it was introduced
   std::string author;
-  std::string date;        // commit date (history)
+  std::string date;        // commit date (history and range scans); empty
+                           // for a directory scan, where it is unknown
   std::string exposure;    // frontend-bundle, public-docs, log, source, history
   std::string first_seen;  // run dates, YYYY-MM-DD
   std::string last_seen;

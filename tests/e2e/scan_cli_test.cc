@@ -277,17 +277,58 @@ TEST(ScanCliTest, BinaryEmptyAndUnreadableFilesAreHandled) {
                            tok);
   dir.Write("empty.txt", "");
   dir.Write("ok.txt", tok + "\n");
-  auto r =
-      RunKeyward({"scan", "--stats", "--format", "json", ".", "does-not-exist"},
-                 "", {}, dir.path());
+  // A directory entry that is gone by the time it is read (a dangling link,
+  // followed) is what a file deleted during the walk looks like.
+  ASSERT_EQ(symlink("gone.txt", (dir.path() + "/vanished.txt").c_str()), 0);
+  auto r = RunKeyward({"scan", "--stats", "--follow", "--format", "json", "."},
+                      "", {}, dir.path());
   EXPECT_EQ(r.exit_code, 1) << r.err;
   auto doc = nlohmann::json::parse(r.out);
   EXPECT_EQ(doc["findings"].size(), 1u);
   EXPECT_EQ(doc["findings"][0]["path"], "ok.txt");
   EXPECT_EQ(doc["stats"]["skipped_binary"], 1);
   EXPECT_EQ(doc["stats"]["unreadable"], 1);
-  EXPECT_NE(r.err.find("does-not-exist"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("warning: vanished.txt: No such file"),
+            std::string::npos)
+      << r.err;
   EXPECT_NE(r.err.find("skipped binary:  1"), std::string::npos) << r.err;
+}
+
+TEST(ScanCliTest, NamedPathThatDoesNotExistExitsTwoAndSarifSaysSo) {
+  TempDir dir;
+  dir.Write("ok.txt", FakeGithubToken(7) + "\n");
+  auto r = RunKeyward({"scan", "--format", "sarif", ".", "does-not-exist"}, "",
+                      {}, dir.path());
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("error: does-not-exist: No such file or directory"),
+            std::string::npos)
+      << r.err;
+  // The other paths are still scanned and reported.
+  auto sarif = nlohmann::json::parse(r.out);
+  const auto& run = sarif["runs"][0];
+  EXPECT_EQ(run["results"].size(), 1u);
+  const auto& inv = run["invocations"][0];
+  EXPECT_EQ(inv["executionSuccessful"], false);
+  ASSERT_EQ(inv["toolExecutionNotifications"].size(), 1u);
+  EXPECT_EQ(inv["toolExecutionNotifications"][0]["level"], "error");
+  EXPECT_NE(inv["toolExecutionNotifications"][0]["message"]["text"]
+                .get<std::string>()
+                .find("does-not-exist"),
+            std::string::npos);
+
+  // Something that is neither a file nor a directory cannot be scanned.
+  r = RunKeyward({"scan", "/dev/null"}, "", {}, dir.path());
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("/dev/null: not a regular file or directory"),
+            std::string::npos)
+      << r.err;
+
+  // A clean run still says it succeeded.
+  r = RunKeyward({"scan", "--format", "sarif", "ok.txt"}, "", {}, dir.path());
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(
+                r.out)["runs"][0]["invocations"][0]["executionSuccessful"],
+            true);
 }
 
 TEST(ScanCliTest, PermissionDeniedFileWarnsAndScanGoesOn) {

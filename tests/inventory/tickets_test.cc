@@ -139,18 +139,150 @@ TEST(TicketsTest, KnownCredentialIsRevokeNowForItsOwner) {
   EXPECT_EQ(t.priority, "P1");  // high + production + source + full
 }
 
-TEST(TicketsTest, UnknownCredentialGoesToSecurityTeam) {
+// Index of the first checklist step containing `text`; -1 when none does.
+int StepIndex(const Ticket& t, const std::string& text) {
+  for (size_t i = 0; i < t.checklist.size(); ++i) {
+    if (t.checklist[i].text.find(text) != std::string::npos) {
+      return static_cast<int>(i);
+    }
+  }
+  return -1;
+}
+
+// The runbook for an exposed key: revoke now, then replace, update the
+// systems, review provider activity since the first exposure.
+void ExpectExposedRunbookOrder(const Ticket& t) {
+  SCOPED_TRACE(t.title);
+  EXPECT_EQ(t.action, TicketAction::kRevokeNow);
+  EXPECT_EQ(t.title.rfind("Revoke now: ", 0), 0u);
+  ASSERT_FALSE(t.checklist.empty());
+  EXPECT_EQ(t.checklist[0].text.rfind("Revoke the ", 0), 0u);
+  EXPECT_NE(t.checklist[0].text.find(" now: an exposed secret is compromised"),
+            std::string::npos);
+  int replace = StepIndex(t, "Create a replacement");
+  int update = StepIndex(t, "Update every system");
+  int review = StepIndex(t, "activity log since the first exposure");
+  EXPECT_LT(0, replace);
+  EXPECT_LT(replace, update);
+  EXPECT_LT(update, review);
+  // Revoked once, first; never "only after" the replacement works.
+  EXPECT_EQ(StepIndex(t, "only after"), -1);
+  EXPECT_EQ(StepIndex(t, "controlled check"), -1);
+  int revokes = 0;
+  for (const auto& step : t.checklist) revokes += step.text.find("Revoke") == 0;
+  EXPECT_EQ(revokes, 1);
+}
+
+TEST(TicketsTest, ExposedOwnerKnownRevokesFirstAndIsP1) {
+  // Even in old history, for a read-only development key: high is P1.
+  Finding f = MakeFinding(kSecretA, "deploy.sh", 3);
+  f.git = GitProvenance{"b", "c0ffee", "Ada", "", "2025-01-15T10:00:00Z", 1};
+  f.credential = Known("development", "read-only");
+  Ticket t = BuildTickets({f}, {}, Rules(), Opts())[0];
+  ExpectExposedRunbookOrder(t);
+  EXPECT_EQ(t.assignee, "ops-team");
+  EXPECT_EQ(StepIndex(t, "find who uses it"), -1);
+  EXPECT_LT(t.priority_score, 7);  // the score alone would not make P1
+  EXPECT_EQ(t.priority, "P1");
+  EXPECT_NE(t.priority_reasons.back().find("P1"), std::string::npos);
+  // The first exposure is the commit that introduced it, not the run date.
+  int review = StepIndex(t, "activity log since the first exposure");
+  EXPECT_NE(t.checklist[review].text.find("2025-01-15"), std::string::npos);
+  EXPECT_EQ(t.checklist[review].text.find("2026-03-01"), std::string::npos);
+  EXPECT_NE(t.checklist.back().text.find("inventory rotate warehouse-sync"),
+            std::string::npos);
+}
+
+TEST(TicketsTest, ExposedOwnerUnknownRevokesFirstFindsOwnerInParallel) {
   Finding unmatched = MakeFinding(kSecretA, "src/a.py", 3);
   unmatched.credential = CredentialRef{};
   unmatched.credential->status = "unknown";
-  Finding no_inventory = MakeFinding(kSecretB, "src/b.py", 3);
+  Finding no_inventory =
+      MakeFinding(kSecretB, "src/b.py", 3, Severity::kCritical);
   TicketOptions o = Opts();
   o.security_team = "appsec";
-  for (const Ticket& t : BuildTickets({unmatched, no_inventory}, {}, {}, o)) {
-    EXPECT_EQ(t.action, TicketAction::kIdentifyOwner);
+  auto tickets = BuildTickets({unmatched, no_inventory}, {}, {}, o);
+  ASSERT_EQ(tickets.size(), 2u);
+  for (const Ticket& t : tickets) {
+    ExpectExposedRunbookOrder(t);
     EXPECT_EQ(t.assignee, "appsec");
-    EXPECT_NE(t.checklist[0].text.find("Find who uses"), std::string::npos);
+    EXPECT_NE(t.title.find("owner unknown"), std::string::npos);
+    EXPECT_NE(t.checklist[0].text.find("do not wait"), std::string::npos);
+    // Finding the owner is a parallel step right after the revocation, never
+    // a gate before it.
+    EXPECT_EQ(StepIndex(t, "find who uses it"), 1);
+    EXPECT_NE(t.checklist[1].text.find("In parallel"), std::string::npos);
+    EXPECT_EQ(t.priority, "P1");  // high / critical, exposed
+    // A directory scan does not tell when the secret was first exposed: the
+    // ticket says so instead of giving the scan date.
+    const std::string& review =
+        t.checklist[StepIndex(t, "since the first exposure")].text;
+    EXPECT_NE(review.find("unknown"), std::string::npos);
+    EXPECT_EQ(review.find("2026-03-01"), std::string::npos);
   }
+}
+
+TEST(TicketsTest, ExposedMediumOrRevokedKeyIsNotForcedToP1) {
+  Finding medium = MakeFinding(kSecretA, "old.py", 1, Severity::kMedium);
+  medium.git = GitProvenance{"b", "c0ffee", "Ada", "", "2025-01-01", 1};
+  medium.credential = Known("development", "read-only");
+  EXPECT_NE(BuildTickets({medium}, {}, {}, Opts())[0].priority, "P1");
+  Finding revoked = MakeFinding(kSecretA, "old.py", 1, Severity::kHigh);
+  revoked.git = medium.git;
+  revoked.credential = Known("development", "read-only");
+  revoked.credential->status = "revoked";
+  Ticket t = BuildTickets({revoked}, {}, {}, Opts())[0];
+  EXPECT_EQ(t.action, TicketAction::kRevokeNow);
+  EXPECT_NE(t.priority, "P1");
+}
+
+TEST(TicketsTest, NotExposedAuditFindingRotatesReplacementFirst) {
+  AuditItem old_key;
+  old_key.credential_id = "report-db";
+  old_key.credential_name = "Reporting - development - Data";
+  old_key.owner = "data-team";
+  old_key.environment = "development";
+  old_key.access = "scoped";
+  old_key.check = "rotation-overdue";
+  old_key.message = "last rotated 2025-01-01";
+  old_key.severity = Severity::kHigh;
+  AuditItem ownerless = old_key;
+  ownerless.credential_id = "mailer";
+  ownerless.owner = "";
+  ownerless.check = "no-owner";
+  ownerless.message = "no owner";
+  auto tickets = BuildTickets({}, {old_key, ownerless}, {}, Opts());
+  ASSERT_EQ(tickets.size(), 2u);
+  for (const Ticket& t : tickets) {
+    SCOPED_TRACE(t.title);
+    EXPECT_EQ(t.action, TicketAction::kRotate);
+    int create = StepIndex(t, "Create the replacement first");
+    int update = StepIndex(t, "Update every system");
+    int test_step = StepIndex(t, "smallest useful test");
+    int revoke = StepIndex(t, "Revoke the old key only after");
+    int record = StepIndex(t, "Record the rotation and its date");
+    EXPECT_LE(0, create);
+    EXPECT_LT(create, update);
+    EXPECT_LT(update, test_step);
+    EXPECT_LT(test_step, revoke);
+    EXPECT_LT(revoke, record);
+    EXPECT_EQ(StepIndex(t, " now"), -1);
+    // Not exposed: the audit severity and score decide, no P1 floor.
+    EXPECT_EQ(t.priority, "P3");  // audit high 3 + development 0
+    if (t.credential_id == "mailer") {
+      EXPECT_EQ(t.assignee, "security-team");
+      EXPECT_EQ(StepIndex(t, "Find who uses it"), 0);
+    } else {
+      EXPECT_EQ(create, 0);
+    }
+  }
+}
+
+TEST(TicketsTest, OldIdentifyOwnerTicketsStillLoad) {
+  TicketAction a = TicketAction::kRotate;
+  ASSERT_TRUE(ParseTicketAction("identify-owner", &a));
+  EXPECT_EQ(a, TicketAction::kRevokeNow);
+  EXPECT_FALSE(ParseTicketAction("ignore", &a));
 }
 
 TEST(TicketsTest, PriorityFollowsSeverityEnvironmentExposureAccess) {
@@ -274,8 +406,8 @@ TEST(TicketsTest, RerunIsByteIdenticalAndAddsLocationsInPlace) {
       EXPECT_EQ(t.presence, "not seen since 2026-03-01");
     }
   }
-  // 2 tickets x (json + md) + index + csv + the lock file.
-  EXPECT_EQ(ReadDir(store.dir()).size(), 7u);
+  // 2 tickets x (json + md) + index + csv; no lock file lingers.
+  EXPECT_EQ(ReadDir(store.dir()).size(), 6u);
 }
 
 TEST(TicketsTest, MalformedTicketFileIsReportedAndKept) {
@@ -420,7 +552,9 @@ TEST(TicketsCliTest, FromSavedReportIdempotentAndSecretFree) {
   auto r1 = test::RunKeyward(args);
   ASSERT_EQ(r1.exit_code, 0) << r1.err;
   auto first = ReadDir(dir.path() + "/tk");
-  EXPECT_EQ(first.size(), 2u * 2 + 3);  // json+md per ticket, index, csv, lock
+  // json+md per ticket, index, csv; the lock file is gone after the run.
+  EXPECT_EQ(first.size(), 2u * 2 + 2);
+  EXPECT_EQ(first.count("index.json.lock"), 0u);
   auto r2 = test::RunKeyward(args);
   ASSERT_EQ(r2.exit_code, 0) << r2.err;
   EXPECT_EQ(ReadDir(dir.path() + "/tk"), first);
@@ -430,7 +564,8 @@ TEST(TicketsCliTest, FromSavedReportIdempotentAndSecretFree) {
   }
   json index = json::parse(first["index.json"]);
   ASSERT_EQ(index["tickets"].size(), 2u);
-  EXPECT_EQ(index["tickets"][0]["action"], "identify-owner");
+  EXPECT_EQ(index["tickets"][0]["action"], "revoke-now");
+  EXPECT_EQ(index["tickets"][1]["action"], "revoke-now");
   EXPECT_EQ(r1.out.find(kSecretA), std::string::npos);
   EXPECT_EQ(r1.err.find(kSecretA), std::string::npos);
 }
