@@ -41,10 +41,15 @@ pkg_version=$(dpkg-deb -f "$deb" Version)
 
 # Files Debian policy asks for.
 for f in usr/bin/keyward usr/share/man/man1/keyward.1.gz \
-         usr/share/doc/keyward/copyright usr/share/doc/keyward/changelog.gz; do
+         usr/share/doc/keyward/copyright usr/share/doc/keyward/changelog.gz \
+         usr/share/bash-completion/completions/keyward \
+         usr/share/zsh/vendor-completions/_keyward \
+         usr/share/fish/vendor_completions.d/keyward.fish; do
   [ -f "$root/$f" ] || fail "missing /$f"
 done
 gzip -t "$root/usr/share/man/man1/keyward.1.gz"
+bash -n "$root/usr/share/bash-completion/completions/keyward" ||
+  fail "the bash completion script does not parse"
 [ ! -e "$root/usr/share/man/man1/keyward.1" ] || fail "uncompressed man page"
 zcat "$root/usr/share/man/man1/keyward.1.gz" | grep -q '^\.TH' ||
   fail "the man page is not troff"

@@ -141,6 +141,18 @@ void RegisterRules(CLI::App& app, Context& ctx) {
                     "Rule files or directories to add and check (default: "
                     "the built-in rules)");
   check->callback([&ctx, paths] { ctx.exit_code = Check(*paths); });
+  // Each subcommand's own examples (else --help shows the program's).
+  list->footer(
+      "Examples:\n"
+      "  keyward rules list                      id, severity and name\n"
+      "  keyward rules list --format json        every field, for scripts");
+  show->footer(
+      "Examples:\n"
+      "  keyward rules show github.pat.classic   pattern, filters, revoke");
+  check->footer(
+      "Examples:\n"
+      "  keyward rules check                     the built-in rules\n"
+      "  keyward rules check my-rules/           your rule files' examples");
   cmd->footer(
       "Examples:\n"
       "  keyward rules list --format json\n"
