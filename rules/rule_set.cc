@@ -2,7 +2,6 @@
 // line, rule id and reason. The built-in rules go through this code at build
 // time only (rules/gen/rulegen.cc); RuleSet::Builtin is in rules/builtin.cc.
 #include <dirent.h>
-#include <fnmatch.h>
 #include <re2/re2.h>
 #include <sys/stat.h>
 #include <yaml-cpp/yaml.h>
@@ -325,23 +324,38 @@ bool ParseSeverity(std::string_view text, Severity* out) {
   return false;
 }
 
+std::string PathGlobRegex(const std::string& glob) {
+  // As fnmatch(FNM_PATHNAME | FNM_CASEFOLD) on the path's last components.
+  std::string re = "(?i)(?:^|/)";
+  for (size_t i = 0; i < glob.size(); i++) {
+    char c = glob[i];
+    if (c == '*') {
+      re += "[^/]*";
+    } else if (c == '?') {
+      re += "[^/]";
+    } else if (c == '[' && glob.find(']', i + 2) != std::string::npos) {
+      size_t end = glob.find(']', i + 2);
+      std::string set = glob.substr(i + 1, end - i - 1);
+      if (set[0] == '!') set[0] = '^';
+      re += "[";
+      for (char k : set) {
+        if (k == '\\' || k == '[') re += '\\';
+        re += k;
+      }
+      re += "]";
+      i = end;
+    } else {
+      re += RE2::QuoteMeta(std::string(1, c));
+    }
+  }
+  return re + "$";
+}
+
 bool RulePathMatches(const Rule& rule, std::string_view path) {
   if (rule.paths.empty() || path.empty()) return true;
   for (const auto& glob : rule.paths) {
-    // The path's last components, as many as the glob has.
-    size_t parts = 1 + std::count(glob.begin(), glob.end(), '/');
-    size_t from = path.size();
-    for (; parts > 0; parts--) {
-      size_t slash =
-          from == 0 ? std::string_view::npos : path.rfind('/', from - 1);
-      if (slash == std::string_view::npos) {
-        from = 0;
-        break;
-      }
-      from = slash;
-    }
-    std::string tail(path.substr(path[from] == '/' ? from + 1 : from));
-    if (fnmatch(glob.c_str(), tail.c_str(), FNM_PATHNAME | FNM_CASEFOLD) == 0) {
+    RE2 re(PathGlobRegex(glob));
+    if (RE2::PartialMatch(re2::StringPiece(path.data(), path.size()), re)) {
       return true;
     }
   }

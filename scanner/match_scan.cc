@@ -35,6 +35,7 @@ class HsScratch : public Matcher::Scratch {
   }
   hs_scratch_t* hs() { return hs_; }
   std::vector<Candidate> cands;
+  std::vector<uint32_t> scoped_on;  // Scan: scoped rules for this path
 
  private:
   const Matcher::Impl& impl_;
@@ -58,11 +59,27 @@ std::unique_ptr<Matcher::Scratch> Matcher::NewScratch() const {
   return std::make_unique<HsScratch>(*impl_);
 }
 
-bool Matcher::AnyScopedRuleApplies(std::string_view path) const {
-  for (uint32_t rule : impl_->scoped) {
-    if (impl_->Applies(rule, path)) return true;
+void Matcher::Impl::ScopedRulesFor(std::string_view path,
+                                   std::vector<uint32_t>* out) const {
+  out->clear();
+  if (path.empty()) {
+    *out = scoped;
+    return;
   }
-  return false;
+  if (!scoped_paths) return;
+  std::vector<int> hits;
+  if (!scoped_paths->Match(re2::StringPiece(path.data(), path.size()), &hits)) {
+    return;
+  }
+  for (int h : hits) out->push_back(scoped_path_rule[h]);
+  std::sort(out->begin(), out->end());
+  out->erase(std::unique(out->begin(), out->end()), out->end());
+}
+
+bool Matcher::AnyScopedRuleApplies(std::string_view path) const {
+  std::vector<uint32_t> on;
+  impl_->ScopedRulesFor(path, &on);
+  return !on.empty();
 }
 
 void Matcher::Scan(std::string_view data, Scratch* scratch,
@@ -77,7 +94,9 @@ void Matcher::Scan(std::string_view data, Scratch* scratch,
             &cands);
   }
   // File-format rules: their database runs only where one applies.
-  bool scoped = AnyScopedRuleApplies(path);
+  auto& on = hs->scoped_on;
+  impl_->ScopedRulesFor(path, &on);
+  bool scoped = !on.empty();
   if (scoped && !impl_->scoped_patterns.empty()) {
     impl_->EnsureScopedDb();
     hs->EnsureScoped();
@@ -87,7 +106,7 @@ void Matcher::Scan(std::string_view data, Scratch* scratch,
               OnCandidate, &cands);
       cands.erase(std::remove_if(cands.begin() + first, cands.end(),
                                  [&](const Candidate& c) {
-                                   return !impl_->Applies(c.rule, path);
+                                   return !impl_->Applies(c.rule, on);
                                  }),
                   cands.end());
     }
@@ -95,7 +114,7 @@ void Matcher::Scan(std::string_view data, Scratch* scratch,
   std::vector<RuleMatch> found;
   if (!cands.empty()) impl_->Confirm(cands, data, 0, &found);
   for (uint32_t rule : impl_->re2_only) {
-    if (!impl_->Applies(rule, path)) continue;
+    if (!impl_->Applies(rule, on)) continue;
     impl_->ConfirmRegion(rule, data, 0, data.size(), 0, false, &found);
   }
   // A database that failed to load: its rules through RE2 alone.
@@ -106,7 +125,7 @@ void Matcher::Scan(std::string_view data, Scratch* scratch,
   }
   for (uint32_t p : impl_->scoped_patterns) {
     if (!scoped || impl_->scoped_db) break;
-    if (!impl_->Applies(impl_->hs_ids[p], path)) continue;
+    if (!impl_->Applies(impl_->hs_ids[p], on)) continue;
     impl_->ConfirmRegion(impl_->hs_ids[p], data, 0, data.size(), 0, false,
                          &found);
   }
@@ -129,8 +148,10 @@ class StreamImpl : public Matcher::Stream {
   StreamImpl(const Matcher::Impl& impl, HsScratch* scratch,
              std::string_view path)
       : impl_(impl), scratch_(scratch) {
+    std::vector<uint32_t> on;
+    impl_.ScopedRulesFor(path, &on);
     for (uint32_t rule : impl_.scoped) {
-      if (!impl_.Applies(rule, path)) off_.push_back(rule);
+      if (!impl_.Applies(rule, on)) off_.push_back(rule);
     }
     scratch_->EnsureStream();
     if (impl_.stream_db) hs_open_stream(impl_.stream_db, 0, &stream_);

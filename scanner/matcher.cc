@@ -396,6 +396,17 @@ Result<std::unique_ptr<Matcher>> Matcher::Create(const RuleSet& set,
       impl->hs_ids.push_back(i);
     }
     if (!r.paths.empty()) impl->scoped.push_back(i);
+    for (const auto& glob : r.paths) {
+      if (!impl->scoped_paths) {
+        impl->scoped_paths =
+            std::make_unique<RE2::Set>(RE2::Options(), RE2::UNANCHORED);
+      }
+      if (impl->scoped_paths->Add(PathGlobRegex(glob), nullptr) < 0) {
+        return Status::Config(r.origin + ": rule " + r.id + ": paths: `" +
+                              glob + "` is not a usable glob");
+      }
+      impl->scoped_path_rule.push_back(i);
+    }
     for (const auto& f : r.filters) cr->filters.push_back(shared.at(f));
     cr->inline_filter = std::make_unique<CompiledFilter>(
         r.inline_filter.allow, r.inline_filter.stopwords);
@@ -417,6 +428,9 @@ Result<std::unique_ptr<Matcher>> Matcher::Create(const RuleSet& set,
     impl->compiled.push_back(std::move(cr));
   }
 
+  if (impl->scoped_paths && !impl->scoped_paths->Compile()) {
+    return Status::Config("cannot compile the rules' paths: globs");
+  }
   if (std::getenv("KEYWARD_PROFILE_RULES")) {
     impl->profile =
         std::make_unique<Impl::RuleProfile[]>(impl->compiled.size());

@@ -6,6 +6,7 @@
 #include <re2/re2.h>
 #include <re2/set.h>
 
+#include <algorithm>
 #include <atomic>
 #include <bitset>
 #include <functional>
@@ -245,9 +246,16 @@ struct Matcher::Impl {
                                const std::vector<uint32_t>& which) const;
   // Loads the scoped database (thread-safe, once).
   void EnsureScopedDb();
-  // Whether rule `rule` runs on a file at `path` ("" : every rule does).
-  bool Applies(uint32_t rule, std::string_view path) const {
-    return rules[rule].paths.empty() || RulePathMatches(rules[rule], path);
+  // Every scoped rule's globs as one RE2::Set over the path (entry ->
+  // rule index), so a file costs one match, not a glob per rule.
+  std::unique_ptr<RE2::Set> scoped_paths;
+  std::vector<uint32_t> scoped_path_rule;
+  // The scoped rules that run on a file at `path`, sorted ("": all).
+  void ScopedRulesFor(std::string_view path, std::vector<uint32_t>* out) const;
+  // Whether rule `rule` runs, given ScopedRulesFor's `scoped_on`.
+  bool Applies(uint32_t rule, const std::vector<uint32_t>& scoped_on) const {
+    return rules[rule].paths.empty() ||
+           std::binary_search(scoped_on.begin(), scoped_on.end(), rule);
   }
   // The cache entry for `digest`: from the prebuilt pack, else the on-disk
   // cache. False when neither has a valid one.

@@ -80,8 +80,8 @@
 // for a file whose name matches, so a pattern with no literal to lead it
 // (host:port:db:user:password) costs nothing on the other files. A glob
 // without '/' matches the file's base name; with '/', the path's last
-// components (`.docker/config.json`); `*`, `?` and `[...]` as in fnmatch,
-// case-insensitive.
+// components (`.docker/config.json`); `*`, `?` and `[...]` as in fnmatch
+// (never crossing '/'), case-insensitive.
 //
 // Thread safety: a RuleSet is immutable after loading and may be shared.
 #ifndef KEYWARD_RULES_H_
@@ -206,6 +206,8 @@ class RuleSet {
 // every file; one with `paths` on a file whose path matches a glob (see
 // above). An empty path (input with no file name) runs every rule.
 bool RulePathMatches(const Rule& rule, std::string_view path);
+// The RE2 regex equivalent to one `paths:` glob on a whole path.
+std::string PathGlobRegex(const std::string& glob);
 
 // Shannon entropy of `s` in bits per byte.
 double ShannonEntropy(std::string_view s);
