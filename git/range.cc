@@ -86,7 +86,7 @@ void CollectCommitChanges(git_repository* repo, const git_oid& id,
 }
 
 // Fingerprints of the secrets in the base versions of `paths`.
-std::unordered_set<std::string> BaseFingerprints(
+Result<std::unordered_set<std::string>> BaseFingerprints(
     const Scanner& scanner, git_repository* repo, git_tree* base,
     const std::unordered_set<std::string>& paths) {
   std::unordered_set<std::string> fingerprints;
@@ -106,7 +106,12 @@ std::unordered_set<std::string> BaseFingerprints(
         git_blob_rawsize(blob_raw));
     if (LooksBinary(data)) continue;
     std::vector<Finding> found;
-    scanner.ScanBuffer(data, path, &found);
+    // Unscanned, the base would hide nothing; an error is safer than
+    // reporting every old secret as new.
+    if (Status s = scanner.ScanBuffer(data, path, &found); !s.ok()) {
+      return Status::Internal(
+          path + " (base version): could not be scanned: " + s.message());
+    }
     for (const Finding& f : found) fingerprints.insert(f.fingerprint);
   }
   return fingerprints;
@@ -163,8 +168,9 @@ Status ScanGitRange(const Scanner& scanner, const std::string& repo_path,
     git::Tree base_holder(base_tree);
     auto known =
         git::BaseFingerprints(scanner, r, base_tree, changes.touched_paths);
+    if (!known.ok()) return known.status();
     std::erase_if(found, [&](const git::BlobFinding& bf) {
-      return known.count(bf.finding.fingerprint) != 0;
+      return known->count(bf.finding.fingerprint) != 0;
     });
   }
   std::vector<Finding> findings = git::AttachProvenance(
