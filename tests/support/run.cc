@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -99,6 +100,22 @@ RunResult RunKeyward(const std::vector<std::string>& args,
   argv.insert(argv.end(), args.begin(), args.end());
   return RunProgram(argv, input, env, cwd);
 }
+
+RunResult RunKeywardUnprivileged(const std::vector<std::string>& args,
+                                 const std::vector<std::string>& env,
+                                 const std::string& cwd) {
+  std::vector<std::string> argv;
+  if (geteuid() == 0) {
+    argv = {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"};
+  }
+  argv.push_back(KEYWARD_BINARY);
+  argv.insert(argv.end(), args.begin(), args.end());
+  std::vector<std::string> full = {"HOME=/tmp", "XDG_CACHE_HOME=/tmp"};
+  full.insert(full.end(), env.begin(), env.end());
+  return RunProgram(argv, "", full, cwd);
+}
+
+void MakeWorldReadable(const std::string& dir) { chmod(dir.c_str(), 0755); }
 
 TempDir::TempDir() {
   std::string tmpl =

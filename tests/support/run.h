@@ -21,6 +21,17 @@ RunResult RunKeyward(const std::vector<std::string>& args,
                      const std::vector<std::string>& env = {},
                      const std::string& cwd = "");
 
+// Runs build/keyward as an ordinary user: as itself when not root, else as
+// `nobody` through setpriv (util-linux), so that permission tests run in CI,
+// which runs as root. The tree it reads must be world-traversable
+// (MakeWorldReadable). HOME and XDG_CACHE_HOME point into /tmp.
+RunResult RunKeywardUnprivileged(const std::vector<std::string>& args,
+                                 const std::vector<std::string>& env = {},
+                                 const std::string& cwd = "");
+
+// Opens `dir` (a TempDir) to other users: mode 0755 on it.
+void MakeWorldReadable(const std::string& dir);
+
 // Runs any program the same way (git, sh ...).
 RunResult RunProgram(const std::vector<std::string>& argv,
                      const std::string& input = "",
