@@ -80,6 +80,8 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     // A dependency may still throw (JSON, YAML, allocation): never abort.
     return Fail(std::string("internal error: ") + e.what());
+  } catch (...) {
+    return Fail("internal error: an unknown exception");
   }
   return ctx.exit_code;
 }

@@ -3,18 +3,30 @@
 // Phase 1 runs every rule's pattern in one Hyperscan database (block mode for
 // buffers, stream mode for chunked input). Patterns Hyperscan cannot take
 // exactly are compiled with HS_FLAG_PREFILTER. The Hyperscan callback only
-// records (rule, end offset). Phase 2 runs RE2, anchored at that end offset,
-// on a bounded window to recover the whole match, the secret group and its
-// start; then the rule's filters (entropy, character classes, allow patterns,
-// stop-words) decide. RE2 is the judge: results equal a plain RE2 scan.
+// records (rule, end offset). Phase 2 groups each rule's ends into clusters
+// (ends within the rule's window of each other) and runs the rule's RE2 over
+// the bytes from a window before a cluster's first end to its last end (or,
+// for a few ends of an exact pattern, the end-anchored pattern backwards from
+// each end to find where the match starts, then forwards over that span).
+// This recovers the whole match, the secret group and its start; then the
+// rule's filters (entropy, character classes, allow patterns, stop-words)
+// decide. RE2 is the judge: results equal a plain RE2 scan
+// (tests/scanner/matcher_test.cc compares them).
 //
 //   auto m = Matcher::Create(rules);          // compile once
 //   auto scratch = (*m)->NewScratch();        // one per thread
 //   std::vector<RuleMatch> out;
-//   (*m)->Scan(data, scratch.get(), &out);
+//   Status s = (*m)->Scan(data, scratch.get(), &out);
 //
-// Thread safety: a Matcher is immutable and shared by all threads; a Scratch
-// belongs to one thread at a time.
+// Ownership: Create copies the RuleSet. A Scratch and a Stream refer to the
+// Matcher that made them and must not outlive it; a Stream also uses its
+// Scratch until it is destroyed.
+// Thread safety: a Matcher is immutable after Create (its databases load
+// lazily, once, under std::call_once) and shared by all threads; a Scratch
+// (and a Stream on it) belongs to one thread at a time.
+// Errors: Create returns a kConfig Status for a rule set Hyperscan or RE2
+// refuses; Scan, Feed and Close return a kInternal Status when Hyperscan
+// fails, never a partial result passed off as complete.
 #ifndef KEYWARD_MATCHER_H_
 #define KEYWARD_MATCHER_H_
 
