@@ -1,6 +1,7 @@
 #include "cli/finding_stream.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <functional>
 #include <string_view>
 
@@ -11,15 +12,29 @@ constexpr size_t kHintFindings = 5;  // AllowHint shows this many
 
 }  // namespace
 
-FindingStream::FindingStream(const Config& config, const Suppressor& suppressor,
-                             const Inventory* inventory, ReportFormat format,
+FindingStream::FindingStream(const Config& config, ReportFormat format,
                              const ReportOptions& opts, std::ostream& out)
-    : config_(config),
-      suppressor_(suppressor),
-      inventory_(inventory),
-      format_(format),
-      opts_(opts),
-      out_(out) {}
+    : config_(config), format_(format), opts_(opts), out_(out) {}
+
+Result<std::unique_ptr<FindingStream>> FindingStream::Open(
+    const TriageArgs& triage, const Config& config,
+    const std::string& inventory_flag, ReportFormat format,
+    const ReportOptions& opts, std::ostream& out) {
+  std::unique_ptr<FindingStream> s(
+      new FindingStream(config, format, opts, out));
+  auto inv = LoadScanInventory(
+      inventory_flag.empty() ? config.inventory : inventory_flag,
+      std::getenv("KEYWARD_INVENTORY"),
+      std::getenv("KEYWARD_INVENTORY_PEPPER"));
+  if (!inv.ok()) return inv.status();
+  s->inventory_ = std::move(*inv);
+  bool have_baseline = false;
+  Status b = LoadTriageBaseline(triage, config, &s->baseline_, &have_baseline);
+  if (!b.ok()) return b;
+  s->suppressor_ = std::make_unique<Suppressor>(
+      config, have_baseline ? &s->baseline_ : nullptr);
+  return s;
+}
 
 void FindingStream::Write(std::vector<Finding>* batch) {
   // Below --min-confidence: not reported, never fails the run.
@@ -30,7 +45,7 @@ void FindingStream::Write(std::vector<Finding>* batch) {
   batch->erase(keep, batch->end());
   if (inventory_) (void)inventory_->Annotate(batch);
   for (Finding& f : *batch) {
-    suppressor_.Apply(&f);
+    suppressor_->Apply(&f);
     ++kept_;
     if (f.suppressed) {
       ++suppressed_;

@@ -8,10 +8,14 @@
 #define KEYWARD_CLI_FINDING_STREAM_H_
 
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <ostream>
+#include <string>
 #include <unordered_set>
 #include <vector>
 
+#include "cli/triage.h"
 #include "keyward/config.h"
 #include "keyward/finding.h"
 #include "keyward/inventory.h"
@@ -21,10 +25,17 @@ namespace keyward::cli {
 
 class FindingStream {
  public:
-  // Everything passed in must outlive the stream; `inventory` may be null.
-  FindingStream(const Config& config, const Suppressor& suppressor,
-                const Inventory* inventory, ReportFormat format,
-                const ReportOptions& opts, std::ostream& out);
+  // Loads what the findings are matched and suppressed with: the inventory
+  // (`inventory_flag`, else $KEYWARD_INVENTORY, else ./keyward-inventory.json
+  // when present; see LoadScanInventory) and the baseline
+  // (LoadTriageBaseline). Errors name the file. `config`, `opts` and `out`
+  // must outlive the stream.
+  static Result<std::unique_ptr<FindingStream>> Open(
+      const TriageArgs& triage, const Config& config,
+      const std::string& inventory_flag, ReportFormat format,
+      const ReportOptions& opts, std::ostream& out);
+  FindingStream(const FindingStream&) = delete;
+  FindingStream& operator=(const FindingStream&) = delete;
 
   // For ScanOptions::on_stream_findings: handles and writes `batch`, then
   // flushes the output.
@@ -41,9 +52,13 @@ class FindingStream {
   size_t more_fingerprints() const { return more_fingerprints_; }
 
  private:
+  FindingStream(const Config& config, ReportFormat format,
+                const ReportOptions& opts, std::ostream& out);
+
   const Config& config_;
-  const Suppressor& suppressor_;
-  const Inventory* inventory_;
+  std::optional<Inventory> inventory_;
+  Baseline baseline_;
+  std::unique_ptr<Suppressor> suppressor_;  // refers to baseline_
   ReportFormat format_;
   const ReportOptions& opts_;
   std::ostream& out_;

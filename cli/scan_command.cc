@@ -9,7 +9,6 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
-#include <optional>
 #include <sstream>
 
 #include "cli/commands.h"
@@ -275,26 +274,12 @@ int RunScan(const ScanArgs& args) {
       (args.output.empty() || args.output == "-") && reports.empty() &&
       ticket_dirs.empty() && args.triage.baseline_out.empty() &&
       !args.triage.report_stale;
-  std::optional<Inventory> stream_inventory;
-  Baseline stream_baseline;
-  bool have_baseline = false;
-  std::unique_ptr<Suppressor> suppressor;
   std::unique_ptr<FindingStream> stream;
   if (streamed) {
-    auto inv = LoadScanInventory(
-        args.inventory.empty() ? config->inventory : args.inventory,
-        std::getenv("KEYWARD_INVENTORY"),
-        std::getenv("KEYWARD_INVENTORY_PEPPER"));
-    if (!inv.ok()) return Fail(inv.status().ToString());
-    stream_inventory = std::move(*inv);
-    Status b = LoadTriageBaseline(args.triage, *config, &stream_baseline,
-                                  &have_baseline);
-    if (!b.ok()) return Fail(b.ToString());
-    suppressor = std::make_unique<Suppressor>(
-        *config, have_baseline ? &stream_baseline : nullptr);
-    stream = std::make_unique<FindingStream>(
-        *config, *suppressor, stream_inventory ? &*stream_inventory : nullptr,
-        format, main_opts, std::cout);
+    auto opened = FindingStream::Open(args.triage, *config, args.inventory,
+                                      format, main_opts, std::cout);
+    if (!opened.ok()) return Fail(opened.status().ToString());
+    stream = std::move(*opened);
     opts.on_stream_findings = [&](std::vector<Finding>* batch) {
       stream->Write(batch);
     };
