@@ -8,9 +8,11 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/finding_stream.h"
 #include "cli/progress_line.h"
 #include "cli/triage.h"
 #include "keyward/atomic_file.h"
@@ -48,6 +50,8 @@ struct ScanArgs {
   std::string sarif_root;  // --sarif-root
   // Git sources (include/keyward/git.h); the positional paths are repos.
   bool git = false;
+  // Git objects that cannot be read are warnings only (default: exit 2).
+  bool allow_unreadable = false;
   bool all_objects = false;
   bool all_occurrences = false;  // history: one row per blob occurrence
   bool staged = false;
@@ -130,6 +134,7 @@ Status ScanGitRepos(const ScanArgs& args, const Scanner& scanner,
   }
   for (const std::string& repo : repos) {
     Status s;
+    const uint64_t unreadable_before = result->stats.unreadable;
     if (args.git) {
       GitHistoryOptions h;
       h.repo = repo;
@@ -143,8 +148,37 @@ Status ScanGitRepos(const ScanArgs& args, const Scanner& scanner,
       s = ScanGitRange(scanner, repo, base, head, result);
     }
     if (!s.ok()) return s;
+    // A repository's objects do not change under a scan the way a working
+    // tree does: one that cannot be read (a truncated pack, a corrupt or
+    // missing object, a blob too large to load) means the history was not
+    // all scanned, and "no findings" would be a lie. Each object is named in
+    // a warning; the run fails unless --allow-unreadable.
+    if (uint64_t n = result->stats.unreadable - unreadable_before;
+        n > 0 && !args.allow_unreadable) {
+      result->errors.push_back(
+          repo + ": " + std::to_string(n) +
+          " git object(s) could not be read (named above), so part of what "
+          "was asked was not scanned (--allow-unreadable: warn only)");
+    }
   }
   return Status::OK();
+}
+
+// The end of a streamed scan (FindingStream): the findings are written
+// already; the summary, the allow hint and the exit code remain.
+int FinishStreamed(const ScanArgs& args, const FindingStream& stream,
+                   ScanResult* result) {
+  stream.FillStats(&result->stats);
+  if (args.stats) std::cerr << StatsBlock(result->stats);
+  if (args.format == "text" && !args.quiet) {
+    std::cerr << "keyward: " << SummaryLine(result->stats) << "\n";
+    std::cerr << AllowHint(stream.hint_findings(), stream.more_fingerprints());
+  }
+  if (!result->errors.empty()) {
+    for (const std::string& e : result->errors) Fail(e);
+    return 2;
+  }
+  return stream.failed() ? 1 : 0;
 }
 
 int RunScan(const ScanArgs& args) {
@@ -218,20 +252,51 @@ int RunScan(const ScanArgs& args) {
   if (!args.output.empty()) opts.outputs.push_back(args.output);
   for (const auto& report : reports) opts.outputs.push_back(report.second);
   opts.warn = [](const std::string& msg) { Warn(msg); };
-  ProgressLine progress(!args.quiet && ShouldShowProgress());
-  opts.progress = progress.Callback();
-  Scanner scanner(**matcher, opts);
-  ScanResult result;
   std::vector<std::string> paths = args.paths;
   if (paths.empty()) paths.push_back(".");
   bool git_mode = args.git || args.all_objects || args.staged ||
                   !args.since.empty() || !args.range.empty() ||
                   args.all_occurrences;
+
+  ReportOptions ropts;
+  ropts.show_secrets = args.show_secrets;
+  ropts.show_suppressed = args.show_suppressed;
+  ropts.verbose = args.verbose;
+  ReportOptions main_opts = ropts;  // colour only in the main text output
+  main_opts.color = UseColor(args.color, args.output);
+
+  // stdin to stdout in text or JSONL, with nothing that needs every finding
+  // at once (other reports, tickets, a baseline to write): each finding is
+  // written as soon as it is confirmed and none is kept (FindingStream).
+  const bool streamed =
+      !git_mode && paths == std::vector<std::string>{"-"} &&
+      (format == ReportFormat::kText || format == ReportFormat::kJsonl) &&
+      (args.output.empty() || args.output == "-") && reports.empty() &&
+      ticket_dirs.empty() && args.triage.baseline_out.empty() &&
+      !args.triage.report_stale;
+  std::unique_ptr<FindingStream> stream;
+  if (streamed) {
+    auto opened = FindingStream::Open(args.triage, *config, args.inventory,
+                                      format, main_opts, std::cout);
+    if (!opened.ok()) return Fail(opened.status().ToString());
+    stream = std::move(*opened);
+    opts.on_stream_findings = [&](std::vector<Finding>* batch) {
+      stream->Write(batch);
+    };
+  }
+  // A progress line on the terminal the streamed findings go to would be
+  // torn by them.
+  ProgressLine progress(!args.quiet && ShouldShowProgress() &&
+                        !(streamed && isatty(STDOUT_FILENO)));
+  opts.progress = progress.Callback();
+  Scanner scanner(**matcher, opts);
+  ScanResult result;
   Status s = git_mode ? ScanGitRepos(args, scanner, paths, &result)
                       : scanner.ScanPaths(paths, &result);
   progress.Finish();
   result.stats.compile_seconds = (*matcher)->compile_seconds();
   if (!s.ok()) return Fail(s.ToString());
+  if (stream) return FinishStreamed(args, *stream, &result);
   // The walker applied config excludes; git paths are filtered here.
   if (git_mode) DropExcludedFindings(config->exclude, &result);
   // Below --min-confidence: not reported, never fails the run.
@@ -254,10 +319,6 @@ int RunScan(const ScanArgs& args) {
   }
 
   // Reports.
-  ReportOptions ropts;
-  ropts.show_secrets = args.show_secrets;
-  ropts.show_suppressed = args.show_suppressed;
-  ropts.verbose = args.verbose;
   {
     std::error_code ec;
     namespace fs = std::filesystem;
@@ -270,8 +331,8 @@ int RunScan(const ScanArgs& args) {
     ropts.path_base =
         git_mode ? WorkingTreeTop(start) : fs::current_path(ec).string();
   }
-  ReportOptions main_opts = ropts;  // colour only in the main text output
-  main_opts.color = UseColor(args.color, args.output);
+  main_opts.sarif_root = ropts.sarif_root;
+  main_opts.path_base = ropts.path_base;
   s = WriteReport(format, result, **matcher, main_opts,
                   args.output.empty() ? "-" : args.output);
   if (!s.ok()) return Fail(s.ToString());
@@ -364,6 +425,9 @@ void RegisterScan(CLI::App& app, Context& ctx) {
                 "With --git, --since or --range: one finding per blob in "
                 "which a secret occurs (default: one per secret and rule, "
                 "listing its occurrences)");
+  cmd->add_flag("--allow-unreadable", args->allow_unreadable,
+                "Git modes: objects that cannot be read (corrupt, missing, "
+                "too large) are warnings only; default: exit 2");
   cmd->add_flag("--staged", args->staged,
                 "Scan what is staged for the next commit (pre-commit)");
   cmd->add_option("--since", args->since,

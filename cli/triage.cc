@@ -188,25 +188,34 @@ Result<Config> LoadRangeConfig(const TriageArgs& args, const std::string& repo,
   return ApplyConfigFlags(args, std::move(config));
 }
 
-Status ApplyTriage(const TriageArgs& args, const Config& config,
-                   ScanResult* result) {
+Status LoadTriageBaseline(const TriageArgs& args, const Config& config,
+                          Baseline* out, bool* have) {
   // --baseline wins over the configuration's `baseline`; only the flag
   // insists that the file exists (a configured one may not be written yet).
   const std::string& path =
       args.baseline.empty() ? config.baseline : args.baseline;
-  Baseline baseline;
-  if (!path.empty()) {
-    auto loaded = Baseline::Load(path);
-    if (loaded.ok()) {
-      baseline = std::move(*loaded);
-    } else if (loaded.status().code() != Status::Code::kNotFound) {
-      return loaded.status();
-    } else if (!args.baseline.empty()) {
-      return Status::NotFound(path + ": baseline file not found");
-    }
+  *have = !path.empty();
+  if (path.empty()) return Status::OK();
+  auto loaded = Baseline::Load(path);
+  if (loaded.ok()) {
+    *out = std::move(*loaded);
+  } else if (loaded.status().code() != Status::Code::kNotFound) {
+    return loaded.status();
+  } else if (!args.baseline.empty()) {
+    return Status::NotFound(path + ": baseline file not found");
   }
-  ApplySuppressions(config, path.empty() ? nullptr : &baseline, result);
-  if (args.report_stale && !path.empty()) {
+  return Status::OK();
+}
+
+Status ApplyTriage(const TriageArgs& args, const Config& config,
+                   ScanResult* result) {
+  Baseline baseline;
+  bool have = false;
+  if (Status s = LoadTriageBaseline(args, config, &baseline, &have); !s.ok()) {
+    return s;
+  }
+  ApplySuppressions(config, have ? &baseline : nullptr, result);
+  if (args.report_stale && have) {
     auto stale = StaleBaselineEntries(baseline, result->findings);
     for (const auto& e : stale) {
       std::cerr << "keyward: stale baseline entry: "
@@ -226,7 +235,8 @@ Status ApplyTriage(const TriageArgs& args, const Config& config,
   return Status::OK();
 }
 
-std::string AllowHint(const std::vector<Finding>& findings) {
+std::string AllowHint(const std::vector<Finding>& findings,
+                      size_t more_fingerprints) {
   constexpr size_t kShown = 5;
   std::set<std::string> seen;
   std::string entries;
@@ -245,6 +255,7 @@ std::string AllowHint(const std::vector<Finding>& findings) {
                "\n      reason: <why this is not a leak>\n";
   }
   if (seen.empty()) return "";
+  more += more_fingerprints;
   std::string hint =
       "keyward: not a leak (a test value, a public example)? Allow it by "
       "fingerprint in .keyward.yaml:\n  allow:\n" +

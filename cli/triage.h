@@ -55,11 +55,20 @@ Result<Config> LoadRangeConfig(const TriageArgs& args, const std::string& repo,
 Status ApplyTriage(const TriageArgs& args, const Config& config,
                    ScanResult* result);
 
+// The baseline ApplyTriage uses (--baseline, else the configuration's):
+// `*have` tells whether there is one (a configured file not yet written is
+// an empty baseline). Errors name the file.
+Status LoadTriageBaseline(const TriageArgs& args, const Config& config,
+                          Baseline* out, bool* have);
+
 // How to accept findings that are not leaks: the `allow:` entries for
 // .keyward.yaml with each unsuppressed finding's fingerprint (the first 5;
 // the JSON report lists all), and the inline `keyward:allow` comment. Empty
-// when nothing is unsuppressed.
-std::string AllowHint(const std::vector<Finding>& findings);
+// when nothing is unsuppressed. `more_fingerprints`: distinct fingerprints
+// not in `findings` to count in the "and N more" line (streamed output keeps
+// only the first few findings).
+std::string AllowHint(const std::vector<Finding>& findings,
+                      size_t more_fingerprints = 0);
 
 // Tells a committer whose commit the pre-commit hook stopped what to do,
 // with AllowHint(findings).

@@ -155,20 +155,26 @@ void DropBelowConfidence(Confidence min, ScanResult* result) {
   Recount(result);
 }
 
+Suppressor::Suppressor(const Config& config, const Baseline* baseline)
+    : baseline_(baseline) {
+  for (const auto& a : config.allow) allowed_.emplace(a.fingerprint, a.reason);
+}
+
+void Suppressor::Apply(Finding* f) const {
+  if (f->suppressed) return;  // inline: the most specific reason wins
+  if (auto it = allowed_.find(f->fingerprint); it != allowed_.end()) {
+    f->suppressed = true;
+    f->suppression = "allowlist: " + it->second;
+  } else if (baseline_ && baseline_->Contains(*f)) {
+    f->suppressed = true;
+    f->suppression = "baseline";
+  }
+}
+
 void ApplySuppressions(const Config& config, const Baseline* baseline,
                        ScanResult* result) {
-  std::map<std::string, std::string> allowed;  // fingerprint -> reason
-  for (const auto& a : config.allow) allowed.emplace(a.fingerprint, a.reason);
-  for (Finding& f : result->findings) {
-    if (f.suppressed) continue;  // inline: the most specific reason wins
-    if (auto it = allowed.find(f.fingerprint); it != allowed.end()) {
-      f.suppressed = true;
-      f.suppression = "allowlist: " + it->second;
-    } else if (baseline && baseline->Contains(f)) {
-      f.suppressed = true;
-      f.suppression = "baseline";
-    }
-  }
+  Suppressor suppressor(config, baseline);
+  for (Finding& f : result->findings) suppressor.Apply(&f);
   Recount(result);
 }
 

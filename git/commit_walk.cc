@@ -12,8 +12,7 @@ namespace {
 using OidSet = std::unordered_set<git_oid, OidHash, OidEq>;
 
 // libgit2's walk: exact topological order, but all-or-nothing.
-bool TopologicalWalk(git_repository* repo,
-                     const std::vector<git_oid>& extra_starts,
+bool TopologicalWalk(git_repository* repo, const std::vector<git_oid>& starts,
                      std::vector<git_oid>* out, std::string* error) {
   git_revwalk* raw = nullptr;
   if (git_revwalk_new(&raw, repo) != 0) {
@@ -23,13 +22,9 @@ bool TopologicalWalk(git_repository* repo,
   Revwalk walk(raw);
   git_revwalk_sorting(raw,
                       GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME | GIT_SORT_REVERSE);
-  // Refs that name trees or blobs are skipped by push_glob itself.
-  if (git_revwalk_push_glob(raw, "refs/*") != 0) {
-    *error = LastError();
-    return false;
-  }
-  git_revwalk_push_head(raw);  // detached HEAD; fails harmlessly when unborn
-  for (const git_oid& c : extra_starts) {
+  // The starts, not push_glob("refs/*"): a glob silently drops a ref whose
+  // commit is missing, and StartCommits has already named those.
+  for (const git_oid& c : starts) {
     if (git_revwalk_push(raw, &c) != 0) {
       *error = "git commit " + OidHex(c) + ": " + LastError();
       return false;
@@ -47,25 +42,43 @@ bool TopologicalWalk(git_repository* repo,
   }
 }
 
-// Every commit id a ref, HEAD or `extra` names.
-std::vector<git_oid> StartCommits(git_repository* repo,
-                                  const std::vector<git_oid>& extra) {
+// Every commit id a ref, HEAD or `extra` names. A ref whose object cannot be
+// read is warned about and counted; one naming a tree or blob is skipped.
+// Their ids go to `bad`, so a walk does not report them again.
+std::vector<git_oid> StartCommits(
+    git_repository* repo, const std::vector<git_oid>& extra,
+    const std::function<void(const std::string&)>& warn, size_t* unreadable,
+    OidSet* bad) {
   std::vector<git_oid> starts = extra;
   git_reference_iterator* it_raw = nullptr;
   if (git_reference_iterator_new(&it_raw, repo) == 0) {
     git_reference* ref = nullptr;
     while (git_reference_next(&ref, it_raw) == 0) {
       git_object* obj = nullptr;
-      if (git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT) == 0) {
+      int rc = git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT);
+      if (rc == 0) {
         starts.push_back(*git_object_id(obj));
         git_object_free(obj);
+      } else if (rc != GIT_EPEEL && rc != GIT_EINVALIDSPEC &&
+                 git_reference_type(ref) == GIT_REFERENCE_DIRECT) {
+        // Not a ref to a tree or blob: the object it names is missing or
+        // corrupt, and the history behind it cannot be read. (A symbolic
+        // ref to a deleted branch names no object: nothing is lost.)
+        std::string target;
+        if (const git_oid* t = git_reference_target(ref)) {
+          target = " -> " + OidHex(*t);
+          bad->insert(*t);
+        }
+        warn("git ref " + std::string(git_reference_name(ref)) + target + ": " +
+             LastError() + " (its history is not scanned)");
+        ++*unreadable;
       }
       git_reference_free(ref);
     }
     git_reference_iterator_free(it_raw);
   }
   git_oid head;
-  if (git_reference_name_to_id(&head, repo, "HEAD") == 0) {
+  if (git_reference_name_to_id(&head, repo, "HEAD") == 0 && !bad->count(head)) {
     starts.push_back(head);
   }
   return starts;
@@ -73,11 +86,12 @@ std::vector<git_oid> StartCommits(git_repository* repo,
 
 // Reads what it can; a missing or corrupt commit ends that line of history.
 std::vector<git_oid> TolerantWalk(
-    git_repository* repo, const std::vector<git_oid>& extra_starts,
-    const std::function<void(const std::string&)>& warn) {
+    git_repository* repo, const std::vector<git_oid>& starts,
+    const std::function<void(const std::string&)>& warn, size_t* unreadable,
+    OidSet seen) {
   std::vector<std::pair<int64_t, git_oid>> found;
-  OidSet seen;
-  std::vector<git_oid> stack = StartCommits(repo, extra_starts);
+  std::vector<git_oid> stack = starts;
+  const bool shallow = git_repository_is_shallow(repo) == 1;
   size_t missing = 0;
   while (!stack.empty()) {
     git_oid id = stack.back();
@@ -86,10 +100,13 @@ std::vector<git_oid> TolerantWalk(
     git_commit* raw = nullptr;
     if (git_commit_lookup(&raw, repo, &id) != 0) {
       // Shallow boundaries name absent parents: expected, counted once.
-      if (git_error_last() && git_error_last()->klass == GIT_ERROR_ODB) {
+      // Anywhere else a missing commit is history that cannot be read.
+      if (shallow && git_error_last() &&
+          git_error_last()->klass == GIT_ERROR_ODB) {
         ++missing;
       } else {
         warn("git commit " + OidHex(id) + ": " + LastError() + " (skipped)");
+        ++*unreadable;
       }
       continue;
     }
@@ -117,18 +134,21 @@ std::vector<git_oid> TolerantWalk(
 
 std::vector<git_oid> ListCommits(
     git_repository* repo, const std::vector<git_oid>& extra_starts,
-    const std::function<void(const std::string&)>& warn) {
+    const std::function<void(const std::string&)>& warn, size_t* unreadable) {
+  OidSet bad;  // named by a ref, unreadable, already reported
+  std::vector<git_oid> starts =
+      StartCommits(repo, extra_starts, warn, unreadable, &bad);
   std::vector<git_oid> commits;
   std::string error;
   if (!git_repository_is_shallow(repo) &&
-      TopologicalWalk(repo, extra_starts, &commits, &error)) {
+      TopologicalWalk(repo, starts, &commits, &error)) {
     return commits;
   }
   if (!error.empty()) {
     warn("history walk failed (" + error +
          "); falling back to a walk that skips unreadable commits");
   }
-  return TolerantWalk(repo, extra_starts, warn);
+  return TolerantWalk(repo, starts, warn, unreadable, std::move(bad));
 }
 
 }  // namespace keyward::git

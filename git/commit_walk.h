@@ -15,10 +15,12 @@ namespace keyward::git {
 // Commits reachable from every ref, HEAD and `extra_starts`, oldest first.
 // Uses libgit2's topological walk; if that fails (shallow or corrupt
 // history) it warns once and falls back to a walk that skips missing or
-// unreadable commits and orders by commit time.
+// unreadable commits and orders by commit time. Each commit that could not
+// be read (a ref naming a missing or corrupt object, a parent absent from a
+// history that is not shallow) is warned about and counted in `unreadable`.
 std::vector<git_oid> ListCommits(
     git_repository* repo, const std::vector<git_oid>& extra_starts,
-    const std::function<void(const std::string&)>& warn);
+    const std::function<void(const std::string&)>& warn, size_t* unreadable);
 
 }  // namespace keyward::git
 

@@ -29,8 +29,12 @@ class BlobEnumerator {
   // `packed` (may be null) must outlive this.
   BlobEnumerator(git_repository* repo,
                  std::function<void(const std::string&)> warn, TreeGraph* graph,
-                 const PackedTrees* packed)
-      : repo_(repo), warn_(std::move(warn)), graph_(graph), packed_(packed) {
+                 const PackedTrees* packed, size_t* unreadable)
+      : repo_(repo),
+        warn_(std::move(warn)),
+        graph_(graph),
+        packed_(packed),
+        unreadable_(unreadable) {
     if (packed_) {
       blob_of_id_.assign(packed_->id_count(), kNone);
       node_of_id_.assign(packed_->id_count(), kNone);
@@ -67,6 +71,7 @@ class BlobEnumerator {
       if (found == PackedTrees::kUnreadable) {
         warn_("git tree " + OidHex(id) + ": " + std::string(e.problem) +
               " (its files are skipped)");
+        ++*unreadable_;
         continue;
       }
       if (found == PackedTrees::kFound) {
@@ -116,6 +121,7 @@ class BlobEnumerator {
     if (git_tree_lookup(&raw, repo_, &id) != 0) {
       warn_("git tree " + OidHex(id) + ": " + LastError() +
             " (its files are skipped)");
+      ++*unreadable_;
       return false;
     }
     Tree tree(raw);
@@ -140,6 +146,7 @@ class BlobEnumerator {
   std::function<void(const std::string&)> warn_;
   TreeGraph* graph_;
   const PackedTrees* packed_;
+  size_t* unreadable_;
   OidMap blobs_;  // -> index into the enumeration's blobs
   // Per PackedTrees id: its blob index / graph node, once known (saves
   // hashing the same id for every tree that names it).
@@ -214,15 +221,18 @@ Status Enumerate(git_repository* repo, const EnumerateOptions& options,
   }
   // Parents before children, so the first commit that holds a blob is the
   // one that introduced it.
-  std::vector<git_oid> commits = ListCommits(repo, odb_commits, warn);
+  std::vector<git_oid> commits =
+      ListCommits(repo, odb_commits, warn, &out->unreadable);
   std::unique_ptr<PackedTrees> packed;
   if (options.packed_trees)
     packed = PackedTrees::Load(packs(), options.threads);
-  BlobEnumerator enumerator(repo, warn, &out->trees, packed.get());
+  BlobEnumerator enumerator(repo, warn, &out->trees, packed.get(),
+                            &out->unreadable);
   for (const git_oid& id : commits) {
     git_commit* commit_raw = nullptr;
     if (git_commit_lookup(&commit_raw, repo, &id) != 0) {
       warn("git commit " + OidHex(id) + ": " + LastError() + " (skipped)");
+      ++out->unreadable;
       continue;
     }
     Commit commit(commit_raw);

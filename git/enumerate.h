@@ -20,6 +20,9 @@ struct Enumeration {
   std::vector<CommitRef> commits;  // oldest first
   std::vector<git_oid> blobs;      // distinct, in order of first sight
   TreeGraph trees;                 // every tree opened, for provenance
+  // Refs, commits and trees that could not be read (each warned about): the
+  // part of the history behind them was not enumerated.
+  size_t unreadable = 0;
 };
 
 struct EnumerateOptions {

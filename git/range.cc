@@ -146,14 +146,21 @@ Status ScanGitRange(const Scanner& scanner, const std::string& repo_path,
   git::RangeChanges changes;
   git::OidSet seen;
   git_oid id;
+  // Every commit or tree of the range that cannot be read is a part of the
+  // change that is not scanned: counted as unreadable.
+  uint64_t unreadable = 0;
+  auto warn_unreadable = [&](const std::string& msg) {
+    warn(msg);
+    ++unreadable;
+  };
   for (;;) {
     int rc = git_revwalk_next(&id, walk_raw);
     if (rc == GIT_ITEROVER) break;
     if (rc != 0) {
-      warn("range walk stopped early: " + git::LastError());
+      warn_unreadable("range walk stopped early: " + git::LastError());
       break;
     }
-    git::CollectCommitChanges(r, id, warn, &seen, &changes);
+    git::CollectCommitChanges(r, id, warn_unreadable, &seen, &changes);
   }
 
   int threads = scanner.options().threads;
@@ -175,6 +182,7 @@ Status ScanGitRange(const Scanner& scanner, const std::string& repo_path,
   }
   std::vector<Finding> findings = git::AttachProvenance(
       r, changes.commits, changes.blobs, std::move(found), warn);
+  stats.unreadable += unreadable;
   stats.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();

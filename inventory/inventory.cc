@@ -52,14 +52,34 @@ Result<std::string> Inventory::NewSalt() {
 }
 
 const Credential* Inventory::Find(std::string_view id) const {
-  for (const auto& c : credentials_) {
-    if (c.id == id) return &c;
-  }
-  return nullptr;
+  auto it = credentials_.find(id);
+  return it == credentials_.end() ? nullptr : &it->second;
 }
 
 Credential* Inventory::FindMutable(std::string_view id) {
-  return const_cast<Credential*>(std::as_const(*this).Find(id));
+  auto it = credentials_.find(id);
+  if (it == credentials_.end()) return nullptr;
+  index_stale_ = true;
+  return &it->second;
+}
+
+void Inventory::IndexCredential(const Credential& c) {
+  for (size_t i = 0; i < c.fingerprints.size(); ++i) {
+    by_fingerprint_[c.fingerprints[i].value].push_back(
+        {c.id, static_cast<uint32_t>(i)});
+  }
+  for (const auto& ident : c.identifiers) {
+    auto [it, fresh] = by_identifier_.emplace(ident, c.id);
+    if (!fresh && c.id < it->second) it->second = c.id;
+  }
+}
+
+void Inventory::RebuildIndex() {
+  by_fingerprint_.clear();
+  by_identifier_.clear();
+  by_fingerprint_.reserve(credentials_.size());
+  for (const auto& [id, c] : credentials_) IndexCredential(c);
+  index_stale_ = false;
 }
 
 std::vector<std::string> Inventory::MatchKeys() const {
@@ -112,19 +132,36 @@ std::optional<CredentialMatch> Inventory::MatchFingerprint(
                          HexEncode(HmacSha256(key, digest)));
   }
   // A current fingerprint wins over a retired one, so a key rotated from
-  // one credential into another reports where it lives now.
-  std::optional<CredentialMatch> retired_match;
-  for (const auto& c : credentials_) {
-    for (const auto& fp : c.fingerprints) {
-      if (std::find(candidates.begin(), candidates.end(), fp.value) ==
-          candidates.end()) {
-        continue;
+  // one credential into another reports where it lives now. Among equals the
+  // first credential by id (then fingerprint) wins.
+  std::optional<CredentialMatch> current_match, retired_match;
+  auto consider = [&](const Credential& c, const StoredFingerprint& fp) {
+    auto& slot = fp.retired.empty() ? current_match : retired_match;
+    if (!slot || c.id < slot->credential->id ||
+        (c.id == slot->credential->id && &fp < slot->fingerprint)) {
+      slot = CredentialMatch{&c, &fp};
+    }
+  };
+  if (index_stale_) {
+    for (const auto& [id, c] : credentials_) {
+      for (const auto& fp : c.fingerprints) {
+        if (std::find(candidates.begin(), candidates.end(), fp.value) !=
+            candidates.end()) {
+          consider(c, fp);
+        }
       }
-      if (fp.retired.empty()) return CredentialMatch{&c, &fp};
-      if (!retired_match) retired_match = CredentialMatch{&c, &fp};
+    }
+  } else {
+    for (const std::string& value : candidates) {
+      auto hits = by_fingerprint_.find(value);
+      if (hits == by_fingerprint_.end()) continue;
+      for (const IndexEntry& e : hits->second) {
+        const Credential& c = credentials_.find(e.id)->second;
+        consider(c, c.fingerprints[e.fingerprint]);
+      }
     }
   }
-  return retired_match;
+  return current_match ? current_match : retired_match;
 }
 
 std::optional<CredentialMatch> Inventory::MatchSecret(
@@ -135,7 +172,12 @@ std::optional<CredentialMatch> Inventory::MatchSecret(
 std::optional<CredentialMatch> Inventory::MatchIdentifier(
     std::string_view identifier) const {
   if (identifier.empty()) return std::nullopt;
-  for (const auto& c : credentials_) {
+  if (!index_stale_) {
+    auto it = by_identifier_.find(std::string(identifier));
+    if (it == by_identifier_.end()) return std::nullopt;
+    return CredentialMatch{&credentials_.find(it->second)->second, nullptr};
+  }
+  for (const auto& [cid, c] : credentials_) {
     for (const auto& id : c.identifiers) {
       if (id == identifier) return CredentialMatch{&c, nullptr};
     }
@@ -197,15 +239,16 @@ Status Inventory::Add(Credential credential) {
     return Status::InvalidArgument("credential id '" + credential.id +
                                    "' already exists");
   }
-  credentials_.push_back(std::move(credential));
-  SortCredentials();
+  std::string id = credential.id;
+  const Credential& added =
+      credentials_.try_emplace(std::move(id), std::move(credential))
+          .first->second;
+  if (index_stale_) {
+    RebuildIndex();
+  } else {
+    IndexCredential(added);
+  }
   return Status::OK();
-}
-
-void Inventory::SortCredentials() {
-  std::sort(
-      credentials_.begin(), credentials_.end(),
-      [](const Credential& a, const Credential& b) { return a.id < b.id; });
 }
 
 std::string Inventory::NewId(std::string_view name) const {

@@ -55,9 +55,9 @@ Status EditInventoryFile(const std::string& path,
   return WriteFileAtomic(path, out->after);
 }
 
-Status AnnotateFromInventory(const std::string& flag, const char* env_path,
-                             const char* env_pepper,
-                             std::vector<Finding>* findings) {
+Result<std::optional<Inventory>> LoadScanInventory(const std::string& flag,
+                                                   const char* env_path,
+                                                   const char* env_pepper) {
   std::string path = flag;
   if (path.empty() && env_path && *env_path) path = env_path;
   if (path.empty()) {
@@ -65,14 +65,23 @@ Status AnnotateFromInventory(const std::string& flag, const char* env_path,
     // an inventory.
     path = "keyward-inventory.json";
     if (ReadFileToString(path).status().code() == Status::Code::kNotFound) {
-      return Status::OK();
+      return std::optional<Inventory>();
     }
   }
   std::optional<std::string> pepper;
   if (env_pepper && *env_pepper) pepper = env_pepper;
   auto inv = LoadInventory(path, pepper);
   if (!inv.ok()) return inv.status();
-  return inv->Annotate(findings);
+  return std::optional<Inventory>(std::move(*inv));
+}
+
+Status AnnotateFromInventory(const std::string& flag, const char* env_path,
+                             const char* env_pepper,
+                             std::vector<Finding>* findings) {
+  auto inv = LoadScanInventory(flag, env_path, env_pepper);
+  if (!inv.ok()) return inv.status();
+  if (!inv->has_value()) return Status::OK();
+  return (*inv)->Annotate(findings);
 }
 
 }  // namespace keyward

@@ -193,7 +193,7 @@ Result<Inventory> Inventory::Parse(std::string_view text,
   Status s = ReadJsonFields(
       path, [&] { return inv.ReadRoot(*parsed, path, std::move(pepper)); });
   if (!s.ok()) return s;
-  inv.SortCredentials();
+  inv.RebuildIndex();
   return inv;
 }
 
@@ -258,10 +258,10 @@ Status Inventory::ReadRoot(const json& root, const std::string& path,
       }
       Status s = ParseCredential(obj, where, &c);
       if (!s.ok()) return s;
-      if (inv.Find(c.id)) {
+      std::string id = c.id;
+      if (!inv.credentials_.try_emplace(std::move(id), std::move(c)).second) {
         return Status::Corruption(where + ": duplicate id '" + c.id + "'");
       }
-      inv.credentials_.push_back(std::move(c));
     }
   }
   if (auto sys = root.find("retired_systems"); sys != root.end()) {
@@ -298,7 +298,7 @@ std::string Inventory::Serialize() const {
   if (pepper_) root["pepper_id"] = PepperId(*pepper_);
   if (!retired_systems_.empty()) root["retired_systems"] = retired_systems_;
   json creds = json::array();
-  for (const auto& c : credentials_) creds.push_back(CredentialJson(c));
+  for (const auto& [id, c] : credentials_) creds.push_back(CredentialJson(c));
   root["credentials"] = std::move(creds);
   // Replace invalid UTF-8 rather than fail: a stray byte in a note must not
   // make the inventory unwritable.

@@ -226,8 +226,13 @@ nlohmann::json StatsToJson(const ScanStats& s) {
 
 void WriteText(const ScanResult& r, const ReportOptions& opts,
                std::ostream& out) {
-  for (const auto& f : r.findings) {
-    if (!Visible(f, opts)) continue;
+  for (const auto& f : r.findings) WriteTextFinding(f, opts, out);
+}
+
+void WriteTextFinding(const Finding& f, const ReportOptions& opts,
+                      std::ostream& out) {
+  {
+    if (!Visible(f, opts)) return;
     // One finding, one line: every control character in it (from a file
     // name, an author, matched text) is escaped; only the colour codes
     // around the rule id are written as they are.
@@ -276,12 +281,15 @@ void WriteJson(const ScanResult& r, const ReportOptions& opts,
 
 void WriteJsonl(const ScanResult& r, const ReportOptions& opts,
                 std::ostream& out) {
-  for (const auto& f : r.findings) {
-    if (Visible(f, opts))
-      out << FindingToJson(f, opts).dump(
-                 -1, ' ', false, nlohmann::json::error_handler_t::replace)
-          << "\n";
-  }
+  for (const auto& f : r.findings) WriteJsonlFinding(f, opts, out);
+}
+
+void WriteJsonlFinding(const Finding& f, const ReportOptions& opts,
+                       std::ostream& out) {
+  if (!Visible(f, opts)) return;
+  out << FindingToJson(f, opts).dump(-1, ' ', false,
+                                     nlohmann::json::error_handler_t::replace)
+      << "\n";
 }
 
 std::string SummaryLine(const ScanStats& s) {

@@ -1,15 +1,16 @@
 #include "scanner/hs_cache.h"
 
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
 
+#include "keyward/atomic_file.h"
 #include "keyward/finding.h"
 
 namespace keyward {
@@ -61,24 +62,28 @@ bool LoadHsCache(const std::string& dir, const HsCacheKey& key,
                  size_t rule_count, HsCacheEntry* out, bool with_db) {
   int fd = open((dir + "/" + key.hex + ".hsdb").c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return false;
-  // Mapped, not read: hs_deserialize_database copies the bytes anyway, and a
-  // read() into a fresh buffer would first zero-fill and fault in ~1 MB.
+  // Read, never mapped: a mapped entry that another process truncates (a
+  // user clearing the cache, a full disk) would kill the scan with SIGBUS.
+  // An entry that is short or changes while read fails its digest and is
+  // compiled again. Costs well under a millisecond for a ~1 MB entry.
   struct stat st;
-  void* map = MAP_FAILED;
-  if (fstat(fd, &st) == 0 && st.st_size > 0) {
-    map =
-        mmap(nullptr, st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+  std::string data;
+  bool ok =
+      fstat(fd, &st) == 0 && st.st_size > 0 && st.st_size < (off_t{1} << 31);
+  if (ok) {
+    data.resize(static_cast<size_t>(st.st_size));
+    size_t got = 0;
+    while (got < data.size()) {
+      ssize_t n = read(fd, data.data() + got, data.size() - got);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      got += static_cast<size_t>(n);
+    }
+    data.resize(got);
   }
   close(fd);
-  if (map == MAP_FAILED) return false;
-  struct Unmap {
-    void* p;
-    size_t n;
-    ~Unmap() { munmap(p, n); }
-  } unmap{map, static_cast<size_t>(st.st_size)};
-  return ParseHsEntry(
-      std::string_view(static_cast<const char*>(map), st.st_size), rule_count,
-      out, with_db);
+  if (!ok) return false;
+  return ParseHsEntry(data, rule_count, out, with_db);
 }
 
 bool ParseHsEntry(std::string_view data, size_t rule_count, HsCacheEntry* out,
@@ -159,15 +164,10 @@ void SaveHsCache(const std::string& dir, const HsCacheKey& key,
   std::string data = SerializeHsEntry(entry);
   if (data.empty()) return;
   MakeDirs(dir);
-  std::string final_path = dir + "/" + key.hex + ".hsdb";
-  std::string tmp = final_path + ".tmp." + std::to_string(getpid());
-  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  if (fd < 0) return;
-  bool ok =
-      write(fd, data.data(), data.size()) == static_cast<ssize_t>(data.size());
-  ok = ok && fsync(fd) == 0;
-  close(fd);
-  if (!ok || rename(tmp.c_str(), final_path.c_str()) != 0) unlink(tmp.c_str());
+  // Temp + fsync + rename like every file keyward writes: a reader sees the
+  // old entry or the new one, and a temporary left by a killed writer is
+  // removed by a later write to the directory.
+  (void)WriteFileAtomic(dir + "/" + key.hex + ".hsdb", data);
 }
 
 // Pack layout: magic, then per entry {32-byte key, u64 size, bytes}.

@@ -154,8 +154,10 @@ class ScanWorker {
         scratch_(matcher_.NewScratch()),
         warn_(std::move(warn)) {}
 
-  void ScanFile(const std::string& path) {
-    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  void ScanFile(const WalkEntry& entry) {
+    const std::string& path = entry.path;
+    // Relative to an open ancestor when the path is beyond PATH_MAX.
+    int fd = OpenEntry(entry, O_RDONLY);
     if (fd < 0) {
       Unreadable(path, errno);
       return;
@@ -235,11 +237,38 @@ class ScanWorker {
   }
 
   // Chunked scan in stream mode: bounded memory, any size.
-  void ScanStream(int fd, const std::string& path, bool check_binary) {
+  // `hand_off`: pass findings to ScanOptions::on_stream_findings as they are
+  // confirmed (after each chunk, and every few hundred) instead of keeping
+  // them.
+  void ScanStream(int fd, const std::string& path, bool check_binary,
+                  bool hand_off = false) {
     auto stream = matcher_.OpenStream(scratch_.get(), path);
+    const auto& handler = scanner_.options().on_stream_findings;
+    auto hand_over = [&] {
+      if (!hand_off || !handler || findings_.empty()) return;
+      // Matches come in order; ties at one position are sorted as a
+      // collected scan sorts them.
+      std::stable_sort(findings_.begin(), findings_.end(), FindingLess);
+      const size_t n = findings_.size();
+      handed_off_ += n;
+      handler(&findings_);
+      findings_reported_ -= std::min(findings_reported_, n);
+      findings_.clear();
+    };
+    // Handed off in batches of about kStreamBatch, not per chunk: a chunk
+    // of a dense log holds tens of thousands of findings. Matches come in
+    // order, so a batch ends only where the position changes.
+    constexpr size_t kStreamBatch = 256;
     auto sink = [&](const RuleMatch& m, std::string_view window,
                     uint64_t base) {
-      findings_.push_back(BuildFinding(matcher_, m, window, base, path));
+      Finding f = BuildFinding(matcher_, m, window, base, path);
+      if (hand_off && findings_.size() >= kStreamBatch &&
+          (f.line != findings_.back().line ||
+           f.column != findings_.back().column)) {
+        Progress(0, 0);
+        hand_over();
+      }
+      findings_.push_back(std::move(f));
     };
     std::string chunk;
     try {
@@ -270,17 +299,22 @@ class ScanWorker {
       }
       total += n;
       Progress(n, 0);  // a chunk: bytes so far, not another file
+      hand_over();
     }
     if (Status s = stream->Close(sink); !s.ok()) {
       Failed(path, s);
       return;
     }
+    Progress(0, 0);
+    hand_over();
     stats_.files++;
     stats_.bytes += total;
     Progress(0, 1);
   }
 
   std::vector<Finding>& findings() { return findings_; }
+  // Findings given to ScanOptions::on_stream_findings, not in findings().
+  size_t handed_off() const { return handed_off_; }
   ScanStats& stats() { return stats_; }
   // Files the matcher failed on: errors of the run, not warnings.
   std::vector<std::string>& errors() { return errors_; }
@@ -315,6 +349,7 @@ class ScanWorker {
   std::vector<Finding> findings_;
   std::vector<std::string> errors_;
   size_t findings_reported_ = 0;  // findings already counted in progress
+  size_t handed_off_ = 0;
   ScanStats stats_;
 };
 
@@ -408,11 +443,12 @@ Status Scanner::ScanFd(int fd, const std::string& display_path,
     return outputs.status();
   }
   ScanWorker worker(*this, options_.warn, outputs);
-  worker.ScanStream(fd, display_path, /*check_binary=*/false);
+  worker.ScanStream(fd, display_path, /*check_binary=*/false,
+                    /*hand_off=*/true);
   for (auto& f : worker.findings()) result->findings.push_back(std::move(f));
   for (auto& e : worker.errors()) result->errors.push_back(std::move(e));
   ScanStats& s = worker.stats();
-  s.findings = worker.findings().size();
+  s.findings = worker.findings().size() + worker.handed_off();
   s.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
@@ -474,7 +510,7 @@ Status Scanner::ScanPaths(const std::vector<std::string>& paths,
     for (int i = 0; i < n; i++) {
       threads.emplace_back([&, i] {
         WalkEntry e;
-        while (queue.Pop(&e)) workers[i]->ScanFile(e.path);
+        while (queue.Pop(&e)) workers[i]->ScanFile(e);
       });
     }
     WalkOptions wopts;

@@ -10,6 +10,7 @@
 #include <climits>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <string_view>
 #include <utility>
 
@@ -19,6 +20,10 @@ namespace keyward {
 namespace {
 
 constexpr std::string_view kKeywardIgnore = ".keywardignore";
+// A directory whose open path is longer than this is kept open, and what is
+// below it is opened relative to it: paths handed to the kernel stay far
+// below PATH_MAX (4096) at any depth (a name adds at most 256 bytes).
+constexpr size_t kReanchorPath = 2048;
 constexpr std::string_view kGitIgnore = ".gitignore";
 
 struct DirEntry {
@@ -36,8 +41,8 @@ struct IgnoreFrame {
 
 std::string ErrnoText(int err) { return std::strerror(err); }
 
-bool ReadWholeFile(const std::string& path, std::string* out) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+bool ReadWholeFile(int dirfd, const std::string& path, std::string* out) {
+  int fd = openat(dirfd, path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return false;
   char buf[8192];
   ssize_t n;
@@ -77,7 +82,7 @@ class Walker {
       return;
     }
     if (S_ISREG(st.st_mode)) {
-      visit_(WalkEntry{root, static_cast<uint64_t>(st.st_size)});
+      visit_(WalkEntry{root, static_cast<uint64_t>(st.st_size), nullptr, ""});
       return;
     }
     if (!S_ISDIR(st.st_mode)) {
@@ -95,7 +100,7 @@ class Walker {
     anchor_prefix_.clear();
     ancestors_.clear();
     if (!opts_.no_ignore) LoadParentIgnores(dir);
-    WalkDir(dir, "", /*nofollow=*/false);
+    WalkDir(nullptr, dir, "", /*nofollow=*/false);
   }
 
  private:
@@ -146,11 +151,14 @@ class Walker {
   // Reads an ignore file into `list`; false when it does not exist. Other
   // read errors are reported, but the file itself is also visited and
   // counted by the scan, so they are not counted here.
-  bool ReadIgnoreFile(const std::string& path, IgnoreList* list) {
+  // `path` is relative to `dirfd` (shown as `shown` when given).
+  bool ReadIgnoreFile(const std::string& path, IgnoreList* list,
+                      int dirfd = AT_FDCWD, const std::string& shown = "") {
     std::string text;
-    if (!ReadWholeFile(path, &text)) {
+    if (!ReadWholeFile(dirfd, path, &text)) {
       if (errno != ENOENT && errno != ENOTDIR) {
-        Warn(path, "cannot read ignore file: " + ErrnoText(errno));
+        Warn(shown.empty() ? path : shown,
+             "cannot read ignore file: " + ErrnoText(errno));
       }
       return false;
     }
@@ -158,20 +166,28 @@ class Walker {
     return true;
   }
 
-  // Pushes the ignore files of directory `dir_path` (anchor-relative `base`)
-  // when there are any; returns whether a frame was pushed.
+  // Pushes the ignore files of directory `dir_path` (relative to `dirfd`;
+  // anchor-relative `base`; shown as `shown`) when there are any; returns
+  // whether a frame was pushed.
   bool PushFrame(const std::string& dir_path, const std::string& base,
-                 bool have_keyward, bool have_git) {
+                 bool have_keyward, bool have_git, int dirfd = AT_FDCWD,
+                 const std::string& shown = "") {
     if (!have_keyward && !have_git) return false;
-    std::string sep = dir_path.empty() || dir_path.back() == '/' ? "" : "/";
+    std::string dir = dir_path;
+    if (!dir.empty() && dir.back() != '/') dir += '/';
+    std::string shown_dir = shown.empty() ? dir : shown + "/";
+    auto in = [](std::string d, std::string_view name) {
+      return d.append(name);
+    };
     IgnoreFrame frame;
     frame.base = base;
     if (have_keyward) {
-      ReadIgnoreFile(dir_path + sep + std::string(kKeywardIgnore),
-                     &frame.keyward);
+      ReadIgnoreFile(in(dir, kKeywardIgnore), &frame.keyward, dirfd,
+                     in(shown_dir, kKeywardIgnore));
     }
     if (have_git) {
-      ReadIgnoreFile(dir_path + sep + std::string(kGitIgnore), &frame.git);
+      ReadIgnoreFile(in(dir, kGitIgnore), &frame.git, dirfd,
+                     in(shown_dir, kGitIgnore));
     }
     if (frame.keyward.empty() && frame.git.empty()) return false;
     frames_.push_back(std::move(frame));
@@ -207,15 +223,28 @@ class Walker {
            IgnoreList::Verdict::kIgnore;
   }
 
-  // Lists a directory, sorted by name. False (after a warning) on failure.
-  bool ListDir(const std::string& open_path, const std::string& shown,
-               bool nofollow, std::vector<DirEntry>* entries) {
+  // Lists directory `open_path` (relative to `dirfd`), sorted by name.
+  // False (after a warning) on failure. With `keep`, the directory stays
+  // open there for what is below it.
+  bool ListDir(int dirfd, const std::string& open_path,
+               const std::string& shown, bool nofollow,
+               std::vector<DirEntry>* entries,
+               std::shared_ptr<const DirHandle>* keep) {
     int flags =
         O_RDONLY | O_DIRECTORY | O_CLOEXEC | (nofollow ? O_NOFOLLOW : 0);
-    int fd = open(open_path.c_str(), flags);
+    int fd = openat(dirfd, open_path.c_str(), flags);
     if (fd < 0) {
       Unreadable(shown, ErrnoText(errno));
       return false;
+    }
+    if (keep) {
+      int kept = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+      if (kept < 0) {
+        Unreadable(shown, ErrnoText(errno));
+        close(fd);
+        return false;
+      }
+      *keep = std::make_shared<const DirHandle>(kept);
     }
     if (opts_.follow_symlinks) {
       struct stat st;
@@ -257,11 +286,23 @@ class Walker {
     return true;
   }
 
-  void WalkDir(const std::string& open_path, const std::string& rel,
+  // Walks the directory at `open_path`, relative to `base` (the current
+  // directory when null), whose path below the root is `rel`.
+  void WalkDir(const std::shared_ptr<const DirHandle>& base,
+               const std::string& open_path, const std::string& rel,
                bool nofollow) {
     std::string shown = rel.empty() ? open_path : prefix_ + rel;
+    const int dirfd = base ? base->fd() : AT_FDCWD;
+    // Where the entries below are opened from: this directory itself once
+    // the path to it is long, else the same place as it.
+    std::shared_ptr<const DirHandle> here;
     std::vector<DirEntry> entries;
-    if (!ListDir(open_path, shown, nofollow, &entries)) return;
+    if (!ListDir(dirfd, open_path, shown, nofollow, &entries,
+                 open_path.size() > kReanchorPath ? &here : nullptr)) {
+      return;
+    }
+    const std::shared_ptr<const DirHandle>& child_base = here ? here : base;
+    const int child_fd = child_base ? child_base->fd() : AT_FDCWD;
 
     bool pushed = false;
     if (!opts_.no_ignore) {
@@ -270,8 +311,10 @@ class Walker {
         if (e.name == kKeywardIgnore) have_keyward = true;
         if (e.name == kGitIgnore) have_git = true;
       }
-      pushed =
-          PushFrame(open_path, anchor_prefix_ + rel, have_keyward, have_git);
+      pushed = here ? PushFrame("", anchor_prefix_ + rel, have_keyward,
+                                have_git, child_fd, shown)
+                    : PushFrame(open_path, anchor_prefix_ + rel, have_keyward,
+                                have_git, dirfd, shown);
       // The anchor-relative base of the root itself has no trailing slash.
       if (pushed && rel.empty() && !anchor_prefix_.empty()) {
         frames_.back().base.pop_back();
@@ -284,6 +327,11 @@ class Walker {
       if (e.name == ".git") continue;
       std::string child_rel = rel.empty() ? e.name : rel + "/" + e.name;
       std::string child_path = prefix_ + child_rel;
+      // What the kernel is given: the shown path from the current
+      // directory, or a short path from an open ancestor.
+      std::string child_at = here   ? e.name
+                             : base ? open_path + "/" + e.name
+                                    : child_path;
       bool is_dir = false;
       bool via_symlink = false;
       uint64_t size = 0;
@@ -291,7 +339,8 @@ class Walker {
       if (type == DT_UNKNOWN) {
         // Some filesystems do not fill d_type; ask lstat.
         struct stat st;
-        if (lstat(child_path.c_str(), &st) != 0) {
+        if (fstatat(child_fd, child_at.c_str(), &st, AT_SYMLINK_NOFOLLOW) !=
+            0) {
           Unreadable(child_path, ErrnoText(errno));
           continue;
         }
@@ -304,7 +353,7 @@ class Walker {
       if (type == DT_LNK) {
         if (!opts_.follow_symlinks) continue;
         struct stat st;
-        if (stat(child_path.c_str(), &st) != 0) {
+        if (fstatat(child_fd, child_at.c_str(), &st, 0) != 0) {
           Unreadable(child_path, ErrnoText(errno));
           continue;
         }
@@ -324,9 +373,12 @@ class Walker {
         continue;
       }
       if (is_dir) {
-        WalkDir(child_path, child_rel, /*nofollow=*/!via_symlink);
+        WalkDir(child_base, child_at, child_rel, /*nofollow=*/!via_symlink);
+      } else if (child_base) {
+        visit_(WalkEntry{std::move(child_path), size, child_base,
+                         std::move(child_at)});
       } else {
-        visit_(WalkEntry{child_path, size});
+        visit_(WalkEntry{std::move(child_path), size, nullptr, ""});
       }
     }
 
@@ -349,6 +401,13 @@ class Walker {
 };
 
 }  // namespace
+
+DirHandle::~DirHandle() { close(fd_); }
+
+int OpenEntry(const WalkEntry& e, int flags) {
+  if (e.dir) return openat(e.dir->fd(), e.at.c_str(), flags | O_CLOEXEC);
+  return open(e.path.c_str(), flags | O_CLOEXEC);
+}
 
 void WalkPaths(const std::vector<std::string>& roots, const WalkOptions& opts,
                const std::function<void(const WalkEntry&)>& visit,

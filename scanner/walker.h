@@ -24,7 +24,10 @@
 //   device and inode equal one of its ancestors' is not entered (a loop;
 //   reported through `warn`), so walks always end;
 // - only regular files are visited: fifos, sockets and devices are skipped,
-//   even when named as roots, so a scan never blocks opening a FIFO.
+//   even when named as roots, so a scan never blocks opening a FIFO;
+// - depth is unlimited: below PATH_MAX bytes paths are opened as they are
+//   shown; deeper, relative to an open ancestor directory (openat), one kept
+//   open per ~2 KiB of path, so a 2,100-deep tree is walked and scanned.
 // Trouble with one entry (nonexistent root, permission denied, entry
 // vanished, dangling symlink while following) goes to `warn` as
 // "path: reason", is counted in stats->unreadable, and the walk goes on.
@@ -36,6 +39,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -48,16 +52,39 @@ struct WalkOptions {
                                      // relative to each root; default none
 };
 
+// An open directory that paths too long for the kernel are opened relative
+// to (openat). Closed when the last WalkEntry holding it is gone.
+class DirHandle {
+ public:
+  explicit DirHandle(int fd) : fd_(fd) {}
+  ~DirHandle();
+  DirHandle(const DirHandle&) = delete;
+  DirHandle& operator=(const DirHandle&) = delete;
+  int fd() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
 struct WalkEntry {
   // Display path: the root as given joined with the relative path below it
   // ("src/a.js" for root "src" or "src/", "a.js" for root ".", "./x/a.js"
   // for root "./x", "/abs/y" for root "/abs"). Also a valid path to open
-  // from the current directory.
+  // from the current directory, unless it is longer than the kernel takes
+  // (PATH_MAX): then `dir` is set.
   std::string path;
   // Size from a stat the walker already made, or 0 when it knew the entry
   // was a regular file from readdir alone (callers stat again on open).
   uint64_t size = 0;
+  // Where to open the file: openat(dir->fd(), at.c_str(), ...) when `dir` is
+  // set (a path below PATH_MAX relative to an open ancestor directory), else
+  // `path`. The walker goes to any depth this way; see OpenEntry.
+  std::shared_ptr<const DirHandle> dir;
+  std::string at;
 };
+
+// open(2) of `e` with `flags` (O_CLOEXEC added), relative to e.dir if set.
+int OpenEntry(const WalkEntry& e, int flags);
 
 struct WalkStats {
   uint64_t ignored = 0;     // entries skipped by ignore rules or excludes

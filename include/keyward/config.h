@@ -23,6 +23,7 @@
 #ifndef KEYWARD_CONFIG_H_
 #define KEYWARD_CONFIG_H_
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -159,6 +160,18 @@ std::vector<BaselineEntry> StaleBaselineEntries(
 // result->stats.suppressed, whatever the sources counted.
 void ApplySuppressions(const Config& config, const Baseline* baseline,
                        ScanResult* result);
+
+// ApplySuppressions one finding at a time (streamed output). `config` and
+// `baseline` (may be null) must outlive it. Apply does not recount stats.
+class Suppressor {
+ public:
+  Suppressor(const Config& config, const Baseline* baseline);
+  void Apply(Finding* f) const;
+
+ private:
+  std::map<std::string, std::string> allowed_;  // fingerprint -> reason
+  const Baseline* baseline_;
+};
 
 // True when some unsuppressed finding has severity >= config.fail_on: the
 // scan exits 1. Suppressed findings and lower severities never fail a run.

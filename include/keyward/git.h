@@ -17,8 +17,11 @@
 //
 // `repo` may be any path inside a working tree or a bare repository (it is
 // discovered upwards, like git does). Per-object trouble (a corrupt or missing
-// object, a shallow clone) is reported through ScanOptions::warn naming the
-// object id, counted in ScanStats::unreadable, and the scan goes on. Binary
+// object or pack, a ref to a missing commit, a blob too large to load) is
+// reported through ScanOptions::warn naming the object id, counted in
+// ScanStats::unreadable, and the scan goes on; `keyward scan` then exits 2
+// unless --allow-unreadable. A shallow clone's missing parents are a warning
+// only (expected), not unreadable. Binary
 // blobs (a NUL in the first 8 KiB) are skipped and counted in
 // ScanStats::skipped_binary. A non-OK Status means the scan could not run at
 // all (no repository, an unknown revision).

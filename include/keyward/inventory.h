@@ -31,9 +31,11 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <ranges>
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "keyward/finding.h"
@@ -142,8 +144,13 @@ class Inventory {
   // indent, trailing newline. The pepper itself is never written.
   std::string Serialize() const;
 
-  const std::vector<Credential>& credentials() const { return credentials_; }
+  // Every credential, sorted by id (a view of const Credential).
+  auto credentials() const { return std::views::values(credentials_); }
+  // O(log n).
   const Credential* Find(std::string_view id) const;
+  // A credential to change in place. Until the next Add or Parse, fingerprint
+  // and identifier lookups then scan every credential (the change may add or
+  // retire a fingerprint), which is correct but linear.
   Credential* FindMutable(std::string_view id);
   bool keyed_by_pepper() const { return pepper_.has_value(); }
 
@@ -186,12 +193,26 @@ class Inventory {
 
  private:
   std::vector<std::string> MatchKeys() const;  // raw HMAC keys to try
-  void SortCredentials();
   // Parse() after the JSON is parsed; may throw nlohmann::json::exception.
   Status ReadRoot(const nlohmann::json& root, const std::string& path,
                   std::optional<std::string> pepper);
 
-  std::vector<Credential> credentials_;
+  // Adds `c`'s fingerprints and identifiers to the lookup index.
+  void IndexCredential(const Credential& c);
+  void RebuildIndex();
+
+  std::map<std::string, Credential, std::less<>> credentials_;  // by id
+  // Lookup index, so matching a finding or importing a row does not scan
+  // every credential: stored fingerprint value -> (credential id, position
+  // in its fingerprints), and identifier -> the first credential (by id)
+  // naming it. Ids, not pointers: a copied Inventory stays valid.
+  struct IndexEntry {
+    std::string id;
+    uint32_t fingerprint;
+  };
+  std::unordered_map<std::string, std::vector<IndexEntry>> by_fingerprint_;
+  std::unordered_map<std::string, std::string> by_identifier_;
+  bool index_stale_ = false;  // FindMutable handed out a credential
   std::map<std::string, std::string> retired_systems_;
   std::string salt_hex_;               // may be empty for pepper-only files
   std::optional<std::string> pepper_;  // never serialized
@@ -223,6 +244,12 @@ Status EditInventoryFile(const std::string& path,
                          bool create_if_missing,
                          const std::function<Status(Inventory&)>& change,
                          InventoryEdit* edit = nullptr);
+
+// The inventory AnnotateFromInventory would use (same choice of file), or
+// nullopt when there is none; for annotating findings one at a time.
+Result<std::optional<Inventory>> LoadScanInventory(const std::string& flag,
+                                                   const char* env_path,
+                                                   const char* env_pepper);
 
 // For `keyward scan`: picks the inventory (`flag` when non-empty, else
 // `env_path` = $KEYWARD_INVENTORY when set and non-empty, else

@@ -57,6 +57,12 @@ std::string OccurrenceSummary(const Finding& f);
 
 void WriteText(const ScanResult& r, const ReportOptions& opts,
                std::ostream& out);
+// One finding as WriteText / WriteJsonl write it (one line each; nothing for
+// a suppressed finding unless opts.show_suppressed), for streamed output.
+void WriteTextFinding(const Finding& f, const ReportOptions& opts,
+                      std::ostream& out);
+void WriteJsonlFinding(const Finding& f, const ReportOptions& opts,
+                       std::ostream& out);
 void WriteJson(const ScanResult& r, const ReportOptions& opts,
                std::ostream& out);
 void WriteJsonl(const ScanResult& r, const ReportOptions& opts,

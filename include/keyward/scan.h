@@ -71,6 +71,15 @@ struct ScanOptions {
   // in stream mode (stdin, large files) after each chunk with its bytes and
   // files = 0, then once with files = 1 when the stream ends.
   std::function<void(const ScanStats& delta)> progress;
+  // When set, findings of a file descriptor scan (ScanFd: stdin, "-") are
+  // handed to this callback in batches (after each chunk read, and every few
+  // hundred findings), in input order, as soon as they are confirmed (the
+  // callee may move them out of `batch`), and are not kept in
+  // ScanResult::findings (ScanStats::findings still counts them): memory
+  // stays bounded however many findings the input has. Called on the
+  // scanning thread, never with an empty batch. Default: unset (findings are
+  // collected and sorted).
+  std::function<void(std::vector<Finding>* batch)> on_stream_findings;
 };
 
 // Converts a confirmed match to a finding (secret, redaction, fingerprint,

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -429,6 +430,47 @@ TEST(MatcherTest, TamperedCacheEntryIsRecompiled) {
     EXPECT_EQ(BlockScan(*m, data), expect);
   }
   EXPECT_TRUE(Compile(kTestRules, opts)->loaded_from_cache());
+}
+
+// A cache entry cut short (a full disk, a user clearing the cache while a
+// scan starts) is read, never mapped: it fails its digest and is compiled
+// again, where a mapped one could kill the scan with SIGBUS. The rewrite
+// leaves no temporary file, and removes those a killed writer left.
+TEST(MatcherTest, TruncatedCacheEntryIsRecompiledAndTempFilesDoNotStay) {
+  test::TempDir dir;
+  MatcherOptions opts;
+  opts.cache_dir = dir.path() + "/cache";
+  // A temporary of a writer that died (no such pid) two minutes ago.
+  std::filesystem::create_directories(opts.cache_dir);
+  std::filesystem::path stale = opts.cache_dir + "/.old.hsdb.tmp-4194303-0-1";
+  std::ofstream(stale) << "partial";
+  std::filesystem::last_write_time(
+      stale,
+      std::filesystem::file_time_type::clock::now() - std::chrono::minutes(2));
+  std::mt19937 rng(27);
+  std::string data = RandomCorpus(rng, 300);
+  auto expect = BlockScan(*Compile(kTestRules, opts), data);
+  ASSERT_FALSE(expect.empty());
+  EXPECT_FALSE(std::filesystem::exists(stale));
+  std::filesystem::path file;
+  for (const auto& e : std::filesystem::directory_iterator(opts.cache_dir)) {
+    file = e.path();
+  }
+  ASSERT_FALSE(file.empty());
+  const auto size = std::filesystem::file_size(file);
+  for (auto keep : {size / 2, decltype(size){0}}) {
+    std::filesystem::resize_file(file, keep);
+    auto m = Compile(kTestRules, opts);
+    EXPECT_FALSE(m->loaded_from_cache()) << "kept " << keep << " bytes";
+    EXPECT_EQ(BlockScan(*m, data), expect);
+    EXPECT_EQ(std::filesystem::file_size(file), size);  // rewritten whole
+  }
+  EXPECT_TRUE(Compile(kTestRules, opts)->loaded_from_cache());
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(opts.cache_dir)) {
+    names.push_back(e.path().filename().string());
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{file.filename().string()}));
 }
 
 // Databases compiled ahead (the pack the keyward binary links in) are used
