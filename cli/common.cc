@@ -6,6 +6,20 @@
 
 namespace keyward::cli {
 
+Status InstallFingerprintKey() {
+  auto key = LoadFingerprintKey();
+  if (!key.ok()) return key.status();
+  SetFingerprintKey(std::move(key->key));
+  if (key->created) {
+    Warn("notice: created a per-user fingerprint key in " + key->origin +
+         " (mode 0600). Fingerprints in reports, baselines, allowlists and "
+         "tickets are keyed with it; give every machine and CI the same key "
+         "(KEYWARD_FINGERPRINT_KEY) so they match everywhere (docs/ci.md, "
+         "\"Fingerprint key\")");
+  }
+  return Status::OK();
+}
+
 Result<RuleSet> LoadRules(const std::vector<std::string>& extra,
                           const std::vector<std::string>& disabled,
                           const BuiltinOptions& builtin,

@@ -138,15 +138,13 @@ class ConfigParser {
       std::string& fp = entry.fingerprint;
       std::transform(fp.begin(), fp.end(), fp.begin(),
                      [](unsigned char c) { return std::tolower(c); });
-      bool hex = fp.size() == 71 && fp.rfind("sha256:", 0) == 0 &&
-                 std::all_of(fp.begin() + 7, fp.end(), [](char c) {
-                   return std::isxdigit(static_cast<unsigned char>(c));
-                 });
-      if (!hex) {
+      if (!IsKeyedFingerprint(fp) && !IsLegacyFingerprint(fp)) {
         return Error(item,
-                     "`allow` entry needs `fingerprint: sha256:<64 hex>` "
-                     "(the fingerprint shown in JSON/SARIF reports)");
+                     "`allow` entry needs `fingerprint: hmac-sha256:<64 hex>` "
+                     "(the fingerprint shown in JSON reports and by a "
+                     "blocked scan)");
       }
+      entry.line = item.Mark().line + 1;
       if (entry.reason.empty()) {
         return Error(item, "`allow` entry needs a `reason`");
       }

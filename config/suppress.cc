@@ -161,7 +161,12 @@ void ApplySuppressions(const Config& config, const Baseline* baseline,
   for (const auto& a : config.allow) allowed.emplace(a.fingerprint, a.reason);
   for (Finding& f : result->findings) {
     if (f.suppressed) continue;  // inline: the most specific reason wins
-    if (auto it = allowed.find(f.fingerprint); it != allowed.end()) {
+    auto it = allowed.find(f.fingerprint);
+    // Entries written before keyed fingerprints hold SHA-256(secret).
+    if (it == allowed.end() && f.secret_digest.size() == 32) {
+      it = allowed.find(LegacyFingerprint(f.secret_digest));
+    }
+    if (it != allowed.end()) {
       f.suppressed = true;
       f.suppression = "allowlist: " + it->second;
     } else if (baseline && baseline->Contains(f)) {
