@@ -2,6 +2,7 @@
 #include <mutex>
 
 #include "cli/commands.h"
+#include "report/visible_text.h"
 #include "scanner/hs_cache.h"
 
 namespace keyward::cli {
@@ -35,7 +36,8 @@ Result<RuleSet> LoadRules(const std::vector<std::string>& extra,
     std::string where =
         i < disabled_where.size() ? disabled_where[i] + ": " : "";
     return Status::Config(where + "disable_rules: unknown rule `" +
-                          disabled[i] + "` (see keyward rules list)");
+                          ShownName(disabled[i]) +
+                          "` (see keyward rules list)");
   }
   Status s = rules->Disable(disabled);
   if (!s.ok()) return s;

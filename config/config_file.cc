@@ -12,6 +12,7 @@
 
 #include "keyward/atomic_file.h"
 #include "keyward/config.h"
+#include "report/visible_text.h"
 
 namespace keyward {
 namespace {
@@ -39,7 +40,7 @@ class ConfigParser {
       const YAML::Node& value = kv.second;
       Status s;
       if (!KnownKeys().count(key)) {
-        s = Error(kv.first, "unknown key `" + key +
+        s = Error(kv.first, "unknown key `" + ShownName(key) +
                                 "` (known: rules, disable_rules, exclude, "
                                 "allow, fail_on, min_confidence, inventory, "
                                 "baseline, tickets)");
@@ -129,7 +130,7 @@ class ConfigParser {
         } else if (key == "reason") {
           s = String(kv.second, "reason", &entry.reason);
         } else {
-          s = Error(kv.first, "unknown key `" + key +
+          s = Error(kv.first, "unknown key `" + ShownName(key) +
                                   "` in `allow` entry (known: fingerprint, "
                                   "reason)");
         }
@@ -173,7 +174,7 @@ class ConfigParser {
     for (const auto& kv : v) {
       const std::string key = kv.first.Scalar();
       if (key != "assignee") {
-        return Error(kv.first, "unknown key `" + key +
+        return Error(kv.first, "unknown key `" + ShownName(key) +
                                    "` in `tickets` (known: assignee)");
       }
       Status s = String(kv.second, "tickets.assignee", &out->ticket_assignee);

@@ -285,5 +285,57 @@ TEST_F(FingerprintKeyTest, OldTicketStateMovesToTheKeyedId) {
     ExpectNothingGuessable(ReadFile(e.path().string()), e.path().string());
 }
 
+// Issue 14: a parse error on a line holding a token names the file and line
+// but never prints the token, whichever file it is in.
+TEST_F(FingerprintKeyTest, ParseErrorsNeverPrintAToken) {
+  const std::string tok = "ghp_Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb7c";
+  struct Case {
+    std::string file, content;
+    std::vector<std::string> args;
+  };
+  std::vector<Case> cases = {
+      {"c1.yaml", tok + ": 1\n", {"scan", "--config", "c1.yaml", "deploy"}},
+      {"c2.yaml",
+       "allow:\n  - fingerprint: " + tok + "\n    reason: r\n",
+       {"scan", "--config", "c2.yaml", "deploy"}},
+      {"c3.yaml",
+       "allow:\n  - " + tok + ": x\n",
+       {"scan", "--config", "c3.yaml", "deploy"}},
+      {"c4.yaml",
+       "disable_rules: [" + tok + "]\n",
+       {"scan", "--config", "c4.yaml", "deploy"}},
+      {"c5.yaml",
+       "fail_on: " + tok + "\n",
+       {"scan", "--config", "c5.yaml", "deploy"}},
+      {"c6.yaml",
+       "exclude: [\"" + tok + "\n",
+       {"scan", "--config", "c6.yaml", "deploy"}},
+      {"b1.json",
+       "{\"version\":1,\"entries\":[{\"rule_id\":\"" + tok +
+           "\",\"fingerprint\":3,\"path\":\"x\"}]}",
+       {"scan", "--baseline", "b1.json", "deploy"}},
+      {"b2.json",
+       "{\"version\":1,\"entries\":[\"" + tok + "\" x]}",
+       {"scan", "--baseline", "b2.json", "deploy"}},
+      {"i1.json",
+       "{\"version\":1,\"salt\":\"" + tok + "\"}",
+       {"scan", "--inventory", "i1.json", "deploy"}},
+      {"i2.json",
+       "{\"version\":1,\"credentials\":[{\"id\":\"" + tok + "\",}]}",
+       {"inventory", "--inventory", "i2.json", "list"}},
+      {"x.csv",
+       "name,password\nA,\"" + tok + "\n",
+       {"inventory", "--inventory", "i3.json", "import", "x.csv"}},
+  };
+  ASSERT_EQ(Run({"inventory", "--inventory", "i3.json", "init"}).exit_code, 0);
+  for (const Case& c : cases) {
+    repo_.Write(c.file, c.content);
+    RunResult r = Run(c.args);
+    EXPECT_EQ(r.exit_code, 2) << c.file << ": " << r.err;
+    EXPECT_THAT(r.err, HasSubstr(c.file)) << c.file;
+    EXPECT_THAT(r.out + r.err, Not(HasSubstr(tok.substr(4)))) << c.file;
+  }
+}
+
 }  // namespace
 }  // namespace keyward
