@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 
+#include "inventory/crypto.h"
 #include "keyward/finding.h"
 #include "support/run.h"
 
@@ -29,6 +30,21 @@ TEST_F(FingerprintTest, KeyedStableAndNotThePlainDigest) {
   SetFingerprintKey("another-key-0123456789");
   EXPECT_NE(SecretFingerprint("hunter2hunter2"), fp);
   EXPECT_NE(FingerprintKeyId(), id);
+}
+
+// The fingerprint's HMAC is computed on the low-level digest (no EVP set-up
+// per process): it must equal OpenSSL's HMAC, for short and long keys.
+TEST_F(FingerprintTest, HmacEqualsOpenSslHmac) {
+  for (std::string key : {std::string("unit-test-key-0123456789"),
+                          std::string(64, 'k'), std::string(200, 'x')}) {
+    SetFingerprintKey(key);
+    std::string digest = SecretDigest("hunter2hunter2");
+    EXPECT_EQ(digest, inventory::Sha256("hunter2hunter2"));
+    EXPECT_EQ(FingerprintFromDigest(digest),
+              "hmac-sha256:" +
+                  inventory::HexEncode(inventory::HmacSha256(key, digest)))
+        << key.size();
+  }
 }
 
 TEST_F(FingerprintTest, SealOpensOnlyUnderTheSameKey) {
