@@ -194,9 +194,12 @@ Status ApplyTriage(const TriageArgs& args, const Config& config,
   if (args.report_stale && !path.empty()) {
     auto stale = StaleBaselineEntries(baseline, result->findings);
     for (const auto& e : stale) {
+      // An old entry holds SHA-256 of the secret: not for CI logs in full.
+      std::string fp = IsLegacyFingerprint(e.fingerprint)
+                           ? e.fingerprint.substr(0, 15) + "… (old, unkeyed)"
+                           : e.fingerprint;
       std::cerr << "keyward: stale baseline entry: "
-                << VisibleText(e.path + " " + e.rule_id + " " + e.fingerprint)
-                << "\n";
+                << VisibleText(e.path + " " + e.rule_id + " " + fp) << "\n";
     }
     std::cerr << "keyward: " << stale.size() << " of "
               << CountOf(baseline.entries().size(), "baseline entry",
