@@ -157,9 +157,10 @@ int RunScan(const ScanArgs& args) {
   struct RemoveTemp {
     std::string path;
     ~RemoveTemp() {
-      if (!path.empty()) unlink(path.c_str());
+      std::error_code ec;
+      if (!path.empty()) std::filesystem::remove_all(path, ec);
     }
-  } temp_baseline;
+  } temp_dir;
   if (!args.since.empty() || !args.range.empty()) {
     std::string base, head = "HEAD";
     if (!args.since.empty()) {
@@ -169,8 +170,7 @@ int RunScan(const ScanArgs& args) {
     } else if (Status s = ParseGitRange(args.range, &base, &head); !s.ok()) {
       return Fail(s.ToString());
     }
-    config =
-        LoadRangeConfig(args.triage, start, base, head, &temp_baseline.path);
+    config = LoadRangeConfig(args.triage, start, base, head, &temp_dir.path);
   } else {
     config = LoadScanConfig(args.triage, start);
   }

@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <set>
 
@@ -78,7 +79,7 @@ Result<Config> ApplyConfigFlags(const TriageArgs& args, Config config) {
 
 Result<Config> LoadRangeConfig(const TriageArgs& args, const std::string& repo,
                                const std::string& base, const std::string& head,
-                               std::string* temp_baseline) {
+                               std::string* temp_dir) {
   if (!args.config.empty() || args.no_config) {
     return LoadScanConfig(args, repo);
   }
@@ -99,32 +100,90 @@ Result<Config> LoadRangeConfig(const TriageArgs& args, const std::string& repo,
          "; this scan uses the base commit's (a change under review cannot "
          "configure its own scan; docs/ci.md)");
   }
-  // The baseline, when it lives in the repository: its base version too.
-  std::error_code ec;
-  std::filesystem::path rel =
-      std::filesystem::path(config.baseline).lexically_relative(top);
-  if (!config.baseline.empty() && !rel.empty() &&
-      *rel.begin() != std::filesystem::path("..")) {
-    auto b = FileAtRevision(repo, base, rel.generic_string());
-    if (!b.ok()) return b.status();
-    auto h = FileAtRevision(repo, head, rel.generic_string());
-    if (h.ok() && *h != *b) {
-      Warn("notice: baseline " + rel.generic_string() + " differs between " +
-           label + " and " + head + "; this scan uses the base commit's");
+  // Files the configuration names inside the repository (the baseline, rule
+  // files and directories): their base versions too, copied into a private
+  // temporary directory.
+  auto in_repo = [&](const std::string& path) -> std::optional<std::string> {
+    std::filesystem::path rel =
+        std::filesystem::path(path).lexically_relative(top);
+    if (path.empty() || rel.empty() ||
+        *rel.begin() == std::filesystem::path("..")) {
+      return std::nullopt;
     }
-    if (!*b) {
+    return rel.generic_string();
+  };
+  auto temp = [&]() -> Result<std::string> {
+    if (temp_dir->empty()) {
+      char tmpl[] = "/tmp/keyward-base-XXXXXX";
+      if (!mkdtemp(tmpl)) {
+        return Status::IoError("cannot create a temporary directory");
+      }
+      *temp_dir = tmpl;
+    }
+    return *temp_dir;
+  };
+  auto write_file = [](const std::string& path,
+                       const std::string& content) -> Status {
+    std::ofstream out(path, std::ios::binary);
+    out.write(content.data(), static_cast<std::streamsize>(content.size()));
+    out.close();
+    if (!out) return Status::IoError(path + ": write failed");
+    return Status::OK();
+  };
+  auto notice_if_changed = [&](const std::string& what, const std::string& rel,
+                               const auto& at_base) {
+    auto h = FilesAtRevision(repo, head, rel);
+    if (h.ok() && *h != at_base) {
+      Warn("notice: " + what + " differs between " + label + " and " + head +
+           "; this scan uses the base commit's");
+    }
+  };
+  if (auto rel = in_repo(config.baseline)) {
+    auto b = FilesAtRevision(repo, base, *rel);
+    if (!b.ok()) return b.status();
+    notice_if_changed("baseline " + *rel, *rel, *b);
+    if (!*b || (*b)->directory) {
       config.baseline.clear();  // none at the base: nothing is baselined
     } else {
-      char tmpl[] = "/tmp/keyward-baseline-XXXXXX";
-      int fd = mkstemp(tmpl);
-      if (fd < 0) return Status::IoError("cannot create a temporary file");
-      bool ok = write(fd, (*b)->data(), (*b)->size()) ==
-                static_cast<ssize_t>((*b)->size());
-      close(fd);
-      *temp_baseline = tmpl;
-      if (!ok) return Status::IoError(std::string(tmpl) + ": write failed");
-      config.baseline = tmpl;
+      auto dir = temp();
+      if (!dir.ok()) return dir.status();
+      // Named after the commit and path, so messages still say which file.
+      config.baseline = *dir + "/" + label + "/" + *rel;
+      std::error_code ec;
+      std::filesystem::create_directories(
+          std::filesystem::path(config.baseline).parent_path(), ec);
+      if (Status s = write_file(config.baseline, (*b)->files[0].content);
+          !s.ok()) {
+        return s;
+      }
     }
+  }
+  for (size_t i = 0; i < config.rules.size(); ++i) {
+    auto rel = in_repo(config.rules[i]);
+    if (!rel) continue;  // outside the repository: not part of the change
+    auto files = FilesAtRevision(repo, base, *rel);
+    if (!files.ok()) return files.status();
+    if (!*files) {
+      return Status::Config(label + ":.keyward.yaml: rule file or directory " +
+                            *rel + " is not in the base commit");
+    }
+    notice_if_changed("rules " + *rel, *rel, *files);
+    auto dir = temp();
+    if (!dir.ok()) return dir.status();
+    // Named after the commit and path, so rule errors still say which file.
+    std::filesystem::path copy = std::filesystem::path(*dir) / label / *rel;
+    std::filesystem::path copy_dir =
+        (*files)->directory ? copy : copy.parent_path();
+    std::error_code ec;
+    std::filesystem::create_directories(copy_dir, ec);
+    if (ec) return Status::IoError(copy_dir.string() + ": " + ec.message());
+    for (const RevisionFile& f : (*files)->files) {
+      if (Status s = write_file((copy_dir / f.name).string(), f.content);
+          !s.ok()) {
+        return s;
+      }
+    }
+    config.rules[i] = copy.string();
   }
   return ApplyConfigFlags(args, std::move(config));
 }

@@ -38,12 +38,15 @@ Result<Config> LoadScanConfig(const TriageArgs& args, const std::string& start);
 // repository at `repo` (--since, --range: CI on a change under review).
 // Without --config/--no-config, `.keyward.yaml` and the baseline it names
 // are read from the base commit, never from the change: a change cannot
-// exclude, disable or allowlist its own leak. A change to either is reported
-// on stderr. The base version of the baseline is written to a temporary file
-// (`*temp_baseline`, which the caller removes). Flags apply on top.
+// exclude, disable or allowlist its own leak; so are the rule files and
+// directories it names inside the repository (a change cannot weaken a
+// custom rule either). A change to any of them is reported on stderr. Base
+// versions of those files are copied into a temporary directory
+// (`*temp_dir`, which the caller removes with its content). Flags apply on
+// top.
 Result<Config> LoadRangeConfig(const TriageArgs& args, const std::string& repo,
                                const std::string& base, const std::string& head,
-                               std::string* temp_baseline);
+                               std::string* temp_dir);
 
 // Marks allowlisted and baselined findings suppressed (and recounts stats;
 // the baseline is --baseline, else the configuration's `baseline`),

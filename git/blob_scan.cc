@@ -13,23 +13,35 @@ namespace {
 
 // Scans the content of blob `i` (id `id`): binary blobs are only counted;
 // findings are appended to `found` (`buffer`: the caller's scratch).
+std::string FailedWarning(const git_oid& id, const Status& s);
+
+// A matcher failure counts the blob unreadable and sets `*error`.
 ScanStats ScanBlobContent(const Scanner& scanner, size_t i, const git_oid& id,
                           std::string_view data, std::vector<Finding>* buffer,
-                          std::vector<BlobFinding>* found) {
+                          std::vector<BlobFinding>* found, std::string* error) {
   ScanStats delta;
   if (LooksBinary(data)) {
     ++delta.skipped_binary;
     return delta;
   }
+  buffer->clear();
+  if (Status s = scanner.ScanBuffer(data, std::string(), buffer); !s.ok()) {
+    ++delta.unreadable;
+    *error = FailedWarning(id, s);
+    return delta;
+  }
   ++delta.files;
   delta.bytes += data.size();
-  buffer->clear();
-  scanner.ScanBuffer(data, std::string(), buffer);
   for (Finding& f : *buffer) {
     f.path = OidHex(id);  // only for blobs with findings: most have none
     found->push_back({i, std::move(f)});
   }
   return delta;
+}
+
+std::string FailedWarning(const git_oid& id, const Status& s) {
+  return "git object " + OidHex(id) +
+         ": could not be scanned: " + s.ToString() + " (skipped)";
 }
 
 std::string MismatchWarning(const git_oid& id) {
@@ -79,8 +91,10 @@ class WorkerOutput {
 
   // Scans the content of blob `i`.
   void Blob(size_t i, std::string_view data) {
+    std::string error;
     Count(ScanBlobContent(s_->scanner, i, s_->blobs[i], data, &buffer_findings_,
-                          &found_));
+                          &found_, &error));
+    if (!error.empty()) Warn(s_, error);
   }
   void Unreadable() {
     ScanStats delta;
@@ -182,11 +196,13 @@ void ScanAllPackedBlobs(const Scanner& scanner, const PackReader& packs,
     std::vector<size_t> failed, mismatched;
     // Each slot is written by the one worker that decodes it.
     auto visit = [&](size_t i, std::string_view data) {
+      std::string error;
       ScanStats delta = ScanBlobContent(scanner, i, reader->wanted_id(i), data,
-                                        &buffer, &found);
-      out->outcomes[i] = {
-          delta.files ? PackedBlobScan::kScanned : PackedBlobScan::kBinary,
-          data.size()};
+                                        &buffer, &found, &error);
+      out->outcomes[i] = {delta.unreadable ? PackedBlobScan::kFailed
+                          : delta.files    ? PackedBlobScan::kScanned
+                                           : PackedBlobScan::kBinary,
+                          data.size()};
       if (progress) progress(delta);
     };
     for (;;) {
@@ -240,6 +256,11 @@ ScanStats ScanBlobs(const Scanner& scanner, const std::string& git_dir,
           break;
         case PackedBlobScan::kMismatched:
           warn(MismatchWarning(blobs[i]));
+          ++stats.unreadable;
+          break;
+        case PackedBlobScan::kFailed:
+          warn(FailedWarning(blobs[i],
+                             Status::Internal("the matcher failed on it")));
           ++stats.unreadable;
           break;
         case PackedBlobScan::kUndecodable:

@@ -86,7 +86,7 @@ void CollectCommitChanges(git_repository* repo, const git_oid& id,
 }
 
 // Fingerprints of the secrets in the base versions of `paths`.
-std::unordered_set<std::string> BaseFingerprints(
+Result<std::unordered_set<std::string>> BaseFingerprints(
     const Scanner& scanner, git_repository* repo, git_tree* base,
     const std::unordered_set<std::string>& paths) {
   std::unordered_set<std::string> fingerprints;
@@ -106,7 +106,12 @@ std::unordered_set<std::string> BaseFingerprints(
         git_blob_rawsize(blob_raw));
     if (LooksBinary(data)) continue;
     std::vector<Finding> found;
-    scanner.ScanBuffer(data, path, &found);
+    // Unscanned, the base would hide nothing; an error is safer than
+    // reporting every old secret as new.
+    if (Status s = scanner.ScanBuffer(data, path, &found); !s.ok()) {
+      return Status::Internal(
+          path + " (base version): could not be scanned: " + s.message());
+    }
     for (const Finding& f : found) fingerprints.insert(f.fingerprint);
   }
   return fingerprints;
@@ -163,8 +168,9 @@ Status ScanGitRange(const Scanner& scanner, const std::string& repo_path,
     git::Tree base_holder(base_tree);
     auto known =
         git::BaseFingerprints(scanner, r, base_tree, changes.touched_paths);
+    if (!known.ok()) return known.status();
     std::erase_if(found, [&](const git::BlobFinding& bf) {
-      return known.count(bf.finding.fingerprint) != 0;
+      return known->count(bf.finding.fingerprint) != 0;
     });
   }
   std::vector<Finding> findings = git::AttachProvenance(
@@ -203,6 +209,73 @@ Status ScanGitSince(const Scanner& scanner, const std::string& repo_path,
   return ScanGitRange(scanner, repo_path, *base, "HEAD", result);
 }
 
+namespace git {
+namespace {
+
+Result<std::string> BlobContent(git_repository* r, const git_oid& id,
+                                const std::string& where) {
+  git_blob* blob = nullptr;
+  if (git_blob_lookup(&blob, r, &id) != 0) {
+    return Status::Corruption(where + ": " + git::LastError());
+  }
+  std::string content(static_cast<const char*>(git_blob_rawcontent(blob)),
+                      git_blob_rawsize(blob));
+  git_blob_free(blob);
+  return content;
+}
+
+}  // namespace
+}  // namespace git
+
+Result<std::optional<RevisionPath>> FilesAtRevision(
+    const std::string& repo_path, const std::string& rev,
+    const std::string& rel_path) {
+  using Files = std::optional<RevisionPath>;
+  auto repo = git::OpenRepo(repo_path);
+  if (!repo.ok()) return repo.status();
+  git_repository* r = repo->get();
+  auto commit = git::ResolveCommit(r, rev);
+  if (!commit.ok()) return commit.status();
+  auto tree = git::CommitTree(r, *git_commit_id(commit->get()));
+  if (!tree.ok()) return tree.status();
+  git_tree_entry* raw = nullptr;
+  if (git_tree_entry_bypath(&raw, tree->get(), rel_path.c_str()) != 0) {
+    return Files();
+  }
+  git_oid id = *git_tree_entry_id(raw);
+  git_object_t type = git_tree_entry_type(raw);
+  git_tree_entry_free(raw);
+  const std::string where = rev + ":" + rel_path;
+  RevisionPath found;
+  std::vector<RevisionFile>& files = found.files;
+  if (type == GIT_OBJECT_BLOB) {
+    auto content = git::BlobContent(r, id, where);
+    if (!content.ok()) return content.status();
+    size_t slash = rel_path.rfind('/');
+    files.push_back(
+        {slash == std::string::npos ? rel_path : rel_path.substr(slash + 1),
+         std::move(*content)});
+    return Files(std::move(found));
+  }
+  if (type != GIT_OBJECT_TREE) return Files();
+  found.directory = true;
+  git_tree* dir = nullptr;
+  if (git_tree_lookup(&dir, r, &id) != 0) {
+    return Status::Corruption(where + ": " + git::LastError());
+  }
+  git::Tree dir_holder(dir);
+  for (size_t i = 0, n = git_tree_entrycount(dir); i < n; ++i) {
+    const git_tree_entry* e = git_tree_entry_byindex(dir, i);
+    if (git_tree_entry_type(e) != GIT_OBJECT_BLOB) continue;
+    std::string name = git_tree_entry_name(e);
+    auto content =
+        git::BlobContent(r, *git_tree_entry_id(e), where + "/" + name);
+    if (!content.ok()) return content.status();
+    files.push_back({std::move(name), std::move(*content)});
+  }
+  return Files(std::move(found));
+}
+
 Result<std::optional<std::string>> FileAtRevision(const std::string& repo_path,
                                                   const std::string& rev,
                                                   const std::string& rel_path) {
@@ -221,14 +294,9 @@ Result<std::optional<std::string>> FileAtRevision(const std::string& repo_path,
   bool is_blob = git_tree_entry_type(raw) == GIT_OBJECT_BLOB;
   git_tree_entry_free(raw);
   if (!is_blob) return std::optional<std::string>();
-  git_blob* blob = nullptr;
-  if (git_blob_lookup(&blob, r, &id) != 0) {
-    return Status::Corruption(rev + ":" + rel_path + ": " + git::LastError());
-  }
-  std::string content(static_cast<const char*>(git_blob_rawcontent(blob)),
-                      git_blob_rawsize(blob));
-  git_blob_free(blob);
-  return std::optional<std::string>(std::move(content));
+  auto content = git::BlobContent(r, id, rev + ":" + rel_path);
+  if (!content.ok()) return content.status();
+  return std::optional<std::string>(std::move(*content));
 }
 
 Status ParseGitRange(const std::string& text, std::string* base,

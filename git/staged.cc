@@ -77,10 +77,15 @@ void ScanDelta(const Scanner& scanner, git_repository* repo,
     ++stats->skipped_binary;
     return;
   }
+  std::vector<Finding> found;
+  if (Status s = scanner.ScanBuffer(data, d->new_file.path, &found); !s.ok()) {
+    warn(std::string(d->new_file.path) +
+         ": could not be scanned: " + s.ToString() + " (skipped)");
+    ++stats->unreadable;
+    return;
+  }
   ++stats->files;
   stats->bytes += data.size();
-  std::vector<Finding> found;
-  scanner.ScanBuffer(data, d->new_file.path, &found);
   if (found.empty()) return;
 
   // Compare with the HEAD version (the rename source for a rename).
@@ -93,8 +98,13 @@ void ScanDelta(const Scanner& scanner, git_repository* repo,
     if (old.ok()) {
       old_blob = std::move(*old);
       std::vector<Finding> old_found;
-      scanner.ScanBuffer(BlobData(old_blob.get()), d->old_file.path,
-                         &old_found);
+      // Unscanned, the HEAD version hides nothing: every finding is new.
+      if (Status s = scanner.ScanBuffer(BlobData(old_blob.get()),
+                                        d->old_file.path, &old_found);
+          !s.ok()) {
+        warn(std::string(d->old_file.path) +
+             " (HEAD version): could not be scanned: " + s.ToString());
+      }
       for (const Finding& f : old_found) old_fingerprints.insert(f.fingerprint);
     } else {
       warn(old.status().message() + " (HEAD version of " + d->old_file.path +

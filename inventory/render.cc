@@ -65,7 +65,8 @@ std::string Join(const std::vector<std::string>& v) {
 std::string CredentialJson(const Credential& c) {
   // Reuse the file's own serialization so both views agree.
   Inventory one = Inventory::Create(std::nullopt, "");
-  one.Add(c);
+  // An empty inventory takes any one credential (Add refuses duplicates).
+  (void)one.Add(c);
   json j = json::parse(one.Serialize())["credentials"][0];
   return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }

@@ -3,6 +3,7 @@
 // time only (rules/gen/rulegen.cc); RuleSet::Builtin is in rules/builtin.cc.
 #include <dirent.h>
 #include <re2/re2.h>
+#include <re2/set.h>
 #include <sys/stat.h>
 #include <yaml-cpp/yaml.h>
 
@@ -234,6 +235,29 @@ Status ParseRule(const YAML::Node& node, const std::string& origin,
   return Status::OK();
 }
 
+// The allow patterns as the matcher compiles them: one RE2::Set, which can
+// fail as a whole (its memory budget) even when each pattern compiles.
+Status CheckAllowSet(const std::vector<std::string>& allow,
+                     const RE2::Options& opts, const std::string& label) {
+  if (allow.empty()) return Status::OK();
+  RE2::Options set_opts = opts;
+  set_opts.set_max_mem(64 << 20);  // as scanner/matcher.cc Latin1Options
+  RE2::Set set(set_opts, RE2::UNANCHORED);
+  for (const auto& a : allow) {
+    std::string error;
+    if (set.Add(a, &error) < 0) {
+      return Status::Config(label + ": invalid allow regex `" + a +
+                            "`: " + error);
+    }
+  }
+  if (!set.Compile()) {
+    return Status::Config(label +
+                          ": the allow patterns do not compile together "
+                          "(RE2 memory budget); split or simplify them");
+  }
+  return Status::OK();
+}
+
 Status CheckFilterRegexes(const SecretFilter& f, const std::string& origin) {
   RE2::Options opts;
   opts.set_encoding(RE2::Options::EncodingLatin1);
@@ -244,6 +268,10 @@ Status CheckFilterRegexes(const SecretFilter& f, const std::string& origin) {
       return Status::Config(origin + ": filter " + f.name +
                             ": invalid allow regex `" + a + "`: " + re.error());
     }
+  }
+  if (Status s = CheckAllowSet(f.allow, opts, origin + ": filter " + f.name);
+      !s.ok()) {
+    return s;
   }
   if (!f.when_key.empty()) {
     RE2 re(f.when_key, opts);
@@ -294,7 +322,7 @@ Status CheckPattern(const Rule& rule) {
                             "`: " + allow.error());
     }
   }
-  return Status::OK();
+  return CheckAllowSet(rule.inline_filter.allow, opts, label);
 }
 
 }  // namespace

@@ -14,7 +14,10 @@ std::vector<ExampleFailure> CheckExamples(const Matcher& matcher) {
     const Rule& r = rules[i];
     for (const auto& ex : r.examples) {
       found.clear();
-      matcher.Scan(ex, scratch.get(), &found);
+      if (Status s = matcher.Scan(ex, scratch.get(), &found); !s.ok()) {
+        failures.push_back({r.id, r.origin, ex, s.ToString()});
+        continue;
+      }
       bool hit = false;
       std::set<std::string> others;
       for (const auto& m : found) {
@@ -35,7 +38,10 @@ std::vector<ExampleFailure> CheckExamples(const Matcher& matcher) {
     }
     for (const auto& ex : r.negative_examples) {
       found.clear();
-      matcher.Scan(ex, scratch.get(), &found);
+      if (Status s = matcher.Scan(ex, scratch.get(), &found); !s.ok()) {
+        failures.push_back({r.id, r.origin, ex, s.ToString()});
+        continue;
+      }
       for (const auto& m : found) {
         failures.push_back(
             {r.id, r.origin, ex,

@@ -6,6 +6,9 @@
 #include "scanner/matcher_impl.h"
 
 namespace keyward {
+namespace {
+std::string HsErrorName(hs_error_t err);
+}  // namespace
 
 class HsScratch : public Matcher::Scratch {
  public:
@@ -13,31 +16,27 @@ class HsScratch : public Matcher::Scratch {
   ~HsScratch() override {
     if (hs_) hs_free_scratch(hs_);
   }
-  // Scratch space follows the databases as they are loaded (each lazily).
-  void EnsureBlock() {
-    if (impl_.block_db && !block_ready_) {
-      hs_alloc_scratch(impl_.block_db, &hs_);
-      block_ready_ = true;
-    }
-  }
-  void EnsureScoped() {
-    if (impl_.scoped_db && !scoped_ready_) {
-      hs_alloc_scratch(impl_.scoped_db, &hs_);
-      scoped_ready_ = true;
-    }
-  }
-  // The scratch must also fit the stream database once it exists.
-  void EnsureStream() {
-    if (impl_.stream_db && !stream_ready_) {
-      hs_alloc_scratch(impl_.stream_db, &hs_);
-      stream_ready_ = true;
-    }
-  }
+  // Scratch space follows the databases as they are loaded (each lazily);
+  // it must fit every database it is used with.
+  Status EnsureBlock() { return Ensure(impl_.block_db, &block_ready_); }
+  Status EnsureScoped() { return Ensure(impl_.scoped_db, &scoped_ready_); }
+  Status EnsureStream() { return Ensure(impl_.stream_db, &stream_ready_); }
   hs_scratch_t* hs() { return hs_; }
   std::vector<Candidate> cands;
   std::vector<uint32_t> scoped_on;  // Scan: scoped rules for this path
 
  private:
+  Status Ensure(const hs_database_t* db, bool* ready) {
+    if (!db || *ready) return Status::OK();
+    hs_error_t err = hs_alloc_scratch(db, &hs_);
+    if (err != HS_SUCCESS) {
+      return Status::Internal("cannot allocate Hyperscan scratch space: " +
+                              HsErrorName(err));
+    }
+    *ready = true;
+    return Status::OK();
+  }
+
   const Matcher::Impl& impl_;
   hs_scratch_t* hs_ = nullptr;
   bool block_ready_ = false;
@@ -46,6 +45,31 @@ class HsScratch : public Matcher::Scratch {
 };
 
 namespace {
+
+std::string HsErrorName(hs_error_t err) {
+  switch (err) {
+    case HS_INVALID:
+      return "invalid parameter (HS_INVALID)";
+    case HS_NOMEM:
+      return "out of memory (HS_NOMEM)";
+    case HS_SCRATCH_IN_USE:
+      return "scratch in use by another scan (HS_SCRATCH_IN_USE)";
+    case HS_DB_MODE_ERROR:
+      return "database of the wrong mode (HS_DB_MODE_ERROR)";
+    case HS_BAD_ALIGN:
+      return "misaligned memory (HS_BAD_ALIGN)";
+    case HS_BAD_ALLOC:
+      return "allocator returned misaligned memory (HS_BAD_ALLOC)";
+    default:
+      return "Hyperscan error " + std::to_string(err);
+  }
+}
+
+// A Hyperscan call's result as a Status naming the call.
+Status HsStatus(hs_error_t err, const char* call) {
+  if (err == HS_SUCCESS) return Status::OK();
+  return Status::Internal(std::string(call) + " failed: " + HsErrorName(err));
+}
 
 int OnCandidate(unsigned id, unsigned long long /*from*/, unsigned long long to,
                 unsigned /*flags*/, void* ctx) {
@@ -82,16 +106,18 @@ bool Matcher::AnyScopedRuleApplies(std::string_view path) const {
   return !on.empty();
 }
 
-void Matcher::Scan(std::string_view data, Scratch* scratch,
-                   std::vector<RuleMatch>* out, std::string_view path) const {
+Status Matcher::Scan(std::string_view data, Scratch* scratch,
+                     std::vector<RuleMatch>* out, std::string_view path) const {
   auto* hs = static_cast<HsScratch*>(scratch);
   auto& cands = hs->cands;
   cands.clear();
   impl_->EnsureBlockDb();
-  hs->EnsureBlock();
+  if (Status s = hs->EnsureBlock(); !s.ok()) return s;
   if (impl_->block_db && !data.empty()) {
-    hs_scan(impl_->block_db, data.data(), data.size(), 0, hs->hs(), OnCandidate,
-            &cands);
+    Status s = HsStatus(hs_scan(impl_->block_db, data.data(), data.size(), 0,
+                                hs->hs(), OnCandidate, &cands),
+                        "hs_scan");
+    if (!s.ok()) return s;
   }
   // File-format rules: their database runs only where one applies.
   auto& on = hs->scoped_on;
@@ -99,11 +125,13 @@ void Matcher::Scan(std::string_view data, Scratch* scratch,
   bool scoped = !on.empty();
   if (scoped && !impl_->scoped_patterns.empty()) {
     impl_->EnsureScopedDb();
-    hs->EnsureScoped();
+    if (Status s = hs->EnsureScoped(); !s.ok()) return s;
     if (impl_->scoped_db && !data.empty()) {
       size_t first = cands.size();
-      hs_scan(impl_->scoped_db, data.data(), data.size(), 0, hs->hs(),
-              OnCandidate, &cands);
+      Status s = HsStatus(hs_scan(impl_->scoped_db, data.data(), data.size(), 0,
+                                  hs->hs(), OnCandidate, &cands),
+                          "hs_scan (file-format rules)");
+      if (!s.ok()) return s;
       cands.erase(std::remove_if(cands.begin() + first, cands.end(),
                                  [&](const Candidate& c) {
                                    return !impl_->Applies(c.rule, on);
@@ -129,11 +157,12 @@ void Matcher::Scan(std::string_view data, Scratch* scratch,
     impl_->ConfirmRegion(impl_->hs_ids[p], data, 0, data.size(), 0, false,
                          &found);
   }
-  if (found.empty()) return;
+  if (found.empty()) return Status::OK();
   ResolveOverlaps(impl_->compiled, &found);
   LineTracker tracker;
   LocateMatches(data, 0, &tracker, &found);
   out->insert(out->end(), found.begin(), found.end());
+  return Status::OK();
 }
 
 namespace {
@@ -153,8 +182,11 @@ class StreamImpl : public Matcher::Stream {
     for (uint32_t rule : impl_.scoped) {
       if (!impl_.Applies(rule, on)) off_.push_back(rule);
     }
-    scratch_->EnsureStream();
-    if (impl_.stream_db) hs_open_stream(impl_.stream_db, 0, &stream_);
+    error_ = scratch_->EnsureStream();
+    if (error_.ok() && impl_.stream_db) {
+      error_ = HsStatus(hs_open_stream(impl_.stream_db, 0, &stream_),
+                        "hs_open_stream");
+    }
     window_ = std::max<uint64_t>(impl_.max_window, 1);
     // Without a stream database (it failed to compile), every rule runs
     // through RE2 over settled regions: slower, still correct.
@@ -171,26 +203,38 @@ class StreamImpl : public Matcher::Stream {
     if (stream_) hs_close_stream(stream_, scratch_->hs(), nullptr, nullptr);
   }
 
-  void Feed(std::string_view chunk, const MatchSink& sink) override {
+  // A failed Hyperscan call ends the stream: every later call returns the
+  // same error (never "no findings" for the bytes it could not scan).
+  Status Feed(std::string_view chunk, const MatchSink& sink) override {
+    if (!error_.ok()) return error_;
     buffer_.append(chunk.data(), chunk.size());
     if (stream_) {
       size_t first = pending_.size();
-      hs_scan_stream(stream_, chunk.data(), chunk.size(), 0, scratch_->hs(),
-                     OnCandidate, &pending_);
+      error_ = HsStatus(hs_scan_stream(stream_, chunk.data(), chunk.size(), 0,
+                                       scratch_->hs(), OnCandidate, &pending_),
+                        "hs_scan_stream");
+      if (!error_.ok()) return error_;
       DropOff(first);
     }
     uint64_t stream_end = buf_base_ + buffer_.size();
     Flush(stream_end > 2 * window_ ? stream_end - 2 * window_ : 0, sink);
+    return Status::OK();
   }
 
-  void Close(const MatchSink& sink) override {
+  Status Close(const MatchSink& sink) override {
+    if (!error_.ok()) return error_;
     if (stream_) {
       size_t first = pending_.size();
-      hs_close_stream(stream_, scratch_->hs(), OnCandidate, &pending_);
+      hs_stream_t* stream = stream_;
+      stream_ = nullptr;  // closed (and freed) by this call, whatever it says
+      error_ = HsStatus(
+          hs_close_stream(stream, scratch_->hs(), OnCandidate, &pending_),
+          "hs_close_stream");
+      if (!error_.ok()) return error_;
       DropOff(first);
-      stream_ = nullptr;
     }
     Flush(UINT64_MAX, sink);
+    return Status::OK();
   }
 
  private:
@@ -290,6 +334,7 @@ class StreamImpl : public Matcher::Stream {
 
   const Matcher::Impl& impl_;
   HsScratch* scratch_;
+  Status error_;
   hs_stream_t* stream_ = nullptr;
   uint64_t window_;
   std::string buffer_;

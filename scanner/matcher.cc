@@ -28,11 +28,23 @@ RE2::Options Latin1Options() {
   return o;
 }
 
-std::unique_ptr<RE2::Set> CompileSet(const std::vector<std::string>& res) {
-  if (res.empty()) return nullptr;
+// Null for no patterns; an error when RE2 refuses a pattern (each was
+// validated on load) or the set (its memory budget).
+Result<std::unique_ptr<RE2::Set>> CompileSet(
+    const std::vector<std::string>& res) {
+  if (res.empty()) return std::unique_ptr<RE2::Set>();
   auto set = std::make_unique<RE2::Set>(Latin1Options(), RE2::UNANCHORED);
-  for (const auto& r : res) set->Add(r, nullptr);  // validated on load
-  set->Compile();
+  for (const auto& r : res) {
+    std::string error;
+    if (set->Add(r, &error) < 0) {
+      return Status::Config("allow pattern `" + r + "`: " + error);
+    }
+  }
+  if (!set->Compile()) {
+    return Status::Config(
+        "the allow patterns do not compile together "
+        "(RE2 memory budget)");
+  }
   return set;
 }
 
@@ -115,8 +127,23 @@ bool CompiledFilter::HasStopword(std::string_view text) const {
   return false;
 }
 
+Status CompiledFilter::Compile() const {
+  std::call_once(once_, [this] {
+    auto set = CompileSet(allow_patterns_);
+    if (set.ok()) {
+      allow_ = std::move(*set);
+    } else {
+      allow_status_ = set.status();
+    }
+  });
+  return allow_status_;
+}
+
 bool CompiledFilter::Allows(std::string_view secret) const {
-  std::call_once(once_, [this] { allow_ = CompileSet(allow_patterns_); });
+  // The loader compiled each allow set once already (rules/rule_set.cc), so
+  // this cannot fail short of memory; were it to, the candidate is kept (a
+  // filter that cannot run allows nothing: never a silent miss).
+  if (!Compile().ok()) return false;
   return allow_ && allow_->Match(secret, nullptr);
 }
 

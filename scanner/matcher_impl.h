@@ -33,6 +33,11 @@ class CompiledFilter {
  public:
   CompiledFilter(std::vector<std::string> allow,
                  std::vector<std::string> stopwords, std::string when_key = {});
+  // Compiles the allow patterns (once, lazily: a start compiles only the
+  // filters it uses; later calls return the first outcome). The loader
+  // already compiled each set (CheckFilterRegexes), so a set RE2 refuses is
+  // a load error there.
+  Status Compile() const;
   // Whether `secret` matches one of the allow patterns.
   bool Allows(std::string_view secret) const;
   // Whether the filter depends on the match's key (`when_key`): it then
@@ -66,6 +71,7 @@ class CompiledFilter {
   std::vector<std::pair<uint32_t, uint32_t>> by_pair_;  // (hash, word), sorted
   mutable std::once_flag once_, key_once_;
   mutable std::unique_ptr<RE2::Set> allow_;  // null when empty
+  mutable Status allow_status_;
   mutable std::unique_ptr<RE2> when_key_re_;
 };
 

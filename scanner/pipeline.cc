@@ -223,7 +223,11 @@ class ScanWorker {
     stats_.files++;
     stats_.bytes += data.size();
     matches_.clear();
-    matcher_.Scan(data, scratch_.get(), &matches_, path);
+    if (Status s = matcher_.Scan(data, scratch_.get(), &matches_, path);
+        !s.ok()) {
+      Failed(path, s);
+      return;
+    }
     for (const auto& m : matches_) {
       findings_.push_back(BuildFinding(matcher_, m, data, 0, path));
     }
@@ -260,11 +264,17 @@ class ScanWorker {
         return;
       }
       first = false;
-      stream->Feed(data, sink);
+      if (Status s = stream->Feed(data, sink); !s.ok()) {
+        Failed(path, s);
+        return;
+      }
       total += n;
       Progress(n, 0);  // a chunk: bytes so far, not another file
     }
-    stream->Close(sink);
+    if (Status s = stream->Close(sink); !s.ok()) {
+      Failed(path, s);
+      return;
+    }
     stats_.files++;
     stats_.bytes += total;
     Progress(0, 1);
@@ -272,11 +282,17 @@ class ScanWorker {
 
   std::vector<Finding>& findings() { return findings_; }
   ScanStats& stats() { return stats_; }
+  // Files the matcher failed on: errors of the run, not warnings.
+  std::vector<std::string>& errors() { return errors_; }
 
  private:
   void Unreadable(const std::string& path, int err) {
     stats_.unreadable++;
     warn_(path + ": " + strerror(err) + " (skipped)");
+  }
+  void Failed(const std::string& path, const Status& s) {
+    errors_.push_back((path == "-" ? "standard input" : path) +
+                      ": could not be scanned: " + s.ToString());
   }
   // Reports `bytes` more scanned and `files` more finished.
   void Progress(uint64_t bytes, uint64_t files) {
@@ -297,6 +313,7 @@ class ScanWorker {
   std::vector<char> buffer_;
   std::vector<RuleMatch> matches_;
   std::vector<Finding> findings_;
+  std::vector<std::string> errors_;
   size_t findings_reported_ = 0;  // findings already counted in progress
   ScanStats stats_;
 };
@@ -365,8 +382,8 @@ Scanner::Scanner(const Matcher& matcher, ScanOptions options)
 
 Scanner::~Scanner() = default;
 
-void Scanner::ScanBuffer(std::string_view data, const std::string& path,
-                         std::vector<Finding>* out) const {
+Status Scanner::ScanBuffer(std::string_view data, const std::string& path,
+                           std::vector<Finding>* out) const {
   thread_local const Matcher* owner = nullptr;
   thread_local std::unique_ptr<Matcher::Scratch> scratch;
   if (owner != &matcher_ || !scratch) {
@@ -374,10 +391,13 @@ void Scanner::ScanBuffer(std::string_view data, const std::string& path,
     owner = &matcher_;
   }
   std::vector<RuleMatch> matches;
-  matcher_.Scan(data, scratch.get(), &matches, path);
+  if (Status s = matcher_.Scan(data, scratch.get(), &matches, path); !s.ok()) {
+    return s;
+  }
   for (const auto& m : matches) {
     out->push_back(BuildFinding(matcher_, m, data, 0, path));
   }
+  return Status::OK();
 }
 
 Status Scanner::ScanFd(int fd, const std::string& display_path,
@@ -391,6 +411,7 @@ Status Scanner::ScanFd(int fd, const std::string& display_path,
   ScanWorker worker(*this, options_.warn, outputs);
   worker.ScanStream(fd, display_path, /*check_binary=*/false);
   for (auto& f : worker.findings()) result->findings.push_back(std::move(f));
+  for (auto& e : worker.errors()) result->errors.push_back(std::move(e));
   ScanStats& s = worker.stats();
   s.findings = worker.findings().size();
   s.seconds =
@@ -416,6 +437,8 @@ Status Scanner::ScanPaths(const std::vector<std::string>& paths,
         result->findings.push_back(std::move(f));
       }
       result->stats.Add(stdin_result.stats);
+      for (auto& e : stdin_result.errors)
+        result->errors.push_back(std::move(e));
     } else if (std::string why = RootProblem(p); !why.empty()) {
       // Named on the command line: an error, not a warning to scroll past.
       result->errors.push_back(p + ": " + why);
@@ -472,6 +495,7 @@ Status Scanner::ScanPaths(const std::vector<std::string>& paths,
       w->stats().findings = w->findings().size();
       result->stats.Add(w->stats());
       for (auto& f : w->findings()) result->findings.push_back(std::move(f));
+      for (auto& e : w->errors()) result->errors.push_back(std::move(e));
     }
   }
   std::stable_sort(result->findings.begin(), result->findings.end(),

@@ -18,6 +18,8 @@ std::string Status::ToString() const {
       return "configuration error: " + message_;
     case Code::kBusy:
       return "busy: " + message_;
+    case Code::kInternal:
+      return "internal error: " + message_;
   }
   return message_;
 }

@@ -84,6 +84,28 @@ Status ScanGitSince(const Scanner& scanner, const std::string& repo,
 // The merge base of `rev` and HEAD, as a commit id: where --since starts.
 Result<std::string> SinceBase(const std::string& repo, const std::string& rev);
 
+// A file's base name and content in some revision.
+struct RevisionFile {
+  std::string name;
+  std::string content;
+  bool operator==(const RevisionFile&) const = default;
+};
+
+// What a path holds in some revision: the file itself, or the files
+// directly inside it when it is a directory (not recursive, as a rule
+// directory is read).
+struct RevisionPath {
+  bool directory = false;
+  std::vector<RevisionFile> files;
+  bool operator==(const RevisionPath&) const = default;
+};
+
+// What `rel_path` holds in revision `rev`; nullopt when that revision has no
+// such path.
+Result<std::optional<RevisionPath>> FilesAtRevision(
+    const std::string& repo, const std::string& rev,
+    const std::string& rel_path);
+
 // The content of the file `rel_path` (repository-relative, '/'-separated)
 // in revision `rev`; nullopt when that revision has no such file.
 Result<std::optional<std::string>> FileAtRevision(const std::string& repo,

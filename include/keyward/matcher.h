@@ -83,9 +83,11 @@ class Matcher {
   // secret start; overlapping matches are resolved (specific rules beat
   // generic ones, `supersedes` applies). `path` names the file the buffer
   // holds: file-format rules (Rule::paths) run only where they apply; an
-  // empty path runs every rule.
-  void Scan(std::string_view data, Scratch* scratch,
-            std::vector<RuleMatch>* out, std::string_view path = {}) const;
+  // empty path runs every rule. A Hyperscan failure (scratch allocation,
+  // the scan itself) is an error and `out` is left as it was: a buffer that
+  // could not be scanned is never reported as holding nothing.
+  Status Scan(std::string_view data, Scratch* scratch,
+              std::vector<RuleMatch>* out, std::string_view path = {}) const;
   // Whether a file-format rule applies to `path` (a scan of it then also
   // runs their database).
   bool AnyScopedRuleApplies(std::string_view path) const;
@@ -132,9 +134,11 @@ class Matcher::Stream {
   // absolute offset `window_base`. Matches are delivered in order.
   using MatchSink = std::function<void(
       const RuleMatch&, std::string_view window, uint64_t window_base)>;
-  virtual void Feed(std::string_view chunk, const MatchSink& on_match) = 0;
+  // A failed Hyperscan call is returned, and every later Feed or Close
+  // returns it again: the stream cannot be trusted past that point.
+  virtual Status Feed(std::string_view chunk, const MatchSink& on_match) = 0;
   // Ends the stream, flushing matches that end at the very end.
-  virtual void Close(const MatchSink& on_match) = 0;
+  virtual Status Close(const MatchSink& on_match) = 0;
 };
 
 // Result of checking the rule set's own examples.

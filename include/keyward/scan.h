@@ -94,9 +94,10 @@ class Scanner {
   Status ScanFd(int fd, const std::string& display_path, ScanResult* result);
 
   // Scans one in-memory buffer (block mode) and appends its findings.
-  // Thread-safe: each calling thread gets its own scratch.
-  void ScanBuffer(std::string_view data, const std::string& path,
-                  std::vector<Finding>* out) const;
+  // Thread-safe: each calling thread gets its own scratch. A matcher failure
+  // is returned (and nothing appended), never taken for "no findings".
+  Status ScanBuffer(std::string_view data, const std::string& path,
+                    std::vector<Finding>* out) const;
 
   const Matcher& matcher() const { return matcher_; }
   const ScanOptions& options() const { return options_; }

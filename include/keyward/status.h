@@ -14,7 +14,7 @@
 
 namespace keyward {
 
-class Status {
+class [[nodiscard]] Status {
  public:
   enum class Code {
     kOk = 0,
@@ -24,6 +24,7 @@ class Status {
     kCorruption,  // a file the user owns is malformed (never overwritten)
     kConfig,      // a rule or configuration file is invalid
     kBusy,        // a lock could not be taken in time
+    kInternal,    // a broken invariant or a dependency's failure (a bug)
   };
 
   Status() = default;
@@ -46,6 +47,9 @@ class Status {
   static Status Busy(std::string msg) {
     return Status(Code::kBusy, std::move(msg));
   }
+  static Status Internal(std::string msg) {
+    return Status(Code::kInternal, std::move(msg));
+  }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }
@@ -60,17 +64,24 @@ class Status {
 
 // Result<T>: a value or the Status explaining why there is none.
 template <typename T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
-  Result(Status status) : status_(std::move(status)) {}  // NOLINT
+  // A Result holds a value or an error: an OK Status has no value to give,
+  // so it becomes an internal error rather than an "ok" default value.
+  Result(Status status)  // NOLINT: implicit by design
+      : status_(status.ok() ? Status::Internal("a Result was built from an OK "
+                                               "Status without a value")
+                            : std::move(status)) {}
   bool ok() const { return status_.ok(); }
   const Status& status() const { return status_; }
   // REQUIRES: ok()
   T& value() { return value_; }
   const T& value() const { return value_; }
   T* operator->() { return &value_; }
+  const T* operator->() const { return &value_; }
   T& operator*() { return value_; }
+  const T& operator*() const { return value_; }
 
  private:
   Status status_;

@@ -96,7 +96,9 @@ int main(int argc, char** argv) {
     // the scoped database; opening a stream, the stream database.
     auto scratch = (*matcher)->NewScratch();
     std::vector<keyward::RuleMatch> found;
-    (*matcher)->Scan("x", scratch.get(), &found);
+    if (auto s = (*matcher)->Scan("x", scratch.get(), &found); !s.ok()) {
+      return Fail(s.ToString());
+    }
     if (!v.portable) (*matcher)->OpenStream(scratch.get());
     for (const auto& k : v.keys) {
       std::string file = dir + "/" + k.hex + ".hsdb";

@@ -205,6 +205,37 @@ TEST_F(GitCliTest, RangeScanUsesTheBaseCommitsConfiguration) {
   EXPECT_EQ(explicit_config.exit_code, 0) << explicit_config.err;
 }
 
+// The rule files and directories the base's configuration names are read
+// from the base commit too: a change cannot weaken the custom rule that
+// would catch its own leak.
+TEST_F(GitCliTest, RangeScanUsesTheBaseCommitsRuleFiles) {
+  const std::string rule =
+      "rules:\n  - id: t.acme\n    name: Acme key\n    kind: api-key\n"
+      "    pattern: '\\b(acme_[a-z0-9]{20})\\b'\n";
+  const std::string weakened =
+      "rules:\n  - id: t.acme\n    name: Acme key\n    kind: api-key\n"
+      "    pattern: '\\b(acme_NEVER[0-9]{40})\\b'\n";
+  for (const std::string& named : {"security", "security/acme.yaml"}) {
+    SCOPED_TRACE(named);
+    Init();
+    Write(".keyward.yaml", "rules: [" + named + "]\n");
+    Write("security/acme.yaml", rule);
+    std::string base = CommitAll("base");
+    Write("security/acme.yaml", weakened);
+    Write("app/settings.env", "ACME_KEY=acme_k3v9x2m7q4w8z1p5r6t0\n");
+    CommitAll("change");
+    RunResult r = Scan({"--range", base + "..HEAD", "--format", "json"});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    auto j = nlohmann::json::parse(r.out);
+    ASSERT_EQ(j["findings"].size(), 1u) << r.out;
+    EXPECT_EQ(j["findings"][0]["rule_id"], "t.acme");
+    EXPECT_NE(r.err.find("notice: rules security"), std::string::npos) << r.err;
+    for (const auto& e : std::filesystem::directory_iterator(dir_.path())) {
+      std::filesystem::remove_all(e.path());
+    }
+  }
+}
+
 TEST_F(GitCliTest, UsageErrorsExitTwo) {
   Init();
   EXPECT_EQ(Scan({"--git", "--staged"}).exit_code, 2);

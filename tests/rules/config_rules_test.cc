@@ -44,7 +44,7 @@ class ConfigRulesTest : public ::testing::Test {
   static std::vector<Found> Scan(const std::string& text) {
     auto scratch = matcher_->NewScratch();
     std::vector<RuleMatch> out;
-    matcher_->Scan(text, scratch.get(), &out);
+    EXPECT_TRUE(matcher_->Scan(text, scratch.get(), &out).ok());
     std::vector<Found> found;
     for (const auto& x : out) {
       const Rule& r = matcher_->rules()[x.rule];

@@ -26,7 +26,7 @@ std::unique_ptr<Matcher> Compile(const std::string& text) {
 std::vector<std::string> Found(const Matcher& m, std::string_view text) {
   auto scratch = m.NewScratch();
   std::vector<RuleMatch> block, re2;
-  m.Scan(text, scratch.get(), &block);
+  EXPECT_TRUE(m.Scan(text, scratch.get(), &block).ok());
   m.ScanWithRe2Only(text, &re2);
   std::vector<std::string> ids, ids_re2;
   for (const auto& x : block) ids.push_back(m.rules()[x.rule].id);

@@ -104,7 +104,7 @@ std::vector<Hit> Hits(const Matcher& m, const std::vector<RuleMatch>& ms) {
 std::vector<Hit> BlockScan(const Matcher& m, std::string_view data) {
   auto scratch = m.NewScratch();
   std::vector<RuleMatch> out;
-  m.Scan(data, scratch.get(), &out);
+  EXPECT_TRUE(m.Scan(data, scratch.get(), &out).ok());
   return Hits(m, out);
 }
 
@@ -126,9 +126,9 @@ std::vector<Hit> StreamScan(const Matcher& m, std::string_view data,
     out.push_back(x);
   };
   for (size_t i = 0; i < data.size(); i += chunk) {
-    stream->Feed(data.substr(i, chunk), sink);
+    EXPECT_TRUE(stream->Feed(data.substr(i, chunk), sink).ok());
   }
-  stream->Close(sink);
+  EXPECT_TRUE(stream->Close(sink).ok());
   return Hits(m, out);
 }
 
@@ -306,7 +306,7 @@ TEST(MatcherTest, PairRuleSupersedesIdentifierRule) {
   std::string data = "key KID123456 and secret:abcdef012345 here";
   auto scratch = m->NewScratch();
   std::vector<RuleMatch> out;
-  m->Scan(data, scratch.get(), &out);
+  EXPECT_TRUE(m->Scan(data, scratch.get(), &out).ok());
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(m->rules()[out[0].rule].id, "t.pair");
   ASSERT_TRUE(out[0].has_id);
@@ -480,6 +480,46 @@ TEST(MatcherTest, PrebuiltPackServesItsRuleSetOnly) {
   EXPECT_FALSE(m2->loaded_from_cache());
   EXPECT_EQ(compiles, 1);
   EXPECT_GT(m2->compile_seconds(), 0);
+}
+
+}  // namespace
+}  // namespace keyward
+
+namespace keyward {
+namespace {
+
+// A Hyperscan failure is an error that reaches the caller, never "nothing
+// found": here a scratch made for a one-rule database is handed to a
+// matcher with a larger one, which Hyperscan refuses (HS_INVALID).
+TEST(MatcherErrorTest, FailedHyperscanCallIsAnErrorNotZeroFindings) {
+  auto small = Compile(
+      "rules:\n  - id: t.one\n    name: one\n    kind: api-key\n"
+      "    pattern: '\\b(aa_[a-z]{4})\\b'\n");
+  auto big = Compile(kTestRules);
+  auto scratch = small->NewScratch();
+  std::vector<RuleMatch> out;
+  ASSERT_TRUE(small->Scan("aa_abcd", scratch.get(), &out).ok());
+  ASSERT_EQ(out.size(), 1u);
+  const std::string data = "token = ghp_" + std::string(36, 'a') + "\n";
+  out.clear();
+  Status s = big->Scan(data, scratch.get(), &out);
+  EXPECT_FALSE(s.ok());
+  EXPECT_EQ(s.code(), Status::Code::kInternal) << s.ToString();
+  EXPECT_NE(s.ToString().find("hs_scan"), std::string::npos) << s.ToString();
+  EXPECT_TRUE(out.empty());
+  // The same in stream mode: the feed fails, and so does everything after.
+  auto stream = big->OpenStream(scratch.get());
+  auto sink = [](const RuleMatch&, std::string_view, uint64_t) {};
+  Status fed = stream->Feed(data, sink);
+  EXPECT_FALSE(fed.ok());
+  EXPECT_FALSE(stream->Close(sink).ok());
+}
+
+// A Result never claims success without a value.
+TEST(StatusTest, ResultFromOkStatusIsAnInternalError) {
+  Result<int> r = Status::OK();
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kInternal);
 }
 
 }  // namespace

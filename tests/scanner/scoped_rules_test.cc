@@ -78,7 +78,10 @@ class ScopedMatcherTest : public ::testing::TestWithParam<bool> {
       ASSERT_TRUE(warm.ok());
       auto scratch = (*warm)->NewScratch();
       std::vector<RuleMatch> out;
-      (*warm)->Scan("db:5432:app:Q7w9Er2Ty4", scratch.get(), &out, ".pgpass");
+      EXPECT_TRUE(
+          (*warm)
+              ->Scan("db:5432:app:Q7w9Er2Ty4", scratch.get(), &out, ".pgpass")
+              .ok());
       ASSERT_EQ(out.size(), 1u);
     }
     auto m = Matcher::Create(set, opts);
@@ -92,7 +95,7 @@ class ScopedMatcherTest : public ::testing::TestWithParam<bool> {
   std::vector<std::string> Found(std::string_view data, std::string_view path) {
     auto scratch = matcher_->NewScratch();
     std::vector<RuleMatch> block;
-    matcher_->Scan(data, scratch.get(), &block, path);
+    EXPECT_TRUE(matcher_->Scan(data, scratch.get(), &block, path).ok());
     std::vector<std::string> ids, stream_ids;
     for (const auto& m : block) ids.push_back(matcher_->rules()[m.rule].id);
     auto stream = matcher_->OpenStream(scratch.get(), path);
@@ -100,9 +103,9 @@ class ScopedMatcherTest : public ::testing::TestWithParam<bool> {
       stream_ids.push_back(matcher_->rules()[m.rule].id);
     };
     for (size_t i = 0; i < data.size(); i += 7) {
-      stream->Feed(data.substr(i, 7), sink);
+      EXPECT_TRUE(stream->Feed(data.substr(i, 7), sink).ok());
     }
-    stream->Close(sink);
+    EXPECT_TRUE(stream->Close(sink).ok());
     EXPECT_EQ(ids, stream_ids) << path;
     return ids;
   }

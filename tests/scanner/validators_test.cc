@@ -133,7 +133,7 @@ TEST(ValidatorsTest, MatcherDropsFailuresAndMarksVerifiedChecksums) {
       "\n{\"auth\": \"b2N0by5vcHM6QllUSVROS2p5N3ZfWWNJdmJL\"}\n"
       "{\"auth\": \"RGvjA/oxSiKW2p9Il45PjrhQFb7JJTpwu2Y5heXW\"}\n";
   std::vector<RuleMatch> out;
-  (*m)->Scan(data, scratch.get(), &out);
+  EXPECT_TRUE((*m)->Scan(data, scratch.get(), &out).ok());
   ASSERT_EQ(out.size(), 2u);
   EXPECT_EQ(
       data.substr(out[0].secret_start, out[0].secret_end - out[0].secret_start),
