@@ -5,6 +5,10 @@
 #   docker run --rm -v "$PWD:/src:ro" keyward:0.2.0 scan /src
 #   docker run --rm -v "$PWD:/src:ro" keyward:0.2.0 scan --git /src
 #
+# A container's home is new on every run: pass the fingerprint key
+# (`-e KEYWARD_FINGERPRINT_KEY`) so fingerprints, baselines and allowlists
+# match across runs (docs/ci.md, "Fingerprint key").
+#
 # Stage 1 builds and packages keyward (the same .deb CI tests); stage 2
 # installs only that package and its runtime libraries.
 FROM debian:bookworm-slim AS build

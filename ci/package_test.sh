@@ -64,12 +64,20 @@ mkdir -p "$tree"
 token="glpat-$(head -c 64 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 20)"
 printf 'GITLAB_TOKEN=%s\n' "$token" > "$tree/deploy.env"
 set +e
-PATH=$root/usr/bin:/usr/bin:/bin XDG_CACHE_HOME=$work/cache \
+# A fresh home: no fingerprint key yet, so the scan creates the per-user
+# key file there (never in the real home of the machine running CI).
+mkdir -p "$work/home"
+PATH=$root/usr/bin:/usr/bin:/bin XDG_CACHE_HOME=$work/cache HOME=$work/home \
+  XDG_CONFIG_HOME= KEYWARD_FINGERPRINT_KEY= KEYWARD_FINGERPRINT_KEY_FILE= \
   keyward scan --format json "$tree" > "$work/out.json" 2> "$work/err.txt"
 rc=$?
 set -e
 [ "$rc" = 1 ] || { cat "$work/err.txt" >&2; fail "scan exited $rc, want 1"; }
 grep -q '"gitlab' "$work/out.json" || fail "the planted token was not found"
+[ "$(stat -c %a "$work/home/.config/keyward/fingerprint.key" 2>/dev/null)" = 600 ] ||
+  fail "no per-user fingerprint key (mode 0600) in the fresh home"
+grep -q '"fingerprint": "hmac-sha256:' "$work/out.json" ||
+  fail "fingerprints are not keyed"
 if grep -q "$token" "$work/out.json" "$work/err.txt"; then
   fail "the secret was printed in full"
 fi

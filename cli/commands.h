@@ -37,6 +37,12 @@ inline std::string CountOf(uint64_t n, const std::string& singular,
 int Fail(const std::string& msg);
 void Warn(const std::string& msg);
 
+// Loads the fingerprint key (LoadFingerprintKey: $KEYWARD_FINGERPRINT_KEY,
+// $KEYWARD_FINGERPRINT_KEY_FILE, else the per-user key file, created on
+// first use with a notice) and installs it for this process. Commands that
+// write or read fingerprints call it before anything else.
+Status InstallFingerprintKey();
+
 // The built-in rules plus `extra` rule files/directories (later ids
 // override), minus `disabled`, validated.
 // `builtin` says whether the built-in rules' regexes are compiled and their

@@ -2,9 +2,24 @@
 #include <mutex>
 
 #include "cli/commands.h"
+#include "report/visible_text.h"
 #include "scanner/hs_cache.h"
 
 namespace keyward::cli {
+
+Status InstallFingerprintKey() {
+  auto key = LoadFingerprintKey();
+  if (!key.ok()) return key.status();
+  SetFingerprintKey(std::move(key->key));
+  if (key->created) {
+    Warn("notice: created a per-user fingerprint key in " + key->origin +
+         " (mode 0600). Fingerprints in reports, baselines, allowlists and "
+         "tickets are keyed with it; give every machine and CI the same key "
+         "(KEYWARD_FINGERPRINT_KEY) so they match everywhere (docs/ci.md, "
+         "\"Fingerprint key\")");
+  }
+  return Status::OK();
+}
 
 Result<RuleSet> LoadRules(const std::vector<std::string>& extra,
                           const std::vector<std::string>& disabled,
@@ -21,7 +36,8 @@ Result<RuleSet> LoadRules(const std::vector<std::string>& extra,
     std::string where =
         i < disabled_where.size() ? disabled_where[i] + ": " : "";
     return Status::Config(where + "disable_rules: unknown rule `" +
-                          disabled[i] + "` (see keyward rules list)");
+                          ShownName(disabled[i]) +
+                          "` (see keyward rules list)");
   }
   Status s = rules->Disable(disabled);
   if (!s.ok()) return s;

@@ -31,6 +31,9 @@ Result<std::unique_ptr<FindingStream>> FindingStream::Open(
   bool have_baseline = false;
   Status b = LoadTriageBaseline(triage, config, &s->baseline_, &have_baseline);
   if (!b.ok()) return b;
+  WarnOldFingerprints(
+      config, triage.baseline.empty() ? config.baseline : triage.baseline,
+      s->baseline_, {});
   s->suppressor_ = std::make_unique<Suppressor>(
       config, have_baseline ? &s->baseline_ : nullptr);
   return s;

@@ -182,6 +182,8 @@ int FinishStreamed(const ScanArgs& args, const FindingStream& stream,
 }
 
 int RunScan(const ScanArgs& args) {
+  // Every fingerprint this run writes or compares is keyed with it.
+  if (Status s = InstallFingerprintKey(); !s.ok()) return Fail(s.ToString());
   // Configuration first: it adds and disables rules (docs/ci.md). A scan of
   // a change under review reads it from the change's base.
   const std::string start = args.paths.empty() ? "." : args.paths[0];

@@ -30,11 +30,16 @@ struct TicketsArgs {
 void EnsureRedacted(const RuleSet& rules, Finding* f) {
   if (f->redacted.find("…") != std::string::npos) return;
   const Rule* rule = rules.Find(f->rule_id);
-  if (f->fingerprint.empty()) f->fingerprint = SecretFingerprint(f->redacted);
+  if (f->secret_digest.empty()) f->secret_digest = SecretDigest(f->redacted);
+  if (f->fingerprint.empty()) {
+    f->fingerprint = FingerprintFromDigest(f->secret_digest);
+  }
   f->redacted = Redact(f->redacted, rule ? rule->prefix : "");
 }
 
 int RunTickets(const TicketsArgs& args) {
+  // Ticket keys are fingerprints; the report's seals open under this key.
+  if (Status s = InstallFingerprintKey(); !s.ok()) return Fail(s.ToString());
   std::vector<TicketFormat> formats;
   Status s = ParseTicketFormats(args.formats, &formats);
   if (!s.ok()) return Fail(s.message());
@@ -65,6 +70,32 @@ int RunTickets(const TicketsArgs& args) {
       return Fail(args.from + ": malformed finding: " + e.what());
     }
     EnsureRedacted(rules, &findings.back());
+  }
+  // Reports from before keyed fingerprints carry "sha256:<hex>": the
+  // tickets get the keyed fingerprint of the same secret instead.
+  size_t legacy = 0, sealed_elsewhere = 0;
+  for (Finding& f : findings) {
+    if (IsLegacyFingerprint(f.fingerprint) && f.secret_digest.size() == 32) {
+      f.fingerprint = FingerprintFromDigest(f.secret_digest);
+      ++legacy;
+    } else if (f.secret_digest.empty()) {
+      ++sealed_elsewhere;
+    }
+  }
+  if (legacy > 0) {
+    Warn("notice: " + args.from + " holds " +
+         CountOf(legacy, "old unkeyed `sha256:` fingerprint") +
+         "; its tickets use keyed fingerprints. Rescan to get a report that "
+         "holds none (docs/ci.md, \"Fingerprint key\")");
+  }
+  if (sealed_elsewhere > 0) {
+    Warn(CountOf(sealed_elsewhere, "finding") + " in " + args.from +
+         " were fingerprinted under another fingerprint key (this run uses "
+         "key " +
+         FingerprintKeyId() +
+         "): they cannot be matched to the inventory by fingerprint, and "
+         "their tickets get other ids than that key gives. Run `keyward "
+         "tickets` with the scan's KEYWARD_FINGERPRINT_KEY (docs/ci.md)");
   }
 
   TicketOptions opts;

@@ -188,6 +188,49 @@ Result<Config> LoadRangeConfig(const TriageArgs& args, const std::string& repo,
   return ApplyConfigFlags(args, std::move(config));
 }
 
+// Baselines and allowlists written before keyed fingerprints still match
+// (on the in-memory digest), but they hold SHA-256 of the secret: say how to
+// rewrite them. A baseline made under another key matches nothing: say why.
+void WarnOldFingerprints(const Config& config, const std::string& path,
+                         const Baseline& baseline,
+                         const std::vector<Finding>& findings) {
+  if (baseline.legacy_entries() > 0) {
+    Warn("notice: baseline " + path + " holds " +
+         CountOf(baseline.legacy_entries(),
+                 "old unkeyed `sha256:` fingerprint") +
+         " (a guessable secret can be confirmed from them by hashing a "
+         "dictionary). They still match for now; rewrite the file with keyed "
+         "fingerprints: keyward scan --baseline " +
+         path + " --baseline-out " + path +
+         " ... (docs/ci.md, \"Fingerprint key\")");
+  }
+  if (!baseline.key_id().empty() && baseline.key_id() != FingerprintKeyId()) {
+    Warn("baseline " + path + " was written with fingerprint key " +
+         baseline.key_id() + " but this run uses key " + FingerprintKeyId() +
+         ": its entries cannot match. Use the same key on every machine "
+         "(KEYWARD_FINGERPRINT_KEY: docs/ci.md, \"Fingerprint key\")");
+  }
+  for (const AllowedSecret& a : config.allow) {
+    if (!IsLegacyFingerprint(a.fingerprint)) continue;
+    std::string now;
+    for (const Finding& f : findings) {
+      if (f.secret_digest.size() == 32 &&
+          LegacyFingerprint(f.secret_digest) == a.fingerprint) {
+        now = f.fingerprint;
+        break;
+      }
+    }
+    Warn("notice: " + config.path + ":" + std::to_string(a.line) +
+         ": `allow` entry with an old unkeyed `sha256:` fingerprint (a "
+         "guessable secret can be confirmed from it by hashing a "
+         "dictionary); it still matches for now. " +
+         (now.empty() ? std::string("Replace it with the `hmac-sha256:` "
+                                    "fingerprint a scan reports for it")
+                      : "Replace it with `fingerprint: " + now + "`") +
+         " (docs/ci.md, \"Fingerprint key\")");
+  }
+}
+
 Status LoadTriageBaseline(const TriageArgs& args, const Config& config,
                           Baseline* out, bool* have) {
   // --baseline wins over the configuration's `baseline`; only the flag
@@ -215,12 +258,18 @@ Status ApplyTriage(const TriageArgs& args, const Config& config,
     return s;
   }
   ApplySuppressions(config, have ? &baseline : nullptr, result);
+  const std::string& path =
+      args.baseline.empty() ? config.baseline : args.baseline;
+  WarnOldFingerprints(config, path, baseline, result->findings);
   if (args.report_stale && have) {
     auto stale = StaleBaselineEntries(baseline, result->findings);
     for (const auto& e : stale) {
+      // An old entry holds SHA-256 of the secret: not for CI logs in full.
+      std::string fp = IsLegacyFingerprint(e.fingerprint)
+                           ? e.fingerprint.substr(0, 15) + "… (old, unkeyed)"
+                           : e.fingerprint;
       std::cerr << "keyward: stale baseline entry: "
-                << VisibleText(e.path + " " + e.rule_id + " " + e.fingerprint)
-                << "\n";
+                << VisibleText(e.path + " " + e.rule_id + " " + fp) << "\n";
     }
     std::cerr << "keyward: " << stale.size() << " of "
               << CountOf(baseline.entries().size(), "baseline entry",

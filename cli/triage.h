@@ -58,6 +58,14 @@ Status ApplyTriage(const TriageArgs& args, const Config& config,
 // The baseline ApplyTriage uses (--baseline, else the configuration's):
 // `*have` tells whether there is one (a configured file not yet written is
 // an empty baseline). Errors name the file.
+// Notices for baselines and `allow:` entries that still hold old unkeyed
+// `sha256:` fingerprints, or a baseline written under another fingerprint
+// key (`path`: the baseline's). `findings` lets a notice name the keyed
+// fingerprint that replaces an old allow entry; it may be empty.
+void WarnOldFingerprints(const Config& config, const std::string& path,
+                         const Baseline& baseline,
+                         const std::vector<Finding>& findings);
+
 Status LoadTriageBaseline(const TriageArgs& args, const Config& config,
                           Baseline* out, bool* have);
 

@@ -2,7 +2,9 @@
 // churns (no lines, no dates), so reruns and code moves leave the bytes alone
 // and two branches adding different findings merge as two separate hunks.
 #include <algorithm>
+#include <cctype>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <tuple>
 
 #include "inventory/json_file.h"
@@ -19,6 +21,13 @@ std::string NormalisePath(std::string_view p) {
 
 BaselineEntry EntryFor(const Finding& f) {
   return {f.rule_id, f.fingerprint, NormalisePath(f.path)};
+}
+
+// The entry a baseline written before keyed fingerprints holds for `f`.
+std::optional<BaselineEntry> LegacyEntryFor(const Finding& f) {
+  if (f.secret_digest.size() != 32) return std::nullopt;
+  return BaselineEntry{f.rule_id, LegacyFingerprint(f.secret_digest),
+                       NormalisePath(f.path)};
 }
 
 }  // namespace
@@ -52,6 +61,10 @@ Result<Baseline> Baseline::Parse(std::string_view json,
   }
   if (version->get<long long>() != 1) return bad("unsupported version");
   Baseline b;
+  if (auto key = doc.find("fingerprint_key");
+      key != doc.end() && key->is_string()) {
+    b.key_id_ = key->get<std::string>();
+  }
   size_t index = 0;
   for (const auto& e : doc["entries"]) {
     auto field = [&](const char* name) -> const nlohmann::json* {
@@ -65,7 +78,14 @@ Result<Baseline> Baseline::Parse(std::string_view json,
       return bad("entry " + std::to_string(index) +
                  " needs string rule_id, fingerprint and path");
     }
-    b.entries_.push_back({rule->get<std::string>(), fp->get<std::string>(),
+    std::string fingerprint = fp->get<std::string>();
+    if (IsLegacyFingerprint(fingerprint)) {
+      ++b.legacy_entries_;
+      std::transform(fingerprint.begin(), fingerprint.end(),
+                     fingerprint.begin(),
+                     [](unsigned char c) { return std::tolower(c); });
+    }
+    b.entries_.push_back({rule->get<std::string>(), std::move(fingerprint),
                           NormalisePath(path->get<std::string>())});
     ++index;
   }
@@ -84,6 +104,7 @@ Result<Baseline> Baseline::Load(const std::string& path) {
 
 Baseline Baseline::FromFindings(const std::vector<Finding>& findings) {
   Baseline b;
+  b.key_id_ = FingerprintKeyId();
   for (const Finding& f : findings) {
     if (f.suppressed && f.suppression != "baseline") continue;
     b.entries_.push_back(EntryFor(f));
@@ -103,6 +124,9 @@ std::string Baseline::Serialize() const {
                        {"path", e.path}});
   }
   nlohmann::json doc = {{"version", 1}, {"entries", entries}};
+  // Names (never reveals) the key the fingerprints were made with, so a
+  // run with another key can say why nothing matches.
+  if (!key_id_.empty()) doc["fingerprint_key"] = key_id_;
   return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
          "\n";
 }
@@ -112,14 +136,24 @@ Status Baseline::Write(const std::string& path) const {
 }
 
 bool Baseline::Contains(const Finding& f) const {
-  return std::binary_search(entries_.begin(), entries_.end(), EntryFor(f));
+  if (std::binary_search(entries_.begin(), entries_.end(), EntryFor(f)))
+    return true;
+  if (legacy_entries_ == 0) return false;
+  auto legacy = LegacyEntryFor(f);
+  return legacy &&
+         std::binary_search(entries_.begin(), entries_.end(), *legacy);
 }
 
 std::vector<BaselineEntry> StaleBaselineEntries(
     const Baseline& baseline, const std::vector<Finding>& findings) {
   std::vector<BaselineEntry> found;
-  for (const Finding& f : findings) found.push_back(EntryFor(f));
+  for (const Finding& f : findings) {
+    found.push_back(EntryFor(f));
+    if (baseline.legacy_entries() == 0) continue;
+    if (auto legacy = LegacyEntryFor(f)) found.push_back(*legacy);
+  }
   std::sort(found.begin(), found.end());
+  found.erase(std::unique(found.begin(), found.end()), found.end());
   std::vector<BaselineEntry> stale;
   std::set_difference(baseline.entries().begin(), baseline.entries().end(),
                       found.begin(), found.end(), std::back_inserter(stale));

@@ -12,6 +12,7 @@
 
 #include "keyward/atomic_file.h"
 #include "keyward/config.h"
+#include "report/visible_text.h"
 
 namespace keyward {
 namespace {
@@ -39,7 +40,7 @@ class ConfigParser {
       const YAML::Node& value = kv.second;
       Status s;
       if (!KnownKeys().count(key)) {
-        s = Error(kv.first, "unknown key `" + key +
+        s = Error(kv.first, "unknown key `" + ShownName(key) +
                                 "` (known: rules, disable_rules, exclude, "
                                 "allow, fail_on, min_confidence, inventory, "
                                 "baseline, tickets)");
@@ -129,7 +130,7 @@ class ConfigParser {
         } else if (key == "reason") {
           s = String(kv.second, "reason", &entry.reason);
         } else {
-          s = Error(kv.first, "unknown key `" + key +
+          s = Error(kv.first, "unknown key `" + ShownName(key) +
                                   "` in `allow` entry (known: fingerprint, "
                                   "reason)");
         }
@@ -138,15 +139,13 @@ class ConfigParser {
       std::string& fp = entry.fingerprint;
       std::transform(fp.begin(), fp.end(), fp.begin(),
                      [](unsigned char c) { return std::tolower(c); });
-      bool hex = fp.size() == 71 && fp.rfind("sha256:", 0) == 0 &&
-                 std::all_of(fp.begin() + 7, fp.end(), [](char c) {
-                   return std::isxdigit(static_cast<unsigned char>(c));
-                 });
-      if (!hex) {
+      if (!IsKeyedFingerprint(fp) && !IsLegacyFingerprint(fp)) {
         return Error(item,
-                     "`allow` entry needs `fingerprint: sha256:<64 hex>` "
-                     "(the fingerprint shown in JSON/SARIF reports)");
+                     "`allow` entry needs `fingerprint: hmac-sha256:<64 hex>` "
+                     "(the fingerprint shown in JSON reports and by a "
+                     "blocked scan)");
       }
+      entry.line = item.Mark().line + 1;
       if (entry.reason.empty()) {
         return Error(item, "`allow` entry needs a `reason`");
       }
@@ -175,7 +174,7 @@ class ConfigParser {
     for (const auto& kv : v) {
       const std::string key = kv.first.Scalar();
       if (key != "assignee") {
-        return Error(kv.first, "unknown key `" + key +
+        return Error(kv.first, "unknown key `" + ShownName(key) +
                                    "` in `tickets` (known: assignee)");
       }
       Status s = String(kv.second, "tickets.assignee", &out->ticket_assignee);

@@ -162,7 +162,12 @@ Suppressor::Suppressor(const Config& config, const Baseline* baseline)
 
 void Suppressor::Apply(Finding* f) const {
   if (f->suppressed) return;  // inline: the most specific reason wins
-  if (auto it = allowed_.find(f->fingerprint); it != allowed_.end()) {
+  auto it = allowed_.find(f->fingerprint);
+  // Entries written before keyed fingerprints hold SHA-256(secret).
+  if (it == allowed_.end() && f->secret_digest.size() == 32) {
+    it = allowed_.find(LegacyFingerprint(f->secret_digest));
+  }
+  if (it != allowed_.end()) {
     f->suppressed = true;
     f->suppression = "allowlist: " + it->second;
   } else if (baseline_ && baseline_->Contains(*f)) {

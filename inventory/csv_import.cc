@@ -226,7 +226,9 @@ Status ImportCsv(std::string_view csv, const std::string& path,
     Default(&c.status, std::string("active"));
     if (c.status != "active" && c.status != "revoked" &&
         c.status != "retired") {
-      skip("status '" + c.status + "' is not active, revoked or retired");
+      // Values are never echoed: a password with an unquoted comma shifts
+      // its tail into the next column (here, or id or rotate_every_days).
+      skip("the status column is not active, revoked or retired");
       continue;
     }
     if ((!c.created.empty() && !IsIsoDate(c.created)) ||
@@ -237,7 +239,7 @@ Status ImportCsv(std::string_view csv, const std::string& path,
     if (std::string every = get(Field::kRotateEvery); !every.empty()) {
       if (every.size() > 5 ||
           every.find_first_not_of("0123456789") != std::string::npos) {
-        skip("rotate_every_days '" + every + "' is not a number of days");
+        skip("the rotate_every_days column is not a number of days");
         continue;
       }
       c.rotate_every_days = std::stoi(every);
@@ -264,7 +266,9 @@ Status ImportCsv(std::string_view csv, const std::string& path,
     c.fingerprints.push_back(inventory->MakeFingerprint(secret, today));
     std::string id = c.id;
     if (Status added = inventory->Add(std::move(c)); !added.ok()) {
-      skip(added.message());
+      skip(
+          "the id column is not a valid id (lowercase letters, digits, "
+          "'.', '_' and '-')");
       continue;
     }
     report->added.push_back(id);

@@ -126,6 +126,12 @@ std::optional<CredentialMatch> Inventory::MatchFingerprint(
       digest.size() != 32) {
     return std::nullopt;
   }
+  return MatchDigest(digest);
+}
+
+std::optional<CredentialMatch> Inventory::MatchDigest(
+    std::string_view digest) const {
+  if (digest.size() != 32) return std::nullopt;
   std::vector<std::string> candidates;
   for (const auto& key : MatchKeys()) {
     candidates.push_back(std::string(kHmacPrefix) +
@@ -166,7 +172,7 @@ std::optional<CredentialMatch> Inventory::MatchFingerprint(
 
 std::optional<CredentialMatch> Inventory::MatchSecret(
     std::string_view secret) const {
-  return MatchFingerprint(std::string(kShaPrefix) + HexEncode(Sha256(secret)));
+  return MatchDigest(Sha256(secret));
 }
 
 std::optional<CredentialMatch> Inventory::MatchIdentifier(
@@ -212,11 +218,17 @@ CredentialRef MakeCredentialRef(const CredentialMatch& match) {
 
 Status Inventory::Annotate(std::vector<Finding>* findings) const {
   for (Finding& f : *findings) {
-    std::string fp = f.fingerprint;
-    if (fp.empty() && !f.secret.empty()) {
-      fp = std::string(kShaPrefix) + HexEncode(Sha256(f.secret));
+    // Reports hold keyed fingerprints: the inventory matches on the
+    // in-memory digest (from the scan, or opened from a report's seal), or
+    // on an old report's "sha256:" fingerprint.
+    std::optional<CredentialMatch> m;
+    if (f.secret_digest.size() == 32) {
+      m = MatchDigest(f.secret_digest);
+    } else if (!f.secret.empty()) {
+      m = MatchDigest(Sha256(f.secret));
+    } else {
+      m = MatchFingerprint(f.fingerprint);
     }
-    std::optional<CredentialMatch> m = MatchFingerprint(fp);
     if (!m) m = MatchIdentifier(f.identifier);
     if (m) {
       f.credential = MakeCredentialRef(*m);

@@ -266,6 +266,9 @@ Ticket FromFindings(const std::vector<const Finding*>& group,
   Ticket t;
   t.key = first.fingerprint;
   t.id = TicketId(t.key);
+  if (first.secret_digest.size() == 32) {
+    t.legacy_key = LegacyFingerprint(first.secret_digest);
+  }
   t.first_seen = t.last_seen = today;
   t.rule_id = first.rule_id;
   t.rule_name = first.rule_name;

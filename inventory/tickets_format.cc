@@ -107,36 +107,38 @@ json TicketToJson(const Ticket& t) {
   }
   json locations = json::array();
   for (const auto& l : t.locations) locations.push_back(LocationToJson(l));
-  return {{"version", 1},
-          {"id", t.id},
-          {"key", t.key},
-          {"title", t.title},
-          {"action", TicketActionName(t.action)},
-          {"priority", t.priority},
-          {"priority_score", t.priority_score},
-          {"priority_reasons", t.priority_reasons},
-          {"assignee", t.assignee},
-          {"provider", t.provider},
-          {"rule_id", t.rule_id},
-          {"rule_name", t.rule_name},
-          {"severity", t.severity},
-          {"secret_hint", t.secret_hint},
-          {"revoke_guidance", t.revoke_guidance},
-          {"references", t.references},
-          {"credential",
-           {{"id", t.credential_id},
-            {"name", t.credential_name},
-            {"environment", t.environment},
-            {"access", t.access}}},
-          {"systems", t.systems},
-          {"audit", t.audit},
-          {"checklist", checklist},
-          {"locations", locations},
-          {"first_seen", t.first_seen},
-          {"last_seen", t.last_seen},
-          {"status", t.status},
-          {"presence", t.presence},
-          {"notes", t.notes}};
+  json j = {{"version", 1},
+            {"id", t.id},
+            {"key", t.key},
+            {"title", t.title},
+            {"action", TicketActionName(t.action)},
+            {"priority", t.priority},
+            {"priority_score", t.priority_score},
+            {"priority_reasons", t.priority_reasons},
+            {"assignee", t.assignee},
+            {"provider", t.provider},
+            {"rule_id", t.rule_id},
+            {"rule_name", t.rule_name},
+            {"severity", t.severity},
+            {"secret_hint", t.secret_hint},
+            {"revoke_guidance", t.revoke_guidance},
+            {"references", t.references},
+            {"credential",
+             {{"id", t.credential_id},
+              {"name", t.credential_name},
+              {"environment", t.environment},
+              {"access", t.access}}},
+            {"systems", t.systems},
+            {"audit", t.audit},
+            {"checklist", checklist},
+            {"locations", locations},
+            {"first_seen", t.first_seen},
+            {"last_seen", t.last_seen},
+            {"status", t.status},
+            {"presence", t.presence},
+            {"notes", t.notes}};
+  if (!t.previous_id.empty()) j["previous_id"] = t.previous_id;
+  return j;
 }
 
 Result<Ticket> TicketFromJson(const json& j) {
@@ -204,6 +206,7 @@ Result<Ticket> TicketFromJson(const json& j) {
   t.presence = Str(j, "presence");
   if (t.presence.empty()) t.presence = "seen";
   t.notes = Str(j, "notes");
+  t.previous_id = Str(j, "previous_id");
   return t;
 }
 
@@ -213,6 +216,9 @@ std::string TicketToMarkdown(const Ticket& t) {
   // scanned tree cannot add a line, a heading or a terminal escape.
   auto esc = [](const std::string& s) { return VisibleText(s); };
   md << "# " << esc(t.id) << ": " << esc(t.title) << "\n\n";
+  if (!t.previous_id.empty()) {
+    md << "Formerly " << esc(t.previous_id) << ".\n\n";
+  }
   md << "| Field | Value |\n| --- | --- |\n";
   auto row = [&](const char* k, const std::string& v) {
     md << "| " << k << " | " << Cell(VisibleText(v)) << " |\n";

@@ -36,6 +36,7 @@ Ticket MergeOne(const Ticket& old, const Ticket& fresh) {
   t.first_seen = MinDate(old.first_seen, fresh.first_seen);
   t.status = old.status;
   t.notes = old.notes;
+  t.previous_id = old.previous_id;
   t.presence = "seen";
   for (auto& step : t.checklist) {
     for (const auto& prev : old.checklist) {
@@ -72,6 +73,25 @@ std::vector<Ticket> MergeTickets(const std::vector<Ticket>& existing,
   for (const Ticket& t : existing) by_id[t.id] = t;
   std::map<std::string, const Ticket*> fresh_by_id;
   for (const Ticket& t : fresh) fresh_by_id[t.id] = &t;
+  // A ticket written before keyed fingerprints is keyed "sha256:<hex>": it
+  // moves to the keyed id of the same secret, keeping status, notes and
+  // ticked steps, and the old key (SHA-256 of the secret) is dropped.
+  for (const Ticket& t : fresh) {
+    if (t.legacy_key.empty()) continue;
+    auto old = by_id.find(TicketId(t.legacy_key));
+    if (old == by_id.end() || old->second.key != t.legacy_key) continue;
+    if (auto done = by_id.find(t.id); done != by_id.end()) {
+      // Carried over already (a run stopped before removing the old file).
+      if (done->second.previous_id == old->first) by_id.erase(old);
+      continue;
+    }
+    Ticket moved = std::move(old->second);
+    by_id.erase(old);
+    moved.previous_id = moved.id;
+    moved.id = t.id;
+    moved.key = t.key;
+    by_id[t.id] = std::move(moved);
+  }
   for (auto& [id, t] : by_id) {
     bool audit_only = t.key.rfind("inventory:", 0) == 0;
     if (!fresh_by_id.count(id) && (audit_included || !audit_only)) {
@@ -143,6 +163,22 @@ Status TicketStore::Update(const std::vector<Ticket>& fresh,
   bool csv = std::count(formats.begin(), formats.end(), TicketFormat::kCsv);
   for (const Ticket& t : merged) {
     std::string base = (fs::path(dir_) / t.id).string();
+    // A ticket carried over from an old key: its old files would otherwise
+    // come back as a second ticket (and keep SHA-256 of the secret).
+    if (!t.previous_id.empty() && t.previous_id != t.id) {
+      std::string old = (fs::path(dir_) / t.previous_id).string();
+      fs::remove(old + ".md", ec);
+      if (fs::exists(old + ".json", ec)) {
+        // Written first, so a crash between leaves both, never neither.
+        s = WriteFileAtomic(
+            base + ".json",
+            TicketToJson(t).dump(2, ' ', false,
+                                 nlohmann::json::error_handler_t::replace) +
+                "\n");
+        if (!s.ok()) return s;
+        fs::remove(old + ".json", ec);
+      }
+    }
     s = WriteFileAtomic(
         base + ".json",
         TicketToJson(t).dump(2, ' ', false,

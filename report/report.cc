@@ -97,6 +97,11 @@ nlohmann::json FindingToJson(const Finding& f, const ReportOptions& opts) {
       {"secret", opts.show_secrets ? f.secret : f.redacted},
       {"fingerprint", f.fingerprint},
   };
+  // Lets `keyward tickets` match a saved report against the inventory
+  // (keyward/fingerprint.h): opens only under the key that made it.
+  if (f.secret_digest.size() == 32 && IsKeyedFingerprint(f.fingerprint)) {
+    j["fingerprint_seal"] = SealDigest(f.fingerprint, f.secret_digest);
+  }
   if (!f.identifier.empty()) j["identifier"] = f.identifier;
   if (f.checksum_verified) j["checksum_verified"] = true;
   if (f.git) {
@@ -158,6 +163,13 @@ Finding FindingFromJson(const nlohmann::json& j) {
   f.end_column = j.value("end_column", 0);
   f.redacted = j.value("secret", "");
   f.fingerprint = j.value("fingerprint", "");
+  // The digest comes back only under the key that sealed it, or from a
+  // report written before keyed fingerprints ("sha256:<hex>").
+  if (auto d = OpenSeal(f.fingerprint, j.value("fingerprint_seal", ""))) {
+    f.secret_digest = *d;
+  } else if (auto legacy = DigestFromLegacy(f.fingerprint)) {
+    f.secret_digest = *legacy;
+  }
   f.identifier = j.value("identifier", "");
   if (j.contains("commit")) {
     GitProvenance g;

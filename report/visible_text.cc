@@ -82,4 +82,19 @@ std::string VisibleText(std::string_view s, bool keep_newlines) {
   return out;
 }
 
+std::string ShownName(std::string_view name) {
+  bool plain = !name.empty() && name.size() <= 64;
+  size_t run = 0;
+  for (char c : name) {
+    bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    if (!alnum && c != '.' && c != '_' && c != '-') plain = false;
+    run = alnum ? run + 1 : 0;
+    if (run >= 16) plain = false;
+  }
+  if (plain) return std::string(name);
+  std::string tail;
+  if (name.size() >= 12) tail = VisibleText(name.substr(name.size() - 4));
+  return "…" + tail + " (" + std::to_string(name.size()) + " characters)";
+}
+
 }  // namespace keyward

@@ -17,6 +17,13 @@ namespace keyward {
 // is kept (for multi-line text such as notes).
 std::string VisibleText(std::string_view s, bool keep_newlines = false);
 
+// A name read from a user's file (a configuration key, a rule id) for an
+// error message. Names are short words joined by '.', '_' or '-'; anything
+// else (a token pasted in the wrong place: mixed case, or a run of 16+
+// letters and digits) is shown only as its length and last 4 characters,
+// e.g. "…Ab7c (40 characters)", so an error never prints a secret.
+std::string ShownName(std::string_view name);
+
 }  // namespace keyward
 
 #endif  // KEYWARD_REPORT_VISIBLE_TEXT_H_

@@ -27,10 +27,6 @@ std::string Sha256Hex(std::string_view data) {
   return out;
 }
 
-std::string SecretFingerprint(std::string_view secret) {
-  return "sha256:" + Sha256Hex(secret);
-}
-
 std::string Redact(std::string_view secret, std::string_view prefix) {
   bool has_prefix =
       !prefix.empty() && secret.substr(0, prefix.size()) == prefix;

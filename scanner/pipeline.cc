@@ -396,7 +396,8 @@ Finding BuildFinding(const Matcher& matcher, const RuleMatch& m,
         window.substr(m.id_start - window_base, m.id_end - m.id_start));
   }
   f.redacted = Redact(f.secret, rule.prefix);
-  f.fingerprint = SecretFingerprint(f.secret);
+  f.secret_digest = SecretDigest(f.secret);
+  f.fingerprint = FingerprintFromDigest(f.secret_digest);
   f.checksum_verified = m.checksum_verified;
   f.confidence = FindingConfidence(rule, f);
   // A `keyward:allow` comment on the secret's line (config/suppress.cc).

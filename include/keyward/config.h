@@ -39,8 +39,11 @@ namespace keyward {
 inline constexpr char kConfigFileName[] = ".keyward.yaml";
 
 struct AllowedSecret {
-  std::string fingerprint;  // "sha256:<64 hex>", as in reports
-  std::string reason;       // required: why this secret is not a leak
+  // "hmac-sha256:<64 hex>", as in reports; an old "sha256:<64 hex>" still
+  // matches (on Finding::secret_digest) but exposes the secret's hash.
+  std::string fingerprint;
+  std::string reason;  // required: why this secret is not a leak
+  int line = 0;        // where it was written in the configuration
 };
 
 // The contents of .keyward.yaml. Every field defaults to "not configured".
@@ -122,10 +125,13 @@ struct BaselineEntry {
 };
 
 // A set of already-triaged findings. The file is JSON:
-//   {"version": 1, "entries": [{"fingerprint": ..., "path": ...,
-//                               "rule_id": ...}, ...]}
+//   {"version": 1, "fingerprint_key": "<key id>",
+//    "entries": [{"fingerprint": ..., "path": ..., "rule_id": ...}, ...]}
 // entries sorted by (path, rule_id, fingerprint), unique, no line numbers
 // or timestamps: moving code or rescanning never changes the bytes.
+// "fingerprint_key" is FingerprintKeyId() of the key the fingerprints were
+// made with. Entries written before keyed fingerprints ("sha256:<hex>")
+// still match, on Finding::secret_digest.
 class Baseline {
  public:
   // Reads a baseline file; kNotFound if missing, kCorruption (naming the
@@ -143,9 +149,15 @@ class Baseline {
 
   bool Contains(const Finding& f) const;
   const std::vector<BaselineEntry>& entries() const { return entries_; }
+  // Entries with an old unkeyed "sha256:" fingerprint.
+  size_t legacy_entries() const { return legacy_entries_; }
+  // FingerprintKeyId() when written; "" for files from older versions.
+  const std::string& key_id() const { return key_id_; }
 
  private:
   std::vector<BaselineEntry> entries_;  // sorted, unique
+  size_t legacy_entries_ = 0;
+  std::string key_id_;
 };
 
 // The entries of `baseline` that match none of `findings`.

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "keyward/fingerprint.h"
 #include "keyward/rules.h"
 
 namespace keyward {
@@ -82,10 +83,14 @@ struct Finding {
   int end_column = 0;   // 1-based, exclusive (one past the last character)
   uint64_t offset = 0;  // byte offset of the secret in the blob
 
-  std::string secret;       // full value: never print without --show-secrets
-  std::string redacted;     // safe to print
-  std::string fingerprint;  // "sha256:" + hex of the secret's bytes
-  std::string identifier;   // non-secret identifier paired with the secret
+  std::string secret;    // full value: never print without --show-secrets
+  std::string redacted;  // safe to print
+  // "hmac-sha256:<hex>", keyed (keyward/fingerprint.h): safe to write.
+  std::string fingerprint;
+  // Raw SHA-256(secret), in memory only: inventory matching and old
+  // "sha256:" baselines/allowlists/tickets compare with it. Never written.
+  std::string secret_digest;
+  std::string identifier;  // non-secret identifier paired with the secret
 
   std::optional<GitProvenance> git;
   std::optional<CredentialRef> credential;  // nullopt: unknown / no inventory
@@ -104,8 +109,7 @@ struct Finding {
 // Lowercase hex of SHA-256(data).
 std::string Sha256Hex(std::string_view data);
 
-// "sha256:" + lowercase hex of SHA-256(secret).
-std::string SecretFingerprint(std::string_view secret);
+// Keyed fingerprints (SecretFingerprint, ...) live in keyward/fingerprint.h.
 
 // Redacts a secret for display: at most the rule's literal prefix (when the
 // secret starts with it) and the last 4 characters, e.g. "ghp_…a1b2". Short

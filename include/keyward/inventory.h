@@ -14,9 +14,12 @@
 // where key is the inventory's random salt (raw bytes of the hex "salt"
 // field) or, when the file says "keyed_by": "pepper", the bytes of
 // KEYWARD_INVENTORY_PEPPER. Hashing SHA-256(secret) rather than the secret
-// lets a saved scan report (whose findings carry "sha256:<hex>") be matched
-// without the secret. Each fingerprint also has a hint for humans (provider
-// prefix + last 4 characters, see keyward::Redact) and the date it was added.
+// lets findings be matched on Finding::secret_digest without the secret: a
+// saved scan report gives it back from its `fingerprint_seal` under the
+// fingerprint key (keyward/fingerprint.h), an old report from its
+// "sha256:<hex>" fingerprint. Each fingerprint also has a hint for humans
+// (provider prefix + last 4 characters, see keyward::Redact) and the date it
+// was added.
 //
 // Dates are ISO "YYYY-MM-DD" strings. Nothing here reads the system clock:
 // operations that need "today" take a Clock.
@@ -175,6 +178,8 @@ class Inventory {
   // under every key this inventory knows (salt and/or pepper).
   std::optional<CredentialMatch> MatchFingerprint(
       const std::string& sha256_fingerprint) const;
+  // Same, from the raw 32-byte SHA-256(secret) (Finding::secret_digest).
+  std::optional<CredentialMatch> MatchDigest(std::string_view digest) const;
   std::optional<CredentialMatch> MatchSecret(std::string_view secret) const;
   std::optional<CredentialMatch> MatchIdentifier(
       std::string_view identifier) const;

@@ -4,7 +4,11 @@
 // JSON contract (pinned by tests):
 //   {"version": 1, "findings": [ {rule_id, rule_name, severity, confidence,
 //     path, line, column, end_line, end_column, secret, fingerprint,
-//     [checksum_verified], ...} ], "stats": {}}
+//     fingerprint_seal, [checksum_verified], ...} ], "stats": {}}
+// `fingerprint` is keyed and `fingerprint_seal` opens only under the same
+// fingerprint key (keyward/fingerprint.h); FindingFromJson fills
+// Finding::secret_digest from it when it opens (or from an old report's
+// "sha256:" fingerprint).
 // Grouped history findings add "occurrence_count" and "occurrences": [{path,
 // line, column, end_line, end_column, commit, author, date, blob}], first
 // seen first (the finding's own location is the first). Text prints one line

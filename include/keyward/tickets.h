@@ -104,6 +104,12 @@ struct ChecklistStep {
 struct Ticket {
   std::string id;   // "KW-" + 10 hex of SHA-256(key): stable
   std::string key;  // finding fingerprint, or "inventory:<credential id>"
+  // The ticket this one replaces: a ticket written before keyed
+  // fingerprints (key "sha256:<hex>") is carried over to its keyed id.
+  std::string previous_id;
+  // In memory only: the "sha256:<hex>" key an old ticket for the same
+  // secret has (from Finding::secret_digest); never written.
+  std::string legacy_key;
   std::string title;
   TicketAction action = TicketAction::kRevokeNow;
   std::string priority;                       // P1 (urgent) .. P4

@@ -45,6 +45,9 @@ TEST(BaselineTest, SerializesSortedUniqueWithoutLinesOrSecrets) {
                 "      \"rule_id\": \"r.b\"\n"
                 "    }\n"
                 "  ],\n"
+                "  \"fingerprint_key\": \"" +
+                FingerprintKeyId() +
+                "\",\n"
                 "  \"version\": 1\n"
                 "}\n");
   EXPECT_THAT(text, ::testing::Not(HasSubstr("secret-one")));

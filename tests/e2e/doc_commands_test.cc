@@ -46,6 +46,13 @@ const std::map<std::string, std::string> kRewrites = {
     {"kubectl logs app | keyward scan -", "cat app.log | keyward scan -"},
     {"keyward --help; keyward COMMAND --help; man keyward",
      "keyward --help && keyward scan --help"},  // man: installed pages only
+    // Rewriting an existing baseline (docs/ci.md, upgrading fingerprints):
+    // the fixture has none yet.
+    {"keyward scan --baseline .keyward-baseline.json --baseline-out "
+     ".keyward-baseline.json .",
+     "keyward scan --baseline-out .keyward-baseline.json . ; keyward scan "
+     "--baseline .keyward-baseline.json --baseline-out "
+     ".keyward-baseline.json ."},
     // Placeholders.
     {"keyward inventory add --name \"Warehouse sync - production - Ops\" ... "
      "--secret-stdin",

@@ -37,7 +37,7 @@ TEST(OutputOptionsTest, SummaryGrammarAndAllowHintWithTheFingerprint) {
   EXPECT_THAT(one.err, HasSubstr("keyward: 1 finding in 1 file ("));
   // The hint names the fingerprint to put in `allow:`, never the secret.
   std::string fp = FingerprintOf(dir.path(), "one.env");
-  ASSERT_EQ(fp.rfind("sha256:", 0), 0u);
+  ASSERT_EQ(fp.rfind("hmac-sha256:", 0), 0u);
   EXPECT_THAT(one.err, HasSubstr("allow:\n    - fingerprint: " + fp));
   EXPECT_THAT(one.err, HasSubstr("keyward:allow"));
   EXPECT_THAT(one.out + one.err, Not(HasSubstr(token)));

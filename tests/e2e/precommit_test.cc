@@ -75,7 +75,7 @@ TEST_F(CommitHookTest, InstalledHookBlocksASecretAndPassesCleanCommits) {
   EXPECT_THAT(leak.err, HasSubstr("github.pat.classic"));
   EXPECT_THAT(leak.err, HasSubstr("commit blocked"));
   // The allow hint names the fingerprint to put in .keyward.yaml.
-  EXPECT_THAT(leak.err, HasSubstr("allow:\n    - fingerprint: sha256:"));
+  EXPECT_THAT(leak.err, HasSubstr("allow:\n    - fingerprint: hmac-sha256:"));
   EXPECT_THAT(leak.out + leak.err, Not(HasSubstr(token)));
   EXPECT_EQ(CommitCount(), 1);
 

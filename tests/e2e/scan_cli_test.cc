@@ -202,8 +202,8 @@ TEST(ScanCliTest, JsonContract) {
   EXPECT_EQ(f["end_line"], 2);
   EXPECT_EQ(f["end_column"], 9 + 40);
   EXPECT_EQ(f["secret"], "ghp_…" + tok.substr(36));
-  EXPECT_EQ(f["fingerprint"].get<std::string>().rfind("sha256:", 0), 0u);
-  EXPECT_EQ(f["fingerprint"].get<std::string>().size(), 7u + 64u);
+  EXPECT_EQ(f["fingerprint"].get<std::string>().rfind("hmac-sha256:", 0), 0u);
+  EXPECT_EQ(f["fingerprint"].get<std::string>().size(), 12u + 64u);
   for (const char* k :
        {"files", "bytes", "skipped_binary", "unreadable", "seconds"}) {
     EXPECT_TRUE(doc["stats"].contains(k)) << k;

@@ -33,6 +33,31 @@ TEST(InventoryCsvTest, UnterminatedQuoteIsAnErrorWithoutTheValue) {
   EXPECT_EQ(s.message().find("kwtest_Open9Quote"), std::string::npos);
 }
 
+// Issue 14: a password holding an unquoted comma shifts its tail into the
+// next columns; no skip reason (printed by `inventory import`) may echo it.
+TEST(InventoryCsvTest, SkipReasonsNeverEchoAColumnValue) {
+  constexpr char kTail[] = "kwtestT4ilOfAPassw0rd";
+  Inventory inv = Inventory::Create(std::nullopt, kSaltHex);
+  FixedClock clock("2026-04-01");
+  ImportReport report;
+  std::string csv =
+      "name,password,status,rotate_every_days,id\n"
+      "A,head," +
+      std::string(kTail) +
+      ",30,a\n"
+      "B,pw2,active," +
+      std::string(kTail) +
+      ",b\n"
+      "C,pw3,active,30," +
+      std::string(kTail) + "\n";
+  ASSERT_TRUE(ImportCsv(csv, "f.csv", {}, clock, &inv, &report).ok());
+  ASSERT_EQ(report.skipped.size(), 3u);
+  for (const auto& skip : report.skipped) {
+    EXPECT_EQ(skip.reason.find(kTail), std::string::npos) << skip.reason;
+    EXPECT_EQ(skip.reason.find("kwtest"), std::string::npos) << skip.reason;
+  }
+}
+
 class InventoryImportTest : public ::testing::Test {
  protected:
   Inventory inv_ = Inventory::Create(std::nullopt, kSaltHex);

@@ -423,6 +423,45 @@ TEST(TicketsTest, MalformedTicketFileIsReportedAndKept) {
   EXPECT_FALSE(fs::exists(dir.path() + "/t/index.json"));
 }
 
+// Fields come from scanned trees and inventories: a cell a spreadsheet
+// would evaluate (= + - @, tab, CR first) is neutralised with a leading
+// apostrophe, and quotes, commas and newlines are RFC 4180 quoted.
+TEST(TicketsTest, CsvQuotesFieldsAndNeutralisesFormulas) {
+  Ticket t;
+  t.id = "KW-0123456789";
+  t.priority = "P1";
+  t.title = "=HYPERLINK(\"http://x\",\"click\")";
+  t.assignee = "+cmd|' /C calc'!A0";
+  t.status = "-2+3";
+  t.presence = "@SUM(1,2)";
+  t.provider = "a,b";
+  t.rule_id = "line1\nline2";
+  t.secret_hint = "say \"hi\"";
+  t.credential_id = "\t=1";
+  t.systems = {"=one", "two"};
+  std::string csv = TicketsToCsv({t});
+  auto rows = ParseCsv(csv);
+  ASSERT_EQ(rows.size(), 2u) << csv;
+  ASSERT_EQ(rows[1].size(), rows[0].size()) << csv;
+  auto cell = [&](const char* name) {
+    for (size_t i = 0; i < rows[0].size(); ++i)
+      if (rows[0][i] == name) return rows[1][i];
+    return std::string("<none>");
+  };
+  EXPECT_EQ(cell("title"), "'=HYPERLINK(\"http://x\",\"click\")");
+  EXPECT_EQ(cell("assignee"), "'+cmd|' /C calc'!A0");
+  EXPECT_EQ(cell("status"), "'-2+3");
+  EXPECT_EQ(cell("presence"), "'@SUM(1,2)");
+  EXPECT_EQ(cell("provider"), "a,b");
+  EXPECT_EQ(cell("rule_id"), "line1\nline2");
+  EXPECT_EQ(cell("secret_hint"), "say \"hi\"");
+  EXPECT_EQ(cell("credential"), "'\t=1");
+  EXPECT_EQ(cell("systems"), "'=one; two");
+  EXPECT_NE(csv.find("\"'=HYPERLINK(\"\"http://x\"\",\"\"click\"\")\""),
+            std::string::npos)
+      << csv;
+}
+
 TEST(TicketsTest, EveryFormatParsesBack) {
   Finding odd = MakeFinding(kSecretA, "src/we,ird \"name\".py", 3);
   Finding hist = MakeFinding(kSecretB, "=cmd.py", 2);

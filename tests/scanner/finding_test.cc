@@ -16,7 +16,7 @@ TEST(FindingTest, Sha256HexMatchesKnownVectors) {
   EXPECT_EQ(
       Sha256Hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
       "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
-  EXPECT_EQ(SecretFingerprint("abc"),
+  EXPECT_EQ(LegacyFingerprint(SecretDigest("abc")),
             "sha256:"
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }

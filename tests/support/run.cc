@@ -14,7 +14,20 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "keyward/fingerprint.h"
+
 extern char** environ;
+
+namespace {
+// The binary under test keys fingerprints with $KEYWARD_FINGERPRINT_KEY
+// (tests/CMakeLists.txt sets it): in-process fingerprints use the same key,
+// so tests can compare them with the binary's output.
+const bool kFingerprintKeyInstalled = [] {
+  if (const char* key = std::getenv("KEYWARD_FINGERPRINT_KEY"); key && *key)
+    keyward::SetFingerprintKey(key);
+  return true;
+}();
+}  // namespace
 
 namespace keyward::test {
 
