@@ -17,10 +17,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (uint32_t pos = 0; pos < n && pos < 4096; ++pos) {
     (void)idx->offset(pos);
     (void)idx->crc(pos);
+    // Parse does not check that the ids are sorted (git writes them so);
+    // in a damaged index a lookup may miss, but what it finds is that id.
     int64_t found = idx->Find(idx->id(pos));
-    KEYWARD_FUZZ_CHECK(found >= 0 && found < static_cast<int64_t>(n));
-    KEYWARD_FUZZ_CHECK(std::memcmp(idx->id(found), idx->id(pos),
-                                   keyward::git::kSha1Size) == 0);
+    KEYWARD_FUZZ_CHECK(found >= -1 && found < static_cast<int64_t>(n));
+    if (found >= 0) {
+      KEYWARD_FUZZ_CHECK(std::memcmp(idx->id(found), idx->id(pos),
+                                     keyward::git::kSha1Size) == 0);
+    }
   }
   unsigned char probe[keyward::git::kSha1Size] = {};
   (void)idx->Find(probe);

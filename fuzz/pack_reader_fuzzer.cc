@@ -22,19 +22,24 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string ObjectsDir() {
-  static const std::string dir = [] {
+// A private directory for this process, removed at exit. Never destroyed
+// itself: the exit handler that removes it runs after static destructors.
+const std::string& ObjectsDir() {
+  static const std::string* dir = [] {
     std::string tmpl = (fs::temp_directory_path() / "keyward-fuzz-XXXXXX");
     if (!mkdtemp(tmpl.data())) keyward::fuzz::Fail("mkdtemp");
     fs::create_directories(fs::path(tmpl) / "pack");
     kg::EnsureLibgit2();
-    std::atexit([] {
-      std::error_code ec;
-      fs::remove_all(fs::path(dir).string(), ec);
-    });
-    return tmpl;
+    return new std::string(tmpl);
   }();
-  return dir;
+  static const bool cleanup = [] {
+    return std::atexit([] {
+             std::error_code ec;
+             fs::remove_all(*dir, ec);
+           }) == 0;
+  }();
+  (void)cleanup;
+  return *dir;
 }
 
 void Write(const fs::path& path, std::string_view bytes) {
@@ -50,7 +55,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                    static_cast<size_t>(data[3]) << 24;
   auto rest = keyward::fuzz::AsText(data + 4, size - 4);
   if (idx_len > rest.size()) idx_len = rest.size();
-  const std::string objects = ObjectsDir();
+  const std::string& objects = ObjectsDir();
   Write(fs::path(objects) / "pack" / "pack-fuzz.idx", rest.substr(0, idx_len));
   Write(fs::path(objects) / "pack" / "pack-fuzz.pack", rest.substr(idx_len));
 
