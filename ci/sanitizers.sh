@@ -32,7 +32,7 @@ jobs="$(nproc)"
 fuzz_seconds="${FUZZ_SECONDS:-30}"
 common=(-DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo
         "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only"
-        -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+        -DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DKEYWARD_TEST_TIMEOUT=900)
 # Sanitizer reports end the process with an error; leaks count (ASan).
 export ASAN_OPTIONS="abort_on_error=1:detect_leaks=1:detect_stack_use_after_return=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
@@ -59,7 +59,10 @@ asan() {
   seed_pack build-asan
   cmake -S . -B build-asan "${common[@]}" -DKEYWARD_FUZZ=ON >/dev/null
   cmake --build build-asan -j "$jobs" >/dev/null
-  (cd build-asan && ctest --output-on-failure -j "$jobs")
+  # DocCommandsTest runs every documented command line (~100 scans, ~3 min
+  # in the Release build): under ASan it alone would cost ~10 min of CI for
+  # code paths the other CLI tests run too.
+  (cd build-asan && ctest --output-on-failure -j "$jobs" -E '^DocCommandsTest')
 }
 
 # Tests whose scans run on several threads (the default is one per core,
