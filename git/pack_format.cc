@@ -159,11 +159,14 @@ Status CheckPackHeader(std::string_view pack, uint32_t count) {
 Status ParseEntryHeader(std::string_view pack, uint64_t offset,
                         EntryHeader* out) {
   const auto* p = reinterpret_cast<const unsigned char*>(pack.data());
-  const uint64_t end = pack.size() - kPackTrailer;
   auto corrupt = [&](const char* what) {
     return Status::Corruption("pack entry at offset " + std::to_string(offset) +
                               ": " + what);
   };
+  // Shorter than header and trailer: `end` below would wrap around.
+  if (pack.size() < kPackHeader + kPackTrailer)
+    return corrupt("pack too short");
+  const uint64_t end = pack.size() - kPackTrailer;
   if (offset < kPackHeader || offset >= end) return corrupt("out of range");
   uint64_t pos = offset;
   unsigned c = p[pos++];

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+#include <memory>
 #include <string>
 
 #include "support/pack_bytes.h"
@@ -177,6 +179,24 @@ TEST(ParseEntryHeaderTest, BoundsAreChecked) {
   // A size varint that never ends.
   std::string endless = pack + std::string(30, '\xff');
   EXPECT_FALSE(ParseEntryHeader(endless, 12, &h).ok());
+}
+
+// Found by fuzz/pack_entry_fuzzer.cc: a pack shorter than its header and
+// trailer made the end bound wrap around, so the header was read past the
+// bytes given (the varint of a 17-byte "pack" ran off its end) or a blob
+// header was accepted whose data starts past the end.
+TEST(ParseEntryHeaderTest, PackShorterThanHeaderAndTrailerIsRefused) {
+  EntryHeader h;
+  for (size_t size = 0; size < 32; ++size) {
+    // Exactly `size` bytes on the heap, so ASan sees a read past them.
+    std::unique_ptr<char[]> bytes(new char[size]);
+    std::memset(bytes.get(), 0x30, size);  // blob, size 0, no continuation
+    std::string_view pack(bytes.get(), size);
+    for (uint64_t offset : {uint64_t{0}, uint64_t{12}, uint64_t{13}}) {
+      EXPECT_FALSE(ParseEntryHeader(pack, offset, &h).ok())
+          << "size " << size << " offset " << offset;
+    }
+  }
 }
 
 }  // namespace

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# The sanitizer stage of CI, run by .ci/run after ci/test.sh (which built
+# build/ and its prebuilt rule databases):
+#   1. build-asan: clang, ASan + UBSan (-fno-sanitize-recover=undefined)
+#      with libFuzzer coverage (-DKEYWARD_FUZZ=ON), the whole ctest suite;
+#   2. build-tsan: clang, TSan, the tests that scan with several threads;
+#   3. every fuzz target of build-asan for FUZZ_SECONDS (default 30) each,
+#      from the seed corpora (fuzz/README.md).
+# Any sanitizer report, failed test or fuzzer crash fails the run. Each
+# stage prints its time. STAGES="asan tsan fuzz" picks stages.
+# Idempotent: packages are installed only when missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(clang libclang-rt-14-dev ccache)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
+    || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "ci/sanitizers.sh: installing ${missing[*]}" >&2
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
+fi
+
+stages="${STAGES:-asan tsan fuzz}"
+jobs="$(nproc)"
+fuzz_seconds="${FUZZ_SECONDS:-30}"
+common=(-DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo
+        "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only"
+        -DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DKEYWARD_TEST_TIMEOUT=900)
+# Sanitizer reports end the process with an error; leaks count (ASan).
+export ASAN_OPTIONS="abort_on_error=1:detect_leaks=1:detect_stack_use_after_return=1"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1"
+
+# keyward_dbgen would compile ~470 rules' databases under the sanitizers
+# (minutes); the main build's pack holds the same databases (same rules,
+# Hyperscan and CPU), so dbgen finds them there and compiles nothing.
+seed_pack() {
+  mkdir -p "$1"
+  if [ -f build/prebuilt_db.bin ] && [ ! -f "$1/prebuilt_db.bin" ]; then
+    cp build/prebuilt_db.bin "$1/prebuilt_db.bin"
+  fi
+}
+stage() {
+  local name="$1" start=$SECONDS
+  shift
+  echo "== sanitizers: $name" >&2
+  "$@"
+  echo "== sanitizers: $name took $((SECONDS - start)) s" >&2
+}
+
+asan() {
+  seed_pack build-asan
+  cmake -S . -B build-asan "${common[@]}" -DKEYWARD_FUZZ=ON >/dev/null
+  cmake --build build-asan -j "$jobs" >/dev/null
+  # DocCommandsTest runs every documented command line (~100 scans, ~3 min
+  # in the Release build): under ASan it alone would cost ~10 min of CI for
+  # code paths the other CLI tests run too.
+  (cd build-asan && ctest --output-on-failure -j "$jobs" -E '^DocCommandsTest')
+}
+
+# Tests whose scans run on several threads (the default is one per core,
+# -j in the CLI tests), and the concurrent writers.
+tsan_tests='Git|PackReader|PackedTrees|PipelineRead|Progress|ScanCli|Wordiness.*Threads|Parallel|Concurrent|Occurrences|Hostile'
+tsan() {
+  seed_pack build-tsan
+  cmake -S . -B build-tsan "${common[@]}" -DKEYWARD_SANITIZE=thread >/dev/null
+  cmake --build build-tsan -j "$jobs" --target keyward keyward_tests >/dev/null
+  (cd build-tsan && ctest --output-on-failure -j "$jobs" -R "$tsan_tests")
+}
+
+fuzz() {
+  [ -d build-asan/fuzz ] || { echo "fuzz needs the asan stage's build" >&2; exit 1; }
+  cmake --build build-asan -j "$jobs" --target keyward_fuzzers >/dev/null
+  fuzz/run_fuzzers.sh build-asan build-asan/fuzz-work "$fuzz_seconds"
+}
+
+for s in $stages; do stage "$s" "$s"; done
