@@ -30,11 +30,11 @@
 #ifndef KEYWARD_INVENTORY_H_
 #define KEYWARD_INVENTORY_H_
 
+#include <cstddef>
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <ranges>
 #include <set>
 #include <string>
 #include <string_view>
@@ -147,8 +147,44 @@ class Inventory {
   // indent, trailing newline. The pepper itself is never written.
   std::string Serialize() const;
 
-  // Every credential, sorted by id (a view of const Credential).
-  auto credentials() const { return std::views::values(credentials_); }
+  // Every credential, sorted by id: a view of const Credential, valid until
+  // the inventory changes. (Hand-written rather than std::views::values,
+  // which clang 14 with libstdc++ 12 rejects: the sanitizer builds use it.)
+  class CredentialView {
+   public:
+    using Map = std::map<std::string, Credential, std::less<>>;
+    class iterator {
+     public:
+      using value_type = Credential;
+      using difference_type = std::ptrdiff_t;
+      iterator() = default;
+      explicit iterator(Map::const_iterator it) : it_(it) {}
+      const Credential& operator*() const { return it_->second; }
+      const Credential* operator->() const { return &it_->second; }
+      iterator& operator++() {
+        ++it_;
+        return *this;
+      }
+      iterator operator++(int) {
+        iterator old = *this;
+        ++it_;
+        return old;
+      }
+      bool operator==(const iterator&) const = default;
+
+     private:
+      Map::const_iterator it_;
+    };
+    explicit CredentialView(const Map& map) : map_(&map) {}
+    iterator begin() const { return iterator(map_->begin()); }
+    iterator end() const { return iterator(map_->end()); }
+    size_t size() const { return map_->size(); }
+    bool empty() const { return map_->empty(); }
+
+   private:
+    const Map* map_;
+  };
+  CredentialView credentials() const { return CredentialView(credentials_); }
   // O(log n).
   const Credential* Find(std::string_view id) const;
   // A credential to change in place. Until the next Add or Parse, fingerprint
