@@ -24,8 +24,7 @@ Result<std::unique_ptr<FindingStream>> FindingStream::Open(
       new FindingStream(config, format, opts, out));
   auto inv = LoadScanInventory(
       inventory_flag.empty() ? config.inventory : inventory_flag,
-      std::getenv("KEYWARD_INVENTORY"),
-      std::getenv("KEYWARD_INVENTORY_PEPPER"));
+      InventoryEnv::FromEnvironment());
   if (!inv.ok()) return inv.status();
   s->inventory_ = std::move(*inv);
   bool have_baseline = false;

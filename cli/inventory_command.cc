@@ -40,14 +40,12 @@ struct InventoryArgs {
 
 std::string InventoryPath(const InventoryArgs& a) {
   if (!a.file.empty()) return a.file;
-  const char* env = std::getenv("KEYWARD_INVENTORY");
-  return env && *env ? env : "keyward-inventory.json";
+  std::string env = InventoryEnv::FromEnvironment().path;
+  return env.empty() ? "keyward-inventory.json" : env;
 }
 
 std::optional<std::string> Pepper() {
-  const char* p = std::getenv("KEYWARD_INVENTORY_PEPPER");
-  if (!p || !*p) return std::nullopt;
-  return std::string(p);
+  return InventoryEnv::FromEnvironment().pepper;
 }
 
 std::unique_ptr<Clock> MakeClock(const InventoryArgs& a) {

@@ -306,8 +306,7 @@ int RunScan(const ScanArgs& args) {
   // Inventory: whose key each finding is (docs/inventory.md).
   s = AnnotateFromInventory(
       args.inventory.empty() ? config->inventory : args.inventory,
-      std::getenv("KEYWARD_INVENTORY"), std::getenv("KEYWARD_INVENTORY_PEPPER"),
-      &result.findings);
+      InventoryEnv::FromEnvironment(), &result.findings);
   if (!s.ok()) return Fail(s.ToString());
   // Triage: allowlist and baseline suppressions, --baseline-out.
   s = ApplyTriage(args.triage, *config, &result);

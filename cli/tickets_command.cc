@@ -104,15 +104,11 @@ int RunTickets(const TicketsArgs& args) {
   if (!IsIsoDate(opts.today)) return Fail("--today expects YYYY-MM-DD");
 
   std::vector<AuditItem> audit;
-  std::string inventory_path = args.inventory;
-  if (inventory_path.empty()) {
-    if (const char* env = std::getenv("KEYWARD_INVENTORY"))
-      inventory_path = env;
-  }
+  const InventoryEnv env = InventoryEnv::FromEnvironment();
+  std::string inventory_path =
+      args.inventory.empty() ? env.path : args.inventory;
   if (!inventory_path.empty()) {
-    std::optional<std::string> pepper;
-    if (const char* p = std::getenv("KEYWARD_INVENTORY_PEPPER")) pepper = p;
-    auto inv = LoadInventory(inventory_path, pepper);
+    auto inv = LoadInventory(inventory_path, env.pepper);
     if (!inv.ok()) return Fail(inv.status().ToString());
     s = inv->Annotate(&findings);
     if (!s.ok()) return Fail(s.ToString());

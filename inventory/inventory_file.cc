@@ -1,4 +1,6 @@
 // Loading and locked read-modify-write of the inventory file.
+#include <cstdlib>
+
 #include "keyward/atomic_file.h"
 #include "keyward/inventory.h"
 
@@ -55,11 +57,18 @@ Status EditInventoryFile(const std::string& path,
   return WriteFileAtomic(path, out->after);
 }
 
+InventoryEnv InventoryEnv::FromEnvironment() {
+  InventoryEnv env;
+  if (const char* p = std::getenv("KEYWARD_INVENTORY"); p && *p) env.path = p;
+  if (const char* p = std::getenv("KEYWARD_INVENTORY_PEPPER"); p && *p) {
+    env.pepper = p;
+  }
+  return env;
+}
+
 Result<std::optional<Inventory>> LoadScanInventory(const std::string& flag,
-                                                   const char* env_path,
-                                                   const char* env_pepper) {
-  std::string path = flag;
-  if (path.empty() && env_path && *env_path) path = env_path;
+                                                   const InventoryEnv& env) {
+  std::string path = flag.empty() ? env.path : flag;
   if (path.empty()) {
     // The default file is used only when present: scanning must not demand
     // an inventory.
@@ -68,17 +77,14 @@ Result<std::optional<Inventory>> LoadScanInventory(const std::string& flag,
       return std::optional<Inventory>();
     }
   }
-  std::optional<std::string> pepper;
-  if (env_pepper && *env_pepper) pepper = env_pepper;
-  auto inv = LoadInventory(path, pepper);
+  auto inv = LoadInventory(path, env.pepper);
   if (!inv.ok()) return inv.status();
   return std::optional<Inventory>(std::move(*inv));
 }
 
-Status AnnotateFromInventory(const std::string& flag, const char* env_path,
-                             const char* env_pepper,
+Status AnnotateFromInventory(const std::string& flag, const InventoryEnv& env,
                              std::vector<Finding>* findings) {
-  auto inv = LoadScanInventory(flag, env_path, env_pepper);
+  auto inv = LoadScanInventory(flag, env);
   if (!inv.ok()) return inv.status();
   if (!inv->has_value()) return Status::OK();
   return (*inv)->Annotate(findings);

@@ -286,20 +286,26 @@ Status EditInventoryFile(const std::string& path,
                          const std::function<Status(Inventory&)>& change,
                          InventoryEdit* edit = nullptr);
 
+// Where the inventory is and what keys it, from the environment: one rule
+// for every command. KEYWARD_INVENTORY names the file, KEYWARD_INVENTORY_PEPPER
+// is the pepper; a variable set to the empty string counts as unset.
+struct InventoryEnv {
+  std::string path;                   // empty: not set
+  std::optional<std::string> pepper;  // nullopt: not set
+  static InventoryEnv FromEnvironment();
+};
+
 // The inventory AnnotateFromInventory would use (same choice of file), or
 // nullopt when there is none; for annotating findings one at a time.
 Result<std::optional<Inventory>> LoadScanInventory(const std::string& flag,
-                                                   const char* env_path,
-                                                   const char* env_pepper);
+                                                   const InventoryEnv& env);
 
 // For `keyward scan`: picks the inventory (`flag` when non-empty, else
-// `env_path` = $KEYWARD_INVENTORY when set and non-empty, else
-// ./keyward-inventory.json only if it exists), loads it with `env_pepper`
-// ($KEYWARD_INVENTORY_PEPPER, may be null) and annotates `findings`. With no
-// inventory to use, findings are left untouched and OK is returned. A named
-// inventory that is missing or malformed is an error.
-Status AnnotateFromInventory(const std::string& flag, const char* env_path,
-                             const char* env_pepper,
+// env.path, else ./keyward-inventory.json only if it exists), loads it with
+// env.pepper and annotates `findings`. With no inventory to use, findings are
+// left untouched and OK is returned. A named inventory that is missing or
+// malformed is an error.
+Status AnnotateFromInventory(const std::string& flag, const InventoryEnv& env,
                              std::vector<Finding>* findings);
 
 // === Import ===

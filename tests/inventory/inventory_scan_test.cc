@@ -1,6 +1,7 @@
 // keyward scan + inventory, end to end: findings carry the credential.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -100,6 +101,32 @@ TEST_F(InventoryScanTest, InventoryFromEnvironmentOrDefaultFile) {
   dir_.Write("keyward-inventory.json", ReadFile(inv_));
   auto by_default = Scan({});
   EXPECT_EQ(by_default[3]["credential"], "unknown");
+}
+
+// Every command finds the inventory and its pepper by one rule: an empty
+// KEYWARD_INVENTORY_PEPPER is unset (the tickets command used to take it as
+// an empty pepper and then match nothing in a salt-keyed file).
+TEST_F(InventoryScanTest, EveryCommandReadsTheEnvironmentTheSameWay) {
+  const std::vector<std::string> env = {"KEYWARD_INVENTORY=" + inv_,
+                                        "KEYWARD_INVENTORY_PEPPER="};
+  auto f = Scan({}, env);
+  EXPECT_EQ(f[1]["credential"]["id"], "deploy-bot-production-platform");
+  RunResult list = RunKeyward({"inventory", "list"}, "", env, dir_.path());
+  EXPECT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_NE(list.out.find("deploy-bot-production-platform"), std::string::npos);
+  dir_.Write("report.json", last_.out);
+  RunResult tickets = RunKeyward(
+      {"tickets", "--from", "report.json", "--out", "tix", "--format", "json"},
+      "", env, dir_.path());
+  EXPECT_EQ(tickets.exit_code, 0) << tickets.err;
+  std::string all;
+  for (const auto& e :
+       std::filesystem::recursive_directory_iterator(dir_.path() + "/tix")) {
+    if (e.is_regular_file()) all += ReadFile(e.path().string());
+  }
+  all += tickets.out;
+  EXPECT_NE(all.find("deploy-bot-production-platform"), std::string::npos)
+      << tickets.err;
 }
 
 // A private key recorded from its key file (`inventory add --secret-stdin <
