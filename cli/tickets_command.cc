@@ -24,19 +24,6 @@ struct TicketsArgs {
   bool no_audit = false;
 };
 
-// A report written with --show-secrets holds full values in "secret";
-// tickets must never store them, so anything not already redacted is
-// redacted again here.
-void EnsureRedacted(const RuleSet& rules, Finding* f) {
-  if (f->redacted.find("…") != std::string::npos) return;
-  const Rule* rule = rules.Find(f->rule_id);
-  if (f->secret_digest.empty()) f->secret_digest = SecretDigest(f->redacted);
-  if (f->fingerprint.empty()) {
-    f->fingerprint = FingerprintFromDigest(f->secret_digest);
-  }
-  f->redacted = Redact(f->redacted, rule ? rule->prefix : "");
-}
-
 int RunTickets(const TicketsArgs& args) {
   // Ticket keys are fingerprints; the report's seals open under this key.
   if (Status s = InstallFingerprintKey(); !s.ok()) return Fail(s.ToString());
@@ -65,11 +52,10 @@ int RunTickets(const TicketsArgs& args) {
   std::vector<Finding> findings;
   for (const auto& j : report["findings"]) {
     try {
-      findings.push_back(FindingFromJson(j));
+      findings.push_back(FindingFromJson(j, &rules));
     } catch (const nlohmann::json::exception& e) {
       return Fail(args.from + ": malformed finding: " + e.what());
     }
-    EnsureRedacted(rules, &findings.back());
   }
   // Reports from before keyed fingerprints carry "sha256:<hex>": the
   // tickets get the keyed fingerprint of the same secret instead.

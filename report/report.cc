@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "keyward/fingerprint.h"
 #include "report/visible_text.h"
 
 namespace keyward {
@@ -147,7 +148,7 @@ nlohmann::json FindingToJson(const Finding& f, const ReportOptions& opts) {
   return j;
 }
 
-Finding FindingFromJson(const nlohmann::json& j) {
+Finding FindingFromJson(const nlohmann::json& j, const RuleSet* rules) {
   Finding f;
   f.rule_id = j.value("rule_id", "");
   f.rule_name = j.value("rule_name", "");
@@ -169,6 +170,15 @@ Finding FindingFromJson(const nlohmann::json& j) {
     f.secret_digest = *d;
   } else if (auto legacy = DigestFromLegacy(f.fingerprint)) {
     f.secret_digest = *legacy;
+  }
+  // A raw secret (a --show-secrets report): keep only what identifies it.
+  if (!f.redacted.empty() && f.redacted.find("…") == std::string::npos) {
+    if (f.secret_digest.empty()) f.secret_digest = SecretDigest(f.redacted);
+    if (f.fingerprint.empty()) {
+      f.fingerprint = FingerprintFromDigest(f.secret_digest);
+    }
+    const Rule* rule = rules ? rules->Find(f.rule_id) : nullptr;
+    f.redacted = Redact(f.redacted, rule ? rule->prefix : "");
   }
   f.identifier = j.value("identifier", "");
   if (j.contains("commit")) {

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "keyward/finding.h"
+#include "keyward/rules.h"
 #include "keyward/scan.h"
 
 namespace keyward {
@@ -48,9 +49,13 @@ struct ReportOptions {
 
 // One finding as the JSON object of the contract.
 nlohmann::json FindingToJson(const Finding& f, const ReportOptions& opts);
-// Parses a finding back from FindingToJson's output (tickets --from). The
-// secret field is whatever the report held (redacted unless --show-secrets).
-Finding FindingFromJson(const nlohmann::json& j);
+// Parses a finding back from FindingToJson's output (tickets --from).
+// Redaction holds here, whatever the report held: a report written with
+// --show-secrets has raw secrets, which become the digest and (when missing)
+// the fingerprint and are then redacted with the rule's prefix from `rules`
+// (null: no prefix). Finding::redacted never holds a whole secret.
+Finding FindingFromJson(const nlohmann::json& j,
+                        const RuleSet* rules = nullptr);
 nlohmann::json StatsToJson(const ScanStats& s);
 
 // Grouped history findings (Finding::occurrences): how many distinct paths

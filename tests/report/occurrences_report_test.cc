@@ -4,6 +4,7 @@
 
 #include <sstream>
 
+#include "keyward/fingerprint.h"
 #include "keyward/git.h"
 #include "keyward/report.h"
 
@@ -91,6 +92,32 @@ TEST(OccurrencesReportTest, TextIsOneLineWithCountsAndFirstSighting) {
   WriteText(one, {}, out1);
   EXPECT_EQ(out1.str(), "c1c1c1c1c1c1:a.sh:2:3  kwtest.token  " +
                             Redact(kSecret, "kwtest_") + "\n");
+}
+
+}  // namespace
+}  // namespace keyward
+
+namespace keyward {
+namespace {
+
+// A --show-secrets report read back (tickets --from) never puts the whole
+// secret into Finding::redacted: it is redacted where the finding is built,
+// and its digest and keyed fingerprint are taken from it first.
+TEST(FindingFromJsonTest, RawSecretFromAShowSecretsReportIsRedacted) {
+  const std::string secret = "s00p3rs3cr3t-Warehouse-Sync-2026";
+  nlohmann::json j = {{"rule_id", "generic.password"},
+                      {"path", "app.env"},
+                      {"line", 3},
+                      {"secret", secret}};
+  Finding f = FindingFromJson(j);
+  EXPECT_EQ(f.redacted.find(secret), std::string::npos) << f.redacted;
+  EXPECT_NE(f.redacted.find("…"), std::string::npos) << f.redacted;
+  EXPECT_EQ(f.secret_digest, SecretDigest(secret));
+  EXPECT_EQ(f.fingerprint, FingerprintFromDigest(SecretDigest(secret)));
+  EXPECT_EQ(f.fingerprint.rfind("hmac-sha256:", 0), 0u) << f.fingerprint;
+  // An already redacted value is kept as the report wrote it.
+  j["secret"] = "s00p…2026";
+  EXPECT_EQ(FindingFromJson(j).redacted, "s00p…2026");
 }
 
 }  // namespace
