@@ -4,11 +4,11 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <set>
 
 #include "cli/commands.h"
+#include "keyward/atomic_file.h"
 #include "keyward/git.h"
 #include "report/visible_text.h"
 
@@ -122,14 +122,6 @@ Result<Config> LoadRangeConfig(const TriageArgs& args, const std::string& repo,
     }
     return *temp_dir;
   };
-  auto write_file = [](const std::string& path,
-                       const std::string& content) -> Status {
-    std::ofstream out(path, std::ios::binary);
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
-    out.close();
-    if (!out) return Status::IoError(path + ": write failed");
-    return Status::OK();
-  };
   auto notice_if_changed = [&](const std::string& what, const std::string& rel,
                                const auto& at_base) {
     auto h = FilesAtRevision(repo, head, rel);
@@ -152,7 +144,7 @@ Result<Config> LoadRangeConfig(const TriageArgs& args, const std::string& repo,
       std::error_code ec;
       std::filesystem::create_directories(
           std::filesystem::path(config.baseline).parent_path(), ec);
-      if (Status s = write_file(config.baseline, (*b)->files[0].content);
+      if (Status s = WriteFileAtomic(config.baseline, (*b)->files[0].content);
           !s.ok()) {
         return s;
       }
@@ -178,7 +170,7 @@ Result<Config> LoadRangeConfig(const TriageArgs& args, const std::string& repo,
     std::filesystem::create_directories(copy_dir, ec);
     if (ec) return Status::IoError(copy_dir.string() + ": " + ec.message());
     for (const RevisionFile& f : (*files)->files) {
-      if (Status s = write_file((copy_dir / f.name).string(), f.content);
+      if (Status s = WriteFileAtomic((copy_dir / f.name).string(), f.content);
           !s.ok()) {
         return s;
       }

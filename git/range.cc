@@ -287,24 +287,10 @@ Result<std::optional<RevisionPath>> FilesAtRevision(
 Result<std::optional<std::string>> FileAtRevision(const std::string& repo_path,
                                                   const std::string& rev,
                                                   const std::string& rel_path) {
-  auto repo = git::OpenRepo(repo_path);
-  if (!repo.ok()) return repo.status();
-  git_repository* r = repo->get();
-  auto commit = git::ResolveCommit(r, rev);
-  if (!commit.ok()) return commit.status();
-  auto tree = git::CommitTree(r, *git_commit_id(commit->get()));
-  if (!tree.ok()) return tree.status();
-  git_tree_entry* raw = nullptr;
-  if (git_tree_entry_bypath(&raw, tree->get(), rel_path.c_str()) != 0) {
-    return std::optional<std::string>();
-  }
-  git_oid id = *git_tree_entry_id(raw);
-  bool is_blob = git_tree_entry_type(raw) == GIT_OBJECT_BLOB;
-  git_tree_entry_free(raw);
-  if (!is_blob) return std::optional<std::string>();
-  auto content = git::BlobContent(r, id, rev + ":" + rel_path);
-  if (!content.ok()) return content.status();
-  return std::optional<std::string>(std::move(*content));
+  auto found = FilesAtRevision(repo_path, rev, rel_path);
+  if (!found.ok()) return found.status();
+  if (!*found || (*found)->directory) return std::optional<std::string>();
+  return std::optional<std::string>(std::move((*found)->files[0].content));
 }
 
 Status ParseGitRange(const std::string& text, std::string* base,
