@@ -36,6 +36,7 @@ Rule ToRule(const builtin::RuleData& d, bool examples) {
   r.require = ToStrings(d.require);
   r.min_classes = d.min_classes;
   r.generic = d.generic;
+  r.fallback = d.fallback;
   r.supersedes = ToStrings(d.supersedes);
   r.validate = ToStrings(d.validate);
   r.paths = ToStrings(d.paths);

@@ -38,6 +38,7 @@ struct RuleData {
   Strings require;
   int min_classes;
   bool generic;
+  bool fallback;
   Strings supersedes;
   Strings validate;
   Strings paths;

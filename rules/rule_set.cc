@@ -30,7 +30,7 @@ const std::set<std::string>& KnownRuleFields() {
       "kind",       "severity",    "confidence",
       "pattern",    "prefix",      "min_entropy",
       "filters",    "allow",       "stopwords",
-      "require",    "min_classes", "generic",
+      "require",    "min_classes", "generic", "fallback",
       "supersedes", "examples",    "negative_examples",
       "references", "revoke",      "description",
       "tags",       "max_chars_per_token", "validate",
@@ -176,6 +176,8 @@ Status ParseRule(const YAML::Node& node, const std::string& origin,
         rule->min_classes = v.as<int>();
       } else if (key == "generic") {
         rule->generic = v.as<bool>();
+      } else if (key == "fallback") {
+        rule->fallback = v.as<bool>();
       } else if (key == "supersedes") {
         s = ReadStrings(v, key, at, &rule->supersedes);
       } else if (key == "validate") {

@@ -72,16 +72,19 @@ bool CredentialName(std::string_view base) {
 }
 
 bool ConfigFile(std::string_view base, std::string_view ext) {
-  if (In(base,
-         {".env",       ".npmrc",        ".yarnrc",     ".pypirc",
-          ".pgpass",    ".netrc",        "_netrc",      ".git-credentials",
-          ".dockercfg", "wp-config.php", "settings.py", "local_settings.py",
-          ".my.cnf",    ".htpasswd",     "htpasswd",    "shadow",
-          "kubeconfig", ".s3cfg",        ".boto",       "master.key",
-          "web.config", "app.config",    ".bashrc",     ".zshrc",
-          ".profile",   ".bash_profile", ".gitconfig",  "dockerfile",
-          "id_rsa",     "id_dsa",        "id_ecdsa",    "id_ed25519",
-          ".htaccess"})) {
+  if (In(base, {".env",          ".npmrc",           ".yarnrc",
+                ".pypirc",       ".pgpass",          ".netrc",
+                "_netrc",        ".git-credentials", ".dockercfg",
+                "wp-config.php", "settings.py",      "local_settings.py",
+                ".my.cnf",       ".htpasswd",        "htpasswd",
+                "shadow",        "kubeconfig",       ".s3cfg",
+                ".boto",         "master.key",       "web.config",
+                "app.config",    ".bashrc",          ".zshrc",
+                ".profile",      ".bash_profile",    ".gitconfig",
+                "dockerfile",    "id_rsa",           "id_dsa",
+                "id_ecdsa",      "id_ed25519",       ".htaccess",
+                ".bash_history", ".zsh_history",     ".history",
+                ".psql_history", ".mysql_history",   ".sh_history"})) {
     return true;
   }
   if (StartsWith(base, ".env.") || StartsWith(base, ".env-")) return true;
@@ -90,6 +93,17 @@ bool ConfigFile(std::string_view base, std::string_view ext) {
   return In(ext, {"env", "ini", "cfg", "conf", "cnf", "properties", "yaml",
                   "yml", "toml", "json", "xml", "tfvars", "config", "plist",
                   "pem", "key", "ppk", "pgpass", "netrc"});
+}
+
+// Program source: a literal assigned or passed here ships with the program.
+bool CodeFile(std::string_view ext) {
+  return In(ext,
+            {"py",   "js",  "mjs", "cjs",   "ts",     "jsx",    "tsx",  "go",
+             "java", "kt",  "kts", "scala", "groovy", "gradle", "php",  "rb",
+             "cs",   "vb",  "fs",  "swift", "m",      "c",      "cc",   "cpp",
+             "cxx",  "rs",  "pl",  "pm",    "sh",     "bash",   "zsh",  "ps1",
+             "psm1", "bat", "cmd", "sql",   "r",      "lua",    "dart", "ex",
+             "exs",  "erl", "clj", "vue",   "svelte"});
 }
 
 bool DocsFile(std::string_view stem, std::string_view ext) {
@@ -120,8 +134,9 @@ bool TestFile(std::string_view base, std::string_view orig) {
   if (parts.empty()) return false;
   for (size_t i = 1; i < parts.size(); ++i) {
     if (In(parts[i],
-           {"test", "tests", "spec", "example", "sample", "mock", "fixture",
-            "dist", "template", "tmpl", "dummy", "fake", "stories"})) {
+           {"test", "tests", "spec", "specs", "example", "examples", "sample",
+            "samples", "mock", "mocks", "fixture", "fixtures", "dist",
+            "template", "tmpl", "dummy", "fake", "stories"})) {
       return true;
     }
   }
@@ -192,6 +207,7 @@ PathContext ClassifyPath(std::string_view path) {
   std::string stem = base.substr(0, base.find('.', 1));
   bool credential = CredentialName(base);
   if (credential || ConfigFile(base, ext)) ctx.config = true;
+  if (CodeFile(ext)) ctx.code = true;
   if (!credential && DocsFile(stem, ext)) ctx.docs = true;
   if (TestFile(base, orig_base)) ctx.test = true;
   return ctx;
@@ -244,9 +260,17 @@ Confidence ComputeConfidence(const ConfidenceInputs& in) {
   if (in.path.test) --score;
   bool prefix_led =
       in.literal_prefix && !in.generic && in.prior == Confidence::kHigh;
+  // A password is chosen by a person: how random it looks says little, but
+  // where it is says much. In a configuration file or in program source
+  // (not a test, not docs) a literal password is the program's credential
+  // however weak it is; a random-looking one is a real one anywhere.
+  bool shipped =
+      (in.path.config || in.path.code) && !in.path.docs && !in.path.test;
+  if (in.human_chosen && in.path.code && !in.path.config && shipped) ++score;
   if (!prefix_led) {
-    if (in.value == ValueShape::kRandom && !in.human_chosen) ++score;
-    if (in.value == ValueShape::kWeak && !(in.human_chosen && in.path.config)) {
+    // (A password hash always looks random: that says nothing.)
+    if (in.value == ValueShape::kRandom && !in.hashed) ++score;
+    if (in.value == ValueShape::kWeak && !(in.human_chosen && shipped)) {
       --score;
     }
   }
@@ -264,6 +288,7 @@ Confidence FindingConfidence(const Rule& rule, const Finding& finding,
   in.literal_prefix = !rule.prefix.empty();
   in.checksum_verified = finding.checksum_verified;
   in.human_chosen = HumanChosenKind(rule.kind);
+  in.hashed = rule.kind == "password_hash" || rule.kind == "password-hash";
   // Rules with a literal prefix are judged by it; for the others the BPE
   // score says how word-like the value is (~1 us a value).
   if (chars_per_token <= 0 && rule.prefix.empty()) {

@@ -39,6 +39,7 @@ struct PathContext {
   bool config = false;  // configuration or credential file
   bool docs = false;    // documentation
   bool test = false;    // tests, fixtures, examples, samples, templates
+  bool code = false;    // program source (.py, .js, .go, .java, .php, ...)
 };
 PathContext ClassifyPath(std::string_view path);
 
@@ -58,6 +59,7 @@ struct ConfidenceInputs {
   // Password-like kinds (password, connection-string, password_hash): people
   // choose them, so weakness is expected of a real one.
   bool human_chosen = false;
+  bool hashed = false;  // a password hash (random-looking by nature)
   ValueShape value = ValueShape::kNeutral;
   PathContext path;
 };

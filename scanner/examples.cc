@@ -43,6 +43,16 @@ std::vector<ExampleFailure> CheckExamples(const Matcher& matcher) {
         continue;
       }
       for (const auto& m : found) {
+        // A negative example speaks for its own rule. Another rule's match
+        // counts unless that rule is scoped to file names (examples have no
+        // path, so it would never run there) or is a generic rule judging a
+        // provider's negative (a malformed token under `API_KEY=` is still
+        // a secret-named value; generic rules carry their own negatives).
+        const Rule& other = rules[m.rule];
+        if (m.rule != i &&
+            (!other.paths.empty() || (other.generic && !r.generic))) {
+          continue;
+        }
         failures.push_back(
             {r.id, r.origin, ex,
              "negative example matches rule " + rules[m.rule].id});

@@ -64,7 +64,14 @@ void ResolveOverlaps(const std::vector<std::unique_ptr<CompiledRule>>& rules,
       drop[j] = true;
     }
   });
-  // 3. The same secret found by two rules of the same standing: keep one.
+  // 3. A fallback (catch-all) rule yields to any other rule on an
+  //    overlapping secret: the other rule names it better.
+  for_pairs([&](size_t i, size_t j) {
+    bool fi = rules[ms[i].rule]->rule.fallback;
+    bool fj = rules[ms[j].rule]->rule.fallback;
+    if (fi != fj && overlaps(ms[i], ms[j])) drop[fi ? i : j] = true;
+  });
+  // 4. The same secret found by two rules of the same standing: keep one.
   for_pairs([&](size_t i, size_t j) {
     if (ms[i].secret_start == ms[j].secret_start &&
         ms[i].secret_end == ms[j].secret_end && ms[i].rule < ms[j].rule &&

@@ -31,6 +31,8 @@
 //                                 #   lower upper digit letter symbol
 //       min_classes: 2            # at least N of lower/upper/digit/symbol
 //       generic: false            # generic rules yield to specific ones
+//       fallback: false           # yields to any other rule finding an
+//                                 # overlapping secret (catch-all rules)
 //       supersedes: [aws.access_key_id]  # findings of these rules inside
 //                                 # this rule's match are dropped (pairs)
 //       validate: [github_crc32]  # named checks run after the filters
@@ -127,6 +129,7 @@ struct Rule {
   std::vector<std::string> require;
   int min_classes = 0;
   bool generic = false;
+  bool fallback = false;
   std::vector<std::string> supersedes;
   std::vector<std::string> validate;  // validator names (validators.h)
   std::vector<std::string> paths;     // file globs; empty: every file

@@ -102,6 +102,7 @@ class Emitter {
       << "     .require = " << Strings(r.require) << ",\n"
       << "     .min_classes = " << r.min_classes << ",\n"
       << "     .generic = " << (r.generic ? "true" : "false") << ",\n"
+      << "     .fallback = " << (r.fallback ? "true" : "false") << ",\n"
       << "     .supersedes = " << Strings(r.supersedes) << ",\n"
       << "     .validate = " << Strings(r.validate) << ",\n"
       << "     .paths = " << Strings(r.paths) << ",\n"

@@ -211,3 +211,44 @@ TEST(ConfidenceCliTest, AnInvalidChecksumIsNotAGithubToken) {
 
 }  // namespace
 }  // namespace keyward
+
+namespace keyward {
+namespace {
+
+// Passwords as people commit them (issue 12): weak words in configuration
+// files, name/value pairs, Dockerfile ENV lines and literals in program
+// source are reported by default; the same words in notes, tests and
+// placeholders are not.
+TEST(ConfidenceCliTest, CommittedPasswordsAreReportedWhereTheyShip) {
+  TempDir dir;
+  dir.Write("settings.ini",
+            "[mail]\nsmtp_pass = orchard\nfallback = 1\n"
+            "password = changeme\n");
+  dir.Write("deploy/.env", "MAILER_PASSWORD=lanternfish\n");
+  dir.Write("k8s/deploy.yaml",
+            "env:\n  - name: DB_PASSWORD\n    value: tidepool42\n"
+            "  - name: API_TOKEN\n    valueFrom:\n      secretKeyRef: "
+            "{name: api, key: token}\n");
+  dir.Write("Dockerfile",
+            "FROM debian\nENV DEPLOY_TOKEN 7vQm2Kx9LpR4tZ8w\n"
+            "ENV DEPLOY_TOKEN=$DEPLOY_TOKEN\n");
+  dir.Write("src/db.py", "import os\npassword = \"orchard7\"\n");
+  dir.Write("notes.txt", "smtp_pass = orchard\n");
+  dir.Write("tests/test_db.py", "password = \"orchard7\"\n");
+  Scan s = ScanJson(dir, {});
+  ASSERT_EQ(s.exit_code, 1) << s.err;
+  std::vector<std::string> where;
+  for (const auto& f : s.report["findings"]) {
+    where.push_back(f.value("path", "") + ":" +
+                    std::to_string(f.value("line", 0)));
+  }
+  EXPECT_THAT(where, ::testing::UnorderedElementsAre(
+                         "settings.ini:2", "deploy/.env:1", "k8s/deploy.yaml:3",
+                         "Dockerfile:2", "src/db.py:2"));
+  // The test file's literal is there at --min-confidence low.
+  Scan low = ScanJson(dir, {"--min-confidence", "low"});
+  EXPECT_THAT(Levels(low.report), ::testing::Contains("tests/test_db.py=low"));
+}
+
+}  // namespace
+}  // namespace keyward

@@ -144,11 +144,36 @@ TEST(ConfidenceTest, VerifiedChecksumStaysHighInATestFile) {
 TEST(ConfidenceTest, WeakPasswordInCommittedConfigIsMedium) {
   for (const char* p : {".env", "app/.env", "wp-config.php",
                         "deploy/settings.py", "config/database.yml"}) {
+    EXPECT_EQ(FindingConfidence(kGenericPassword, MakeFinding(p, "orchard7")),
+              Confidence::kMedium)
+        << p;
+    // A leet-speak password looks random to the value score: higher still.
     EXPECT_EQ(
         FindingConfidence(kGenericPassword, MakeFinding(p, "s00p3rs3cr3t")),
-        Confidence::kMedium)
+        Confidence::kHigh)
         << p;
   }
+}
+
+TEST(ConfidenceTest, PasswordLiteralInProgramSourceIsReported) {
+  // `password = "orchard7"` in application code ships with the program.
+  for (const char* p : {"src/db.py", "lib/mailer.rb", "cmd/main.go",
+                        "app/Http/Login.php", "deploy.sh"}) {
+    EXPECT_EQ(FindingConfidence(kGenericPassword, MakeFinding(p, "orchard7")),
+              Confidence::kMedium)
+        << p;
+  }
+  // The same literal in a test or an example is low.
+  for (const char* p :
+       {"tests/test_db.py", "spec/mailer_spec.rb", "examples/main.go"}) {
+    EXPECT_EQ(FindingConfidence(kGenericPassword, MakeFinding(p, "orchard7")),
+              Confidence::kLow)
+        << p;
+  }
+  // A file of no known kind (a notes file, stdin) gives no lift.
+  EXPECT_EQ(
+      FindingConfidence(kGenericPassword, MakeFinding("notes", "orchard7")),
+      Confidence::kLow);
 }
 
 TEST(ConfidenceTest, SameWordInReadmeOrTestScriptIsLow) {
@@ -175,9 +200,13 @@ TEST(ConfidenceTest, RandomValueRaisesTokenKindsOnly) {
   const Rule medium_key = MakeRule("medium", "api-key", false);
   EXPECT_EQ(FindingConfidence(medium_key, MakeFinding("src/a.go", "abc123")),
             Confidence::kLow);
-  // Passwords: randomness does not raise them (people choose them).
+  // A random-looking password is a real one: in code it is high, in a test
+  // it stays low.
   EXPECT_EQ(FindingConfidence(kGenericPassword, MakeFinding("src/db.py", hex)),
-            Confidence::kLow);
+            Confidence::kHigh);
+  EXPECT_EQ(
+      FindingConfidence(kGenericPassword, MakeFinding("tests/db_test.py", hex)),
+      Confidence::kLow);
 }
 
 TEST(ConfidenceTest, WordLikeValuesAreWeakWhateverTheirEntropy) {
@@ -229,7 +258,7 @@ TEST(ConfidenceTest, PriorIsTheStartingPoint) {
 TEST(ConfidenceTest, RecomputeUsesTheFindingsNewPath) {
   std::vector<Rule> rules = {kGenericPassword};
   rules[0].id = "generic.pw";
-  Finding f = MakeFinding("", "s00p3rs3cr3t");
+  Finding f = MakeFinding("", "orchard7");
   f.rule_id = "generic.pw";
   f.confidence = Confidence::kHigh;
   std::vector<Finding> fs = {f, f};

@@ -136,6 +136,14 @@ class BuiltinGenericTest : public ::testing::Test {
   static size_t Count(const std::string& text) {
     return Found(*matcher_, text).size();
   }
+  // Findings in `text` as file `path` (file-format rules run on their files
+  // only).
+  static size_t CountIn(const std::string& text, std::string_view path) {
+    auto scratch = matcher_->NewScratch();
+    std::vector<RuleMatch> out;
+    EXPECT_TRUE(matcher_->Scan(text, scratch.get(), &out, path).ok());
+    return out.size();
+  }
   static Matcher* matcher_;
 };
 Matcher* BuiltinGenericTest::matcher_ = nullptr;
@@ -221,6 +229,34 @@ TEST_F(BuiltinGenericTest, EncryptedValuesAreNotSecrets) {
   EXPECT_EQ(Count("db_password: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n  " +
                   kHex64 + kHex32 + "\n"),
             0u);
+}
+
+TEST_F(BuiltinGenericTest, DemoValuesAreCredentialsInConfigFilesOnly) {
+  // Well-known weak values stand in for a password in code samples...
+  for (const std::string& v : {"letmein", "toor", "hunter2", "guest"}) {
+    EXPECT_EQ(CountIn("password = \"" + v + "\"\n", "src/app.py"), 0u) << v;
+    EXPECT_EQ(CountIn("password = " + v + "\n", "notes.txt"), 0u) << v;
+    // ... but committed in a configuration file they are the credential.
+    EXPECT_EQ(CountIn("[db]\npassword = " + v + "\n", "app.ini"), 1u) << v;
+    EXPECT_EQ(CountIn("DB_PASSWORD=" + v + "\n", "deploy/.env"), 1u) << v;
+  }
+  // Values that describe themselves as stand-ins stay dropped everywhere.
+  for (const std::string& v : {"changeme", "<password>", "my_password"}) {
+    EXPECT_EQ(CountIn("[db]\npassword = " + v + "\n", "app.ini"), 0u) << v;
+  }
+}
+
+TEST_F(BuiltinGenericTest, SecretNamedKeysOfManyShapes) {
+  const std::string v = "Vt7KqPz3WmX_sLr2BnYcHd";  // no digit needed
+  for (const std::string& k :
+       {"slackKey", "GITLAB_KEY", "license_key", "Google_token", "DRONE_TOKEN",
+        "accesskey", "TRAVEL_API_KEY"}) {
+    EXPECT_EQ(Count(k + ": " + v + "\n"), 1u) << k;
+  }
+  for (const std::string& k : {"csrf_token", "next_page_token", "public_key",
+                               "cache_key", "sort_key"}) {
+    EXPECT_EQ(Count(k + ": " + v + "\n"), 0u) << k;
+  }
 }
 
 TEST_F(BuiltinGenericTest, PlaceholderOnlyAsTheWholeValue) {

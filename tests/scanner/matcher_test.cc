@@ -302,6 +302,25 @@ TEST(MatcherTest, SpecificRuleBeatsGenericOnSameSecret) {
   EXPECT_EQ(hits[0].rule, "t.ghp");
 }
 
+TEST(MatcherTest, FallbackRuleYieldsToAnyOtherRule) {
+  // Two generic rules on the same secret: normally the first listed wins;
+  // a fallback rule yields even when listed first, and still reports what
+  // no other rule finds.
+  auto m = Compile(R"(
+rules:
+  - {id: f.catchall, name: c, kind: password, generic: true, fallback: true,
+     pattern: '(?i)pw\s*=\s*(\S{6,40})'}
+  - {id: f.named, name: n, kind: password, generic: true,
+     pattern: '(?i)db_pw\s*=\s*(\S{6,40})'}
+)");
+  auto hits = BlockScan(*m, "db_pw = orchard77");
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0].rule, "f.named");
+  hits = BlockScan(*m, "mail_pw = orchard77");
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0].rule, "f.catchall");
+}
+
 TEST(MatcherTest, PairRuleSupersedesIdentifierRule) {
   auto m = Compile(kTestRules);
   std::string data = "key KID123456 and secret:abcdef012345 here";
