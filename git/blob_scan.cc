@@ -169,7 +169,7 @@ void OdbWorker(SharedState* s) {
       git_object_t type = GIT_OBJECT_INVALID;
       if (git_odb_read_header(&size, &type, odb.get(), &id) == 0 &&
           type == GIT_OBJECT_BLOB && size > MaxBlobBytes()) {
-        Warn(s, TooLargeWarning(id, size));
+        Warn(s, TooLargeMessage(id, size) + " (skipped)");
         out.Unreadable();
         continue;
       }

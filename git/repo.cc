@@ -58,10 +58,10 @@ uint64_t MaxBlobBytes() {
   return limit;
 }
 
-std::string TooLargeWarning(const git_oid& id, uint64_t size) {
+std::string TooLargeMessage(const git_oid& id, uint64_t size) {
   return "git object " + OidHex(id) + ": too large to hold in memory (" +
          std::to_string(size) + " bytes; limit " +
-         std::to_string(MaxBlobBytes()) + ") (skipped)";
+         std::to_string(MaxBlobBytes()) + ")";
 }
 
 bool LooksBinary(std::string_view data) {

@@ -92,7 +92,8 @@ struct OidEq {
 // KEYWARD_MAX_BLOB_BYTES (a byte count) sets one: for tests, and for
 // machines that would rather skip a huge blob than page.
 uint64_t MaxBlobBytes();
-std::string TooLargeWarning(const git_oid& id, uint64_t size);
+// "git object ID: too large to hold in memory (SIZE bytes; limit N)".
+std::string TooLargeMessage(const git_oid& id, uint64_t size);
 
 bool LooksBinary(std::string_view data);
 

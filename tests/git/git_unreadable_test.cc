@@ -175,6 +175,14 @@ TEST_F(GitUnreadableTest, BlobTooLargeToHoldIsUnreadableAndExitsTwo) {
     EXPECT_EQ(whole.exit_code, 1) << whole.err;
     EXPECT_EQ(whole.err.find("too large"), std::string::npos) << whole.err;
   }
+  // Staged (the pre-commit hook) alike.
+  Write("big.txt", big + "one more line\n");
+  Git({"add", "big.txt"});
+  RunResult staged = Scan({"--staged"}, limit);
+  EXPECT_EQ(staged.exit_code, 2) << staged.err;
+  EXPECT_NE(staged.err.find("too large to hold in memory"), std::string::npos)
+      << staged.err;
+  EXPECT_LT(Scan({"--staged", "--allow-unreadable"}, limit).exit_code, 2);
 }
 
 }  // namespace

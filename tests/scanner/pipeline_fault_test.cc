@@ -19,23 +19,12 @@
 #include "keyward/rules.h"
 #include "keyward/scan.h"
 #include "support/run.h"
+#include "test_token.h"
 
 namespace keyward {
 namespace {
 
-const char* kRules = R"(
-rules:
-  - id: t.tok
-    name: test token
-    kind: api-key
-    pattern: '\b(tok_[a-z0-9]{24})\b'
-)";
-
-std::string Token(int i) {
-  std::string t = "tok_" + std::to_string(100000 + i);
-  t.append(28 - t.size(), 'k');
-  return t;
-}
+using test::Token;
 
 // 1000 lines with a token on lines 1, 501 and 1000.
 std::string Text() {
@@ -57,12 +46,8 @@ enum class Mode { kBlock, kStream };
 class PipelineFaultTest : public ::testing::TestWithParam<Mode> {
  protected:
   void SetUp() override {
-    RuleSet set;
-    Status s = set.AddText(kRules, "test.yaml");
-    ASSERT_TRUE(s.ok()) << s.ToString();
-    auto m = Matcher::Create(set, {});
-    ASSERT_TRUE(m.ok()) << m.status().ToString();
-    matcher_ = std::move(m.value());
+    matcher_ = test::TokenMatcher();
+    ASSERT_NE(matcher_, nullptr);
     text_ = Text();
     victim_ = dir_.Write("victim.txt", text_);
     dir_.Write("other.txt", "key = " + Token(7) + "\n");
