@@ -11,21 +11,11 @@
 # Idempotent: packages are installed only when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=ci/apt_packages.sh
+source ci/apt_packages.sh
 
 packages=(clang libclang-rt-14-dev ccache)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
-    || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "ci/sanitizers.sh: installing ${missing[*]}" >&2
-  SUDO=""
-  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
-    "${missing[@]}" >/dev/null
-fi
+ensure_packages ci/sanitizers.sh "${packages[@]}"
 
 stages="${STAGES:-asan tsan fuzz}"
 jobs="$(nproc)"

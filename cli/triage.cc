@@ -1,7 +1,10 @@
 #include "cli/triage.h"
 
+#include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -77,9 +80,48 @@ Result<Config> ApplyConfigFlags(const TriageArgs& args, Config config) {
   return config;
 }
 
+namespace {
+
+constexpr char kBaseCopyPrefix[] = "keyward-base-";
+
+// The pid in a base copy's name ("keyward-base-<pid>-XXXXXX"), or 0.
+pid_t BaseCopyOwner(const std::string& name) {
+  if (name.rfind(kBaseCopyPrefix, 0) != 0) return 0;
+  const char* digits = name.c_str() + sizeof(kBaseCopyPrefix) - 1;
+  char* end = nullptr;
+  long pid = std::strtol(digits, &end, 10);
+  if (end == digits || *end != '-' || pid <= 0) return 0;
+  return static_cast<pid_t>(pid);
+}
+
+}  // namespace
+
+void RemoveStaleBaseCopies(const std::string& tmp) {
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(tmp, ec), end; !ec && it != end;
+       it.increment(ec)) {
+    pid_t pid = BaseCopyOwner(it->path().filename().string());
+    struct stat st;
+    if (pid == 0 || lstat(it->path().c_str(), &st) != 0 ||
+        !S_ISDIR(st.st_mode) || st.st_uid != geteuid()) {
+      continue;
+    }
+    // Only a process that no longer exists; a live one (or one that is
+    // not ours to signal) keeps its copy.
+    if (kill(pid, 0) == 0 || errno != ESRCH) continue;
+    std::error_code rm;
+    std::filesystem::remove_all(it->path(), rm);
+  }
+}
+
 Result<Config> LoadRangeConfig(const TriageArgs& args, const std::string& repo,
                                const std::string& base, const std::string& head,
                                std::string* temp_dir) {
+  std::error_code tmp_ec;
+  const std::string tmp = std::filesystem::temp_directory_path(tmp_ec).string();
+  // A scan killed before it removed its copies leaves them: the next one
+  // removes those whose process is gone.
+  if (!tmp_ec) RemoveStaleBaseCopies(tmp);
   if (!args.config.empty() || args.no_config) {
     return LoadScanConfig(args, repo);
   }
@@ -114,9 +156,13 @@ Result<Config> LoadRangeConfig(const TriageArgs& args, const std::string& repo,
   };
   auto temp = [&]() -> Result<std::string> {
     if (temp_dir->empty()) {
-      char tmpl[] = "/tmp/keyward-base-XXXXXX";
-      if (!mkdtemp(tmpl)) {
-        return Status::IoError("cannot create a temporary directory");
+      // Named after this process, so that the next scan can tell a copy
+      // whose scan was killed (RemoveStaleBaseCopies).
+      std::string tmpl = (tmp_ec ? std::string("/tmp") : tmp) + "/" +
+                         kBaseCopyPrefix + std::to_string(getpid()) + "-XXXXXX";
+      if (!mkdtemp(tmpl.data())) {
+        return Status::IoError("cannot create a temporary directory in " +
+                               tmpl.substr(0, tmpl.rfind('/')));
       }
       *temp_dir = tmpl;
     }

@@ -36,13 +36,20 @@ Result<Config> LoadScanConfig(const TriageArgs& args, const std::string& start);
 
 // The configuration for a scan of what `head` adds over `base` in the
 // repository at `repo` (--since, --range: CI on a change under review).
+// Removes the base copies (keyward-base-<pid>-*) in directory `tmp` that
+// the current user's range scans left when they were killed: those whose
+// process no longer exists. LoadRangeConfig calls it on the system's
+// temporary directory ($TMPDIR, else /tmp) before making its own.
+void RemoveStaleBaseCopies(const std::string& tmp);
+
 // Without --config/--no-config, `.keyward.yaml` and the baseline it names
 // are read from the base commit, never from the change: a change cannot
 // exclude, disable or allowlist its own leak; so are the rule files and
 // directories it names inside the repository (a change cannot weaken a
 // custom rule either). A change to any of them is reported on stderr. Base
 // versions of those files are copied into a temporary directory
-// (`*temp_dir`, which the caller removes with its content). Flags apply on
+// (`*temp_dir`: $TMPDIR/keyward-base-<pid>-XXXXXX, which the caller removes
+// with its content). Flags apply on
 // top.
 Result<Config> LoadRangeConfig(const TriageArgs& args, const std::string& repo,
                                const std::string& base, const std::string& head,

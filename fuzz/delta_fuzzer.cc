@@ -1,7 +1,6 @@
 // Git delta instructions: ReadDeltaSizes / ReadDeltaOp / ApplyDelta on any
 // base and delta. Input: 2 bytes base length (little endian), the base, the
 // delta. Every copy and insert must be bounds-checked.
-#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
@@ -12,18 +11,9 @@
 namespace kg = keyward::git;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  if (size < 2) return 0;
-  size_t base_len = data[0] | (static_cast<size_t>(data[1]) << 8);
-  data += 2;
-  size -= 2;
-  if (base_len > size) base_len = size;
-  // Exact-size copies, so ASan sees a read past either.
-  std::unique_ptr<char[]> base(new char[base_len]);
-  std::unique_ptr<char[]> delta(new char[size - base_len]);
-  if (base_len) std::memcpy(base.get(), data, base_len);
-  if (size - base_len)
-    std::memcpy(delta.get(), data + base_len, size - base_len);
-  std::string_view b(base.get(), base_len), d(delta.get(), size - base_len);
+  keyward::fuzz::BaseAndDelta input;
+  if (!input.Split(data, size)) return 0;
+  std::string_view b = input.base, d = input.delta;
 
   uint64_t source = 0, target = 0;
   size_t header = 0;

@@ -3,7 +3,6 @@
 // length (little endian), the base tree, a delta. The delta applied to the
 // base gives the new tree; splitting it while reusing the base's entries
 // the delta copies must give exactly the entries a plain split gives.
-#include <cstring>
 #include <map>
 #include <memory>
 #include <string>
@@ -40,17 +39,9 @@ bool SameEntries(const std::vector<kg::EntryAt>& a,
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  if (size < 2) return 0;
-  size_t base_len = data[0] | (static_cast<size_t>(data[1]) << 8);
-  data += 2;
-  size -= 2;
-  if (base_len > size) base_len = size;
-  std::unique_ptr<char[]> base(new char[base_len]);
-  std::unique_ptr<char[]> delta(new char[size - base_len]);
-  if (base_len) std::memcpy(base.get(), data, base_len);
-  if (size - base_len)
-    std::memcpy(delta.get(), data + base_len, size - base_len);
-  std::string_view b(base.get(), base_len), d(delta.get(), size - base_len);
+  keyward::fuzz::BaseAndDelta input;
+  if (!input.Split(data, size)) return 0;
+  std::string_view b = input.base, d = input.delta;
 
   // Entry by entry, as libgit2 would reject them.
   std::string_view rest = b;

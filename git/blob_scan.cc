@@ -49,6 +49,10 @@ std::string MismatchWarning(const git_oid& id) {
          " (skipped)";
 }
 
+std::string LostWarning(const git_oid& id) {
+  return "git object " + OidHex(id) + ": " + kPackShrank + " (skipped)";
+}
+
 struct SharedState {
   SharedState(const Scanner& scanner, const std::string& git_dir,
               const std::vector<git_oid>& blobs,
@@ -130,6 +134,10 @@ void PackWorker(SharedState* s, std::vector<size_t>* failed) {
       out.Unreadable();
     }
   }
+  for (size_t i : decoder.lost()) {
+    Warn(s, LostWarning(s->blobs[i]));
+    out.Unreadable();
+  }
 }
 
 // Phase 2: the rest, one git_odb_read each (loose objects, other packs,
@@ -156,6 +164,15 @@ void OdbWorker(SharedState* s) {
     for (size_t k = begin; k < end; ++k) {
       size_t i = s->by_odb[k];
       const git_oid& id = s->blobs[i];
+      // The size first: a blob too large to hold is not inflated at all.
+      size_t size = 0;
+      git_object_t type = GIT_OBJECT_INVALID;
+      if (git_odb_read_header(&size, &type, odb.get(), &id) == 0 &&
+          type == GIT_OBJECT_BLOB && size > MaxBlobBytes()) {
+        Warn(s, TooLargeMessage(id, size) + " (skipped)");
+        out.Unreadable();
+        continue;
+      }
       git_odb_object* raw = nullptr;
       if (git_odb_read(&raw, odb.get(), &id) != 0) {
         Warn(s, "git object " + OidHex(id) + ": " + LastError() + " (skipped)");
@@ -213,6 +230,9 @@ void ScanAllPackedBlobs(const Scanner& scanner, const PackReader& packs,
     for (size_t i : mismatched) {
       out->outcomes[i].kind = PackedBlobScan::kMismatched;
     }
+    for (size_t i : decoder.lost()) {
+      out->outcomes[i].kind = PackedBlobScan::kLost;
+    }
     std::lock_guard<std::mutex> lock(mu);
     for (BlobFinding& f : found) out->found.push_back(std::move(f));
   };
@@ -256,6 +276,10 @@ ScanStats ScanBlobs(const Scanner& scanner, const std::string& git_dir,
           break;
         case PackedBlobScan::kMismatched:
           warn(MismatchWarning(blobs[i]));
+          ++stats.unreadable;
+          break;
+        case PackedBlobScan::kLost:
+          warn(LostWarning(blobs[i]));
           ++stats.unreadable;
           break;
         case PackedBlobScan::kFailed:

@@ -35,6 +35,7 @@ struct PackedBlobScan {
     kScanned,
     kBinary,
     kMismatched,  // the entry does not match its index CRC: unreadable
+    kLost,        // its pack shrank while it was read: unreadable
     kFailed,      // the matcher failed on it: unreadable, never "clean"
   };
   struct Outcome {

@@ -12,6 +12,8 @@
 #include <cstring>
 #include <utility>
 
+#include "git/mapped_guard.h"
+
 namespace keyward::git {
 namespace {
 
@@ -50,7 +52,30 @@ Result<MappedFile> MappedFile::Open(const std::string& path) {
   MappedFile f;
   f.data_ = p;
   f.size_ = static_cast<size_t>(st.st_size);
+  RegisterMapping(f.data_, f.size_);
   return f;
+}
+
+Result<std::string> ReadWholeFile(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::IoError(path + ": " + std::strerror(errno));
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || st.st_size <= 0) {
+    ::close(fd);
+    return Status::IoError(path + ": empty or unreadable");
+  }
+  std::string out(static_cast<size_t>(st.st_size), '\0');
+  size_t got = 0;
+  while (got < out.size()) {
+    ssize_t n = ::pread(fd, out.data() + got, out.size() - got,
+                        static_cast<off_t>(got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;  // an error, or the file shrank
+    got += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  if (got != out.size()) return Status::IoError(path + ": short read");
+  return out;
 }
 
 MappedFile::MappedFile(MappedFile&& other) noexcept
@@ -59,7 +84,10 @@ MappedFile::MappedFile(MappedFile&& other) noexcept
 
 MappedFile& MappedFile::operator=(MappedFile&& other) noexcept {
   if (this != &other) {
-    if (data_) ::munmap(data_, size_);
+    if (data_) {
+      UnregisterMapping(data_);
+      ::munmap(data_, size_);
+    }
     data_ = std::exchange(other.data_, nullptr);
     size_ = std::exchange(other.size_, 0);
   }
@@ -71,7 +99,10 @@ void MappedFile::DropPages() const {
 }
 
 MappedFile::~MappedFile() {
-  if (data_) ::munmap(data_, size_);
+  if (data_) {
+    UnregisterMapping(data_);
+    ::munmap(data_, size_);
+  }
 }
 
 Result<PackIndex> PackIndex::Parse(std::string_view idx) {

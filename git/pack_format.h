@@ -20,6 +20,8 @@
 namespace keyward::git {
 
 // A read-only private mapping of a whole file; unmapped on destruction.
+// Registered with RegisterMapping (mapped_guard.h): read it only inside
+// ReadMapped, since the file may shrink while it is mapped.
 class MappedFile {
  public:
   static Result<MappedFile> Open(const std::string& path);
@@ -42,6 +44,10 @@ class MappedFile {
   void* data_ = nullptr;
   size_t size_ = 0;
 };
+
+// The whole content of the file at `path`, read with pread (an error if it
+// is empty or shrinks while it is read).
+Result<std::string> ReadWholeFile(const std::string& path);
 
 constexpr size_t kSha1Size = 20;
 

@@ -9,27 +9,15 @@
 #include <new>
 #include <utility>
 
-#include "git/flat_map.h"
+#include "git/mapped_guard.h"
+#include "git/pack_reader_internal.h"
 
 namespace keyward::git {
 namespace {
 
-constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
-constexpr size_t kNotWanted = std::numeric_limits<size_t>::max();
-// Deflate expands at most ~1032:1; a header claiming more is corrupt (and
-// must not make us allocate it).
-constexpr uint64_t kMaxInflateRatio = 1040;
 // Pack bytes read between two drops of the mapped pages: like libgit2's
 // mapped-window limit (repo.cc), it keeps RSS independent of pack size.
 constexpr uint64_t kMappedBudget = uint64_t{64} << 20;
-// What reading one entry may map besides its bytes: the kernel maps up to
-// 16 cached pages around a faulting one ("fault-around").
-constexpr uint64_t kFaultAround = uint64_t{64} << 10;
-
-bool IsDelta(PackType t) {
-  return t == PackType::kOfsDelta || t == PackType::kRefDelta;
-}
-
 // Sorts (offset, index position) pairs by offset: an LSD radix sort, 11 bits
 // a pass, skipping the digits no two offsets differ in (three passes for a
 // pack under 8 GiB). A comparison sort of a big pack's entries costs more
@@ -56,39 +44,13 @@ void SortByOffset(std::vector<std::pair<uint64_t, uint32_t>>* entries) {
 
 }  // namespace
 
-struct PackReader::Pack {
-  MappedFile idx_file, pack_file;
-  PackIndex index;
-  std::string_view bytes;  // the whole pack
-  OffsetMap nodes;         // entry offset -> node
-};
-
-struct PackReader::Node {
-  uint64_t offset = 0;
-  EntryHeader header{};
-  uint32_t pack = 0;
-  uint32_t base = kNone;
-  uint32_t first_child = kNone;
-  uint32_t next_sibling = kNone;
-  uint32_t child_count = 0;
-  size_t wanted = kNotWanted;
-  bool ok = false;  // header parsed and, for a delta, its base resolved
-  // Found through the index (not as a delta's base offset): the index's
-  // CRC-32 of the entry, checked when it is decoded.
-  bool has_crc = false;
-  uint32_t crc = 0;
-};
-
 PackReader::PackReader() = default;
 
 void PackReader::Touched(uint64_t bytes) const {
   if (fits_budget_) return;
   uint64_t before = touched_.fetch_add(bytes, std::memory_order_relaxed);
   if (before < kMappedBudget && before + bytes >= kMappedBudget) {
-    for (const auto& p : packs_) {
-      p->pack_file.DropPages();
-      p->idx_file.DropPages();
-    }
+    for (const auto& p : packs_) p->pack_file.DropPages();
     touched_.store(0, std::memory_order_relaxed);
   }
 }
@@ -107,22 +69,25 @@ std::unique_ptr<PackReader> PackReader::Open(const std::string& objects_dir) {
     auto pack = std::make_unique<Pack>();
     std::filesystem::path pack_path = idx_path;
     pack_path.replace_extension(".pack");
-    auto idx_file = MappedFile::Open(idx_path.string());
+    auto idx_bytes = ReadWholeFile(idx_path.string());
     auto pack_file = MappedFile::Open(pack_path.string());
-    if (!idx_file.ok() || !pack_file.ok()) continue;
-    pack->idx_file = std::move(*idx_file);
+    if (!idx_bytes.ok() || !pack_file.ok()) continue;
+    pack->path = pack_path.string();
+    pack->idx_bytes = std::move(*idx_bytes);
     pack->pack_file = std::move(*pack_file);
-    auto index = PackIndex::Parse(pack->idx_file.bytes());
+    auto index = PackIndex::Parse(pack->idx_bytes);
     if (!index.ok()) continue;
     pack->index = *index;
     pack->bytes = pack->pack_file.bytes();
-    if (!CheckPackHeader(pack->bytes, pack->index.count()).ok()) continue;
     // The index ends with the checksum of the pack it describes.
-    std::string_view idx = pack->idx_file.bytes();
-    if (idx.substr(idx.size() - 2 * kSha1Size, kSha1Size) !=
-        pack->bytes.substr(pack->bytes.size() - kSha1Size)) {
-      continue;
-    }
+    std::string_view idx = pack->idx_bytes;
+    bool usable = false;
+    bool read = ReadMapped([&] {
+      usable = CheckPackHeader(pack->bytes, pack->index.count()).ok() &&
+               idx.substr(idx.size() - 2 * kSha1Size, kSha1Size) ==
+                   pack->bytes.substr(pack->bytes.size() - kSha1Size);
+    });
+    if (!read || !usable) continue;
     reader->packs_.push_back(std::move(pack));
   }
   // The biggest pack first (a clone's, beside the small ones fetches add):
@@ -133,7 +98,7 @@ std::unique_ptr<PackReader> PackReader::Open(const std::string& objects_dir) {
                    });
   uint64_t mapped = 0;
   for (const auto& p : reader->packs_) {
-    mapped += p->pack_file.bytes().size() + p->idx_file.bytes().size();
+    mapped += p->pack_file.bytes().size();
   }
   reader->fits_budget_ = mapped <= kMappedBudget;
   return reader;
@@ -157,7 +122,13 @@ uint32_t PackReader::NodeAt(uint32_t pack, uint64_t offset,
   Node node;
   node.offset = offset;
   node.pack = pack;
-  node.ok = ParseEntryHeader(p.bytes, offset, &node.header).ok();
+  bool parsed = false;
+  if (!ReadMapped([&] {
+        parsed = ParseEntryHeader(p.bytes, offset, &node.header).ok();
+      })) {
+    p.shrank.store(true, std::memory_order_relaxed);
+  }
+  node.ok = parsed;
   if (index_pos >= 0) {
     node.has_crc = true;
     node.crc = p.index.crc(static_cast<uint32_t>(index_pos));
@@ -336,194 +307,6 @@ void PackReader::ForEachObjectType(
     }
     if (n->ok && !IsDelta(n->header.type))
       f(wanted_[node.wanted], n->header.type);
-  }
-}
-
-PackDecoder::PackDecoder(const PackReader& reader) : reader_(reader) {}
-PackDecoder::~PackDecoder() = default;
-
-bool PackDecoder::Reserve(Buffer* b, size_t size) {
-  if (b->capacity < size || !b->data) {
-    size_t cap = std::max<size_t>(size, 1);
-    b->data.reset(new (std::nothrow) char[cap]);
-    b->capacity = b->data ? cap : 0;
-    if (!b->data) return false;
-  }
-  b->size = size;
-  return true;
-}
-
-PackDecoder::Buffer PackDecoder::Take(size_t size) {
-  // The smallest spare buffer that fits, else the largest (to grow).
-  size_t best = spare_.size();
-  for (size_t i = 0; i < spare_.size(); ++i) {
-    if (best == spare_.size()) {
-      best = i;
-      continue;
-    }
-    size_t have = spare_[best].capacity, cap = spare_[i].capacity;
-    bool better = have >= size ? (cap >= size && cap < have) : cap > have;
-    if (better) best = i;
-  }
-  if (best == spare_.size()) return Buffer();
-  Buffer b = std::move(spare_[best]);
-  spare_.erase(spare_.begin() + static_cast<ptrdiff_t>(best));
-  return b;
-}
-
-void PackDecoder::Give(Buffer b) {
-  constexpr size_t kMaxSpare = 8;
-  constexpr size_t kMaxSpareBytes = size_t{16} << 20;
-  if (b.data && b.capacity <= kMaxSpareBytes && spare_.size() < kMaxSpare) {
-    spare_.push_back(std::move(b));
-  }
-}
-
-Status PackDecoder::Decode(uint32_t n, const Buffer* parent, Buffer* out,
-                           bool* matches_index) {
-  const PackReader::Node& node = reader_.nodes_[n];
-  std::string_view pack = reader_.packs_[node.pack]->bytes;
-  std::string_view in =
-      pack.substr(node.header.data, pack.size() - kSha1Size - node.header.data);
-  uint64_t size = node.header.size;
-  if (size / kMaxInflateRatio > in.size()) {
-    return Status::Corruption("entry size larger than its data allows");
-  }
-  // An entry found through the index is checked by its CRC-32 (which covers
-  // the zlib stream), so zlib need not also sum what it inflates; only when
-  // that CRC does not match is the stream's own checksum consulted, to tell
-  // damaged data (an error, as zlib would report it) from a damaged index.
-  Buffer* inflated = parent == nullptr ? out : &delta_;
-  if (!Reserve(inflated, size)) return Status::Corruption("out of memory");
-  size_t consumed = 0;
-  Status s = inflater_.Inflate(in, inflated->data.get(), size, &consumed,
-                               /*check_data=*/!node.has_crc);
-  if (!s.ok()) return s;
-  uint64_t entry_size = node.header.data - node.offset + consumed;
-  *matches_index =
-      !node.has_crc ||
-      crc32_z(0, reinterpret_cast<const Bytef*>(pack.data() + node.offset),
-              entry_size) == node.crc;
-  if (!*matches_index &&
-      !StreamChecksumMatches(in.substr(0, consumed), inflated->view())) {
-    return Status::Corruption("zlib: incorrect data check");
-  }
-  if (parent != nullptr) {
-    uint64_t source = 0, target = 0;
-    size_t header = 0;
-    s = ReadDeltaSizes(delta_.view(), &source, &target, &header);
-    if (!s.ok()) return s;
-    // Each instruction byte yields at most one copy of the whole base (or
-    // 127 literal bytes): a bigger target is corrupt, not worth allocating.
-    uint64_t per_op =
-        std::max<uint64_t>(127, std::min<uint64_t>(parent->size, 0xffffff));
-    if (target / per_op > delta_.size) {
-      return Status::Corruption("delta: target size impossible");
-    }
-    if (!Reserve(out, target)) return Status::Corruption("out of memory");
-    s = ApplyDelta(parent->view(), delta_.view(), out->data.get(), target);
-    if (!s.ok()) return s;
-  }
-  reader_.Touched(entry_size + kFaultAround);
-  ++entries_;
-  bytes_ += out->size;
-  return Status::OK();
-}
-
-void PackDecoder::FailSubtree(uint32_t n, std::vector<size_t>* failed) const {
-  const auto& nodes = reader_.nodes_;
-  std::vector<uint32_t> stack{n};
-  while (!stack.empty()) {
-    uint32_t m = stack.back();
-    stack.pop_back();
-    if (nodes[m].wanted != kNotWanted) failed->push_back(nodes[m].wanted);
-    for (uint32_t c = nodes[m].first_child; c != kNone;
-         c = nodes[c].next_sibling) {
-      stack.push_back(c);
-    }
-  }
-}
-
-void PackDecoder::DecodeTree(PackType type, size_t t, const Visit& visit,
-                             std::vector<size_t>* failed,
-                             std::vector<size_t>* mismatched) {
-  DecodeTree(
-      type, t,
-      [&visit](size_t index, std::string_view content, const Derivation&) {
-        visit(index, content);
-      },
-      [](size_t) {}, failed, mismatched);
-}
-
-void PackDecoder::DecodeTree(PackType type, size_t t, const DerivedVisit& visit,
-                             const std::function<void(size_t index)>& release,
-                             std::vector<size_t>* failed,
-                             std::vector<size_t>* mismatched) {
-  const auto& nodes = reader_.nodes_;
-  struct Frame {
-    uint32_t node;
-    Buffer content;
-    uint32_t next_child;
-    bool delivered;  // to the visitor, so released when dropped
-  };
-  // Hands node `n` (just decoded; `matches`: its entry has the index's
-  // CRC-32) to the visitor if it is wanted; true if it was.
-  auto deliver = [&](uint32_t n, bool matches, std::string_view data,
-                     const Derivation& from) {
-    size_t index = nodes[n].wanted;
-    if (index == kNotWanted) return false;
-    if (!matches) {
-      mismatched->push_back(index);
-      return false;
-    }
-    visit(index, data, from);
-    return true;
-  };
-  auto drop = [&](Frame* f) {
-    if (f->delivered) release(nodes[f->node].wanted);
-    Give(std::move(f->content));
-  };
-  uint32_t root = reader_.RootsOf(type)[t];
-  Buffer content = Take(nodes[root].header.size);
-  bool matches = false;
-  if (!Decode(root, nullptr, &content, &matches).ok()) {
-    Give(std::move(content));
-    FailSubtree(root, failed);
-    return;
-  }
-  bool delivered = deliver(root, matches, content.view(), Derivation());
-  std::vector<Frame> stack;
-  stack.push_back(
-      {root, std::move(content), nodes[root].first_child, delivered});
-  while (!stack.empty()) {
-    Frame& top = stack.back();
-    if (top.next_child == kNone) {
-      drop(&top);
-      stack.pop_back();
-      continue;
-    }
-    uint32_t c = top.next_child;
-    top.next_child = nodes[c].next_sibling;
-    Buffer child = Take(top.content.size);
-    if (!Decode(c, &top.content, &child, &matches).ok()) {
-      Give(std::move(child));
-      FailSubtree(c, failed);
-      continue;
-    }
-    Derivation from;
-    if (top.delivered) from.base = nodes[top.node].wanted;
-    from.delta = delta_.view();
-    bool got = deliver(c, matches, child.view(), from);
-    Frame next{c, std::move(child), nodes[c].first_child, got};
-    if (next.next_child == kNone) {  // a leaf: no one's base
-      drop(&next);
-      continue;
-    }
-    if (top.next_child == kNone) {  // the parent is no longer needed
-      drop(&top);
-      stack.pop_back();
-    }
-    stack.push_back(std::move(next));
   }
 }
 

@@ -42,15 +42,19 @@ namespace keyward::git {
 // Why an object the pack reader reports as mismatched is skipped.
 inline constexpr char kEntryChecksumMismatch[] =
     "its packed entry does not match the pack index's checksum";
+// Why an object of a pack that shrank while it was read is unreadable.
+inline constexpr char kPackShrank[] = "its pack file shrank while it was read";
 
 class PackReader {
  public:
   // Maps every pack in `objects_dir`/pack whose index PackIndex accepts,
   // the biggest first (an id several packs hold is read from the first).
   // Never fails: packs it cannot use are left out (Plan reports their
-  // objects as fallback). The files stay mapped (read-only, shared with the
-  // page cache) for the reader's lifetime; pages read are unmapped again
-  // every 64 MiB or so of reading, so RSS does not grow with pack size.
+  // objects as fallback). Indexes are read into memory; packs stay mapped
+  // (read-only, shared with the page cache) for the reader's lifetime;
+  // pages read are unmapped again every 64 MiB or so of reading, so RSS does
+  // not grow with pack size. Every read of a pack is guarded (ReadMapped,
+  // mapped_guard.h): a pack another process truncates is not a SIGBUS.
   static std::unique_ptr<PackReader> Open(const std::string& objects_dir);
   ~PackReader();
 
@@ -112,7 +116,7 @@ class PackReader {
   std::vector<uint32_t> roots_[8];  // by PackType: delta-tree roots
   std::vector<git_oid> wanted_;     // Plan's argument, or PlanAll's objects
   mutable std::atomic<uint64_t> touched_{0};
-  // Whether the packs and indexes together fit the budget: then mapping all
+  // Whether the packs together fit the budget: then mapping all
   // of them never needs dropping.
   bool fits_budget_ = true;
 };
@@ -165,6 +169,11 @@ class PackDecoder {
                   const std::function<void(size_t index)>& release,
                   std::vector<size_t>* failed, std::vector<size_t>* mismatched);
 
+  // Wanted objects (indices, as for `failed`) whose pack file shrank while
+  // it was read, across all DecodeTree calls: unreadable, and not for
+  // libgit2 either (its own mapping of that pack would fault).
+  const std::vector<size_t>& lost() const { return lost_; }
+
   // Counters since construction.
   uint64_t entries_decoded() const { return entries_; }
   uint64_t bytes_decoded() const { return bytes_; }
@@ -185,11 +194,14 @@ class PackDecoder {
   Buffer Take(size_t size);
   void Give(Buffer b);
   void FailSubtree(uint32_t n, std::vector<size_t>* failed) const;
+  // Whether the pack of node `n` shrank while it was read.
+  bool Shrank(uint32_t n) const;
 
   const PackReader& reader_;
   Inflater inflater_;
   Buffer delta_;               // the current inflated delta
   std::vector<Buffer> spare_;  // recycled content buffers
+  std::vector<size_t> lost_;
   uint64_t entries_ = 0;
   uint64_t bytes_ = 0;
 };

@@ -31,6 +31,7 @@ struct Shard {
   static constexpr size_t kSliceEntries = size_t{1} << 18;
   std::vector<size_t> failed;      // not decodable: left to libgit2
   std::vector<size_t> mismatched;  // entries not matching the index's CRC
+  std::vector<size_t> lost;        // their pack shrank while it was read
   std::vector<std::pair<size_t, std::string>> malformed;
   // The split entries of delivered trees that may still be a base (the
   // decoder's current delta chain), and spare vectors for them.
@@ -249,6 +250,7 @@ std::unique_ptr<PackedTrees> PackedTrees::Load(const PackReader& packs,
       decoder.DecodeTree(PackType::kTree, t, visit, release, &shard.failed,
                          &shard.mismatched);
     }
+    shard.lost = decoder.lost();
   };
   RunWorkers(static_cast<int>(n), work);
 
@@ -257,8 +259,8 @@ std::unique_ptr<PackedTrees> PackedTrees::Load(const PackReader& packs,
   size_t ids = 0, trees = 0;
   for (const Shard& shard : shards) {
     ids += shard.ids.size();
-    trees +=
-        shard.trees.size() + shard.mismatched.size() + shard.malformed.size();
+    trees += shard.trees.size() + shard.mismatched.size() + shard.lost.size() +
+             shard.malformed.size();
   }
   global.Reserve(ids);
   out->ids_.reserve(ids);
@@ -300,6 +302,7 @@ std::unique_ptr<PackedTrees> PackedTrees::Load(const PackReader& packs,
     for (size_t i : shard.mismatched) {
       problems.emplace_back(i, kEntryChecksumMismatch);
     }
+    for (size_t i : shard.lost) problems.emplace_back(i, kPackShrank);
     for (auto& m : shard.malformed) problems.push_back(std::move(m));
   }
   for (auto& [i, what] : problems) {

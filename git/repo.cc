@@ -1,7 +1,10 @@
 #include "git/repo.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <iostream>
 
@@ -40,6 +43,25 @@ std::string OidHex(const git_oid& oid) {
   char buf[GIT_OID_HEXSZ + 1];
   git_oid_tostr(buf, sizeof(buf), &oid);
   return buf;
+}
+
+uint64_t MaxBlobBytes() {
+  static const uint64_t limit = [] {
+    const char* v = std::getenv("KEYWARD_MAX_BLOB_BYTES");
+    if (v == nullptr || *v == '\0') return UINT64_MAX;
+    char* end = nullptr;
+    errno = 0;
+    unsigned long long n = std::strtoull(v, &end, 10);
+    if (errno != 0 || *end != '\0' || v[0] == '-') return UINT64_MAX;
+    return static_cast<uint64_t>(n);
+  }();
+  return limit;
+}
+
+std::string TooLargeMessage(const git_oid& id, uint64_t size) {
+  return "git object " + OidHex(id) + ": too large to hold in memory (" +
+         std::to_string(size) + " bytes; limit " +
+         std::to_string(MaxBlobBytes()) + ")";
 }
 
 bool LooksBinary(std::string_view data) {

@@ -86,6 +86,15 @@ struct OidEq {
 };
 
 // True when `data` has a NUL byte in its first 8 KiB (git's own heuristic).
+// The largest blob a git scan loads into memory; a bigger one is counted
+// unreadable ("too large to hold in memory") and makes the scan exit 2
+// unless --allow-unreadable. No limit but the allocator's by default;
+// KEYWARD_MAX_BLOB_BYTES (a byte count) sets one: for tests, and for
+// machines that would rather skip a huge blob than page.
+uint64_t MaxBlobBytes();
+// "git object ID: too large to hold in memory (SIZE bytes; limit N)".
+std::string TooLargeMessage(const git_oid& id, uint64_t size);
+
 bool LooksBinary(std::string_view data);
 
 // Author name/email and the author date as ISO 8601 UTC.

@@ -17,6 +17,17 @@ namespace git {
 namespace {
 
 Result<Blob> LookupBlob(git_repository* repo, const git_oid& id) {
+  // The size first: a blob too large to hold is not inflated at all.
+  git_odb* odb = nullptr;
+  if (MaxBlobBytes() != UINT64_MAX && git_repository_odb(&odb, repo) == 0) {
+    Odb holder(odb);
+    size_t size = 0;
+    git_object_t type = GIT_OBJECT_INVALID;
+    if (git_odb_read_header(&size, &type, odb, &id) == 0 &&
+        size > MaxBlobBytes()) {
+      return Status::IoError(TooLargeMessage(id, size));
+    }
+  }
   git_blob* raw = nullptr;
   if (git_blob_lookup(&raw, repo, &id) != 0) {
     return Status::Corruption("git object " + OidHex(id) + ": " + LastError());

@@ -156,6 +156,8 @@ class ScanWorker {
 
   void ScanFile(const WalkEntry& entry) {
     const std::string& path = entry.path;
+    const ScanOptions& options = scanner_.options();
+    if (options.before_open) options.before_open(path);
     // Relative to an open ancestor when the path is beyond PATH_MAX.
     int fd = OpenEntry(entry, O_RDONLY);
     if (fd < 0) {
@@ -185,7 +187,8 @@ class ScanWorker {
     // size from fstat is only a bound; a file that shrank is scanned up to
     // what could be read, one that grew up to the size it had.
     uint64_t size = st.st_size;
-    if (size > scanner_.options().stream_threshold) {
+    if (options.before_read) options.before_read(path);
+    if (size > options.stream_threshold) {
       ScanStream(fd, path, /*check_binary=*/true);
     } else {
       ReadAndScan(fd, path, size);

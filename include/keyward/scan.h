@@ -80,6 +80,13 @@ struct ScanOptions {
   // scanning thread, never with an empty batch. Default: unset (findings are
   // collected and sorted).
   std::function<void(std::vector<Finding>* batch)> on_stream_findings;
+  // Test seams for fault tests (a file that shrinks, grows, vanishes or
+  // loses its permissions mid-scan): called on the worker thread for each
+  // file of a directory scan with its path, `before_open` after the walk
+  // listed it and before it is opened, `before_read` once it is open and
+  // its size taken, before any byte is read. Default: unset.
+  std::function<void(const std::string& path)> before_open;
+  std::function<void(const std::string& path)> before_read;
 };
 
 // Converts a confirmed match to a finding (secret, redaction, fingerprint,

@@ -131,6 +131,30 @@ class GitFixture : public ::testing::Test {
 
 inline Matcher* GitFixture::matcher_ = nullptr;
 
+// GitFixture for tests that run the keyward binary in the repository: one
+// private rule-database cache for the suite, so tests never touch the
+// user's cache and the full rule set is compiled once, not per test.
+class GitCliFixture : public GitFixture {
+ protected:
+  static void SetUpTestSuite() {
+    GitFixture::SetUpTestSuite();
+    cache_ = new TempDir();
+  }
+  static void TearDownTestSuite() {
+    delete cache_;
+    cache_ = nullptr;
+    GitFixture::TearDownTestSuite();
+  }
+  // `keyward scan args...` in the repository; `env` adds variables.
+  RunResult Scan(std::vector<std::string> args,
+                 std::vector<std::string> env = {}) {
+    args.insert(args.begin(), "scan");
+    env.push_back("XDG_CACHE_HOME=" + cache_->path());
+    return RunKeyward(args, "", env, dir_.path());
+  }
+  static inline TempDir* cache_ = nullptr;
+};
+
 }  // namespace keyward::test
 
 #endif  // KEYWARD_TESTS_GIT_GIT_FIXTURE_H_

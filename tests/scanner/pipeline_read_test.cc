@@ -14,27 +14,18 @@
 #include "keyward/rules.h"
 #include "keyward/scan.h"
 #include "support/run.h"
+#include "test_token.h"
 
 namespace keyward {
 namespace {
 
-const char* kRules = R"(
-rules:
-  - id: t.tok
-    name: test token
-    kind: api-key
-    pattern: '\b(tok_[a-z0-9]{24})\b'
-)";
+using test::Token;
 
 class PipelineReadTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    RuleSet set;
-    Status s = set.AddText(kRules, "test.yaml");
-    ASSERT_TRUE(s.ok()) << s.ToString();
-    auto m = Matcher::Create(set, {});
-    ASSERT_TRUE(m.ok()) << m.status().ToString();
-    matcher_ = std::move(m.value());
+    matcher_ = test::TokenMatcher();
+    ASSERT_NE(matcher_, nullptr);
   }
   ScanResult Scan(const std::vector<std::string>& paths, ScanOptions o = {}) {
     o.threads = 2;
@@ -47,12 +38,6 @@ class PipelineReadTest : public ::testing::Test {
   }
   std::unique_ptr<Matcher> matcher_;
 };
-
-std::string Token(int i) {
-  std::string t = "tok_" + std::to_string(100000 + i);
-  t.append(28 - t.size(), 'k');
-  return t;
-}
 
 // Text of `lines` lines with a token on the first, the middle and the last.
 std::string Text(int lines) {

@@ -1,0 +1,232 @@
+// PackDecoder: decodes the delta trees a PackReader planned (pack_reader.h).
+#include <zlib.h>
+
+#include <algorithm>
+#include <new>
+#include <utility>
+
+#include "git/mapped_guard.h"
+#include "git/pack_reader.h"
+#include "git/pack_reader_internal.h"
+#include "git/repo.h"
+
+namespace keyward::git {
+namespace {
+
+// Deflate expands at most ~1032:1; a header claiming more is corrupt (and
+// must not make us allocate it).
+constexpr uint64_t kMaxInflateRatio = 1040;
+
+}  // namespace
+
+PackDecoder::PackDecoder(const PackReader& reader) : reader_(reader) {}
+PackDecoder::~PackDecoder() = default;
+
+bool PackDecoder::Reserve(Buffer* b, size_t size) {
+  if (b->capacity < size || !b->data) {
+    size_t cap = std::max<size_t>(size, 1);
+    b->data.reset(new (std::nothrow) char[cap]);
+    b->capacity = b->data ? cap : 0;
+    if (!b->data) return false;
+  }
+  b->size = size;
+  return true;
+}
+
+PackDecoder::Buffer PackDecoder::Take(size_t size) {
+  // The smallest spare buffer that fits, else the largest (to grow).
+  size_t best = spare_.size();
+  for (size_t i = 0; i < spare_.size(); ++i) {
+    if (best == spare_.size()) {
+      best = i;
+      continue;
+    }
+    size_t have = spare_[best].capacity, cap = spare_[i].capacity;
+    bool better = have >= size ? (cap >= size && cap < have) : cap > have;
+    if (better) best = i;
+  }
+  if (best == spare_.size()) return Buffer();
+  Buffer b = std::move(spare_[best]);
+  spare_.erase(spare_.begin() + static_cast<ptrdiff_t>(best));
+  return b;
+}
+
+void PackDecoder::Give(Buffer b) {
+  constexpr size_t kMaxSpare = 8;
+  constexpr size_t kMaxSpareBytes = size_t{16} << 20;
+  if (b.data && b.capacity <= kMaxSpareBytes && spare_.size() < kMaxSpare) {
+    spare_.push_back(std::move(b));
+  }
+}
+
+Status PackDecoder::Decode(uint32_t n, const Buffer* parent, Buffer* out,
+                           bool* matches_index) {
+  const PackReader::Node& node = reader_.nodes_[n];
+  std::string_view pack = reader_.packs_[node.pack]->bytes;
+  std::string_view in =
+      pack.substr(node.header.data, pack.size() - kSha1Size - node.header.data);
+  uint64_t size = node.header.size;
+  if (size / kMaxInflateRatio > in.size()) {
+    return Status::Corruption("entry size larger than its data allows");
+  }
+  // Too large to hold (the limit, or the allocator): libgit2 names it.
+  if (parent == nullptr && size > MaxBlobBytes()) {
+    return Status::Corruption("too large to hold in memory");
+  }
+  // An entry found through the index is checked by its CRC-32 (which covers
+  // the zlib stream), so zlib need not also sum what it inflates; only when
+  // that CRC does not match is the stream's own checksum consulted, to tell
+  // damaged data (an error, as zlib would report it) from a damaged index.
+  Buffer* inflated = parent == nullptr ? out : &delta_;
+  if (!Reserve(inflated, size)) return Status::Corruption("out of memory");
+  size_t consumed = 0;
+  uint64_t entry_size = 0;
+  bool stream_damaged = false;
+  Status s;
+  const bool read = ReadMapped([&] {
+    s = inflater_.Inflate(in, inflated->data.get(), size, &consumed,
+                          /*check_data=*/!node.has_crc);
+    if (!s.ok()) return;
+    entry_size = node.header.data - node.offset + consumed;
+    *matches_index =
+        !node.has_crc ||
+        crc32_z(0, reinterpret_cast<const Bytef*>(pack.data() + node.offset),
+                entry_size) == node.crc;
+    stream_damaged =
+        !*matches_index &&
+        !StreamChecksumMatches(in.substr(0, consumed), inflated->view());
+  });
+  if (!read) {
+    reader_.packs_[node.pack]->shrank.store(true, std::memory_order_relaxed);
+    return Status::IoError(kPackShrank);
+  }
+  if (!s.ok()) return s;
+  if (stream_damaged) return Status::Corruption("zlib: incorrect data check");
+  if (parent != nullptr) {
+    uint64_t source = 0, target = 0;
+    size_t header = 0;
+    s = ReadDeltaSizes(delta_.view(), &source, &target, &header);
+    if (!s.ok()) return s;
+    // Each instruction byte yields at most one copy of the whole base (or
+    // 127 literal bytes): a bigger target is corrupt, not worth allocating.
+    uint64_t per_op =
+        std::max<uint64_t>(127, std::min<uint64_t>(parent->size, 0xffffff));
+    if (target / per_op > delta_.size) {
+      return Status::Corruption("delta: target size impossible");
+    }
+    if (target > MaxBlobBytes()) {
+      return Status::Corruption("too large to hold in memory");
+    }
+    if (!Reserve(out, target)) return Status::Corruption("out of memory");
+    s = ApplyDelta(parent->view(), delta_.view(), out->data.get(), target);
+    if (!s.ok()) return s;
+  }
+  reader_.Touched(entry_size + kFaultAround);
+  ++entries_;
+  bytes_ += out->size;
+  return Status::OK();
+}
+
+bool PackDecoder::Shrank(uint32_t n) const {
+  const auto& pack = *reader_.packs_[reader_.nodes_[n].pack];
+  return pack.shrank.load(std::memory_order_relaxed);
+}
+
+void PackDecoder::FailSubtree(uint32_t n, std::vector<size_t>* failed) const {
+  const auto& nodes = reader_.nodes_;
+  std::vector<uint32_t> stack{n};
+  while (!stack.empty()) {
+    uint32_t m = stack.back();
+    stack.pop_back();
+    if (nodes[m].wanted != kNotWanted) failed->push_back(nodes[m].wanted);
+    for (uint32_t c = nodes[m].first_child; c != kNone;
+         c = nodes[c].next_sibling) {
+      stack.push_back(c);
+    }
+  }
+}
+
+void PackDecoder::DecodeTree(PackType type, size_t t, const Visit& visit,
+                             std::vector<size_t>* failed,
+                             std::vector<size_t>* mismatched) {
+  DecodeTree(
+      type, t,
+      [&visit](size_t index, std::string_view content, const Derivation&) {
+        visit(index, content);
+      },
+      [](size_t) {}, failed, mismatched);
+}
+
+void PackDecoder::DecodeTree(PackType type, size_t t, const DerivedVisit& visit,
+                             const std::function<void(size_t index)>& release,
+                             std::vector<size_t>* failed,
+                             std::vector<size_t>* mismatched) {
+  const auto& nodes = reader_.nodes_;
+  struct Frame {
+    uint32_t node;
+    Buffer content;
+    uint32_t next_child;
+    bool delivered;  // to the visitor, so released when dropped
+  };
+  // Hands node `n` (just decoded; `matches`: its entry has the index's
+  // CRC-32) to the visitor if it is wanted; true if it was.
+  auto deliver = [&](uint32_t n, bool matches, std::string_view data,
+                     const Derivation& from) {
+    size_t index = nodes[n].wanted;
+    if (index == kNotWanted) return false;
+    if (!matches) {
+      mismatched->push_back(index);
+      return false;
+    }
+    visit(index, data, from);
+    return true;
+  };
+  auto drop = [&](Frame* f) {
+    if (f->delivered) release(nodes[f->node].wanted);
+    Give(std::move(f->content));
+  };
+  uint32_t root = reader_.RootsOf(type)[t];
+  Buffer content = Take(nodes[root].header.size);
+  bool matches = false;
+  if (!Decode(root, nullptr, &content, &matches).ok()) {
+    Give(std::move(content));
+    FailSubtree(root, Shrank(root) ? &lost_ : failed);
+    return;
+  }
+  bool delivered = deliver(root, matches, content.view(), Derivation());
+  std::vector<Frame> stack;
+  stack.push_back(
+      {root, std::move(content), nodes[root].first_child, delivered});
+  while (!stack.empty()) {
+    Frame& top = stack.back();
+    if (top.next_child == kNone) {
+      drop(&top);
+      stack.pop_back();
+      continue;
+    }
+    uint32_t c = top.next_child;
+    top.next_child = nodes[c].next_sibling;
+    Buffer child = Take(top.content.size);
+    if (!Decode(c, &top.content, &child, &matches).ok()) {
+      Give(std::move(child));
+      FailSubtree(c, Shrank(c) ? &lost_ : failed);
+      continue;
+    }
+    Derivation from;
+    if (top.delivered) from.base = nodes[top.node].wanted;
+    from.delta = delta_.view();
+    bool got = deliver(c, matches, child.view(), from);
+    Frame next{c, std::move(child), nodes[c].first_child, got};
+    if (next.next_child == kNone) {  // a leaf: no one's base
+      drop(&next);
+      continue;
+    }
+    if (top.next_child == kNone) {  // the parent is no longer needed
+      drop(&top);
+      stack.pop_back();
+    }
+    stack.push_back(std::move(next));
+  }
+}
+
+}  // namespace keyward::git

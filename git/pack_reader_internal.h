@@ -1,0 +1,63 @@
+// What PackReader (planning, pack_reader.cc) and PackDecoder (decoding,
+// pack_decoder.cc) share: the opened packs and the nodes of the delta
+// forest. Internal to those two files.
+#ifndef KEYWARD_GIT_PACK_READER_INTERNAL_H_
+#define KEYWARD_GIT_PACK_READER_INTERNAL_H_
+
+#include <atomic>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+
+#include "git/flat_map.h"
+#include "git/pack_format.h"
+#include "git/pack_reader.h"
+
+namespace keyward::git {
+
+inline constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
+inline constexpr size_t kNotWanted = std::numeric_limits<size_t>::max();
+// What reading one entry may map besides its bytes: the kernel maps up to
+// 16 cached pages around a faulting one ("fault-around").
+inline constexpr uint64_t kFaultAround = uint64_t{64} << 10;
+
+inline bool IsDelta(PackType t) {
+  return t == PackType::kOfsDelta || t == PackType::kRefDelta;
+}
+
+struct PackReader::Pack {
+  std::string path;  // of the .pack file
+  // The index is read into memory (it is small beside the nodes a plan
+  // makes of it), so only the pack is mapped, and every read of the pack
+  // runs under ReadMapped (mapped_guard.h): a pack that another process
+  // truncates is then `shrank` instead of a SIGBUS.
+  std::string idx_bytes;
+  MappedFile pack_file;
+  PackIndex index;
+  std::string_view bytes;  // the whole pack
+  OffsetMap nodes;         // entry offset -> node
+  // Set by the first read that faulted on the mapping: the file is shorter
+  // than when it was opened, and libgit2 cannot read it either.
+  mutable std::atomic<bool> shrank{false};
+};
+
+struct PackReader::Node {
+  uint64_t offset = 0;
+  EntryHeader header{};
+  uint32_t pack = 0;
+  uint32_t base = kNone;
+  uint32_t first_child = kNone;
+  uint32_t next_sibling = kNone;
+  uint32_t child_count = 0;
+  size_t wanted = kNotWanted;
+  bool ok = false;  // header parsed and, for a delta, its base resolved
+  // Found through the index (not as a delta's base offset): the index's
+  // CRC-32 of the entry, checked when it is decoded.
+  bool has_crc = false;
+  uint32_t crc = 0;
+};
+
+}  // namespace keyward::git
+
+#endif  // KEYWARD_GIT_PACK_READER_INTERNAL_H_
