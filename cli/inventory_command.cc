@@ -9,7 +9,7 @@
 #include <memory>
 
 #include "cli/commands.h"
-#include "inventory/render.h"
+#include "report/inventory_render.h"
 #include "keyward/atomic_file.h"
 #include "keyward/inventory.h"
 

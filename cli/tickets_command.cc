@@ -5,7 +5,7 @@
 #include <optional>
 
 #include "cli/commands.h"
-#include "inventory/json_file.h"
+#include "base/json_file.h"
 #include "keyward/atomic_file.h"
 #include "keyward/inventory.h"
 #include "keyward/report.h"

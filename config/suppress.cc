@@ -5,7 +5,7 @@
 #include <map>
 
 #include "keyward/config.h"
-#include "scanner/ignore.h"
+#include "source/ignore.h"
 
 namespace keyward {
 namespace {

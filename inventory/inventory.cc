@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "inventory/crypto.h"
+#include "base/crypto.h"
 
 namespace keyward {
 

@@ -2,8 +2,8 @@
 // of every problem; serializing is deterministic so the file diffs cleanly.
 #include <algorithm>
 
-#include "inventory/crypto.h"
-#include "inventory/json_file.h"
+#include "base/crypto.h"
+#include "base/json_file.h"
 #include "keyward/inventory.h"
 
 namespace keyward {

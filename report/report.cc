@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "keyward/fingerprint.h"
-#include "report/visible_text.h"
+#include "base/visible_text.h"
 
 namespace keyward {
 namespace {

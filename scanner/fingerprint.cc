@@ -18,7 +18,7 @@
 #include <filesystem>
 #include <mutex>
 
-#include "inventory/crypto.h"
+#include "base/crypto.h"
 #include "keyward/atomic_file.h"
 
 namespace keyward {

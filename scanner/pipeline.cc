@@ -16,9 +16,9 @@
 
 #include "keyward/config.h"
 #include "keyward/scan.h"
-#include "report/visible_text.h"
+#include "base/visible_text.h"
 #include "scanner/confidence.h"
-#include "scanner/walker.h"
+#include "source/walker.h"
 
 namespace keyward {
 namespace {

@@ -176,7 +176,7 @@ std::vector<Ticket> MergeTickets(const std::vector<Ticket>& existing,
                                  const std::vector<Ticket>& fresh,
                                  bool audit_included = true);
 
-// Serialization (inventory/tickets_format.cc). JSON round-trips exactly.
+// Serialization (tickets/tickets_format.cc). JSON round-trips exactly.
 nlohmann::json TicketToJson(const Ticket& t);
 Result<Ticket> TicketFromJson(const nlohmann::json& j);
 std::string TicketToMarkdown(const Ticket& t);

@@ -5,7 +5,7 @@
 #include <map>
 #include <set>
 
-#include "git_fixture.h"
+#include "support/git_fixture.h"
 
 namespace keyward::test {
 namespace {

@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <map>
 
-#include "inventory/crypto.h"
+#include "base/crypto.h"
 #include "keyward/finding.h"
 #include "support/run.h"
 

@@ -6,7 +6,7 @@
 #include <system_error>
 #include <tuple>
 
-#include "inventory/json_file.h"
+#include "base/json_file.h"
 #include "keyward/atomic_file.h"
 #include "keyward/tickets.h"
 

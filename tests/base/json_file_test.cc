@@ -2,7 +2,7 @@
 // hostile content: wrongly typed fields, deep nesting, secrets in malformed
 // text. Each is a kCorruption naming the file, never an exception or a crash,
 // and no error quotes the file's text.
-#include "inventory/json_file.h"
+#include "base/json_file.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

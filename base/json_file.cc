@@ -1,5 +1,5 @@
 // Bounded, quiet JSON parsing for files people own.
-#include "inventory/json_file.h"
+#include "base/json_file.h"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "scanner/walker.h"
+#include "source/walker.h"
 
 #include <fcntl.h>
 #include <gmock/gmock.h>

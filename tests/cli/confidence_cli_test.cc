@@ -1,6 +1,6 @@
 // Confidence on findings and --min-confidence / min_confidence, end to end
 // through the real binary (directory scans and stdin; git modes are in
-// tests/git/git_confidence_cli_test.cc).
+// tests/cli/git_confidence_cli_test.cc).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 

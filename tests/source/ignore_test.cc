@@ -1,4 +1,4 @@
-#include "scanner/ignore.h"
+#include "source/ignore.h"
 
 #include <gtest/gtest.h>
 

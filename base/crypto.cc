@@ -1,4 +1,4 @@
-#include "inventory/crypto.h"
+#include "base/crypto.h"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>

@@ -4,7 +4,7 @@
 #include <tuple>
 
 #include "keyward/tickets.h"
-#include "report/visible_text.h"
+#include "base/visible_text.h"
 
 namespace keyward {
 namespace {

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "scanner/walker.h"
+#include "source/walker.h"
 #include "support/fake_secrets.h"
 #include "support/run.h"
 

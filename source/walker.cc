@@ -1,4 +1,4 @@
-#include "scanner/walker.h"
+#include "source/walker.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -14,7 +14,7 @@
 #include <string_view>
 #include <utility>
 
-#include "scanner/ignore.h"
+#include "source/ignore.h"
 
 namespace keyward {
 namespace {

@@ -1,4 +1,4 @@
-#include "inventory/render.h"
+#include "report/inventory_render.h"
 
 #include <algorithm>
 #include <nlohmann/json.hpp>

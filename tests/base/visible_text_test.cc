@@ -1,5 +1,5 @@
 // Control characters from scanned input are printed as visible escapes.
-#include "report/visible_text.h"
+#include "base/visible_text.h"
 
 #include <gtest/gtest.h>
 

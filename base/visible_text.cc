@@ -1,5 +1,5 @@
 // Escaping of control characters for text output.
-#include "report/visible_text.h"
+#include "base/visible_text.h"
 
 #include <cstdint>
 
