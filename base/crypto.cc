@@ -1,25 +1,50 @@
 #include "base/crypto.h"
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
+// Low-level SHA-256, deprecated in OpenSSL 3 but kept (see crypto.h).
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/rand.h>
 #include <openssl/sha.h>
 
-namespace keyward::inventory {
+#include <algorithm>
+#include <vector>
+
+namespace keyward {
 
 std::string Sha256(std::string_view data) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(),
-         digest);
-  return std::string(reinterpret_cast<char*>(digest), sizeof digest);
+  unsigned char md[SHA256_DIGEST_LENGTH];
+  SHA256_CTX ctx;
+  SHA256_Init(&ctx);
+  SHA256_Update(&ctx, data.data(), data.size());
+  SHA256_Final(md, &ctx);
+  return std::string(reinterpret_cast<char*>(md), sizeof md);
 }
 
+std::string Sha256Hex(std::string_view data) { return HexEncode(Sha256(data)); }
+
 std::string HmacSha256(std::string_view key, std::string_view data) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out,
-       &len);
-  return std::string(reinterpret_cast<char*>(out), len);
+  unsigned char k[64] = {0};
+  if (key.size() > 64) {
+    SHA256_CTX ctx;
+    SHA256_Init(&ctx);
+    SHA256_Update(&ctx, key.data(), key.size());
+    SHA256_Final(k, &ctx);
+  } else {
+    std::copy(key.begin(), key.end(), k);
+  }
+  unsigned char pad[64], inner[SHA256_DIGEST_LENGTH],
+      outer[SHA256_DIGEST_LENGTH];
+  SHA256_CTX ctx;
+  for (int i = 0; i < 64; ++i) pad[i] = k[i] ^ 0x36;
+  SHA256_Init(&ctx);
+  SHA256_Update(&ctx, pad, 64);
+  SHA256_Update(&ctx, data.data(), data.size());
+  SHA256_Final(inner, &ctx);
+  for (int i = 0; i < 64; ++i) pad[i] = k[i] ^ 0x5c;
+  SHA256_Init(&ctx);
+  SHA256_Update(&ctx, pad, 64);
+  SHA256_Update(&ctx, inner, sizeof inner);
+  SHA256_Final(outer, &ctx);
+  return std::string(reinterpret_cast<char*>(outer), sizeof outer);
 }
 
 std::string HexEncode(std::string_view bytes) {
@@ -50,23 +75,12 @@ bool HexDecode(std::string_view hex, std::string* out) {
   return true;
 }
 
-std::string HintPrefix(std::string_view s) {
-  // AWS-style ids: AKIA/ASIA/AGPA... followed by uppercase/digits.
-  if (s.size() >= 16 && s[0] == 'A' &&
-      s.substr(0, 4).find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ") ==
-          std::string_view::npos) {
-    return std::string(s.substr(0, 4));
-  }
-  size_t end = 0, pos = 0;
-  for (int words = 0; words < 3; ++words) {
-    size_t start = pos;
-    while (pos < s.size() && pos - start < 10 && s[pos] >= 'a' && s[pos] <= 'z')
-      ++pos;
-    if (pos - start < 2 || pos >= s.size() || (s[pos] != '_' && s[pos] != '-'))
-      break;
-    end = ++pos;
-  }
-  return std::string(s.substr(0, end));
+bool RandomHex(size_t n, std::string* out) {
+  std::vector<unsigned char> bytes(n);
+  if (RAND_bytes(bytes.data(), static_cast<int>(n)) != 1) return false;
+  *out = HexEncode(
+      std::string_view(reinterpret_cast<char*>(bytes.data()), bytes.size()));
+  return true;
 }
 
-}  // namespace keyward::inventory
+}  // namespace keyward

@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <ctime>
 
-#include "keyward/inventory.h"
+#include "keyward/date.h"
 
 namespace keyward {
 namespace {

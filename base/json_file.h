@@ -8,8 +8,8 @@
 //
 // Errors name the file, and the line and column of a syntax error; they never
 // quote the file's text, which may hold a secret.
-#ifndef KEYWARD_INVENTORY_JSON_FILE_H_
-#define KEYWARD_INVENTORY_JSON_FILE_H_
+#ifndef KEYWARD_BASE_JSON_FILE_H_
+#define KEYWARD_BASE_JSON_FILE_H_
 
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -42,4 +42,4 @@ std::string JsonLineColumn(std::string_view text, size_t offset);
 
 }  // namespace keyward
 
-#endif  // KEYWARD_INVENTORY_JSON_FILE_H_
+#endif  // KEYWARD_BASE_JSON_FILE_H_

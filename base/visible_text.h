@@ -1,8 +1,8 @@
 // Text from scanned input (file names, commit authors, matched text) made
 // safe to print: nothing in it can move the cursor, start a terminal escape
 // or begin a new output line, so a crafted file name cannot forge a finding.
-#ifndef KEYWARD_REPORT_VISIBLE_TEXT_H_
-#define KEYWARD_REPORT_VISIBLE_TEXT_H_
+#ifndef KEYWARD_BASE_VISIBLE_TEXT_H_
+#define KEYWARD_BASE_VISIBLE_TEXT_H_
 
 #include <string>
 #include <string_view>
@@ -26,4 +26,4 @@ std::string ShownName(std::string_view name);
 
 }  // namespace keyward
 
-#endif  // KEYWARD_REPORT_VISIBLE_TEXT_H_
+#endif  // KEYWARD_BASE_VISIBLE_TEXT_H_

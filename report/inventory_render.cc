@@ -81,8 +81,8 @@ std::string CredentialListJson(const std::vector<const Credential*>& creds) {
 std::string CredentialTable(const std::vector<const Credential*>& creds) {
   std::vector<std::vector<std::string>> rows;
   for (const auto* c : creds) {
-    rows.push_back({c->id, Or(c->name), Or(c->owner), Or(c->environment),
-                    Or(c->access), c->status,
+    rows.push_back({c->id, Or(c->name), Or(c->use.owner),
+                    Or(c->use.environment), Or(c->use.access), c->status,
                     Or(c->last_rotated.empty() ? c->created : c->last_rotated),
                     Or(CurrentHint(*c))});
   }
@@ -103,13 +103,13 @@ std::string CredentialDetails(const Credential& c) {
   field("retired", c.retired);
   field("provider", c.provider);
   field("type", c.type);
-  field("owner", c.owner);
+  field("owner", c.use.owner);
   field("provider_account", c.provider_account);
   field("purpose", c.purpose);
-  field("environment", c.environment);
-  field("access", c.access);
+  field("environment", c.use.environment);
+  field("access", c.use.access);
   field("scopes", Join(c.scopes));
-  field("systems", Join(c.systems));
+  field("systems", Join(c.use.systems));
   field("identifiers", Join(c.identifiers));
   field("created", c.created);
   field("last_rotated", c.last_rotated);

@@ -1,8 +1,8 @@
 // Text and JSON views of the inventory for the CLI (list, show, audit, and
 // the line diff a --dry-run prints). Nothing here can print a secret: the
 // inventory holds none.
-#ifndef KEYWARD_INVENTORY_RENDER_H_
-#define KEYWARD_INVENTORY_RENDER_H_
+#ifndef KEYWARD_REPORT_INVENTORY_RENDER_H_
+#define KEYWARD_REPORT_INVENTORY_RENDER_H_
 
 #include <string>
 #include <vector>
@@ -30,4 +30,4 @@ std::string LineDiff(const std::string& before, const std::string& after);
 
 }  // namespace keyward::inventory
 
-#endif  // KEYWARD_INVENTORY_RENDER_H_
+#endif  // KEYWARD_REPORT_INVENTORY_RENDER_H_

@@ -1,5 +1,5 @@
-// Rule validators: checksums and decodings (scanner/validators.h).
-#include "scanner/validators.h"
+// Rule validators: checksums and decodings (rules/validators.h).
+#include "rules/validators.h"
 
 #include <array>
 

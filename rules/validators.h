@@ -15,8 +15,8 @@
 // length has no checksum position) keeps the match, unverified.
 //
 // Pure functions, no state: safe from any thread.
-#ifndef KEYWARD_SCANNER_VALIDATORS_H_
-#define KEYWARD_SCANNER_VALIDATORS_H_
+#ifndef KEYWARD_RULES_VALIDATORS_H_
+#define KEYWARD_RULES_VALIDATORS_H_
 
 #include <cstdint>
 #include <string>
@@ -57,4 +57,4 @@ bool DecodeBase64(std::string_view in, std::string* out);
 
 }  // namespace keyward
 
-#endif  // KEYWARD_SCANNER_VALIDATORS_H_
+#endif  // KEYWARD_RULES_VALIDATORS_H_

@@ -23,8 +23,8 @@
 //
 // Thread safety: const methods may be called concurrently; AddLine/AddText
 // need exclusive access.
-#ifndef KEYWARD_SCANNER_IGNORE_H_
-#define KEYWARD_SCANNER_IGNORE_H_
+#ifndef KEYWARD_SOURCE_IGNORE_H_
+#define KEYWARD_SOURCE_IGNORE_H_
 
 #include <string>
 #include <string_view>
@@ -61,4 +61,4 @@ bool GlobMatch(std::string_view glob, std::string_view path);
 
 }  // namespace keyward
 
-#endif  // KEYWARD_SCANNER_IGNORE_H_
+#endif  // KEYWARD_SOURCE_IGNORE_H_

@@ -34,8 +34,8 @@
 //
 // Thread safety: WalkPaths is synchronous and calls `visit` and `warn` on
 // the calling thread; concurrent calls with distinct callbacks are safe.
-#ifndef KEYWARD_SCANNER_WALKER_H_
-#define KEYWARD_SCANNER_WALKER_H_
+#ifndef KEYWARD_SOURCE_WALKER_H_
+#define KEYWARD_SOURCE_WALKER_H_
 
 #include <cstdint>
 #include <functional>
@@ -102,4 +102,4 @@ void WalkPaths(const std::vector<std::string>& roots, const WalkOptions& opts,
 
 }  // namespace keyward
 
-#endif  // KEYWARD_SCANNER_WALKER_H_
+#endif  // KEYWARD_SOURCE_WALKER_H_

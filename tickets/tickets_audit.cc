@@ -42,10 +42,7 @@ std::vector<AuditItem> AuditItemsFromInventory(
     if (const Credential* c = inventory.Find(r.id)) {
       item.credential_name = c->name;
       item.provider = c->provider;
-      item.owner = c->owner;
-      item.environment = c->environment;
-      item.access = c->access;
-      item.systems = c->systems;
+      item.use = c->use;
     }
     out.push_back(std::move(item));
   }

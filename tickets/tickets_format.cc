@@ -3,8 +3,8 @@
 #include <sstream>
 #include <tuple>
 
-#include "keyward/tickets.h"
 #include "base/visible_text.h"
+#include "keyward/tickets.h"
 
 namespace keyward {
 namespace {

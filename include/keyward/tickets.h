@@ -64,10 +64,7 @@ struct AuditItem {
   std::string credential_id;
   std::string credential_name;
   std::string provider;
-  std::string owner;
-  std::string environment;
-  std::string access;
-  std::vector<std::string> systems;
+  CredentialUse use;
   std::string check;    // e.g. "rotation-overdue"
   std::string message;  // human sentence naming the problem
   Severity severity = Severity::kMedium;

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "base/crypto.h"
 #include "keyward/finding.h"
 #include "support/run.h"
 

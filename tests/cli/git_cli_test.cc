@@ -9,34 +9,13 @@
 namespace keyward::test {
 namespace {
 
-class GitCliTest : public GitFixture {
- protected:
-  // One private rule-database cache for the suite: tests never touch the
-  // user's cache, and the full rule set is compiled once, not per test.
-  static void SetUpTestSuite() {
-    GitFixture::SetUpTestSuite();
-    cache_ = new TempDir();
-  }
-  static void TearDownTestSuite() {
-    delete cache_;
-    cache_ = nullptr;
-    GitFixture::TearDownTestSuite();
-  }
-  RunResult Scan(std::vector<std::string> args) {
-    args.insert(args.begin(), "scan");
-    return RunKeyward(args, "", {"XDG_CACHE_HOME=" + cache_->path()},
-                      dir_.path());
-  }
-  static TempDir* cache_;
-
+class GitCliTest : public GitCliFixture {
  public:
   void WriteFile(const std::string& rel, const std::string& content) {
     Write(rel, content);
   }
   std::string Commit(const std::string& message) { return CommitAll(message); }
 };
-
-TempDir* GitCliTest::cache_ = nullptr;
 
 TEST_F(GitCliTest, HistoryTextShowsCommitPathLineAndRedacts) {
   Init();

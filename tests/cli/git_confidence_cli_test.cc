@@ -12,22 +12,8 @@ namespace {
 // A made-up weak password: low in a README, medium in a committed .env.
 constexpr char kWeak[] = "m0rn1ngDew7";
 
-class GitConfidenceCliTest : public GitFixture {
+class GitConfidenceCliTest : public GitCliFixture {
  protected:
-  static void SetUpTestSuite() {
-    GitFixture::SetUpTestSuite();
-    cache_ = new TempDir();
-  }
-  static void TearDownTestSuite() {
-    delete cache_;
-    cache_ = nullptr;
-    GitFixture::TearDownTestSuite();
-  }
-  RunResult Scan(std::vector<std::string> args) {
-    args.insert(args.begin(), "scan");
-    return RunKeyward(args, "", {"XDG_CACHE_HOME=" + cache_->path()},
-                      dir_.path());
-  }
   // "path=confidence" of a JSON scan with `args`.
   std::vector<std::string> Levels(std::vector<std::string> args) {
     args.insert(args.end(), {"--format", "json"});
@@ -43,10 +29,7 @@ class GitConfidenceCliTest : public GitFixture {
     }
     return out;
   }
-  static TempDir* cache_;
 };
-
-TempDir* GitConfidenceCliTest::cache_ = nullptr;
 
 TEST_F(GitConfidenceCliTest, HistoryUsesTheBlobsPath) {
   Init();

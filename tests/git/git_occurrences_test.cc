@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "base/crypto.h"
 #include "support/git_fixture.h"
 
 namespace keyward::test {

@@ -14,22 +14,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class GitUnreadableTest : public GitFixture {
+class GitUnreadableTest : public GitCliFixture {
  protected:
-  static void SetUpTestSuite() {
-    GitFixture::SetUpTestSuite();
-    cache_ = new TempDir();
-  }
-  static void TearDownTestSuite() {
-    delete cache_;
-    cache_ = nullptr;
-    GitFixture::TearDownTestSuite();
-  }
-  RunResult Cli(std::vector<std::string> args) {
-    args.insert(args.begin(), "scan");
-    return RunKeyward(args, "", {"XDG_CACHE_HOME=" + cache_->path()},
-                      dir_.path());
-  }
   // A repository whose whole history (one secret in two commits) is in
   // one pack, with no loose objects left.
   void PackedHistory() {
@@ -53,26 +39,23 @@ class GitUnreadableTest : public GitFixture {
     auto size = fs::file_size(path);
     fs::resize_file(path, static_cast<uintmax_t>(size * keep));
   }
-  static TempDir* cache_;
 };
-
-TempDir* GitUnreadableTest::cache_ = nullptr;
 
 TEST_F(GitUnreadableTest, TruncatedPackIsUnreadableAndExitsTwo) {
   PackedHistory();
-  ASSERT_EQ(Cli({"--git"}).exit_code, 1);  // the secret, before the damage
+  ASSERT_EQ(Scan({"--git"}).exit_code, 1);  // the secret, before the damage
   Truncate(PackFile(".pack"), 0.5);
 
   ScanResult r = History();
   EXPECT_GT(r.stats.unreadable, 0u);
   EXPECT_FALSE(warnings_.empty());
 
-  RunResult cli = Cli({"--git"});
+  RunResult cli = Scan({"--git"});
   EXPECT_EQ(cli.exit_code, 2) << cli.out << cli.err;
   EXPECT_NE(cli.err.find("could not be read"), std::string::npos) << cli.err;
   EXPECT_NE(cli.err.find("unreadable"), std::string::npos) << cli.err;
   // Told to tolerate it: warnings only, the exit code says what was found.
-  RunResult tolerant = Cli({"--git", "--allow-unreadable"});
+  RunResult tolerant = Scan({"--git", "--allow-unreadable"});
   EXPECT_LT(tolerant.exit_code, 2) << tolerant.err;
   EXPECT_NE(tolerant.err.find("warning"), std::string::npos) << tolerant.err;
 }
@@ -82,7 +65,7 @@ TEST_F(GitUnreadableTest, TruncatedPackIndexIsUnreadable) {
   Truncate(PackFile(".idx"), 0.5);
   ScanResult r = History();
   EXPECT_GT(r.stats.unreadable, 0u);
-  EXPECT_EQ(Cli({"--git"}).exit_code, 2);
+  EXPECT_EQ(Scan({"--git"}).exit_code, 2);
 }
 
 TEST_F(GitUnreadableTest, RefToAMissingCommitIsUnreadable) {
@@ -97,7 +80,7 @@ TEST_F(GitUnreadableTest, RefToAMissingCommitIsUnreadable) {
   ASSERT_FALSE(warnings_.empty());
   EXPECT_NE(warnings_[0].find("refs/heads/lost"), std::string::npos)
       << warnings_[0];
-  EXPECT_EQ(Cli({"--git"}).exit_code, 2);
+  EXPECT_EQ(Scan({"--git"}).exit_code, 2);
 }
 
 TEST_F(GitUnreadableTest, BlobMissingFromATreeIsUnreadable) {
@@ -111,7 +94,7 @@ TEST_F(GitUnreadableTest, BlobMissingFromATreeIsUnreadable) {
   ScanResult r = History();
   EXPECT_EQ(Secrets(r), (std::vector<std::string>{FakeGithubToken(1403)}));
   EXPECT_EQ(r.stats.unreadable, 1u);
-  RunResult cli = Cli({"--git"});
+  RunResult cli = Scan({"--git"});
   EXPECT_EQ(cli.exit_code, 2);
   EXPECT_NE(cli.err.find(gone), std::string::npos) << cli.err;
 }
@@ -128,7 +111,7 @@ TEST_F(GitUnreadableTest, CorruptLooseCommitIsUnreadable) {
   Write(object, "this is not zlib data");
   ScanResult r = History();
   EXPECT_GT(r.stats.unreadable, 0u);
-  EXPECT_EQ(Cli({"--git"}).exit_code, 2);
+  EXPECT_EQ(Scan({"--git"}).exit_code, 2);
 }
 
 TEST_F(GitUnreadableTest, UnreadableCommitInARangeExitsTwo) {
@@ -145,7 +128,7 @@ TEST_F(GitUnreadableTest, UnreadableCommitInARangeExitsTwo) {
              tree.substr(2));
   ScanResult r = Range(base, "HEAD");
   EXPECT_GT(r.stats.unreadable, 0u);
-  EXPECT_EQ(Cli({"--range", base + "..HEAD"}).exit_code, 2);
+  EXPECT_EQ(Scan({"--range", base + "..HEAD"}).exit_code, 2);
 }
 
 TEST_F(GitUnreadableTest, HealthyAndShallowHistoriesAreNotUnreadable) {

@@ -1,7 +1,7 @@
 // Test fixture for the git sources: builds real repositories with the git
 // CLI in a TempDir and scans them through the library.
-#ifndef KEYWARD_TESTS_GIT_GIT_FIXTURE_H_
-#define KEYWARD_TESTS_GIT_GIT_FIXTURE_H_
+#ifndef KEYWARD_TESTS_SUPPORT_GIT_FIXTURE_H_
+#define KEYWARD_TESTS_SUPPORT_GIT_FIXTURE_H_
 
 #include <gtest/gtest.h>
 
@@ -131,6 +131,29 @@ class GitFixture : public ::testing::Test {
 
 inline Matcher* GitFixture::matcher_ = nullptr;
 
+// GitFixture for command tests: `keyward scan` run in the repository, with
+// one private rule-database cache per suite (tests never touch the user's
+// cache, and the full rule set is compiled once, not per test).
+class GitCliFixture : public GitFixture {
+ protected:
+  static void SetUpTestSuite() {
+    GitFixture::SetUpTestSuite();
+    cache_ = new TempDir();
+  }
+  static void TearDownTestSuite() {
+    delete cache_;
+    cache_ = nullptr;
+    GitFixture::TearDownTestSuite();
+  }
+  // `keyward scan ARGS...` in the repository.
+  RunResult Scan(std::vector<std::string> args) {
+    args.insert(args.begin(), "scan");
+    return RunKeyward(args, "", {"XDG_CACHE_HOME=" + cache_->path()},
+                      dir_.path());
+  }
+  static inline TempDir* cache_ = nullptr;
+};
+
 }  // namespace keyward::test
 
-#endif  // KEYWARD_TESTS_GIT_GIT_FIXTURE_H_
+#endif  // KEYWARD_TESTS_SUPPORT_GIT_FIXTURE_H_

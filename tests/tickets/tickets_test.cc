@@ -10,101 +10,14 @@
 #include "keyward/report.h"
 #include "support/fake_secrets.h"
 #include "support/run.h"
+#include "tickets/ticket_fixtures.h"
 
 namespace keyward {
 namespace {
 
 using nlohmann::json;
 namespace fs = std::filesystem;
-
-// Invented for these tests; no provider issues keys of this shape.
-constexpr char kSecretA[] = "kwtest_Hb3Nq8Rz1Yc6Vm0Tk5Ws2Pj";
-constexpr char kSecretB[] = "kwtest_Lx4Fe9Ud7Gi2Oa5Sn8Qb3Mw";
-
-Finding MakeFinding(const std::string& secret, const std::string& path,
-                    int line, Severity sev = Severity::kHigh) {
-  Finding f;
-  f.rule_id = "kwtest.token";
-  f.rule_name = "Keyward test token";
-  f.provider = "KeywardTest";
-  f.kind = "api-key";
-  f.severity = sev;
-  f.path = path;
-  f.line = f.end_line = line;
-  f.column = 1;
-  f.end_column = 1 + static_cast<int>(secret.size());
-  f.secret = secret;
-  f.redacted = Redact(secret, "kwtest_");
-  f.fingerprint = SecretFingerprint(secret);
-  return f;
-}
-
-CredentialRef Known(const std::string& env, const std::string& access) {
-  CredentialRef c;
-  c.id = "warehouse-sync";
-  c.name = "Warehouse sync - " + env + " - Ops";
-  c.owner = "ops-team";
-  c.environment = env;
-  c.access = access;
-  c.systems = {"warehouse-sync", "nightly-export"};
-  c.status = "active";
-  return c;
-}
-
-TicketOptions Opts(const std::string& today = "2026-03-01") {
-  TicketOptions o;
-  o.today = today;
-  return o;
-}
-
-std::vector<Rule> Rules() {
-  Rule r;
-  r.id = "kwtest.token";
-  r.revoke = "Delete the token under Settings > Tokens.";
-  return {r};
-}
-
-std::map<std::string, std::string> ReadDir(const std::string& dir) {
-  std::map<std::string, std::string> files;
-  for (const auto& e : fs::directory_iterator(dir)) {
-    files[e.path().filename().string()] = test::ReadFile(e.path().string());
-  }
-  return files;
-}
-
-// Minimal RFC 4180 reader, to prove the CSV parses back.
-std::vector<std::vector<std::string>> ParseCsv(const std::string& text) {
-  std::vector<std::vector<std::string>> rows(1);
-  std::string field;
-  bool quoted = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-        field += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        field += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      rows.back().push_back(field);
-      field.clear();
-    } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
-      rows.back().push_back(field);
-      field.clear();
-      rows.emplace_back();
-      ++i;
-    } else {
-      field += c;
-    }
-  }
-  if (rows.back().empty()) rows.pop_back();
-  return rows;
-}
+using namespace ticket_fixtures;
 
 TEST(TicketsTest, OneTicketPerSecretWithEveryLocation) {
   std::vector<Finding> f = {MakeFinding(kSecretA, "src/a.py", 3),
@@ -130,7 +43,7 @@ TEST(TicketsTest, KnownCredentialIsRevokeNowForItsOwner) {
   auto t = BuildTickets({f}, {}, Rules(), Opts())[0];
   EXPECT_EQ(t.action, TicketAction::kRevokeNow);
   EXPECT_EQ(t.assignee, "ops-team");
-  EXPECT_EQ(t.systems, f.credential->systems);
+  EXPECT_EQ(t.systems, f.credential->use.systems);
   EXPECT_EQ(t.credential_id, "warehouse-sync");
   ASSERT_GE(t.checklist.size(), 6u);
   EXPECT_NE(t.checklist[0].text.find("Revoke"), std::string::npos);
@@ -240,15 +153,15 @@ TEST(TicketsTest, NotExposedAuditFindingRotatesReplacementFirst) {
   AuditItem old_key;
   old_key.credential_id = "report-db";
   old_key.credential_name = "Reporting - development - Data";
-  old_key.owner = "data-team";
-  old_key.environment = "development";
-  old_key.access = "scoped";
+  old_key.use.owner = "data-team";
+  old_key.use.environment = "development";
+  old_key.use.access = "scoped";
   old_key.check = "rotation-overdue";
   old_key.message = "last rotated 2025-01-01";
   old_key.severity = Severity::kHigh;
   AuditItem ownerless = old_key;
   ownerless.credential_id = "mailer";
-  ownerless.owner = "";
+  ownerless.use.owner = "";
   ownerless.check = "no-owner";
   ownerless.message = "no owner";
   auto tickets = BuildTickets({}, {old_key, ownerless}, {}, Opts());
@@ -305,8 +218,8 @@ TEST(TicketsTest, PriorityFollowsSeverityEnvironmentExposureAccess) {
   dev.credential = Known("development", "scoped");
   EXPECT_GT(priority(prod), priority(dev));
   Finding full = dev, read_only = dev;
-  full.credential->access = "full";
-  read_only.credential->access = "read-only";
+  full.credential->use.access = "full";
+  read_only.credential->use.access = "read-only";
   EXPECT_GT(priority(full), priority(read_only));
   EXPECT_GT(priority(MakeFinding(kSecretA, "src/a.py", 1, Severity::kCritical)),
             priority(MakeFinding(kSecretA, "src/a.py", 1, Severity::kLow)));
@@ -321,9 +234,9 @@ TEST(TicketsTest, AuditResultsBecomeRotateOrReviewAccess) {
   AuditItem overdue;
   overdue.credential_id = "report-db";
   overdue.credential_name = "Reporting - production - Data";
-  overdue.owner = "data-team";
-  overdue.environment = "production";
-  overdue.access = "full";
+  overdue.use.owner = "data-team";
+  overdue.use.environment = "production";
+  overdue.use.access = "full";
   overdue.check = "rotation-overdue";
   overdue.message = "last rotated 2025-01-01";
   AuditItem too_broad = overdue;
@@ -528,19 +441,19 @@ TEST(TicketsTest, WorksWithTheRealInventoryAndAudit) {
   Credential leaked;
   leaked.id = "warehouse-sync";
   leaked.name = "Warehouse sync - production - Ops";
-  leaked.owner = "ops-team";
+  leaked.use.owner = "ops-team";
   leaked.purpose = "nightly order sync";
-  leaked.environment = "production";
-  leaked.access = "scoped";
-  leaked.systems = {"warehouse-sync"};
+  leaked.use.environment = "production";
+  leaked.use.access = "scoped";
+  leaked.use.systems = {"warehouse-sync"};
   leaked.created = leaked.last_rotated = "2026-02-01";
   leaked.fingerprints = {inv.MakeFingerprint(kSecretA, "2026-02-01")};
   Credential broad = leaked;
   broad.id = "reporting";
   broad.name = "Reporting - production - Data";
-  broad.owner = "data-team";
+  broad.use.owner = "data-team";
   broad.purpose = "reporting dashboards";
-  broad.access = "full";
+  broad.use.access = "full";
   broad.last_rotated = "2025-01-01";  // overdue too
   broad.fingerprints = {inv.MakeFingerprint(kSecretB, "2025-01-01")};
   ASSERT_TRUE(inv.Add(leaked).ok());
@@ -566,95 +479,5 @@ TEST(TicketsTest, WorksWithTheRealInventoryAndAudit) {
 }
 
 // A saved report, as `keyward scan --format json` writes it.
-std::string Report(const std::vector<Finding>& findings, bool show_secrets) {
-  ReportOptions opts;
-  opts.show_secrets = show_secrets;
-  json j = {{"version", 1}, {"findings", json::array()}};
-  for (const Finding& f : findings) {
-    j["findings"].push_back(FindingToJson(f, opts));
-  }
-  return j.dump(2);
-}
-
-TEST(TicketsCliTest, FromSavedReportIdempotentAndSecretFree) {
-  test::TempDir dir;
-  Finding hist = MakeFinding(kSecretB, "deploy.sh", 4);
-  hist.git = GitProvenance{"b", "c0ffee1234567890", "Ada", "", "2025-01-01", 1};
-  // Even a --show-secrets report must not put a secret into tickets.
-  std::string report =
-      dir.Write("r.json", Report({MakeFinding(kSecretA, "src/a.py", 3),
-                                  MakeFinding(kSecretA, "docs/x.md", 1), hist},
-                                 true));
-  std::vector<std::string> args = {"tickets",   "--from",           report,
-                                   "--out",     dir.path() + "/tk", "--today",
-                                   "2026-03-01"};
-  auto r1 = test::RunKeyward(args);
-  ASSERT_EQ(r1.exit_code, 0) << r1.err;
-  auto first = ReadDir(dir.path() + "/tk");
-  // json+md per ticket, index, csv; the lock file is gone after the run.
-  EXPECT_EQ(first.size(), 2u * 2 + 2);
-  EXPECT_EQ(first.count("index.json.lock"), 0u);
-  auto r2 = test::RunKeyward(args);
-  ASSERT_EQ(r2.exit_code, 0) << r2.err;
-  EXPECT_EQ(ReadDir(dir.path() + "/tk"), first);
-  for (const auto& [name, text] : first) {
-    EXPECT_EQ(text.find(kSecretA), std::string::npos) << name;
-    EXPECT_EQ(text.find(kSecretB), std::string::npos) << name;
-  }
-  json index = json::parse(first["index.json"]);
-  ASSERT_EQ(index["tickets"].size(), 2u);
-  EXPECT_EQ(index["tickets"][0]["action"], "revoke-now");
-  EXPECT_EQ(index["tickets"][1]["action"], "revoke-now");
-  EXPECT_EQ(r1.out.find(kSecretA), std::string::npos);
-  EXPECT_EQ(r1.err.find(kSecretA), std::string::npos);
-}
-
-TEST(TicketsCliTest, BadInputIsUsageError) {
-  test::TempDir dir;
-  std::string bad = dir.Write("bad.json", "{\"findings\": 3}");
-  EXPECT_EQ(
-      test::RunKeyward({"tickets", "--from", bad, "--out", dir.path() + "/tk"})
-          .exit_code,
-      2);
-  std::string ok = dir.Write("ok.json", Report({}, false));
-  auto r = test::RunKeyward({"tickets", "--from", ok, "--out",
-                             dir.path() + "/tk", "--format", "xml"});
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("xml"), std::string::npos);
-  EXPECT_FALSE(fs::exists(dir.path() + "/tk"));
-}
-
-TEST(TicketsCliTest, ScanWritesTicketsAndKeepsAuditTickets) {
-  test::TempDir dir;
-  // An audit-only ticket from an earlier `keyward tickets --inventory` run.
-  AuditItem overdue;
-  overdue.credential_id = "mailer";
-  overdue.check = "rotation-overdue";
-  std::string tk = dir.path() + "/tk";
-  ASSERT_TRUE(TicketStore(tk)
-                  .Update(BuildTickets({}, {overdue}, {}, Opts()), {}, Opts())
-                  .ok());
-  // Invented GitHub classic PAT with a valid checksum (github.pat.classic
-  // drops tokens whose CRC-32 tail does not match).
-  std::string token = test::FakeGithubToken(464);
-  dir.Write("src/app.py", "token = \"" + token + "\"\n");
-  auto r = test::RunKeyward({"scan", "--report", "tickets=" + tk, "--format",
-                             "json", dir.path() + "/src"});
-  ASSERT_EQ(r.exit_code, 1) << r.err;
-  auto loaded = TicketStore(tk).Load();
-  ASSERT_TRUE(loaded.ok());
-  ASSERT_EQ(loaded->size(), 2u);
-  for (const Ticket& t : *loaded) {
-    EXPECT_EQ(t.presence, "seen") << t.id;  // the audit ticket is untouched
-    if (t.key != "inventory:mailer") {
-      EXPECT_EQ(t.rule_id, "github.pat.classic");
-      EXPECT_FALSE(t.revoke_guidance.empty());
-    }
-  }
-  for (const auto& [name, text] : ReadDir(tk)) {
-    EXPECT_EQ(text.find(token), std::string::npos) << name;
-  }
-}
-
 }  // namespace
 }  // namespace keyward
