@@ -2,7 +2,6 @@
 // title and steps are written in tickets/ticket_text.cc).
 #include "keyward/tickets.h"
 
-
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
@@ -119,6 +118,19 @@ void Finish(Ticket* t, size_t places) {
   for (auto& text : TicketSteps(*t)) t->checklist.push_back({text, false});
 }
 
+// The credential a ticket is about: its id and name, where it is used, and
+// its owner as the assignee (the security team when nobody owns it).
+void TakeCredential(const std::string& id, const std::string& name,
+                    const CredentialUse& use, const TicketOptions& opts,
+                    Ticket* t) {
+  t->credential_id = id;
+  t->credential_name = name;
+  t->environment = use.environment;
+  t->access = use.access;
+  t->systems = use.systems;
+  t->assignee = Or(use.owner, opts.security_team);
+}
+
 Ticket FromFindings(const std::vector<const Finding*>& group,
                     const std::map<std::string, const Rule*>& rules,
                     const TicketOptions& opts, const std::string& today) {
@@ -194,12 +206,7 @@ Ticket FromFindings(const std::vector<const Finding*>& group,
   if (matched) {
     const CredentialRef& c = *matched->credential;
     t.action = TicketAction::kRevokeNow;
-    t.credential_id = c.id;
-    t.credential_name = c.name;
-    t.environment = c.use.environment;
-    t.access = c.use.access;
-    t.systems = c.use.systems;
-    t.assignee = Or(c.use.owner, opts.security_team);
+    TakeCredential(c.id, c.name, c.use, opts, &t);
     if (!c.note.empty()) t.audit.push_back(c.note);
     ScoreCredential(c.use.environment, c.use.access, true, &t);
     if (c.status == "revoked" || c.status == "retired") {
@@ -242,13 +249,8 @@ Ticket FromAudit(const std::vector<const AuditItem*>& items,
   Ticket t;
   t.key = "inventory:" + a.credential_id;
   t.id = TicketId(t.key);
-  t.credential_id = a.credential_id;
-  t.credential_name = a.credential_name;
+  TakeCredential(a.credential_id, a.credential_name, a.use, opts, &t);
   t.provider = a.provider;
-  t.environment = a.use.environment;
-  t.access = a.use.access;
-  t.systems = a.use.systems;
-  t.assignee = Or(a.use.owner, opts.security_team);
   t.first_seen = t.last_seen = today;
   t.action = TicketAction::kRotate;
   Severity sev = a.severity;
