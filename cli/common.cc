@@ -2,7 +2,7 @@
 #include <mutex>
 
 #include "cli/commands.h"
-#include "report/visible_text.h"
+#include "base/visible_text.h"
 #include "scanner/hs_cache.h"
 
 namespace keyward::cli {

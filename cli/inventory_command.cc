@@ -1,108 +1,28 @@
 // `keyward inventory ...`: flags in, library calls, text out. The secret for
 // add/rotate/fingerprint comes from stdin (--secret-stdin) or a no-echo
 // prompt, never from argv, and is never printed.
-#include <termios.h>
-#include <unistd.h>
-
 #include <cstdlib>
 #include <iostream>
 #include <memory>
 
 #include "cli/commands.h"
-#include "inventory/render.h"
+#include "cli/inventory_args.h"
 #include "keyward/atomic_file.h"
 #include "keyward/inventory.h"
+#include "report/inventory_render.h"
 
 namespace keyward::cli {
 namespace {
 
 namespace view = keyward::inventory;
 
-struct InventoryArgs {
-  std::string file;
-  std::string today;  // hidden, for tests
-  bool dry_run = false;
-  std::string format = "table";
-  std::string fail_on = "low";
-  bool secret_stdin = false;
-  bool no_secret = false;
-  bool allow_duplicate = false;
-  std::string id;
-  std::string csv;
-  std::string date;
-  std::string system;
-  // Credential fields (add/update/import defaults).
-  std::string name, provider, type, owner, account, purpose, environment,
-      access, scopes, systems, created, last_rotated, notes, status_filter;
-  int rotate_every_days = 0;
-  std::vector<std::string> identifiers, add_systems, remove_systems;
-};
-
-std::string InventoryPath(const InventoryArgs& a) {
-  if (!a.file.empty()) return a.file;
-  std::string env = InventoryEnv::FromEnvironment().path;
-  return env.empty() ? "keyward-inventory.json" : env;
-}
-
-std::optional<std::string> Pepper() {
-  return InventoryEnv::FromEnvironment().pepper;
-}
-
-std::unique_ptr<Clock> MakeClock(const InventoryArgs& a) {
-  if (!a.today.empty()) return std::make_unique<FixedClock>(a.today);
-  return std::make_unique<SystemClock>();
-}
-
-std::vector<std::string> SplitCommas(const std::string& s) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= s.size()) {
-    size_t end = s.find(',', start);
-    if (end == std::string::npos) end = s.size();
-    std::string item = s.substr(start, end - start);
-    item.erase(0, item.find_first_not_of(' '));
-    item.erase(item.find_last_not_of(' ') + 1);
-    if (!item.empty()) out.push_back(item);
-    start = end + 1;
-  }
-  return out;
-}
-
-// Reads the secret: stdin with --secret-stdin, else a no-echo prompt on a
-// terminal. One trailing newline is dropped.
-Result<std::string> ReadSecret(const InventoryArgs& a) {
-  std::string secret;
-  if (a.secret_stdin) {
-    secret.assign(std::istreambuf_iterator<char>(std::cin), {});
-  } else if (isatty(STDIN_FILENO)) {
-    std::cerr << "Secret (not echoed): " << std::flush;
-    termios old_mode{};
-    bool restore = tcgetattr(STDIN_FILENO, &old_mode) == 0;
-    if (restore) {
-      termios quiet = old_mode;
-      quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-      tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
-    }
-    std::getline(std::cin, secret);
-    if (restore) tcsetattr(STDIN_FILENO, TCSAFLUSH, &old_mode);
-    std::cerr << "\n";
-  } else {
-    return Status::InvalidArgument(
-        "no secret: pass --secret-stdin to read it from standard input (it "
-        "is never taken from the command line)");
-  }
-  if (!secret.empty() && secret.back() == '\n') secret.pop_back();
-  if (!secret.empty() && secret.back() == '\r') secret.pop_back();
-  if (secret.empty()) return Status::InvalidArgument("the secret is empty");
-  return secret;
-}
-
 int FailStatus(const Status& s) { return Fail(s.message()); }
 
 // Runs a locked edit and prints what changed (the diff on --dry-run).
+// `done` is called after a successful change, for the message.
 int Edit(const InventoryArgs& a, bool create,
          const std::function<Status(Inventory&)>& change,
-         const std::string& done) {
+         const std::function<std::string()>& done) {
   std::string path = InventoryPath(a);
   InventoryEdit edit;
   Status s =
@@ -112,78 +32,15 @@ int Edit(const InventoryArgs& a, bool create,
     std::cout << view::LineDiff(edit.before, edit.after) << "dry run: " << path
               << " not changed\n";
   } else {
-    std::cout << done << "\n";
+    std::cout << done() << "\n";
   }
   return 0;
 }
 
-Status CheckDate(const char* option, const std::string& v) {
-  if (v.empty() || IsIsoDate(v)) return Status::OK();
-  return Status::InvalidArgument(std::string(option) + " '" + v +
-                                 "' is not a date YYYY-MM-DD");
-}
-
-// Copies the field options that were given onto `c`.
-Status ApplyFields(const CLI::App& cmd, const InventoryArgs& a, Credential* c) {
-  // Not every command has every field option (import has no --identifier).
-  auto given = [&](const char* opt) {
-    const CLI::Option* o = cmd.get_option_no_throw(opt);
-    return o != nullptr && o->count() > 0;
-  };
-  if (given("--name")) c->name = a.name;
-  if (given("--provider")) c->provider = a.provider;
-  if (given("--type")) c->type = a.type;
-  if (given("--owner")) c->owner = a.owner;
-  if (given("--account")) c->provider_account = a.account;
-  if (given("--purpose")) c->purpose = a.purpose;
-  if (given("--environment")) c->environment = a.environment;
-  if (given("--access")) c->access = a.access;
-  if (given("--scopes")) c->scopes = SplitCommas(a.scopes);
-  if (given("--systems")) c->systems = SplitCommas(a.systems);
-  if (given("--identifier")) c->identifiers = a.identifiers;
-  if (given("--created")) c->created = a.created;
-  if (given("--last-rotated")) c->last_rotated = a.last_rotated;
-  if (given("--rotate-every-days")) c->rotate_every_days = a.rotate_every_days;
-  if (given("--notes")) c->notes = a.notes;
-  for (const auto& s : a.add_systems) {
-    if (std::find(c->systems.begin(), c->systems.end(), s) == c->systems.end())
-      c->systems.push_back(s);
-  }
-  for (const auto& s : a.remove_systems) {
-    c->systems.erase(std::remove(c->systems.begin(), c->systems.end(), s),
-                     c->systems.end());
-  }
-  Status s = CheckDate("--created", c->created);
-  if (s.ok()) s = CheckDate("--last-rotated", c->last_rotated);
-  return s;
-}
-
-void AddFieldOptions(CLI::App* cmd, InventoryArgs* a) {
-  cmd->add_option(
-      "--name", a->name,
-      "What the key is, e.g. \"Warehouse sync - production - Ops\"");
-  cmd->add_option("--provider", a->provider, "Provider (GitHub, AWS, ...)");
-  cmd->add_option("--type", a->type, "api-key, oauth, basic-auth, ...");
-  cmd->add_option("--owner", a->owner, "Person or team answerable for it");
-  cmd->add_option("--account", a->account, "Provider account it belongs to");
-  cmd->add_option("--purpose", a->purpose, "What it is used for");
-  cmd->add_option("--environment", a->environment,
-                  "production, staging, development, migration");
-  cmd->add_option("--access", a->access, "read-only, full or scoped");
-  cmd->add_option("--scopes", a->scopes, "Comma-separated scopes");
-  cmd->add_option("--systems", a->systems, "Comma-separated systems using it");
-}
-
-void AddRecordOptions(CLI::App* cmd, InventoryArgs* a) {
-  AddFieldOptions(cmd, a);
-  cmd->add_option("--identifier", a->identifiers,
-                  "Non-secret identifier stored in clear (repeatable)");
-  cmd->add_option("--created", a->created, "Creation date YYYY-MM-DD");
-  cmd->add_option("--last-rotated", a->last_rotated, "YYYY-MM-DD");
-  cmd->add_option("--rotate-every-days", a->rotate_every_days,
-                  "Rotation period (default 90)")
-      ->check(CLI::Range(1, 100000));
-  cmd->add_option("--notes", a->notes, "Free text");
+int Edit(const InventoryArgs& a, bool create,
+         const std::function<Status(Inventory&)>& change,
+         const std::string& done) {
+  return Edit(a, create, change, [&] { return done; });
 }
 
 int RunAdd(const CLI::App& cmd, const InventoryArgs& a) {
@@ -213,17 +70,8 @@ int RunAdd(const CLI::App& cmd, const InventoryArgs& a) {
     id = c.id;
     return inv.Add(std::move(c));
   };
-  std::string path = InventoryPath(a);
-  InventoryEdit edit;
-  Status s = EditInventoryFile(path, Pepper(), a.dry_run, false, change, &edit);
-  if (!s.ok()) return FailStatus(s);
-  if (a.dry_run) {
-    std::cout << view::LineDiff(edit.before, edit.after) << "dry run: " << path
-              << " not changed\n";
-  } else {
-    std::cout << "added " << id << " to " << path << "\n";
-  }
-  return 0;
+  return Edit(a, false, change,
+              [&] { return "added " + id + " to " + InventoryPath(a); });
 }
 
 int RunImport(const CLI::App& cmd, const InventoryArgs& a) {
@@ -266,8 +114,8 @@ int RunList(const InventoryArgs& a) {
   std::vector<const Credential*> shown;
   for (const auto& c : inv->credentials()) {
     if (!a.status_filter.empty() && c.status != a.status_filter) continue;
-    if (!a.owner.empty() && c.owner != a.owner) continue;
-    if (!a.environment.empty() && c.environment != a.environment) continue;
+    if (!a.owner.empty() && c.use.owner != a.owner) continue;
+    if (!a.environment.empty() && c.use.environment != a.environment) continue;
     shown.push_back(&c);
   }
   std::cout << (a.format == "json" ? view::CredentialListJson(shown)
@@ -285,10 +133,15 @@ int RunShow(const InventoryArgs& a) {
   return 0;
 }
 
+// Names the inventory file in a "no credential" error of an edit.
+Status InFile(const InventoryArgs& a, Status s) {
+  if (s.code() != Status::Code::kNotFound) return s;
+  return Status::NotFound(s.message() + " in " + InventoryPath(a));
+}
+
 // Applies `change` to credential a.id inside a locked edit.
-int EditCredential(
-    const InventoryArgs& a, const std::string& done,
-    const std::function<Status(Inventory&, Credential&)>& change) {
+int EditCredential(const InventoryArgs& a, const std::string& done,
+                   const std::function<Status(Credential&)>& change) {
   return Edit(
       a, false,
       [&](Inventory& inv) -> Status {
@@ -297,7 +150,7 @@ int EditCredential(
           return Status::NotFound("no credential '" + a.id + "' in " +
                                   InventoryPath(a));
         }
-        return change(inv, *c);
+        return change(*c);
       },
       done);
 }
@@ -306,25 +159,12 @@ int RunRotate(const InventoryArgs& a) {
   auto secret = ReadSecret(a);
   if (!secret.ok()) return FailStatus(secret.status());
   std::string date = a.date.empty() ? MakeClock(a)->Today() : a.date;
-  return EditCredential(
-      a, "rotated " + a.id, [&](Inventory& inv, Credential& c) -> Status {
-        if (c.status != "active") {
-          return Status::InvalidArgument(a.id + " is " + c.status +
-                                         "; add a new credential instead");
-        }
-        StoredFingerprint fp = inv.MakeFingerprint(secret.value(), date);
-        if (auto dup = inv.MatchSecret(secret.value())) {
-          return Status::InvalidArgument(
-              "the new secret is already recorded as '" + dup->credential->id +
-              "'");
-        }
-        for (auto& old : c.fingerprints) {
-          if (old.retired.empty()) old.retired = date;
-        }
-        c.fingerprints.push_back(fp);
-        c.last_rotated = date;
-        return Status::OK();
-      });
+  return Edit(
+      a, false,
+      [&](Inventory& inv) {
+        return InFile(a, inv.Rotate(a.id, secret.value(), date));
+      },
+      "rotated " + a.id);
 }
 
 int RunSetStatus(const InventoryArgs& a, const std::string& status) {
@@ -339,12 +179,12 @@ int RunSetStatus(const InventoryArgs& a, const std::string& status) {
         "marked system " + a.system + " retired on " + date);
   }
   if (a.id.empty()) return Fail("give a credential ID");
-  return EditCredential(a, status + " " + a.id + " on " + date,
-                        [&](Inventory&, Credential& c) {
-                          c.status = status;
-                          (status == "revoked" ? c.revoked : c.retired) = date;
-                          return Status::OK();
-                        });
+  return Edit(
+      a, false,
+      [&](Inventory& inv) {
+        return InFile(a, inv.SetStatus(a.id, status, date));
+      },
+      status + " " + a.id + " on " + date);
 }
 
 int RunFingerprint(const InventoryArgs& a) {
@@ -471,10 +311,9 @@ void RegisterInventory(CLI::App& app, Context& ctx) {
   update->add_option("--remove-system", a->remove_systems, "Remove a system");
   dry(update);
   run(update, [a, update] {
-    return EditCredential(*a, "updated " + a->id,
-                          [&](Inventory&, Credential& c) {
-                            return ApplyFields(*update, *a, &c);
-                          });
+    return EditCredential(*a, "updated " + a->id, [&](Credential& c) {
+      return ApplyFields(*update, *a, &c);
+    });
   });
 
   CLI::App* rotate = inv->add_subcommand(

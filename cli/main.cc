@@ -7,7 +7,7 @@
 #include <string>
 
 #include "cli/commands.h"
-#include "report/visible_text.h"
+#include "base/visible_text.h"
 
 namespace keyward::cli {
 

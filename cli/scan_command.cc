@@ -14,6 +14,7 @@
 #include "cli/commands.h"
 #include "cli/finding_stream.h"
 #include "cli/progress_line.h"
+#include "cli/summary.h"
 #include "cli/triage.h"
 #include "keyward/atomic_file.h"
 #include "keyward/git.h"

@@ -4,8 +4,8 @@
 #include <iostream>
 #include <optional>
 
+#include "base/json_file.h"
 #include "cli/commands.h"
-#include "inventory/json_file.h"
 #include "keyward/atomic_file.h"
 #include "keyward/inventory.h"
 #include "keyward/report.h"
@@ -51,11 +51,9 @@ int RunTickets(const TicketsArgs& args) {
   }
   std::vector<Finding> findings;
   for (const auto& j : report["findings"]) {
-    try {
-      findings.push_back(FindingFromJson(j, &rules));
-    } catch (const nlohmann::json::exception& e) {
-      return Fail(args.from + ": malformed finding: " + e.what());
-    }
+    auto f = FindingFromJson(j, &rules);
+    if (!f.ok()) return Fail(args.from + ": " + f.status().message());
+    findings.push_back(std::move(f.value()));
   }
   // Reports from before keyed fingerprints carry "sha256:<hex>": the
   // tickets get the keyed fingerprint of the same secret instead.

@@ -13,7 +13,7 @@
 #include "cli/commands.h"
 #include "keyward/atomic_file.h"
 #include "keyward/git.h"
-#include "report/visible_text.h"
+#include "base/visible_text.h"
 
 namespace keyward::cli {
 

@@ -7,7 +7,7 @@
 #include <optional>
 #include <tuple>
 
-#include "inventory/json_file.h"
+#include "base/json_file.h"
 #include "keyward/atomic_file.h"
 #include "keyward/config.h"
 

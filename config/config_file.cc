@@ -12,7 +12,7 @@
 
 #include "keyward/atomic_file.h"
 #include "keyward/config.h"
-#include "report/visible_text.h"
+#include "base/visible_text.h"
 
 namespace keyward {
 namespace {

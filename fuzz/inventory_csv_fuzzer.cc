@@ -11,7 +11,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       std::nullopt,
       "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
   keyward::Credential defaults;
-  defaults.owner = "ops";
+  defaults.use.owner = "ops";
   keyward::FixedClock clock("2026-06-01");
   keyward::ImportReport report;
   keyward::Status s =

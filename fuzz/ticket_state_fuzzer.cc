@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "fuzz/fuzz_util.h"
-#include "inventory/json_file.h"
+#include "base/json_file.h"
 #include "keyward/tickets.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -62,7 +62,7 @@ struct CredentialCheck {
 };
 
 std::optional<std::string> NoOwner(const Credential& c, const AuditContext&) {
-  if (!c.owner.empty()) return std::nullopt;
+  if (!c.use.owner.empty()) return std::nullopt;
   return "no owner: nobody is answerable for this key";
 }
 
@@ -73,7 +73,7 @@ std::optional<std::string> NoPurpose(const Credential& c, const AuditContext&) {
 
 std::optional<std::string> NoEnvironment(const Credential& c,
                                          const AuditContext&) {
-  if (!c.environment.empty()) return std::nullopt;
+  if (!c.use.environment.empty()) return std::nullopt;
   return "no environment (production, staging, development, migration)";
 }
 
@@ -98,7 +98,7 @@ std::optional<std::string> RotationUnknown(const Credential& c,
 
 std::optional<std::string> ExcessAccess(const Credential& c,
                                         const AuditContext&) {
-  if (Lower(c.access) != "full") return std::nullopt;
+  if (Lower(c.use.access) != "full") return std::nullopt;
   std::string purpose = Lower(c.purpose);
   for (const char* word : kReadOnlyPurposeWords) {
     if (purpose.find(word) != std::string::npos) {
@@ -124,7 +124,7 @@ std::optional<std::string> VagueName(const Credential& c, const AuditContext&) {
 std::optional<std::string> RetiredSystem(const Credential& c,
                                          const AuditContext& ctx) {
   std::vector<std::string> retired;
-  for (const auto& s : c.systems) {
+  for (const auto& s : c.use.systems) {
     auto it = ctx.inventory.retired_systems().find(s);
     if (it != ctx.inventory.retired_systems().end() &&
         DaysFromEpoch(it->second) <= ctx.today) {
@@ -135,7 +135,7 @@ std::optional<std::string> RetiredSystem(const Credential& c,
   std::string list;
   for (size_t i = 0; i < retired.size(); ++i)
     list += (i ? ", " : "") + retired[i];
-  if (retired.size() == c.systems.size()) {
+  if (retired.size() == c.use.systems.size()) {
     return "still active but every system using it is retired: " + list +
            "; revoke or retire it";
   }
@@ -143,7 +143,7 @@ std::optional<std::string> RetiredSystem(const Credential& c,
 }
 
 std::optional<std::string> NoSystems(const Credential& c, const AuditContext&) {
-  if (!c.systems.empty()) return std::nullopt;
+  if (!c.use.systems.empty()) return std::nullopt;
   return "no systems listed: a rotation would not know what to update";
 }
 
@@ -196,7 +196,7 @@ void SameKeyChecks(const Inventory& inv, std::vector<AuditResult>* out) {
   for (const auto& [key, creds] : by_key) {
     if (creds.size() < 2) continue;
     std::vector<std::string> envs;
-    for (const auto* c : creds) envs.push_back(c->environment);
+    for (const auto* c : creds) envs.push_back(c->use.environment);
     std::sort(envs.begin(), envs.end());
     envs.erase(std::unique(envs.begin(), envs.end()), envs.end());
     bool cross_env = envs.size() > 1;
@@ -204,8 +204,9 @@ void SameKeyChecks(const Inventory& inv, std::vector<AuditResult>* out) {
       std::string others;
       for (const auto* o : creds) {
         if (o == c) continue;
-        others += (others.empty() ? "" : ", ") + o->id +
-                  (o->environment.empty() ? "" : " (" + o->environment + ")");
+        others +=
+            (others.empty() ? "" : ", ") + o->id +
+            (o->use.environment.empty() ? "" : " (" + o->use.environment + ")");
       }
       const char* check =
           cross_env ? "same-key-several-environments" : "duplicate-key";

@@ -212,13 +212,13 @@ Status ImportCsv(std::string_view csv, const std::string& path,
     c.provider = get(Field::kProvider);
     if (c.provider.empty() && !url.empty()) c.provider = UrlHost(url);
     c.notes = get(Field::kNotes);
-    c.owner = get(Field::kOwner);
+    c.use.owner = get(Field::kOwner);
     c.type = get(Field::kType);
     c.purpose = get(Field::kPurpose);
-    c.environment = get(Field::kEnvironment);
-    c.access = get(Field::kAccess);
+    c.use.environment = get(Field::kEnvironment);
+    c.use.access = get(Field::kAccess);
     c.scopes = SplitList(get(Field::kScopes));
-    c.systems = SplitList(get(Field::kSystems));
+    c.use.systems = SplitList(get(Field::kSystems));
     c.identifiers = SplitList(get(Field::kIdentifiers));
     c.created = get(Field::kCreated);
     c.last_rotated = get(Field::kLastRotated);
@@ -244,13 +244,13 @@ Status ImportCsv(std::string_view csv, const std::string& path,
       }
       c.rotate_every_days = std::stoi(every);
     }
-    Default(&c.owner, defaults.owner);
-    Default(&c.environment, defaults.environment);
+    Default(&c.use.owner, defaults.use.owner);
+    Default(&c.use.environment, defaults.use.environment);
     Default(&c.provider, defaults.provider);
     Default(&c.type, defaults.type);
     Default(&c.purpose, defaults.purpose);
-    Default(&c.access, defaults.access);
-    Default(&c.systems, defaults.systems);
+    Default(&c.use.access, defaults.use.access);
+    Default(&c.use.systems, defaults.use.systems);
     Default(&c.created, today);
     if (auto dup = inventory->MatchSecret(secret)) {
       skip("same secret as credential '" + dup->credential->id + "'");

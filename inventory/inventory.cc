@@ -1,21 +1,36 @@
 // The in-memory inventory: fingerprints, lookups, annotation of findings.
 #include "keyward/inventory.h"
 
-#include <openssl/rand.h>
-
 #include <algorithm>
 #include <cctype>
 
-#include "inventory/crypto.h"
+#include "base/crypto.h"
 
 namespace keyward {
 
-using inventory::HexDecode;
-using inventory::HexEncode;
-using inventory::HmacSha256;
-using inventory::Sha256;
-
 namespace {
+
+// The literal prefix a hint may show: leading lowercase words ending in '_'
+// or '-' ("ghp_", "sk_live_", "xoxb-", "github_pat_"), or the 4-letter
+// uppercase AWS-style id prefix ("AKIA"). Empty when none.
+std::string HintPrefix(std::string_view s) {
+  // AWS-style ids: AKIA/ASIA/AGPA... followed by uppercase/digits.
+  if (s.size() >= 16 && s[0] == 'A' &&
+      s.substr(0, 4).find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ") ==
+          std::string_view::npos) {
+    return std::string(s.substr(0, 4));
+  }
+  size_t end = 0, pos = 0;
+  for (int words = 0; words < 3; ++words) {
+    size_t start = pos;
+    while (pos < s.size() && pos - start < 10 && s[pos] >= 'a' && s[pos] <= 'z')
+      ++pos;
+    if (pos - start < 2 || pos >= s.size() || (s[pos] != '_' && s[pos] != '-'))
+      break;
+    end = ++pos;
+  }
+  return std::string(s.substr(0, end));
+}
 
 constexpr std::string_view kHmacPrefix = "hmac-sha256:";
 constexpr std::string_view kShaPrefix = "sha256:";
@@ -44,11 +59,11 @@ Inventory Inventory::Create(std::optional<std::string> pepper,
 }
 
 Result<std::string> Inventory::NewSalt() {
-  unsigned char bytes[32];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) {
+  std::string salt;
+  if (!RandomHex(32, &salt)) {
     return Status::IoError("cannot get random bytes for the inventory salt");
   }
-  return HexEncode(std::string_view(reinterpret_cast<char*>(bytes), 32));
+  return salt;
 }
 
 const Credential* Inventory::Find(std::string_view id) const {
@@ -113,7 +128,7 @@ StoredFingerprint Inventory::MakeFingerprint(std::string_view secret,
                                              const std::string& today) const {
   StoredFingerprint fp;
   fp.value = FingerprintSecret(secret);
-  fp.hint = Redact(secret, inventory::HintPrefix(secret));
+  fp.hint = Redact(secret, HintPrefix(secret));
   fp.added = today;
   return fp;
 }
@@ -196,10 +211,7 @@ CredentialRef MakeCredentialRef(const CredentialMatch& match) {
   CredentialRef ref;
   ref.id = c.id;
   ref.name = c.name;
-  ref.owner = c.owner;
-  ref.environment = c.environment;
-  ref.access = c.access;
-  ref.systems = c.systems;
+  ref.use = c.use;
   ref.status = c.status;
   std::vector<std::string> notes;
   if (c.status == "revoked") {

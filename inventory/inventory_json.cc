@@ -2,8 +2,8 @@
 // of every problem; serializing is deterministic so the file diffs cleanly.
 #include <algorithm>
 
-#include "inventory/crypto.h"
-#include "inventory/json_file.h"
+#include "base/crypto.h"
+#include "base/json_file.h"
 #include "keyward/inventory.h"
 
 namespace keyward {
@@ -14,8 +14,7 @@ using nlohmann::json;
 constexpr int kSchemaVersion = 1;
 
 std::string PepperId(const std::string& pepper) {
-  return inventory::HexEncode(
-             inventory::HmacSha256(pepper, "keyward-inventory-pepper-check"))
+  return HexEncode(HmacSha256(pepper, "keyward-inventory-pepper-check"))
       .substr(0, 16);
 }
 
@@ -91,13 +90,13 @@ Status ParseCredential(const json& obj, const std::string& where,
   r.String("name", &c->name);
   r.String("provider", &c->provider);
   r.String("type", &c->type);
-  r.String("owner", &c->owner);
+  r.String("owner", &c->use.owner);
   r.String("provider_account", &c->provider_account);
   r.String("purpose", &c->purpose);
-  r.String("environment", &c->environment);
-  r.String("access", &c->access);
+  r.String("environment", &c->use.environment);
+  r.String("access", &c->use.access);
   r.Strings("scopes", &c->scopes);
-  r.Strings("systems", &c->systems);
+  r.Strings("systems", &c->use.systems);
   r.Strings("identifiers", &c->identifiers);
   r.Date("created", &c->created);
   r.Date("last_rotated", &c->last_rotated);
@@ -157,13 +156,13 @@ json CredentialJson(const Credential& c) {
   j["status"] = c.status;
   PutString(j, "provider", c.provider);
   PutString(j, "type", c.type);
-  PutString(j, "owner", c.owner);
+  PutString(j, "owner", c.use.owner);
   PutString(j, "provider_account", c.provider_account);
   PutString(j, "purpose", c.purpose);
-  PutString(j, "environment", c.environment);
-  PutString(j, "access", c.access);
+  PutString(j, "environment", c.use.environment);
+  PutString(j, "access", c.use.access);
   PutStrings(j, "scopes", c.scopes);
-  PutStrings(j, "systems", c.systems);
+  PutStrings(j, "systems", c.use.systems);
   PutStrings(j, "identifiers", c.identifiers);
   PutString(j, "created", c.created);
   PutString(j, "last_rotated", c.last_rotated);
@@ -215,8 +214,7 @@ Status Inventory::ReadRoot(const json& root, const std::string& path,
   std::string keyed_by = root.value("keyed_by", std::string("salt"));
   if (auto salt = root.find("salt"); salt != root.end()) {
     std::string raw;
-    if (!salt->is_string() ||
-        !inventory::HexDecode(salt->get<std::string>(), &raw) ||
+    if (!salt->is_string() || !HexDecode(salt->get<std::string>(), &raw) ||
         raw.size() < 16) {
       return Status::Corruption(path +
                                 ": \"salt\" must be at least 16 bytes "

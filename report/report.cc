@@ -6,8 +6,8 @@
 #include <set>
 #include <sstream>
 
+#include "base/visible_text.h"
 #include "keyward/fingerprint.h"
-#include "report/visible_text.h"
 
 namespace keyward {
 namespace {
@@ -28,18 +28,6 @@ const char* SeverityColor(Severity s) {
       return "\033[36m";
   }
   return "";
-}
-
-std::string FormatBytes(uint64_t b) {
-  char buf[32];
-  if (b >= (1ull << 30)) {
-    snprintf(buf, sizeof buf, "%.2f GB", b / 1e9);
-  } else if (b >= (1ull << 20)) {
-    snprintf(buf, sizeof buf, "%.1f MB", b / 1e6);
-  } else {
-    snprintf(buf, sizeof buf, "%.1f KB", b / 1e3);
-  }
-  return buf;
 }
 
 }  // namespace
@@ -134,9 +122,12 @@ nlohmann::json FindingToJson(const Finding& f, const ReportOptions& opts) {
     if (c.status == "unknown") {
       j["credential"] = "unknown";
     } else {
-      j["credential"] = {{"id", c.id},         {"name", c.name},
-                         {"owner", c.owner},   {"environment", c.environment},
-                         {"access", c.access}, {"systems", c.systems},
+      j["credential"] = {{"id", c.id},
+                         {"name", c.name},
+                         {"owner", c.use.owner},
+                         {"environment", c.use.environment},
+                         {"access", c.use.access},
+                         {"systems", c.use.systems},
                          {"status", c.status}};
       if (!c.note.empty()) j["credential"]["note"] = c.note;
     }
@@ -148,7 +139,11 @@ nlohmann::json FindingToJson(const Finding& f, const ReportOptions& opts) {
   return j;
 }
 
-Finding FindingFromJson(const nlohmann::json& j, const RuleSet* rules) {
+namespace {
+
+// FindingFromJson's body; nlohmann's accessors throw on a field of the
+// wrong type, which FindingFromJson turns into a Status.
+Finding ReadFinding(const nlohmann::json& j, const RuleSet* rules) {
   Finding f;
   f.rule_id = j.value("rule_id", "");
   f.rule_name = j.value("rule_name", "");
@@ -217,13 +212,13 @@ Finding FindingFromJson(const nlohmann::json& j, const RuleSet* rules) {
     } else {
       c.id = cj.value("id", "");
       c.name = cj.value("name", "");
-      c.owner = cj.value("owner", "");
-      c.environment = cj.value("environment", "");
-      c.access = cj.value("access", "");
+      c.use.owner = cj.value("owner", "");
+      c.use.environment = cj.value("environment", "");
+      c.use.access = cj.value("access", "");
       c.status = cj.value("status", "");
       c.note = cj.value("note", "");
       if (cj.contains("systems")) {
-        c.systems = cj["systems"].get<std::vector<std::string>>();
+        c.use.systems = cj["systems"].get<std::vector<std::string>>();
       }
     }
     f.credential = c;
@@ -231,6 +226,17 @@ Finding FindingFromJson(const nlohmann::json& j, const RuleSet* rules) {
   f.suppressed = j.value("suppressed", false);
   f.suppression = j.value("suppression", "");
   return f;
+}
+
+}  // namespace
+
+Result<Finding> FindingFromJson(const nlohmann::json& j, const RuleSet* rules) {
+  try {
+    return ReadFinding(j, rules);
+  } catch (const nlohmann::json::exception& e) {
+    return Status::InvalidArgument(std::string("malformed finding: ") +
+                                   e.what());
+  }
 }
 
 nlohmann::json StatsToJson(const ScanStats& s) {
@@ -272,7 +278,7 @@ void WriteTextFinding(const Finding& f, const ReportOptions& opts,
       if (c.status == "unknown") {
         line << "  [unknown credential]";
       } else {
-        line << "  [" << c.id << ": " << c.name << ", owner " << c.owner;
+        line << "  [" << c.id << ": " << c.name << ", owner " << c.use.owner;
         if (!c.note.empty()) line << "; " << c.note;
         line << "]";
       }
@@ -312,44 +318,6 @@ void WriteJsonlFinding(const Finding& f, const ReportOptions& opts,
   out << FindingToJson(f, opts).dump(-1, ' ', false,
                                      nlohmann::json::error_handler_t::replace)
       << "\n";
-}
-
-std::string SummaryLine(const ScanStats& s) {
-  std::ostringstream o;
-  uint64_t shown = s.findings - s.suppressed;
-  o << shown << (shown == 1 ? " finding" : " findings") << " in " << s.files
-    << (s.files == 1 ? " file" : " files") << " (" << FormatBytes(s.bytes)
-    << ", " << std::fixed;
-  o.precision(2);
-  o << s.seconds << " s";
-  if (s.compile_seconds >= 0.005) {
-    o << " + " << s.compile_seconds << " s compiling rules";
-  }
-  o << ")";
-  if (s.suppressed) o << ", " << s.suppressed << " suppressed";
-  if (s.below_confidence) {
-    o << ", " << s.below_confidence << " below --min-confidence";
-  }
-  if (s.unreadable) o << ", " << s.unreadable << " unreadable";
-  return o.str();
-}
-
-std::string StatsBlock(const ScanStats& s) {
-  std::ostringstream o;
-  o.precision(3);
-  double mbps = s.seconds > 0 ? s.bytes / 1e6 / s.seconds : 0;
-  o << "files:           " << s.files << "\n"
-    << "bytes:           " << s.bytes << "\n"
-    << "skipped binary:  " << s.skipped_binary << "\n"
-    << "skipped ignored: " << s.skipped_ignored << "\n"
-    << "unreadable:      " << s.unreadable << "\n"
-    << "findings:        " << s.findings << "\n"
-    << "suppressed:      " << s.suppressed << "\n"
-    << "below min conf.: " << s.below_confidence << "\n"
-    << std::fixed << "seconds:         " << s.seconds << "\n"
-    << "compile seconds: " << s.compile_seconds << "\n"
-    << "MB/s:            " << mbps << "\n";
-  return o.str();
 }
 
 }  // namespace keyward

@@ -16,6 +16,7 @@
 #include <map>
 #include <set>
 
+#include "base/crypto.h"
 #include "keyward/report.h"
 
 #ifndef KEYWARD_VERSION
@@ -295,7 +296,7 @@ void WriteSarif(const ScanResult& r, const std::vector<Rule>& rules,
     if (f->credential && !f->credential->id.empty() &&
         f->credential->status != "unknown") {
       props["credentialId"] = f->credential->id;
-      props["owner"] = f->credential->owner;
+      props["owner"] = f->credential->use.owner;
     }
     result["properties"] = props;
     if (f->suppressed) {

@@ -13,9 +13,10 @@
 #include <set>
 #include <sstream>
 
+#include "base/crypto.h"
 #include "keyward/finding.h"
 #include "keyward/rules.h"
-#include "scanner/validators.h"
+#include "rules/validators.h"
 
 namespace keyward {
 namespace {

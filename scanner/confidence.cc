@@ -7,7 +7,7 @@
 #include <string>
 #include <unordered_map>
 
-#include "scanner/validators.h"
+#include "rules/validators.h"
 #include "scanner/wordiness.h"
 
 namespace keyward {

@@ -1,31 +1,8 @@
 #include "keyward/finding.h"
 
-// The low-level SHA-256 functions, deprecated in OpenSSL 3 but kept: the
-// first EVP_Digest of a process loads openssl.cnf and sets up providers
-// (~0.7 ms, 3% of a pre-commit `scan --staged`) for a plain digest.
-#define OPENSSL_SUPPRESS_DEPRECATED
-#include <openssl/sha.h>
-
 #include <tuple>
 
 namespace keyward {
-
-std::string Sha256Hex(std::string_view data) {
-  unsigned char md[SHA256_DIGEST_LENGTH];
-  SHA256_CTX ctx;
-  SHA256_Init(&ctx);
-  SHA256_Update(&ctx, data.data(), data.size());
-  SHA256_Final(md, &ctx);
-  const unsigned len = sizeof md;
-  static const char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(2 * len);
-  for (unsigned i = 0; i < len; i++) {
-    out += kHex[md[i] >> 4];
-    out += kHex[md[i] & 15];
-  }
-  return out;
-}
 
 std::string Redact(std::string_view secret, std::string_view prefix) {
   bool has_prefix =

@@ -1,12 +1,6 @@
 #include "keyward/fingerprint.h"
 
-// Low-level SHA-256 (deprecated in OpenSSL 3, kept as in scanner/finding.cc):
-// HMAC() goes through EVP, whose first use in a process loads openssl.cnf and
-// the providers (~0.7 ms); a pre-commit scan installs the key on every run.
-#define OPENSSL_SUPPRESS_DEPRECATED
 #include <fcntl.h>
-#include <openssl/rand.h>
-#include <openssl/sha.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -18,51 +12,20 @@
 #include <filesystem>
 #include <mutex>
 
-#include "inventory/crypto.h"
+#include "base/crypto.h"
 #include "keyward/atomic_file.h"
 
 namespace keyward {
 namespace {
-
-using inventory::HexDecode;
-using inventory::HexEncode;
-
-// HMAC-SHA256 (RFC 2104) on the low-level digest; equal to OpenSSL's HMAC()
-// (tests/scanner/fingerprint_test.cc).
-std::string HmacSha256(std::string_view key, std::string_view data) {
-  unsigned char k[64] = {0};
-  if (key.size() > 64) {
-    SHA256_CTX ctx;
-    SHA256_Init(&ctx);
-    SHA256_Update(&ctx, key.data(), key.size());
-    SHA256_Final(k, &ctx);
-  } else {
-    std::copy(key.begin(), key.end(), k);
-  }
-  unsigned char pad[64], inner[SHA256_DIGEST_LENGTH],
-      outer[SHA256_DIGEST_LENGTH];
-  SHA256_CTX ctx;
-  for (int i = 0; i < 64; ++i) pad[i] = k[i] ^ 0x36;
-  SHA256_Init(&ctx);
-  SHA256_Update(&ctx, pad, 64);
-  SHA256_Update(&ctx, data.data(), data.size());
-  SHA256_Final(inner, &ctx);
-  for (int i = 0; i < 64; ++i) pad[i] = k[i] ^ 0x5c;
-  SHA256_Init(&ctx);
-  SHA256_Update(&ctx, pad, 64);
-  SHA256_Update(&ctx, inner, sizeof inner);
-  SHA256_Final(outer, &ctx);
-  return std::string(reinterpret_cast<char*>(outer), sizeof outer);
-}
 
 // Labels keep the three uses of K apart (fingerprint, seal pad, key id).
 constexpr std::string_view kSealLabel = "keyward-fingerprint-seal-v1";
 constexpr std::string_view kIdLabel = "keyward-fingerprint-key-id-v1";
 
 std::string RandomHexKey() {
-  unsigned char bytes[32];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) return "";
-  return HexEncode(std::string_view(reinterpret_cast<char*>(bytes), 32));
+  std::string key;
+  if (!RandomHex(32, &key)) return "";
+  return key;
 }
 
 struct KeyState {
@@ -218,14 +181,7 @@ void SetFingerprintKey(std::string key) {
 
 std::string FingerprintKeyId() { return Key().id; }
 
-std::string SecretDigest(std::string_view secret) {
-  unsigned char md[SHA256_DIGEST_LENGTH];
-  SHA256_CTX ctx;
-  SHA256_Init(&ctx);
-  SHA256_Update(&ctx, secret.data(), secret.size());
-  SHA256_Final(md, &ctx);
-  return std::string(reinterpret_cast<char*>(md), sizeof md);
-}
+std::string SecretDigest(std::string_view secret) { return Sha256(secret); }
 
 std::string FingerprintFromDigest(std::string_view digest) {
   return std::string(kFingerprintPrefix) +

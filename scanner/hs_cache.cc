@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/crypto.h"
 #include "keyward/atomic_file.h"
 #include "keyward/finding.h"
 

@@ -12,7 +12,7 @@ std::string HsErrorName(hs_error_t err);
 
 class HsScratch : public Matcher::Scratch {
  public:
-  explicit HsScratch(const Matcher::Impl& impl) : impl_(impl) {}
+  explicit HsScratch(const MatcherImpl& impl) : impl_(impl) {}
   ~HsScratch() override {
     if (hs_) hs_free_scratch(hs_);
   }
@@ -37,7 +37,7 @@ class HsScratch : public Matcher::Scratch {
     return Status::OK();
   }
 
-  const Matcher::Impl& impl_;
+  const MatcherImpl& impl_;
   hs_scratch_t* hs_ = nullptr;
   bool block_ready_ = false;
   bool stream_ready_ = false;
@@ -174,8 +174,7 @@ namespace {
 // whole, from bytes still in the buffer.
 class StreamImpl : public Matcher::Stream {
  public:
-  StreamImpl(const Matcher::Impl& impl, HsScratch* scratch,
-             std::string_view path)
+  StreamImpl(const MatcherImpl& impl, HsScratch* scratch, std::string_view path)
       : impl_(impl), scratch_(scratch) {
     std::vector<uint32_t> on;
     impl_.ScopedRulesFor(path, &on);
@@ -332,7 +331,7 @@ class StreamImpl : public Matcher::Stream {
     }
   }
 
-  const Matcher::Impl& impl_;
+  const MatcherImpl& impl_;
   HsScratch* scratch_;
   Status error_;
   hs_stream_t* stream_ = nullptr;

@@ -18,13 +18,24 @@
 
 #include "keyward/matcher.h"
 #include "scanner/hs_cache.h"
-#include "scanner/validators.h"
+#include "rules/validators.h"
 
 namespace keyward {
 
 // The longest window phase 2 looks back from a candidate end. Patterns whose
 // maximum width is unbounded or larger are confirmed on this window only.
 inline constexpr uint64_t kMaxWindow = 16 * 1024;
+
+// The matcher's translation units name Matcher::Impl (private in the
+// public header) as MatcherImpl.
+struct MatcherInternals {
+  using Impl = Matcher::Impl;
+};
+using MatcherImpl = MatcherInternals::Impl;
+
+// RE2 options of every phase-2 pattern: Latin-1 (bytes, not UTF-8), quiet,
+// with room for the DFAs of large counted repeats (scanner/matcher.cc).
+RE2::Options Latin1Options();
 
 // A compiled shared filter: allow regexes as one RE2::Set, and stop-words.
 // The allow set is compiled on first use, so that a scan that never

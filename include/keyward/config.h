@@ -10,7 +10,7 @@
 // file:line alone, so a different secret in the same place is still
 // reported:
 // - inline: a `keyward:allow [reason]` comment on the line where the secret
-//   starts (detected while scanning, see InlineAllowed);
+//   starts (detected while scanning, scanner/inline_allow.h);
 // - allowlist: `allow:` entries in the configuration, by fingerprint;
 // - baseline: a file of {rule_id, fingerprint, path} entries, written with
 //   `scan --baseline-out`, read with `--baseline`.
@@ -188,16 +188,6 @@ class Suppressor {
 // True when some unsuppressed finding has severity >= config.fail_on: the
 // scan exits 1. Suppressed findings and lower severities never fail a run.
 bool FailsRun(const Config& config, const ScanResult& result);
-
-// Inline allow check used when a finding is built. `window` holds the
-// scanned bytes and `secret_offset` is where the secret starts in it. True
-// when the line holding that offset carries "keyward:allow"; `*suppression`
-// becomes "inline" or "inline: <reason>" (the text after the marker, comment
-// closers trimmed, dropped if it looks like it holds a secret). Only the
-// 4 KiB on each side of the secret are searched, so minified one-line files
-// cost O(matches), not O(matches x line length).
-bool InlineAllowed(std::string_view window, size_t secret_offset,
-                   std::string* suppression);
 
 // === Git pre-commit hook ===
 

@@ -50,14 +50,22 @@ struct Occurrence {
   std::string date;  // ISO 8601, UTC; "" for a blob no commit holds
 };
 
+// Who answers for a credential, where it is used and what it may do: the
+// part of an inventory record (Credential) that a matched finding
+// (CredentialRef) and an audit result (AuditItem) carry along, and that a
+// ticket shows.
+struct CredentialUse {
+  std::string owner;        // person or team answerable for it
+  std::string environment;  // production, staging, development, migration
+  std::string access;       // read-only, full, scoped
+  std::vector<std::string> systems;  // what uses it
+};
+
 // The inventory credential a finding matched (filled by the inventory).
 struct CredentialRef {
   std::string id;
   std::string name;
-  std::string owner;
-  std::string environment;
-  std::string access;
-  std::vector<std::string> systems;
+  CredentialUse use;
   std::string status;  // active | revoked | retired
   // Why the match matters beyond "known": e.g. "key was revoked on
   // 2026-01-02" or "fingerprint rotated out on 2026-03-04". Empty otherwise.
@@ -105,9 +113,6 @@ struct Finding {
   bool suppressed = false;
   std::string suppression;  // why: "inline", "baseline", "allowlist: reason"
 };
-
-// Lowercase hex of SHA-256(data).
-std::string Sha256Hex(std::string_view data);
 
 // Keyed fingerprints (SecretFingerprint, ...) live in keyward/fingerprint.h.
 

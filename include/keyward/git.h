@@ -1,5 +1,9 @@
 // Git sources: full history, the staged index, and commit ranges.
 //
+// git/ is a source, like the directory walker (source/): it reads blobs out
+// of a repository and hands their bytes to a Scanner; it depends on
+// scanner/ and base/, and nothing below it depends on git/.
+//
 //   Scanner scanner(matcher, opts);
 //   ScanResult result;
 //   GitHistoryOptions h;  h.repo = ".";

@@ -41,41 +41,12 @@
 #include <unordered_map>
 #include <vector>
 
+#include "keyward/date.h"
 #include "keyward/finding.h"
 #include "keyward/rules.h"
 #include "keyward/status.h"
 
 namespace keyward {
-
-// === Dates and clocks ===
-
-class Clock {
- public:
-  virtual ~Clock() = default;
-  virtual std::string Today() const = 0;  // "YYYY-MM-DD"
-};
-
-// Today's date in UTC. Construct it at the edge (the CLI), pass it down.
-class SystemClock : public Clock {
- public:
-  std::string Today() const override;
-};
-
-// Always the same day: for tests and for `--today`.
-class FixedClock : public Clock {
- public:
-  explicit FixedClock(std::string today) : today_(std::move(today)) {}
-  std::string Today() const override { return today_; }
-
- private:
-  std::string today_;
-};
-
-// True for a valid calendar date written as YYYY-MM-DD.
-bool IsIsoDate(std::string_view text);
-// Days since 1970-01-01 of a valid date; REQUIRES: IsIsoDate(date).
-long DaysFromEpoch(std::string_view date);
-std::string DateFromDays(long days);
 
 // === The records ===
 
@@ -92,14 +63,11 @@ struct Credential {
   std::string id;  // stable, [a-z0-9][a-z0-9._-]*
   std::string name;
   std::string provider;
-  std::string type;  // api-key, oauth, basic-auth, service-account, ...
-  std::string owner;
+  std::string type;   // api-key, oauth, basic-auth, service-account, ...
+  CredentialUse use;  // owner, environment, access, systems
   std::string provider_account;
   std::string purpose;
-  std::string environment;  // production, staging, development, migration
-  std::string access;       // read-only, full, scoped
   std::vector<std::string> scopes;
-  std::vector<std::string> systems;      // what uses it
   std::vector<std::string> identifiers;  // non-secret ids, stored in clear
   std::string created;
   std::string last_rotated;
@@ -228,6 +196,20 @@ class Inventory {
 
   // Adds a credential. Its id must be new and valid (see NewId()).
   Status Add(Credential credential);
+
+  // Lifecycle (inventory/lifecycle.cc). On error the inventory is unchanged.
+  // Rotation: `secret` becomes credential `id`'s current fingerprint, added
+  // on `date`; every earlier fingerprint is retired on `date` and
+  // last_rotated becomes `date`. kNotFound ("no credential '<id>'") for an
+  // unknown id; kInvalidArgument when the credential is not active or the
+  // secret is already recorded.
+  Status Rotate(std::string_view id, std::string_view secret,
+                const std::string& date);
+  // Status transition of credential `id` to "revoked" or "retired" on
+  // `date` (Credential::revoked or ::retired). kNotFound as for Rotate;
+  // kInvalidArgument for any other status.
+  Status SetStatus(std::string_view id, const std::string& status,
+                   const std::string& date);
   // A valid, unused id derived from `name` ("Warehouse sync - prod" ->
   // "warehouse-sync-prod", then "-2", "-3" ...).
   std::string NewId(std::string_view name) const;

@@ -111,10 +111,6 @@ class Matcher {
   std::unique_ptr<Stream> OpenStream(Scratch* scratch,
                                      std::string_view path = {}) const;
 
-  // Decides a raw candidate secret against a rule's filters and
-  // validators. Exposed for tests and `rules check`.
-  bool PassesFilters(uint32_t rule, std::string_view secret) const;
-
   // The reference implementation: a plain RE2 scan of every rule over the
   // whole buffer, with the same filters and overlap resolution. Slow; tests
   // compare Scan() against it.
@@ -125,9 +121,10 @@ class Matcher {
   // RE2 alone over every buffer (correct, slower). Reported by `rules check`.
   std::vector<std::string> Re2OnlyRules() const;
 
-  struct Impl;
-
  private:
+  // Defined in scanner/matcher_impl.h; not part of the interface.
+  struct Impl;
+  friend struct MatcherInternals;
   explicit Matcher(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

@@ -14,6 +14,12 @@
 // seen first (the finding's own location is the first). Text prints one line
 // per finding, with "(N occurrences in M paths, first seen COMMIT DATE)"
 // when N > 1.
+//
+// Ownership: writers only read the ScanResult and the stream they are given.
+// Thread safety: every function is pure apart from writing to `out`; calls
+// on different streams may run at once. Errors: writers never throw on
+// bytes that are not UTF-8 (they are replaced in JSON); FindingFromJson
+// returns a Status instead of throwing.
 #ifndef KEYWARD_REPORT_H_
 #define KEYWARD_REPORT_H_
 
@@ -53,9 +59,11 @@ nlohmann::json FindingToJson(const Finding& f, const ReportOptions& opts);
 // Redaction holds here, whatever the report held: a report written with
 // --show-secrets has raw secrets, which become the digest and (when missing)
 // the fingerprint and are then redacted with the rule's prefix from `rules`
-// (null: no prefix). Finding::redacted never holds a whole secret.
-Finding FindingFromJson(const nlohmann::json& j,
-                        const RuleSet* rules = nullptr);
+// (null: no prefix). Finding::redacted never holds a whole secret. Missing
+// fields take their defaults; a field of the wrong type is an
+// kInvalidArgument "malformed finding: ..." (nothing is thrown).
+Result<Finding> FindingFromJson(const nlohmann::json& j,
+                                const RuleSet* rules = nullptr);
 nlohmann::json StatsToJson(const ScanStats& s);
 
 // Grouped history findings (Finding::occurrences): how many distinct paths
@@ -80,11 +88,6 @@ void WriteJsonl(const ScanResult& r, const ReportOptions& opts,
 // rule of the run (tool.driver.rules).
 void WriteSarif(const ScanResult& r, const std::vector<Rule>& rules,
                 const ReportOptions& opts, std::ostream& out);
-
-// One-line summary for stderr: "3 findings in 120 files (4.1 MB, 0.05 s)".
-std::string SummaryLine(const ScanStats& s);
-// --stats block for stderr.
-std::string StatsBlock(const ScanStats& s);
 
 }  // namespace keyward
 

@@ -36,7 +36,7 @@
 //       supersedes: [aws.access_key_id]  # findings of these rules inside
 //                                 # this rule's match are dropped (pairs)
 //       validate: [github_crc32]  # named checks run after the filters
-//                                 # (scanner/validators.h): github_crc32,
+//                                 # (rules/validators.h): github_crc32,
 //                                 # npm_crc32, base64_userpass. A failed
 //                                 # check drops the match; a passed
 //                                 # checksum makes the finding "checksum

@@ -6,10 +6,18 @@
 //   ScanResult result;
 //   Status s = scanner.ScanPaths({"src", "-"}, &result);   // "-" is stdin
 //
-// Per-item trouble (an unreadable file, a file that vanished) is reported
-// through ScanOptions::warn and counted in ScanStats; the scan goes on. Only a
-// fatal problem (no such path given on the command line is NOT fatal; an
-// internal failure is) returns a non-OK Status.
+// Ownership: a Scanner keeps a reference to its Matcher (`const Matcher&`),
+// which must outlive it; ScanOptions are copied.
+// Thread safety: ScanPaths runs its own worker threads (ScanOptions::threads)
+// and calls ScanOptions::warn, ::progress and ::on_stream_findings from them
+// (warn under a lock; progress concurrently). ScanBuffer may be called from
+// any number of threads at once; ScanPaths and ScanFd from one at a time.
+// Errors: per-item trouble (an unreadable file, a file that vanished) is
+// reported through ScanOptions::warn and counted in ScanStats; the scan goes
+// on. A path named by the caller that cannot be scanned goes to
+// ScanResult::errors, as does a file the matcher failed on; the other paths
+// are still scanned. A non-OK Status is returned only when the whole scan
+// cannot go on (a report file among the inputs, an internal failure).
 #ifndef KEYWARD_SCAN_H_
 #define KEYWARD_SCAN_H_
 
@@ -88,13 +96,6 @@ struct ScanOptions {
   std::function<void(const std::string& path)> before_open;
   std::function<void(const std::string& path)> before_read;
 };
-
-// Converts a confirmed match to a finding (secret, redaction, fingerprint,
-// rule metadata). `window` holds the match and starts at absolute offset
-// `window_base`.
-Finding BuildFinding(const Matcher& matcher, const RuleMatch& m,
-                     std::string_view window, uint64_t window_base,
-                     const std::string& path);
 
 class Scanner {
  public:

@@ -64,10 +64,7 @@ struct AuditItem {
   std::string credential_id;
   std::string credential_name;
   std::string provider;
-  std::string owner;
-  std::string environment;
-  std::string access;
-  std::vector<std::string> systems;
+  CredentialUse use;
   std::string check;    // e.g. "rotation-overdue"
   std::string message;  // human sentence naming the problem
   Severity severity = Severity::kMedium;
@@ -176,7 +173,7 @@ std::vector<Ticket> MergeTickets(const std::vector<Ticket>& existing,
                                  const std::vector<Ticket>& fresh,
                                  bool audit_included = true);
 
-// Serialization (inventory/tickets_format.cc). JSON round-trips exactly.
+// Serialization (tickets/tickets_format.cc). JSON round-trips exactly.
 nlohmann::json TicketToJson(const Ticket& t);
 Result<Ticket> TicketFromJson(const nlohmann::json& j);
 std::string TicketToMarkdown(const Ticket& t);

@@ -11,7 +11,7 @@
 #include <filesystem>
 #include <set>
 
-#include "git_fixture.h"
+#include "support/git_fixture.h"
 
 namespace keyward::test {
 namespace {

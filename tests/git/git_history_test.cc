@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "git_fixture.h"
+#include "support/git_fixture.h"
 
 namespace keyward::test {
 namespace {

@@ -5,7 +5,8 @@
 #include <map>
 #include <set>
 
-#include "git_fixture.h"
+#include "base/crypto.h"
+#include "support/git_fixture.h"
 
 namespace keyward::test {
 namespace {

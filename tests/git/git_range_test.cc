@@ -1,5 +1,5 @@
 // ScanGitRange / ScanGitSince: only what a range of commits adds.
-#include "git_fixture.h"
+#include "support/git_fixture.h"
 
 namespace keyward::test {
 namespace {

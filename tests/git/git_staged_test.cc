@@ -1,7 +1,7 @@
 // ScanGitStaged: only what the next commit adds.
 #include <filesystem>
 
-#include "git_fixture.h"
+#include "support/git_fixture.h"
 
 namespace keyward::test {
 namespace {

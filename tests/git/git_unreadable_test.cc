@@ -7,7 +7,7 @@
 
 #include <filesystem>
 
-#include "git_fixture.h"
+#include "support/git_fixture.h"
 
 namespace keyward::test {
 namespace {

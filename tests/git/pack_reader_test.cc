@@ -14,7 +14,7 @@
 
 #include "git/pack_format.h"
 #include "git/repo.h"
-#include "git_fixture.h"
+#include "support/git_fixture.h"
 
 namespace keyward::test {
 namespace {

@@ -16,7 +16,7 @@
 #include "git/pack_format.h"
 #include "git/pack_reader.h"
 #include "git/repo.h"
-#include "git_fixture.h"
+#include "support/git_fixture.h"
 
 namespace keyward::test {
 namespace {

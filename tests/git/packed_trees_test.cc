@@ -13,7 +13,7 @@
 #include "git/enumerate.h"
 #include "git/pack_reader.h"
 #include "git/repo.h"
-#include "git_fixture.h"
+#include "support/git_fixture.h"
 
 namespace keyward::test {
 namespace {

@@ -12,11 +12,11 @@ Credential Good(const std::string& id, const std::string& env) {
   Credential c;
   c.id = id;
   c.name = "Orders API - " + env + " - Platform";
-  c.owner = "platform";
+  c.use.owner = "platform";
   c.purpose = "order ingestion";
-  c.environment = env;
-  c.access = "scoped";
-  c.systems = {"orders"};
+  c.use.environment = env;
+  c.use.access = "scoped";
+  c.use.systems = {"orders"};
   c.identifiers = {"KWID-" + id};
   c.last_rotated = "2026-03-01";
   return c;
@@ -63,7 +63,7 @@ TEST_F(InventoryAuditTest, HygieneChecks) {
   Credential c;
   c.id = "k1";
   c.name = "New key";
-  c.access = "full";
+  c.use.access = "full";
   c.purpose = "nightly backup";
   ASSERT_TRUE(inv_.Add(c).ok());
   EXPECT_EQ(Checks(AuditInventory(inv_, today_), "k1"),

@@ -71,8 +71,8 @@ TEST_F(InventoryImportTest, MapsHeadersWithBomAndFingerprintsTheSecret) {
       "\"Warehouse sync, prod\",svc-sync,kwtest_Imp0rtA1pha9Zx,"
       "https://www.example-warehouse.test/login,\"rotated by \"\"ops\"\"\",x\n";
   Credential defaults;
-  defaults.owner = "ops";
-  defaults.environment = "production";
+  defaults.use.owner = "ops";
+  defaults.use.environment = "production";
   ASSERT_TRUE(ImportCsv(csv, "pm.csv", defaults, clock_, &inv_, &report_).ok());
   ASSERT_EQ(report_.added, std::vector<std::string>{"warehouse-sync-prod"});
   EXPECT_EQ(report_.ignored_columns, std::vector<std::string>{"Folder"});
@@ -82,8 +82,8 @@ TEST_F(InventoryImportTest, MapsHeadersWithBomAndFingerprintsTheSecret) {
   EXPECT_EQ(c->provider_account, "svc-sync");
   EXPECT_EQ(c->provider, "example-warehouse.test");
   EXPECT_EQ(c->notes, "rotated by \"ops\"");
-  EXPECT_EQ(c->owner, "ops");
-  EXPECT_EQ(c->environment, "production");
+  EXPECT_EQ(c->use.owner, "ops");
+  EXPECT_EQ(c->use.environment, "production");
   EXPECT_EQ(c->created, "2026-04-01");
   ASSERT_EQ(c->fingerprints.size(), 1u);
   EXPECT_TRUE(inv_.MatchSecret("kwtest_Imp0rtA1pha9Zx").has_value());
@@ -141,10 +141,10 @@ TEST_F(InventoryImportTest, KeywardColumnsAndListsAreMapped) {
       ImportCsv(csv, "k.csv", Credential(), clock_, &inv_, &report_).ok());
   const Credential* c = inv_.Find("crm-prod");
   ASSERT_NE(c, nullptr);
-  EXPECT_EQ(c->systems, (std::vector<std::string>{"crm", "mailer"}));
+  EXPECT_EQ(c->use.systems, (std::vector<std::string>{"crm", "mailer"}));
   EXPECT_EQ(c->identifiers, std::vector<std::string>{"KWID11112222"});
   EXPECT_EQ(c->rotate_every_days, 30);
-  EXPECT_EQ(c->access, "scoped");
+  EXPECT_EQ(c->use.access, "scoped");
 }
 
 }  // namespace

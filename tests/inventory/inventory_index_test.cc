@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "base/crypto.h"
 #include "keyward/inventory.h"
 
 namespace keyward {

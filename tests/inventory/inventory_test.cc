@@ -18,10 +18,10 @@ Credential Cred(const std::string& id, const std::string& env = "production") {
   Credential c;
   c.id = id;
   c.name = "Billing export - " + env + " - Finance";
-  c.owner = "finance";
-  c.environment = env;
-  c.access = "read-only";
-  c.systems = {"billing"};
+  c.use.owner = "finance";
+  c.use.environment = env;
+  c.use.access = "read-only";
+  c.use.systems = {"billing"};
   c.created = "2026-01-10";
   return c;
 }
@@ -117,8 +117,8 @@ TEST(InventoryMatchTest, AnnotateFillsMatchRevokedRotatedAndUnknown) {
   EXPECT_EQ(f[0].credential->note, "rotated out on 2026-03-04");
   EXPECT_EQ(f[1].credential->id, "billing-export");
   EXPECT_EQ(f[1].credential->note, "");
-  EXPECT_EQ(f[1].credential->owner, "finance");
-  EXPECT_EQ(f[1].credential->systems, std::vector<std::string>{"billing"});
+  EXPECT_EQ(f[1].credential->use.owner, "finance");
+  EXPECT_EQ(f[1].credential->use.systems, std::vector<std::string>{"billing"});
   EXPECT_EQ(f[2].credential->status, "revoked");
   EXPECT_EQ(f[2].credential->note, "revoked on 2026-01-02");
   EXPECT_EQ(f[3].credential->status, "unknown");

@@ -56,7 +56,7 @@ TEST(OccurrencesReportTest, JsonCarriesOccurrencesAndRoundTrips) {
   EXPECT_EQ(j["commit"], "c1c1c1c1c1c1c1");
   EXPECT_EQ(j.dump().find(kSecret), std::string::npos);
 
-  Finding back = FindingFromJson(j);
+  Finding back = FindingFromJson(j).value();
   EXPECT_EQ(back.occurrence_count, 3u);
   ASSERT_EQ(back.occurrences.size(), 3u);
   EXPECT_EQ(back.occurrences[1].path, "a.sh");
@@ -69,7 +69,7 @@ TEST(OccurrencesReportTest, JsonCarriesOccurrencesAndRoundTrips) {
   nlohmann::json plain = FindingToJson(Row("x", 1, "c", "d"), {});
   EXPECT_FALSE(plain.contains("occurrences"));
   EXPECT_FALSE(plain.contains("occurrence_count"));
-  EXPECT_EQ(FindingFromJson(plain).occurrence_count, 0u);
+  EXPECT_EQ(FindingFromJson(plain).value().occurrence_count, 0u);
 }
 
 TEST(OccurrencesReportTest, TextIsOneLineWithCountsAndFirstSighting) {
@@ -109,7 +109,7 @@ TEST(FindingFromJsonTest, RawSecretFromAShowSecretsReportIsRedacted) {
                       {"path", "app.env"},
                       {"line", 3},
                       {"secret", secret}};
-  Finding f = FindingFromJson(j);
+  Finding f = FindingFromJson(j).value();
   // No `<< f.redacted`: on failure it would print the secret.
   EXPECT_EQ(f.redacted.find(secret), std::string::npos);
   EXPECT_NE(f.redacted.find("…"), std::string::npos);
@@ -118,7 +118,16 @@ TEST(FindingFromJsonTest, RawSecretFromAShowSecretsReportIsRedacted) {
   EXPECT_EQ(f.fingerprint.rfind("hmac-sha256:", 0), 0u) << f.fingerprint;
   // An already redacted value is kept as the report wrote it.
   j["secret"] = "s00p…2026";
-  EXPECT_EQ(FindingFromJson(j).redacted, "s00p…2026");
+  EXPECT_EQ(FindingFromJson(j).value().redacted, "s00p…2026");
+}
+
+TEST(FindingFromJsonTest, FieldOfTheWrongTypeIsAStatusNotAnException) {
+  nlohmann::json j = {{"rule_id", 42}, {"path", "a.py"}};
+  Result<Finding> f = FindingFromJson(j);
+  ASSERT_FALSE(f.ok());
+  EXPECT_EQ(f.status().code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(f.status().message().rfind("malformed finding: ", 0), 0u)
+      << f.status().message();
 }
 
 }  // namespace

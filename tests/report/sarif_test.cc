@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include "base/crypto.h"
 #include "keyward/git.h"
 #include "keyward/report.h"
 #include "support/run.h"

@@ -1,0 +1,172 @@
+// Rule validators: checksums and decodings (rules/validators.h).
+#include "rules/validators.h"
+
+#include <array>
+
+namespace keyward {
+namespace {
+
+constexpr char kBase62[] =
+    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+std::array<uint32_t, 256> MakeCrcTable() {
+  std::array<uint32_t, 256> t{};
+  for (uint32_t i = 0; i < 256; ++i) {
+    uint32_t c = i;
+    for (int k = 0; k < 8; ++k) c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1)));
+    t[i] = c;
+  }
+  return t;
+}
+
+bool IsAlnum(unsigned char c) {
+  return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
+         (c >= 'a' && c <= 'z');
+}
+
+// The GitHub/npm scheme: `prefix`, 30 base62 characters, and their CRC-32
+// in 6 base62 characters. Other lengths carry no checksum we know of.
+CheckResult CheckCrc32Tail(std::string_view secret, std::string_view prefix) {
+  constexpr size_t kBody = 30, kCheck = 6;
+  if (secret.substr(0, prefix.size()) != prefix) {
+    return CheckResult::kNotApplicable;
+  }
+  std::string_view rest = secret.substr(prefix.size());
+  if (rest.size() != kBody + kCheck) return CheckResult::kNotApplicable;
+  for (unsigned char c : rest) {
+    if (!IsAlnum(c)) return CheckResult::kFail;
+  }
+  std::string_view body = rest.substr(0, kBody);
+  return Base62(Crc32(body), kCheck) == rest.substr(kBody) ? CheckResult::kPass
+                                                           : CheckResult::kFail;
+}
+
+// Valid UTF-8 without control characters other than tab, CR and LF.
+bool PrintableText(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = s[i];
+    if (c < 0x80) {
+      if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
+        return false;
+      }
+      ++i;
+      continue;
+    }
+    size_t n = (c & 0xE0) == 0xC0   ? 2
+               : (c & 0xF0) == 0xE0 ? 3
+               : (c & 0xF8) == 0xF0 ? 4
+                                    : 0;
+    if (n == 0 || c == 0xC0 || c == 0xC1 || i + n > s.size()) return false;
+    for (size_t k = 1; k < n; ++k) {
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    }
+    i += n;
+  }
+  return true;
+}
+
+}  // namespace
+
+uint32_t Crc32(std::string_view data) {
+  static const std::array<uint32_t, 256> table = MakeCrcTable();
+  uint32_t c = 0xFFFFFFFFu;
+  for (unsigned char b : data) c = table[(c ^ b) & 0xFF] ^ (c >> 8);
+  return c ^ 0xFFFFFFFFu;
+}
+
+std::string Base62(uint32_t n, int width) {
+  std::string out;
+  while (n) {
+    out.insert(out.begin(), kBase62[n % 62]);
+    n /= 62;
+  }
+  if (static_cast<int>(out.size()) < width) {
+    out.insert(out.begin(), width - out.size(), '0');
+  }
+  return out;
+}
+
+bool DecodeBase64(std::string_view in, std::string* out) {
+  out->clear();
+  size_t len = in.size();
+  while (len > 0 && in[len - 1] == '=') --len;
+  if (in.size() - len > 2) return false;
+  // With padding the whole must be a multiple of 4; without, a 1-character
+  // tail encodes nothing.
+  if (len < in.size() && in.size() % 4 != 0) return false;
+  if (len % 4 == 1) return false;
+  uint32_t acc = 0;
+  int bits = 0;
+  for (size_t i = 0; i < len; ++i) {
+    unsigned char c = in[i];
+    int v;
+    if (c >= 'A' && c <= 'Z') {
+      v = c - 'A';
+    } else if (c >= 'a' && c <= 'z') {
+      v = c - 'a' + 26;
+    } else if (c >= '0' && c <= '9') {
+      v = c - '0' + 52;
+    } else if (c == '+') {
+      v = 62;
+    } else if (c == '/') {
+      v = 63;
+    } else {
+      return false;
+    }
+    acc = (acc << 6) | v;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out->push_back(static_cast<char>((acc >> bits) & 0xFF));
+    }
+  }
+  return true;
+}
+
+CheckResult CheckGithubCrc32(std::string_view secret) {
+  for (std::string_view p : {"ghp_", "gho_", "ghu_", "ghs_", "ghr_"}) {
+    if (secret.substr(0, p.size()) == p) return CheckCrc32Tail(secret, p);
+  }
+  return CheckResult::kNotApplicable;
+}
+
+CheckResult CheckNpmCrc32(std::string_view secret) {
+  return CheckCrc32Tail(secret, "npm_");
+}
+
+CheckResult CheckBase64UserPass(std::string_view secret) {
+  std::string decoded;
+  if (!DecodeBase64(secret, &decoded)) return CheckResult::kFail;
+  size_t colon = decoded.find(':');
+  if (colon == std::string::npos || colon + 1 == decoded.size()) {
+    return CheckResult::kFail;
+  }
+  return PrintableText(decoded) ? CheckResult::kPass : CheckResult::kFail;
+}
+
+const std::vector<Validator>& Validators() {
+  static const std::vector<Validator> all = {
+      {"base64_userpass", CheckBase64UserPass, false},
+      {"github_crc32", CheckGithubCrc32, true},
+      {"npm_crc32", CheckNpmCrc32, true},
+  };
+  return all;
+}
+
+const Validator* FindValidator(std::string_view name) {
+  for (const Validator& v : Validators()) {
+    if (name == v.name) return &v;
+  }
+  return nullptr;
+}
+
+std::string ValidatorNames() {
+  std::string out;
+  for (const Validator& v : Validators()) {
+    if (!out.empty()) out += ", ";
+    out += v.name;
+  }
+  return out;
+}
+
+}  // namespace keyward

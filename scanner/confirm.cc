@@ -1,0 +1,156 @@
+// Phase 2: confirming Hyperscan's candidate ends with RE2, cluster by
+// cluster, and the RE2-only reference scan.
+#include <algorithm>
+#include <ctime>
+
+#include "keyward/matcher.h"
+#include "scanner/matcher_impl.h"
+
+namespace keyward {
+namespace {
+
+// CPU time of the calling thread: the per-rule profile stays meaningful on a
+// machine shared with other work, where wall time is not.
+uint64_t ThreadCpuNanos() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return uint64_t(ts.tv_sec) * 1000000000u + uint64_t(ts.tv_nsec);
+}
+
+}  // namespace
+
+void Matcher::Impl::ConfirmRegion(uint32_t index, std::string_view text,
+                                  uint64_t from, uint64_t to, uint64_t base,
+                                  bool anchored,
+                                  std::vector<RuleMatch>* out) const {
+  const CompiledRule& cr = *compiled[index];
+  const RE2& re = cr.re();
+  // A secret that is the whole match (its group wraps the pattern, the only
+  // group) needs no group extraction: the match bounds are all we need.
+  int ngroups = cr.secret_is_whole() ? 1 : 1 + re.NumberOfCapturingGroups();
+  re2::StringPiece groups[kMaxCaptureGroups + 1];
+  if (ngroups > kMaxCaptureGroups + 1) ngroups = kMaxCaptureGroups + 1;
+  re2::StringPiece sp(text.data(), text.size());
+  uint64_t pos = from;
+  // First the match bounds alone (RE2's DFAs), then the groups on exactly
+  // that span: asking for groups over the whole region makes RE2 run its
+  // NFA over all of it, which is slow for large counted repeats.
+  // A region known to begin with a match is searched anchored first: the
+  // leftmost match starts there, and an anchored DFA is much cheaper.
+  RE2::Anchor anchor = anchored ? RE2::ANCHOR_START : RE2::UNANCHORED;
+  while (pos <= to && re.Match(sp, pos, to, anchor, groups, 1)) {
+    anchor = RE2::UNANCHORED;
+    const auto& whole = groups[0];
+    uint64_t s = whole.data() - text.data();
+    uint64_t e = s + whole.size();
+    pos = e > s ? e : e + 1;
+    if (ngroups > 1 && !cr.MatchGroups(sp, s, e, groups, ngroups)) {
+      continue;  // cannot happen: the span was just matched
+    }
+    const auto& sec = cr.secret_is_whole() ? whole : groups[cr.secret_group()];
+    if (sec.data() == nullptr || sec.empty()) continue;
+    std::string_view secret(sec.data(), sec.size());
+    KeySource key{&cr, sp, static_cast<size_t>(s), static_cast<size_t>(e)};
+    if (!Passes(index, secret, cr.key_group() > 0 ? &key : nullptr)) continue;
+    RuleMatch m;
+    if (!Validates(index, secret, &m.checksum_verified)) continue;
+    m.rule = index;
+    m.start = base + s;
+    m.end = base + e;
+    m.secret_start = base + (sec.data() - text.data());
+    m.secret_end = m.secret_start + sec.size();
+    int idg = cr.id_group();
+    if (idg > 0 && idg < ngroups && groups[idg].data() != nullptr) {
+      m.has_id = true;
+      m.id_start = base + (groups[idg].data() - text.data());
+      m.id_end = m.id_start + groups[idg].size();
+    }
+    out->push_back(m);
+  }
+}
+
+void Matcher::Impl::Confirm(std::vector<Candidate>& cands,
+                            std::string_view text, uint64_t base,
+                            std::vector<RuleMatch>* out) const {
+  std::sort(cands.begin(), cands.end(),
+            [](const Candidate& a, const Candidate& b) {
+              return a.rule != b.rule ? a.rule < b.rule : a.end < b.end;
+            });
+  // Ends of one rule that lie within its window of each other form a
+  // cluster. One leftmost-first RE2 scan over [region start, last end] finds
+  // exactly what a whole-buffer RE2 scan finds there, for any region start
+  // between (first end - window) and the leftmost start of a match ending at
+  // a cluster end: every match ends at a reported end and is no longer than
+  // the window, so nothing from an earlier cluster reaches into the region.
+  //
+  // When the cluster has few ends, the end-anchored pattern run backwards
+  // from each end (cost: the match length, not the window) gives the
+  // leftmost start of a match ending there. Every whole-buffer match lies
+  // inside one of these [start, end] spans, so the spans that do not
+  // overlap are scanned as separate regions, each anchored at its start;
+  // an end no match reaches is dropped (its rule is exact, not prefiltered).
+  size_t i = 0;
+  std::vector<std::pair<uint64_t, uint64_t>> spans;
+  while (i < cands.size()) {
+    uint32_t rule = cands[i].rule;
+    const CompiledRule& cr = *compiled[rule];
+    uint64_t started = profile ? ThreadCpuNanos() : 0;
+    uint64_t w = cr.window;
+    uint64_t first = cands[i].end - base, last = first;
+    size_t j = i + 1;
+    while (j < cands.size() && cands[j].rule == rule &&
+           cands[j].end - base - last <= w) {
+      last = cands[j].end - base;
+      j++;
+    }
+    size_t before = out->size();
+    constexpr size_t kMaxReverseProbes = 64;
+    if (j - i <= kMaxReverseProbes && !cr.prefilter) {
+      const RE2& back = cr.re_end();
+      re2::StringPiece whole;
+      spans.clear();
+      for (size_t k = i; k < j; k++) {
+        uint64_t end = cands[k].end - base;
+        if (k > i && end == cands[k - 1].end - base) continue;
+        uint64_t lo = end > w ? end - w : 0;
+        re2::StringPiece prefix(text.data(), end);
+        if (back.Match(prefix, lo, end, RE2::UNANCHORED, &whole, 1)) {
+          spans.emplace_back(whole.data() - text.data(), end);
+        }
+      }
+      std::sort(spans.begin(), spans.end());
+      for (size_t k = 0; k < spans.size();) {
+        uint64_t from = spans[k].first, to = spans[k].second;
+        for (++k; k < spans.size() && spans[k].first < to; ++k) {
+          to = std::max(to, spans[k].second);
+        }
+        ConfirmRegion(rule, text, from, to, base, /*anchored=*/true, out);
+      }
+    } else {
+      uint64_t from = first > w ? first - w : 0;
+      ConfirmRegion(rule, text, from, last, base, /*anchored=*/false, out);
+    }
+    if (profile) {
+      RuleProfile& p = profile[rule];
+      p.ends += j - i;
+      p.clusters += 1;
+      p.matches += out->size() - before;
+      p.nanos += ThreadCpuNanos() - started;
+    }
+    i = j;
+  }
+}
+
+void Matcher::ScanWithRe2Only(std::string_view data,
+                              std::vector<RuleMatch>* out) const {
+  std::vector<RuleMatch> found;
+  for (uint32_t i = 0; i < impl_->compiled.size(); i++) {
+    impl_->ConfirmRegion(i, data, 0, data.size(), 0, false, &found);
+  }
+  ResolveOverlaps(impl_->compiled, &found);
+  LineTracker tracker;
+  LocateMatches(data, 0, &tracker, &found);
+  out->insert(out->end(), found.begin(), found.end());
+}
+
+}  // namespace keyward

@@ -1,0 +1,106 @@
+// The matcher's Hyperscan databases: compiled, or loaded from the prebuilt
+// pack or the on-disk cache (scanner/hs_cache.h), on first use.
+#include <chrono>
+
+#include "scanner/hs_cache.h"
+#include "scanner/matcher_impl.h"
+
+namespace keyward {
+
+Status Matcher::Impl::CompileDatabase(unsigned mode,
+                                      const std::vector<uint32_t>& which,
+                                      hs_database_t** db) const {
+  std::vector<const char*> ptrs;
+  std::vector<unsigned> flags, ids;
+  for (uint32_t p : which) {
+    ptrs.push_back(hs_patterns[p].c_str());
+    flags.push_back(hs_flags[p]);
+    ids.push_back(hs_ids[p]);
+  }
+  hs_platform_info_t plat;
+  hs_populate_platform(&plat);
+  plat.cpu_features = cpu_features;
+  hs_compile_error_t* err = nullptr;
+  if (hs_compile_multi(ptrs.data(), flags.data(), ids.data(), ptrs.size(), mode,
+                       &plat, db, &err) == HS_SUCCESS) {
+    return Status::OK();
+  }
+  std::string msg = err && err->expression >= 0
+                        ? rules[ids[err->expression]].id + ": " + err->message
+                        : std::string(err ? err->message : "unknown");
+  if (err) hs_free_compile_error(err);
+  *db = nullptr;
+  return Status::Config("cannot compile the rule database: " + msg);
+}
+
+hs_database_t* Matcher::Impl::LoadOrCompile(
+    unsigned mode, const std::string& digest,
+    const std::vector<uint32_t>& which) const {
+  HsCacheEntry cached;
+  if (LoadEntry(digest, &cached, /*with_db=*/true) && cached.db) {
+    return cached.db;
+  }
+  if (on_compile) on_compile();
+  auto start = std::chrono::steady_clock::now();
+  hs_database_t* db = nullptr;
+  bool ok = CompileDatabase(mode, which, &db).ok();
+  compile_nanos += std::chrono::duration_cast<std::chrono::nanoseconds>(
+                       std::chrono::steady_clock::now() - start)
+                       .count();
+  if (!ok) return nullptr;
+  SaveToCache(digest, db);
+  return db;
+}
+
+bool Matcher::Impl::LoadEntry(const std::string& digest, HsCacheEntry* out,
+                              bool with_db) const {
+  // A pack may have been built for fewer CPU features than this machine
+  // has (PortableCpuFeatures): try this machine's, then capped at AVX2,
+  // then none.
+  if (!prebuilt.empty()) {
+    for (unsigned long long features :
+         {cpu_features, cpu_features & HS_CPU_FEATURES_AVX2, 0ull}) {
+      std::string_view packed =
+          FindPackedHsEntry(prebuilt, MakeHsCacheKey(digest, features));
+      if (!packed.empty() && ParseHsEntry(packed, rules.size(), out, with_db)) {
+        return true;
+      }
+    }
+  }
+  return !cache_dir.empty() &&
+         LoadHsCache(cache_dir, MakeHsCacheKey(digest, cpu_features),
+                     rules.size(), out, with_db);
+}
+
+double Matcher::compile_seconds() const {
+  return impl_->compile_nanos.load() / 1e9;
+}
+
+void Matcher::Impl::EnsureBlockDb() {
+  std::call_once(block_once, [this] {
+    if (block_deferred)
+      block_db =
+          LoadOrCompile(HS_MODE_BLOCK, block_cache_digest, main_patterns);
+  });
+}
+
+void Matcher::Impl::EnsureScopedDb() {
+  std::call_once(scoped_once, [this] {
+    if (!scoped_patterns.empty())
+      scoped_db =
+          LoadOrCompile(HS_MODE_BLOCK, scoped_cache_digest, scoped_patterns);
+  });
+}
+
+void Matcher::Impl::SaveToCache(const std::string& digest,
+                                hs_database_t* db) const {
+  if (cache_dir.empty() || !db) return;
+  HsCacheEntry entry;
+  entry.db = db;
+  for (const auto& cr : compiled) {
+    entry.rules.push_back({cr->hs_flags, cr->window, cr->re2_only});
+  }
+  SaveHsCache(cache_dir, MakeHsCacheKey(digest, cpu_features), entry);
+}
+
+}  // namespace keyward

@@ -1,0 +1,218 @@
+// The scan worker: reading files and streams, block and stream scans
+// (scanner/scan_worker.h), and matches -> findings (scanner/build_finding.h).
+#include "scanner/scan_worker.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+
+#include "scanner/build_finding.h"
+#include "scanner/confidence.h"
+#include "scanner/inline_allow.h"
+
+namespace keyward {
+namespace {
+
+constexpr size_t kBinaryProbe = 8192;
+constexpr size_t kKeepBuffer = 4 << 20;  // a worker keeps a buffer this large
+
+bool LooksBinary(std::string_view head) {
+  return memchr(head.data(), 0, std::min(head.size(), kBinaryProbe)) != nullptr;
+}
+
+}  // namespace
+
+Finding BuildFinding(const Matcher& matcher, const RuleMatch& m,
+                     std::string_view window, uint64_t window_base,
+                     const std::string& path) {
+  const Rule& rule = matcher.rules()[m.rule];
+  Finding f;
+  f.rule_id = rule.id;
+  f.rule_name = rule.name;
+  f.provider = rule.provider;
+  f.kind = rule.kind;
+  f.severity = rule.severity;
+  f.generic = rule.generic;
+  f.path = path;
+  f.line = m.line;
+  f.column = m.column;
+  f.end_line = m.end_line;
+  f.end_column = m.end_column;
+  f.offset = m.secret_start;
+  f.secret.assign(window.substr(m.secret_start - window_base,
+                                m.secret_end - m.secret_start));
+  if (m.has_id) {
+    f.identifier.assign(
+        window.substr(m.id_start - window_base, m.id_end - m.id_start));
+  }
+  f.redacted = Redact(f.secret, rule.prefix);
+  f.secret_digest = SecretDigest(f.secret);
+  f.fingerprint = FingerprintFromDigest(f.secret_digest);
+  f.checksum_verified = m.checksum_verified;
+  f.confidence = FindingConfidence(rule, f);
+  // A `keyward:allow` comment on the secret's line (config/suppress.cc).
+  f.suppressed =
+      InlineAllowed(window, m.secret_start - window_base, &f.suppression);
+  return f;
+}
+
+void ScanWorker::ScanFile(const WalkEntry& entry) {
+  const std::string& path = entry.path;
+  const ScanOptions& options = scanner_.options();
+  if (options.before_open) options.before_open(path);
+  // Relative to an open ancestor when the path is beyond PATH_MAX.
+  int fd = OpenEntry(entry, O_RDONLY);
+  if (fd < 0) {
+    Unreadable(path, errno);
+    return;
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    Unreadable(path, errno);
+    close(fd);
+    return;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    close(fd);
+    return;
+  }
+  if (outputs_.IsOutputPath(st, path)) {
+    // Met in a scanned directory: this run's report replaces it, so it is
+    // not an input (a second `scan -o report.json .` must work). A report
+    // named as an input path is refused in ScanPaths.
+    stats_.skipped_ignored++;
+    close(fd);
+    return;
+  }
+  // Files of any size are read, never mapped: a mapped file that another
+  // process truncates while it is scanned kills the scan with SIGBUS. The
+  // size from fstat is only a bound; a file that shrank is scanned up to
+  // what could be read, one that grew up to the size it had.
+  uint64_t size = st.st_size;
+  if (options.before_read) options.before_read(path);
+  if (size > options.stream_threshold) {
+    ScanStream(fd, path, /*check_binary=*/true);
+  } else {
+    ReadAndScan(fd, path, size);
+  }
+  close(fd);
+}
+
+void ScanWorker::ReadAndScan(int fd, const std::string& path, uint64_t size) {
+  try {
+    buffer_.resize(size);
+  } catch (const std::bad_alloc&) {
+    buffer_ = {};
+    ScanStream(fd, path, /*check_binary=*/true);  // bounded memory
+    return;
+  }
+  size_t got = 0;
+  while (got < size) {
+    ssize_t n = read(fd, buffer_.data() + got, size - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      Unreadable(path, errno);
+      return;
+    }
+    if (n == 0) break;  // the file shrank while we read it
+    got += n;
+  }
+  ScanBlock(std::string_view(buffer_.data(), got), path);
+  // Give back what one large file took rather than hold it per worker.
+  if (buffer_.capacity() > kKeepBuffer) buffer_ = {};
+}
+
+void ScanWorker::ScanBlock(std::string_view data, const std::string& path) {
+  if (LooksBinary(data)) {
+    stats_.skipped_binary++;
+    return;
+  }
+  stats_.files++;
+  stats_.bytes += data.size();
+  matches_.clear();
+  if (Status s = matcher_.Scan(data, scratch_.get(), &matches_, path);
+      !s.ok()) {
+    Failed(path, s);
+    return;
+  }
+  for (const auto& m : matches_) {
+    findings_.push_back(BuildFinding(matcher_, m, data, 0, path));
+  }
+  Progress(data.size(), 1);
+}
+
+void ScanWorker::ScanStream(int fd, const std::string& path, bool check_binary,
+                            bool hand_off) {
+  auto stream = matcher_.OpenStream(scratch_.get(), path);
+  const auto& handler = scanner_.options().on_stream_findings;
+  auto hand_over = [&] {
+    if (!hand_off || !handler || findings_.empty()) return;
+    // Matches come in order; ties at one position are sorted as a
+    // collected scan sorts them.
+    std::stable_sort(findings_.begin(), findings_.end(), FindingLess);
+    const size_t n = findings_.size();
+    handed_off_ += n;
+    handler(&findings_);
+    findings_reported_ -= std::min(findings_reported_, n);
+    findings_.clear();
+  };
+  // Handed off in batches of about kStreamBatch, not per chunk: a chunk
+  // of a dense log holds tens of thousands of findings. Matches come in
+  // order, so a batch ends only where the position changes.
+  constexpr size_t kStreamBatch = 256;
+  auto sink = [&](const RuleMatch& m, std::string_view window, uint64_t base) {
+    Finding f = BuildFinding(matcher_, m, window, base, path);
+    if (hand_off && findings_.size() >= kStreamBatch &&
+        (f.line != findings_.back().line ||
+         f.column != findings_.back().column)) {
+      Progress(0, 0);
+      hand_over();
+    }
+    findings_.push_back(std::move(f));
+  };
+  std::string chunk;
+  try {
+    chunk.resize(scanner_.options().chunk_size);
+  } catch (const std::exception&) {  // bad_alloc, length_error
+    Unreadable(path, ENOMEM);
+    return;
+  }
+  uint64_t total = 0;
+  bool first = true;
+  for (;;) {
+    ssize_t n = read(fd, chunk.data(), chunk.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      Unreadable(path, errno);
+      return;
+    }
+    if (n == 0) break;
+    std::string_view data(chunk.data(), n);
+    if (first && check_binary && LooksBinary(data)) {
+      stats_.skipped_binary++;
+      return;
+    }
+    first = false;
+    if (Status s = stream->Feed(data, sink); !s.ok()) {
+      Failed(path, s);
+      return;
+    }
+    total += n;
+    Progress(n, 0);  // a chunk: bytes so far, not another file
+    hand_over();
+  }
+  if (Status s = stream->Close(sink); !s.ok()) {
+    Failed(path, s);
+    return;
+  }
+  Progress(0, 0);
+  hand_over();
+  stats_.files++;
+  stats_.bytes += total;
+  Progress(0, 1);
+}
+
+}  // namespace keyward

@@ -1,0 +1,87 @@
+// One scan worker of the pipeline (internal): owns a Hyperscan scratch and
+// a read buffer, reads files and streams, and turns matches into findings.
+// Not thread-safe: one worker per thread.
+#ifndef KEYWARD_SCANNER_SCAN_WORKER_H_
+#define KEYWARD_SCANNER_SCAN_WORKER_H_
+
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "keyward/scan.h"
+#include "source/output_files.h"
+#include "source/walker.h"
+
+namespace keyward {
+
+class ScanWorker {
+ public:
+  ScanWorker(const Scanner& scanner,
+             std::function<void(const std::string&)> warn, OutputFiles& outputs)
+      : scanner_(scanner),
+        outputs_(outputs),
+        matcher_(scanner.matcher()),
+        scratch_(matcher_.NewScratch()),
+        warn_(std::move(warn)) {}
+
+  // Scans one regular file met by the walker: read whole, or in stream
+  // mode above ScanOptions::stream_threshold.
+  void ScanFile(const WalkEntry& entry);
+  // Reads up to `size` bytes of `fd` and scans them in block mode.
+  void ReadAndScan(int fd, const std::string& path, uint64_t size);
+  // Scans one buffer in block mode (binary data is skipped).
+  void ScanBlock(std::string_view data, const std::string& path);
+  // Chunked scan in stream mode: bounded memory, any size.
+  // `hand_off`: pass findings to ScanOptions::on_stream_findings as they are
+  // confirmed (after each chunk, and every few hundred) instead of keeping
+  // them.
+  void ScanStream(int fd, const std::string& path, bool check_binary,
+                  bool hand_off = false);
+
+  std::vector<Finding>& findings() { return findings_; }
+  // Findings given to ScanOptions::on_stream_findings, not in findings().
+  size_t handed_off() const { return handed_off_; }
+  ScanStats& stats() { return stats_; }
+  // Files the matcher failed on: errors of the run, not warnings.
+  std::vector<std::string>& errors() { return errors_; }
+
+ private:
+  void Unreadable(const std::string& path, int err) {
+    stats_.unreadable++;
+    warn_(path + ": " + strerror(err) + " (skipped)");
+  }
+  void Failed(const std::string& path, const Status& s) {
+    errors_.push_back((path == "-" ? "standard input" : path) +
+                      ": could not be scanned: " + s.ToString());
+  }
+  // Reports `bytes` more scanned and `files` more finished.
+  void Progress(uint64_t bytes, uint64_t files) {
+    if (!scanner_.options().progress) return;
+    ScanStats delta;
+    delta.bytes = bytes;
+    delta.files = files;
+    delta.findings = findings_.size() - findings_reported_;
+    findings_reported_ = findings_.size();
+    scanner_.options().progress(delta);
+  }
+
+  const Scanner& scanner_;
+  OutputFiles& outputs_;
+  const Matcher& matcher_;
+  std::unique_ptr<Matcher::Scratch> scratch_;
+  std::function<void(const std::string&)> warn_;
+  std::vector<char> buffer_;
+  std::vector<RuleMatch> matches_;
+  std::vector<Finding> findings_;
+  std::vector<std::string> errors_;
+  size_t findings_reported_ = 0;  // findings already counted in progress
+  size_t handed_off_ = 0;
+  ScanStats stats_;
+};
+
+}  // namespace keyward
+
+#endif  // KEYWARD_SCANNER_SCAN_WORKER_H_

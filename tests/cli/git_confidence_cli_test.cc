@@ -1,0 +1,79 @@
+// --min-confidence in every git mode: --git (where blobs are scanned before
+// their paths are known), --staged, --since and --range.
+#include <gmock/gmock.h>
+
+#include <nlohmann/json.hpp>
+
+#include "support/git_fixture.h"
+
+namespace keyward::test {
+namespace {
+
+// A made-up weak password: low in a README, medium in a committed .env.
+constexpr char kWeak[] = "m0rn1ngDew7";
+
+class GitConfidenceCliTest : public GitCliFixture {
+ protected:
+  // "path=confidence" of a JSON scan with `args`.
+  std::vector<std::string> Levels(std::vector<std::string> args) {
+    args.insert(args.end(), {"--format", "json"});
+    RunResult r = Scan(args);
+    std::vector<std::string> out;
+    auto j = nlohmann::json::parse(r.out, nullptr, false);
+    if (!j.is_object()) {
+      ADD_FAILURE() << r.err;
+      return out;
+    }
+    for (const auto& f : j["findings"]) {
+      out.push_back(f.value("path", "") + "=" + f.value("confidence", "?"));
+    }
+    return out;
+  }
+};
+
+TEST_F(GitConfidenceCliTest, HistoryUsesTheBlobsPath) {
+  Init();
+  Write("README.md", "DB_PASSWORD=" + std::string(kWeak) + "\n");
+  CommitAll("docs");
+  // The same password in a committed .env (another blob: another line).
+  Write("deploy/.env", "DB_HOST=db\nDB_PASSWORD=" + std::string(kWeak) + "\n");
+  CommitAll("config");
+  EXPECT_THAT(Levels({"--git"}), ::testing::ElementsAre("deploy/.env=medium"));
+  // Blob by blob, each sighting has its own path's confidence ...
+  EXPECT_THAT(Levels({"--git", "--all-occurrences", "--min-confidence", "low"}),
+              ::testing::ElementsAre("README.md=low", "deploy/.env=medium"));
+  // ... and the grouped secret is reported at its first sighting with the
+  // highest confidence of them all.
+  EXPECT_THAT(Levels({"--git", "--min-confidence", "low"}),
+              ::testing::ElementsAre("README.md=medium"));
+  Git({"rm", "-q", "deploy/.env"});
+  CommitAll("remove config");
+  // Only the README blob is in a working tree now, but history keeps both.
+  EXPECT_EQ(Scan({"--git"}).exit_code, 1);
+  EXPECT_EQ(Scan({"--git", "--min-confidence", "high"}).exit_code, 0);
+}
+
+TEST_F(GitConfidenceCliTest, StagedSinceAndRangeHonourIt) {
+  Init();
+  Write("a.txt", "a\n");
+  std::string base = CommitAll("base");
+  Write("README.md", "DB_PASSWORD=" + std::string(kWeak) + "\n");
+  Git({"add", "README.md"});
+  EXPECT_EQ(Scan({"--staged"}).exit_code, 0);
+  EXPECT_EQ(Scan({"--staged", "--min-confidence", "low"}).exit_code, 1);
+  CommitAll("docs");
+  EXPECT_EQ(Scan({"--since", base}).exit_code, 0);
+  EXPECT_EQ(Scan({"--since", base, "--min-confidence", "low"}).exit_code, 1);
+  EXPECT_EQ(Scan({"--range", base + "..HEAD"}).exit_code, 0);
+  EXPECT_EQ(
+      Scan({"--range", base + "..HEAD", "--min-confidence", "low"}).exit_code,
+      1);
+  // A token with a verified checksum is high in a test file too.
+  Write("tests/test_client.py", "TOKEN = '" + FakeGithubToken(61) + "'\n");
+  Git({"add", "tests/test_client.py"});
+  EXPECT_THAT(Levels({"--staged", "--min-confidence", "high"}),
+              ::testing::ElementsAre("tests/test_client.py=high"));
+}
+
+}  // namespace
+}  // namespace keyward::test

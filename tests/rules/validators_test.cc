@@ -1,0 +1,175 @@
+// Rule validators (rules/validators.h) and their use by the matcher.
+#include "rules/validators.h"
+
+#include <gtest/gtest.h>
+
+#include "keyward/matcher.h"
+#include "keyward/rules.h"
+#include "support/fake_secrets.h"
+
+namespace keyward {
+namespace {
+
+TEST(ValidatorsTest, Crc32AndBase62) {
+  // The CRC-32 check value of the IEEE polynomial.
+  EXPECT_EQ(Crc32("123456789"), 0xCBF43926u);
+  EXPECT_EQ(Crc32(""), 0u);
+  EXPECT_EQ(Base62(0, 6), "000000");
+  EXPECT_EQ(Base62(61, 6), "00000z");
+  EXPECT_EQ(Base62(62, 2), "10");
+  EXPECT_EQ(Base62(0xFFFFFFFFu, 6), "4gfFC3");
+}
+
+// Tokens made by tests/support/fake_secrets.h, which computes the checksum
+// with its own code (bit-by-bit CRC), not this module's.
+TEST(ValidatorsTest, GithubChecksum) {
+  for (uint32_t seed = 1; seed < 50; ++seed) {
+    std::string tok = test::FakeGithubToken(seed);
+    ASSERT_EQ(CheckGithubCrc32(tok), CheckResult::kPass) << tok;
+    for (const char* p : {"gho_", "ghu_", "ghs_", "ghr_"}) {
+      EXPECT_EQ(CheckGithubCrc32(p + tok.substr(4)), CheckResult::kPass);
+    }
+    // One character changed in the body or in the checksum.
+    std::string body = tok;
+    body[10] = body[10] == 'a' ? 'b' : 'a';
+    EXPECT_EQ(CheckGithubCrc32(body), CheckResult::kFail) << body;
+    std::string tail = tok;
+    tail.back() = tail.back() == '0' ? '1' : '0';
+    EXPECT_EQ(CheckGithubCrc32(tail), CheckResult::kFail) << tail;
+  }
+  // Values generated for this test with Python's zlib.crc32.
+  EXPECT_EQ(CheckGithubCrc32("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"),
+            CheckResult::kPass);
+  EXPECT_EQ(CheckGithubCrc32("ghp_RRBrOaa1JV2usaEEi02lIgH5mROfVM38STiN"),
+            CheckResult::kFail);
+  // No checksum position: other lengths, other prefixes.
+  EXPECT_EQ(CheckGithubCrc32("ghs_" + std::string(40, 'k')),
+            CheckResult::kNotApplicable);
+  EXPECT_EQ(CheckGithubCrc32("glpat-abcdefghijklmnopqrst"),
+            CheckResult::kNotApplicable);
+}
+
+TEST(ValidatorsTest, NpmChecksum) {
+  EXPECT_EQ(CheckNpmCrc32("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"),
+            CheckResult::kPass);
+  EXPECT_EQ(CheckNpmCrc32("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"),
+            CheckResult::kPass);
+  EXPECT_EQ(CheckNpmCrc32("npm_MigdD3M1qgKkD5QYVwmqiLPOUZyN10056cr8"),
+            CheckResult::kFail);
+  // The GitHub body under npm_ verifies too: same scheme.
+  std::string gh = test::FakeGithubToken(3);
+  EXPECT_EQ(CheckNpmCrc32("npm_" + gh.substr(4)), CheckResult::kPass);
+  EXPECT_EQ(CheckNpmCrc32("npm_short"), CheckResult::kNotApplicable);
+  EXPECT_EQ(CheckNpmCrc32(gh), CheckResult::kNotApplicable);
+}
+
+TEST(ValidatorsTest, Base64UserPass) {
+  std::string out;
+  ASSERT_TRUE(DecodeBase64("ZGVwbG95Ym90Ok9GdHplTzRBSXo3S0g3RWMlXw==", &out));
+  EXPECT_EQ(out, "deploybot:OFtzeO4AIz7KH7Ec%_");
+  ASSERT_TRUE(DecodeBase64("b2N0by5vcHM6QllUSVROS2p5N3ZfWWNJdmJL", &out));
+  EXPECT_EQ(out, "octo.ops:BYTITNKjy7v_YcIvbK");
+  EXPECT_EQ(CheckBase64UserPass("ZGVwbG95Ym90Ok9GdHplTzRBSXo3S0g3RWMlXw=="),
+            CheckResult::kPass);
+  // Unpadded is accepted.
+  EXPECT_EQ(CheckBase64UserPass("ZGVwbG95Ym90Ok9GdHplTzRBSXo3S0g3RWMlXw"),
+            CheckResult::kPass);
+  // Not base64 at all.
+  EXPECT_EQ(CheckBase64UserPass("not*base64!"), CheckResult::kFail);
+  EXPECT_EQ(CheckBase64UserPass("ZGVwbG95Ym9=Ok9G"), CheckResult::kFail);
+  EXPECT_EQ(CheckBase64UserPass("ZGVwb"), CheckResult::kFail);  // 5 chars
+  // Decodes, but no colon ("justoneword-no-colon-here-xy").
+  EXPECT_EQ(CheckBase64UserPass("anVzdG9uZXdvcmQtbm8tY29sb24taGVyZS14eQ=="),
+            CheckResult::kFail);
+  // "svcuser:" : empty password.
+  EXPECT_EQ(CheckBase64UserPass("c3ZjdXNlcjo="), CheckResult::kFail);
+  // Random bytes: not printable text.
+  EXPECT_EQ(CheckBase64UserPass("RGvjA/oxSiKW2p9Il45PjrhQFb7JJTpwu2Y5heXW"),
+            CheckResult::kFail);
+  // "a:\x01\x02" (a control character in the password).
+  EXPECT_EQ(CheckBase64UserPass("YToBAg=="), CheckResult::kFail);
+  // UTF-8 passwords are text: "jo:contraseña".
+  EXPECT_EQ(CheckBase64UserPass("am86Y29udHJhc2XDsWE="), CheckResult::kPass);
+}
+
+TEST(ValidatorsTest, FindByName) {
+  ASSERT_NE(FindValidator("github_crc32"), nullptr);
+  EXPECT_TRUE(FindValidator("github_crc32")->checksum);
+  EXPECT_TRUE(FindValidator("npm_crc32")->checksum);
+  EXPECT_FALSE(FindValidator("base64_userpass")->checksum);
+  EXPECT_EQ(FindValidator("luhn"), nullptr);
+  EXPECT_EQ(ValidatorNames(), "base64_userpass, github_crc32, npm_crc32");
+}
+
+constexpr char kRules[] = R"yaml(
+rules:
+  - id: t.gh
+    name: test github
+    kind: api-key
+    pattern: '\b(ghp_[A-Za-z0-9]{36})\b'
+    prefix: ghp_
+    validate: [github_crc32]
+  - id: t.auth
+    name: test auth
+    kind: password
+    pattern: '"auth":\s*"([A-Za-z0-9+/=]{8,})"'
+    validate: base64_userpass
+)yaml";
+
+TEST(ValidatorsTest, MatcherDropsFailuresAndMarksVerifiedChecksums) {
+  RuleSet set;
+  ASSERT_TRUE(set.AddText(kRules, "t.yaml").ok());
+  ASSERT_EQ(set.rules()[0].validate, std::vector<std::string>{"github_crc32"});
+  ASSERT_EQ(set.rules()[1].validate,
+            std::vector<std::string>{"base64_userpass"});
+  auto m = Matcher::Create(set);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  auto scratch = (*m)->NewScratch();
+  std::string good = test::FakeGithubToken(9);
+  std::string bad = good;
+  bad[5] = bad[5] == 'Q' ? 'R' : 'Q';
+  std::string data =
+      "a=" + good + "\nb=" + bad +
+      "\n{\"auth\": \"b2N0by5vcHM6QllUSVROS2p5N3ZfWWNJdmJL\"}\n"
+      "{\"auth\": \"RGvjA/oxSiKW2p9Il45PjrhQFb7JJTpwu2Y5heXW\"}\n";
+  std::vector<RuleMatch> out;
+  EXPECT_TRUE((*m)->Scan(data, scratch.get(), &out).ok());
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(
+      data.substr(out[0].secret_start, out[0].secret_end - out[0].secret_start),
+      good);
+  EXPECT_TRUE(out[0].checksum_verified);
+  EXPECT_EQ((*m)->rules()[out[1].rule].id, "t.auth");
+  EXPECT_FALSE(out[1].checksum_verified);  // a decoding, not a checksum
+  // The RE2-only reference agrees.
+  std::vector<RuleMatch> ref;
+  (*m)->ScanWithRe2Only(data, &ref);
+  ASSERT_EQ(ref.size(), 2u);
+  EXPECT_TRUE(ref[0].checksum_verified);
+}
+
+TEST(ValidatorsTest, UnknownValidatorIsALoadErrorNamingFileLineRule) {
+  RuleSet set;
+  Status s = set.AddText(R"(rules:
+  - id: t.ok
+    name: ok
+    kind: api-key
+    pattern: '(ok_[a-z]{8})'
+  - id: t.bad
+    name: bad
+    kind: api-key
+    pattern: '(bad_[a-z]{8})'
+    validate: [github_crc32, luhn]
+)",
+                         "rules/mine.yaml");
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("rules/mine.yaml:10"), std::string::npos)
+      << s.message();
+  EXPECT_NE(s.message().find("t.bad"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("unknown validator `luhn`"), std::string::npos)
+      << s.message();
+  EXPECT_TRUE(set.rules().empty());  // unchanged on error
+}
+
+}  // namespace
+}  // namespace keyward
