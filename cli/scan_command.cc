@@ -300,8 +300,7 @@ int RunScan(const ScanArgs& args) {
   result.stats.compile_seconds = (*matcher)->compile_seconds();
   if (!s.ok()) return Fail(s.ToString());
   if (stream) return FinishStreamed(args, *stream, &result);
-  // The walker applied config excludes; git paths are filtered here.
-  if (git_mode) DropExcludedFindings(config->exclude, &result);
+  // Config excludes: applied by the walker, and by git/ for git scans.
   // Below --min-confidence: not reported, never fails the run.
   DropBelowConfidence(config->min_confidence, &result);
   // Inventory: whose key each finding is (docs/inventory.md).

@@ -1,4 +1,4 @@
-// Suppressions (allowlist, baseline), path excludes for git scans, and the
+// Suppressions (allowlist, baseline), the exclude check for a path, and the
 // exit verdict. Inline `keyward:allow` comments are found while scanning
 // (scanner/inline_allow.h).
 #include <algorithm>
@@ -17,43 +17,11 @@ void Recount(ScanResult* result) {
                     [](const Finding& f) { return f.suppressed; });
 }
 
-IgnoreList ExcludeList(const std::vector<std::string>& exclude) {
-  IgnoreList list;
-  for (const auto& p : exclude) list.AddLine(p);
-  return list;
-}
-
-bool Excluded(const IgnoreList& list, std::string_view rel_path) {
-  while (rel_path.starts_with("./")) rel_path.remove_prefix(2);
-  // Like the walker: an excluded directory hides everything below it.
-  for (size_t slash = rel_path.find('/'); slash != std::string_view::npos;
-       slash = rel_path.find('/', slash + 1)) {
-    if (list.Match(rel_path.substr(0, slash), /*is_dir=*/true) ==
-        IgnoreList::Verdict::kIgnore) {
-      return true;
-    }
-  }
-  return list.Match(rel_path, /*is_dir=*/false) == IgnoreList::Verdict::kIgnore;
-}
-
 }  // namespace
 
 bool ExcludedPath(const std::vector<std::string>& exclude,
                   std::string_view rel_path) {
-  if (exclude.empty()) return false;
-  return Excluded(ExcludeList(exclude), rel_path);
-}
-
-void DropExcludedFindings(const std::vector<std::string>& exclude,
-                          ScanResult* result) {
-  if (exclude.empty()) return;
-  IgnoreList list = ExcludeList(exclude);
-  auto& fs = result->findings;
-  fs.erase(
-      std::remove_if(fs.begin(), fs.end(),
-                     [&](const Finding& f) { return Excluded(list, f.path); }),
-      fs.end());
-  Recount(result);
+  return PathExcluder(exclude).Excludes(rel_path);
 }
 
 void DropBelowConfidence(Confidence min, ScanResult* result) {

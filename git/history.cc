@@ -88,6 +88,7 @@ Status ScanGitHistory(const Scanner& scanner, const GitHistoryOptions& options,
   // (as a directory scan of the same tree would); confidence reads the path.
   DropOutOfScope(scanner.matcher().rules(), &findings);
   RecomputeConfidence(scanner.matcher().rules(), &findings);
+  git::DropExcluded(scanner.options(), &findings);
   stats.unreadable += e.unreadable;
   stats.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)

@@ -11,6 +11,7 @@
 #include "git/provenance.h"
 #include "git/repo.h"
 #include "keyward/git.h"
+#include "source/ignore.h"
 
 namespace keyward {
 namespace git {
@@ -22,6 +23,7 @@ struct RangeChanges {
   std::vector<CommitRef> commits;  // oldest first
   std::vector<git_oid> blobs;      // introduced, distinct
   std::unordered_set<std::string> touched_paths;
+  uint64_t excluded = 0;  // changed files the configuration excludes
 };
 
 Result<Tree> CommitTree(git_repository* repo, const git_oid& commit_id) {
@@ -40,6 +42,7 @@ Result<Tree> CommitTree(git_repository* repo, const git_oid& commit_id) {
 }
 
 void CollectCommitChanges(git_repository* repo, const git_oid& id,
+                          const PathExcluder& exclude,
                           const std::function<void(const std::string&)>& warn,
                           OidSet* seen, RangeChanges* out) {
   git_commit* raw = nullptr;
@@ -79,6 +82,12 @@ void CollectCommitChanges(git_repository* repo, const git_oid& id,
     if (d->new_file.path) out->touched_paths.insert(d->new_file.path);
     if (d->status == GIT_DELTA_DELETED) continue;
     if (d->new_file.mode == GIT_FILEMODE_COMMIT) continue;
+    // An excluded path's version is not read (the same blob at another
+    // path of the range still is).
+    if (exclude.Excludes(d->new_file.path)) {
+      ++out->excluded;
+      continue;
+    }
     if (seen->insert(d->new_file.id).second) {
       out->blobs.push_back(d->new_file.id);
     }
@@ -145,6 +154,7 @@ Status ScanGitRange(const Scanner& scanner, const std::string& repo_path,
 
   git::RangeChanges changes;
   git::OidSet seen;
+  PathExcluder exclude(scanner.options().exclude);
   git_oid id;
   // Every commit or tree of the range that cannot be read is a part of the
   // change that is not scanned: counted as unreadable.
@@ -160,7 +170,7 @@ Status ScanGitRange(const Scanner& scanner, const std::string& repo_path,
       warn_unreadable("range walk stopped early: " + git::LastError());
       break;
     }
-    git::CollectCommitChanges(r, id, warn_unreadable, &seen, &changes);
+    git::CollectCommitChanges(r, id, exclude, warn_unreadable, &seen, &changes);
   }
 
   int threads = scanner.options().threads;
@@ -182,7 +192,9 @@ Status ScanGitRange(const Scanner& scanner, const std::string& repo_path,
   }
   std::vector<Finding> findings = git::AttachProvenance(
       r, changes.commits, changes.blobs, std::move(found), warn);
+  git::DropExcluded(scanner.options(), &findings);
   stats.unreadable += unreadable;
+  stats.skipped_ignored += changes.excluded;
   stats.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();

@@ -8,6 +8,8 @@
 #include <ctime>
 #include <iostream>
 
+#include "source/ignore.h"
+
 namespace keyward::git {
 
 std::string LastError() {
@@ -107,6 +109,13 @@ Result<Commit> ResolveCommit(git_repository* repo, const std::string& rev) {
                                    "' is not a commit: " + LastError());
   }
   return Commit(reinterpret_cast<git_commit*>(peeled));
+}
+
+void DropExcluded(const ScanOptions& options, std::vector<Finding>* found) {
+  if (options.exclude.empty()) return;
+  PathExcluder exclude(options.exclude);
+  std::erase_if(*found,
+                [&](const Finding& f) { return exclude.Excludes(f.path); });
 }
 
 void MergeFindings(std::vector<Finding> found, const ScanStats& stats,

@@ -109,6 +109,11 @@ std::function<void(const std::string&)> WarnSink(const ScanOptions& options);
 // Peels a revision ("main", "HEAD~2", an id) to a commit.
 Result<Commit> ResolveCommit(git_repository* repo, const std::string& rev);
 
+// Removes the findings whose repository-relative path the scan's excludes
+// (ScanOptions::exclude) name: a blob is scanned once for all its paths, so
+// what an excluded path holds is dropped after its paths are known.
+void DropExcluded(const ScanOptions& options, std::vector<Finding>* found);
+
 // Appends `found` to `result`, recounts and re-sorts.
 void MergeFindings(std::vector<Finding> found, const ScanStats& stats,
                    ScanResult* result);

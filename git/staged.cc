@@ -11,6 +11,7 @@
 
 #include "git/repo.h"
 #include "keyward/git.h"
+#include "source/ignore.h"
 
 namespace keyward {
 namespace git {
@@ -77,6 +78,10 @@ void ScanDelta(const Scanner& scanner, git_repository* repo,
                const git_diff_delta* d,
                const std::function<void(const std::string&)>& warn,
                ScanStats* stats, std::vector<Finding>* out) {
+  if (PathExcluder(scanner.options().exclude).Excludes(d->new_file.path)) {
+    ++stats->skipped_ignored;  // not read: the configuration excludes it
+    return;
+  }
   auto new_blob = LookupBlob(repo, d->new_file.id);
   if (!new_blob.ok()) {
     warn(new_blob.status().message() + " (" + d->new_file.path + ", skipped)");

@@ -207,4 +207,22 @@ IgnoreList::Verdict IgnoreList::Match(std::string_view rel_path,
   return Verdict::kNone;
 }
 
+PathExcluder::PathExcluder(const std::vector<std::string>& patterns) {
+  for (const auto& p : patterns) list_.AddLine(p);
+}
+
+bool PathExcluder::Excludes(std::string_view rel_path) const {
+  if (list_.empty()) return false;
+  while (rel_path.starts_with("./")) rel_path.remove_prefix(2);
+  for (size_t slash = rel_path.find('/'); slash != std::string_view::npos;
+       slash = rel_path.find('/', slash + 1)) {
+    if (list_.Match(rel_path.substr(0, slash), /*is_dir=*/true) ==
+        IgnoreList::Verdict::kIgnore) {
+      return true;
+    }
+  }
+  return list_.Match(rel_path, /*is_dir=*/false) ==
+         IgnoreList::Verdict::kIgnore;
+}
+
 }  // namespace keyward

@@ -55,6 +55,20 @@ class IgnoreList {
   std::vector<Pattern> patterns_;
 };
 
+// Configuration excludes (`exclude:`, --exclude) applied to a file's
+// repository-relative path, as the directory walk applies them: gitignore
+// semantics, and an excluded directory hides everything below it. Used where
+// there is no walk (git history, staged changes, commit ranges).
+class PathExcluder {
+ public:
+  explicit PathExcluder(const std::vector<std::string>& patterns);
+  bool empty() const { return list_.empty(); }
+  bool Excludes(std::string_view rel_path) const;
+
+ private:
+  IgnoreList list_;
+};
+
 // Glob match with gitignore semantics ("*" and "?" stop at '/', "**" spans).
 // The whole of `path` must match the whole of `glob`.
 bool GlobMatch(std::string_view glob, std::string_view path);

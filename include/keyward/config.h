@@ -105,11 +105,6 @@ std::string FindConfigFile(const std::string& start);
 bool ExcludedPath(const std::vector<std::string>& exclude,
                   std::string_view rel_path);
 
-// Removes findings whose path is excluded (for git scans, whose paths are
-// repository-relative) and recounts stats. No-op when `exclude` is empty.
-void DropExcludedFindings(const std::vector<std::string>& exclude,
-                          ScanResult* result);
-
 // Removes findings whose confidence is below `min`, counts them in
 // stats.below_confidence and recounts stats.
 void DropBelowConfidence(Confidence min, ScanResult* result);

@@ -52,15 +52,5 @@ TEST(SuppressionTest, FailsRunHonoursFailOnAndSuppressions) {
   EXPECT_FALSE(FailsRun(config, r));
 }
 
-TEST(SuppressionTest, DropExcludedFindingsForRepositoryPaths) {
-  ScanResult r;
-  r.findings = {Make("a", "vendor/lib/x.js"), Make("b", "src/app.js"),
-                Make("c", "web/app.min.js")};
-  DropExcludedFindings({"vendor/", "*.min.js"}, &r);
-  ASSERT_EQ(r.findings.size(), 1u);
-  EXPECT_EQ(r.findings[0].path, "src/app.js");
-  EXPECT_EQ(r.stats.findings, 1u);
-}
-
 }  // namespace
 }  // namespace keyward

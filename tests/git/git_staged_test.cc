@@ -18,6 +18,32 @@ TEST_F(GitStagedTest, WorksBeforeTheFirstCommit) {
   EXPECT_FALSE(r.findings[0].git.has_value());
 }
 
+// --exclude is honoured inside git/: an excluded path's blob is not read at
+// all (counted as skipped), in staged changes, commit ranges and history.
+TEST_F(GitStagedTest, ExcludedPathsAreNotReadInAnyGitMode) {
+  Init();
+  Write("README.md", "clean\n");
+  std::string base = CommitAll("base");
+  Write("vendor/lib/conf.env", "T=" + FakeGithubToken(41) + "\n");
+  Write("web/app.min.js", "t=\"" + FakeGithubToken(42) + "\"\n");
+  Write("src/app.env", "T=" + FakeGithubToken(43) + "\n");
+  Git({"add", "-A"});
+  exclude_ = {"vendor/", "*.min.js"};
+  ScanResult staged = Staged();
+  EXPECT_EQ(Secrets(staged), (std::vector<std::string>{FakeGithubToken(43)}));
+  EXPECT_EQ(staged.stats.skipped_ignored, 2u);
+  EXPECT_EQ(staged.stats.files, 1u);
+  CommitAll("three files");
+  ScanResult range = Range(base, "HEAD");
+  EXPECT_EQ(Secrets(range), (std::vector<std::string>{FakeGithubToken(43)}));
+  EXPECT_EQ(range.stats.skipped_ignored, 2u);
+  EXPECT_EQ(Secrets(History()),
+            (std::vector<std::string>{FakeGithubToken(43)}));
+  // Without the excludes all three are found.
+  exclude_.clear();
+  EXPECT_EQ(Secrets(History()).size(), 3u);
+}
+
 TEST_F(GitStagedTest, EmptyIndexInEmptyRepository) {
   Init();
   EXPECT_TRUE(Staged().findings.empty());

@@ -90,6 +90,7 @@ class GitFixture : public ::testing::Test {
     ScanOptions o;
     o.threads = 2;
     o.warn = [this](const std::string& w) { warnings_.push_back(w); };
+    o.exclude = exclude_;
     return o;
   }
   ScanResult History(bool all_objects = false) {
@@ -127,6 +128,7 @@ class GitFixture : public ::testing::Test {
   TempDir dir_;
   int day_ = 0;
   std::vector<std::string> warnings_;
+  std::vector<std::string> exclude_;  // ScanOptions::exclude
 };
 
 inline Matcher* GitFixture::matcher_ = nullptr;
