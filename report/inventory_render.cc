@@ -4,6 +4,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "git/repo.h"
+
 namespace keyward::inventory {
 namespace {
 
@@ -149,56 +151,36 @@ std::string AuditJson(const std::vector<AuditResult>& results) {
 }
 
 std::string LineDiff(const std::string& before, const std::string& after) {
-  auto split = [](const std::string& s) {
-    std::vector<std::string> lines;
-    std::istringstream in(s);
-    for (std::string l; std::getline(in, l);) lines.push_back(l);
-    return lines;
+  if (before == after) return "";
+  git::EnsureLibgit2();
+  git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+  opts.context_lines = 2;
+  opts.flags = GIT_DIFF_FORCE_TEXT;
+  std::string out;
+  auto hunk = [](const git_diff_delta*, const git_diff_hunk* h,
+                 void* payload) -> int {
+    static_cast<std::string*>(payload)->append(h->header, h->header_len);
+    return 0;
   };
-  std::vector<std::string> a = split(before), b = split(after);
-  // Trim the common head and tail; edits to the inventory are local, so
-  // what remains is small enough for a plain LCS table.
-  size_t head = 0;
-  while (head < a.size() && head < b.size() && a[head] == b[head]) ++head;
-  size_t tail = 0;
-  while (tail < a.size() - head && tail < b.size() - head &&
-         a[a.size() - 1 - tail] == b[b.size() - 1 - tail]) {
-    ++tail;
-  }
-  size_t n = a.size() - head - tail, m = b.size() - head - tail;
-  if (n == 0 && m == 0) return "";
-  std::vector<std::string> ops;  // " x", "-x", "+x"
-  if (n * m <= 4'000'000) {
-    std::vector<std::vector<int>> lcs(n + 1, std::vector<int>(m + 1, 0));
-    for (size_t i = n; i-- > 0;) {
-      for (size_t j = m; j-- > 0;) {
-        lcs[i][j] = a[head + i] == b[head + j]
-                        ? lcs[i + 1][j + 1] + 1
-                        : std::max(lcs[i + 1][j], lcs[i][j + 1]);
-      }
+  auto line = [](const git_diff_delta*, const git_diff_hunk*,
+                 const git_diff_line* l, void* payload) -> int {
+    auto* o = static_cast<std::string*>(payload);
+    if (l->origin != GIT_DIFF_LINE_CONTEXT &&
+        l->origin != GIT_DIFF_LINE_ADDITION &&
+        l->origin != GIT_DIFF_LINE_DELETION) {
+      return 0;  // "\ No newline at end of file" markers
     }
-    size_t i = 0, j = 0;
-    while (i < n || j < m) {
-      if (i < n && j < m && a[head + i] == b[head + j]) {
-        ops.push_back(" " + a[head + i++]);
-        ++j;
-      } else if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) {
-        ops.push_back("+" + b[head + j++]);
-      } else {
-        ops.push_back("-" + a[head + i++]);
-      }
+    o->push_back(l->origin);
+    o->append(l->content, l->content_len);
+    if (l->content_len == 0 || l->content[l->content_len - 1] != '\n') {
+      o->push_back('\n');
     }
-  } else {
-    for (size_t i = 0; i < n; ++i) ops.push_back("-" + a[head + i]);
-    for (size_t j = 0; j < m; ++j) ops.push_back("+" + b[head + j]);
-  }
-  std::string out = "@@ line " + std::to_string(head + 1) + " @@\n";
-  for (size_t k = head >= 2 ? head - 2 : 0; k < head; ++k) {
-    out += " " + a[k] + "\n";
-  }
-  for (const auto& op : ops) out += op + "\n";
-  for (size_t k = 0; k < std::min<size_t>(2, tail); ++k) {
-    out += " " + a[a.size() - tail + k] + "\n";
+    return 0;
+  };
+  if (git_diff_buffers(before.data(), before.size(), "before", after.data(),
+                       after.size(), "after", &opts, nullptr, nullptr, hunk,
+                       line, &out) != 0) {
+    return "(no diff: " + git::LastError() + ")\n";
   }
   return out;
 }

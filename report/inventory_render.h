@@ -24,8 +24,8 @@ std::string AuditTable(const std::vector<AuditResult>& results);
 //  "summary": {"critical": n, "high": n, ...}}
 std::string AuditJson(const std::vector<AuditResult>& results);
 
-// A line diff of two texts in unified style ("-old", "+new", 2 lines of
-// context, "@@ line N @@" headers). Empty when equal.
+// A unified line diff of two texts (libgit2's: "@@ -a,b +c,d @@" hunk
+// headers, " ", "-" and "+" lines, 2 lines of context). Empty when equal.
 std::string LineDiff(const std::string& before, const std::string& after);
 
 }  // namespace keyward::inventory
