@@ -90,6 +90,22 @@ bool RulePathMatches(const Rule& rule, std::string_view path) {
   return false;
 }
 
+CharClasses ClassesOf(std::string_view s) {
+  CharClasses c;
+  for (unsigned char b : s) {
+    if (b >= 'a' && b <= 'z') {
+      c.lower = true;
+    } else if (b >= 'A' && b <= 'Z') {
+      c.upper = true;
+    } else if (b >= '0' && b <= '9') {
+      c.digit = true;
+    } else {
+      c.symbol = true;
+    }
+  }
+  return c;
+}
+
 double ShannonEntropy(std::string_view s) {
   if (s.empty()) return 0;
   size_t counts[256] = {0};

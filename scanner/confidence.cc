@@ -230,22 +230,13 @@ ValueShape ClassifyValue(std::string_view secret, double chars_per_token) {
   if (n < 12 || h < 3.0) return ValueShape::kWeak;
   // How close to the entropy a random string of this length over the
   // classes present would have (log2 of min(length, alphabet)).
-  bool lower = false, upper = false, digit = false, symbol = false;
-  for (unsigned char c : secret) {
-    if (std::islower(c)) {
-      lower = true;
-    } else if (std::isupper(c)) {
-      upper = true;
-    } else if (std::isdigit(c)) {
-      digit = true;
-    } else {
-      symbol = true;
-    }
-  }
+  CharClasses cls = ClassesOf(secret);
   // Hex digits alone count as a 16-letter alphabet.
   bool hex = std::all_of(secret.begin(), secret.end(),
                          [](unsigned char c) { return std::isxdigit(c); });
-  int alphabet = hex ? 16 : 26 * lower + 26 * upper + 10 * digit + 32 * symbol;
+  int alphabet =
+      hex ? 16
+          : 26 * cls.lower + 26 * cls.upper + 10 * cls.digit + 32 * cls.symbol;
   double max_h = std::log2(static_cast<double>(
       std::min<size_t>(n, static_cast<size_t>(std::max(alphabet, 2)))));
   if (n >= 16 && h >= 3.5 && h >= 0.85 * max_h) return ValueShape::kRandom;

@@ -329,24 +329,13 @@ bool Matcher::Impl::Passes(uint32_t index, std::string_view secret,
   if (r.min_entropy > 0 && ShannonEntropy(secret) < r.min_entropy) {
     return false;
   }
-  bool lower = false, upper = false, digit = false, symbol = false;
-  for (unsigned char c : secret) {
-    if (std::islower(c)) {
-      lower = true;
-    } else if (std::isupper(c)) {
-      upper = true;
-    } else if (std::isdigit(c)) {
-      digit = true;
-    } else {
-      symbol = true;
-    }
-  }
-  if ((cr.need_lower && !lower) || (cr.need_upper && !upper) ||
-      (cr.need_digit && !digit) || (cr.need_symbol && !symbol) ||
-      (cr.need_letter && !lower && !upper)) {
+  CharClasses cls = ClassesOf(secret);
+  if ((cr.need_lower && !cls.lower) || (cr.need_upper && !cls.upper) ||
+      (cr.need_digit && !cls.digit) || (cr.need_symbol && !cls.symbol) ||
+      (cr.need_letter && !cls.lower && !cls.upper)) {
     return false;
   }
-  if (r.min_classes > 0 && lower + upper + digit + symbol < r.min_classes) {
+  if (r.min_classes > 0 && cls.count() < r.min_classes) {
     return false;
   }
   std::string folded;

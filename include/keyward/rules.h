@@ -215,6 +215,14 @@ std::string PathGlobRegex(const std::string& glob);
 // Shannon entropy of `s` in bits per byte.
 double ShannonEntropy(std::string_view s);
 
+// The character classes a value uses (ASCII letters and digits; any other
+// byte is a symbol).
+struct CharClasses {
+  bool lower = false, upper = false, digit = false, symbol = false;
+  int count() const { return lower + upper + digit + symbol; }
+};
+CharClasses ClassesOf(std::string_view s);
+
 }  // namespace keyward
 
 #endif  // KEYWARD_RULES_H_
