@@ -79,6 +79,11 @@ TEST(DecodeCliTest, DirectoryGzipAndSourceMapPaths) {
   EXPECT_EQ(doc["findings"][1]["line"], 4);
   EXPECT_NE(r.err.find("decompressed:    1 files"), std::string::npos);
   EXPECT_NE(r.err.find("source maps:     1"), std::string::npos);
+  EXPECT_EQ(doc["stats"]["decompressed"], 1);
+  EXPECT_EQ(doc["stats"]["decompressed_bytes"], 13 + 40 + 1);  // the text
+  EXPECT_EQ(doc["stats"]["decompress_limited"], 0);
+  EXPECT_EQ(doc["stats"]["source_maps"], 1);
+  EXPECT_EQ(doc["stats"]["files"], 3);  // the log and the map's two sources
 
   // Off by flag: the map's JSON text is scanned (one escaped line), the
   // gzip file is binary.
