@@ -3,6 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/json_file.h"
+
 namespace keyward {
 namespace {
 
@@ -41,8 +43,11 @@ bool IsSourceMapPath(std::string_view path) {
 }
 
 bool ParseSourceMap(std::string_view text, std::vector<EmbeddedSource>* out) {
-  json doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded() || !doc.is_object()) return false;
+  // Depth-checked before parsing: a map nested 300k levels deep would
+  // overflow the stack of nlohmann's recursive destructor.
+  auto parsed = ParseJsonFile(text, "source map");
+  if (!parsed.ok() || !parsed->is_object()) return false;
+  const json& doc = *parsed;
   std::vector<EmbeddedSource> found;
   bool any = false;
   if (auto sections = doc.find("sections");

@@ -213,5 +213,17 @@ TEST_F(DecodeScanTest, MapsWithoutEmbeddedSourcesAreScannedAsText) {
   EXPECT_EQ(r.stats.source_maps, 0u);
 }
 
+// Hostile maps: nesting that would overflow a recursive parser's stack is
+// refused before parsing, and the text is scanned as it is.
+TEST_F(DecodeScanTest, DeeplyNestedMapIsScannedAsText) {
+  test::TempDir dir;
+  dir.Write("deep.js.map", std::string(300000, '[') + "\"" + Token(5) + "\"" +
+                               std::string(300000, ']'));
+  ScanResult r = Scan({dir.path()});
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].path, dir.path() + "/deep.js.map");
+  EXPECT_EQ(r.stats.source_maps, 0u);
+}
+
 }  // namespace
 }  // namespace keyward
