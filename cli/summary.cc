@@ -53,6 +53,10 @@ std::string StatsBlock(const ScanStats& s) {
     << "findings:        " << s.findings << "\n"
     << "suppressed:      " << s.suppressed << "\n"
     << "below min conf.: " << s.below_confidence << "\n"
+    << "decompressed:    " << s.decompressed << " files, "
+    << s.decompressed_bytes << " bytes, " << s.decompress_limited
+    << " over budget\n"
+    << "source maps:     " << s.source_maps << "\n"
     << std::fixed << "seconds:         " << s.seconds << "\n"
     << "compile seconds: " << s.compile_seconds << "\n"
     << "MB/s:            " << mbps << "\n";

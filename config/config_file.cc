@@ -10,9 +10,9 @@
 #include <set>
 #include <system_error>
 
+#include "base/visible_text.h"
 #include "keyward/atomic_file.h"
 #include "keyward/config.h"
-#include "base/visible_text.h"
 
 namespace keyward {
 namespace {
@@ -21,8 +21,9 @@ namespace fs = std::filesystem;
 
 const std::set<std::string>& KnownKeys() {
   static const std::set<std::string> keys = {
-      "rules",          "disable_rules", "exclude",  "allow",  "fail_on",
-      "min_confidence", "inventory",     "baseline", "tickets"};
+      "rules",   "disable_rules",  "exclude",    "allow",
+      "fail_on", "min_confidence", "inventory",  "baseline",
+      "tickets", "decompress",     "source_maps"};
   return keys;
 }
 
@@ -43,7 +44,8 @@ class ConfigParser {
         s = Error(kv.first, "unknown key `" + ShownName(key) +
                                 "` (known: rules, disable_rules, exclude, "
                                 "allow, fail_on, min_confidence, inventory, "
-                                "baseline, tickets)");
+                                "baseline, tickets, decompress, "
+                                "source_maps)");
       } else if (key == "rules") {
         s = StringList(value, key, &out->rules);
       } else if (key == "disable_rules") {
@@ -73,6 +75,10 @@ class ConfigParser {
         s = String(value, key, &out->baseline);
       } else if (key == "tickets") {
         s = Tickets(value, out);
+      } else if (key == "decompress") {
+        s = Bool(value, key, &out->decompress);
+      } else if (key == "source_maps") {
+        s = Bool(value, key, &out->source_maps);
       }
       if (!s.ok()) return s;
     }
@@ -90,6 +96,17 @@ class ConfigParser {
     if (!v.IsScalar()) return Error(v, "`" + key + "` must be a string");
     *out = v.Scalar();
     return Status::OK();
+  }
+
+  Status Bool(const YAML::Node& v, const std::string& key, bool* out) const {
+    if (v.IsScalar()) {
+      const std::string& b = v.Scalar();
+      if (b == "true" || b == "false") {
+        *out = b == "true";
+        return Status::OK();
+      }
+    }
+    return Error(v, "`" + key + "` must be true or false");
   }
 
   // A list of strings; a single string is accepted as a list of one.

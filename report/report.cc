@@ -248,6 +248,10 @@ nlohmann::json StatsToJson(const ScanStats& s) {
           {"findings", s.findings},
           {"suppressed", s.suppressed},
           {"below_min_confidence", s.below_confidence},
+          {"decompressed", s.decompressed},
+          {"decompressed_bytes", s.decompressed_bytes},
+          {"decompress_limited", s.decompress_limited},
+          {"source_maps", s.source_maps},
           {"seconds", s.seconds},
           {"compile_seconds", s.compile_seconds}};
 }

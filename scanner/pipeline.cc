@@ -89,6 +89,10 @@ void ScanStats::Add(const ScanStats& o) {
   findings += o.findings;
   suppressed += o.suppressed;
   below_confidence += o.below_confidence;
+  decompressed += o.decompressed;
+  decompressed_bytes += o.decompressed_bytes;
+  decompress_limited += o.decompress_limited;
+  source_maps += o.source_maps;
 }
 
 int ResolveThreads(int requested) {

@@ -12,6 +12,8 @@
 #include "scanner/build_finding.h"
 #include "scanner/confidence.h"
 #include "scanner/inline_allow.h"
+#include "source/gzip_reader.h"
+#include "source/source_map.h"
 
 namespace keyward {
 namespace {
@@ -93,7 +95,13 @@ void ScanWorker::ScanFile(const WalkEntry& entry) {
   // what could be read, one that grew up to the size it had.
   uint64_t size = st.st_size;
   if (options.before_read) options.before_read(path);
-  if (size > options.stream_threshold) {
+  char magic[2];
+  if (options.decompress && size >= 2 && pread(fd, magic, 2, 0) == 2 &&
+      HasGzipMagic(std::string_view(magic, 2))) {
+    // By content, not name: `.gz`, `.tgz`, a rotated `app.log.1` alike.
+    FdReader file(fd);
+    ScanGzip(file, path, /*check_binary=*/true, /*hand_off=*/false);
+  } else if (size > options.stream_threshold) {
     ScanStream(fd, path, /*check_binary=*/true);
   } else {
     ReadAndScan(fd, path, size);
@@ -120,12 +128,19 @@ void ScanWorker::ReadAndScan(int fd, const std::string& path, uint64_t size) {
     if (n == 0) break;  // the file shrank while we read it
     got += n;
   }
-  ScanBlock(std::string_view(buffer_.data(), got), path);
+  std::string_view data(buffer_.data(), got);
+  const ScanOptions& options = scanner_.options();
+  if (!options.source_maps || !IsSourceMapPath(path) ||
+      got > options.source_map_max_bytes || !ScanSourceMap(data, path)) {
+    ScanBlock(data, path);
+  }
   // Give back what one large file took rather than hold it per worker.
   if (buffer_.capacity() > kKeepBuffer) buffer_ = {};
 }
 
-void ScanWorker::ScanBlock(std::string_view data, const std::string& path) {
+void ScanWorker::ScanBlock(std::string_view data, const std::string& path,
+                           std::string_view scope) {
+  if (scope.empty()) scope = path;
   if (LooksBinary(data)) {
     stats_.skipped_binary++;
     return;
@@ -133,7 +148,7 @@ void ScanWorker::ScanBlock(std::string_view data, const std::string& path) {
   stats_.files++;
   stats_.bytes += data.size();
   matches_.clear();
-  if (Status s = matcher_.Scan(data, scratch_.get(), &matches_, path);
+  if (Status s = matcher_.Scan(data, scratch_.get(), &matches_, scope);
       !s.ok()) {
     Failed(path, s);
     return;
@@ -146,7 +161,27 @@ void ScanWorker::ScanBlock(std::string_view data, const std::string& path) {
 
 void ScanWorker::ScanStream(int fd, const std::string& path, bool check_binary,
                             bool hand_off) {
-  auto stream = matcher_.OpenStream(scratch_.get(), path);
+  std::string head;
+  if (scanner_.options().decompress) {
+    // A pipe cannot be peeked: the sniffed bytes go in front of the rest.
+    if (!ReadHead(fd, 2, &head)) {
+      Unreadable(path, errno);
+      return;
+    }
+    if (HasGzipMagic(head)) {
+      FdReader in(fd, std::move(head));
+      ScanGzip(in, path, check_binary, hand_off);
+      return;
+    }
+  }
+  FdReader in(fd, std::move(head));
+  ScanReader(in, path, path, check_binary, hand_off);
+}
+
+bool ScanWorker::ScanReader(ByteReader& in, const std::string& path,
+                            std::string_view scope, bool check_binary,
+                            bool hand_off) {
+  auto stream = matcher_.OpenStream(scratch_.get(), scope);
   const auto& handler = scanner_.options().on_stream_findings;
   auto hand_over = [&] {
     if (!hand_off || !handler || findings_.empty()) return;
@@ -178,27 +213,29 @@ void ScanWorker::ScanStream(int fd, const std::string& path, bool check_binary,
     chunk.resize(scanner_.options().chunk_size);
   } catch (const std::exception&) {  // bad_alloc, length_error
     Unreadable(path, ENOMEM);
-    return;
+    return false;
   }
   uint64_t total = 0;
   bool first = true;
   for (;;) {
-    ssize_t n = read(fd, chunk.data(), chunk.size());
-    if (n < 0 && errno == EINTR) continue;
+    long n = in.Read(chunk.data(), chunk.size());
     if (n < 0) {
-      Unreadable(path, errno);
-      return;
+      // What was read is text (a truncated gzip file's first part): its
+      // findings are kept, and the file counts as unreadable.
+      if (!first && stream->Close(sink).ok()) hand_over();
+      Unreadable(path, in.error());
+      return false;
     }
     if (n == 0) break;
     std::string_view data(chunk.data(), n);
     if (first && check_binary && LooksBinary(data)) {
       stats_.skipped_binary++;
-      return;
+      return true;
     }
     first = false;
     if (Status s = stream->Feed(data, sink); !s.ok()) {
       Failed(path, s);
-      return;
+      return false;
     }
     total += n;
     Progress(n, 0);  // a chunk: bytes so far, not another file
@@ -206,13 +243,14 @@ void ScanWorker::ScanStream(int fd, const std::string& path, bool check_binary,
   }
   if (Status s = stream->Close(sink); !s.ok()) {
     Failed(path, s);
-    return;
+    return false;
   }
   Progress(0, 0);
   hand_over();
   stats_.files++;
   stats_.bytes += total;
   Progress(0, 1);
+  return true;
 }
 
 }  // namespace keyward

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "keyward/scan.h"
+#include "source/byte_reader.h"
 #include "source/output_files.h"
 #include "source/walker.h"
 
@@ -32,14 +33,29 @@ class ScanWorker {
   void ScanFile(const WalkEntry& entry);
   // Reads up to `size` bytes of `fd` and scans them in block mode.
   void ReadAndScan(int fd, const std::string& path, uint64_t size);
-  // Scans one buffer in block mode (binary data is skipped).
-  void ScanBlock(std::string_view data, const std::string& path);
-  // Chunked scan in stream mode: bounded memory, any size.
+  // Scans one buffer in block mode (binary data is skipped). Findings are
+  // reported at `path`; file-format rules apply by `scope` (default: path).
+  void ScanBlock(std::string_view data, const std::string& path,
+                 std::string_view scope = {});
+  // Chunked scan in stream mode: bounded memory, any size. gzip data is
+  // decompressed first (ScanOptions::decompress).
   // `hand_off`: pass findings to ScanOptions::on_stream_findings as they are
   // confirmed (after each chunk, and every few hundred) instead of keeping
   // them.
   void ScanStream(int fd, const std::string& path, bool check_binary,
                   bool hand_off = false);
+  // The stream scan of whatever `in` yields (scanner/scan_worker.cc).
+  // Returns false when it stopped on a read or matcher error (reported).
+  bool ScanReader(ByteReader& in, const std::string& path,
+                  std::string_view scope, bool check_binary, bool hand_off);
+  // Decompresses gzip data from `in` into ScanReader, within the budget
+  // (scanner/scan_decoded.cc).
+  void ScanGzip(ByteReader& in, const std::string& path, bool check_binary,
+                bool hand_off);
+  // Scans the embedded sources of the source map in `text` as files of
+  // their own; false when `text` is not a map with embedded sources
+  // (scanner/scan_decoded.cc).
+  bool ScanSourceMap(std::string_view text, const std::string& path);
 
   std::vector<Finding>& findings() { return findings_; }
   // Findings given to ScanOptions::on_stream_findings, not in findings().
@@ -52,6 +68,10 @@ class ScanWorker {
   void Unreadable(const std::string& path, int err) {
     stats_.unreadable++;
     warn_(path + ": " + strerror(err) + " (skipped)");
+  }
+  void Unreadable(const std::string& path, const std::string& why) {
+    stats_.unreadable++;
+    warn_(path + ": " + why + " (skipped)");
   }
   void Failed(const std::string& path, const Status& s) {
     errors_.push_back((path == "-" ? "standard input" : path) +

@@ -70,7 +70,8 @@ string(APPEND page [=[
 .TP
 .I .keyward.yaml
 Repository configuration at the top of the working tree (or \-\-config FILE):
-rules, disable_rules, exclude, allow, fail_on, inventory, baseline, tickets.
+rules, disable_rules, exclude, allow, fail_on, inventory, baseline, tickets,
+decompress, source_maps.
 .TP
 .I $XDG_CACHE_HOME/keyward
 Compiled rule database cache.

@@ -69,13 +69,19 @@ struct Config {
   // hook honours it); a missing file counts as empty.
   std::string baseline;
   std::string ticket_assignee;  // `tickets: {assignee: ...}`
+  // `decompress: false` / `source_maps: false`: directory scans read gzip
+  // files and source maps as plain bytes (ScanOptions::decompress,
+  // ::source_maps).
+  bool decompress = true;
+  bool source_maps = true;
 };
 
 // Parses configuration text. `display_path` names the file in errors, which
 // read "<display_path>:<line>: <problem>". Unknown keys, wrong types, a bad
 // severity or confidence or a malformed fingerprint are kConfig errors.
 // Paths are left as written (no resolution). Keys: rules, disable_rules,
-// exclude, allow, fail_on, min_confidence, inventory, baseline, tickets.
+// exclude, allow, fail_on, min_confidence, inventory, baseline, tickets,
+// decompress, source_maps.
 Result<Config> ParseConfig(std::string_view yaml,
                            const std::string& display_path);
 

@@ -42,7 +42,11 @@ struct ScanStats {
   uint64_t unreadable = 0;       // files that could not be opened or read
   uint64_t findings = 0;
   uint64_t suppressed = 0;
-  uint64_t below_confidence = 0;  // dropped by --min-confidence
+  uint64_t below_confidence = 0;    // dropped by --min-confidence
+  uint64_t decompressed = 0;        // gzip files (and stdin) decompressed
+  uint64_t decompressed_bytes = 0;  // bytes they decompressed to
+  uint64_t decompress_limited = 0;  // stopped by the decompression budget
+  uint64_t source_maps = 0;         // *.map files scanned as their sources
   double seconds = 0;
   double compile_seconds = 0;  // compiling rule databases (0: all loaded)
   void Add(const ScanStats& other);
@@ -67,6 +71,23 @@ struct ScanOptions {
   // Files larger than this are scanned in stream mode, in chunks.
   uint64_t stream_threshold = 256ull << 20;
   uint64_t chunk_size = 4ull << 20;
+  // gzip data (magic bytes 1f 8b: `.gz` files, stdin) is decompressed in a
+  // stream and its text scanned; findings carry the file's path and lines
+  // of the decompressed text. The budget: at most decompress_max_bytes per
+  // file, and past 1 MiB at most decompress_max_ratio times the compressed
+  // bytes read. A file over budget is scanned up to the limit, with a
+  // warning, and counted in ScanStats::decompress_limited. false: gzip
+  // files are binary (skipped); stdin is scanned as it is.
+  bool decompress = true;
+  uint64_t decompress_max_bytes = 4ull << 30;
+  uint64_t decompress_max_ratio = 250;
+  // `*.map` files up to source_map_max_bytes that are JSON with a
+  // `sourcesContent` array: each embedded source is scanned as its own text,
+  // reported as "<map path>!<sources[i]>" with lines and columns in that
+  // source, and the map's own text is not scanned (no second, escaped copy
+  // of each finding). Other maps are scanned as text. false: as text.
+  bool source_maps = true;
+  uint64_t source_map_max_bytes = 64ull << 20;
   // Files the scan writes afterwards (reports). One named as a path or
   // redirected to stdin fails the scan with kInvalidArgument before anything
   // is read, so a report never replaces a file it was made from; one met in

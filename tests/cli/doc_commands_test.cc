@@ -23,6 +23,7 @@
 #include <sstream>
 
 #include "support/fake_secrets.h"
+#include "support/gzip.h"
 #include "support/run.h"
 
 namespace keyward {
@@ -241,6 +242,9 @@ class DocCommandsTest : public ::testing::Test {
     write("file.env", "GH=" + test::FakeGithubToken(63) + "\n");
     write("app.log", "login token=" + test::FakeGithubToken(64) + "\n");
     write("token.txt", test::FakeGithubToken(65) + "\n");
+    write("logs/app.log.gz", test::Gzip("GH=" + test::FakeGithubToken(66)));
+    write("dist/app.js.map",
+          R"({"version":3,"sources":["src/a.ts"],"sourcesContent":["x"]})");
     write("export.csv",
           "name,password,url\nBilling,Zq8#vL2m!pR7xW4k,https://billing\n");
     write("my-rules/widget.yaml", R"(rules:
