@@ -78,10 +78,6 @@ void ScanDelta(const Scanner& scanner, git_repository* repo,
                const git_diff_delta* d,
                const std::function<void(const std::string&)>& warn,
                ScanStats* stats, std::vector<Finding>* out) {
-  if (PathExcluder(scanner.options().exclude).Excludes(d->new_file.path)) {
-    ++stats->skipped_ignored;  // not read: the configuration excludes it
-    return;
-  }
   auto new_blob = LookupBlob(repo, d->new_file.id);
   if (!new_blob.ok()) {
     warn(new_blob.status().message() + " (" + d->new_file.path + ", skipped)");
@@ -188,6 +184,7 @@ Status ScanGitStaged(const Scanner& scanner, const std::string& repo_path,
   ScanStats stats;
   std::vector<Finding> findings;
   size_t n = git_diff_num_deltas(diff_raw);
+  PathExcluder exclude(scanner.options().exclude);
   for (size_t i = 0; i < n; ++i) {
     const git_diff_delta* d = git_diff_get_delta(diff_raw, i);
     switch (d->status) {
@@ -201,6 +198,10 @@ Status ScanGitStaged(const Scanner& scanner, const std::string& repo_path,
         continue;
     }
     if (d->new_file.mode == GIT_FILEMODE_COMMIT) continue;
+    if (exclude.Excludes(d->new_file.path)) {
+      ++stats.skipped_ignored;  // not read: the configuration excludes it
+      continue;
+    }
     git::ScanDelta(scanner, r, d, warn, &stats, &findings);
   }
   stats.seconds =

@@ -95,13 +95,9 @@ void ScanWorker::ScanFile(const WalkEntry& entry) {
   // what could be read, one that grew up to the size it had.
   uint64_t size = st.st_size;
   if (options.before_read) options.before_read(path);
-  char magic[2];
-  if (options.decompress && size >= 2 && pread(fd, magic, 2, 0) == 2 &&
-      HasGzipMagic(std::string_view(magic, 2))) {
-    // By content, not name: `.gz`, `.tgz`, a rotated `app.log.1` alike.
-    FdReader file(fd);
-    ScanGzip(file, path, /*check_binary=*/true, /*hand_off=*/false);
-  } else if (size > options.stream_threshold) {
+  // gzip data is recognised by its first bytes where they are read
+  // (ReadAndScan, ScanStream): no extra read per file.
+  if (size > options.stream_threshold) {
     ScanStream(fd, path, /*check_binary=*/true);
   } else {
     ReadAndScan(fd, path, size);
@@ -130,8 +126,13 @@ void ScanWorker::ReadAndScan(int fd, const std::string& path, uint64_t size) {
   }
   std::string_view data(buffer_.data(), got);
   const ScanOptions& options = scanner_.options();
-  if (!options.source_maps || !IsSourceMapPath(path) ||
-      got > options.source_map_max_bytes || !ScanSourceMap(data, path)) {
+  if (options.decompress && HasGzipMagic(data)) {
+    // By content, not name: `.gz`, `.tgz`, a rotated `app.log.1` alike.
+    // What was read goes in front of the rest (a file that grew).
+    FdReader in(fd, std::string(data));
+    ScanGzip(in, path, /*check_binary=*/true, /*hand_off=*/false);
+  } else if (!options.source_maps || !IsSourceMapPath(path) ||
+             got > options.source_map_max_bytes || !ScanSourceMap(data, path)) {
     ScanBlock(data, path);
   }
   // Give back what one large file took rather than hold it per worker.
