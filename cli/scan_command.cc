@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/content_options.h"
 #include "cli/finding_stream.h"
 #include "cli/progress_line.h"
 #include "cli/summary.h"
@@ -41,8 +42,7 @@ struct ScanArgs {
   int threads = 0;
   bool follow = false;
   bool no_ignore = false;
-  bool no_decompress = false;   // gzip files are binary; stdin as it is
-  bool no_source_maps = false;  // *.map files are plain text
+  ContentArgs content;  // gzip, source maps... (cli/content_options.h)
   bool show_secrets = false;
   bool show_suppressed = false;
   bool verbose = false;
@@ -253,8 +253,7 @@ int RunScan(const ScanArgs& args) {
   opts.stream_threshold = args.stream_threshold;
   opts.chunk_size = args.chunk_size;
   opts.exclude = config->exclude;
-  opts.decompress = config->decompress && !args.no_decompress;
-  opts.source_maps = config->source_maps && !args.no_source_maps;
+  ApplyContentOptions(args.content, *config, &opts);
   // A report must never replace a file it is made from.
   if (!args.output.empty()) opts.outputs.push_back(args.output);
   for (const auto& report : reports) opts.outputs.push_back(report.second);
@@ -399,12 +398,7 @@ void RegisterScan(CLI::App& app, Context& ctx) {
   cmd->add_flag("--follow", args->follow, "Follow symbolic links");
   cmd->add_flag("--no-ignore", args->no_ignore,
                 "Do not honour .gitignore / .keywardignore");
-  cmd->add_flag("--no-decompress", args->no_decompress,
-                "Do not decompress gzip files and stdin (default: scan their "
-                "text, within a budget against gzip bombs)");
-  cmd->add_flag("--no-source-maps", args->no_source_maps,
-                "Scan *.map files as text, not as the sources they embed "
-                "(sourcesContent)");
+  AddContentOptions(cmd, &args->content);
   cmd->add_flag("--show-secrets", args->show_secrets,
                 "Print secret values in full (default: redacted)");
   cmd->add_flag("--show-suppressed", args->show_suppressed,

@@ -1,0 +1,30 @@
+// How `keyward scan` reads what files encode rather than their bytes: gzip
+// data, source maps (and, as issue 16 adds them, archives, documents and
+// encoded strings). Each kind is on by default for directory scans, with an
+// off switch on the command line and in .keyward.yaml. Kept out of
+// scan_command.cc so each new content kind adds its switch here.
+#ifndef KEYWARD_CLI_CONTENT_OPTIONS_H_
+#define KEYWARD_CLI_CONTENT_OPTIONS_H_
+
+#include <CLI/CLI.hpp>
+
+#include "keyward/config.h"
+#include "keyward/scan.h"
+
+namespace keyward::cli {
+
+struct ContentArgs {
+  bool no_decompress = false;   // gzip files are binary; stdin as it is
+  bool no_source_maps = false;  // *.map files are plain text
+};
+
+// Adds --no-decompress, --no-source-maps to `cmd`.
+void AddContentOptions(CLI::App* cmd, ContentArgs* args);
+
+// The command line's switches over the configuration's, into `opts`.
+void ApplyContentOptions(const ContentArgs& args, const Config& config,
+                         ScanOptions* opts);
+
+}  // namespace keyward::cli
+
+#endif  // KEYWARD_CLI_CONTENT_OPTIONS_H_
