@@ -107,6 +107,9 @@ Status WriteReport(ReportFormat format, const ScanResult& result,
     case ReportFormat::kSarif:
       WriteSarif(result, matcher.rules(), ropts, *out);
       break;
+    case ReportFormat::kGitlab:
+      WriteGitlab(result, matcher.rules(), ropts, *out);
+      break;
   }
   if (atomic) return WriteFileAtomic(path, buffer.str());
   out->flush();
@@ -225,7 +228,7 @@ int RunScan(const ScanArgs& args) {
   ReportFormat format;
   if (!ParseReportFormat(args.format, &format)) {
     return Fail("unknown --format `" + args.format +
-                "` (text, json, jsonl, sarif)");
+                "` (text, json, jsonl, sarif, gitlab)");
   }
   std::vector<std::pair<ReportFormat, std::string>> reports;
   std::vector<std::string> ticket_dirs = args.tickets;
@@ -239,7 +242,7 @@ int RunScan(const ScanArgs& args) {
     if (eq == std::string::npos || !ParseReportFormat(spec.substr(0, eq), &f)) {
       return Fail(
           "--report expects FORMAT=PATH with FORMAT one of text, "
-          "json, jsonl, sarif; got `" +
+          "json, jsonl, sarif, gitlab; got `" +
           spec + "`");
     }
     reports.emplace_back(f, spec.substr(eq + 1));
@@ -376,7 +379,8 @@ void RegisterScan(CLI::App& app, Context& ctx) {
   cmd->add_option("paths", args->paths,
                   "Files and directories to scan (default: .); - reads stdin");
   cmd->add_option("-f,--format", args->format,
-                  "Output format: text, json, jsonl, sarif")
+                  "Output format: text, json, jsonl, sarif, gitlab (GitLab's "
+                  "secret detection report)")
       ->capture_default_str();
   cmd->add_option("-o,--output", args->output, "Write the report to FILE");
   cmd->add_option("--report", args->reports,

@@ -64,6 +64,8 @@ bool ParseReportFormat(const std::string& text, ReportFormat* out) {
     *out = ReportFormat::kJsonl;
   } else if (text == "sarif") {
     *out = ReportFormat::kSarif;
+  } else if (text == "gitlab") {
+    *out = ReportFormat::kGitlab;
   } else {
     return false;
   }

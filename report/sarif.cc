@@ -12,12 +12,12 @@
 
 #include <algorithm>
 #include <cctype>
-#include <filesystem>
 #include <map>
 #include <set>
 
 #include "base/crypto.h"
 #include "keyward/report.h"
+#include "report/paths.h"
 
 #ifndef KEYWARD_VERSION
 #define KEYWARD_VERSION "0.0.0"
@@ -65,10 +65,6 @@ std::string Precision(const std::string& confidence) {
   return "medium";
 }
 
-bool IsStdin(const std::string& path) {
-  return path == "-" || path == "<stdin>";
-}
-
 // Percent-encodes what may not appear in a URI path (RFC 3986), keeping '/'.
 std::string EncodePath(const std::string& path) {
   static const char kHex[] = "0123456789ABCDEF";
@@ -88,20 +84,9 @@ std::string EncodePath(const std::string& path) {
   return out;
 }
 
-json ArtifactLocation(std::string path, const ReportOptions& opts) {
-  if (!opts.sarif_root.empty() && !IsStdin(path)) {
-    namespace fs = std::filesystem;
-    fs::path abs = fs::path(path).is_absolute()
-                       ? fs::path(path)
-                       : fs::path(opts.path_base) / path;
-    fs::path root = fs::path(opts.sarif_root).lexically_normal();
-    if (!root.has_filename()) root = root.parent_path();  // "a/b/" -> "a/b"
-    fs::path rel = abs.lexically_normal().lexically_relative(root);
-    if (!rel.empty() && *rel.begin() != ".." && rel != ".") {
-      path = rel.generic_string();
-    }
-  }
-  if (IsStdin(path)) {
+json ArtifactLocation(const std::string& named, const ReportOptions& opts) {
+  const std::string path = RootRelativePath(named, opts);
+  if (IsStdinPath(path)) {
     // Standard input has no file; GitHub still requires a location, so the
     // result points at a pseudo-artifact "stdin" under the source root.
     return {{"uri", "stdin"},
@@ -111,9 +96,7 @@ json ArtifactLocation(std::string path, const ReportOptions& opts) {
   if (!path.empty() && path[0] == '/') {
     return {{"uri", "file://" + EncodePath(path)}};
   }
-  std::string rel = path;
-  while (rel.rfind("./", 0) == 0) rel.erase(0, 2);
-  std::string uri = EncodePath(rel);
+  std::string uri = EncodePath(path);
   // A relative reference whose first segment has a ':' would parse as a
   // scheme ("c:foo"); "./" keeps it a path.
   if (uri.find(':') != std::string::npos && uri.find(':') < uri.find('/')) {
@@ -226,7 +209,7 @@ void WriteSarif(const ScanResult& r, const std::vector<Rule>& rules,
   // like GitHub's own "<hash>:<n>" form, so each stays distinct.
   std::map<std::string, int> occurrences;
   for (const Finding* f : findings) {
-    std::string path = IsStdin(f->path) ? "stdin" : f->path;
+    std::string path = IsStdinPath(f->path) ? "stdin" : f->path;
     std::string line_key = f->rule_id + '\0' + f->fingerprint + '\0' + path;
     int n = ++occurrences[line_key];
     json region = Region(f->line, f->column, f->end_line, f->end_column);
@@ -259,7 +242,7 @@ void WriteSarif(const ScanResult& r, const std::vector<Rule>& rules,
     json props = {{"secretHint", f->redacted},
                   {"confidence", ConfidenceName(f->confidence)}};
     if (f->checksum_verified) props["checksumVerified"] = true;
-    if (IsStdin(f->path)) props["source"] = "stdin";
+    if (IsStdinPath(f->path)) props["source"] = "stdin";
     if (f->git) {
       props["commit"] = f->git->commit;
       props["author"] = f->git->author;

@@ -34,7 +34,7 @@
 
 namespace keyward {
 
-enum class ReportFormat { kText, kJson, kJsonl, kSarif };
+enum class ReportFormat { kText, kJson, kJsonl, kSarif, kGitlab };
 bool ParseReportFormat(const std::string& text, ReportFormat* out);
 
 struct ReportOptions {
@@ -88,6 +88,11 @@ void WriteJsonl(const ScanResult& r, const ReportOptions& opts,
 // rule of the run (tool.driver.rules).
 void WriteSarif(const ScanResult& r, const std::vector<Rule>& rules,
                 const ReportOptions& opts, std::ostream& out);
+// GitLab's secret detection report, schema version 15 (report/gitlab.cc):
+// for `artifacts: reports: secret_detection`. Never carries a secret;
+// suppressed findings are left out; paths relative to opts.sarif_root.
+void WriteGitlab(const ScanResult& r, const std::vector<Rule>& rules,
+                 const ReportOptions& opts, std::ostream& out);
 
 }  // namespace keyward
 
