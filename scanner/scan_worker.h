@@ -76,7 +76,9 @@ class ScanWorker {
   std::vector<std::string>& errors() { return errors_; }
 
  private:
-  void ScanPdf(std::string_view data, const std::string& path);
+  // `sure`: a PDF that does not open is worth a warning (a `.pdf` file,
+  // or one that starts with the magic).
+  void ScanPdf(std::string_view data, const std::string& path, bool sure);
   bool ScanNotebook(std::string_view data, const std::string& path);
 
   void Unreadable(const std::string& path, int err) {

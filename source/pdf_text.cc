@@ -26,8 +26,19 @@ void SilencePoppler() {
 
 }  // namespace
 
-bool HasPdfMagic(std::string_view head) {
-  return head.substr(0, 1024).find("%PDF-") != std::string_view::npos;
+int PdfMagicOffset(std::string_view head) {
+  static constexpr std::string_view kMagic = "%PDF-";
+  head = head.substr(0, 1024 + kMagic.size() + 1);
+  for (size_t at = head.find(kMagic);
+       at != std::string_view::npos && at <= 1024;
+       at = head.find(kMagic, at + 1)) {
+    bool line_start = at == 0 || head[at - 1] == '\n' || head[at - 1] == '\r';
+    size_t v = at + kMagic.size();
+    if (line_start && v < head.size() && head[v] >= '0' && head[v] <= '9') {
+      return static_cast<int>(at);
+    }
+  }
+  return -1;
 }
 
 PdfOutcome ReadPdfPages(

@@ -39,9 +39,12 @@ struct PdfOutcome {
   std::string limit;
 };
 
-// True when `head` starts like a PDF file (`%PDF-`, possibly after a few
-// bytes of junk within the first 1024, as readers allow).
-bool HasPdfMagic(std::string_view head);
+// Where `head` starts like a PDF file: 0 when it begins with `%PDF-` and a
+// digit; the offset of such a line within the first 1024 bytes (readers
+// allow some junk before it); -1 when it does not look like a PDF. Text
+// that merely mentions the magic inside a line (`if (h == "%PDF-1.")`) is
+// not a PDF.
+int PdfMagicOffset(std::string_view head);
 
 // Reads the text of each page of the PDF in `data`, first page first, and
 // calls `on_page(page_number, utf8_text)` (1-based) for each page that has

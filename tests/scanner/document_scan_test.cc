@@ -8,6 +8,7 @@
 
 #include "keyward/matcher.h"
 #include "keyward/scan.h"
+#include "source/pdf_text.h"
 #include "support/pdf.h"
 #include "support/run.h"
 #include "test_token.h"
@@ -100,6 +101,35 @@ TEST_F(DocumentScanTest, BrokenPdfIsAWarningAndItsBytesAreScanned) {
             std::string::npos)
       << all;
   EXPECT_EQ(all.find(Token(7).substr(4)), std::string::npos);
+}
+
+// Text that mentions the magic is not a PDF; a dump with a PDF's first
+// line further down is tried, but failing is no warning unless the file is
+// named .pdf.
+TEST_F(DocumentScanTest, TextMentioningTheMagicIsNoPdf) {
+  test::TempDir dir;
+  dir.Write("sniff.js",
+            "const isPdf = h => h.startsWith(\"%PDF-1.\");\n"
+            "const k = \"" +
+                Token(41) + "\";\n");
+  dir.Write("dump.txt",
+            "object dump\n%PDF-1.4 (broken)\nk=" + Token(42) + "\n");
+  ScanResult r = Scan({dir.path()});
+  ASSERT_EQ(r.findings.size(), 2u);
+  EXPECT_EQ(r.findings[0].path, dir.path() + "/dump.txt");
+  EXPECT_EQ(r.findings[0].line, 3);
+  EXPECT_EQ(r.findings[1].path, dir.path() + "/sniff.js");
+  EXPECT_EQ(r.stats.documents_unreadable, 0u);
+  EXPECT_TRUE(warnings_.empty()) << Warnings();
+}
+
+TEST(PdfMagicTest, AtTheStartOrAtALineStartFollowedByAVersion) {
+  EXPECT_EQ(PdfMagicOffset("%PDF-1.7\n"), 0);
+  EXPECT_EQ(PdfMagicOffset("junk\r\n%PDF-2.0\n"), 6);
+  EXPECT_EQ(PdfMagicOffset("x = '%PDF-1.4'"), -1);
+  EXPECT_EQ(PdfMagicOffset("%PDF-x"), -1);
+  EXPECT_EQ(PdfMagicOffset("%PDF-"), -1);
+  EXPECT_EQ(PdfMagicOffset(std::string(1100, '\n') + "%PDF-1.4"), -1);
 }
 
 TEST_F(DocumentScanTest, PageLimitStopsWithAWarning) {
