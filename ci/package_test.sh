@@ -31,7 +31,7 @@ dpkg --root="$root" -s keyward | grep -q '^Status: install ok installed' ||
 
 # Metadata: runtime dependencies found by dpkg-shlibdeps, version from git.
 depends=$(dpkg-deb -f "$deb" Depends)
-for lib in libhyperscan libre2 libgit2; do
+for lib in libhyperscan libre2 libgit2 libpoppler-cpp; do
   echo "$depends" | grep -q "$lib" || fail "Depends lacks $lib: $depends"
 done
 want_version=$(build/keyward --version | awk '{print $2}')

@@ -16,9 +16,10 @@ namespace keyward::cli {
 struct ContentArgs {
   bool no_decompress = false;   // gzip files are binary; stdin as it is
   bool no_source_maps = false;  // *.map files are plain text
+  bool no_documents = false;    // PDFs and notebooks are plain files
 };
 
-// Adds --no-decompress, --no-source-maps to `cmd`.
+// Adds --no-decompress, --no-source-maps, --no-documents to `cmd`.
 void AddContentOptions(CLI::App* cmd, ContentArgs* args);
 
 // The command line's switches over the configuration's, into `opts`.

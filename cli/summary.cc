@@ -56,7 +56,12 @@ std::string StatsBlock(const ScanStats& s) {
     << "decompressed:    " << s.decompressed << " files, "
     << s.decompressed_bytes << " bytes, " << s.decompress_limited
     << " over budget\n"
-    << "source maps:     " << s.source_maps << "\n"
+    << "source maps:     " << s.source_maps << ", " << s.bundle_findings_folded
+    << " bundle findings folded into sources\n"
+    << "documents:       " << s.pdfs << " PDFs (" << s.pdf_pages << " pages), "
+    << s.notebooks << " notebooks (" << s.notebook_cells << " cells), "
+    << s.documents_unreadable << " unreadable, " << s.documents_limited
+    << " cut off\n"
     << std::fixed << "seconds:         " << s.seconds << "\n"
     << "compile seconds: " << s.compile_seconds << "\n"
     << "MB/s:            " << mbps << "\n";

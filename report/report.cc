@@ -119,6 +119,18 @@ nlohmann::json FindingToJson(const Finding& f, const ReportOptions& opts) {
     j["occurrence_count"] = f.occurrence_count;
     j["occurrences"] = std::move(occurrences);
   }
+  if (!f.related.empty()) {
+    nlohmann::json related = nlohmann::json::array();
+    for (const RelatedLocation& r : f.related) {
+      related.push_back({{"path", r.path},
+                         {"line", r.line},
+                         {"column", r.column},
+                         {"end_line", r.end_line},
+                         {"end_column", r.end_column},
+                         {"role", r.role}});
+    }
+    j["related_locations"] = std::move(related);
+  }
   if (f.credential) {
     const CredentialRef& c = *f.credential;
     if (c.status == "unknown") {
@@ -206,6 +218,14 @@ Finding ReadFinding(const nlohmann::json& j, const RuleSet* rules) {
     f.occurrence_count = j.value("occurrence_count",
                                  static_cast<uint64_t>(f.occurrences.size()));
   }
+  if (auto it = j.find("related_locations"); it != j.end() && it->is_array()) {
+    for (const auto& rj : *it) {
+      if (!rj.is_object()) continue;
+      f.related.push_back({rj.value("path", ""), rj.value("line", 0),
+                           rj.value("column", 0), rj.value("end_line", 0),
+                           rj.value("end_column", 0), rj.value("role", "")});
+    }
+  }
   if (j.contains("credential")) {
     CredentialRef c;
     const auto& cj = j["credential"];
@@ -254,6 +274,13 @@ nlohmann::json StatsToJson(const ScanStats& s) {
           {"decompressed_bytes", s.decompressed_bytes},
           {"decompress_limited", s.decompress_limited},
           {"source_maps", s.source_maps},
+          {"pdfs", s.pdfs},
+          {"pdf_pages", s.pdf_pages},
+          {"notebooks", s.notebooks},
+          {"notebook_cells", s.notebook_cells},
+          {"documents_unreadable", s.documents_unreadable},
+          {"documents_limited", s.documents_limited},
+          {"bundle_findings_folded", s.bundle_findings_folded},
           {"seconds", s.seconds},
           {"compile_seconds", s.compile_seconds}};
 }
@@ -279,6 +306,14 @@ void WriteTextFinding(const Finding& f, const ReportOptions& opts,
       if (f.checksum_verified) line << " (checksum verified)";
     }
     if (f.occurrence_count > 1) line << "  (" << OccurrenceSummary(f) << ")";
+    if (!f.related.empty()) {
+      const RelatedLocation& r = f.related.front();
+      line << "  (also in " << (r.role.empty() ? "" : r.role + " ") << r.path
+           << ":" << r.line << ":" << r.column;
+      if (f.related.size() > 1)
+        line << " and " << f.related.size() - 1 << " more";
+      line << ")";
+    }
     if (f.credential) {
       const auto& c = *f.credential;
       if (c.status == "unknown") {

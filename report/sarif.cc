@@ -276,6 +276,24 @@ void WriteSarif(const ScanResult& r, const std::vector<Rule>& rules,
       uint64_t others = f->occurrence_count - 1;
       if (others > shown) props["relatedLocationsOmitted"] = others - shown;
     }
+    if (!f->related.empty()) {
+      // Bundle findings folded into this source-map finding: the built
+      // file the secret also ships in (capped like occurrences).
+      json& related = result["relatedLocations"];
+      if (related.is_null()) related = json::array();
+      int id = static_cast<int>(f->occurrences.size());
+      for (const RelatedLocation& o : f->related) {
+        if (related.size() >= kMaxRelatedLocations) break;
+        related.push_back(
+            {{"id", ++id},
+             {"physicalLocation",
+              {{"artifactLocation", ArtifactLocation(o.path, opts)},
+               {"region", Region(o.line, o.column, o.end_line, o.end_column)}}},
+             {"message",
+              {{"text", o.role == "bundle" ? "Also in the built bundle"
+                                           : "Also here"}}}});
+      }
+    }
     if (f->credential && !f->credential->id.empty() &&
         f->credential->status != "unknown") {
       props["credentialId"] = f->credential->id;

@@ -18,6 +18,7 @@
 #include "base/visible_text.h"
 #include "keyward/scan.h"
 #include "scanner/build_finding.h"
+#include "scanner/bundle_fold.h"
 #include "scanner/scan_worker.h"
 #include "source/output_files.h"
 #include "source/walker.h"
@@ -93,6 +94,13 @@ void ScanStats::Add(const ScanStats& o) {
   decompressed_bytes += o.decompressed_bytes;
   decompress_limited += o.decompress_limited;
   source_maps += o.source_maps;
+  pdfs += o.pdfs;
+  pdf_pages += o.pdf_pages;
+  notebooks += o.notebooks;
+  notebook_cells += o.notebook_cells;
+  documents_unreadable += o.documents_unreadable;
+  documents_limited += o.documents_limited;
+  bundle_findings_folded += o.bundle_findings_folded;
 }
 
 int ResolveThreads(int requested) {
@@ -222,11 +230,20 @@ Status Scanner::ScanPaths(const std::vector<std::string>& paths,
     if (Status s = outputs.status(); !s.ok()) return s;
     result->stats.skipped_ignored += wstats.ignored;
     result->stats.unreadable += wstats.unreadable;
+    std::vector<std::pair<std::string, std::string>> bundle_maps;
     for (auto& w : workers) {
       w->stats().findings = w->findings().size();
       result->stats.Add(w->stats());
       for (auto& f : w->findings()) result->findings.push_back(std::move(f));
       for (auto& e : w->errors()) result->errors.push_back(std::move(e));
+      for (auto& b : w->bundle_maps()) bundle_maps.push_back(std::move(b));
+    }
+    if (options_.source_maps) {
+      // A secret in a bundle and in the source its map embeds: once, at
+      // the source (scanner/bundle_fold.h).
+      size_t folded = FoldBundleFindings(&result->findings, bundle_maps);
+      result->stats.findings -= folded;
+      result->stats.bundle_findings_folded += folded;
     }
   }
   std::stable_sort(result->findings.begin(), result->findings.end(),

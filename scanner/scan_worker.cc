@@ -10,6 +10,7 @@
 #include <cerrno>
 
 #include "scanner/build_finding.h"
+#include "scanner/bundle_fold.h"
 #include "scanner/confidence.h"
 #include "scanner/inline_allow.h"
 #include "source/gzip_reader.h"
@@ -131,6 +132,8 @@ void ScanWorker::ReadAndScan(int fd, const std::string& path, uint64_t size) {
     // What was read goes in front of the rest (a file that grew).
     FdReader in(fd, std::string(data));
     ScanGzip(in, path, /*check_binary=*/true, /*hand_off=*/false);
+  } else if (options.documents && ScanDocument(data, path)) {
+    // PDF pages, notebook cells (scanner/scan_documents.cc).
   } else if (!options.source_maps || !IsSourceMapPath(path) ||
              got > options.source_map_max_bytes || !ScanSourceMap(data, path)) {
     ScanBlock(data, path);
@@ -156,6 +159,13 @@ void ScanWorker::ScanBlock(std::string_view data, const std::string& path,
   }
   for (const auto& m : matches_) {
     findings_.push_back(BuildFinding(matcher_, m, data, 0, path));
+  }
+  // A bundle with findings: the map it names, to fold its findings into
+  // the map's sources after the scan (scanner/bundle_fold.h).
+  if (!matches_.empty() && scanner_.options().source_maps) {
+    if (std::string map = SourceMapOf(data, path); !map.empty()) {
+      bundle_maps_.emplace_back(path, std::move(map));
+    }
   }
   Progress(data.size(), 1);
 }

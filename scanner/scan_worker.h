@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "keyward/scan.h"
@@ -56,15 +57,30 @@ class ScanWorker {
   // their own; false when `text` is not a map with embedded sources
   // (scanner/scan_decoded.cc).
   bool ScanSourceMap(std::string_view text, const std::string& path);
+  // Scans a PDF as the text of its pages, or a notebook as its cells;
+  // false when `data` is neither (ScanOptions::documents;
+  // scanner/scan_documents.cc).
+  bool ScanDocument(std::string_view data, const std::string& path);
 
   std::vector<Finding>& findings() { return findings_; }
   // Findings given to ScanOptions::on_stream_findings, not in findings().
   size_t handed_off() const { return handed_off_; }
   ScanStats& stats() { return stats_; }
+  // Files with findings whose `sourceMappingURL` comment names a map file:
+  // (file path, map path), for folding bundle findings
+  // (scanner/bundle_fold.h).
+  std::vector<std::pair<std::string, std::string>>& bundle_maps() {
+    return bundle_maps_;
+  }
   // Files the matcher failed on: errors of the run, not warnings.
   std::vector<std::string>& errors() { return errors_; }
 
  private:
+  // `sure`: a PDF that does not open is worth a warning (a `.pdf` file,
+  // or one that starts with the magic).
+  void ScanPdf(std::string_view data, const std::string& path, bool sure);
+  bool ScanNotebook(std::string_view data, const std::string& path);
+
   void Unreadable(const std::string& path, int err) {
     stats_.unreadable++;
     warn_(path + ": " + strerror(err) + " (skipped)");
@@ -97,6 +113,7 @@ class ScanWorker {
   std::vector<RuleMatch> matches_;
   std::vector<Finding> findings_;
   std::vector<std::string> errors_;
+  std::vector<std::pair<std::string, std::string>> bundle_maps_;
   size_t findings_reported_ = 0;  // findings already counted in progress
   size_t handed_off_ = 0;
   ScanStats stats_;

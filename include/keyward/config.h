@@ -74,6 +74,9 @@ struct Config {
   // ::source_maps).
   bool decompress = true;
   bool source_maps = true;
+  // `documents: false`: PDFs and notebooks are plain files
+  // (ScanOptions::documents).
+  bool documents = true;
 };
 
 // Parses configuration text. `display_path` names the file in errors, which
@@ -81,7 +84,7 @@ struct Config {
 // severity or confidence or a malformed fingerprint are kConfig errors.
 // Paths are left as written (no resolution). Keys: rules, disable_rules,
 // exclude, allow, fail_on, min_confidence, inventory, baseline, tickets,
-// decompress, source_maps.
+// decompress, source_maps, documents.
 Result<Config> ParseConfig(std::string_view yaml,
                            const std::string& display_path);
 

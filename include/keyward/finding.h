@@ -50,6 +50,18 @@ struct Occurrence {
   std::string date;  // ISO 8601, UTC; "" for a blob no commit holds
 };
 
+// Another place holding the secret a finding reports, folded into it rather
+// than reported on its own: the built bundle (`role` "bundle") that a source
+// map's embedded source was compiled into.
+struct RelatedLocation {
+  std::string path;
+  int line = 0;
+  int column = 0;
+  int end_line = 0;
+  int end_column = 0;
+  std::string role;  // "bundle"
+};
+
 // Who answers for a credential, where it is used and what it may do: the
 // part of an inventory record (Credential) that a matched finding
 // (CredentialRef) and an audit result (AuditItem) carry along, and that a
@@ -109,6 +121,10 @@ struct Finding {
   // --staged, --all-occurrences).
   std::vector<Occurrence> occurrences;
   uint64_t occurrence_count = 0;
+
+  // Directory scans: the bundle findings this finding (in a source map's
+  // embedded source) stands for (ScanOptions::source_maps). Usually empty.
+  std::vector<RelatedLocation> related;
 
   bool suppressed = false;
   std::string suppression;  // why: "inline", "baseline", "allowlist: reason"

@@ -47,6 +47,20 @@ struct ScanStats {
   uint64_t decompressed_bytes = 0;  // bytes they decompressed to
   uint64_t decompress_limited = 0;  // stopped by the decompression budget
   uint64_t source_maps = 0;         // *.map files scanned as their sources
+
+  // Documents (ScanOptions::documents): PDF files read as page text and
+  // their pages read; notebooks read cell by cell and their cells; broken
+  // or locked PDFs (scanned as bytes); PDFs cut off by a page/text limit.
+  uint64_t pdfs = 0;
+  uint64_t pdf_pages = 0;
+  uint64_t notebooks = 0;
+  uint64_t notebook_cells = 0;
+  uint64_t documents_unreadable = 0;
+  uint64_t documents_limited = 0;
+  // Bundle findings reported once, at the source a map covering the bundle
+  // embeds (Finding::related).
+  uint64_t bundle_findings_folded = 0;
+
   double seconds = 0;
   double compile_seconds = 0;  // compiling rule databases (0: all loaded)
   void Add(const ScanStats& other);
@@ -88,6 +102,25 @@ struct ScanOptions {
   // of each finding). Other maps are scanned as text. false: as text.
   bool source_maps = true;
   uint64_t source_map_max_bytes = 64ull << 20;
+  // A bundle finding that a source map of the same scan also holds (same
+  // rule, same secret, in an embedded source of the map the bundle's
+  // `sourceMappingURL` comment names, or of `<bundle>.map` beside it) is
+  // reported once, at the source's location, with the bundle's location in
+  // Finding::related. Only with source_maps, in ScanPaths.
+  //
+  // Documents: a PDF (by its `%PDF-` magic) is scanned as the text of each
+  // page, reported at "<path>!page-<n>" with lines and columns in that
+  // page's text; a Jupyter notebook (`*.ipynb`) as each cell's source at
+  // "<path>!cell-<n>" and each text output at "<path>!cell-<n>!output-<k>".
+  // At most pdf_max_pages pages and document_max_text_bytes of page text per
+  // PDF (past them a warning; ScanStats::documents_limited). A PDF that does
+  // not open (broken, or locked by a password) is a warning and its bytes are
+  // scanned as any file's; a notebook that is not valid JSON is text.
+  // Notebooks over document_max_text_bytes are text. false: both are files
+  // like any other.
+  bool documents = true;
+  int pdf_max_pages = 10000;
+  uint64_t document_max_text_bytes = 64ull << 20;
   // Files the scan writes afterwards (reports). One named as a path or
   // redirected to stdin fails the scan with kInvalidArgument before anything
   // is read, so a report never replaces a file it was made from; one met in

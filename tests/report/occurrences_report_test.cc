@@ -94,6 +94,39 @@ TEST(OccurrencesReportTest, TextIsOneLineWithCountsAndFirstSighting) {
                             Redact(kSecret, "kwtest_") + "\n");
 }
 
+// A source-map finding that a bundle finding was folded into
+// (scanner/bundle_fold.h): the bundle is a related location in JSON (and
+// back) and in the text line.
+TEST(OccurrencesReportTest, BundleRelatedLocationInJsonAndText) {
+  Finding f = Row("dist/app.js.map!src/config.ts", 3, "c", "d");
+  f.git.reset();
+  f.related.push_back({"dist/app.js", 1, 29, 1, 57, "bundle"});
+  nlohmann::json j = FindingToJson(f, {});
+  ASSERT_EQ(j["related_locations"].size(), 1u);
+  EXPECT_EQ(j["related_locations"][0]["path"], "dist/app.js");
+  EXPECT_EQ(j["related_locations"][0]["column"], 29);
+  EXPECT_EQ(j["related_locations"][0]["end_column"], 57);
+  EXPECT_EQ(j["related_locations"][0]["role"], "bundle");
+  Finding back = FindingFromJson(j).value();
+  ASSERT_EQ(back.related.size(), 1u);
+  EXPECT_EQ(back.related[0].path, "dist/app.js");
+  EXPECT_EQ(back.related[0].line, 1);
+  EXPECT_EQ(back.related[0].role, "bundle");
+  EXPECT_FALSE(
+      FindingToJson(Row("x", 1, "c", "d"), {}).contains("related_locations"));
+
+  std::ostringstream out;
+  WriteTextFinding(f, {}, out);
+  EXPECT_EQ(out.str(), "dist/app.js.map!src/config.ts:3:3  kwtest.token  " +
+                           Redact(kSecret, "kwtest_") +
+                           "  (also in bundle dist/app.js:1:29)\n");
+  f.related.push_back({"dist/app.min.js", 1, 9, 1, 37, "bundle"});
+  std::ostringstream two;
+  WriteTextFinding(f, {}, two);
+  EXPECT_NE(two.str().find("(also in bundle dist/app.js:1:29 and 1 more)"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace keyward
 

@@ -155,6 +155,27 @@ TEST(SarifTest, GroupedHistoryFindingIsOneResultWithCappedRelatedLocations) {
   EXPECT_EQ(one["properties"]["occurrenceCount"], 1);
 }
 
+// A bundle finding folded into its source-map source (scanner/bundle_fold.h)
+// is a related location of the source's result.
+TEST(SarifTest, BundleIsARelatedLocationOfTheSourceResult) {
+  ScanResult r;
+  Finding f = MakeFinding(kSecretA, "dist/app.js.map!src/config.ts", 3);
+  f.related.push_back({"dist/app.js", 1, 29, 1, 60, "bundle"});
+  r.findings.push_back(f);
+  std::string out = Sarif(r);
+  Status valid = ValidateSarif(out);
+  EXPECT_TRUE(valid.ok()) << valid.ToString();
+  json res = json::parse(out)["runs"][0]["results"];
+  ASSERT_EQ(res.size(), 1u);
+  const json& related = res[0]["relatedLocations"];
+  ASSERT_EQ(related.size(), 1u);
+  EXPECT_EQ(related[0]["id"], 1);
+  EXPECT_EQ(related[0]["physicalLocation"]["artifactLocation"]["uri"],
+            "dist/app.js");
+  EXPECT_EQ(related[0]["physicalLocation"]["region"]["startColumn"], 29);
+  EXPECT_EQ(related[0]["message"]["text"], "Also in the built bundle");
+}
+
 TEST(SarifTest, ValidatesAgainstOasisSchema) {
   Status valid = ValidateSarif(Sarif(MixedResult()));
   EXPECT_TRUE(valid.ok()) << valid.ToString();
