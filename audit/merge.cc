@@ -24,7 +24,7 @@ std::string Prefixed(const std::string& target, const std::string& path) {
 
 // One SARIF run: the reporter's run for this repository alone, with the
 // rules its results use and the repository it describes.
-json SarifRun(const AuditResult& r, const std::vector<Rule>& rules) {
+json SarifRun(const TargetResult& r, const std::vector<Rule>& rules) {
   std::set<std::string> used;
   for (const Finding& f : r.scan.findings) used.insert(f.rule_id);
   std::vector<Rule> subset;
@@ -49,10 +49,10 @@ json SarifRun(const AuditResult& r, const std::vector<Rule>& rules) {
 
 }  // namespace
 
-Result<AuditReports> MergeResults(std::vector<AuditResult> results,
+Result<AuditReports> MergeResults(std::vector<TargetResult> results,
                                   const std::vector<Rule>& rules) {
   std::sort(results.begin(), results.end(),
-            [](const AuditResult& a, const AuditResult& b) {
+            [](const TargetResult& a, const TargetResult& b) {
               return a.target < b.target;
             });
   for (size_t i = 1; i < results.size(); ++i) {
@@ -66,7 +66,7 @@ Result<AuditReports> MergeResults(std::vector<AuditResult> results,
   ScanResult all;
   json targets = json::array();
   json runs = json::array();
-  for (const AuditResult& r : results) {
+  for (const TargetResult& r : results) {
     for (Finding f : r.scan.findings) {
       f.path = Prefixed(r.target, f.path);
       for (Occurrence& o : f.occurrences) o.path = Prefixed(r.target, o.path);

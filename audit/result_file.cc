@@ -68,12 +68,12 @@ std::string ResultToText(const AuditTarget& target, const std::string& head,
   return doc.dump(1, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
-Result<AuditResult> ReadResult(const std::string& path, const RuleSet* rules) {
+Result<TargetResult> ReadResult(const std::string& path, const RuleSet* rules) {
   auto text = ReadFileToString(path);
   if (!text.ok()) return text.status();
   auto doc = ParseJsonFile(*text, path);
   if (!doc.ok()) return doc.status();
-  AuditResult r;
+  TargetResult r;
   r.file = path;
   Status s = ReadJsonFields(path, [&]() -> Status {
     const json& j = *doc;

@@ -42,9 +42,9 @@ void AddMergeOptions(CLI::App* cmd, MergeOutputs* m) {
                   "Extra rule file or directory (repeatable)");
 }
 
-std::vector<StoreRecord> StoreRecords(const std::vector<AuditResult>& rs) {
+std::vector<StoreRecord> StoreRecords(const std::vector<TargetResult>& rs) {
   std::vector<StoreRecord> out;
-  for (const AuditResult& r : rs) {
+  for (const TargetResult& r : rs) {
     for (const Finding& f : r.scan.findings) {
       if (f.suppressed) continue;
       out.push_back({r.target, f.path, f.line, f.fingerprint, f.rule_id,
@@ -56,7 +56,7 @@ std::vector<StoreRecord> StoreRecords(const std::vector<AuditResult>& rs) {
 
 // Merges `results` and writes every output asked for. Exit code: 2 when a
 // target failed or an output cannot be written, 1 when there are findings.
-int WriteMerged(std::vector<AuditResult> results, const RuleSet& rules,
+int WriteMerged(std::vector<TargetResult> results, const RuleSet& rules,
                 const MergeOutputs& m) {
   std::vector<std::string> ticket_dirs = m.tickets;
   std::vector<std::pair<std::string, std::string>> wanted;
@@ -77,7 +77,7 @@ int WriteMerged(std::vector<AuditResult> results, const RuleSet& rules,
     }
   }
   std::vector<std::string> targets;
-  for (const AuditResult& r : results) targets.push_back(r.target);
+  for (const TargetResult& r : results) targets.push_back(r.target);
   std::vector<StoreRecord> records = StoreRecords(results);
   auto merged = MergeResults(std::move(results), rules.rules());
   if (!merged.ok()) return Fail(merged.status().ToString());
@@ -180,7 +180,7 @@ int RunAudit(const AuditArgs& args) {
             << current << " current, " << failed << " failed), "
             << CountOf(findings, "new finding") << " in " << args.out << "\n";
   if (merging) {
-    std::vector<AuditResult> results;
+    std::vector<TargetResult> results;
     for (const AuditTarget& t : *targets) {
       auto r =
           ReadResult((fs::path(args.out) / (t.id + ".json")).string(), &*rules);
@@ -212,7 +212,7 @@ int RunMerge(const MergeArgs& args) {
   }
   auto rules = LoadRules(args.merge.rule_paths, {});
   if (!rules.ok()) return Fail(rules.status().message());
-  std::vector<AuditResult> results;
+  std::vector<TargetResult> results;
   for (const std::string& f : files) {
     auto r = ReadResult(f, &*rules);
     if (!r.ok()) return Fail(r.status().ToString());

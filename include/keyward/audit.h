@@ -91,7 +91,7 @@ bool ResultIsCurrent(const std::string& result_path, const AuditTarget& target,
                      const std::string& head, const AuditOptions& opts);
 
 // One target's result, as read back from its file.
-struct AuditResult {
+struct TargetResult {
   std::string file;  // where it was read from
   std::string target;
   std::string head;
@@ -102,7 +102,7 @@ struct AuditResult {
 
 // Reads result files (kCorruption "FILE: ..." for one that is not a keyward
 // audit result; the fingerprint key must be installed: seals are opened).
-Result<AuditResult> ReadResult(const std::string& path,
+Result<TargetResult> ReadResult(const std::string& path,
                                const RuleSet* rules = nullptr);
 // The result files in `dir` (`*.json`, sorted), without reading them.
 Result<std::vector<std::string>> ListResultFiles(const std::string& dir);
@@ -118,7 +118,7 @@ struct AuditReports {
 };
 // Results are ordered by target text; two results for one target are
 // kInvalidArgument naming both files.
-Result<AuditReports> MergeResults(std::vector<AuditResult> results,
+Result<AuditReports> MergeResults(std::vector<TargetResult> results,
                                   const std::vector<Rule>& rules);
 
 }  // namespace keyward
