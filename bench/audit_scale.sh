@@ -48,7 +48,7 @@ t0=$(date +%s.%N)
 for ((i = 0; i < REPOS; i++)); do
   r="$work/repos/r$i"
   cp -a "$work/template" "$r"
-  key=$(printf 'AKIA%016d' "$i" | tr '0123456789' 'QWERTYUPAS')
+  key=AKIA$(printf '%s' "$i" | sha256sum | cut -c1-16 | tr 'a-f0-9' 'WXYZ27ABCDEFGHJK')
   printf 'aws_access_key_id = %s\n' "$key" >"$r/deploy.env"
   git -C "$r" add -A && git -C "$r" commit -qm "deploy $i"
   echo "repos/r$i" >>"$work/targets.txt"

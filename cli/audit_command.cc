@@ -251,7 +251,7 @@ void RegisterAudit(CLI::App& app, Context& ctx) {
   AddMergeOptions(cmd, &args->merge);
   cmd->footer(
       "Examples:\n"
-      "  keyward audit --targets targets.txt --shard 0/2 --out results\n"
+      "  keyward audit --targets targets.txt --shard 0/4 --out results\n"
       "  keyward audit --targets targets.txt --out results --report "
       "json=audit.json\n"
       "A rerun skips targets whose result is current (same HEAD, same rules).\n"
