@@ -103,7 +103,7 @@ struct TargetResult {
 // Reads result files (kCorruption "FILE: ..." for one that is not a keyward
 // audit result; the fingerprint key must be installed: seals are opened).
 Result<TargetResult> ReadResult(const std::string& path,
-                               const RuleSet* rules = nullptr);
+                                const RuleSet* rules = nullptr);
 // The result files in `dir` (`*.json`, sorted), without reading them.
 Result<std::vector<std::string>> ListResultFiles(const std::string& dir);
 
