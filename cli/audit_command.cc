@@ -76,9 +76,14 @@ int WriteMerged(std::vector<TargetResult> results, const RuleSet& rules,
       wanted.emplace_back(kind, spec.substr(eq + 1));
     }
   }
+  // A target that failed this time keeps its stored findings as they are:
+  // "could not clone" is not "fixed".
   std::vector<std::string> targets;
-  for (const TargetResult& r : results) targets.push_back(r.target);
+  for (const TargetResult& r : results) {
+    if (r.scan.errors.empty()) targets.push_back(r.target);
+  }
   std::vector<StoreRecord> records = StoreRecords(results);
+  const size_t merged_targets = results.size();
   auto merged = MergeResults(std::move(results), rules.rules());
   if (!merged.ok()) return Fail(merged.status().ToString());
   for (const auto& [kind, path] : wanted) {
@@ -103,7 +108,7 @@ int WriteMerged(std::vector<TargetResult> results, const RuleSet& rules,
   }
   size_t shown = 0;
   for (const Finding& f : merged->findings) shown += !f.suppressed;
-  std::cerr << "keyward: merged " << CountOf(targets.size(), "target") << ", "
+  std::cerr << "keyward: merged " << CountOf(merged_targets, "target") << ", "
             << CountOf(shown, "finding") << "\n";
   if (merged->errors) {
     Fail("some targets could not be audited (see \"errors\" in the report)");

@@ -24,10 +24,10 @@ void Commit(const std::string& dir,
             const std::vector<std::string>& remove = {}) {
   fs::create_directories(dir);
   auto git = [&](std::vector<std::string> args) {
-    args.insert(args.begin(),
-                {"git", "-c", "user.name=Ada", "-c", "user.email=a@x.test",
-                 "-c", "init.defaultBranch=main", "-c",
-                 "commit.gpgsign=false"});
+    args.insert(
+        args.begin(),
+        {"git", "-c", "user.name=Ada", "-c", "user.email=a@x.test", "-c",
+         "init.defaultBranch=main", "-c", "commit.gpgsign=false"});
     RunResult r = RunProgram(args, "", {"GIT_CONFIG_NOSYSTEM=1"}, dir);
     ASSERT_EQ(r.exit_code, 0) << r.err;
   };
@@ -42,8 +42,8 @@ void Commit(const std::string& dir,
 }
 
 nlohmann::json List(const TempDir& dir, const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {"findings", "list", "--store", "s.db",
-                                   "--format", "json"};
+  std::vector<std::string> argv = {"findings", "list",     "--store",
+                                   "s.db",     "--format", "json"};
   argv.insert(argv.end(), args.begin(), args.end());
   RunResult r = RunKeyward(argv, "", {}, dir.path());
   EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -91,11 +91,16 @@ TEST(AuditStoreCliTest, TriageSurvivesRerunAndMoveToAnotherFile) {
   nlohmann::json resolved = List(dir, {"--state", "resolved"});
   ASSERT_EQ(resolved.size(), 1u);
   EXPECT_EQ(resolved[0]["path"], "a.env");
+  // A repository that cannot be audited keeps its findings unresolved.
+  fs::rename(dir.path() + "/repos/api", dir.path() + "/repos/gone");
+  EXPECT_EQ(audit().exit_code, 2);
+  EXPECT_EQ(List(dir, {"--state", "test-credential"}).size(), 1u);
+  EXPECT_EQ(List(dir, {"--state", "resolved"}).size(), 1u);
   // The store holds no secret value.
-  std::string db = ReadFile(dir.path() + "/s.db") +
-                   (fs::exists(dir.path() + "/s.db-wal")
-                        ? ReadFile(dir.path() + "/s.db-wal")
-                        : "");
+  std::string db =
+      ReadFile(dir.path() + "/s.db") + (fs::exists(dir.path() + "/s.db-wal")
+                                            ? ReadFile(dir.path() + "/s.db-wal")
+                                            : "");
   EXPECT_EQ(db.find(token.substr(4, 24)), std::string::npos);
 }
 
