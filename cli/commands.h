@@ -73,6 +73,11 @@ Status WriteScanTickets(const std::string& dir,
                         const std::vector<Rule>& rules,
                         const std::string& security_team);
 void RegisterHook(CLI::App& app, Context& ctx);
+// `keyward audit`, `keyward merge` (cli/audit_command.cc) and the findings
+// store's `keyward triage`, `keyward findings list` (cli/store_command.cc).
+void RegisterAudit(CLI::App& app, Context& ctx);
+void RegisterMerge(CLI::App& app, Context& ctx);
+void RegisterStore(CLI::App& app, Context& ctx);
 // `keyward completion bash|zsh|fish`; reads `app`'s subcommands and options
 // when it runs, so register it last.
 void RegisterCompletion(CLI::App& app, Context& ctx);

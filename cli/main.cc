@@ -55,6 +55,8 @@ int main(int argc, char** argv) {
       "  keyward install-hook                block commits that add secrets\n"
       "  keyward scan --baseline-out .keyward-baseline.json .   adopt\n"
       "  source <(keyward completion bash)   shell completion (zsh, fish)\n"
+      "  keyward audit --targets targets.txt --shard 0/4 --out results\n"
+      "  keyward merge --in results --report sarif=audit.sarif\n"
       "Run `keyward COMMAND --help` for a command's options and examples;\n"
       "configuration (.keyward.yaml), hooks and CI: docs/ci.md, man keyward.\n"
       "Exit codes: 0 nothing found, 1 findings, 2 usage or input error.");
@@ -64,6 +66,9 @@ int main(int argc, char** argv) {
   RegisterInventory(app, ctx);
   RegisterTickets(app, ctx);
   RegisterHook(app, ctx);
+  RegisterAudit(app, ctx);
+  RegisterMerge(app, ctx);
+  RegisterStore(app, ctx);
   RegisterCompletion(app, ctx);
   OneValuePerOccurrence(&app);
   try {

@@ -84,6 +84,23 @@ const std::map<std::string, std::string> kRewrites = {
      "keyward completion bash > keyward.bash"},
     {"keyward completion fish > ~/.config/fish/completions/keyward.fish",
      "keyward completion fish > keyward.fish"},
+    // Audits (docs/audit.md): the fixture repository is the one target.
+    {"keyward audit --targets targets.txt --out results",
+     "echo . > targets.txt && keyward audit --targets targets.txt --out "
+     "results"},
+    {"keyward audit --targets targets.txt --shard 0/4 --out results",
+     "echo . > targets.txt && keyward audit --targets targets.txt --shard 0/4 "
+     "--out results"},
+    {"keyward audit --targets targets.txt --out results --report "
+     "json=audit.json",
+     "echo . > targets.txt && keyward audit --targets targets.txt --out "
+     "results --report json=audit.json"},
+    // A fingerprint the merge before it stored.
+    {"keyward triage hmac-sha256:0123abcd --state revoked --note \"rotated "
+     "in the provider\"",
+     "keyward triage \"$(keyward findings list --format json | sed -n "
+     "'s/.*\"fingerprint\": \"\\(.*\\)\".*/\\1/p' | head -n 1)\" --state "
+     "revoked --note \"rotated in the provider\""},
     // zsh is not installed here; its script is checked in
     // output_options_test.cc.
     {"source <(keyward completion zsh)", ""},
@@ -101,6 +118,14 @@ const std::map<std::string, std::string> kAloneRewrites = {
      "staging - Web\" --owner web --secret-stdin"},
     {"keyward inventory audit",
      "keyward inventory init && keyward inventory audit"},
+    {"keyward merge --in results --report sarif=audit.sarif",
+     "echo . > targets.txt && keyward audit --targets targets.txt --out "
+     "results && keyward merge --in results --report sarif=audit.sarif"},
+    {"keyward merge --in results --report json=audit.json --report "
+     "sarif=audit.sarif",
+     "echo . > targets.txt && keyward audit --targets targets.txt --out "
+     "results && keyward merge --in results --report json=audit.json "
+     "--report sarif=audit.sarif"},
 };
 
 // True for a line that runs keyward (not "keyward: ..." output).
