@@ -57,6 +57,9 @@ std::string StatsBlock(const ScanStats& s) {
     << s.decompressed_bytes << " bytes, " << s.decompress_limited
     << " over budget\n"
     << "source maps:     " << s.source_maps << "\n"
+    << "decoded strings: " << s.decoded_spans << " spans, " << s.decoded_bytes
+    << " bytes, " << s.decoded_findings << " findings, " << s.decode_limited
+    << " files over budget\n"
     << std::fixed << "seconds:         " << s.seconds << "\n"
     << "compile seconds: " << s.compile_seconds << "\n"
     << "MB/s:            " << mbps << "\n";

@@ -92,6 +92,7 @@ nlohmann::json FindingToJson(const Finding& f, const ReportOptions& opts) {
     j["fingerprint_seal"] = SealDigest(f.fingerprint, f.secret_digest);
   }
   if (!f.identifier.empty()) j["identifier"] = f.identifier;
+  if (!f.encoding.empty()) j["encoding"] = f.encoding;
   if (f.checksum_verified) j["checksum_verified"] = true;
   if (f.git) {
     j["commit"] = f.git->commit;
@@ -176,6 +177,7 @@ Finding ReadFinding(const nlohmann::json& j, const RuleSet* rules) {
     f.redacted = Redact(f.redacted, rule ? rule->prefix : "");
   }
   f.identifier = j.value("identifier", "");
+  f.encoding = j.value("encoding", "");
   if (j.contains("commit")) {
     GitProvenance g;
     g.commit = j.value("commit", "");
@@ -252,6 +254,10 @@ nlohmann::json StatsToJson(const ScanStats& s) {
           {"decompressed_bytes", s.decompressed_bytes},
           {"decompress_limited", s.decompress_limited},
           {"source_maps", s.source_maps},
+          {"decoded_spans", s.decoded_spans},
+          {"decoded_bytes", s.decoded_bytes},
+          {"decoded_findings", s.decoded_findings},
+          {"decode_limited", s.decode_limited},
           {"seconds", s.seconds},
           {"compile_seconds", s.compile_seconds}};
 }
@@ -275,6 +281,7 @@ void WriteTextFinding(const Finding& f, const ReportOptions& opts,
     if (opts.verbose) {
       line << "  confidence " << ConfidenceName(f.confidence);
       if (f.checksum_verified) line << " (checksum verified)";
+      if (!f.encoding.empty()) line << "  encoded " << f.encoding;
     }
     if (f.occurrence_count > 1) line << "  (" << OccurrenceSummary(f) << ")";
     if (f.credential) {

@@ -259,6 +259,8 @@ void WriteSarif(const ScanResult& r, const std::vector<Rule>& rules,
     json props = {{"secretHint", f->redacted},
                   {"confidence", ConfidenceName(f->confidence)}};
     if (f->checksum_verified) props["checksumVerified"] = true;
+    // Found in decoded text; the region is the encoded span.
+    if (!f->encoding.empty()) props["encoding"] = f->encoding;
     if (IsStdin(f->path)) props["source"] = "stdin";
     if (f->git) {
       props["commit"] = f->git->commit;

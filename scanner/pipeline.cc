@@ -93,6 +93,10 @@ void ScanStats::Add(const ScanStats& o) {
   decompressed_bytes += o.decompressed_bytes;
   decompress_limited += o.decompress_limited;
   source_maps += o.source_maps;
+  decoded_spans += o.decoded_spans;
+  decoded_bytes += o.decoded_bytes;
+  decoded_findings += o.decoded_findings;
+  decode_limited += o.decode_limited;
 }
 
 int ResolveThreads(int requested) {

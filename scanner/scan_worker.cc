@@ -133,7 +133,10 @@ void ScanWorker::ReadAndScan(int fd, const std::string& path, uint64_t size) {
     ScanGzip(in, path, /*check_binary=*/true, /*hand_off=*/false);
   } else if (!options.source_maps || !IsSourceMapPath(path) ||
              got > options.source_map_max_bytes || !ScanSourceMap(data, path)) {
-    ScanBlock(data, path);
+    size_t code = options.source_maps && !LooksBinary(data)
+                      ? ScanInlineSourceMap(data, path)
+                      : data.size();
+    ScanBlock(data.substr(0, code), path);
   }
   // Give back what one large file took rather than hold it per worker.
   if (buffer_.capacity() > kKeepBuffer) buffer_ = {};
@@ -154,9 +157,11 @@ void ScanWorker::ScanBlock(std::string_view data, const std::string& path,
     Failed(path, s);
     return;
   }
+  const size_t raw_begin = findings_.size();
   for (const auto& m : matches_) {
     findings_.push_back(BuildFinding(matcher_, m, data, 0, path));
   }
+  ScanEncoded(data, path, scope, raw_begin);
   Progress(data.size(), 1);
 }
 

@@ -74,6 +74,8 @@ struct Config {
   // ::source_maps).
   bool decompress = true;
   bool source_maps = true;
+  // `decode: false`: encoded strings are not decoded (ScanOptions::decode).
+  bool decode = true;
 };
 
 // Parses configuration text. `display_path` names the file in errors, which
@@ -81,7 +83,7 @@ struct Config {
 // severity or confidence or a malformed fingerprint are kConfig errors.
 // Paths are left as written (no resolution). Keys: rules, disable_rules,
 // exclude, allow, fail_on, min_confidence, inventory, baseline, tickets,
-// decompress, source_maps.
+// decompress, source_maps, decode.
 Result<Config> ParseConfig(std::string_view yaml,
                            const std::string& display_path);
 
