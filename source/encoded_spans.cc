@@ -9,125 +9,20 @@
 #include <emmintrin.h>
 #endif
 
+#include "source/text_bytes.h"
+
 namespace keyward {
 namespace {
 
-// Byte classes, one table lookup per byte.
-enum : uint8_t {
-  kB64 = 1,      // A-Z a-z 0-9
-  kB64Std = 2,   // + /
-  kB64Url = 4,   // - _
-  kHex = 8,      // 0-9 a-f A-F
-  kUrl = 16,     // characters a percent-encoded URL or form value holds
-  kTextish = 32  // printable ASCII, \t \n \r, and bytes >= 0x80
-};
-
-constexpr std::array<uint8_t, 256> MakeClasses() {
-  std::array<uint8_t, 256> t{};
-  for (int c = 0; c < 256; c++) {
-    uint8_t v = 0;
-    bool alnum = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                 (c >= '0' && c <= '9');
-    if (alnum) v |= kB64 | kUrl;
-    if (c == '+' || c == '/') v |= kB64Std;
-    if (c == '-' || c == '_') v |= kB64Url;
-    if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-        (c >= 'A' && c <= 'F')) {
-      v |= kHex;
-    }
-    if (c != 0 && std::string_view("%._~:/?#[]@!$&*+,;=-").find(c) !=
-                      std::string_view::npos) {
-      v |= kUrl;
-    }
-    if ((c >= 0x20 && c < 0x7f) || c == '\t' || c == '\n' || c == '\r' ||
-        c >= 0x80) {
-      v |= kTextish;
-    }
-    t[c] = v;
-  }
-  return t;
-}
-constexpr std::array<uint8_t, 256> kClass = MakeClasses();
-
-inline uint8_t Cls(char c) { return kClass[static_cast<unsigned char>(c)]; }
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-void AppendUtf8(uint32_t cp, std::string* out) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
-// Reads 4 hex digits at s[i]; -1 when they are not.
-int Hex4(std::string_view s, size_t i) {
-  if (i + 4 > s.size()) return -1;
-  int v = 0;
-  for (size_t k = 0; k < 4; k++) {
-    int h = HexValue(s[i + k]);
-    if (h < 0) return -1;
-    v = v * 16 + h;
-  }
-  return v;
-}
-
-// Decoded bytes checked as they come (IsText's rules): binary data is
-// refused at its first byte that text cannot hold.
-class TextBytes {
- public:
-  bool Add(unsigned char b, std::string* out) {
-    if (!Check(b)) return false;
-    out->push_back(static_cast<char>(b));
-    return true;
-  }
-  bool Check(unsigned char b) {
-    if (need_ > 0) {
-      if ((b & 0xC0) != 0x80) return false;
-      --need_;
-    } else if (b < 0x80) {
-      if (!(kClass[b] & kTextish)) return false;
-    } else if (b >= 0xC2 && b <= 0xDF) {
-      need_ = 1;
-    } else if ((b & 0xF0) == 0xE0) {
-      need_ = 2;
-    } else if (b >= 0xF0 && b <= 0xF4) {
-      need_ = 3;
-    } else {
-      return false;
-    }
-    return true;
-  }
-  bool Complete() const { return need_ == 0; }
-
- private:
-  int need_ = 0;
-};
-
-int Base64Value(char c, bool url) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == (url ? '-' : '+')) return 62;
-  if (c == (url ? '_' : '/')) return 63;
-  return -1;
-}
+using text_bytes::Base64Value;
+using text_bytes::Cls;
+using text_bytes::HexValue;
+using text_bytes::kB64;
+using text_bytes::kB64Std;
+using text_bytes::kB64Url;
+using text_bytes::kHex;
+using text_bytes::kUrl;
+using text_bytes::TextBytes;
 
 // Whether the first 16 characters of a base64 run decode to text: most
 // runs that are not base64 (identifiers, paths) fail here, before anything
@@ -320,8 +215,13 @@ void DecodeRun(std::string_view text, size_t b, size_t e,
       size_t kp = k;
       while (kp < text.size() && kp - k < 2 && text[kp] == '=') ++kp;
       size_t len = k - next;
-      if (len == 0 || len > width || joined.size() + len > limits.max_length)
+      // The whole line is base64 (a `key: value` line is not a part).
+      bool line_ends =
+          kp == text.size() || text[kp] == '\n' || text[kp] == '\r';
+      if (len == 0 || len > width || !line_ends ||
+          joined.size() + len > limits.max_length) {
         break;
+      }
       bool full = len == width && kp == k && k < text.size() && text[k] == '\n';
       joined.append(text.substr(next, kp - next));
       span.end = kp;
@@ -329,6 +229,7 @@ void DecodeRun(std::string_view text, size_t b, size_t e,
       next = k + 1;
     }
   }
+  if (joined.size() == run.size()) joined.clear();  // nothing joined
   std::string_view input = joined.empty() ? text.substr(b, pe - b) : joined;
   if (DecodeBase64(input, url, &span.text)) {
     *resume = std::max(*resume, span.end);
@@ -357,6 +258,20 @@ inline unsigned AlphabetMask16(const char* p, bool url_chars = false) {
                                        _mm_cmpeq_epi8(v, _mm_set1_epi8('_'))));
   }
   return _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(letter, digit), sym));
+}
+// Bit i set when p[i] is in [lo, hi] (16 bytes; ASCII bounds).
+inline unsigned RangeMask16(const char* p, char lo, char hi) {
+  __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  return _mm_movemask_epi8(
+      _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(lo - 1)),
+                    _mm_cmplt_epi8(v, _mm_set1_epi8(hi + 1))));
+}
+
+inline uint64_t RangeMask64(const char* p, char lo, char hi) {
+  return uint64_t{RangeMask16(p, lo, hi)} |
+         uint64_t{RangeMask16(p + 16, lo, hi)} << 16 |
+         uint64_t{RangeMask16(p + 32, lo, hi)} << 32 |
+         uint64_t{RangeMask16(p + 48, lo, hi)} << 48;
 }
 #endif
 
@@ -415,6 +330,18 @@ void FindBase64Runs(std::string_view text, const SpanLimits& limits,
       r &= r >> 4;
       r &= r >> 8;
       r &= (uint64_t{1} << 49) - 1;
+      if (r != 0) {
+        // Base64 of text has both cases in any 16 characters, hex only
+        // hex digits: not `__CONSTANT_NAMES`, `-------` or snake_case.
+        uint64_t up = RangeMask64(q, 'A', 'Z'), lo = RangeMask64(q, 'a', 'z');
+        uint64_t hex = RangeMask64(q, '0', '9') | RangeMask64(q, 'a', 'f') |
+                       RangeMask64(q, 'A', 'F');
+        while (r != 0) {
+          uint64_t win = uint64_t{0xFFFF} << __builtin_ctzll(r);
+          if (((up & win) && (lo & win)) || (hex & win) == win) break;
+          r &= r - 1;
+        }
+      }
       if (r == 0) {
         i += 49;
         continue;
@@ -450,131 +377,6 @@ const char* EncodingName(Encoding e) {
       return "hex";
   }
   return "";
-}
-
-bool IsText(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    unsigned char c = s[i];
-    if (c < 0x80) {
-      if (!(kClass[c] & kTextish)) return false;
-      ++i;
-      continue;
-    }
-    size_t n = c >= 0xC2 && c <= 0xDF   ? 1
-               : (c & 0xF0) == 0xE0     ? 2
-               : c >= 0xF0 && c <= 0xF4 ? 3
-                                        : 0;
-    if (n == 0 || i + n >= s.size()) return false;  // cut short
-    for (size_t k = 1; k <= n; k++) {
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-    }
-    i += n + 1;
-  }
-  return true;
-}
-
-bool DecodeJsonEscapes(std::string_view s, std::string* out) {
-  out->clear();
-  out->reserve(s.size());
-  for (size_t i = 0; i < s.size(); i++) {
-    char c = s[i];
-    if (c != '\\') {
-      out->push_back(c);
-      continue;
-    }
-    if (++i >= s.size()) return false;
-    switch (char e = s[i]) {
-      case 'n':
-        out->push_back('\n');
-        break;
-      case 'r':
-        out->push_back('\r');
-        break;
-      case 't':
-        out->push_back('\t');
-        break;
-      case '\n':  // a line continuation
-        break;
-      case 'x': {
-        int h = i + 2 < s.size() ? HexValue(s[i + 1]) : -1;
-        int l = i + 2 < s.size() ? HexValue(s[i + 2]) : -1;
-        if (h < 0 || l < 0) return false;
-        AppendUtf8(h * 16 + l, out);
-        i += 2;
-        break;
-      }
-      case 'u': {
-        int cp = Hex4(s, i + 1);
-        if (cp < 0) return false;
-        i += 4;
-        if (cp >= 0xD800 && cp <= 0xDBFF && i + 2 < s.size() &&
-            s[i + 1] == '\\' && s[i + 2] == 'u') {
-          int lo = Hex4(s, i + 3);
-          if (lo >= 0xDC00 && lo <= 0xDFFF) {
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-            i += 6;
-          }
-        }
-        if (cp >= 0xD800 && cp <= 0xDFFF) return false;  // a lone surrogate
-        AppendUtf8(cp, out);
-        break;
-      }
-      default:  // \" \' \/ \\ \` and JS's identity escapes
-        out->push_back(e);
-    }
-  }
-  return IsText(*out);
-}
-
-bool DecodePercent(std::string_view s, std::string* out) {
-  out->clear();
-  out->reserve(s.size());
-  for (size_t i = 0; i < s.size(); i++) {
-    if (s[i] == '%' && i + 2 < s.size() && HexValue(s[i + 1]) >= 0 &&
-        HexValue(s[i + 2]) >= 0) {
-      out->push_back(
-          static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2])));
-      i += 2;
-    } else {
-      out->push_back(s[i]);
-    }
-  }
-  return IsText(*out);
-}
-
-bool DecodeBase64(std::string_view s, bool url, std::string* out) {
-  while (!s.empty() && s.back() == '=') s.remove_suffix(1);
-  if (s.size() % 4 == 1) return false;
-  out->clear();
-  out->reserve(s.size() / 4 * 3 + 2);
-  TextBytes text;
-  uint32_t acc = 0;
-  int bits = 0;
-  for (char c : s) {
-    int v = Base64Value(c, url);
-    if (v < 0) return false;
-    acc = (acc << 6) | v;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      if (!text.Add((acc >> bits) & 0xFF, out)) return false;
-    }
-  }
-  return text.Complete();
-}
-
-bool DecodeHex(std::string_view s, std::string* out) {
-  if (s.size() % 2 != 0) return false;
-  out->clear();
-  out->reserve(s.size() / 2);
-  TextBytes text;
-  for (size_t i = 0; i < s.size(); i += 2) {
-    int h = HexValue(s[i]), l = HexValue(s[i + 1]);
-    if (h < 0 || l < 0) return false;
-    if (!text.Add(h * 16 + l, out)) return false;
-  }
-  return text.Complete();
 }
 
 void FindEncodedSpans(std::string_view text, const SpanLimits& limits,

@@ -62,13 +62,14 @@ TEST(EncodingReportTest, TextShowsTheChainWithVerboseInOneShortLine) {
   std::ostringstream v, plain;
   WriteTextFinding(Decoded(), verbose, v);
   WriteTextFinding(Decoded(), {}, plain);
-  EXPECT_NE(v.str().find("encoded base64>json-escape"), std::string::npos)
-      << v.str();
+  const std::string text = v.str();
+  EXPECT_NE(text.find("encoded base64>json-escape"), std::string::npos)
+      << text;
   EXPECT_EQ(plain.str().find("encoded"), std::string::npos);
   // Never the line: a finding on a 2 MB line prints a short line.
-  EXPECT_LT(v.str().size(), 200u);
-  EXPECT_EQ(std::count(v.str().begin(), v.str().end(), '\n'), 1);
-  EXPECT_EQ(v.str().find(kSecret), std::string::npos);
+  EXPECT_LT(text.size(), 200u);
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1);
+  EXPECT_EQ(text.find(kSecret), std::string::npos);
 }
 
 }  // namespace

@@ -139,7 +139,7 @@ TEST_F(DecodeBuiltinTest, DockerAuthIsReportedOnce) {
   EXPECT_EQ(fs[0].rule_id, "docker.config_auth");
   EXPECT_EQ(fs[0].encoding, "base64");
   EXPECT_EQ(fs[0].line, 4);
-  EXPECT_EQ(fs[0].column, 23);
+  EXPECT_EQ(fs[0].column, 22);
 }
 
 // The private-key rules read `\n`-escaped PEM in JSON themselves: the

@@ -77,7 +77,9 @@ TEST(DecodeStringTest, PercentBase64Hex) {
 
 TEST(FindEncodedSpansTest, EachEncodingAtItsPlace) {
   const std::string b64 = B64("API_KEY=some value here\n");
-  const std::string b64url = B64("{\"k\":\"v>>>>?????\"}", true);
+  // Found where 16 characters in a row are not `-` or `_`.
+  const std::string b64url =
+      B64("{\"key\": \"the value\", \"k\":\"v>>>>?????\"}", true);
   const std::string hex = "6b65793d76616c75652d6f662d746865206865782d7370616e";
   std::string text = "plain line\nsecret: " + b64 + "\n";
   const size_t b64_at = text.find(b64);
