@@ -18,6 +18,7 @@
 // any base64 value of a Secret: the decoded password is the credential);
 // the decoded one then keeps the higher of the two confidences.
 #include <algorithm>
+#include <cstring>
 #include <unordered_set>
 
 #include "scanner/build_finding.h"
@@ -44,12 +45,13 @@ class OffsetLocator {
   void Locate(uint64_t offset, int* line, int* column) {
     offset = std::min<uint64_t>(offset, text_.size());
     std::string_view seg = text_.substr(pos_, offset - pos_);
-    size_t nl = seg.rfind('\n');
-    if (nl == std::string_view::npos) {
+    const void* nl = memrchr(seg.data(), '\n', seg.size());
+    if (nl == nullptr) {
       column_ += CodePoints(seg);
     } else {
-      line_ += std::count(seg.begin(), seg.end(), '\n');
-      column_ = 1 + CodePoints(seg.substr(nl + 1));
+      size_t after = static_cast<const char*>(nl) - seg.data() + 1;
+      line_ += std::count(seg.begin(), seg.begin() + after, '\n');
+      column_ = 1 + CodePoints(seg.substr(after));
     }
     pos_ = offset;
     *line = line_;

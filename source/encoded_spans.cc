@@ -57,24 +57,43 @@ bool WorthDecoding(std::string_view body) {
 }
 
 // Quoted strings with escapes in the line text[from, to).
+// The first position in [from, to) holding `a`, `b` or `c`; `to` if none.
+size_t FindAny(std::string_view text, size_t from, size_t to, char a, char b,
+               char c) {
+  size_t i = from;
+#ifdef __SSE2__
+  const __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b),
+                vc = _mm_set1_epi8(c);
+  for (; i + 16 <= to; i += 16) {
+    __m128i v =
+        _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i));
+    unsigned m = _mm_movemask_epi8(
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb)),
+                     _mm_cmpeq_epi8(v, vc)));
+    if (m != 0) return i + __builtin_ctz(m);
+  }
+#endif
+  for (; i < to; i++) {
+    if (text[i] == a || text[i] == b || text[i] == c) return i;
+  }
+  return to;
+}
+
 void EscapedStringsInLine(std::string_view text, size_t from, size_t to,
                           const SpanLimits& limits,
                           std::vector<DecodedSpan>* out) {
   size_t i = from;
   while (i < to) {
-    char q = text[i];
-    if (q != '"' && q != '\'' && q != '`') {
-      ++i;
-      continue;
-    }
+    i = FindAny(text, i, to, '"', '\'', '`');
+    if (i >= to) break;
+    const char q = text[i];
     size_t body = i + 1, j = body;
     bool escaped = false;
-    while (j < to && text[j] != q) {
-      if (text[j] == '\\') {
-        escaped = true;
-        ++j;
-      }
-      ++j;
+    for (;;) {
+      j = FindAny(text, j, to, q, '\\', q);
+      if (j >= to || text[j] == q) break;
+      escaped = true;  // a backslash: skip the character it escapes
+      j += 2;
     }
     if (j > to) j = to;
     size_t len = j - body;
@@ -170,6 +189,12 @@ void DecodeRun(std::string_view text, size_t b, size_t e,
   size_t pe = e;
   while (pe < text.size() && pe - e < 2 && text[pe] == '=') ++pe;
   std::string_view run = text.substr(b, e - b);
+  // Most runs are words of code (camelCase names): their first characters
+  // decode to binary in either alphabet, and nothing else is looked at.
+  if (!Base64HeadIsText(run, false) && !Base64HeadIsText(run, true) &&
+      !(Cls(run[0]) & kHex)) {
+    return;
+  }
   bool all_hex = true, std_chars = false, url_chars = false;
   bool upper = false, lower = false;
   for (char c : run) {
