@@ -13,6 +13,19 @@ void AddContentOptions(CLI::App* cmd, ContentArgs* args) {
   cmd->add_flag("--no-documents", args->no_documents,
                 "Scan PDFs and Jupyter notebooks as plain files, not as the "
                 "text of each page and cell");
+  cmd->add_flag("--no-decode", args->no_decode,
+                "Do not decode escaped, percent-encoded, base64 or hex "
+                "strings (default: scan what they decode to)");
+  cmd->add_option("--decode-depth", args->decode_depth,
+                  "Levels of encoding undone inside each other (default 2)")
+      ->check(CLI::Range(1, 4));
+  cmd->add_option("--decode-min-length", args->decode_min_length,
+                  "Shortest base64 run decoded, in characters (default 16; "
+                  "hex runs twice that)")
+      ->check(CLI::Range(8, 4096));
+  cmd->add_option("--decode-max-bytes", args->decode_max_bytes,
+                  "Decoded bytes scanned per file at most (default 1 MiB)")
+      ->check(CLI::PositiveNumber);
 }
 
 void ApplyContentOptions(const ContentArgs& args, const Config& config,
@@ -20,6 +33,12 @@ void ApplyContentOptions(const ContentArgs& args, const Config& config,
   opts->decompress = config.decompress && !args.no_decompress;
   opts->source_maps = config.source_maps && !args.no_source_maps;
   opts->documents = config.documents && !args.no_documents;
+  opts->decode = config.decode && !args.no_decode;
+  if (args.decode_depth > 0) opts->decode_max_depth = args.decode_depth;
+  if (args.decode_min_length > 0) {
+    opts->decode_min_length = args.decode_min_length;
+  }
+  if (args.decode_max_bytes > 0) opts->decode_max_bytes = args.decode_max_bytes;
 }
 
 }  // namespace keyward::cli

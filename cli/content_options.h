@@ -17,9 +17,15 @@ struct ContentArgs {
   bool no_decompress = false;   // gzip files are binary; stdin as it is
   bool no_source_maps = false;  // *.map files are plain text
   bool no_documents = false;    // PDFs and notebooks are plain files
+  bool no_decode = false;       // encoded strings are not decoded
+  // Decode limits (ScanOptions::decode_*); 0: the default.
+  int decode_depth = 0;
+  uint64_t decode_min_length = 0;
+  uint64_t decode_max_bytes = 0;
 };
 
-// Adds --no-decompress, --no-source-maps, --no-documents to `cmd`.
+// Adds --no-decompress, --no-source-maps, --no-documents, --no-decode,
+// --decode-depth, --decode-min-length, --decode-max-bytes to `cmd`.
 void AddContentOptions(CLI::App* cmd, ContentArgs* args);
 
 // The command line's switches over the configuration's, into `opts`.

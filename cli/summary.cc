@@ -62,6 +62,9 @@ std::string StatsBlock(const ScanStats& s) {
     << s.notebooks << " notebooks (" << s.notebook_cells << " cells), "
     << s.documents_unreadable << " unreadable, " << s.documents_limited
     << " cut off\n"
+    << "decoded strings: " << s.decoded_spans << " spans, " << s.decoded_bytes
+    << " bytes, " << s.decoded_findings << " findings, " << s.decode_limited
+    << " files over budget\n"
     << std::fixed << "seconds:         " << s.seconds << "\n"
     << "compile seconds: " << s.compile_seconds << "\n"
     << "MB/s:            " << mbps << "\n";

@@ -21,9 +21,9 @@ namespace fs = std::filesystem;
 
 const std::set<std::string>& KnownKeys() {
   static const std::set<std::string> keys = {
-      "rules",   "disable_rules",  "exclude",     "allow",
-      "fail_on", "min_confidence", "inventory",   "baseline",
-      "tickets", "decompress",     "source_maps", "documents"};
+      "rules",          "disable_rules", "exclude",  "allow",   "fail_on",
+      "min_confidence", "inventory",     "baseline", "tickets", "decompress",
+      "source_maps",    "documents",     "decode"};
   return keys;
 }
 
@@ -45,7 +45,7 @@ class ConfigParser {
                                 "` (known: rules, disable_rules, exclude, "
                                 "allow, fail_on, min_confidence, inventory, "
                                 "baseline, tickets, decompress, "
-                                "source_maps, documents)");
+                                "source_maps, documents, decode)");
       } else if (key == "rules") {
         s = StringList(value, key, &out->rules);
       } else if (key == "disable_rules") {
@@ -81,6 +81,8 @@ class ConfigParser {
         s = Bool(value, key, &out->source_maps);
       } else if (key == "documents") {
         s = Bool(value, key, &out->documents);
+      } else if (key == "decode") {
+        s = Bool(value, key, &out->decode);
       }
       if (!s.ok()) return s;
     }

@@ -94,6 +94,7 @@ nlohmann::json FindingToJson(const Finding& f, const ReportOptions& opts) {
     j["fingerprint_seal"] = SealDigest(f.fingerprint, f.secret_digest);
   }
   if (!f.identifier.empty()) j["identifier"] = f.identifier;
+  if (!f.encoding.empty()) j["encoding"] = f.encoding;
   if (f.checksum_verified) j["checksum_verified"] = true;
   if (f.git) {
     j["commit"] = f.git->commit;
@@ -190,6 +191,7 @@ Finding ReadFinding(const nlohmann::json& j, const RuleSet* rules) {
     f.redacted = Redact(f.redacted, rule ? rule->prefix : "");
   }
   f.identifier = j.value("identifier", "");
+  f.encoding = j.value("encoding", "");
   if (j.contains("commit")) {
     GitProvenance g;
     g.commit = j.value("commit", "");
@@ -281,6 +283,10 @@ nlohmann::json StatsToJson(const ScanStats& s) {
           {"documents_unreadable", s.documents_unreadable},
           {"documents_limited", s.documents_limited},
           {"bundle_findings_folded", s.bundle_findings_folded},
+          {"decoded_spans", s.decoded_spans},
+          {"decoded_bytes", s.decoded_bytes},
+          {"decoded_findings", s.decoded_findings},
+          {"decode_limited", s.decode_limited},
           {"seconds", s.seconds},
           {"compile_seconds", s.compile_seconds}};
 }
@@ -304,6 +310,7 @@ void WriteTextFinding(const Finding& f, const ReportOptions& opts,
     if (opts.verbose) {
       line << "  confidence " << ConfidenceName(f.confidence);
       if (f.checksum_verified) line << " (checksum verified)";
+      if (!f.encoding.empty()) line << "  encoded " << f.encoding;
     }
     if (f.occurrence_count > 1) line << "  (" << OccurrenceSummary(f) << ")";
     if (!f.related.empty()) {

@@ -242,6 +242,8 @@ void WriteSarif(const ScanResult& r, const std::vector<Rule>& rules,
     json props = {{"secretHint", f->redacted},
                   {"confidence", ConfidenceName(f->confidence)}};
     if (f->checksum_verified) props["checksumVerified"] = true;
+    // Found in decoded text; the region is the encoded span.
+    if (!f->encoding.empty()) props["encoding"] = f->encoding;
     if (IsStdinPath(f->path)) props["source"] = "stdin";
     if (f->git) {
       props["commit"] = f->git->commit;

@@ -112,14 +112,6 @@ size_t CountNewlines(const char* p, size_t n) {
 
 }  // namespace
 
-void LineTracker::Advance(std::string_view data) {
-  line_ += static_cast<int>(CountNewlines(data.data(), data.size()));
-  if (const void* nl = memrchr(data.data(), '\n', data.size())) {
-    line_start_ = pos_ + (static_cast<const char*>(nl) - data.data()) + 1;
-  }
-  pos_ += data.size();
-}
-
 namespace {
 
 int CodePoints(std::string_view s) {
@@ -129,6 +121,18 @@ int CodePoints(std::string_view s) {
 }
 
 }  // namespace
+
+void LineTracker::Advance(std::string_view data) {
+  line_ += static_cast<int>(CountNewlines(data.data(), data.size()));
+  if (const void* nl = memrchr(data.data(), '\n', data.size())) {
+    size_t after = static_cast<const char*>(nl) - data.data() + 1;
+    line_start_ = pos_ + after;
+    column_ = 1 + CodePoints(data.substr(after));
+  } else {
+    column_ += CodePoints(data);
+  }
+  pos_ += data.size();
+}
 
 void LocateMatches(std::string_view text, uint64_t base, LineTracker* tracker,
                    std::vector<RuleMatch>* matches) {
@@ -145,10 +149,7 @@ void LocateMatches(std::string_view text, uint64_t base, LineTracker* tracker,
       tracker->Advance(
           text.substr(from - base, std::min(offset, text_end) - from));
       *line = tracker->line();
-      uint64_t ls = tracker->line_start();
-      uint64_t ls_in = std::max(ls, base);
-      *column = 1 + static_cast<int>(ls_in - ls) +
-                CodePoints(text.substr(ls_in - base, offset - ls_in));
+      *column = tracker->column();
       return;
     }
     // Earlier than the tracker (a match delivered late): count back.

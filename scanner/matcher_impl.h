@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "keyward/matcher.h"
-#include "scanner/hs_cache.h"
 #include "rules/validators.h"
+#include "scanner/hs_cache.h"
 
 namespace keyward {
 
@@ -296,11 +296,16 @@ class LineTracker {
   uint64_t pos() const { return pos_; }
   int line() const { return line_; }
   uint64_t line_start() const { return line_start_; }
+  // 1-based column of pos(), in code points: kept as the tracker moves, so
+  // locating many matches on one line of megabytes (a minified bundle)
+  // never counts from the line's start again.
+  int column() const { return column_; }
 
  private:
   uint64_t pos_ = 0;
   int line_ = 1;
   uint64_t line_start_ = 0;
+  int column_ = 1;
 };
 
 // Fills line/column fields of sorted matches. `text` starts at absolute

@@ -101,6 +101,10 @@ void ScanStats::Add(const ScanStats& o) {
   documents_unreadable += o.documents_unreadable;
   documents_limited += o.documents_limited;
   bundle_findings_folded += o.bundle_findings_folded;
+  decoded_spans += o.decoded_spans;
+  decoded_bytes += o.decoded_bytes;
+  decoded_findings += o.decoded_findings;
+  decode_limited += o.decode_limited;
 }
 
 int ResolveThreads(int requested) {

@@ -136,7 +136,10 @@ void ScanWorker::ReadAndScan(int fd, const std::string& path, uint64_t size) {
     // PDF pages, notebook cells (scanner/scan_documents.cc).
   } else if (!options.source_maps || !IsSourceMapPath(path) ||
              got > options.source_map_max_bytes || !ScanSourceMap(data, path)) {
-    ScanBlock(data, path);
+    size_t code = options.source_maps && !LooksBinary(data)
+                      ? ScanInlineSourceMap(data, path)
+                      : data.size();
+    ScanBlock(data.substr(0, code), path);
   }
   // Give back what one large file took rather than hold it per worker.
   if (buffer_.capacity() > kKeepBuffer) buffer_ = {};
@@ -157,6 +160,7 @@ void ScanWorker::ScanBlock(std::string_view data, const std::string& path,
     Failed(path, s);
     return;
   }
+  const size_t raw_begin = findings_.size();
   for (const auto& m : matches_) {
     findings_.push_back(BuildFinding(matcher_, m, data, 0, path));
   }
@@ -167,6 +171,7 @@ void ScanWorker::ScanBlock(std::string_view data, const std::string& path,
       bundle_maps_.emplace_back(path, std::move(map));
     }
   }
+  ScanEncoded(data, path, scope, raw_begin);
   Progress(data.size(), 1);
 }
 

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -18,6 +19,8 @@
 #include "source/walker.h"
 
 namespace keyward {
+
+struct DecodedSpan;
 
 class ScanWorker {
  public:
@@ -61,6 +64,17 @@ class ScanWorker {
   // false when `data` is neither (ScanOptions::documents;
   // scanner/scan_documents.cc).
   bool ScanDocument(std::string_view data, const std::string& path);
+  // Scans the sources of an inline source map (a last line
+  // `//# sourceMappingURL=data:application/json;base64,...`, or CSS's
+  // `/*# ... */`) as `<path>!inline-map!<source>`. Returns where that
+  // comment starts (the bytes of code before it), or data.size() when
+  // there is no such map (scanner/scan_decoded.cc).
+  size_t ScanInlineSourceMap(std::string_view data, const std::string& path);
+  // Scans what the encoded strings of `data` decode to (ScanOptions::
+  // decode); the raw findings of `data` are findings()[raw_begin...], and
+  // one that a decoded finding repeats goes (scanner/scan_encoded.cc).
+  void ScanEncoded(std::string_view data, const std::string& path,
+                   std::string_view scope, size_t raw_begin);
 
   std::vector<Finding>& findings() { return findings_; }
   // Findings given to ScanOptions::on_stream_findings, not in findings().
@@ -81,6 +95,14 @@ class ScanWorker {
   void ScanPdf(std::string_view data, const std::string& path, bool sure);
   bool ScanNotebook(std::string_view data, const std::string& path);
 
+  struct SpanPlace;
+  struct Parent;
+  void ScanSpan(std::string_view text, const DecodedSpan& span,
+                const SpanPlace& place, std::string_view scope,
+                const std::string& chain, int depth,
+                const std::vector<Parent>& parents, uint64_t* budget,
+                bool* budget_hit, std::vector<Finding>* out,
+                std::unordered_set<const Finding*>* dropped);
   void Unreadable(const std::string& path, int err) {
     stats_.unreadable++;
     warn_(path + ": " + strerror(err) + " (skipped)");

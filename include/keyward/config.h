@@ -77,6 +77,8 @@ struct Config {
   // `documents: false`: PDFs and notebooks are plain files
   // (ScanOptions::documents).
   bool documents = true;
+  // `decode: false`: encoded strings are not decoded (ScanOptions::decode).
+  bool decode = true;
 };
 
 // Parses configuration text. `display_path` names the file in errors, which
@@ -84,7 +86,7 @@ struct Config {
 // severity or confidence or a malformed fingerprint are kConfig errors.
 // Paths are left as written (no resolution). Keys: rules, disable_rules,
 // exclude, allow, fail_on, min_confidence, inventory, baseline, tickets,
-// decompress, source_maps, documents.
+// decompress, source_maps, documents, decode.
 Result<Config> ParseConfig(std::string_view yaml,
                            const std::string& display_path);
 

@@ -102,6 +102,10 @@ struct Finding {
   int end_line = 0;
   int end_column = 0;   // 1-based, exclusive (one past the last character)
   uint64_t offset = 0;  // byte offset of the secret in the blob
+  // Found in decoded text: the encodings undone, outermost first
+  // ("base64", "base64>json-escape"); the location fields then give the
+  // outermost encoded span (start and end). Empty for a raw finding.
+  std::string encoding;
 
   std::string secret;    // full value: never print without --show-secrets
   std::string redacted;  // safe to print

@@ -61,6 +61,10 @@ struct ScanStats {
   // embeds (Finding::related).
   uint64_t bundle_findings_folded = 0;
 
+  uint64_t decoded_spans = 0;       // encoded strings decoded and scanned
+  uint64_t decoded_bytes = 0;       // bytes they decoded to
+  uint64_t decoded_findings = 0;    // findings in decoded text
+  uint64_t decode_limited = 0;      // files whose decode budget ran out
   double seconds = 0;
   double compile_seconds = 0;  // compiling rule databases (0: all loaded)
   void Add(const ScanStats& other);
@@ -121,6 +125,21 @@ struct ScanOptions {
   bool documents = true;
   int pdf_max_pages = 10000;
   uint64_t document_max_text_bytes = 64ull << 20;
+  // Encoded strings: JSON/JS string escapes, percent-encoding, base64,
+  // base64url and hex that decode to text are decoded and scanned (block
+  // mode: files up to stream_threshold, embedded sources; not streams).
+  // A finding in decoded text names the encoding chain (Finding::encoding)
+  // and stands at the encoded span; one that repeats a finding of the
+  // encoded text itself is dropped. Bounds: base64 runs of at least
+  // decode_min_length characters (hex runs twice that, escaped or
+  // percent-encoded strings as many), at most decode_max_span; spans inside
+  // decoded text to decode_max_depth levels; at most decode_max_bytes
+  // decoded per file (then ScanStats::decode_limited). false: none.
+  bool decode = true;
+  int decode_max_depth = 2;
+  uint64_t decode_min_length = 16;
+  uint64_t decode_max_span = 1 << 20;
+  uint64_t decode_max_bytes = 1 << 20;
   // Files the scan writes afterwards (reports). One named as a path or
   // redirected to stdin fails the scan with kInvalidArgument before anything
   // is read, so a report never replaces a file it was made from; one met in
