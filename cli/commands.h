@@ -73,6 +73,8 @@ Status WriteScanTickets(const std::string& dir,
                         const std::vector<Rule>& rules,
                         const std::string& security_team);
 void RegisterHook(CLI::App& app, Context& ctx);
+// `keyward revoke` (cli/revoke_command.cc).
+void RegisterRevoke(CLI::App& app, Context& ctx);
 // `keyward completion bash|zsh|fish`; reads `app`'s subcommands and options
 // when it runs, so register it last.
 void RegisterCompletion(CLI::App& app, Context& ctx);

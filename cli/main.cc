@@ -63,6 +63,7 @@ int main(int argc, char** argv) {
   RegisterRules(app, ctx);
   RegisterInventory(app, ctx);
   RegisterTickets(app, ctx);
+  RegisterRevoke(app, ctx);
   RegisterHook(app, ctx);
   RegisterCompletion(app, ctx);
   OneValuePerOccurrence(&app);

@@ -21,9 +21,9 @@ namespace fs = std::filesystem;
 
 const std::set<std::string>& KnownKeys() {
   static const std::set<std::string> keys = {
-      "rules",   "disable_rules",  "exclude",    "allow",
-      "fail_on", "min_confidence", "inventory",  "baseline",
-      "tickets", "decompress",     "source_maps"};
+      "rules",   "disable_rules",  "exclude",     "allow",
+      "fail_on", "min_confidence", "inventory",   "baseline",
+      "tickets", "decompress",     "source_maps", "verify_staged"};
   return keys;
 }
 
@@ -79,6 +79,8 @@ class ConfigParser {
         s = Bool(value, key, &out->decompress);
       } else if (key == "source_maps") {
         s = Bool(value, key, &out->source_maps);
+      } else if (key == "verify_staged") {
+        s = Bool(value, key, &out->verify_staged);
       }
       if (!s.ok()) return s;
     }

@@ -259,6 +259,14 @@ void WriteSarif(const ScanResult& r, const std::vector<Rule>& rules,
     json props = {{"secretHint", f->redacted},
                   {"confidence", ConfidenceName(f->confidence)}};
     if (f->checksum_verified) props["checksumVerified"] = true;
+    if (f->verification) {  // keyward/verify.h
+      props["verification"] = f->verification->status;
+      props["verificationDate"] = f->verification->date;
+      if (!f->verification->account.empty())
+        props["verificationAccount"] = f->verification->account;
+      if (!f->verification->scope.empty())
+        props["verificationScope"] = f->verification->scope;
+    }
     if (IsStdin(f->path)) props["source"] = "stdin";
     if (f->git) {
       props["commit"] = f->git->commit;

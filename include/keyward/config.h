@@ -74,6 +74,10 @@ struct Config {
   // ::source_maps).
   bool decompress = true;
   bool source_maps = true;
+  // `verify_staged: true`: `scan --staged --verify` (a pre-commit hook)
+  // may call providers; without it --verify is ignored there, so a commit
+  // never waits on the network unless the repository asks for it.
+  bool verify_staged = false;
 };
 
 // Parses configuration text. `display_path` names the file in errors, which
