@@ -132,13 +132,6 @@ std::vector<MockRequest> MockHttpServer::received() const {
   return received_;
 }
 
-bool MockHttpServer::WaitInFlight(int n, double seconds) {
-  std::unique_lock<std::mutex> lock(mu_);
-  return cv_.wait_for(lock, std::chrono::duration<double>(seconds), [&] {
-    return in_flight_ >= n || stop_;
-  }) && in_flight_ >= n;
-}
-
 void MockHttpServer::AcceptLoop() {
   while (!stop_) {
     pollfd p{listen_fd_, POLLIN, 0};

@@ -49,9 +49,6 @@ class MockHttpServer {
   int max_in_flight() const { return max_in_flight_; }
   int in_flight() const { return in_flight_; }
   std::vector<MockRequest> received() const;
-  // Blocks until `n` requests are being handled at once, or `seconds`
-  // pass; true when they were (for handlers proving concurrency).
-  bool WaitInFlight(int n, double seconds);
 
  private:
   void AcceptLoop();

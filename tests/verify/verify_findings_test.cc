@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 
 #include "keyward/verify.h"
 #include "support/mock_http_server.h"
@@ -66,14 +68,20 @@ VerifyOptions To(const MockHttpServer& server) {
 }
 
 TEST(VerifyConcurrentTest, DistinctSecretsOnceWithinTheJobBound) {
-  std::atomic<int> first{0};
-  MockHttpServer* self = nullptr;
+  // The first two requests meet inside the server (a barrier: arrivals
+  // only grow, so no wake-up is missed): proof that workers run at once.
+  std::mutex mu;
+  std::condition_variable cv;
+  int arrived = 0;
   MockHttpServer server([&](const MockRequest& req) {
-    // The first two requests meet: proof that workers run at once.
-    if (first++ < 2) self->WaitInFlight(2, 30);
+    std::unique_lock<std::mutex> lock(mu);
+    if (arrived < 2) {
+      ++arrived;
+      cv.notify_all();
+      cv.wait_for(lock, std::chrono::seconds(30), [&] { return arrived >= 2; });
+    }
     return Answer(req);
   });
-  self = &server;
   RuleSet rules = DemoRules();
   std::vector<Finding> findings;
   for (int i = 0; i < 8; i++) {
