@@ -12,6 +12,7 @@ packages=(
   googletest libgtest-dev libyaml-cpp-dev libssl-dev libgit2-dev zlib1g-dev
   libpoppler-cpp-dev
   libsqlite3-dev
+  libcurl4-openssl-dev openssl
   python3 python3-jsonschema ripgrep time pre-commit file dpkg-dev
 )
 ensure_packages ci/setup.sh "${packages[@]}"

@@ -78,6 +78,8 @@ void RegisterHook(CLI::App& app, Context& ctx);
 void RegisterAudit(CLI::App& app, Context& ctx);
 void RegisterMerge(CLI::App& app, Context& ctx);
 void RegisterStore(CLI::App& app, Context& ctx);
+// `keyward revoke` (cli/revoke_command.cc).
+void RegisterRevoke(CLI::App& app, Context& ctx);
 // `keyward completion bash|zsh|fish`; reads `app`'s subcommands and options
 // when it runs, so register it last.
 void RegisterCompletion(CLI::App& app, Context& ctx);

@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/inventory_args.h"
+#include "cli/inventory_verify.h"
 #include "keyward/atomic_file.h"
 #include "keyward/inventory.h"
 #include "report/inventory_render.h"
@@ -353,6 +354,14 @@ void RegisterInventory(CLI::App& app, Context& ctx) {
                     "Exit 1 when a result is at or above this severity "
                     "(low, medium, high, critical; default low)");
   run(audit, [a] { return RunAudit(*a); });
+
+  auto v = std::make_shared<VerifyArgs>();
+  CLI::App* verify = inv->add_subcommand(
+      "verify",
+      "Ask providers whether the keys on stdin work (e.g. a new key before "
+      "the old one is revoked); exit 0 when all are active");
+  AddInventoryVerifyOptions(verify, v.get());
+  run(verify, [a, v] { return RunInventoryVerify(a->file, *v); });
 }
 
 }  // namespace keyward::cli

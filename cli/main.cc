@@ -65,6 +65,7 @@ int main(int argc, char** argv) {
   RegisterRules(app, ctx);
   RegisterInventory(app, ctx);
   RegisterTickets(app, ctx);
+  RegisterRevoke(app, ctx);
   RegisterHook(app, ctx);
   RegisterAudit(app, ctx);
   RegisterMerge(app, ctx);

@@ -17,6 +17,7 @@
 #include "cli/progress_line.h"
 #include "cli/summary.h"
 #include "cli/triage.h"
+#include "cli/verify_options.h"
 #include "keyward/atomic_file.h"
 #include "keyward/git.h"
 #include "keyward/inventory.h"
@@ -63,6 +64,7 @@ struct ScanArgs {
   uint64_t stream_threshold = 256ull << 20;
   uint64_t chunk_size = 4ull << 20;
   TriageArgs triage;  // config, baseline, --fail-on (cli/triage.h)
+  VerifyArgs verify;  // --verify... (cli/verify_options.h)
 };
 
 // --color: auto colours text written to a terminal unless NO_COLOR is set
@@ -282,7 +284,7 @@ int RunScan(const ScanArgs& args) {
       (format == ReportFormat::kText || format == ReportFormat::kJsonl) &&
       (args.output.empty() || args.output == "-") && reports.empty() &&
       ticket_dirs.empty() && args.triage.baseline_out.empty() &&
-      !args.triage.report_stale;
+      !args.triage.report_stale && !args.verify.verify;
   std::unique_ptr<FindingStream> stream;
   if (streamed) {
     auto opened = FindingStream::Open(args.triage, *config, args.inventory,
@@ -324,6 +326,9 @@ int RunScan(const ScanArgs& args) {
     // A change under review: at the newest sighting, where the fix goes.
     GroupHistoryFindings(&result, /*at_last_seen=*/!args.git);
   }
+  // Live verification, when asked: once per distinct secret.
+  s = RunVerifyIfAsked(args.verify, *config, args.staged, *rules, &result);
+  if (!s.ok()) return Fail(s.ToString());
 
   // Reports.
   {
@@ -365,7 +370,8 @@ int RunScan(const ScanArgs& args) {
     return 2;
   }
   // Suppressed findings and findings below fail_on never fail the run.
-  bool failed = FailsRun(*config, result);
+  bool failed = args.verify.fail_on_verified ? AnyVerifiedActive(result)
+                                             : FailsRun(*config, result);
   if (failed && args.staged) PrintBlockedCommitHelp(result.findings);
   return failed ? 1 : 0;
 }
@@ -453,6 +459,7 @@ void RegisterScan(CLI::App& app, Context& ctx) {
       ->capture_default_str()
       ->check(CLI::Range(uint64_t{1}, kMaxChunkSize));
   AddTriageOptions(cmd, &args->triage);
+  AddVerifyOptions(cmd, &args->verify);
   cmd->footer(
       "Examples:\n"
       "  keyward scan .\n"

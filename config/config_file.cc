@@ -21,9 +21,10 @@ namespace fs = std::filesystem;
 
 const std::set<std::string>& KnownKeys() {
   static const std::set<std::string> keys = {
-      "rules",          "disable_rules", "exclude",  "allow",   "fail_on",
-      "min_confidence", "inventory",     "baseline", "tickets", "decompress",
-      "source_maps",    "documents",     "decode"};
+      "rules",   "disable_rules",  "exclude",     "allow",
+      "fail_on", "min_confidence", "inventory",   "baseline",
+      "tickets", "decompress",     "source_maps", "documents",
+      "decode",  "verify_staged"};
   return keys;
 }
 
@@ -83,6 +84,8 @@ class ConfigParser {
         s = Bool(value, key, &out->documents);
       } else if (key == "decode") {
         s = Bool(value, key, &out->decode);
+      } else if (key == "verify_staged") {
+        s = Bool(value, key, &out->verify_staged);
       }
       if (!s.ok()) return s;
     }

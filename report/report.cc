@@ -147,6 +147,15 @@ nlohmann::json FindingToJson(const Finding& f, const ReportOptions& opts) {
       if (!c.note.empty()) j["credential"]["note"] = c.note;
     }
   }
+  if (f.verification) {  // keyward/verify.h
+    const Verification& v = *f.verification;
+    j["verification"] = v.status;
+    nlohmann::json detail = {{"date", v.date}};
+    if (!v.account.empty()) detail["account"] = v.account;
+    if (!v.scope.empty()) detail["scope"] = v.scope;
+    if (!v.detail.empty()) detail["detail"] = v.detail;
+    j["verification_detail"] = std::move(detail);
+  }
   if (f.suppressed) {
     j["suppressed"] = true;
     j["suppression"] = f.suppression;
@@ -167,6 +176,17 @@ Finding ReadFinding(const nlohmann::json& j, const RuleSet* rules) {
   ParseSeverity(j.value("severity", "high"), &f.severity);
   ParseConfidence(j.value("confidence", "medium"), &f.confidence);
   f.checksum_verified = j.value("checksum_verified", false);
+  if (j.contains("verification")) {
+    Verification v;
+    v.status = j.value("verification", "");
+    const nlohmann::json d =
+        j.value("verification_detail", nlohmann::json::object());
+    v.date = d.value("date", "");
+    v.account = d.value("account", "");
+    v.scope = d.value("scope", "");
+    v.detail = d.value("detail", "");
+    f.verification = v;
+  }
   f.path = j.value("path", "");
   f.line = j.value("line", 0);
   f.column = j.value("column", 0);
@@ -328,6 +348,18 @@ void WriteTextFinding(const Finding& f, const ReportOptions& opts,
       } else {
         line << "  [" << c.id << ": " << c.name << ", owner " << c.use.owner;
         if (!c.note.empty()) line << "; " << c.note;
+        line << "]";
+      }
+    }
+    if (f.verification) {  // an active key is the one to revoke first
+      const Verification& v = *f.verification;
+      if (v.status == "active") {
+        line << "  [ACTIVE: verified live";
+        if (!v.account.empty()) line << ", account " << v.account;
+        line << "]";
+      } else {
+        line << "  [verification: " << v.status;
+        if (!v.detail.empty()) line << ", " << v.detail;
         line << "]";
       }
     }

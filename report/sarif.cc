@@ -244,6 +244,14 @@ void WriteSarif(const ScanResult& r, const std::vector<Rule>& rules,
     if (f->checksum_verified) props["checksumVerified"] = true;
     // Found in decoded text; the region is the encoded span.
     if (!f->encoding.empty()) props["encoding"] = f->encoding;
+    if (f->verification) {  // keyward/verify.h
+      props["verification"] = f->verification->status;
+      props["verificationDate"] = f->verification->date;
+      if (!f->verification->account.empty())
+        props["verificationAccount"] = f->verification->account;
+      if (!f->verification->scope.empty())
+        props["verificationScope"] = f->verification->scope;
+    }
     if (IsStdinPath(f->path)) props["source"] = "stdin";
     if (f->git) {
       props["commit"] = f->git->commit;

@@ -49,6 +49,7 @@ Rule ToRule(const builtin::RuleData& d, bool examples) {
   r.revoke = d.revoke;
   r.description = d.description;
   r.tags = ToStrings(d.tags);
+  r.verify = d.verify;
   r.origin = d.origin;
   return r;
 }

@@ -49,6 +49,7 @@ struct RuleData {
   std::string_view revoke;
   std::string_view description;
   Strings tags;
+  std::string_view verify;
   std::string_view origin;
 };
 

@@ -24,7 +24,7 @@ static const std::set<std::string>& KnownRuleFields() {
       "supersedes", "examples",    "negative_examples",
       "references", "revoke",      "description",
       "tags",       "max_chars_per_token", "validate",
-      "paths",      "max_window"};
+      "paths",      "max_window",  "verify"};
   // clang-format on
   return fields;
 }
@@ -209,6 +209,8 @@ Status ParseRuleNode(const YAML::Node& node, const std::string& origin,
         rule->description = v.as<std::string>();
       } else if (key == "tags") {
         s = ReadStrings(v, key, at, &rule->tags);
+      } else if (key == "verify") {
+        s = ParseVerifyNode(v, at, &rule->verify);
       }
     } catch (const YAML::Exception& e) {
       return Status::Config(at + ": field `" + key + "` has the wrong type");

@@ -24,6 +24,11 @@ Status ParseRuleNode(const YAML::Node& node, const std::string& origin,
 Status ParseFilterNode(const YAML::Node& node, const std::string& origin,
                        SecretFilter* out);
 
+// A rule's `verify:` block (keyward/rules.h), checked by ParseVerifySpec,
+// as the JSON kept in Rule::verify. `at` prefixes errors.
+Status ParseVerifyNode(const YAML::Node& node, const std::string& at,
+                       std::string* out);
+
 // The rule's pattern compiles in RE2 and has the secret group; its own
 // allow patterns compile as one RE2::Set.
 Status CheckRulePattern(const Rule& rule);

@@ -229,6 +229,38 @@ Ticket FromFindings(const std::vector<const Finding*>& group,
   bool retired = matched && (matched->credential->status == "revoked" ||
                              matched->credential->status == "retired");
   bool incident = sev >= Severity::kHigh && !retired;
+  // A live check outranks every guess: a key the provider accepts is the
+  // fire (P1, revoke now); one it refuses is confirmed dead, closed work.
+  const Verification* live = nullptr;
+  for (const Finding* f : group) {
+    if (!f->verification) continue;
+    if (f->verification->status == "active" ||
+        (!live && (f->verification->status == "inactive" ||
+                   f->verification->status == "revoked"))) {
+      live = &*f->verification;
+    }
+  }
+  if (live && live->status == "active") {
+    t.verification =
+        "active on " + live->date +
+        (live->account.empty() ? "" : " (account " + live->account + ")") +
+        ": revoke now";
+    t.priority_reasons.push_back("verified active on " + live->date +
+                                 ": P1, revoke now");
+    incident = true;
+  } else if (live && live->status == "revoked") {
+    t.verification = "revoked on " + live->date + " (keyward revoke)";
+    t.priority_score -= 2;
+    t.priority_reasons.push_back("revoked through the provider's API on " +
+                                 live->date + " (-2)");
+    incident = false;
+  } else if (live) {
+    t.verification = "verified inactive on " + live->date;
+    t.priority_score -= 2;
+    t.priority_reasons.push_back("verified inactive on " + live->date +
+                                 " (-2)");
+    incident = false;
+  }
   if (incident && t.priority_score < 7) {
     t.priority_reasons.push_back("exposed " + t.severity +
                                  " key: P1 whatever the score");

@@ -138,6 +138,7 @@ json TicketToJson(const Ticket& t) {
             {"presence", t.presence},
             {"notes", t.notes}};
   if (!t.previous_id.empty()) j["previous_id"] = t.previous_id;
+  if (!t.verification.empty()) j["verification"] = t.verification;
   return j;
 }
 
@@ -207,6 +208,7 @@ Result<Ticket> TicketFromJson(const json& j) {
   if (t.presence.empty()) t.presence = "seen";
   t.notes = Str(j, "notes");
   t.previous_id = Str(j, "previous_id");
+  t.verification = Str(j, "verification");
   return t;
 }
 
@@ -228,6 +230,7 @@ std::string TicketToMarkdown(const Ticket& t) {
   row("Assignee", t.assignee);
   row("Status", t.status);
   row("Presence", t.presence);
+  if (!t.verification.empty()) row("Verification", t.verification);
   row("Provider", t.provider);
   if (!t.rule_id.empty()) row("Rule", t.rule_name + " (" + t.rule_id + ")");
   row("Severity", t.severity);

@@ -38,6 +38,7 @@ Ticket MergeOne(const Ticket& old, const Ticket& fresh) {
   t.notes = old.notes;
   t.previous_id = old.previous_id;
   t.presence = "seen";
+  if (t.verification.empty()) t.verification = old.verification;
   for (auto& step : t.checklist) {
     for (const auto& prev : old.checklist) {
       if (prev.text == step.text) step.done = prev.done;

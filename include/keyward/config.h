@@ -79,6 +79,10 @@ struct Config {
   bool documents = true;
   // `decode: false`: encoded strings are not decoded (ScanOptions::decode).
   bool decode = true;
+  // `verify_staged: true`: `scan --staged --verify` (a pre-commit hook)
+  // may call providers; without it --verify is ignored there, so a commit
+  // never waits on the network unless the repository asks for it.
+  bool verify_staged = false;
 };
 
 // Parses configuration text. `display_path` names the file in errors, which

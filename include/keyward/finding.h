@@ -84,6 +84,16 @@ struct CredentialRef {
   std::string note;
 };
 
+// A live check of the secret with its provider (keyward/verify.h): only
+// findings of rules with a `verify:` block, and only when asked (--verify).
+struct Verification {
+  std::string status;   // active | inactive | unknown | error
+  std::string account;  // the login, team or key name the provider named
+  std::string scope;    // scopes or permissions, when the response says
+  std::string detail;   // unknown/error: why ("HTTP 500", "timed out")
+  std::string date;     // YYYY-MM-DD of the check (or of the cached one)
+};
+
 struct Finding {
   std::string rule_id;
   std::string rule_name;
@@ -117,7 +127,8 @@ struct Finding {
   std::string identifier;  // non-secret identifier paired with the secret
 
   std::optional<GitProvenance> git;
-  std::optional<CredentialRef> credential;  // nullopt: unknown / no inventory
+  std::optional<CredentialRef> credential;   // nullopt: unknown / no inventory
+  std::optional<Verification> verification;  // nullopt: not verified
 
   // Grouped history findings: every occurrence of this secret under this
   // rule, first seen first (occurrences[0] is this finding's own location),

@@ -56,6 +56,30 @@
 //       revoke: How and where to revoke.
 //       description: Optional longer text.
 //       tags: [...]
+//       verify:                   # optional live check (keyward/verify.h),
+//                                 # run only with `scan --verify`
+//         method: GET             # GET (default), POST or HEAD
+//         url: 'https://api.github.com/user'   # https; literal host; the
+//                                 # path and query may use the templates
+//         headers: {Authorization: 'Bearer {{secret}}'}
+//         body: '...'             # optional, templates allowed
+//         basic_auth: {user: '{{id}}', password: '{{secret}}'}
+//         aws_sigv4: {region: us-east-1, service: sts}  # sign with {{id}}
+//                                 # as key id, {{secret}} as secret key
+//         active: {status: [200], json: /ok, equals: true}
+//         inactive: {status: [401, 403]}   # both required; the parts
+//                                 # given must all hold; status any of the
+//                                 # list; json: a JSON pointer that must
+//                                 # exist; equals: the value there (true,
+//                                 # false, a number, null, else a string)
+//         account: {json: /login}  # optional: who the key belongs to
+//         scope: {header: X-OAuth-Scopes}  # optional: what it may do
+//                                 # (json: pointer, or header: name)
+//       Templates: {{secret}} and {{id}} (the (?P<id>...) capture) only;
+//       the request must use {{secret}}. Active is checked first; neither
+//       active nor inactive is "unknown". Only read-only calls that change
+//       no state and send no message belong here. Stored in Rule::verify as
+//       JSON, parsed by ParseVerifySpec.
 //
 // A pattern may also carry a named group (?P<id>...) holding a non-secret
 // identifier shown beside the secret (an AWS access key id next to its
@@ -140,6 +164,9 @@ struct Rule {
   std::string revoke;
   std::string description;
   std::vector<std::string> tags;
+  // The `verify:` block as JSON ("" none); ParseVerifySpec (keyward/
+  // verify.h) reads it. Validated when the rule is loaded.
+  std::string verify;
   // A new field must also be emitted by rules/gen/rulegen.cc, read by
   // rules/builtin.cc and compared in tests/rules/builtin_rules_test.cc.
 

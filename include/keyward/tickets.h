@@ -132,7 +132,10 @@ struct Ticket {
   std::string last_seen;
   std::string status = "open";    // user-owned: open, in-progress, done, ...
   std::string presence = "seen";  // or "not seen since YYYY-MM-DD"
-  std::string notes;              // user-owned
+  // The last live check (scan --verify): "active on DATE: revoke now" or
+  // "verified inactive on DATE"; kept by reruns that did not verify.
+  std::string verification;
+  std::string notes;  // user-owned
 };
 
 enum class TicketFormat { kJson, kMarkdown, kCsv };

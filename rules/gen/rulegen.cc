@@ -114,6 +114,7 @@ class Emitter {
       << "     .revoke = " << Literal(r.revoke) << ",\n"
       << "     .description = " << Literal(r.description) << ",\n"
       << "     .tags = " << Strings(r.tags) << ",\n"
+      << "     .verify = " << Literal(r.verify) << ",\n"
       << "     .origin = " << Literal(r.origin) << "},\n";
     rules_ += o.str();
   }

@@ -81,6 +81,7 @@ void ExpectSameRule(const Rule& a, const Rule& b, bool examples) {
   EXPECT_EQ(a.revoke, b.revoke) << id;
   EXPECT_EQ(a.description, b.description) << id;
   EXPECT_EQ(a.tags, b.tags) << id;
+  EXPECT_EQ(a.verify, b.verify) << id;
   EXPECT_EQ(a.origin, b.origin) << id;
 }
 
