@@ -46,7 +46,8 @@ class ConfigParser {
                                 "` (known: rules, disable_rules, exclude, "
                                 "allow, fail_on, min_confidence, inventory, "
                                 "baseline, tickets, decompress, "
-                                "source_maps, documents, decode)");
+                                "source_maps, documents, decode, "
+                                "verify_staged)");
       } else if (key == "rules") {
         s = StringList(value, key, &out->rules);
       } else if (key == "disable_rules") {

@@ -71,7 +71,7 @@ string(APPEND page [=[
 .I .keyward.yaml
 Repository configuration at the top of the working tree (or \-\-config FILE):
 rules, disable_rules, exclude, allow, fail_on, inventory, baseline, tickets,
-decompress, source_maps, documents, decode.
+decompress, source_maps, documents, decode, verify_staged.
 .TP
 .I $XDG_CACHE_HOME/keyward
 Compiled rule database cache.

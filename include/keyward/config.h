@@ -90,7 +90,7 @@ struct Config {
 // severity or confidence or a malformed fingerprint are kConfig errors.
 // Paths are left as written (no resolution). Keys: rules, disable_rules,
 // exclude, allow, fail_on, min_confidence, inventory, baseline, tickets,
-// decompress, source_maps, documents, decode.
+// decompress, source_maps, documents, decode, verify_staged.
 Result<Config> ParseConfig(std::string_view yaml,
                            const std::string& display_path);
 
