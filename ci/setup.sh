@@ -10,6 +10,7 @@ packages=(
   build-essential cmake pkg-config git
   libhyperscan-dev libre2-dev nlohmann-json3-dev libcli11-dev
   googletest libgtest-dev libyaml-cpp-dev libssl-dev libgit2-dev zlib1g-dev
+  libarchive-dev
   python3 python3-jsonschema ripgrep time pre-commit file dpkg-dev
 )
 ensure_packages ci/setup.sh "${packages[@]}"

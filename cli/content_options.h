@@ -16,9 +16,13 @@ namespace keyward::cli {
 struct ContentArgs {
   bool no_decompress = false;   // gzip files are binary; stdin as it is
   bool no_source_maps = false;  // *.map files are plain text
+  bool no_archives = false;     // archives are binary files
+  int archive_max_depth = -1;   // -1: the configuration's
+  uint64_t max_expansion = 0;   // 0: the configuration's
 };
 
-// Adds --no-decompress, --no-source-maps to `cmd`.
+// Adds --no-decompress, --no-source-maps, --no-archives,
+// --archive-max-depth, --max-expansion to `cmd`.
 void AddContentOptions(CLI::App* cmd, ContentArgs* args);
 
 // The command line's switches over the configuration's, into `opts`.

@@ -57,6 +57,8 @@ std::string StatsBlock(const ScanStats& s) {
     << s.decompressed_bytes << " bytes, " << s.decompress_limited
     << " over budget\n"
     << "source maps:     " << s.source_maps << "\n"
+    << "archives:        " << s.archives << " opened, " << s.archive_entries
+    << " entries, " << s.archive_limited << " limits hit\n"
     << std::fixed << "seconds:         " << s.seconds << "\n"
     << "compile seconds: " << s.compile_seconds << "\n"
     << "MB/s:            " << mbps << "\n";

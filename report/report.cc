@@ -252,6 +252,9 @@ nlohmann::json StatsToJson(const ScanStats& s) {
           {"decompressed_bytes", s.decompressed_bytes},
           {"decompress_limited", s.decompress_limited},
           {"source_maps", s.source_maps},
+          {"archives", s.archives},
+          {"archive_entries", s.archive_entries},
+          {"archive_limited", s.archive_limited},
           {"seconds", s.seconds},
           {"compile_seconds", s.compile_seconds}};
 }

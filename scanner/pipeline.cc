@@ -93,6 +93,9 @@ void ScanStats::Add(const ScanStats& o) {
   decompressed_bytes += o.decompressed_bytes;
   decompress_limited += o.decompress_limited;
   source_maps += o.source_maps;
+  archives += o.archives;
+  archive_entries += o.archive_entries;
+  archive_limited += o.archive_limited;
 }
 
 int ResolveThreads(int requested) {

@@ -1,0 +1,57 @@
+// ByteReader helpers (internal): bytes already read from a reader put back
+// in front of it, and reading a head of a given size.
+#ifndef KEYWARD_SOURCE_PREFIX_READER_H_
+#define KEYWARD_SOURCE_PREFIX_READER_H_
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+#include "source/byte_reader.h"
+
+namespace keyward {
+
+// `head`, then the rest of `rest` (not owned; it must outlive this).
+class PrefixReader : public ByteReader {
+ public:
+  PrefixReader(std::string_view head, ByteReader* rest)
+      : head_(head), rest_(rest) {}
+  long Read(char* out, size_t n) override {
+    if (pos_ < head_.size()) {
+      size_t k = std::min(n, head_.size() - pos_);
+      memcpy(out, head_.data() + pos_, k);
+      pos_ += k;
+      return static_cast<long>(k);
+    }
+    return rest_->Read(out, n);
+  }
+  std::string error() const override { return rest_->error(); }
+
+ private:
+  std::string_view head_;
+  size_t pos_ = 0;
+  ByteReader* rest_;
+};
+
+// Reads from `in` until `out` holds `n` bytes or `in` ends: false on a read
+// error (what was read stays in `out`).
+inline bool ReadUpTo(ByteReader& in, size_t n, std::string* out) {
+  out->resize(n);
+  size_t got = 0;
+  while (got < n) {
+    long k = in.Read(out->data() + got, n - got);
+    if (k < 0) {
+      out->resize(got);
+      return false;
+    }
+    if (k == 0) break;
+    got += k;
+  }
+  out->resize(got);
+  return true;
+}
+
+}  // namespace keyward
+
+#endif  // KEYWARD_SOURCE_PREFIX_READER_H_
