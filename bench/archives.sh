@@ -14,7 +14,7 @@
 #              (20 zips one inside the other)
 # then runs `keyward scan --stats` on each with /usr/bin/time -v and prints
 # MB of uncompressed text scanned, wall seconds, CPU seconds, MB/s (of the
-# uncompressed bytes, per wall second) and peak RSS. The machine may be
+# uncompressed bytes, per wall second and per CPU second) and peak RSS. The machine may be
 # shared: CPU seconds and RSS are steadier than wall time.
 #
 # Environment: KEYWARD (binary, default build/keyward), JOBS (default 2),
@@ -50,7 +50,7 @@ if [ ! -e "$work/.built" ]; then
   find "$work/plain/include" -name '*.h' -size -64k -print0 | sort -z |
     xargs -0 cat > "$work/app.log"
   zstd -q "$work/app.log" -o "$work/archives/app.log.zst"
-  (cd "$work" && tar cJf "$work/archives/logs.tar.xz" app.log)
+  (cd "$work" && tar cf - app.log | xz -1 > "$work/archives/logs.tar.xz")
   rm -f "$work/app.log"
   python3 - "$work/bombs" <<'PY'
 import io, struct, sys, zipfile, zlib
@@ -117,16 +117,16 @@ cpu = grab(r"User time \(seconds\): ([\d.]+)") + grab(r"System time \(seconds\):
 rss = grab(r"Maximum resident set size \(kbytes\): (\d+)", int) / 1024
 arch = re.search(r"^archives:\s+(.*)$", text, re.M)
 warn = len(re.findall(r"warning:", text))
-print("%-16s %9.1f %8.2f %8.2f %8.1f %8.1f  %s; %d warnings" % (
-    name, mb, wall, cpu, mb / wall if wall else 0, rss,
+print("%-16s %9.1f %8.2f %8.2f %8.1f %9.1f %8.1f  %s; %d warnings" % (
+    name, mb, wall, cpu, mb / wall if wall else 0, mb / cpu if cpu else 0, rss,
     arch.group(1) if arch else "", warn))
 PY
   rm -f "$log"
 }
 
 echo "keyward $("$keyward" --version 2>/dev/null | head -1), -j $jobs, $(nproc) cores"
-printf '%-16s %9s %8s %8s %8s %8s  %s\n' case "MB text" "wall s" "cpu s" \
-  "MB/s" "RSS MB" "archives"
+printf '%-16s %9s %8s %8s %8s %9s %8s  %s\n' case "MB text" "wall s" "cpu s" \
+  "MB/s" "MB/cpu-s" "RSS MB" "archives"
 run plain "$work/plain"
 for f in "$work"/archives/*; do run "$(basename "$f")" "$f"; done
 run archives-dir "$work/archives"
