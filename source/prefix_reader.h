@@ -17,14 +17,25 @@ class PrefixReader : public ByteReader {
  public:
   PrefixReader(std::string_view head, ByteReader* rest)
       : head_(head), rest_(rest) {}
+  // The head and then what one read of `rest` gives, so that a first chunk
+  // is as full as it would be without a sniffed head (the binary check
+  // looks at its first 8 KiB).
   long Read(char* out, size_t n) override {
+    if (failed_) return -1;
+    size_t k = 0;
     if (pos_ < head_.size()) {
-      size_t k = std::min(n, head_.size() - pos_);
+      k = std::min(n, head_.size() - pos_);
       memcpy(out, head_.data() + pos_, k);
       pos_ += k;
+      if (k == n) return static_cast<long>(k);
+    }
+    long got = rest_->Read(out + k, n - k);
+    if (got < 0) {
+      if (k == 0) return -1;
+      failed_ = true;  // -1 on the next call, after the head's bytes
       return static_cast<long>(k);
     }
-    return rest_->Read(out, n);
+    return static_cast<long>(k + got);
   }
   std::string error() const override { return rest_->error(); }
 
@@ -32,6 +43,7 @@ class PrefixReader : public ByteReader {
   std::string_view head_;
   size_t pos_ = 0;
   ByteReader* rest_;
+  bool failed_ = false;
 };
 
 // Reads from `in` until `out` holds `n` bytes or `in` ends: false on a read
