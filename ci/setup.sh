@@ -13,6 +13,7 @@ packages=(
   libpoppler-cpp-dev
   libsqlite3-dev
   libcurl4-openssl-dev openssl
+  libarchive-dev
   python3 python3-jsonschema ripgrep time pre-commit file dpkg-dev
 )
 ensure_packages ci/setup.sh "${packages[@]}"

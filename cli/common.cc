@@ -1,8 +1,8 @@
 #include <iostream>
 #include <mutex>
 
-#include "cli/commands.h"
 #include "base/visible_text.h"
+#include "cli/commands.h"
 #include "scanner/hs_cache.h"
 
 namespace keyward::cli {

@@ -22,10 +22,14 @@ struct ContentArgs {
   int decode_depth = 0;
   uint64_t decode_min_length = 0;
   uint64_t decode_max_bytes = 0;
+  bool no_archives = false;    // archives are binary files
+  int archive_max_depth = -1;  // -1: the configuration's
+  uint64_t max_expansion = 0;  // 0: the configuration's
 };
 
 // Adds --no-decompress, --no-source-maps, --no-documents, --no-decode,
-// --decode-depth, --decode-min-length, --decode-max-bytes to `cmd`.
+// --decode-depth, --decode-min-length, --decode-max-bytes, --no-archives,
+// --archive-max-depth, --max-expansion to `cmd`.
 void AddContentOptions(CLI::App* cmd, ContentArgs* args);
 
 // The command line's switches over the configuration's, into `opts`.

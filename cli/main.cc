@@ -6,8 +6,8 @@
 #include <iostream>
 #include <string>
 
-#include "cli/commands.h"
 #include "base/visible_text.h"
+#include "cli/commands.h"
 
 namespace keyward::cli {
 

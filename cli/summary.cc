@@ -65,6 +65,8 @@ std::string StatsBlock(const ScanStats& s) {
     << "decoded strings: " << s.decoded_spans << " spans, " << s.decoded_bytes
     << " bytes, " << s.decoded_findings << " findings, " << s.decode_limited
     << " files over budget\n"
+    << "archives:        " << s.archives << " opened, " << s.archive_entries
+    << " entries, " << s.archive_limited << " limits hit\n"
     << std::fixed << "seconds:         " << s.seconds << "\n"
     << "compile seconds: " << s.compile_seconds << "\n"
     << "MB/s:            " << mbps << "\n";

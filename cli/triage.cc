@@ -10,10 +10,10 @@
 #include <iostream>
 #include <set>
 
+#include "base/visible_text.h"
 #include "cli/commands.h"
 #include "keyward/atomic_file.h"
 #include "keyward/git.h"
-#include "base/visible_text.h"
 
 namespace keyward::cli {
 

@@ -21,10 +21,11 @@ namespace fs = std::filesystem;
 
 const std::set<std::string>& KnownKeys() {
   static const std::set<std::string> keys = {
-      "rules",   "disable_rules",  "exclude",     "allow",
-      "fail_on", "min_confidence", "inventory",   "baseline",
-      "tickets", "decompress",     "source_maps", "documents",
-      "decode",  "verify_staged"};
+      "rules",        "disable_rules",  "exclude",     "allow",
+      "fail_on",      "min_confidence", "inventory",   "baseline",
+      "tickets",      "decompress",     "source_maps", "documents",
+      "decode",       "verify_staged",  "archives",    "archive_max_depth",
+      "max_expansion"};
   return keys;
 }
 
@@ -47,7 +48,8 @@ class ConfigParser {
                                 "allow, fail_on, min_confidence, inventory, "
                                 "baseline, tickets, decompress, "
                                 "source_maps, documents, decode, "
-                                "verify_staged)");
+                                "verify_staged, archives, "
+                                "archive_max_depth, max_expansion)");
       } else if (key == "rules") {
         s = StringList(value, key, &out->rules);
       } else if (key == "disable_rules") {
@@ -81,12 +83,9 @@ class ConfigParser {
         s = Bool(value, key, &out->decompress);
       } else if (key == "source_maps") {
         s = Bool(value, key, &out->source_maps);
-      } else if (key == "documents") {
-        s = Bool(value, key, &out->documents);
-      } else if (key == "decode") {
-        s = Bool(value, key, &out->decode);
-      } else if (key == "verify_staged") {
-        s = Bool(value, key, &out->verify_staged);
+                                "source_maps, documents, decode, "
+                                "verify_staged, archives, "
+                                "archive_max_depth, max_expansion)");
       }
       if (!s.ok()) return s;
     }
@@ -115,6 +114,30 @@ class ConfigParser {
       }
     }
     return Error(v, "`" + key + "` must be true or false");
+  }
+
+  // A byte count: digits with an optional K, M or G (powers of 1024).
+  Status Size(const YAML::Node& v, const std::string& key,
+              uint64_t* out) const {
+    const std::string what = "`" + key + "` must be a size (e.g. 500M)";
+    if (!v.IsScalar() || v.Scalar().empty()) return Error(v, what);
+    const std::string& t = v.Scalar();
+    uint64_t n = 0;
+    size_t i = 0;
+    for (; i < t.size() && isdigit(static_cast<unsigned char>(t[i])); ++i) {
+      if (n > (UINT64_MAX - 9) / 10) return Error(v, what);
+      n = n * 10 + (t[i] - '0');
+    }
+    if (i == 0) return Error(v, what);
+    int shift = 0;
+    if (i < t.size()) {
+      char u = static_cast<char>(toupper(static_cast<unsigned char>(t[i])));
+      shift = u == 'K' ? 10 : u == 'M' ? 20 : u == 'G' ? 30 : -1;
+      if (shift < 0 || i + 1 != t.size()) return Error(v, what);
+    }
+    if (n > (UINT64_MAX >> shift)) return Error(v, what);
+    *out = n << shift;
+    return Status::OK();
   }
 
   // A list of strings; a single string is accepted as a list of one.

@@ -7,6 +7,7 @@
 
 #include "git/pack_reader.h"
 #include "git/repo.h"
+#include "scanner/container_blob.h"
 
 namespace keyward::git {
 namespace {
@@ -95,6 +96,19 @@ class WorkerOutput {
 
   // Scans the content of blob `i`.
   void Blob(size_t i, std::string_view data) {
+    if (IsContainerBlob(s_->scanner, data)) {
+      // An archive or compressed file in the repository: its entries at
+      // "<blob id>!entry" (the blob id becomes the path in the tree).
+      ScanStats delta;
+      buffer_findings_.clear();
+      ScanContainerBlob(
+          s_->scanner, data, OidHex(s_->blobs[i]),
+          [this](const std::string& msg) { Warn(s_, "git object " + msg); },
+          &buffer_findings_, &delta);
+      for (Finding& f : buffer_findings_) found_.push_back({i, std::move(f)});
+      Count(delta);
+      return;
+    }
     std::string error;
     Count(ScanBlobContent(s_->scanner, i, s_->blobs[i], data, &buffer_findings_,
                           &found_, &error));
@@ -213,6 +227,8 @@ void ScanAllPackedBlobs(const Scanner& scanner, const PackReader& packs,
     std::vector<size_t> failed, mismatched;
     // Each slot is written by the one worker that decodes it.
     auto visit = [&](size_t i, std::string_view data) {
+      // Containers are scanned where warnings can be given (ScanBlobs).
+      if (IsContainerBlob(scanner, data)) return;
       std::string error;
       ScanStats delta = ScanBlobContent(scanner, i, reader->wanted_id(i), data,
                                         &buffer, &found, &error);

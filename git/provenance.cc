@@ -169,7 +169,12 @@ std::vector<Finding> AttachProvenance(
     GitProvenance g;
     g.blob = OidHex(blobs[bf.blob]);
     g.commit_count = p.commit_count;
-    f.path = p.path.empty() ? g.blob : p.path;
+    // An archive entry's finding is at "<blob id>!entry": the entry stays.
+    std::string_view entry = f.path;
+    entry = entry.substr(0, g.blob.size()) == g.blob
+                ? entry.substr(g.blob.size())
+                : std::string_view();
+    f.path = (p.path.empty() ? g.blob : p.path) + std::string(entry);
     if (p.first_commit != SIZE_MAX) {
       const git_oid& c = commits[p.first_commit].commit;
       auto it = infos.find(p.first_commit);

@@ -307,6 +307,9 @@ nlohmann::json StatsToJson(const ScanStats& s) {
           {"decoded_bytes", s.decoded_bytes},
           {"decoded_findings", s.decoded_findings},
           {"decode_limited", s.decode_limited},
+          {"archives", s.archives},
+          {"archive_entries", s.archive_entries},
+          {"archive_limited", s.archive_limited},
           {"seconds", s.seconds},
           {"compile_seconds", s.compile_seconds}};
 }

@@ -105,6 +105,9 @@ void ScanStats::Add(const ScanStats& o) {
   decoded_bytes += o.decoded_bytes;
   decoded_findings += o.decoded_findings;
   decode_limited += o.decode_limited;
+  archives += o.archives;
+  archive_entries += o.archive_entries;
+  archive_limited += o.archive_limited;
 }
 
 int ResolveThreads(int requested) {

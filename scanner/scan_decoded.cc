@@ -4,6 +4,7 @@
 #include "scanner/scan_worker.h"
 #include "source/encoded_spans.h"
 #include "source/gzip_reader.h"
+#include "source/prefix_reader.h"
 #include "source/source_map.h"
 
 namespace keyward {
@@ -11,32 +12,79 @@ namespace {
 
 // The path file-format rules see for decompressed text: `app.env.gz` holds
 // an `app.env`, `x.tgz` a `x.tar`.
-std::string DecompressedScope(const std::string& path) {
+std::string DecompressedScope(std::string_view path) {
   auto ends = [&](std::string_view s) {
     return path.size() > s.size() &&
            path.compare(path.size() - s.size(), s.size(), s) == 0;
   };
-  if (ends(".gz")) return path.substr(0, path.size() - 3);
-  if (ends(".tgz")) return path.substr(0, path.size() - 4) + ".tar";
-  return path;
+  for (std::string_view ext : {".gz", ".bz2", ".xz", ".zst"}) {
+    if (ends(ext)) return std::string(path.substr(0, path.size() - ext.size()));
+  }
+  for (std::string_view ext : {".tgz", ".tbz2", ".txz", ".tzst"}) {
+    if (ends(ext)) {
+      return std::string(path.substr(0, path.size() - ext.size())) + ".tar";
+    }
+  }
+  return std::string(path);
+}
+
+std::string Shown(const std::string& path) {
+  return path == "-" ? std::string("standard input") : path;
 }
 
 }  // namespace
 
-void ScanWorker::ScanGzip(ByteReader& in, const std::string& path,
-                          bool check_binary, bool hand_off) {
+void ScanWorker::ScanCompressed(ByteReader& in, ContentKind kind,
+                                const std::string& path, std::string_view scope,
+                                int depth, bool check_binary, bool hand_off) {
   const ScanOptions& options = scanner_.options();
-  GzipLimits limits;
-  limits.max_bytes = options.decompress_max_bytes;
-  limits.max_ratio = options.decompress_max_ratio;
-  GzipReader gz(&in, limits);
-  ScanReader(gz, path, DecompressedScope(path), check_binary, hand_off);
+  std::unique_ptr<GzipReader> gz;
+  std::unique_ptr<ArchiveReader> raw;
+  ByteReader* text = nullptr;
+  if (kind == ContentKind::kGzip) {
+    GzipLimits limits;
+    limits.max_bytes = budget_.left();
+    limits.max_ratio = options.decompress_max_ratio;
+    gz = std::make_unique<GzipReader>(&in, limits);
+    text = gz.get();
+  } else {
+    ExpansionLimits limits;
+    limits.max_ratio = options.decompress_max_ratio;
+    raw = std::make_unique<ArchiveReader>(&in, ArchiveReader::kRawStream,
+                                          limits, &budget_);
+    if (!raw->NextEntry()) {
+      Unreadable(path, raw->error().empty() ? "no data" : raw->error());
+      return;
+    }
+    text = &raw->entry();
+  }
   stats_.decompressed++;
-  stats_.decompressed_bytes += gz.bytes_out();
-  if (gz.limit_hit()) {
+  // A tar inside (.tar.gz, a container layer) is an archive.
+  std::string head;
+  bool read_ok = ReadUpTo(*text, kSniffBytes, &head);
+  PrefixReader rest(head, text);
+  std::string inner = DecompressedScope(scope);
+  const bool archive = read_ok && options.archives &&
+                       SniffContent(head) == ContentKind::kArchive;
+  if (archive) {
+    // Its entries are charged to the budget, not the stream they are in.
+    if (gz) gz->set_max_bytes(UINT64_MAX);
+    if (raw) raw->UncountEntry();
+    if (!TooDeep(path, depth)) ScanArchive(rest, path, depth + 1);
+  } else {
+    // A read error shows in ScanReader, after the head's findings.
+    ScanReader(rest, path, inner, check_binary, hand_off);
+  }
+  if (gz) {
+    if (!archive) budget_.Charge(gz->bytes_out());
+    stats_.decompressed_bytes += gz->bytes_out();
+  } else {
+    stats_.decompressed_bytes += raw->bytes_out();
+  }
+  const std::string& limit = gz ? gz->limit_reason() : raw->limit_reason();
+  if (!limit.empty()) {
     stats_.decompress_limited++;
-    warn_((path == "-" ? std::string("standard input") : path) + ": " +
-          gz.limit_reason());
+    warn_(Shown(path) + ": " + limit);
   }
 }
 

@@ -13,6 +13,7 @@
 #include "scanner/bundle_fold.h"
 #include "scanner/confidence.h"
 #include "scanner/inline_allow.h"
+#include "source/content_kind.h"
 #include "source/gzip_reader.h"
 #include "source/source_map.h"
 
@@ -127,11 +128,21 @@ void ScanWorker::ReadAndScan(int fd, const std::string& path, uint64_t size) {
   }
   std::string_view data(buffer_.data(), got);
   const ScanOptions& options = scanner_.options();
-  if (options.decompress && HasGzipMagic(data)) {
-    // By content, not name: `.gz`, `.tgz`, a rotated `app.log.1` alike.
+  // By content, not name: `.gz`, `.tgz`, a rotated `app.log.1`, a `.jar`
+  // or a zip without a suffix alike; a plain file costs a few compares.
+  ContentKind kind = SniffContent(data.substr(0, kSniffBytes));
+  if (kind == ContentKind::kArchive && options.archives) {
+    // Read whole already: seekable (a zip through its central directory).
+    ResetBudget();
+    MemoryReader in(data);
+    ScanArchive(in, path, /*depth=*/1);
+  } else if (kind != ContentKind::kPlain && kind != ContentKind::kArchive &&
+             options.decompress) {
     // What was read goes in front of the rest (a file that grew).
+    ResetBudget();
     FdReader in(fd, std::string(data));
-    ScanGzip(in, path, /*check_binary=*/true, /*hand_off=*/false);
+    ScanCompressed(in, kind, path, path, /*depth=*/1, /*check_binary=*/true,
+                   /*hand_off=*/false);
   } else if (options.documents && ScanDocument(data, path)) {
     // PDF pages, notebook cells (scanner/scan_documents.cc).
   } else if (!options.source_maps || !IsSourceMapPath(path) ||
@@ -178,20 +189,28 @@ void ScanWorker::ScanBlock(std::string_view data, const std::string& path,
 void ScanWorker::ScanStream(int fd, const std::string& path, bool check_binary,
                             bool hand_off) {
   std::string head;
-  if (scanner_.options().decompress) {
+  const ScanOptions& options = scanner_.options();
+  if (options.decompress || options.archives) {
     // A pipe cannot be peeked: the sniffed bytes go in front of the rest.
-    if (!ReadHead(fd, 2, &head)) {
+    if (!ReadHead(fd, kSniffBytes, &head)) {
       Unreadable(path, errno);
       return;
     }
-    if (HasGzipMagic(head)) {
-      FdReader in(fd, std::move(head));
-      ScanGzip(in, path, check_binary, hand_off);
-      return;
-    }
   }
-  FdReader in(fd, std::move(head));
-  ScanReader(in, path, path, check_binary, hand_off);
+  ResetBudget();
+  FdReader in(fd, head);
+  ScanContent(in, head, path, path, /*depth=*/0, check_binary, hand_off);
+  // What archive entries found (scanned as blocks) is handed over at the
+  // end of the archive.
+  const auto& handler = options.on_stream_findings;
+  if (hand_off && handler && !findings_.empty()) {
+    std::stable_sort(findings_.begin(), findings_.end(), FindingLess);
+    const size_t n = findings_.size();
+    handed_off_ += n;
+    handler(&findings_);
+    findings_reported_ -= std::min(findings_reported_, n);
+    findings_.clear();
+  }
 }
 
 bool ScanWorker::ScanReader(ByteReader& in, const std::string& path,

@@ -14,7 +14,9 @@
 #include <vector>
 
 #include "keyward/scan.h"
+#include "source/archive_reader.h"
 #include "source/byte_reader.h"
+#include "source/content_kind.h"
 #include "source/output_files.h"
 #include "source/walker.h"
 
@@ -52,10 +54,30 @@ class ScanWorker {
   // Returns false when it stopped on a read or matcher error (reported).
   bool ScanReader(ByteReader& in, const std::string& path,
                   std::string_view scope, bool check_binary, bool hand_off);
-  // Decompresses gzip data from `in` into ScanReader, within the budget
+  // Scans what `in` yields from its start, `head` being its first bytes
+  // (up to kSniffBytes, already read): compressed data decompressed,
+  // archives entry by entry, anything else as text at `scope` (by magic
+  // bytes: ScanOptions::decompress, ::archives). `depth`: containers
+  // already opened around `in` (scanner/scan_archive.cc).
+  void ScanContent(ByteReader& in, std::string_view head,
+                   const std::string& path, std::string_view scope, int depth,
+                   bool check_binary, bool hand_off);
+  // Decompresses a gzip, bzip2, xz or zstd stream from `in` and scans what
+  // it holds (a tar as an archive), within the budget
   // (scanner/scan_decoded.cc).
-  void ScanGzip(ByteReader& in, const std::string& path, bool check_binary,
-                bool hand_off);
+  void ScanCompressed(ByteReader& in, ContentKind kind, const std::string& path,
+                      std::string_view scope, int depth, bool check_binary,
+                      bool hand_off);
+  // Scans each regular file of the archive `in` as `path!entry`
+  // (scanner/scan_archive.cc).
+  void ScanArchive(ByteReader& in, const std::string& path, int depth);
+  // Scans `data` as a top-level file whose bytes are all in memory (an
+  // archive is read with seeks).
+  void ScanMemory(std::string_view data, const std::string& path);
+  // Starts the expansion budget of a new top-level file.
+  void ResetBudget() {
+    budget_ = ExpansionBudget(scanner_.options().decompress_max_bytes);
+  }
   // Scans the embedded sources of the source map in `text` as files of
   // their own; false when `text` is not a map with embedded sources
   // (scanner/scan_decoded.cc).
@@ -103,6 +125,10 @@ class ScanWorker {
                 const std::vector<Parent>& parents, uint64_t* budget,
                 bool* budget_hit, std::vector<Finding>* out,
                 std::unordered_set<const Finding*>* dropped);
+  void ScanEntry(ArchiveReader& ar, const std::string& outer, int depth,
+                 bool document);
+  // True (with a warning) when a container at `depth` may not be opened.
+  bool TooDeep(const std::string& path, int depth);
   void Unreadable(const std::string& path, int err) {
     stats_.unreadable++;
     warn_(path + ": " + strerror(err) + " (skipped)");
@@ -139,6 +165,7 @@ class ScanWorker {
   size_t findings_reported_ = 0;  // findings already counted in progress
   size_t handed_off_ = 0;
   ScanStats stats_;
+  ExpansionBudget budget_{0};  // of the top-level file being scanned
 };
 
 }  // namespace keyward

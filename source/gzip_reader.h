@@ -49,6 +49,8 @@ class GzipReader : public ByteReader {
   bool limit_hit() const { return !limit_reason_.empty(); }
   // "decompression stopped after N bytes (...)"; empty when not hit.
   const std::string& limit_reason() const { return limit_reason_; }
+  // Raises or lowers GzipLimits::max_bytes from here on.
+  void set_max_bytes(uint64_t max_bytes) { limits_.max_bytes = max_bytes; }
   uint64_t bytes_in() const { return in_total_; }
   uint64_t bytes_out() const { return out_total_; }
 

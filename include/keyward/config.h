@@ -83,6 +83,13 @@ struct Config {
   // may call providers; without it --verify is ignored there, so a commit
   // never waits on the network unless the repository asks for it.
   bool verify_staged = false;
+  // `archives: false`: archives are binary files (ScanOptions::archives).
+  bool archives = true;
+  // `archive_max_depth: N` (1-64; ScanOptions::archive_max_depth).
+  int archive_max_depth = 6;
+  // `max_expansion: BYTES` (an integer, or with K/M/G: 500M; 0: the
+  // default; ScanOptions::decompress_max_bytes).
+  uint64_t max_expansion = 0;
 };
 
 // Parses configuration text. `display_path` names the file in errors, which
@@ -90,7 +97,8 @@ struct Config {
 // severity or confidence or a malformed fingerprint are kConfig errors.
 // Paths are left as written (no resolution). Keys: rules, disable_rules,
 // exclude, allow, fail_on, min_confidence, inventory, baseline, tickets,
-// decompress, source_maps, documents, decode, verify_staged.
+// decompress, source_maps, documents, decode, verify_staged, archives,
+// archive_max_depth, max_expansion.
 Result<Config> ParseConfig(std::string_view yaml,
                            const std::string& display_path);
 

@@ -61,10 +61,15 @@ struct ScanStats {
   // embeds (Finding::related).
   uint64_t bundle_findings_folded = 0;
 
-  uint64_t decoded_spans = 0;       // encoded strings decoded and scanned
-  uint64_t decoded_bytes = 0;       // bytes they decoded to
-  uint64_t decoded_findings = 0;    // findings in decoded text
-  uint64_t decode_limited = 0;      // files whose decode budget ran out
+  uint64_t decoded_spans = 0;     // encoded strings decoded and scanned
+  uint64_t decoded_bytes = 0;     // bytes they decoded to
+  uint64_t decoded_findings = 0;  // findings in decoded text
+  uint64_t decode_limited = 0;    // files whose decode budget ran out
+  uint64_t archives = 0;          // archives opened (nested ones too)
+  uint64_t archive_entries = 0;   // their regular files read
+  // Archive limits hit: an entry over the ratio, the budget used up, an
+  // archive nested too deep. decompressed_bytes counts entry bytes too.
+  uint64_t archive_limited = 0;
   double seconds = 0;
   double compile_seconds = 0;  // compiling rule databases (0: all loaded)
   void Add(const ScanStats& other);
@@ -96,9 +101,28 @@ struct ScanOptions {
   // bytes read. A file over budget is scanned up to the limit, with a
   // warning, and counted in ScanStats::decompress_limited. false: gzip
   // files are binary (skipped); stdin is scanned as it is.
+  // bzip2, xz and zstd data (by magic bytes too) the same way.
   bool decompress = true;
+  // The expansion budget of one top-level file: all it decompresses, the
+  // entries of an archive and of archives nested in it included.
   uint64_t decompress_max_bytes = 4ull << 30;
+  // Per compressed stream and per archive entry, checked past 1 MiB.
   uint64_t decompress_max_ratio = 250;
+  // Archives (magic bytes: zip and its kinds jar, war, apk, whl, nupkg,
+  // docx...; tar; 7z; rar; ar), also inside compressed streams (.tar.gz,
+  // .tar.zst): each regular entry is scanned as a file of its own, reported
+  // as "<archive path>!<entry name>" with lines and columns in the entry;
+  // file-format rules apply by the entry name. A nested archive gives
+  // "a.zip!lib/b.jar!META-INF/x.properties". An OCI image layout's blobs
+  // are named by digest ("image.tar!sha256:<hex>!etc/app/.env"). In an
+  // Office Open XML or OpenDocument file the text parts are read with the
+  // markup removed (source/markup_text.h). Binary entries are skipped.
+  // Containers (archives and compressed streams) nest up to
+  // archive_max_depth deep; deeper ones are not opened (a warning, counted
+  // in ScanStats::archive_limited), as are entries stopped by the budget or
+  // the ratio. false: archives are binary files (skipped).
+  bool archives = true;
+  int archive_max_depth = 6;
   // `*.map` files up to source_map_max_bytes that are JSON with a
   // `sourcesContent` array: each embedded source is scanned as its own text,
   // reported as "<map path>!<sources[i]>" with lines and columns in that

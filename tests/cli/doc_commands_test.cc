@@ -22,6 +22,7 @@
 #include <set>
 #include <sstream>
 
+#include "support/archive_writer.h"
 #include "support/fake_secrets.h"
 #include "support/gzip.h"
 #include "support/run.h"
@@ -268,6 +269,9 @@ class DocCommandsTest : public ::testing::Test {
     write("app.log", "login token=" + test::FakeGithubToken(64) + "\n");
     write("token.txt", test::FakeGithubToken(65) + "\n");
     write("logs/app.log.gz", test::Gzip("GH=" + test::FakeGithubToken(66)));
+    write("release.zip",
+          test::MakeArchive(test::ArchiveFormat::kZip,
+                            {{"app/.env", "GH=" + test::FakeGithubToken(67)}}));
     write("dist/app.js.map",
           R"({"version":3,"sources":["src/a.ts"],"sourcesContent":["x"]})");
     write("export.csv",

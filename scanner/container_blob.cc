@@ -1,0 +1,27 @@
+// Containers held in memory (scanner/container_blob.h).
+#include "scanner/container_blob.h"
+
+#include "scanner/scan_worker.h"
+#include "source/content_kind.h"
+#include "source/output_files.h"
+
+namespace keyward {
+
+bool IsContainerBlob(const Scanner& scanner, std::string_view data) {
+  ContentKind kind = SniffContent(data.substr(0, kSniffBytes));
+  if (kind == ContentKind::kArchive) return scanner.options().archives;
+  return kind != ContentKind::kPlain && scanner.options().decompress;
+}
+
+void ScanContainerBlob(const Scanner& scanner, std::string_view data,
+                       const std::string& path,
+                       const std::function<void(const std::string&)>& warn,
+                       std::vector<Finding>* out, ScanStats* stats) {
+  OutputFiles outputs({});
+  ScanWorker worker(scanner, warn, outputs);
+  worker.ScanMemory(data, path);
+  for (Finding& f : worker.findings()) out->push_back(std::move(f));
+  stats->Add(worker.stats());
+}
+
+}  // namespace keyward
