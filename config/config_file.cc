@@ -83,9 +83,23 @@ class ConfigParser {
         s = Bool(value, key, &out->decompress);
       } else if (key == "source_maps") {
         s = Bool(value, key, &out->source_maps);
-                                "source_maps, documents, decode, "
-                                "verify_staged, archives, "
-                                "archive_max_depth, max_expansion)");
+      } else if (key == "documents") {
+        s = Bool(value, key, &out->documents);
+      } else if (key == "decode") {
+        s = Bool(value, key, &out->decode);
+      } else if (key == "verify_staged") {
+        s = Bool(value, key, &out->verify_staged);
+      } else if (key == "archives") {
+        s = Bool(value, key, &out->archives);
+      } else if (key == "archive_max_depth") {
+        uint64_t n = 0;
+        s = Size(value, key, &n);
+        if (s.ok() && (n < 1 || n > 64)) {
+          s = Error(value, "`archive_max_depth` must be from 1 to 64");
+        }
+        out->archive_max_depth = static_cast<int>(n);
+      } else if (key == "max_expansion") {
+        s = Size(value, key, &out->max_expansion);
       }
       if (!s.ok()) return s;
     }
