@@ -9,6 +9,7 @@
 
 #include "keyward/matcher.h"
 #include "keyward/scan.h"
+#include "support/base64.h"
 #include "support/run.h"
 #include "test_token.h"
 
@@ -17,30 +18,7 @@ namespace {
 
 using test::Token;
 
-std::string B64(std::string_view in, bool url = false) {
-  const char* t = url ? "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                        "0123456789-_"
-                      : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                        "0123456789+/";
-  std::string out;
-  size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    uint32_t v =
-        (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8) | uint8_t(in[i + 2]);
-    for (int k = 18; k >= 0; k -= 6) out.push_back(t[(v >> k) & 63]);
-  }
-  uint32_t v = 0;
-  if (i + 1 == in.size()) {
-    v = uint8_t(in[i]) << 16;
-    out += {t[v >> 18], t[(v >> 12) & 63]};
-    if (!url) out += "==";
-  } else if (i + 2 == in.size()) {
-    v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8);
-    out += {t[v >> 18], t[(v >> 12) & 63], t[(v >> 6) & 63]};
-    if (!url) out += "=";
-  }
-  return out;
-}
+using test::B64;
 
 std::string Hex(std::string_view in) {
   static const char* d = "0123456789abcdef";

@@ -9,6 +9,7 @@
 
 #include "keyward/matcher.h"
 #include "keyward/scan.h"
+#include "support/base64.h"
 #include "support/run.h"
 #include "test_token.h"
 
@@ -17,25 +18,7 @@ namespace {
 
 using test::Token;
 
-std::string B64(std::string_view in) {
-  const char* t =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    uint32_t v =
-        (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8) | uint8_t(in[i + 2]);
-    for (int k = 18; k >= 0; k -= 6) out.push_back(t[(v >> k) & 63]);
-  }
-  if (i + 1 == in.size()) {
-    uint32_t v = uint8_t(in[i]) << 16;
-    out += {t[v >> 18], t[(v >> 12) & 63], '=', '='};
-  } else if (i + 2 == in.size()) {
-    uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8);
-    out += {t[v >> 18], t[(v >> 12) & 63], t[(v >> 6) & 63], '='};
-  }
-  return out;
-}
+using test::B64;
 
 // A map whose second source holds Token(1) at line 3, column 14.
 std::string MapJson() {

@@ -6,33 +6,12 @@
 #include <string>
 #include <vector>
 
+#include "support/base64.h"
+
 namespace keyward {
 namespace {
 
-std::string B64(std::string_view in, bool url = false) {
-  const char* t = url ? "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                        "0123456789-_"
-                      : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                        "0123456789+/";
-  std::string out;
-  size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    uint32_t v =
-        (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8) | uint8_t(in[i + 2]);
-    for (int k = 18; k >= 0; k -= 6) out.push_back(t[(v >> k) & 63]);
-  }
-  if (i + 1 == in.size()) {
-    uint32_t v = uint8_t(in[i]) << 16;
-    out += {t[v >> 18], t[(v >> 12) & 63], '=', '='};
-  } else if (i + 2 == in.size()) {
-    uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8);
-    out += {t[v >> 18], t[(v >> 12) & 63], t[(v >> 6) & 63], '='};
-  }
-  if (url) {
-    while (!out.empty() && out.back() == '=') out.pop_back();
-  }
-  return out;
-}
+using test::B64;
 
 std::vector<DecodedSpan> Spans(std::string_view text, SpanLimits limits = {},
                                uint64_t budget = 1 << 20, bool* hit = nullptr) {
