@@ -1,8 +1,10 @@
-// `scan --git`: blobs that are archives or compressed files are scanned as
-// a directory scan reads them, entries at "path/in/repo.zip!entry"
+// `scan --git`: blobs that are archives, compressed files or PDFs are
+// scanned as a directory scan reads them, entries at
+// "path/in/repo.zip!entry", pages at "path/in/repo.pdf!page-N"
 // (git/blob_scan.cc, scanner/container_blob.h).
 #include "support/archive_writer.h"
 #include "support/git_fixture.h"
+#include "support/pdf.h"
 
 namespace keyward::test {
 namespace {
@@ -34,6 +36,27 @@ TEST_F(GitArchiveTest, ArchiveBlobEntriesKeepTheirPathsLooseAndPacked) {
     EXPECT_EQ(r.findings[1].path, "logs/old.log.xz");
     EXPECT_EQ(r.findings[1].line, 2);
     EXPECT_EQ(r.stats.archives, 1u);
+    EXPECT_TRUE(warnings_.empty());
+  }
+}
+
+TEST_F(GitArchiveTest, PdfBlobPagesKeepTheirPathsLooseAndPacked) {
+  Init();
+  const std::string token = FakeGithubToken(1602);
+  Write("README.md", "hello\n");
+  Write("docs/manual.pdf",
+        MinimalPdf({{"Introduction"}, {"Setup", "token " + token}}));
+  const std::string commit = CommitAll("add manual");
+  for (bool packed : {false, true}) {
+    if (packed) Git({"gc", "-q"});
+    warnings_.clear();
+    ScanResult r = History();
+    ASSERT_EQ(r.findings.size(), 1u) << (packed ? "packed" : "loose");
+    EXPECT_EQ(r.findings[0].path, "docs/manual.pdf!page-2");
+    EXPECT_EQ(r.findings[0].line, 2);
+    ASSERT_TRUE(r.findings[0].git.has_value());
+    EXPECT_EQ(r.findings[0].git->commit, commit);
+    EXPECT_EQ(r.stats.pdfs, 1u);
     EXPECT_TRUE(warnings_.empty());
   }
 }
