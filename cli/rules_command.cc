@@ -64,6 +64,10 @@ int Show(const std::vector<std::string>& extra, const std::string& id) {
   if (!r->paths.empty()) j["paths"] = r->paths;
   if (r->max_window) j["max_window"] = r->max_window;
   j["description"] = r->description;
+  // The live check `scan --verify` makes (docs/verify.md), as written.
+  if (!r->verify.empty()) {
+    j["verify"] = nlohmann::json::parse(r->verify, nullptr, false);
+  }
   std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
             << "\n";
   return 0;

@@ -2,8 +2,11 @@
 // file, line and rule.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "keyward/rules.h"
 #include "keyward/verify.h"
+#include "support/run.h"
 
 namespace keyward {
 namespace {
@@ -117,6 +120,18 @@ TEST(VerifySpecTest, BuiltinBlocksParse) {
     ASSERT_TRUE(spec.ok()) << rule.id << ": " << spec.status().message();
     EXPECT_FALSE(VerifyHost(spec->request.url).empty()) << rule.id;
   }
+}
+
+TEST(VerifySpecTest, RulesShowPrintsTheVerifyBlock) {
+  auto r = test::RunKeyward({"rules", "show", "github.pat.classic"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out, nullptr, false);
+  ASSERT_TRUE(j.is_object()) << r.out;
+  EXPECT_EQ(j["verify"]["url"], "https://api.github.com/user");
+  // A rule without a live check shows none.
+  auto plain = test::RunKeyward({"rules", "show", "generic.password.quoted"});
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  EXPECT_FALSE(nlohmann::json::parse(plain.out).contains("verify"));
 }
 
 }  // namespace
