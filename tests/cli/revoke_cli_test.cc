@@ -32,9 +32,7 @@ TEST(RevokeCliConcurrentTest, YesRevokesAndRecordsInventoryAndTicket) {
                        "CI bot", "--owner", "platform", "--secret-stdin"},
                       token + "\n");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  std::string body_seen;
-  MockHttpServer server([&](const MockRequest& req) {
-    body_seen = req.body;
+  MockHttpServer server([](const MockRequest& req) {
     MockResponse res;
     res.status =
         req.method == "POST" && req.target == "/credentials/revoke" ? 202 : 400;
@@ -49,7 +47,11 @@ TEST(RevokeCliConcurrentTest, YesRevokesAndRecordsInventoryAndTicket) {
   EXPECT_NE(r.out.find("revoked"), std::string::npos);
   EXPECT_EQ(r.out.find(token), std::string::npos) << "secret in output";
   EXPECT_EQ(server.requests(), 1);
-  auto body = nlohmann::json::parse(body_seen, nullptr, false);
+  // What the server received, read under its lock (not from the handler's
+  // thread).
+  auto seen = server.received();
+  ASSERT_EQ(seen.size(), 1u);
+  auto body = nlohmann::json::parse(seen[0].body, nullptr, false);
   EXPECT_TRUE(!body.is_discarded() && body["credentials"][0] == token);
   std::string inv_text = test::ReadFile(inv);
   EXPECT_NE(inv_text.find("\"revoked\""), std::string::npos);
