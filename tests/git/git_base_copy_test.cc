@@ -40,6 +40,16 @@ class GitBaseCopyTest : public GitCliFixture {
     }
     return out;
   }
+  // What keyward left in `dir`: all of it but the files a sanitizer's
+  // runtime writes into TMPDIR for a process killed under it
+  // (ThreadSanitizer's `tsan.rodata.<pid>`), which are not keyward's.
+  std::set<std::string> Leftovers(const std::string& dir) {
+    std::set<std::string> out;
+    for (const std::string& name : Names(dir)) {
+      if (name.rfind("tsan.", 0) != 0) out.insert(name);
+    }
+    return out;
+  }
   // The pid of a process that has exited (and been reaped).
   static pid_t DeadPid() {
     pid_t pid = fork();
@@ -106,14 +116,14 @@ TEST_F(GitBaseCopyTest, KilledRangeScansLeaveNoCopyAfterTheNextOne) {
     usleep(delay_us(rng));
     kill(pid, SIGKILL);
     waitpid(pid, nullptr, 0);
-    left_by_kills = std::max(left_by_kills, Names(tmp.path()).size());
+    left_by_kills = std::max(left_by_kills, Leftovers(tmp.path()).size());
   }
   RecordProperty("copies_left_by_kills", static_cast<int>(left_by_kills));
   RunResult r = Scan({"--range", base + "..HEAD"}, {tmpdir});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_TRUE(Names(tmp.path()).empty())
-      << Names(tmp.path()).size() << " left, e.g. "
-      << *Names(tmp.path()).begin();
+  const std::set<std::string> left = Leftovers(tmp.path());
+  EXPECT_TRUE(left.empty())
+      << left.size() << " left, e.g. " << (left.empty() ? "" : *left.begin());
 }
 
 }  // namespace
