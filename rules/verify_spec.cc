@@ -289,7 +289,12 @@ Status ParseVerifyNode(const YAML::Node& node, const std::string& at,
                        std::string* out) {
   if (!node.IsMap()) return Status::Config(at + ": `verify` must be a map");
   json j = YamlToJson(node);
-  std::string text = j.dump();
+  std::string text;
+  try {
+    text = j.dump();
+  } catch (const json::exception&) {  // bytes that are not UTF-8
+    return Status::Config(at + ": `verify` holds text that is not UTF-8");
+  }
   auto spec = ParseVerifySpec(text);
   if (!spec.ok()) return Status::Config(at + ": " + spec.status().message());
   *out = std::move(text);

@@ -81,6 +81,12 @@ TEST(VerifySpecTest, BadBlocksNameFileLineRuleAndReason) {
       {"      url: 'https://api.demo.test/{{secret}}'\n"
        "      active: {equals: true}\n      inactive: {status: [401]}\n",
        "`equals` needs `json`"},
+      // A byte that is not UTF-8 (found by the rules_yaml fuzzer: it
+      // crashed the loader).
+      {"      url: 'https://api.demo.test/{{secret}}'\n"
+       "      headers: {X-Note: \"a\xff" "b\"}\n" +
+           ok_tail,
+       "not UTF-8"},
   };
   for (const auto& [block, reason] : cases) {
     RuleSet set;
