@@ -26,13 +26,17 @@ touch "$root/var/lib/dpkg/status"
 dpkg --root="$root" --log=/dev/null --force-depends --force-not-root \
   --force-script-chrootless -i "$deb" >/dev/null 2>"$work/dpkg.err" ||
   { cat "$work/dpkg.err" >&2; fail "dpkg -i failed"; }
-dpkg --root="$root" -s keyward | grep -q '^Status: install ok installed' ||
+# Checks read whole outputs from variables or files, never `cmd | grep -q`:
+# with pipefail, grep -q exiting at the first match can kill the writer with
+# SIGPIPE and fail the pipeline (CI saw this on the man page below).
+status=$(dpkg --root="$root" -s keyward)
+grep -q '^Status: install ok installed' <<<"$status" ||
   fail "dpkg does not list keyward as installed"
 
 # Metadata: runtime dependencies found by dpkg-shlibdeps, version from git.
 depends=$(dpkg-deb -f "$deb" Depends)
 for lib in libhyperscan libre2 libgit2 libpoppler-cpp; do
-  echo "$depends" | grep -q "$lib" || fail "Depends lacks $lib: $depends"
+  grep -q "$lib" <<<"$depends" || fail "Depends lacks $lib: $depends"
 done
 want_version=$(build/keyward --version | awk '{print $2}')
 pkg_version=$(dpkg-deb -f "$deb" Version)
@@ -51,17 +55,20 @@ gzip -t "$root/usr/share/man/man1/keyward.1.gz"
 bash -n "$root/usr/share/bash-completion/completions/keyward" ||
   fail "the bash completion script does not parse"
 [ ! -e "$root/usr/share/man/man1/keyward.1" ] || fail "uncompressed man page"
-zcat "$root/usr/share/man/man1/keyward.1.gz" | grep -q '^\.TH' ||
+zcat "$root/usr/share/man/man1/keyward.1.gz" > "$work/keyward.1"
+grep -q '^\.TH' "$work/keyward.1" ||
   fail "the man page is not troff"
 
 # The installed binary, alone on PATH, with an empty cache: it scans with
 # the databases compiled into it, finds the planted token and redacts it.
 bin=$root/usr/bin/keyward
-"$bin" --version | grep -q "^keyward $want_version" ||
+installed_version=$("$bin" --version)
+grep -q "^keyward $want_version" <<<"$installed_version" ||
   fail "installed --version: $("$bin" --version)"
 tree=$work/tree
 mkdir -p "$tree"
-token="glpat-$(head -c 64 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 20)"
+random=$(head -c 64 /dev/urandom | base64 -w0 | tr -dc 'A-Za-z0-9')
+token="glpat-${random:0:20}"
 printf 'GITLAB_TOKEN=%s\n' "$token" > "$tree/deploy.env"
 set +e
 # A fresh home: no fingerprint key yet, so the scan creates the per-user
