@@ -5,32 +5,15 @@
 
 #include <gtest/gtest.h>
 
-#include <memory>
 #include <string>
-#include <vector>
 
-#include "keyward/scan.h"
 #include "support/archive_writer.h"
-#include "support/run.h"
-#include "test_token.h"
+#include "token_scan_fixture.h"
 
 namespace keyward::test {
 
-class ArchiveScanTest : public ::testing::Test {
+class ArchiveScanTest : public TokenScanTest {
  protected:
-  void SetUp() override {
-    matcher_ = TokenMatcher();
-    ASSERT_NE(matcher_, nullptr);
-  }
-  ScanResult Scan(const std::vector<std::string>& paths, ScanOptions o = {}) {
-    o.threads = 2;
-    o.warn = [this](const std::string& w) { warnings_.push_back(w); };
-    Scanner scanner(*matcher_, o);
-    ScanResult r;
-    Status s = scanner.ScanPaths(paths, &r);
-    EXPECT_TRUE(s.ok()) << s.ToString();
-    return r;
-  }
   // `lines` lines of text with "key=<Token(token)>" on line `at` (column 5).
   static std::string Text(int lines, int at, int token) {
     std::string out;
@@ -40,8 +23,6 @@ class ArchiveScanTest : public ::testing::Test {
     }
     return out;
   }
-  std::unique_ptr<Matcher> matcher_;
-  std::vector<std::string> warnings_;
 };
 
 }  // namespace keyward::test

@@ -11,30 +11,14 @@
 #include "keyward/matcher.h"
 #include "keyward/scan.h"
 #include "support/run.h"
-#include "test_token.h"
+#include "token_scan_fixture.h"
 
 namespace keyward {
 namespace {
 
 using test::Token;
 
-class BundleFoldTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    matcher_ = test::TokenMatcher();
-    ASSERT_NE(matcher_, nullptr);
-  }
-  ScanResult Scan(const std::vector<std::string>& paths, ScanOptions o = {}) {
-    o.threads = 2;
-    o.warn = [](const std::string&) {};
-    Scanner scanner(*matcher_, o);
-    ScanResult r;
-    Status s = scanner.ScanPaths(paths, &r);
-    EXPECT_TRUE(s.ok()) << s.ToString();
-    return r;
-  }
-  std::unique_ptr<Matcher> matcher_;
-};
+using BundleFoldTest = test::TokenScanTest;
 
 // A one-line bundle holding Token(i) at column 29, ending in `comment`.
 std::string Bundle(int i, const std::string& comment) {

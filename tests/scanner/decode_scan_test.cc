@@ -10,7 +10,7 @@
 #include "keyward/scan.h"
 #include "support/gzip.h"
 #include "support/run.h"
-#include "test_token.h"
+#include "token_scan_fixture.h"
 
 namespace keyward {
 namespace {
@@ -18,24 +18,7 @@ namespace {
 using test::Gzip;
 using test::Token;
 
-class DecodeScanTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    matcher_ = test::TokenMatcher();
-    ASSERT_NE(matcher_, nullptr);
-  }
-  ScanResult Scan(const std::vector<std::string>& paths, ScanOptions o = {}) {
-    o.threads = 2;
-    o.warn = [this](const std::string& w) { warnings_.push_back(w); };
-    Scanner scanner(*matcher_, o);
-    ScanResult r;
-    Status s = scanner.ScanPaths(paths, &r);
-    EXPECT_TRUE(s.ok()) << s.ToString();
-    return r;
-  }
-  std::unique_ptr<Matcher> matcher_;
-  std::vector<std::string> warnings_;
-};
+using DecodeScanTest = test::TokenScanTest;
 
 // `lines` lines of log text with Token(i) on each line number in `at`.
 std::string Log(int lines, const std::vector<int>& at) {

@@ -11,7 +11,7 @@
 #include "keyward/scan.h"
 #include "support/base64.h"
 #include "support/run.h"
-#include "test_token.h"
+#include "token_scan_fixture.h"
 
 namespace keyward {
 namespace {
@@ -27,34 +27,14 @@ std::string Hex(std::string_view in) {
   return out;
 }
 
-class DecodeStringsTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    matcher_ = test::TokenMatcher();
-    ASSERT_NE(matcher_, nullptr);
-  }
-  ScanResult Scan(const std::string& name, const std::string& content,
-                  ScanOptions o = {}) {
-    o.threads = 1;
-    o.warn = [](const std::string&) {};
-    Scanner scanner(*matcher_, o);
-    ScanResult r;
-    path_ = dir_.Write(name, content);
-    Status s = scanner.ScanPaths({path_}, &r);
-    EXPECT_TRUE(s.ok()) << s.ToString();
-    return r;
-  }
-  test::TempDir dir_;
-  std::string path_;
-  std::unique_ptr<Matcher> matcher_;
-};
+using DecodeStringsTest = test::TokenScanTest;
 
 // Each encoding, with the token unreadable in the raw text (no word
 // boundary before it, or encoded): found once, at the span, with its name.
 TEST_F(DecodeStringsTest, EachEncodingIsFoundAtItsSpan) {
   std::string text = "# settings\n";
   text += "ci: " + B64("export API=" + Token(1)) + "\n";
-  text += "url: " + B64("{\"k\":\"" + Token(2) + "\"}??>>", true) + "\n";
+  text += "url: " + B64("{\"k\":\"" + Token(2) + "\"}?\\?>>", true) + "\n";
   text += "hex=" + Hex("key " + Token(3)) + "\n";
   text += "{\"note\": \"first line\\n" + Token(4) + "\\u0021\"}\n";
   text += "next=https%3A%2F%2Fh.test%2F%3Fk%3D" + Token(5) + " done\n";

@@ -11,7 +11,7 @@
 #include "source/pdf_text.h"
 #include "support/pdf.h"
 #include "support/run.h"
-#include "test_token.h"
+#include "token_scan_fixture.h"
 
 namespace keyward {
 namespace {
@@ -19,29 +19,7 @@ namespace {
 using test::MinimalPdf;
 using test::Token;
 
-class DocumentScanTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    matcher_ = test::TokenMatcher();
-    ASSERT_NE(matcher_, nullptr);
-  }
-  ScanResult Scan(const std::vector<std::string>& paths, ScanOptions o = {}) {
-    o.threads = 2;
-    o.warn = [this](const std::string& w) { warnings_.push_back(w); };
-    Scanner scanner(*matcher_, o);
-    ScanResult r;
-    Status s = scanner.ScanPaths(paths, &r);
-    EXPECT_TRUE(s.ok()) << s.ToString();
-    return r;
-  }
-  std::string Warnings() const {
-    std::string all;
-    for (const auto& w : warnings_) all += w + "\n";
-    return all;
-  }
-  std::unique_ptr<Matcher> matcher_;
-  std::vector<std::string> warnings_;
-};
+using DocumentScanTest = test::TokenScanTest;
 
 // Three pages; the token on page 3, second line, after "api key: ".
 std::string Manual() {

@@ -11,7 +11,7 @@
 #include "keyward/scan.h"
 #include "support/base64.h"
 #include "support/run.h"
-#include "test_token.h"
+#include "token_scan_fixture.h"
 
 namespace keyward {
 namespace {
@@ -28,26 +28,7 @@ std::string MapJson() {
          Token(1) + R"(\";\n"],"names":[],"mappings":"AAAA"})";
 }
 
-class InlineMapTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    matcher_ = test::TokenMatcher();
-    ASSERT_NE(matcher_, nullptr);
-  }
-  ScanResult Scan(const std::string& name, const std::string& content,
-                  ScanOptions o = {}) {
-    o.threads = 1;
-    o.warn = [](const std::string&) {};
-    Scanner scanner(*matcher_, o);
-    ScanResult r;
-    path_ = dir_.Write(name, content);
-    EXPECT_TRUE(scanner.ScanPaths({path_}, &r).ok());
-    return r;
-  }
-  test::TempDir dir_;
-  std::string path_;
-  std::unique_ptr<Matcher> matcher_;
-};
+using InlineMapTest = test::TokenScanTest;
 
 TEST_F(InlineMapTest, JsBase64MapSourcesAreScannedAtTheirLines) {
   for (const char* media :
