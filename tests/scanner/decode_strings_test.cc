@@ -34,7 +34,7 @@ using DecodeStringsTest = test::TokenScanTest;
 TEST_F(DecodeStringsTest, EachEncodingIsFoundAtItsSpan) {
   std::string text = "# settings\n";
   text += "ci: " + B64("export API=" + Token(1)) + "\n";
-  text += "url: " + B64("{\"k\":\"" + Token(2) + "\"}?\\?>>", true) + "\n";
+  text += "url: " + B64("{\"k\":\"" + Token(2) + "\"}?\?>>", true) + "\n";
   text += "hex=" + Hex("key " + Token(3)) + "\n";
   text += "{\"note\": \"first line\\n" + Token(4) + "\\u0021\"}\n";
   text += "next=https%3A%2F%2Fh.test%2F%3Fk%3D" + Token(5) + " done\n";
