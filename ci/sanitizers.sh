@@ -56,8 +56,9 @@ asan() {
 }
 
 # Tests whose scans run on several threads (the default is one per core,
-# -j in the CLI tests), and the concurrent writers.
-tsan_tests='Git|PackReader|PackedTrees|PipelineRead|Progress|ScanCli|Wordiness.*Threads|Parallel|Concurrent|Occurrences|Hostile'
+# -j in the CLI tests), the concurrent writers, and the verifier (curl and a
+# mock server thread) and audit workers.
+tsan_tests='Git|PackReader|PackedTrees|PipelineRead|Progress|ScanCli|Wordiness.*Threads|Parallel|Concurrent|Occurrences|Hostile|Verify|Audit|FindingsStore'
 tsan() {
   seed_pack build-tsan
   cmake -S . -B build-tsan "${common[@]}" -DKEYWARD_SANITIZE=thread >/dev/null

@@ -12,34 +12,13 @@
 #include <nlohmann/json.hpp>
 
 #include "support/fake_secrets.h"
+#include "support/git_commit.h"
 #include "support/run.h"
 
 namespace keyward::test {
 namespace {
 
 namespace fs = std::filesystem;
-
-void Commit(const std::string& dir,
-            const std::vector<std::pair<std::string, std::string>>& files,
-            const std::vector<std::string>& remove = {}) {
-  fs::create_directories(dir);
-  auto git = [&](std::vector<std::string> args) {
-    args.insert(
-        args.begin(),
-        {"git", "-c", "user.name=Ada", "-c", "user.email=a@x.test", "-c",
-         "init.defaultBranch=main", "-c", "commit.gpgsign=false"});
-    RunResult r = RunProgram(args, "", {"GIT_CONFIG_NOSYSTEM=1"}, dir);
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-  };
-  if (!fs::exists(dir + "/.git")) git({"init", "-q"});
-  for (const auto& [rel, text] : files) {
-    fs::create_directories(fs::path(dir + "/" + rel).parent_path());
-    std::ofstream(dir + "/" + rel) << text;
-  }
-  for (const auto& rel : remove) fs::remove(dir + "/" + rel);
-  git({"add", "-A"});
-  git({"commit", "-q", "--allow-empty", "-m", "change"});
-}
 
 nlohmann::json List(const TempDir& dir, const std::vector<std::string>& args) {
   std::vector<std::string> argv = {"findings", "list",     "--store",
