@@ -117,7 +117,9 @@ int ResolveThreads(int requested) {
 }
 
 Scanner::Scanner(const Matcher& matcher, ScanOptions options)
-    : matcher_(matcher), options_(std::move(options)) {
+    : matcher_(matcher),
+      options_(std::move(options)),
+      buffer_workers_(std::make_unique<BufferWorkers>()) {
   if (!options_.warn) {
     options_.warn = [](const std::string& msg) {
       std::cerr << "keyward: warning: " << VisibleText(msg) << "\n";
@@ -127,22 +129,35 @@ Scanner::Scanner(const Matcher& matcher, ScanOptions options)
 
 Scanner::~Scanner() = default;
 
+// ScanBuffer's workers: a call takes an idle one (or makes one) and gives
+// it back, so concurrent calls never share scratch space and a worker lives
+// as long as its Scanner.
+struct Scanner::BufferWorkers {
+  OutputFiles outputs{std::vector<std::string>{}};
+  std::mutex mu;
+  std::vector<std::unique_ptr<ScanWorker>> idle;
+};
+
 Status Scanner::ScanBuffer(std::string_view data, const std::string& path,
                            std::vector<Finding>* out) const {
-  thread_local const Matcher* owner = nullptr;
-  thread_local std::unique_ptr<Matcher::Scratch> scratch;
-  if (owner != &matcher_ || !scratch) {
-    scratch = matcher_.NewScratch();
-    owner = &matcher_;
+  BufferWorkers& pool = *buffer_workers_;
+  std::unique_ptr<ScanWorker> worker;
+  {
+    std::lock_guard<std::mutex> lock(pool.mu);
+    if (!pool.idle.empty()) {
+      worker = std::move(pool.idle.back());
+      pool.idle.pop_back();
+    }
   }
-  std::vector<RuleMatch> matches;
-  if (Status s = matcher_.Scan(data, scratch.get(), &matches, path); !s.ok()) {
-    return s;
+  if (!worker) {
+    // Decoding does not warn; nothing else runs in a buffer worker.
+    worker = std::make_unique<ScanWorker>(
+        *this, [](const std::string&) {}, pool.outputs);
   }
-  for (const auto& m : matches) {
-    out->push_back(BuildFinding(matcher_, m, data, 0, path));
-  }
-  return Status::OK();
+  Status s = worker->ScanText(data, path, out);
+  std::lock_guard<std::mutex> lock(pool.mu);
+  pool.idle.push_back(std::move(worker));
+  return s;
 }
 
 Status Scanner::ScanFd(int fd, const std::string& display_path,

@@ -186,6 +186,23 @@ void ScanWorker::ScanBlock(std::string_view data, const std::string& path,
   Progress(data.size(), 1);
 }
 
+Status ScanWorker::ScanText(std::string_view data, const std::string& path,
+                            std::vector<Finding>* out) {
+  findings_.clear();
+  matches_.clear();
+  if (Status s = matcher_.Scan(data, scratch_.get(), &matches_, path);
+      !s.ok()) {
+    return s;
+  }
+  for (const auto& m : matches_) {
+    findings_.push_back(BuildFinding(matcher_, m, data, 0, path));
+  }
+  ScanEncoded(data, path, path, 0);
+  for (Finding& f : findings_) out->push_back(std::move(f));
+  findings_.clear();
+  return Status::OK();
+}
+
 void ScanWorker::ScanStream(int fd, const std::string& path, bool check_binary,
                             bool hand_off) {
   std::string head;

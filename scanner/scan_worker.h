@@ -43,6 +43,11 @@ class ScanWorker {
   // reported at `path`; file-format rules apply by `scope` (default: path).
   void ScanBlock(std::string_view data, const std::string& path,
                  std::string_view scope = {});
+  // Scans `data` (text held by the caller: a git blob) in block mode with
+  // what its encoded strings decode to, and moves the findings, at `path`,
+  // to `out`; nothing is counted or kept. A matcher failure is returned.
+  Status ScanText(std::string_view data, const std::string& path,
+                  std::vector<Finding>* out);
   // Chunked scan in stream mode: bounded memory, any size. gzip data is
   // decompressed first (ScanOptions::decompress).
   // `hand_off`: pass findings to ScanOptions::on_stream_findings as they are

@@ -207,9 +207,11 @@ class Scanner {
   // Scans a readable file descriptor in stream mode (stdin, pipes).
   Status ScanFd(int fd, const std::string& display_path, ScanResult* result);
 
-  // Scans one in-memory buffer (block mode) and appends its findings.
-  // Thread-safe: each calling thread gets its own scratch. A matcher failure
-  // is returned (and nothing appended), never taken for "no findings".
+  // Scans one in-memory buffer (block mode) and appends its findings,
+  // with what its encoded strings decode to (ScanOptions::decode); the
+  // caller skips binary data. Thread-safe: each call borrows a worker
+  // (scratch space) that no other call uses meanwhile. A matcher failure is
+  // returned (and nothing appended), never taken for "no findings".
   Status ScanBuffer(std::string_view data, const std::string& path,
                     std::vector<Finding>* out) const;
 
@@ -217,8 +219,11 @@ class Scanner {
   const ScanOptions& options() const { return options_; }
 
  private:
+  struct BufferWorkers;  // ScanBuffer's idle workers (scanner/pipeline.cc)
+
   const Matcher& matcher_;
   ScanOptions options_;
+  std::unique_ptr<BufferWorkers> buffer_workers_;
 };
 
 // Number of worker threads for `requested` (0 = hardware concurrency).

@@ -91,6 +91,7 @@ class GitFixture : public ::testing::Test {
     o.threads = 2;
     o.warn = [this](const std::string& w) { warnings_.push_back(w); };
     o.exclude = exclude_;
+    o.decode = decode_;
     return o;
   }
   ScanResult History(bool all_objects = false) {
@@ -129,6 +130,7 @@ class GitFixture : public ::testing::Test {
   int day_ = 0;
   std::vector<std::string> warnings_;
   std::vector<std::string> exclude_;  // ScanOptions::exclude
+  bool decode_ = true;                // ScanOptions::decode
 };
 
 inline Matcher* GitFixture::matcher_ = nullptr;
