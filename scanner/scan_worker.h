@@ -41,8 +41,9 @@ class ScanWorker {
   void ReadAndScan(int fd, const std::string& path, uint64_t size);
   // Scans one buffer in block mode (binary data is skipped). Findings are
   // reported at `path`; file-format rules apply by `scope` (default: path).
+  // `checked_text`: the caller already found it is not binary.
   void ScanBlock(std::string_view data, const std::string& path,
-                 std::string_view scope = {});
+                 std::string_view scope = {}, bool checked_text = false);
   // Chunked scan in stream mode: bounded memory, any size. gzip data is
   // decompressed first (ScanOptions::decompress).
   // `hand_off`: pass findings to ScanOptions::on_stream_findings as they are
