@@ -23,7 +23,11 @@ class HsScratch : public Matcher::Scratch {
   Status EnsureStream() { return Ensure(impl_.stream_db, &stream_ready_); }
   hs_scratch_t* hs() { return hs_; }
   std::vector<Candidate> cands;
-  std::vector<uint32_t> scoped_on;  // Scan: scoped rules for this path
+  // Scan: the scoped rules for the path `scoped_path` (a file's decoded
+  // spans are scanned under its path too: one glob match per file).
+  std::vector<uint32_t> scoped_on;
+  std::string scoped_path;
+  bool scoped_known = false;
 
  private:
   Status Ensure(const hs_database_t* db, bool* ready) {
@@ -121,7 +125,11 @@ Status Matcher::Scan(std::string_view data, Scratch* scratch,
   }
   // File-format rules: their database runs only where one applies.
   auto& on = hs->scoped_on;
-  impl_->ScopedRulesFor(path, &on);
+  if (!hs->scoped_known || hs->scoped_path != path) {
+    impl_->ScopedRulesFor(path, &on);
+    hs->scoped_path.assign(path);
+    hs->scoped_known = true;
+  }
   bool scoped = !on.empty();
   if (scoped && !impl_->scoped_patterns.empty()) {
     impl_->EnsureScopedDb();
