@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -31,9 +32,21 @@ constexpr std::string_view kGitIgnore = ".gitignore";
 // per file instead of the whole path (a tenth of a tree scan's system time
 // on deep trees). Beyond it (entries queued for the workers hold their
 // directory open), files are opened by path again; handles kept for long
-// paths do not count against it.
+// paths do not count against it. A low open-file limit lowers it, so that
+// the workers' files can still be opened.
 constexpr int kMaxKeptDirs = 256;
 std::atomic<int> kept_dirs{0};
+
+int KeptDirsLimit() {
+  static const int limit = [] {
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) {
+      return kMaxKeptDirs;
+    }
+    return static_cast<int>(std::min<rlim_t>(kMaxKeptDirs, rl.rlim_cur / 4));
+  }();
+  return limit;
+}
 
 struct DirEntry {
   std::string name;
@@ -248,13 +261,16 @@ class Walker {
     }
     if (keep) {
       int kept = fcntl(fd, F_DUPFD_CLOEXEC, 0);
-      if (kept < 0) {
+      if (kept >= 0) {
+        *keep = std::make_shared<const DirHandle>(
+            kept, counted ? &kept_dirs : nullptr);
+      } else if (!counted || errno != EMFILE) {
+        // (Out of descriptors for a handle that is only a shortcut: the
+        // files below are opened by path.)
         Unreadable(shown, ErrnoText(errno));
         close(fd);
         return false;
       }
-      *keep = std::make_shared<const DirHandle>(kept,
-                                                counted ? &kept_dirs : nullptr);
     }
     if (opts_.follow_symlinks) {
       struct stat st;
@@ -310,7 +326,7 @@ class Walker {
     const bool long_path = open_path.size() > kReanchorPath;
     if (!ListDir(dirfd, open_path, shown, nofollow, &entries,
                  long_path || kept_dirs.load(std::memory_order_relaxed) <
-                                  kMaxKeptDirs
+                                  KeptDirsLimit()
                      ? &here
                      : nullptr,
                  /*counted=*/!long_path)) {
