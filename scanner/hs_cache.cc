@@ -88,7 +88,7 @@ bool LoadHsCache(const std::string& dir, const HsCacheKey& key,
 }
 
 bool ParseHsEntry(std::string_view data, size_t rule_count, HsCacheEntry* out,
-                  bool with_db) {
+                  bool with_db, bool check_digest) {
   // Layout: magic, SHA-256 (hex) of what follows it, u64 rule count, per
   // rule {u32 flags, u64 width, u8 re2_only}, u64 db size, db bytes.
   constexpr size_t kDigest = 64;
@@ -98,7 +98,9 @@ bool ParseHsEntry(std::string_view data, size_t rule_count, HsCacheEntry* out,
   }
   std::string_view digest = data.substr(sizeof kMagic, kDigest);
   std::string_view body = data.substr(sizeof kMagic + kDigest);
-  if (Sha256Hex(body) != digest) return false;  // corrupt or tampered
+  if (check_digest && Sha256Hex(body) != digest) {
+    return false;  // corrupt or tampered
+  }
   size_t pos = 0;
   auto take = [&](void* dst, size_t n) {
     if (pos + n > body.size()) return false;

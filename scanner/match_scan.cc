@@ -21,9 +21,16 @@ class HsScratch : public Matcher::Scratch {
   Status EnsureBlock() { return Ensure(impl_.block_db, &block_ready_); }
   Status EnsureScoped() { return Ensure(impl_.scoped_db, &scoped_ready_); }
   Status EnsureStream() { return Ensure(impl_.stream_db, &stream_ready_); }
+  Status EnsureStreamMain() {
+    return Ensure(impl_.stream_main_db, &stream_main_ready_);
+  }
   hs_scratch_t* hs() { return hs_; }
   std::vector<Candidate> cands;
-  std::vector<uint32_t> scoped_on;  // Scan: scoped rules for this path
+  // Scan: the scoped rules for the path `scoped_path` (a file's decoded
+  // spans are scanned under its path too: one glob match per file).
+  std::vector<uint32_t> scoped_on;
+  std::string scoped_path;
+  bool scoped_known = false;
 
  private:
   Status Ensure(const hs_database_t* db, bool* ready) {
@@ -41,6 +48,7 @@ class HsScratch : public Matcher::Scratch {
   hs_scratch_t* hs_ = nullptr;
   bool block_ready_ = false;
   bool stream_ready_ = false;
+  bool stream_main_ready_ = false;
   bool scoped_ready_ = false;
 };
 
@@ -121,7 +129,11 @@ Status Matcher::Scan(std::string_view data, Scratch* scratch,
   }
   // File-format rules: their database runs only where one applies.
   auto& on = hs->scoped_on;
-  impl_->ScopedRulesFor(path, &on);
+  if (!hs->scoped_known || hs->scoped_path != path) {
+    impl_->ScopedRulesFor(path, &on);
+    hs->scoped_path.assign(path);
+    hs->scoped_known = true;
+  }
   bool scoped = !on.empty();
   if (scoped && !impl_->scoped_patterns.empty()) {
     impl_->EnsureScopedDb();
@@ -174,17 +186,21 @@ namespace {
 // whole, from bytes still in the buffer.
 class StreamImpl : public Matcher::Stream {
  public:
-  StreamImpl(const MatcherImpl& impl, HsScratch* scratch, std::string_view path)
+  // `main_only`: on the database without the file-format rules (none of
+  // which applies to `path`), else on the one with every pattern.
+  StreamImpl(const MatcherImpl& impl, HsScratch* scratch, std::string_view path,
+             bool main_only)
       : impl_(impl), scratch_(scratch) {
     std::vector<uint32_t> on;
     impl_.ScopedRulesFor(path, &on);
     for (uint32_t rule : impl_.scoped) {
       if (!impl_.Applies(rule, on)) off_.push_back(rule);
     }
-    error_ = scratch_->EnsureStream();
-    if (error_.ok() && impl_.stream_db) {
-      error_ = HsStatus(hs_open_stream(impl_.stream_db, 0, &stream_),
-                        "hs_open_stream");
+    hs_database_t* db = main_only ? impl_.stream_main_db : impl_.stream_db;
+    error_ =
+        main_only ? scratch_->EnsureStreamMain() : scratch_->EnsureStream();
+    if (error_.ok() && db) {
+      error_ = HsStatus(hs_open_stream(db, 0, &stream_), "hs_open_stream");
     }
     window_ = std::max<uint64_t>(impl_.max_window, 1);
     // Without a stream database (it failed to compile), every rule runs
@@ -352,6 +368,21 @@ class StreamImpl : public Matcher::Stream {
 
 std::unique_ptr<Matcher::Stream> Matcher::OpenStream(
     Scratch* scratch, std::string_view path) const {
+  std::vector<uint32_t> on;
+  impl_->ScopedRulesFor(path, &on);
+  if (on.empty() && !impl_->scoped_patterns.empty() &&
+      !impl_->main_patterns.empty()) {
+    std::call_once(impl_->stream_main_once, [this] {
+      impl_->stream_main_db =
+          impl_->LoadOrCompile(HS_MODE_STREAM, impl_->stream_main_cache_digest,
+                               impl_->main_patterns);
+    });
+    if (impl_->stream_main_db) {
+      return std::make_unique<StreamImpl>(
+          *impl_, static_cast<HsScratch*>(scratch), path, /*main_only=*/true);
+    }
+  }
+  // Should it fail to compile, the whole database serves (or RE2 alone).
   std::call_once(impl_->stream_once, [this] {
     if (impl_->hs_patterns.empty()) return;
     std::vector<uint32_t> all(impl_->hs_patterns.size());
@@ -360,7 +391,7 @@ std::unique_ptr<Matcher::Stream> Matcher::OpenStream(
         impl_->LoadOrCompile(HS_MODE_STREAM, impl_->stream_cache_digest, all);
   });
   return std::make_unique<StreamImpl>(*impl_, static_cast<HsScratch*>(scratch),
-                                      path);
+                                      path, /*main_only=*/false);
 }
 
 }  // namespace keyward

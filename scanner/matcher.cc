@@ -172,6 +172,7 @@ Matcher::Impl::~Impl() {
   }
   if (block_db) hs_free_database(block_db);
   if (stream_db) hs_free_database(stream_db);
+  if (stream_main_db) hs_free_database(stream_main_db);
   if (scoped_db) hs_free_database(scoped_db);
 }
 
@@ -285,6 +286,7 @@ Result<std::unique_ptr<Matcher>> Matcher::Create(const RuleSet& set,
         std::make_unique<Impl::RuleProfile[]>(impl->compiled.size());
   }
   impl->stream_cache_digest = digest + "|stream";
+  impl->stream_main_cache_digest = digest + "|stream-main";
   impl->block_cache_digest = digest;
   impl->scoped_cache_digest = digest + "|scoped";
   if (have_cache) {

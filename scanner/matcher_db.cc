@@ -62,7 +62,8 @@ bool Matcher::Impl::LoadEntry(const std::string& digest, HsCacheEntry* out,
          {cpu_features, cpu_features & HS_CPU_FEATURES_AVX2, 0ull}) {
       std::string_view packed =
           FindPackedHsEntry(prebuilt, MakeHsCacheKey(digest, features));
-      if (!packed.empty() && ParseHsEntry(packed, rules.size(), out, with_db)) {
+      if (!packed.empty() && ParseHsEntry(packed, rules.size(), out, with_db,
+                                          /*check_digest=*/false)) {
         return true;
       }
     }

@@ -199,6 +199,13 @@ struct Matcher::Impl {
   // The stream database is compiled (or loaded from the cache) on first use.
   std::once_flag stream_once;
   hs_database_t* stream_db = nullptr;
+  // The stream database without the file-format rules' patterns, for a
+  // stream none of them applies to (stdin, a large log): those patterns
+  // would only make candidates to drop, and they are the costly ones
+  // (twice the time per byte with them). Compiled on first use too.
+  std::once_flag stream_main_once;
+  hs_database_t* stream_main_db = nullptr;
+  std::string stream_main_cache_digest;
   // Every pattern Hyperscan takes (the stream database holds them all).
   std::vector<std::string> hs_patterns;
   std::vector<unsigned> hs_flags, hs_ids;

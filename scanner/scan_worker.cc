@@ -109,7 +109,9 @@ void ScanWorker::ScanFile(const WalkEntry& entry) {
 
 void ScanWorker::ReadAndScan(int fd, const std::string& path, uint64_t size) {
   try {
-    buffer_.resize(size);
+    // Grown, never shrunk here: a resize down and up again would zero
+    // the bytes each time (what is read is `got` bytes of it).
+    if (buffer_.size() < size) buffer_.resize(size);
   } catch (const std::bad_alloc&) {
     buffer_ = {};
     ScanStream(fd, path, /*check_binary=*/true);  // bounded memory
@@ -147,19 +149,22 @@ void ScanWorker::ReadAndScan(int fd, const std::string& path, uint64_t size) {
     // PDF pages, notebook cells (scanner/scan_documents.cc).
   } else if (!options.source_maps || !IsSourceMapPath(path) ||
              got > options.source_map_max_bytes || !ScanSourceMap(data, path)) {
-    size_t code = options.source_maps && !LooksBinary(data)
-                      ? ScanInlineSourceMap(data, path)
-                      : data.size();
-    ScanBlock(data.substr(0, code), path);
+    if (LooksBinary(data)) {
+      stats_.skipped_binary++;  // what ScanBlock would say; checked once
+    } else {
+      size_t code =
+          options.source_maps ? ScanInlineSourceMap(data, path) : data.size();
+      ScanBlock(data.substr(0, code), path, {}, /*checked_text=*/true);
+    }
   }
   // Give back what one large file took rather than hold it per worker.
   if (buffer_.capacity() > kKeepBuffer) buffer_ = {};
 }
 
 void ScanWorker::ScanBlock(std::string_view data, const std::string& path,
-                           std::string_view scope) {
+                           std::string_view scope, bool checked_text) {
   if (scope.empty()) scope = path;
-  if (LooksBinary(data)) {
+  if (!checked_text && LooksBinary(data)) {
     stats_.skipped_binary++;
     return;
   }

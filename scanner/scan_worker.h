@@ -41,8 +41,9 @@ class ScanWorker {
   void ReadAndScan(int fd, const std::string& path, uint64_t size);
   // Scans one buffer in block mode (binary data is skipped). Findings are
   // reported at `path`; file-format rules apply by `scope` (default: path).
+  // `checked_text`: the caller already found it is not binary.
   void ScanBlock(std::string_view data, const std::string& path,
-                 std::string_view scope = {});
+                 std::string_view scope = {}, bool checked_text = false);
   // Scans `data` (text held by the caller: a git blob) in block mode with
   // what its encoded strings decode to, and moves the findings, at `path`,
   // to `out`; nothing is counted or kept. A matcher failure is returned.

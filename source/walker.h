@@ -37,6 +37,7 @@
 #ifndef KEYWARD_SOURCE_WALKER_H_
 #define KEYWARD_SOURCE_WALKER_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -52,11 +53,14 @@ struct WalkOptions {
                                      // relative to each root; default none
 };
 
-// An open directory that paths too long for the kernel are opened relative
-// to (openat). Closed when the last WalkEntry holding it is gone.
+// An open directory that the files below it are opened relative to
+// (openat): always for paths too long for the kernel, and for most others
+// too (one name to resolve per file, not the whole path). Closed when the
+// last WalkEntry holding it is gone.
 class DirHandle {
  public:
-  explicit DirHandle(int fd) : fd_(fd) {}
+  // `count` (optional) is incremented while the handle lives.
+  explicit DirHandle(int fd, std::atomic<int>* count = nullptr);
   ~DirHandle();
   DirHandle(const DirHandle&) = delete;
   DirHandle& operator=(const DirHandle&) = delete;
@@ -64,6 +68,7 @@ class DirHandle {
 
  private:
   int fd_;
+  std::atomic<int>* count_;
 };
 
 struct WalkEntry {
@@ -71,7 +76,7 @@ struct WalkEntry {
   // ("src/a.js" for root "src" or "src/", "a.js" for root ".", "./x/a.js"
   // for root "./x", "/abs/y" for root "/abs"). Also a valid path to open
   // from the current directory, unless it is longer than the kernel takes
-  // (PATH_MAX): then `dir` is set.
+  // (PATH_MAX): then `dir` is set (it usually is for short paths too).
   std::string path;
   // Size from a stat the walker already made, or 0 when it knew the entry
   // was a regular file from readdir alone (callers stat again on open).

@@ -66,9 +66,12 @@ int main(int argc, char** argv) {
     std::vector<keyward::HsCacheKey> keys = {
         keyward::MakeHsCacheKey(digest, features),
         keyward::MakeHsCacheKey(digest + "|scoped", features)};
-    // The stream database (stdin, huge files) only for this machine.
+    // The stream databases (stdin, huge files) only for this machine: with
+    // every pattern, and without the file-format rules' (stdin's).
     if (!portable) {
       keys.push_back(keyward::MakeHsCacheKey(digest + "|stream", features));
+      keys.push_back(
+          keyward::MakeHsCacheKey(digest + "|stream-main", features));
     }
     variants.push_back({portable, features, keys});
   }
@@ -99,7 +102,10 @@ int main(int argc, char** argv) {
     if (auto s = (*matcher)->Scan("x", scratch.get(), &found); !s.ok()) {
       return Fail(s.ToString());
     }
-    if (!v.portable) (*matcher)->OpenStream(scratch.get());
+    if (!v.portable) {
+      (*matcher)->OpenStream(scratch.get());       // every rule applies
+      (*matcher)->OpenStream(scratch.get(), "-");  // no file-format rule
+    }
     for (const auto& k : v.keys) {
       std::string file = dir + "/" + k.hex + ".hsdb";
       std::string bytes = ReadFile(file);

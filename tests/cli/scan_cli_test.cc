@@ -52,6 +52,13 @@ TEST(ScanCliTest, FirstRunLoadsPrebuiltDatabases) {
   EXPECT_EQ(nlohmann::json::parse(r.out)["stats"]["compile_seconds"], 0.0);
   EXPECT_EQ(r.err.find("compiling"), std::string::npos) << r.err;
   EXPECT_FALSE(std::filesystem::exists(cache.path() + "/keyward"));
+  // Standard input too: its stream database (the one without the
+  // file-format rules, none of which applies to `-`) is in the pack.
+  auto in = RunKeyward({"scan", "--format", "json", "-"}, "x=1\n", env);
+  ASSERT_EQ(in.exit_code, 0) << in.err;
+  EXPECT_EQ(nlohmann::json::parse(in.out)["stats"]["compile_seconds"], 0.0);
+  EXPECT_EQ(in.err.find("compiling"), std::string::npos) << in.err;
+  EXPECT_FALSE(std::filesystem::exists(cache.path() + "/keyward"));
 
   dir.Write("extra.yaml",
             "rules:\n  - id: t.extra\n    name: extra\n    kind: api-key\n"

@@ -189,6 +189,40 @@ TEST(MatcherTest, PrebuiltPackServesItsRuleSetOnly) {
   EXPECT_GT(m2->compile_seconds(), 0);
 }
 
+// An entry's digest is checked for the on-disk cache, which anyone with
+// the user's rights can rewrite, and not for the pack linked into the
+// binary (as intact as the binary; hashing it cost a pre-commit scan
+// milliseconds per start). The rule count and layout are checked either way.
+TEST(MatcherTest, DigestIsCheckedUnlessTheCallerVouchesForTheBytes) {
+  test::TempDir dir;
+  MatcherOptions opts;
+  opts.cache_dir = dir.path() + "/cache";
+  auto compiled = Compile(kTestRules, opts);
+  std::string bytes;
+  for (const auto& e : std::filesystem::directory_iterator(opts.cache_dir)) {
+    std::ifstream in(e.path(), std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in),
+                 std::istreambuf_iterator<char>());
+  }
+  ASSERT_GT(bytes.size(), 100u);
+  const size_t rules = compiled->rules().size();
+  HsCacheEntry entry;
+  ASSERT_TRUE(ParseHsEntry(bytes, rules, &entry, /*with_db=*/false));
+  // One hex digit of the digest (after the 8-byte magic) changed: the body
+  // no longer matches it.
+  std::string wrong_digest = bytes;
+  const size_t digit = 8;
+  ASSERT_TRUE(std::isxdigit(static_cast<unsigned char>(bytes[digit])));
+  wrong_digest[digit] = wrong_digest[digit] == '0' ? '1' : '0';
+  EXPECT_FALSE(ParseHsEntry(wrong_digest, rules, &entry, false));
+  EXPECT_TRUE(ParseHsEntry(wrong_digest, rules, &entry, false,
+                           /*check_digest=*/false));
+  // Not a shortcut around the layout checks.
+  EXPECT_FALSE(ParseHsEntry(wrong_digest, rules + 1, &entry, false, false));
+  EXPECT_FALSE(ParseHsEntry(wrong_digest.substr(0, wrong_digest.size() - 1),
+                            rules, &entry, false, false));
+}
+
 }  // namespace
 }  // namespace keyward
 

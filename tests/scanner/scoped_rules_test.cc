@@ -137,6 +137,30 @@ TEST_P(ScopedMatcherTest, InputWithoutPathRunsEveryRule) {
   EXPECT_EQ(Found(kText, ""), (V{"t.line", "t.token"}));
 }
 
+// One scratch scans file after file (a scan worker's does): which scoped
+// rules apply is worked out again whenever the path changes, also back to
+// a path seen before and to a path that is a prefix of the last one.
+TEST_P(ScopedMatcherTest, OneScratchFollowsThePath) {
+  auto scratch = matcher_->NewScratch();
+  auto ids = [&](std::string_view path) {
+    std::vector<RuleMatch> out;
+    EXPECT_TRUE(matcher_->Scan(kText, scratch.get(), &out, path).ok());
+    std::vector<std::string> r;
+    for (const auto& m : out) r.push_back(matcher_->rules()[m.rule].id);
+    return r;
+  };
+  using V = std::vector<std::string>;
+  const V both{"t.line", "t.token"}, token{"t.token"};
+  EXPECT_EQ(ids("a/.pgpass"), both);
+  EXPECT_EQ(ids("a/.pgpass"), both);  // the same file's decoded spans
+  EXPECT_EQ(ids("a/.pgpass.md"), token);
+  EXPECT_EQ(ids("a/.pgpass"), both);
+  EXPECT_EQ(ids("README.md"), token);
+  EXPECT_EQ(ids(""), both);
+  EXPECT_EQ(ids("conf/x.pass"), both);
+  EXPECT_EQ(ids("conf/x.pas"), token);
+}
+
 INSTANTIATE_TEST_SUITE_P(CompiledOrCached, ScopedMatcherTest,
                          ::testing::Values(false, true));
 

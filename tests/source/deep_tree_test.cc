@@ -125,5 +125,29 @@ TEST_F(DeepTreeTest, ScanFindsTheSecretAtTheBottom) {
       << r.err.substr(0, 300);
 }
 
+// Files are opened relative to their directory's open handle; those
+// handles are capped by the open-file limit, so a scan under a low limit
+// (here 40 descriptors, 300 directories) still opens every file.
+TEST(ManyDirectoriesTest, ScannedWholeUnderALowOpenFileLimit) {
+  TempDir dir, cache;
+  constexpr int kDirs = 300;
+  for (int i = 0; i < kDirs; ++i) {
+    std::string sub = "d" + std::to_string(i);
+    dir.Write(sub + "/a/notes.txt", "nothing to see in " + sub + "\n");
+    dir.Write(sub + "/b.txt", "plain text\n");
+  }
+  test::RunResult r = test::RunProgram(
+      {"sh", "-c", "ulimit -n 40 && exec \"$0\" scan --format json \"$1\"",
+       KEYWARD_BINARY, dir.path()},
+      "", {"XDG_CACHE_HOME=" + cache.path()});
+  EXPECT_EQ(r.exit_code, 0) << r.err.substr(0, 300);
+  EXPECT_NE(r.out.find("\"files\": " + std::to_string(2 * kDirs)),
+            std::string::npos)
+      << r.out.substr(0, 300);
+  EXPECT_NE(r.out.find("\"unreadable\": 0"), std::string::npos);
+  EXPECT_EQ(r.err.find("Too many open files"), std::string::npos)
+      << r.err.substr(0, 300);
+}
+
 }  // namespace
 }  // namespace keyward
