@@ -114,6 +114,29 @@ TEST_F(ProviderShapesTest, SecretsOnCommandLines) {
           "http.curl_user_password"));
 }
 
+// 64 hex characters are a secp256k1 private key only where something says
+// so: a wallet/signer-named key or a call that takes a private key.
+TEST_F(ProviderShapesTest, Secp256k1KeysNeedAKeyNameOrAWalletCall) {
+  const std::string hex =
+      "3f9c1a7e5b2d8046c1e9a3f57b2d8e0a4c6f1b3d5e7a9c2f"
+      "8b0d2e4f6a1c3e5f";
+  ASSERT_EQ(hex.size(), 64u);
+  EXPECT_TRUE(
+      Has("ETH_PRIVKEY=0x" + hex + "\n", "crypto.secp256k1.named_private_key"));
+  EXPECT_TRUE(
+      Has("DEPLOYER_PK=" + hex + "\n", "crypto.secp256k1.named_private_key"));
+  EXPECT_TRUE(Has("const s = new ethers.Wallet(\"0x" + hex + "\", p);\n",
+                  "crypto.secp256k1.wallet_call"));
+  EXPECT_TRUE(Rules("TX_HASH=0x" + hex + "\n").empty());
+  EXPECT_TRUE(Rules("sha256: " + hex + "\n").empty());
+}
+
+// A YAML tag before a value (`key: !!binary <base64>`) is not the value.
+TEST_F(ProviderShapesTest, YamlTagBeforeASecretValue) {
+  EXPECT_TRUE(Has("webhook_secret: !!binary " + kMixed40 + "=\n",
+                  "generic.secret.unquoted"));
+}
+
 // A body of one repeated character after a provider prefix is a stand-in:
 // no provider mints it, and docs and fixtures write exactly this to show a
 // token's shape. Reporting it would cry wolf on every such example.
