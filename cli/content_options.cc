@@ -11,8 +11,9 @@ void AddContentOptions(CLI::App* cmd, ContentArgs* args) {
                 "Scan *.map files as text, not as the sources they embed "
                 "(sourcesContent)");
   cmd->add_flag("--no-documents", args->no_documents,
-                "Scan PDFs and Jupyter notebooks as plain files, not as the "
-                "text of each page and cell");
+                "Scan PDFs, Jupyter notebooks and .p12/.pfx keystores as "
+                "plain files, not as the text of each page and cell and the "
+                "keys of a keystore with an empty or default password");
   cmd->add_flag("--no-decode", args->no_decode,
                 "Do not decode escaped, percent-encoded, base64 or hex "
                 "strings (default: scan what they decode to)");

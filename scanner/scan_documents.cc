@@ -1,11 +1,13 @@
 // Scanning documents as the text a reader sees: PDF pages through poppler
-// (source/pdf_text.h), notebook cells and outputs (source/notebook.h)
-// (scanner/scan_worker.h).
+// (source/pdf_text.h), notebook cells and outputs (source/notebook.h), the
+// private keys of a PKCS#12 keystore that opens with no real password
+// (source/pkcs12_key.h) (scanner/scan_worker.h).
 #include <cctype>
 
 #include "scanner/scan_worker.h"
 #include "source/notebook.h"
 #include "source/pdf_text.h"
+#include "source/pkcs12_key.h"
 
 namespace keyward {
 namespace {
@@ -21,6 +23,7 @@ bool EndsWithPdf(const std::string& path) {
 
 bool ScanWorker::ScanDocument(std::string_view data, const std::string& path) {
   if (IsNotebookPath(path)) return ScanNotebook(data, path);
+  if (IsPkcs12Path(path)) return ScanPkcs12(data, path);
   int magic = PdfMagicOffset(data);
   if (magic < 0) return false;
   ScanPdf(data, path, /*sure=*/magic == 0 || EndsWithPdf(path));
@@ -67,6 +70,23 @@ bool ScanWorker::ScanNotebook(std::string_view data, const std::string& path) {
   stats_.notebook_cells += cells;
   for (const NotebookText& t : texts) {
     ScanBlock(t.content, path + "!" + t.name);
+  }
+  return true;
+}
+
+bool ScanWorker::ScanPkcs12(std::string_view data, const std::string& path) {
+  std::string password;
+  std::string pem = OpenPkcs12Keys(data, &password);
+  if (pem.empty()) return false;  // scanned as bytes (skipped as binary)
+  // The keys are reported at the keystore's own path: the file is the
+  // leak. Their location is the PEM's, line 1 for the first key.
+  const size_t begin = findings_.size();
+  ScanBlock(pem, path);
+  const std::string chain =
+      password.empty() ? "pkcs12" : "pkcs12(password " + password + ")";
+  for (size_t i = begin; i < findings_.size(); i++) {
+    Finding& f = findings_[i];
+    f.encoding = f.encoding.empty() ? chain : chain + ">" + f.encoding;
   }
   return true;
 }

@@ -122,6 +122,9 @@ class ScanWorker {
   // or one that starts with the magic).
   void ScanPdf(std::string_view data, const std::string& path, bool sure);
   bool ScanNotebook(std::string_view data, const std::string& path);
+  // A .p12/.pfx keystore that opens with an empty or default password: its
+  // private keys, scanned as PEM text at `path`; false when it does not.
+  bool ScanPkcs12(std::string_view data, const std::string& path);
 
   struct SpanPlace;
   struct Parent;

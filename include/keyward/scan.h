@@ -144,8 +144,11 @@ struct ScanOptions {
   // PDF (past them a warning; ScanStats::documents_limited). A PDF that does
   // not open (broken, or locked by a password) is a warning and its bytes are
   // scanned as any file's; a notebook that is not valid JSON is text.
-  // Notebooks over document_max_text_bytes are text. false: both are files
-  // like any other.
+  // Notebooks over document_max_text_bytes are text. A PKCS#12 keystore
+  // (`*.p12`, `*.pfx`) that opens with an empty or published default
+  // password (GCP's `notasecret`) is scanned as the PEM of its private keys,
+  // reported at its own path with Finding::encoding "pkcs12(...)" (source/
+  // pkcs12_key.h). false: all are files like any other.
   bool documents = true;
   int pdf_max_pages = 10000;
   uint64_t document_max_text_bytes = 64ull << 20;

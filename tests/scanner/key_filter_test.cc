@@ -259,9 +259,18 @@ TEST_F(BuiltinGenericTest, PlaceholderOnlyAsTheWholeValue) {
   // Placeholders: the value says so as a whole.
   for (const std::string& v :
        {"<password>", "changeme", "xxxxxxxx", "your-api-key", "${DB_PASS}",
-        "********", "mySuperSecretPassword", "test_password", "password123",
-        "supersecret", "qwerty123", "CHANGE_ME_PLEASE"}) {
+        "********", "mySuperSecretPassword", "test_password", "my-secret-2",
+        "CHANGE_ME_PLEASE", "example_admin_password"}) {
     EXPECT_EQ(Count("password = \"" + v + "\"\n"), 0u) << v;
+    EXPECT_EQ(CountIn("[db]\npassword = " + v + "\n", "app.ini"), 0u) << v;
+  }
+  // Weak values made of credential words say nothing of being a stand-in:
+  // demo values, dropped in code and docs, reported in a configuration
+  // file (issue 12: a chart's default adminPassword is a finding there).
+  for (const std::string& v : {"password123", "supersecret", "qwerty123",
+                               "adminPassword", "rootpass!", "secretKey9"}) {
+    EXPECT_EQ(CountIn("password = \"" + v + "\"\n", "app.py"), 0u) << v;
+    EXPECT_EQ(CountIn("[db]\npassword = " + v + "\n", "app.ini"), 1u) << v;
   }
   // Real values that contain a common word or look weak.
   for (const std::string& v :

@@ -1,0 +1,153 @@
+// Token shapes of the built-in provider rules beyond their own examples:
+// segment lengths providers do not document (Slack), case and suffix forms
+// (Databricks), new families (Vercel prefixes, GitHub's JWT-form installation
+// token, secrets on command lines), and values whose body is one repeated
+// character, which stay placeholders even after a provider prefix. Values are
+// assembled here from made-up pieces; failures name rules, never values.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <set>
+#include <string>
+
+#include "keyward/matcher.h"
+#include "support/prebuilt.h"
+
+namespace keyward {
+namespace {
+
+class ProviderShapesTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto set = RuleSet::Builtin();
+    ASSERT_TRUE(set.ok()) << set.status().ToString();
+    auto m = Matcher::Create(*set, test::BuiltinMatcherOptions());
+    ASSERT_TRUE(m.ok()) << m.status().ToString();
+    matcher_ = m.value().release();
+  }
+  static void TearDownTestSuite() { delete matcher_; }
+  // Rule ids found in `text` as file `path`.
+  static std::set<std::string> Rules(const std::string& text,
+                                     std::string_view path = "notes.sh") {
+    auto scratch = matcher_->NewScratch();
+    std::vector<RuleMatch> out;
+    EXPECT_TRUE(matcher_->Scan(text, scratch.get(), &out, path).ok());
+    std::set<std::string> ids;
+    for (const RuleMatch& m : out) ids.insert(matcher_->rules()[m.rule].id);
+    return ids;
+  }
+  static bool Has(const std::string& text, const std::string& id) {
+    return Rules(text).count(id) > 0;
+  }
+  static Matcher* matcher_;
+};
+Matcher* ProviderShapesTest::matcher_ = nullptr;
+
+const std::string kMixed40 = "Qm3v8LxT0pRk2ZsW9yHc4NbF7dJe1GaU5oVi6tXr";
+
+TEST_F(ProviderShapesTest, SlackIdsAndSegmentsOfUndocumentedLength) {
+  // Slack asks developers not to assume ID lengths: a 7-character team id.
+  EXPECT_TRUE(Has("url: https://hooks.slack.com/services/T4QZ7KD/B8RW2MXN/" +
+                      kMixed40.substr(0, 24) + "\n",
+                  "slack.webhook_url"));
+  // A bot token whose last segment is shorter than the common 24.
+  EXPECT_TRUE(Has("SLACK_BOT_TOKEN=xoxb-48213907761-5528193046172-" +
+                      kMixed40.substr(3, 21) + "\n",
+                  "slack.bot_token"));
+  // An app-level token with a 62-hex tail.
+  std::string hex62 =
+      "6a7d0662afb735092fd2ade281f852c766f52558f219965d29ab3db6cc"
+      "eadb";
+  ASSERT_EQ(hex62.size(), 62u);
+  EXPECT_TRUE(
+      Has("SLACK_APP_TOKEN=xapp-1-AQ7ZK3MPLTV-4774062791408-" + hex62 + "\n",
+          "slack.app_level_token"));
+  // Team and user ids alone carry no secret.
+  EXPECT_TRUE(Rules("token=xoxb-48213907761-5528193046172\n").empty());
+}
+
+TEST_F(ProviderShapesTest, DatabricksUpperCaseHexAndTwoDigitSuffix) {
+  const std::string upper = "C41F07A9B3E25D8860F1AE47D92B3C6E";
+  EXPECT_TRUE(Has("DATABRICKS_TOKEN=dapi" + upper + "\n", "databricks.pat"));
+  EXPECT_TRUE(Has("token = dapi" + upper + "-12\n", "databricks.pat"));
+  // Mixed case is no hex rendering of a token.
+  EXPECT_FALSE(Has("DATABRICKS_TOKEN=dapiC41f07A9b3E25d8860F1ae47D92b3C6e\n",
+                   "databricks.pat"));
+}
+
+TEST_F(ProviderShapesTest, VercelPrefixedTokens) {
+  for (const std::string p : {"vcp_", "vci_", "vca_", "vcr_"}) {
+    EXPECT_TRUE(
+        Has("VERCEL_TOKEN=" + p + kMixed40 + "\n", "vercel.token.prefixed"))
+        << p;
+  }
+  EXPECT_TRUE(Has("AI_GATEWAY_API_KEY=vck_" + kMixed40 + "\n",
+                  "vercel.ai_gateway_key"));
+  EXPECT_FALSE(Has("VERCEL_TOKEN=vcp_" + kMixed40.substr(0, 12) + "\n",
+                   "vercel.token.prefixed"));
+}
+
+TEST_F(ProviderShapesTest, GithubInstallationTokenInJwtForm) {
+  // base64url of {"alg":"RS256"} and {"iss":"48213"}, and a made-up signature.
+  const std::string jwt = "eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiI0ODIxMyJ9." +
+                          kMixed40 + "_-" + kMixed40.substr(0, 20);
+  EXPECT_TRUE(Has("GH_TOKEN=ghs_7741093_" + jwt + "\n",
+                  "github.app.installation_token.jwt"));
+  EXPECT_FALSE(Has("ghs_7741093_eyJhbGciOiJSUzI1NiJ9\n",
+                   "github.app.installation_token.jwt"));
+}
+
+TEST_F(ProviderShapesTest, SecretsOnCommandLines) {
+  EXPECT_TRUE(Has("docker run -e DRONE_TOKEN=fQ2vLx8Tk3mZr9Wd_x img\n",
+                  "cli.env_assignment.secret"));
+  EXPECT_TRUE(Has("docker run \\\n  -e DB_PASSWORD=Tq7nVz2Lk9Rw \\\n  img\n",
+                  "cli.env_assignment.secret"));
+  EXPECT_TRUE(
+      Has("kubectl create secret generic x "
+          "--from-literal=api_key=Hx4mPq8Vz2TnK\n",
+          "cli.env_assignment.secret"));
+  EXPECT_TRUE(Rules("docker run -e DB_PASSWORD=$DB_PASSWORD img\n").empty());
+  // curl's -u/--proxy-user on a continued line of the command.
+  EXPECT_TRUE(
+      Has("curl -sS \\\n  --proxy-user svc:Lk4vQ9zTr2Wx \\\n  "
+          "https://mirror.corp.example/\n",
+          "http.curl_user_password"));
+}
+
+// 64 hex characters are a secp256k1 private key only where something says
+// so: a wallet/signer-named key or a call that takes a private key.
+TEST_F(ProviderShapesTest, Secp256k1KeysNeedAKeyNameOrAWalletCall) {
+  const std::string hex =
+      "3f9c1a7e5b2d8046c1e9a3f57b2d8e0a4c6f1b3d5e7a9c2f"
+      "8b0d2e4f6a1c3e5f";
+  ASSERT_EQ(hex.size(), 64u);
+  EXPECT_TRUE(
+      Has("ETH_PRIVKEY=0x" + hex + "\n", "crypto.secp256k1.named_private_key"));
+  EXPECT_TRUE(
+      Has("DEPLOYER_PK=" + hex + "\n", "crypto.secp256k1.named_private_key"));
+  EXPECT_TRUE(Has("const s = new ethers.Wallet(\"0x" + hex + "\", p);\n",
+                  "crypto.secp256k1.wallet_call"));
+  EXPECT_TRUE(Rules("TX_HASH=0x" + hex + "\n").empty());
+  EXPECT_TRUE(Rules("sha256: " + hex + "\n").empty());
+}
+
+// A YAML tag before a value (`key: !!binary <base64>`) is not the value.
+TEST_F(ProviderShapesTest, YamlTagBeforeASecretValue) {
+  EXPECT_TRUE(Has("webhook_secret: !!binary " + kMixed40 + "=\n",
+                  "generic.secret.unquoted"));
+}
+
+// A body of one repeated character after a provider prefix is a stand-in:
+// no provider mints it, and docs and fixtures write exactly this to show a
+// token's shape. Reporting it would cry wolf on every such example.
+TEST_F(ProviderShapesTest, RepeatedCharacterBodyAfterAPrefixIsAPlaceholder) {
+  EXPECT_TRUE(
+      Rules("STRIPE_KEY=sk_live_" + std::string(24, 'A') + "\n").empty());
+  EXPECT_TRUE(Rules("TS_KEY=tskey-api-" + std::string(12, 'A') + "-" +
+                    std::string(24, 'B') + "\n")
+                  .empty());
+  EXPECT_TRUE(Rules("VERCEL_TOKEN=vcp_" + std::string(40, 'Z') + "\n").empty());
+}
+
+}  // namespace
+}  // namespace keyward
