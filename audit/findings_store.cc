@@ -3,8 +3,10 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <ctime>
 #include <filesystem>
+#include <thread>
 
 namespace keyward {
 namespace {
@@ -127,7 +129,19 @@ Result<std::unique_ptr<FindingsStore>> FindingsStore::Open(
   std::unique_ptr<FindingsStore> store(new FindingsStore(db, path));
   sqlite3_busy_timeout(db, static_cast<int>(busy_timeout.count()));
   // WAL: readers do not block the writer; the mode is stored in the file.
-  if (Status s = store->Exec("PRAGMA journal_mode=WAL"); !s.ok()) return s;
+  // Switching takes an exclusive lock, and SQLite answers "busy" at once,
+  // without the busy handler, when another opener of a new store holds the
+  // shared lock it also wants to upgrade: try again until the timeout.
+  const auto deadline = std::chrono::steady_clock::now() + busy_timeout;
+  for (int attempt = 1;; ++attempt) {
+    Status s = store->Exec("PRAGMA journal_mode=WAL");
+    if (s.ok()) break;
+    if (s.code() != Status::Code::kBusy ||
+        std::chrono::steady_clock::now() >= deadline) {
+      return s;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1 + attempt % 16));
+  }
   if (Status s = store->Exec("PRAGMA synchronous=NORMAL"); !s.ok()) return s;
   if (Status s = store->Migrate(); !s.ok()) return s;
   return store;
