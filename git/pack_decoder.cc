@@ -1,5 +1,5 @@
 // PackDecoder: decodes the delta trees a PackReader planned (pack_reader.h).
-#include <zlib.h>
+#include <libdeflate.h>
 
 #include <algorithm>
 #include <new>
@@ -90,8 +90,7 @@ Status PackDecoder::Decode(uint32_t n, const Buffer* parent, Buffer* out,
     entry_size = node.header.data - node.offset + consumed;
     *matches_index =
         !node.has_crc ||
-        crc32_z(0, reinterpret_cast<const Bytef*>(pack.data() + node.offset),
-                entry_size) == node.crc;
+        libdeflate_crc32(0, pack.data() + node.offset, entry_size) == node.crc;
     stream_damaged =
         !*matches_index &&
         !StreamChecksumMatches(in.substr(0, consumed), inflated->view());

@@ -1,7 +1,5 @@
 #include "git/pack_reader.h"
 
-#include <zlib.h>
-
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
