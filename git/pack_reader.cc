@@ -290,6 +290,38 @@ void PackReader::Link() {
       roots_[static_cast<size_t>(node.header.type) & 7].push_back(n);
     }
   }
+  OrderByWork(&roots_[static_cast<size_t>(PackType::kBlob)]);
+}
+
+void PackReader::OrderByWork(std::vector<uint32_t>* roots) const {
+  // Workers take trees in this order: the biggest first, so that the last
+  // trees to start are small and no core waits long for the others (an
+  // aggressive repack puts every version of a file in one tree, and pack
+  // order may leave the biggest for last). A tree's work is estimated as its
+  // root's size times its object count: versions of one file are about the
+  // same size, and the other sizes are not known before inflating.
+  std::vector<std::pair<uint64_t, uint32_t>> work;
+  work.reserve(roots->size());
+  std::vector<uint32_t> stack;
+  for (uint32_t root : *roots) {
+    uint64_t count = 0;
+    stack.assign(1, root);
+    while (!stack.empty()) {
+      uint32_t n = stack.back();
+      stack.pop_back();
+      ++count;
+      for (uint32_t c = nodes_[n].first_child; c != kNone;
+           c = nodes_[c].next_sibling) {
+        stack.push_back(c);
+      }
+    }
+    work.emplace_back(std::max<uint64_t>(nodes_[root].header.size, 1) * count,
+                      root);
+  }
+  std::stable_sort(work.begin(), work.end(), [](const auto& a, const auto& b) {
+    return a.first > b.first;
+  });
+  for (size_t i = 0; i < work.size(); ++i) (*roots)[i] = work[i].second;
 }
 
 void PackReader::ForEachObjectType(
