@@ -6,6 +6,8 @@
 #     BUNDLE default ../shared/bench/tmux-history.bundle (beside the checkout)
 #   KEEP=1 keeps the layouts (in $TMPDIR/keyward-layouts, reused next run)
 #   LARGE=1 also builds a larger synthetic history (git_history_gen.py)
+#   MANY=N  also builds a history of N small distinct blobs (per-object
+#           memory; many_objects_gen.py), e.g. MANY=1000000
 #   RUNS=N  runs per figure (default 3; the run with the least CPU is shown)
 #
 # Layouts, made in $TMPDIR/keyward-layouts from the bundle:
@@ -16,7 +18,9 @@
 #               (each fetch keeps its own self-contained pack, as years of
 #               fetching leave them), plus a few loose objects
 #   large       (LARGE=1) a generated history, one pack: LARGE_COMMITS
-#               (default 20,000) commits of git_history_gen.py
+#               (default 20,000) commits of git_history_gen.py (slow: tens
+#               of minutes on a loaded 2-core machine)
+#   manyN       (MANY=N) N small distinct blobs, one fast-import pack
 #
 # Per layout and reader: unique blob bytes (every distinct blob, summed by
 # `git cat-file --batch-check`), wall seconds, GB/s of those bytes, CPU
@@ -73,6 +77,12 @@ make_layouts() {
     git -C "$wt" push -q origin HEAD:refs/heads/loose
     rm -rf "$wt"
   fi
+  if [ -n "${MANY:-}" ] && [ ! -d "$root/many$MANY.git" ]; then
+    echo "layout many$MANY: $MANY small blobs" >&2
+    git init -q --bare "$root/many$MANY.git"
+    python3 "$here/many_objects_gen.py" --blobs "$MANY" |
+      git -C "$root/many$MANY.git" fast-import --quiet
+  fi
   if [ "${LARGE:-0}" = 1 ] && [ ! -d "$root/large.git" ]; then
     echo "layout large: ${LARGE_COMMITS:-20000} generated commits (minutes)" >&2
     git init -q --bare "$root/large.git"
@@ -117,7 +127,10 @@ echo "keyward: $keyward ($runs runs each; the run with the least CPU)"
 echo
 echo "| layout | reader | unique blob bytes | wall | rate | CPU (user+sys) | cores | peak RSS |"
 echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
-for layout in fresh aggressive packs large; do
+layouts=(fresh aggressive packs)
+[ "${LARGE:-0}" = 1 ] && layouts+=(large)
+[ -n "${MANY:-}" ] && layouts+=("many$MANY")
+for layout in "${layouts[@]}"; do
   repo=$root/$layout.git
   [ -d "$repo" ] || continue
   bytes=$(blob_bytes "$repo")

@@ -69,8 +69,8 @@ Status PackDecoder::Decode(uint32_t n, const Buffer* parent, Buffer* out,
   const PackReader::Node& node = reader_.nodes_[n];
   std::string_view pack = reader_.packs_[node.pack]->bytes;
   std::string_view in =
-      pack.substr(node.header.data, pack.size() - kSha1Size - node.header.data);
-  uint64_t size = node.header.size;
+      pack.substr(node.data(), pack.size() - kSha1Size - node.data());
+  uint64_t size = node.size;
   if (size / kMaxInflateRatio > in.size()) {
     return Status::Corruption("entry size larger than its data allows");
   }
@@ -92,7 +92,7 @@ Status PackDecoder::Decode(uint32_t n, const Buffer* parent, Buffer* out,
     s = inflater_.Inflate(in, inflated->data.get(), size, &consumed,
                           /*check_data=*/!node.has_crc);
     if (!s.ok()) return;
-    entry_size = node.header.data - node.offset + consumed;
+    entry_size = node.header_size + consumed;
     *matches_index =
         !node.has_crc ||
         libdeflate_crc32(0, pack.data() + node.offset, entry_size) == node.crc;
@@ -184,7 +184,7 @@ void PackDecoder::DecodeTree(PackType type, size_t t, const DerivedVisit& visit,
     Give(std::move(f->content));
   };
   uint32_t root = reader_.RootsOf(type)[t];
-  Buffer content = Take(nodes[root].header.size);
+  Buffer content = Take(nodes[root].size);
   bool matches = false;
   if (!Decode(root, nullptr, &content, &matches).ok()) {
     Give(std::move(content));
@@ -257,7 +257,7 @@ bool PackDecoder::Rebuild(std::vector<Frame>& stack) {
   const Buffer* from = nullptr;
   for (uint32_t n = stack.back().node;;) {
     chain.push_back(n);
-    if (!IsDelta(nodes[n].header.type) || chain.size() > nodes.size()) break;
+    if (!IsDelta(nodes[n].type) || chain.size() > nodes.size()) break;
     n = nodes[n].base;
     auto held = std::find_if(stack.begin(), stack.end(), [&](const Frame& f) {
       return f.node == n && f.content.data;
@@ -267,12 +267,12 @@ bool PackDecoder::Rebuild(std::vector<Frame>& stack) {
       break;
     }
   }
-  if (from == nullptr && IsDelta(nodes[chain.back()].header.type)) {
+  if (from == nullptr && IsDelta(nodes[chain.back()].type)) {
     return false;
   }
   Buffer have, next;
   for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
-    next = Take(from ? from->size : nodes[*it].header.size);
+    next = Take(from ? from->size : nodes[*it].size);
     bool matches = false;
     if (!Decode(*it, from, &next, &matches).ok()) {
       Give(std::move(next));

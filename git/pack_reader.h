@@ -70,7 +70,7 @@ class PackReader {
   // them wanted: one plan serves the passes over trees and over blobs (each
   // decodes the delta trees of its type, tree_count(type)). Objects whose
   // chain cannot be resolved in its pack (malformed header, base elsewhere)
-  // are left out. Call once instead of Plan. Cost: one node (~100 bytes) per
+  // are left out. Call once instead of Plan. Cost: one node (48 bytes) per
   // pack entry.
   void PlanAll();
 
@@ -95,16 +95,17 @@ class PackReader {
   friend class PackDecoder;
   struct Pack;
   struct Node;
+  struct PendingBase;
   PackReader();
   // The node of the entry at `offset`, added if new. `index_pos`, when the
   // entry was found through the pack's index, is its position there (for the
   // CRC-32 check).
   uint32_t NodeAt(uint32_t pack, uint64_t offset,
-                  std::vector<uint32_t>* pending, uint64_t touched,
+                  std::vector<PendingBase>* pending, uint64_t touched,
                   int64_t index_pos = -1);
   // Resolves the bases of the deltas in `pending` (and of those created on
   // the way).
-  void ResolveBases(std::vector<uint32_t>* pending);
+  void ResolveBases(std::vector<PendingBase>* pending);
   void Link();
   // Sorts delta-tree roots by their estimated decoding work, biggest first.
   void OrderByWork(std::vector<uint32_t>* roots) const;
