@@ -16,7 +16,7 @@ RUN apt-get update -qq \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
       build-essential cmake pkg-config git dpkg-dev file \
       libhyperscan-dev libre2-dev nlohmann-json3-dev libcli11-dev \
-      libyaml-cpp-dev libssl-dev libgit2-dev zlib1g-dev libpoppler-cpp-dev libsqlite3-dev libcurl4-openssl-dev libarchive-dev \
+      libyaml-cpp-dev libssl-dev libgit2-dev zlib1g-dev libpoppler-cpp-dev libsqlite3-dev libcurl4-openssl-dev libarchive-dev libdeflate-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .

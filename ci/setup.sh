@@ -14,6 +14,7 @@ packages=(
   libsqlite3-dev
   libcurl4-openssl-dev openssl
   libarchive-dev
+  libdeflate-dev
   python3 python3-jsonschema ripgrep time pre-commit file dpkg-dev
 )
 ensure_packages ci/setup.sh "${packages[@]}"

@@ -48,17 +48,19 @@ struct PackedBlobScan {
 };
 
 // Scans every blob `packs` (planned with PlanAll) holds with `threads`
-// workers, in pack order. Nothing is warned about here: ScanBlobs warns for
-// the reachable blobs that need it. The progress callback sees every blob.
+// workers, biggest delta tree first. Nothing is warned about here: ScanBlobs
+// warns for the reachable blobs that need it. The progress callback sees
+// every blob.
 void ScanAllPackedBlobs(const Scanner& scanner, const PackReader& packs,
                         int threads, PackedBlobScan* out);
 
-// Scans `blobs` with `threads` workers. Blobs in packs are decoded in pack
-// order, one delta tree per worker at a time (PackReader); the rest (loose
+// Scans `blobs` with `threads` workers. Blobs in packs are decoded biggest
+// delta tree first, one per worker at a time (PackReader); the rest (loose
 // objects, packs the reader cannot use, corrupt entries) is read one by one
 // through libgit2 from `git_dir`. Unreadable or corrupt objects and non-blob
 // ids are warned about (naming the id) and counted; binary blobs are skipped.
-// Memory: per worker, the delta chain being decoded (depth x blob size).
+// Memory: per worker, the bases held while a delta tree is decoded (bounded,
+// PackDecoder) and the blob being scanned.
 // Findings come back in no particular order. With `done`, blobs it scanned
 // are taken from it (stats, findings, warnings) and only the rest is read.
 ScanStats ScanBlobs(const Scanner& scanner, const std::string& git_dir,

@@ -1,5 +1,5 @@
 // PackDecoder: decodes the delta trees a PackReader planned (pack_reader.h).
-#include <zlib.h>
+#include <libdeflate.h>
 
 #include <algorithm>
 #include <new>
@@ -19,7 +19,8 @@ constexpr uint64_t kMaxInflateRatio = 1040;
 
 }  // namespace
 
-PackDecoder::PackDecoder(const PackReader& reader) : reader_(reader) {}
+PackDecoder::PackDecoder(const PackReader& reader, size_t held_budget)
+    : reader_(reader), held_budget_(held_budget) {}
 PackDecoder::~PackDecoder() = default;
 
 bool PackDecoder::Reserve(Buffer* b, size_t size) {
@@ -47,14 +48,18 @@ PackDecoder::Buffer PackDecoder::Take(size_t size) {
   }
   if (best == spare_.size()) return Buffer();
   Buffer b = std::move(spare_[best]);
+  spare_bytes_ -= b.capacity;
   spare_.erase(spare_.begin() + static_cast<ptrdiff_t>(best));
   return b;
 }
 
 void PackDecoder::Give(Buffer b) {
+  // Spares are memory too: a few, and 32 MiB together at most.
   constexpr size_t kMaxSpare = 8;
-  constexpr size_t kMaxSpareBytes = size_t{16} << 20;
-  if (b.data && b.capacity <= kMaxSpareBytes && spare_.size() < kMaxSpare) {
+  constexpr size_t kMaxSpareBytes = size_t{32} << 20;
+  if (b.data && spare_bytes_ + b.capacity <= kMaxSpareBytes &&
+      spare_.size() < kMaxSpare) {
+    spare_bytes_ += b.capacity;
     spare_.push_back(std::move(b));
   }
 }
@@ -64,8 +69,8 @@ Status PackDecoder::Decode(uint32_t n, const Buffer* parent, Buffer* out,
   const PackReader::Node& node = reader_.nodes_[n];
   std::string_view pack = reader_.packs_[node.pack]->bytes;
   std::string_view in =
-      pack.substr(node.header.data, pack.size() - kSha1Size - node.header.data);
-  uint64_t size = node.header.size;
+      pack.substr(node.data(), pack.size() - kSha1Size - node.data());
+  uint64_t size = node.size;
   if (size / kMaxInflateRatio > in.size()) {
     return Status::Corruption("entry size larger than its data allows");
   }
@@ -87,11 +92,10 @@ Status PackDecoder::Decode(uint32_t n, const Buffer* parent, Buffer* out,
     s = inflater_.Inflate(in, inflated->data.get(), size, &consumed,
                           /*check_data=*/!node.has_crc);
     if (!s.ok()) return;
-    entry_size = node.header.data - node.offset + consumed;
+    entry_size = node.header_size + consumed;
     *matches_index =
         !node.has_crc ||
-        crc32_z(0, reinterpret_cast<const Bytef*>(pack.data() + node.offset),
-                entry_size) == node.crc;
+        libdeflate_crc32(0, pack.data() + node.offset, entry_size) == node.crc;
     stream_damaged =
         !*matches_index &&
         !StreamChecksumMatches(in.substr(0, consumed), inflated->view());
@@ -162,12 +166,6 @@ void PackDecoder::DecodeTree(PackType type, size_t t, const DerivedVisit& visit,
                              std::vector<size_t>* failed,
                              std::vector<size_t>* mismatched) {
   const auto& nodes = reader_.nodes_;
-  struct Frame {
-    uint32_t node;
-    Buffer content;
-    uint32_t next_child;
-    bool delivered;  // to the visitor, so released when dropped
-  };
   // Hands node `n` (just decoded; `matches`: its entry has the index's
   // CRC-32) to the visitor if it is wanted; true if it was.
   auto deliver = [&](uint32_t n, bool matches, std::string_view data,
@@ -186,7 +184,7 @@ void PackDecoder::DecodeTree(PackType type, size_t t, const DerivedVisit& visit,
     Give(std::move(f->content));
   };
   uint32_t root = reader_.RootsOf(type)[t];
-  Buffer content = Take(nodes[root].header.size);
+  Buffer content = Take(nodes[root].size);
   bool matches = false;
   if (!Decode(root, nullptr, &content, &matches).ok()) {
     Give(std::move(content));
@@ -202,6 +200,13 @@ void PackDecoder::DecodeTree(PackType type, size_t t, const DerivedVisit& visit,
     if (top.next_child == kNone) {
       drop(&top);
       stack.pop_back();
+      continue;
+    }
+    if (!top.content.data && !Rebuild(stack)) {
+      // The pack changed under us: the rest of this subtree is unreadable.
+      for (uint32_t c = top.next_child; c != kNone; c = nodes[c].next_sibling)
+        FailSubtree(c, Shrank(c) ? &lost_ : failed);
+      top.next_child = kNone;
       continue;
     }
     uint32_t c = top.next_child;
@@ -226,7 +231,60 @@ void PackDecoder::DecodeTree(PackType type, size_t t, const DerivedVisit& visit,
       stack.pop_back();
     }
     stack.push_back(std::move(next));
+    Evict(&stack);
   }
+}
+
+void PackDecoder::Evict(std::vector<Frame>* stack) {
+  size_t held = 0;
+  for (const Frame& f : *stack) {
+    if (f.content.data) held += f.content.capacity;
+  }
+  // The bases nearest the root go first: their children are decoded last.
+  for (size_t k = 0; held > held_budget_ && k + 1 < stack->size(); ++k) {
+    Buffer& b = (*stack)[k].content;
+    if (!b.data) continue;
+    held -= b.capacity;
+    b = Buffer();
+    ++evicted_;
+  }
+}
+
+bool PackDecoder::Rebuild(std::vector<Frame>& stack) {
+  const auto& nodes = reader_.nodes_;
+  // The top's chain up to the nearest base still held (or to the root).
+  std::vector<uint32_t> chain;
+  const Buffer* from = nullptr;
+  for (uint32_t n = stack.back().node;;) {
+    chain.push_back(n);
+    if (!IsDelta(nodes[n].type) || chain.size() > nodes.size()) break;
+    n = nodes[n].base;
+    auto held = std::find_if(stack.begin(), stack.end(), [&](const Frame& f) {
+      return f.node == n && f.content.data;
+    });
+    if (held != stack.end()) {
+      from = &held->content;
+      break;
+    }
+  }
+  if (from == nullptr && IsDelta(nodes[chain.back()].type)) {
+    return false;
+  }
+  Buffer have, next;
+  for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+    next = Take(from ? from->size : nodes[*it].size);
+    bool matches = false;
+    if (!Decode(*it, from, &next, &matches).ok()) {
+      Give(std::move(next));
+      Give(std::move(have));
+      return false;
+    }
+    Give(std::exchange(have, std::move(next)));
+    from = &have;
+    ++rebuilt_;
+  }
+  stack.back().content = std::move(have);
+  return true;
 }
 
 }  // namespace keyward::git

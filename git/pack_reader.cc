@@ -1,7 +1,5 @@
 #include "git/pack_reader.h"
 
-#include <zlib.h>
-
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
@@ -105,8 +103,9 @@ std::unique_ptr<PackReader> PackReader::Open(const std::string& objects_dir) {
 }
 
 uint32_t PackReader::NodeAt(uint32_t pack, uint64_t offset,
-                            std::vector<uint32_t>* pending, uint64_t touched,
+                            std::vector<PendingBase>* pending, uint64_t touched,
                             int64_t index_pos) {
+  static_assert(sizeof(Node) == 48, "the plan's cost per object");
   Pack& p = *packs_[pack];
   uint32_t n = static_cast<uint32_t>(nodes_.size());
   bool inserted = false;
@@ -123,26 +122,33 @@ uint32_t PackReader::NodeAt(uint32_t pack, uint64_t offset,
   node.offset = offset;
   node.pack = pack;
   bool parsed = false;
-  if (!ReadMapped([&] {
-        parsed = ParseEntryHeader(p.bytes, offset, &node.header).ok();
-      })) {
+  EntryHeader header{};
+  if (!ReadMapped(
+          [&] { parsed = ParseEntryHeader(p.bytes, offset, &header).ok(); })) {
     p.shrank.store(true, std::memory_order_relaxed);
   }
   node.ok = parsed;
+  if (parsed) {
+    node.type = header.type;
+    node.size = header.size;
+    node.header_size = static_cast<uint8_t>(header.data - offset);
+  }
   if (index_pos >= 0) {
     node.has_crc = true;
     node.crc = p.index.crc(static_cast<uint32_t>(index_pos));
   }
   Touched(touched);
   nodes_.push_back(node);
-  if (node.ok && IsDelta(node.header.type)) pending->push_back(n);
+  if (node.ok && IsDelta(node.type)) {
+    pending->push_back({n, header.type, header.base_offset, header.base_id});
+  }
   return n;
 }
 
 void PackReader::Plan(const std::vector<git_oid>& wanted,
                       std::vector<size_t>* fallback) {
   wanted_ = wanted;
-  std::vector<uint32_t> pending;
+  std::vector<PendingBase> pending;
   for (size_t i = 0; i < wanted.size(); ++i) {
     uint32_t n = kNone;
     for (uint32_t p = 0; p < packs_.size() && n == kNone; ++p) {
@@ -156,7 +162,7 @@ void PackReader::Plan(const std::vector<git_oid>& wanted,
       fallback->push_back(i);
       continue;
     }
-    nodes_[n].wanted = i;
+    nodes_[n].wanted = static_cast<uint32_t>(i);
     ResolveBases(&pending);
   }
   Link();
@@ -182,13 +188,13 @@ void PackReader::Plan(const std::vector<git_oid>& wanted,
   std::sort(fallback->begin(), fallback->end());
 }
 
-void PackReader::ResolveBases(std::vector<uint32_t>* pending) {
+void PackReader::ResolveBases(std::vector<PendingBase>* pending) {
   // Iteratively: a chain may be long, and a corrupt pack may even loop.
   while (!pending->empty()) {
-    uint32_t m = pending->back();
+    const PendingBase h = pending->back();
     pending->pop_back();
+    const uint32_t m = h.node;
     uint32_t pack = nodes_[m].pack;
-    const EntryHeader& h = nodes_[m].header;
     int64_t base_offset = -1, base_pos = -1;  // pos: in the index
     if (h.type == PackType::kOfsDelta) {
       base_offset = static_cast<int64_t>(h.base_offset);
@@ -210,7 +216,7 @@ void PackReader::ResolveBases(std::vector<uint32_t>* pending) {
 }
 
 void PackReader::PlanAll() {
-  std::vector<uint32_t> pending;
+  std::vector<PendingBase> pending;
   // With several packs, the first pack holding an id decodes it. Packs are
   // biggest first: an id of a later pack is looked up in the first pack's
   // index, then in one table of the later packs' ids so far (small: not a
@@ -248,7 +254,7 @@ void PackReader::PlanAll() {
       uint32_t n = NodeAt(p, offset, &pending, touched, pos);
       ResolveBases(&pending);
       if (nodes_[n].wanted != kNotWanted) continue;  // two ids, one offset
-      nodes_[n].wanted = wanted_.size();
+      nodes_[n].wanted = static_cast<uint32_t>(wanted_.size());
       wanted_.push_back(oid);
     }
   }
@@ -269,7 +275,7 @@ void PackReader::Link() {
     std::sort(order.begin(), order.end(), in_pack_order);
   }
   auto linkable = [this](const Node& n) {
-    return n.ok && IsDelta(n.header.type) && n.base != kNone;
+    return n.ok && IsDelta(n.type) && n.base != kNone;
   };
   for (uint32_t n : order) {
     if (linkable(nodes_[n])) ++nodes_[nodes_[n].base].child_count;
@@ -288,10 +294,41 @@ void PackReader::Link() {
   }
   for (uint32_t n : order) {
     const Node& node = nodes_[n];
-    if (node.ok && !IsDelta(node.header.type)) {
-      roots_[static_cast<size_t>(node.header.type) & 7].push_back(n);
+    if (node.ok && !IsDelta(node.type)) {
+      roots_[static_cast<size_t>(node.type) & 7].push_back(n);
     }
   }
+  OrderByWork(&roots_[static_cast<size_t>(PackType::kBlob)]);
+}
+
+void PackReader::OrderByWork(std::vector<uint32_t>* roots) const {
+  // Workers take trees in this order: the biggest first, so that the last
+  // trees to start are small and no core waits long for the others (an
+  // aggressive repack puts every version of a file in one tree, and pack
+  // order may leave the biggest for last). A tree's work is estimated as its
+  // root's size times its object count: versions of one file are about the
+  // same size, and the other sizes are not known before inflating.
+  std::vector<std::pair<uint64_t, uint32_t>> work;
+  work.reserve(roots->size());
+  std::vector<uint32_t> stack;
+  for (uint32_t root : *roots) {
+    uint64_t count = 0;
+    stack.assign(1, root);
+    while (!stack.empty()) {
+      uint32_t n = stack.back();
+      stack.pop_back();
+      ++count;
+      for (uint32_t c = nodes_[n].first_child; c != kNone;
+           c = nodes_[c].next_sibling) {
+        stack.push_back(c);
+      }
+    }
+    work.emplace_back(std::max<uint64_t>(nodes_[root].size, 1) * count, root);
+  }
+  std::stable_sort(work.begin(), work.end(), [](const auto& a, const auto& b) {
+    return a.first > b.first;
+  });
+  for (size_t i = 0; i < work.size(); ++i) (*roots)[i] = work[i].second;
 }
 
 void PackReader::ForEachObjectType(
@@ -301,12 +338,11 @@ void PackReader::ForEachObjectType(
     // A chain longer than the node count loops (a corrupt pack).
     const Node* n = &node;
     size_t steps = 0;
-    while (n->ok && IsDelta(n->header.type) && n->base != kNone &&
+    while (n->ok && IsDelta(n->type) && n->base != kNone &&
            steps++ < nodes_.size()) {
       n = &nodes_[n->base];
     }
-    if (n->ok && !IsDelta(n->header.type))
-      f(wanted_[node.wanted], n->header.type);
+    if (n->ok && !IsDelta(n->type)) f(wanted_[node.wanted], n->type);
   }
 }
 

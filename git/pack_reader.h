@@ -70,7 +70,7 @@ class PackReader {
   // them wanted: one plan serves the passes over trees and over blobs (each
   // decodes the delta trees of its type, tree_count(type)). Objects whose
   // chain cannot be resolved in its pack (malformed header, base elsewhere)
-  // are left out. Call once instead of Plan. Cost: one node (~100 bytes) per
+  // are left out. Call once instead of Plan. Cost: one node (48 bytes) per
   // pack entry.
   void PlanAll();
 
@@ -85,24 +85,30 @@ class PackReader {
       const std::function<void(const git_oid&, PackType)>& f) const;
 
   // Independent delta trees whose root (so every object in them) is of
-  // `type`, in pack order; each decodes alone. After Plan, only kBlob has any.
+  // `type`; each decodes alone. Trees of other objects are in pack order;
+  // blob trees are biggest first (estimated: root size times object count),
+  // so that workers taking them in turn finish together. After Plan, only
+  // kBlob has any.
   size_t tree_count(PackType type) const { return RootsOf(type).size(); }
 
  private:
   friend class PackDecoder;
   struct Pack;
   struct Node;
+  struct PendingBase;
   PackReader();
   // The node of the entry at `offset`, added if new. `index_pos`, when the
   // entry was found through the pack's index, is its position there (for the
   // CRC-32 check).
   uint32_t NodeAt(uint32_t pack, uint64_t offset,
-                  std::vector<uint32_t>* pending, uint64_t touched,
+                  std::vector<PendingBase>* pending, uint64_t touched,
                   int64_t index_pos = -1);
   // Resolves the bases of the deltas in `pending` (and of those created on
   // the way).
-  void ResolveBases(std::vector<uint32_t>* pending);
+  void ResolveBases(std::vector<PendingBase>* pending);
   void Link();
+  // Sorts delta-tree roots by their estimated decoding work, biggest first.
+  void OrderByWork(std::vector<uint32_t>* roots) const;
   const std::vector<uint32_t>& RootsOf(PackType type) const {
     return roots_[static_cast<size_t>(type) & 7];
   }
@@ -126,7 +132,14 @@ class PackReader {
 // after Plan).
 class PackDecoder {
  public:
-  explicit PackDecoder(const PackReader& reader);
+  // Bases the decoder may hold while it decodes a tree, in bytes (besides
+  // the object being decoded and its base): beyond it, the bases nearest the
+  // root are dropped and decoded again from their chain when their next
+  // child is due. Memory per decoder is then this budget plus the two
+  // largest objects of a chain, whatever the pack's delta depth.
+  static constexpr size_t kDefaultHeldBudget = size_t{32} << 20;
+  explicit PackDecoder(const PackReader& reader,
+                       size_t held_budget = kDefaultHeldBudget);
   ~PackDecoder();
 
   // `index` is into the `wanted` vector given to Plan; `content` is valid
@@ -146,7 +159,8 @@ class PackDecoder {
   // names the problem); a wanted object whose entry does not match its CRC-32
   // goes to `mismatched` (the index points at the wrong bytes: libgit2 would
   // read the same), and its subtree goes on. Memory: the contents along the
-  // current chain that still have children to decode.
+  // current chain that still have children to decode, up to the held budget
+  // (the rest is decoded again when needed).
   void DecodeTree(PackType type, size_t t, const Visit& visit,
                   std::vector<size_t>* failed, std::vector<size_t>* mismatched);
 
@@ -174,9 +188,12 @@ class PackDecoder {
   // libgit2 either (its own mapping of that pack would fault).
   const std::vector<size_t>& lost() const { return lost_; }
 
-  // Counters since construction.
+  // Counters since construction. Entries decoded again after their content
+  // was dropped for the held budget count in entries_decoded too.
   uint64_t entries_decoded() const { return entries_; }
   uint64_t bytes_decoded() const { return bytes_; }
+  uint64_t bases_evicted() const { return evicted_; }
+  uint64_t entries_rebuilt() const { return rebuilt_; }
 
  private:
   struct Buffer {
@@ -185,6 +202,20 @@ class PackDecoder {
     size_t size = 0;
     std::string_view view() const { return {data.get(), size}; }
   };
+  // A node of the chain being decoded: its content (no data once evicted)
+  // and the next child to decode from it.
+  struct Frame {
+    uint32_t node;
+    Buffer content;
+    uint32_t next_child;
+    bool delivered;  // to the visitor, so released when dropped
+  };
+  // Drops the contents nearest the root while the stack holds more than the
+  // budget; never the top's.
+  void Evict(std::vector<Frame>* stack);
+  // Decodes the top's content again, from the nearest base the stack still
+  // holds (or the root). False if that fails (the pack changed).
+  bool Rebuild(std::vector<Frame>& stack);
   // Fills `out` with the content of node `n`; `parent` is its base's
   // content (unused for a root). `*matches_index`: the entry's packed bytes
   // have the CRC-32 the index gives (true when it was not found through it).
@@ -201,9 +232,13 @@ class PackDecoder {
   Inflater inflater_;
   Buffer delta_;               // the current inflated delta
   std::vector<Buffer> spare_;  // recycled content buffers
+  size_t spare_bytes_ = 0;     // their capacity together
+  size_t held_budget_;
   std::vector<size_t> lost_;
   uint64_t entries_ = 0;
   uint64_t bytes_ = 0;
+  uint64_t evicted_ = 0;
+  uint64_t rebuilt_ = 0;
 };
 
 }  // namespace keyward::git

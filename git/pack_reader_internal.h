@@ -17,7 +17,7 @@
 namespace keyward::git {
 
 inline constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
-inline constexpr size_t kNotWanted = std::numeric_limits<size_t>::max();
+inline constexpr uint32_t kNotWanted = std::numeric_limits<uint32_t>::max();
 // What reading one entry may map besides its bytes: the kernel maps up to
 // 16 cached pages around a faulting one ("fault-around").
 inline constexpr uint64_t kFaultAround = uint64_t{64} << 10;
@@ -42,20 +42,34 @@ struct PackReader::Pack {
   mutable std::atomic<bool> shrank{false};
 };
 
+// One per planned pack entry: 48 bytes (the plan's cost per object), so
+// only what decoding needs; a delta's base reference lives in
+// PendingBase until it is resolved.
 struct PackReader::Node {
   uint64_t offset = 0;
-  EntryHeader header{};
+  uint64_t size = 0;  // inflated size (of the object, or of the delta)
   uint32_t pack = 0;
   uint32_t base = kNone;
   uint32_t first_child = kNone;
   uint32_t next_sibling = kNone;
   uint32_t child_count = 0;
-  size_t wanted = kNotWanted;
-  bool ok = false;  // header parsed and, for a delta, its base resolved
+  uint32_t wanted = kNotWanted;
   // Found through the index (not as a delta's base offset): the index's
   // CRC-32 of the entry, checked when it is decoded.
-  bool has_crc = false;
   uint32_t crc = 0;
+  uint8_t header_size = 0;  // the zlib stream starts at offset + header_size
+  PackType type{};
+  bool ok = false;  // header parsed and, for a delta, its base resolved
+  bool has_crc = false;
+  uint64_t data() const { return offset + header_size; }
+};
+
+// A delta whose base is still to be found.
+struct PackReader::PendingBase {
+  uint32_t node;
+  PackType type;
+  uint64_t base_offset;          // kOfsDelta
+  const unsigned char* base_id;  // kRefDelta (inside the pack mapping)
 };
 
 }  // namespace keyward::git
