@@ -16,7 +16,7 @@ mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 targets=(rules_yaml config_yaml inventory_json inventory_csv baseline
          ticket_state pack_index pack_entry delta tree pack_reader
-         matcher_stream)
+         matcher_stream encoded_spans pkcs12)
 for t in "${targets[@]}"; do
   mkdir -p "$out/$t"
   if [ -d "$src/fuzz/corpus/$t" ]; then
@@ -72,6 +72,35 @@ ENV
       >/dev/null 2>&1 || true
     for f in "$work"/tickets/KW-*.json; do
       [ -e "$f" ] && cp "$f" "$out/ticket_state/$(basename "$f")"
+    done
+  fi
+fi
+
+# Encoded strings: two parameter bytes (minimum run, budget), then text
+# holding each encoding, and the docs' own examples.
+{
+  printf '\x0c\x40'
+  printf 'data:\n  env: %s\n' "$(printf 'API_TOKEN=fuzz-seed-0123456789' | base64 -w0)"
+  printf 'url: %s\n' "$(printf 'https://u:p@h/x?a=b' | base64 -w0 | tr '+/' '-_' | tr -d =)"
+  printf 'hex=%s\n' "$(printf 'key fuzz-seed-abcdef' | od -An -tx1 | tr -d ' \n')"
+  printf 'q=user%%3Apass%%40host%%2Fpath\n'
+  printf '{"pem": "-----BEGIN KEY-----\\nAAAA\\u002fBBBB\\x41\\n-----END KEY-----"}\n'
+} >"$out/encoded_spans/mixed"
+for f in "$src"/docs/decoding.md "$src"/docs/documents-and-bundles.md; do
+  [ -f "$f" ] && { printf '\x04\x10'; head -c 8192 "$f"; } \
+    >"$out/encoded_spans/$(basename "$f" .md)"
+done
+
+# PKCS#12 keystores, made with the openssl tool where there is one: a
+# published default password, an empty one, and one that is not opened.
+if command -v openssl >/dev/null; then
+  openssl req -x509 -newkey rsa:1024 -nodes -subj /CN=fuzz -days 1 \
+    -keyout "$work/key.pem" -out "$work/cert.pem" >/dev/null 2>&1 || true
+  if [ -s "$work/key.pem" ]; then
+    for pass in notasecret "" not-a-default; do
+      openssl pkcs12 -export -inkey "$work/key.pem" -in "$work/cert.pem" \
+        -passout "pass:$pass" -iter 1000 -maciter \
+        -out "$out/pkcs12/pass-${pass:-empty}.p12" >/dev/null 2>&1 || true
     done
   fi
 fi

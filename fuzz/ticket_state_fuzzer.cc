@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "fuzz/fuzz_util.h"
 #include "base/json_file.h"
+#include "fuzz/fuzz_util.h"
 #include "keyward/tickets.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

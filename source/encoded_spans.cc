@@ -211,7 +211,7 @@ void DecodeRun(std::string_view text, size_t b, size_t e,
   if (all_hex) {
     if (run.size() % 2 != 0 || run.size() < 2 * limits.min_length) return;
     TextBytes head;  // hashes fail in the first bytes, before any allocation
-    for (size_t k = 0; k < 16; k += 2) {
+    for (size_t k = 0; k + 1 < run.size() && k < 16; k += 2) {
       if (!head.Check(HexValue(run[k]) * 16 + HexValue(run[k + 1]))) return;
     }
     span.encoding = Encoding::kHex;
