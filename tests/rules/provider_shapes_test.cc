@@ -11,21 +11,13 @@
 #include <string>
 
 #include "keyward/matcher.h"
-#include "support/prebuilt.h"
+#include "support/builtin_matcher_test.h"
 
 namespace keyward {
 namespace {
 
-class ProviderShapesTest : public ::testing::Test {
+class ProviderShapesTest : public test::BuiltinMatcherTest {
  protected:
-  static void SetUpTestSuite() {
-    auto set = RuleSet::Builtin();
-    ASSERT_TRUE(set.ok()) << set.status().ToString();
-    auto m = Matcher::Create(*set, test::BuiltinMatcherOptions());
-    ASSERT_TRUE(m.ok()) << m.status().ToString();
-    matcher_ = m.value().release();
-  }
-  static void TearDownTestSuite() { delete matcher_; }
   // Rule ids found in `text` as file `path`.
   static std::set<std::string> Rules(const std::string& text,
                                      std::string_view path = "notes.sh") {
@@ -39,9 +31,7 @@ class ProviderShapesTest : public ::testing::Test {
   static bool Has(const std::string& text, const std::string& id) {
     return Rules(text).count(id) > 0;
   }
-  static Matcher* matcher_;
 };
-Matcher* ProviderShapesTest::matcher_ = nullptr;
 
 const std::string kMixed40 = "Qm3v8LxT0pRk2ZsW9yHc4NbF7dJe1GaU5oVi6tXr";
 

@@ -12,8 +12,8 @@
 #include "keyward/rules.h"
 #include "keyward/scan.h"
 #include "support/base64.h"
+#include "support/builtin_matcher_test.h"
 #include "support/fake_secrets.h"
-#include "support/prebuilt.h"
 #include "support/run.h"
 
 namespace keyward {
@@ -21,16 +21,8 @@ namespace {
 
 using test::B64;
 
-class DecodeBuiltinTest : public ::testing::Test {
+class DecodeBuiltinTest : public test::BuiltinMatcherTest {
  protected:
-  static void SetUpTestSuite() {
-    auto set = RuleSet::Builtin();
-    ASSERT_TRUE(set.ok()) << set.status().ToString();
-    auto m = Matcher::Create(*set, test::BuiltinMatcherOptions());
-    ASSERT_TRUE(m.ok()) << m.status().ToString();
-    matcher_ = m.value().release();
-  }
-  static void TearDownTestSuite() { delete matcher_; }
   std::vector<Finding> Scan(const std::string& name,
                             const std::string& content) {
     ScanOptions o;
@@ -58,9 +50,7 @@ class DecodeBuiltinTest : public ::testing::Test {
     return nullptr;
   }
   test::TempDir dir_;
-  static Matcher* matcher_;
 };
-Matcher* DecodeBuiltinTest::matcher_ = nullptr;
 
 const std::string kPassword = std::string("q7Zk2Lp9") + "Xv4Rt8Wm3N";
 

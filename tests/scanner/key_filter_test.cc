@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "keyward/matcher.h"
-#include "support/prebuilt.h"
+#include "support/builtin_matcher_test.h"
 
 namespace keyward {
 namespace {
@@ -119,16 +119,8 @@ filters:
 }
 
 // The built-in rules.
-class BuiltinGenericTest : public ::testing::Test {
+class BuiltinGenericTest : public test::BuiltinMatcherTest {
  protected:
-  static void SetUpTestSuite() {
-    auto set = RuleSet::Builtin();
-    ASSERT_TRUE(set.ok()) << set.status().ToString();
-    auto m = Matcher::Create(*set, test::BuiltinMatcherOptions());
-    ASSERT_TRUE(m.ok()) << m.status().ToString();
-    matcher_ = m.value().release();
-  }
-  static void TearDownTestSuite() { delete matcher_; }
   static size_t Count(const std::string& text) {
     return Found(*matcher_, text).size();
   }
@@ -140,9 +132,7 @@ class BuiltinGenericTest : public ::testing::Test {
     EXPECT_TRUE(matcher_->Scan(text, scratch.get(), &out, path).ok());
     return out.size();
   }
-  static Matcher* matcher_;
 };
-Matcher* BuiltinGenericTest::matcher_ = nullptr;
 
 const std::string kHex32 = "7c1e9a3f5b2d8e0a4c6f1b3d5e7a9c2f";
 const std::string kHex64 = kHex40 + "a1c3e5f7b9d0c2e4f6a8b0d2";

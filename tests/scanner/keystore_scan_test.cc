@@ -8,23 +8,15 @@
 
 #include "keyward/matcher.h"
 #include "keyward/scan.h"
+#include "support/builtin_matcher_test.h"
 #include "support/pkcs12.h"
-#include "support/prebuilt.h"
 #include "support/run.h"
 
 namespace keyward {
 namespace {
 
-class KeystoreScanTest : public ::testing::Test {
+class KeystoreScanTest : public test::BuiltinMatcherTest {
  protected:
-  static void SetUpTestSuite() {
-    auto set = RuleSet::Builtin();
-    ASSERT_TRUE(set.ok()) << set.status().ToString();
-    auto m = Matcher::Create(*set, test::BuiltinMatcherOptions());
-    ASSERT_TRUE(m.ok()) << m.status().ToString();
-    matcher_ = m.value().release();
-  }
-  static void TearDownTestSuite() { delete matcher_; }
   ScanResult Scan(const std::string& dir, ScanOptions o = {}) {
     o.threads = 2;
     Scanner scanner(*matcher_, o);
@@ -33,9 +25,7 @@ class KeystoreScanTest : public ::testing::Test {
     EXPECT_TRUE(s.ok()) << s.ToString();
     return r;
   }
-  static Matcher* matcher_;
 };
-Matcher* KeystoreScanTest::matcher_ = nullptr;
 
 TEST_F(KeystoreScanTest, DefaultPasswordKeystoreIsAPrivateKeyFinding) {
   test::TempDir dir;
