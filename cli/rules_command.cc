@@ -9,17 +9,19 @@ namespace keyward::cli {
 namespace {
 
 nlohmann::json RuleToJson(const Rule& r) {
-  return {{"id", r.id},
-          {"name", r.name},
-          {"provider", r.provider},
-          {"kind", r.kind},
-          {"severity", SeverityName(r.severity)},
-          {"confidence", r.confidence},
-          {"generic", r.generic},
-          {"pattern", r.pattern},
-          {"references", r.references},
-          {"revoke", r.revoke},
-          {"origin", r.origin}};
+  nlohmann::json j = {{"id", r.id},
+                      {"name", r.name},
+                      {"provider", r.provider},
+                      {"kind", r.kind},
+                      {"severity", SeverityName(r.severity)},
+                      {"confidence", r.confidence},
+                      {"generic", r.generic},
+                      {"pattern", r.pattern},
+                      {"references", r.references},
+                      {"revoke", r.revoke},
+                      {"origin", r.origin}};
+  if (!r.trigger.empty()) j["trigger"] = r.trigger;
+  return j;
 }
 
 int List(const std::vector<std::string>& extra, const std::string& format) {

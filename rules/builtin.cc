@@ -28,6 +28,7 @@ Rule ToRule(const builtin::RuleData& d, bool examples) {
   r.severity = d.severity;
   r.confidence = d.confidence;
   r.pattern = d.pattern;
+  r.trigger = d.trigger;
   r.prefix = d.prefix;
   r.min_entropy = d.min_entropy;
   r.max_chars_per_token = d.max_chars_per_token;

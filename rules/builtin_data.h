@@ -30,6 +30,7 @@ struct RuleData {
   Severity severity;
   std::string_view confidence;
   std::string_view pattern;
+  std::string_view trigger;
   std::string_view prefix;
   double min_entropy;
   double max_chars_per_token;

@@ -24,7 +24,8 @@ static const std::set<std::string>& KnownRuleFields() {
       "supersedes", "examples",    "negative_examples",
       "references", "revoke",      "description",
       "tags",       "max_chars_per_token", "validate",
-      "paths",      "max_window",  "verify"};
+      "paths",      "max_window",  "verify",
+      "trigger"};
   // clang-format on
   return fields;
 }
@@ -137,6 +138,8 @@ Status ParseRuleNode(const YAML::Node& node, const std::string& origin,
         }
       } else if (key == "pattern") {
         rule->pattern = v.as<std::string>();
+      } else if (key == "trigger") {
+        rule->trigger = v.as<std::string>();
       } else if (key == "prefix") {
         rule->prefix = v.as<std::string>();
       } else if (key == "min_entropy") {
@@ -311,6 +314,14 @@ Status CheckRulePattern(const Rule& rule) {
     return Status::Config(label +
                           ": pattern has several groups; name the secret "
                           "one (?P<secret>...)");
+  }
+  if (!rule.trigger.empty()) {
+    RE2 trigger(rule.trigger, opts);
+    if (!trigger.ok()) {
+      return Status::Config(label +
+                            ": invalid trigger regex: " + trigger.error() +
+                            " (at `" + trigger.error_arg() + "`)");
+    }
   }
   for (const auto& f : rule.inline_filter.allow) {
     RE2 allow(f, opts);

@@ -303,6 +303,8 @@ std::string RuleSet::Digest() const {
   for (const auto& r : rules_) {
     data.append(r.id).push_back('\0');
     data.append(r.pattern).push_back('\0');
+    // Hyperscan compiles the trigger in the pattern's place.
+    if (!r.trigger.empty()) data.append(r.trigger).push_back('\3');
     // Scoped rules compile into a database of their own.
     for (const auto& glob : r.paths) data.append(glob).push_back('\1');
     // The window is part of each rule's cached metadata.

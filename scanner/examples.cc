@@ -1,9 +1,40 @@
 // Checks the rule set's own examples (`keyward rules check`).
+#include <re2/re2.h>
+
 #include <set>
 
 #include "keyward/matcher.h"
 
 namespace keyward {
+namespace {
+
+// A trigger stands in for its pattern in Hyperscan, so it must match
+// wherever the pattern matches, ending where it ends. Returns "" when it
+// does on `text`, else why not.
+std::string TriggerMisses(const Rule& r, const std::string& text) {
+  RE2::Options opts;
+  opts.set_encoding(RE2::Options::EncodingLatin1);
+  opts.set_log_errors(false);
+  RE2 pattern(r.pattern, opts);
+  RE2 ends_here("(?:" + r.trigger + ")\\z", opts);
+  if (!pattern.ok() || !ends_here.ok()) return "pattern or trigger invalid";
+  re2::StringPiece sp(text), whole;
+  size_t pos = 0;
+  while (pos <= text.size() &&
+         pattern.Match(sp, pos, text.size(), RE2::UNANCHORED, &whole, 1)) {
+    size_t end = whole.data() - text.data() + whole.size();
+    re2::StringPiece before(text.data(), end);
+    if (!RE2::PartialMatch(before, ends_here)) {
+      return "the trigger does not match where the pattern's match ends (at "
+             "byte " +
+             std::to_string(end) + ")";
+    }
+    pos = whole.empty() ? end + 1 : end;
+  }
+  return "";
+}
+
+}  // namespace
 
 std::vector<ExampleFailure> CheckExamples(const Matcher& matcher) {
   std::vector<ExampleFailure> failures;
@@ -13,6 +44,12 @@ std::vector<ExampleFailure> CheckExamples(const Matcher& matcher) {
   for (uint32_t i = 0; i < rules.size(); i++) {
     const Rule& r = rules[i];
     for (const auto& ex : r.examples) {
+      if (!r.trigger.empty()) {
+        if (std::string why = TriggerMisses(r, ex); !why.empty()) {
+          failures.push_back({r.id, r.origin, ex, why});
+          continue;
+        }
+      }
       found.clear();
       if (Status s = matcher.Scan(ex, scratch.get(), &found); !s.ok()) {
         failures.push_back({r.id, r.origin, ex, s.ToString()});

@@ -75,6 +75,24 @@ bool ProbeHyperscan(const std::string& pattern, uint64_t cap, unsigned* flags,
   return false;
 }
 
+// The longest match of `pattern` (at most `cap`): Hyperscan's analysis,
+// exact or prefiltered, else the cap.
+uint64_t PatternWidth(const std::string& pattern, uint64_t cap) {
+  for (unsigned f : {0u, unsigned(HS_FLAG_PREFILTER)}) {
+    hs_expr_info_t* info = nullptr;
+    hs_compile_error_t* err = nullptr;
+    if (hs_expression_info(pattern.c_str(), f, &info, &err) == HS_SUCCESS) {
+      uint64_t w = info->max_width == UINT_MAX
+                       ? cap
+                       : std::min<uint64_t>(info->max_width, cap);
+      free(info);
+      return w;
+    }
+    if (err) hs_free_compile_error(err);
+  }
+  return cap;
+}
+
 }  // namespace
 
 CompiledFilter::CompiledFilter(std::vector<std::string> allow,
@@ -229,8 +247,14 @@ Result<std::unique_ptr<Matcher>> Matcher::Create(const RuleSet& set,
       cr->re2_only = cached.rules[i].re2_only;
       flags = cached.rules[i].flags;
       width = cached.rules[i].width;
-    } else {
+    } else if (r.trigger.empty()) {
       cr->re2_only = !ProbeHyperscan(r.pattern, cap, &flags, &width);
+    } else {
+      // Hyperscan looks for the trigger; the window must still hold the
+      // longest match of the whole pattern before the trigger's end.
+      uint64_t trigger_width = cap;
+      cr->re2_only = !ProbeHyperscan(r.trigger, cap, &flags, &trigger_width);
+      width = PatternWidth(r.pattern, cap);
     }
     cr->prefilter = flags & HS_FLAG_PREFILTER;
     cr->hs_flags = flags;
@@ -241,7 +265,7 @@ Result<std::unique_ptr<Matcher>> Matcher::Create(const RuleSet& set,
     } else {
       (r.paths.empty() ? impl->main_patterns : impl->scoped_patterns)
           .push_back(impl->hs_patterns.size());
-      impl->hs_patterns.push_back(r.pattern);
+      impl->hs_patterns.push_back(r.trigger.empty() ? r.pattern : r.trigger);
       impl->hs_flags.push_back(flags);
       impl->hs_ids.push_back(i);
     }

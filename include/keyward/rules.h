@@ -18,6 +18,17 @@
 //       pattern: '\b(ghp_[A-Za-z0-9]{36})\b'
 //                                 # RE2 syntax; the secret is the named
 //                                 # group (?P<secret>..) or group 1
+//       trigger: '(?:pw|pwd)=\S+' # optional: what Hyperscan looks for
+//                                 # instead of the pattern, when the
+//                                 # pattern's own literals are short and
+//                                 # common (cost on every byte). Must
+//                                 # match wherever the pattern does and
+//                                 # end where it ends (a suffix of the
+//                                 # pattern does: cut it at its rarest
+//                                 # literal); RE2 then confirms the whole
+//                                 # pattern before the trigger's end.
+//                                 # `rules check` verifies it on every
+//                                 # example.
 //       prefix: ghp_              # literal prefix that redaction may show
 //       min_entropy: 3.0          # Shannon bits/char of the secret
 //       max_chars_per_token: 2.5  # the secret is dropped when more word-
@@ -145,6 +156,7 @@ struct Rule {
   Severity severity = Severity::kHigh;
   std::string confidence = "high";
   std::string pattern;
+  std::string trigger;  // Hyperscan's pattern instead of `pattern` ("": same)
   std::string prefix;
   double min_entropy = 0.0;
   double max_chars_per_token = 0.0;  // 0: no limit

@@ -93,6 +93,7 @@ class Emitter {
       << "     .severity = " << SeverityEnum(r.severity) << ",\n"
       << "     .confidence = " << Literal(r.confidence) << ",\n"
       << "     .pattern = " << Literal(r.pattern) << ",\n"
+      << "     .trigger = " << Literal(r.trigger) << ",\n"
       << "     .prefix = " << Literal(r.prefix) << ",\n"
       << "     .min_entropy = " << Double(r.min_entropy) << ",\n"
       << "     .max_chars_per_token = " << Double(r.max_chars_per_token)

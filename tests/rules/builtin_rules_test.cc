@@ -58,6 +58,7 @@ void ExpectSameRule(const Rule& a, const Rule& b, bool examples) {
   EXPECT_EQ(a.severity, b.severity) << id;
   EXPECT_EQ(a.confidence, b.confidence) << id;
   EXPECT_EQ(a.pattern, b.pattern) << id;
+  EXPECT_EQ(a.trigger, b.trigger) << id;
   EXPECT_EQ(a.prefix, b.prefix) << id;
   EXPECT_EQ(a.min_entropy, b.min_entropy) << id;  // bit-exact, not near
   EXPECT_EQ(a.max_chars_per_token, b.max_chars_per_token) << id;
