@@ -119,3 +119,26 @@ TEST(DemoValueComputeTest, WeakDecidesByPath) {
 
 }  // namespace
 }  // namespace keyward
+
+namespace keyward {
+namespace {
+
+// The placeholder filter's "my-password" pattern took any lowercase word
+// that begins with "a", "an", "the", "my" or "some" for a stand-in.
+TEST_F(DemoValueConfidenceTest, WordsBeginningWithAnArticleAreNotStandIns) {
+  for (const std::string v : {"anchorage", "theodolite", "mysqlpw", "admin"}) {
+    auto best = Best("[db]\npassword = " + v + "\n", "conf/app.ini");
+    ASSERT_TRUE(best.has_value()) << v;
+    EXPECT_NE(*best, Confidence::kLow) << v;
+  }
+  auto ado = Best("Server=db1;Uid=app;Password=admin;\n", "web.config");
+  ASSERT_TRUE(ado.has_value());
+  EXPECT_NE(*ado, Confidence::kLow);
+  for (const std::string v :
+       {"my-password", "the_token", "mypassword", "yourapikey", "a-secret"}) {
+    EXPECT_FALSE(Best("[db]\npassword = " + v + "\n", "conf/app.ini")) << v;
+  }
+}
+
+}  // namespace
+}  // namespace keyward
