@@ -101,6 +101,48 @@ TEST_F(ConfigRulesTest, StructuredFilesReportWeakPasswords) {
         "p{7Gx|2W!k#Lq9@zR-3v%Hn8^Ty6&Bm1*Jc4(Fs5)Dw0+Ea"}});
 }
 
+TEST_F(ConfigRulesTest, CloudFormationParameterDefaults) {
+  // YAML and JSON templates; properties in any order before Default; a
+  // weak value is still the template's credential.
+  ExpectFindings(
+      "Parameters:\n"
+      "  ReplicaAdminPassword:\n"
+      "    Type: String\n"
+      "    NoEcho: true\n"
+      "    MinLength: 8\n"
+      "    Default: harbor2019\n"
+      "  InstanceType:\n"
+      "    Type: String\n"
+      "    Default: t3.micro\n",
+      {{"cloudformation.parameter_default_password", "harbor2019"}});
+  ExpectFindings(
+      "{\"Parameters\": {\n"
+      "  \"WebhookSecret\": {\n"
+      "    \"Description\": \"Shared secret\",\n"
+      "    \"Type\": \"String\",\n"
+      "    \"Default\": \"Vn4Pc7Wd3Lm9Xb\"\n"
+      "  }\n}}\n",
+      {{"cloudformation.parameter_default_password", "Vn4Pc7Wd3Lm9Xb"}});
+  // No Default, an SSM parameter path, a dynamic reference: nothing.
+  ExpectFindings(
+      "Parameters:\n"
+      "  DbPassword:\n"
+      "    Type: String\n"
+      "    NoEcho: true\n"
+      "  DbPasswordPath:\n"
+      "    Type: AWS::SSM::Parameter::Value<String>\n"
+      "    Default: /prod/db/password\n"
+      "  ApiToken:\n"
+      "    Type: String\n"
+      "    Default: '{{resolve:secretsmanager:prod/api:SecretString:token}}'\n",
+      {});
+}
+
+TEST_F(ConfigRulesTest, PhpConstantsWithANumberedName) {
+  ExpectFindings("<?php\ndefine('MAILER_PASSWORD_2', 'Kestrel-Vale-41');\n",
+                 {{"php.define_secret", "Kestrel-Vale-41"}});
+}
+
 TEST_F(ConfigRulesTest, PasswordHashesAreReportedWithTheirKind) {
   const std::string shadow =
       "root:$6$Jd8.Qm2xVb7rTz1L$"
