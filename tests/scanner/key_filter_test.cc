@@ -255,11 +255,12 @@ TEST_F(BuiltinGenericTest, SecretNamedKeysOfManyShapes) {
   const std::string v = "Vt7KqPz3WmX_sLr2BnYcHd";  // no digit needed
   for (const std::string& k :
        {"slackKey", "GITLAB_KEY", "license_key", "Google_token", "DRONE_TOKEN",
-        "accesskey", "TRAVEL_API_KEY"}) {
+        "accesskey", "TRAVEL_API_KEY", "CLIENT_SECRET_VALUE", "api_key_b64",
+        "SIGNING_SECRET_STR"}) {
     EXPECT_EQ(Count(k + ": " + v + "\n"), 1u) << k;
   }
   for (const std::string& k : {"csrf_token", "next_page_token", "public_key",
-                               "cache_key", "sort_key"}) {
+                               "cache_key", "sort_key", "csrf_token_value"}) {
     EXPECT_EQ(Count(k + ": " + v + "\n"), 0u) << k;
   }
 }
