@@ -138,6 +138,31 @@ TEST_F(ConfigRulesTest, CloudFormationParameterDefaults) {
       {});
 }
 
+TEST_F(ConfigRulesTest, HtpasswdLinesOfEveryForm) {
+  // One file, every storage form htpasswd writes: each line once, by the
+  // rule that names its form (a hash is never also called plaintext).
+  ExpectFindings(
+      "web:$apr1$Qw3.Lk9z$VbN2mXc7Hq4Tr8Yp1Ls6D0\n"
+      "legacy:Rt7.Mn2bXq9Wd\n"
+      "kiosk:Harbor-Finch-62\n",
+      {{"password_hash.htpasswd_line", "$apr1$Qw3.Lk9z$VbN2mXc7Hq4Tr8Yp1Ls6D0"},
+       {"htpasswd.des_crypt_line", "Rt7.Mn2bXq9Wd"},
+       {"htpasswd.plaintext_line", "Harbor-Finch-62"}});
+  // Elsewhere a user:word line is not an htpasswd entry.
+  auto scratch = matcher_->NewScratch();
+  std::vector<RuleMatch> out;
+  ASSERT_TRUE(matcher_
+                  ->Scan("kiosk:Harbor-Finch-62\nlegacy:Rt7.Mn2bXq9Wd\n",
+                         scratch.get(), &out, "notes/labels.txt")
+                  .ok());
+  EXPECT_TRUE(out.empty());
+  ASSERT_TRUE(matcher_
+                  ->Scan("kiosk:Harbor-Finch-62\n", scratch.get(), &out,
+                         "site/.htpasswd")
+                  .ok());
+  EXPECT_EQ(out.size(), 1u);
+}
+
 TEST_F(ConfigRulesTest, PhpConstantsWithANumberedName) {
   ExpectFindings("<?php\ndefine('MAILER_PASSWORD_2', 'Kestrel-Vale-41');\n",
                  {{"php.define_secret", "Kestrel-Vale-41"}});
