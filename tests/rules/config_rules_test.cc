@@ -163,6 +163,18 @@ TEST_F(ConfigRulesTest, HtpasswdLinesOfEveryForm) {
   EXPECT_EQ(out.size(), 1u);
 }
 
+TEST_F(ConfigRulesTest, EnvAssignmentsInsideXmlElements) {
+  // Jenkins and Ant files carry KEY=value lines as element text.
+  ExpectFindings(
+      "<envVars>\n"
+      "  <string>LDAP_BIND_PASSWORD=Fj3kWq8Lz2</string>\n"
+      "  <string>DEPLOY_TOKEN=Tq5Wn8Rb2Zk7Lm4Xc9Vd3Hs6</string>\n"
+      "  <string>BUILD_MODE=release</string>\n"
+      "</envVars>\n",
+      {{"generic.password.unquoted", "Fj3kWq8Lz2"},
+       {"generic.secret.unquoted", "Tq5Wn8Rb2Zk7Lm4Xc9Vd3Hs6"}});
+}
+
 TEST_F(ConfigRulesTest, PhpConstantsWithANumberedName) {
   ExpectFindings("<?php\ndefine('MAILER_PASSWORD_2', 'Kestrel-Vale-41');\n",
                  {{"php.define_secret", "Kestrel-Vale-41"}});
