@@ -123,6 +123,19 @@ TEST(DemoValueComputeTest, WeakDecidesByPath) {
 namespace keyward {
 namespace {
 
+// A word as a URL password (entropy under 2.8 bits): the rule keeps it,
+// the path decides whether it is reported.
+TEST_F(DemoValueConfidenceTest, WeakUrlPasswordsByPath) {
+  const std::string line =
+      "  - \"https://ops:gardening@db.corp.example:8000/\"\n";
+  auto cfg = Best("mirrors:\n" + line, "deploy/mirrors.yml");
+  ASSERT_TRUE(cfg.has_value());
+  EXPECT_NE(*cfg, Confidence::kLow);
+  auto doc = Best(line, "docs/mirrors.md");
+  ASSERT_TRUE(doc.has_value());
+  EXPECT_EQ(*doc, Confidence::kLow);
+}
+
 // The placeholder filter's "my-password" pattern took any lowercase word
 // that begins with "a", "an", "the", "my" or "some" for a stand-in.
 TEST_F(DemoValueConfidenceTest, WordsBeginningWithAnArticleAreNotStandIns) {
