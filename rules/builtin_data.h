@@ -19,6 +19,8 @@ struct FilterData {
   Strings allow;
   Strings stopwords;
   std::string_view when_key;
+  bool lowers;
+  Strings overrides;
 };
 
 // Mirrors Rule, field by field, in the same order.

@@ -83,6 +83,11 @@ Status ParseFilterNode(const YAML::Node& node, const std::string& origin,
                               ": `when_key` must be a regex string");
       }
       out->when_key = kv.second.as<std::string>();
+    } else if (key == "lowers") {
+      out->lowers = kv.second.as<bool>();
+    } else if (key == "overrides") {
+      s = ReadStrings(kv.second, key, RuleWhere(origin, kv.second),
+                      &out->overrides);
     } else if (key == "description") {
     } else {
       return Status::Config(RuleWhere(origin, kv.first) +

@@ -262,6 +262,14 @@ Status RuleSet::Validate() const {
                               ": unknown filter `" + f + "`");
       }
     }
+    for (const auto& f : r.filters) {
+      for (const auto& o : filters_.at(f).overrides) {
+        if (!filters_.count(o)) {
+          return Status::Config(r.origin + ": filter " + f +
+                                ": overrides unknown filter `" + o + "`");
+        }
+      }
+    }
     for (const auto& v : r.validate) {
       if (!FindValidator(v)) {
         return Status::Config(r.origin + ": rule " + r.id +

@@ -266,6 +266,11 @@ Confidence ComputeConfidence(const ConfidenceInputs& in) {
     }
   }
   if (prefix_led) score = std::max(score, Score(Confidence::kMedium));
+  if (in.weak) {
+    bool config_only = in.path.config && !in.path.docs && !in.path.test;
+    score = config_only ? std::max(score, Score(Confidence::kMedium))
+                        : Score(Confidence::kLow);
+  }
   if (score <= 0) return Confidence::kLow;
   if (score == 1) return Confidence::kMedium;
   return Confidence::kHigh;
@@ -278,6 +283,7 @@ Confidence FindingConfidence(const Rule& rule, const Finding& finding,
   in.generic = rule.generic;
   in.literal_prefix = !rule.prefix.empty();
   in.checksum_verified = finding.checksum_verified;
+  in.weak = finding.weak;
   in.human_chosen = HumanChosenKind(rule.kind);
   in.hashed = rule.kind == "password_hash" || rule.kind == "password-hash";
   // Rules with a literal prefix are judged by it; for the others the BPE

@@ -19,6 +19,11 @@
 //      password committed in `.env` is a real leak.
 //   4. Word-likeness (byte-pair encoding, characters per token): when
 //      measured, it replaces entropy in (3). 0 means not measured.
+//   5. A demo value (a lowering filter matched: password1, adminPassword,
+//      admin): in a configuration file that is not docs or a test it is the
+//      real, weak credential and is reported (at least medium); anywhere
+//      else (README, docs, tests, examples, program source) it stands in for
+//      one: low, reported only with --min-confidence low.
 //
 // Result: <= 0 low, 1 medium, >= 2 high. `scan --min-confidence` (default
 // medium) hides findings below the threshold.
@@ -60,6 +65,7 @@ struct ConfidenceInputs {
   // choose them, so weakness is expected of a real one.
   bool human_chosen = false;
   bool hashed = false;  // a password hash (random-looking by nature)
+  bool weak = false;    // a demo value (Finding::weak)
   ValueShape value = ValueShape::kNeutral;
   PathContext path;
 };

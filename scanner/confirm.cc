@@ -51,8 +51,10 @@ void Matcher::Impl::ConfirmRegion(uint32_t index, std::string_view text,
     if (sec.data() == nullptr || sec.empty()) continue;
     std::string_view secret(sec.data(), sec.size());
     KeySource key{&cr, sp, static_cast<size_t>(s), static_cast<size_t>(e)};
-    if (!Passes(index, secret, cr.key_group() > 0 ? &key : nullptr)) continue;
     RuleMatch m;
+    if (!Passes(index, secret, cr.key_group() > 0 ? &key : nullptr, &m.weak)) {
+      continue;
+    }
     if (!Validates(index, secret, &m.checksum_verified)) continue;
     m.rule = index;
     m.start = base + s;

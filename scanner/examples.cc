@@ -85,7 +85,11 @@ std::vector<ExampleFailure> CheckExamples(const Matcher& matcher) {
         // path, so it would never run there) or is a generic rule judging a
         // provider's negative (a malformed token under `API_KEY=` is still
         // a secret-named value; generic rules carry their own negatives).
+        // A demo value (m.weak) is kept at low confidence outside
+        // configuration files, and an example has no path: low, hidden by
+        // default, so it does not break a negative example.
         const Rule& other = rules[m.rule];
+        if (m.weak) continue;
         if (m.rule != i &&
             (!other.paths.empty() || (other.generic && !r.generic))) {
           continue;

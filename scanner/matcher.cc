@@ -212,12 +212,23 @@ Result<std::unique_ptr<Matcher>> Matcher::Create(const RuleSet& set,
   if (!v.ok()) return v;
   auto impl = std::make_unique<Impl>();
   impl->rules = set.rules();
-  std::map<std::string, const CompiledFilter*> shared;
+  std::map<std::string, CompiledFilter*> shared;
   for (const auto& [name, f] : set.filters()) {
     auto cf =
         std::make_unique<CompiledFilter>(f.allow, f.stopwords, f.when_key);
+    cf->lowers = f.lowers;
     shared[name] = cf.get();
     impl->shared_filters.push_back(std::move(cf));
+  }
+  for (const auto& [name, f] : set.filters()) {
+    for (const auto& o : f.overrides) {
+      auto it = shared.find(o);
+      if (it == shared.end()) {
+        return Status::Config("filter " + name +
+                              ": overrides unknown filter `" + o + "`");
+      }
+      shared[name]->overrides.push_back(it->second);
+    }
   }
   std::map<std::string, uint32_t> index;
   for (uint32_t i = 0; i < impl->rules.size(); i++) {
@@ -348,7 +359,7 @@ bool Matcher::Impl::Validates(uint32_t index, std::string_view secret,
 }
 
 bool Matcher::Impl::Passes(uint32_t index, std::string_view secret,
-                           const KeySource* key) const {
+                           const KeySource* key, bool* weak) const {
   const CompiledRule& cr = *compiled[index];
   const Rule& r = cr.rule;
   if (secret.empty()) return false;
@@ -365,20 +376,36 @@ bool Matcher::Impl::Passes(uint32_t index, std::string_view secret,
     return false;
   }
   std::string folded;
-  // The match's key, read when a keyed filter first needs it.
-  bool key_read = false;
-  re2::StringPiece key_text;
-  for (const CompiledFilter* f : cr.filters) {
-    bool drops = false;
+  auto matches = [&](const CompiledFilter* f) {
     if (!f->stopwords().empty()) {
       if (folded.empty()) {
         folded.assign(secret);
         for (auto& c : folded) c = std::tolower(static_cast<unsigned char>(c));
       }
-      drops = f->HasStopword(folded);
+      if (f->HasStopword(folded)) return true;
     }
-    if (!drops) drops = f->Allows(secret);
-    if (!drops) continue;
+    return f->Allows(secret);
+  };
+  // A lowering filter (a demo value: password1, adminPassword) keeps the
+  // value, marked weak, and the filters it overrides do not drop it.
+  const CompiledFilter* lowering = nullptr;
+  for (const CompiledFilter* f : cr.filters) {
+    if (f->lowers && matches(f)) {
+      lowering = f;
+      break;
+    }
+  }
+  // The match's key, read when a keyed filter first needs it.
+  bool key_read = false;
+  re2::StringPiece key_text;
+  for (const CompiledFilter* f : cr.filters) {
+    if (f->lowers) continue;
+    if (lowering &&
+        std::find(lowering->overrides.begin(), lowering->overrides.end(), f) !=
+            lowering->overrides.end()) {
+      continue;
+    }
+    if (!matches(f)) continue;
     if (!f->keyed() || key == nullptr) return false;
     // A keyed filter (bare digests) applies when there is no key or the
     // key names what the filter is about: under `client_secret` a 40-hex
@@ -392,6 +419,9 @@ bool Matcher::Impl::Passes(uint32_t index, std::string_view secret,
       return false;
     }
   }
+  if (weak) *weak = lowering != nullptr;
+  // A demo value is word-like by nature: it was recognised, not guessed.
+  if (lowering) return true;
   // Too word-like for a key: an identifier, a word, code (wordiness.h).
   if (r.max_chars_per_token > 0 &&
       CharsPerToken(secret) > r.max_chars_per_token) {

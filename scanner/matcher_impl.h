@@ -62,6 +62,10 @@ class CompiledFilter {
   // Whether every allow pattern is anchored at the start ("^..."): RE2 then
   // stops at the first byte no pattern can take, so checking is cheap.
   bool start_anchored() const { return start_anchored_; }
+  // `lowers:` and `overrides:` (keyward/rules.h, SecretFilter); overrides
+  // are set by the matcher once every shared filter exists.
+  bool lowers = false;
+  std::vector<const CompiledFilter*> overrides;
 
  private:
   static size_t PairHash(unsigned char a, unsigned char b) {
@@ -253,8 +257,9 @@ struct Matcher::Impl {
   // Whether `secret` passes the rule's entropy, class and filter checks.
   // `key`: the match it comes from, for keyed filters; null: no key (every
   // filter applies).
+  // `*weak`: a lowering filter matched (Finding::weak).
   bool Passes(uint32_t rule, std::string_view secret,
-              const KeySource* key = nullptr) const;
+              const KeySource* key = nullptr, bool* weak = nullptr) const;
   // The rule's validators, after its filters: false when one fails;
   // `*checksum_verified` when a checksum passed.
   bool Validates(uint32_t rule, std::string_view secret,

@@ -105,6 +105,10 @@ struct Finding {
   // path's context (config file, docs, tests): ComputeConfidence.
   Confidence confidence = Confidence::kMedium;
   bool checksum_verified = false;  // a `validate:` checksum passed
+  // A lowering filter (`lowers:`, filters.yaml's demo_value) matched the
+  // value: a well-known weak credential, real in a configuration file, a
+  // stand-in elsewhere (scanner/confidence.h). Not serialized.
+  bool weak = false;
 
   std::string path;  // as given on the command line, or relative to the root
   int line = 0;      // 1-based, where the secret starts

@@ -103,6 +103,10 @@
 //       allow: [...]        # same meaning as in a rule
 //       stopwords: [...]
 //       when_key: '(?i)sha|md5'  # optional: see below
+//       lowers: true        # optional: a match keeps the value, marked
+//                           # weak (low confidence outside config files)
+//       overrides: [identifier]  # optional, with lowers: these filters do
+//                           # not drop a value this one matched
 //
 // A pattern may name the key its secret is assigned to, (?P<key>...)
 // (`client_secret` in `client_secret = "..."`). A filter with `when_key`
@@ -146,6 +150,12 @@ struct SecretFilter {
   std::vector<std::string> allow;      // regexes (RE2); a match drops
   std::vector<std::string> stopwords;  // lowercase substrings; a hit drops
   std::string when_key;  // regex (RE2); empty: applies whatever the key
+  // A lowering filter keeps what it matches, marked weak (Finding::weak):
+  // a demo value is a low-confidence finding in docs and tests and a real
+  // one in a configuration file (scanner/confidence.h).
+  bool lowers = false;
+  // Filters that do not drop a value this (lowering) filter matched.
+  std::vector<std::string> overrides;
 };
 
 struct Rule {

@@ -81,7 +81,9 @@ class Emitter {
   std::string Filter(const SecretFilter& f) {
     return "{.name = " + Literal(f.name) + ", .allow = " + Strings(f.allow) +
            ", .stopwords = " + Strings(f.stopwords) +
-           ", .when_key = " + Literal(f.when_key) + "}";
+           ", .when_key = " + Literal(f.when_key) +
+           ", .lowers = " + (f.lowers ? "true" : "false") +
+           ", .overrides = " + Strings(f.overrides) + "}";
   }
 
   void AddRule(const Rule& r) {

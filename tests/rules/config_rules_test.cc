@@ -101,6 +101,85 @@ TEST_F(ConfigRulesTest, StructuredFilesReportWeakPasswords) {
         "p{7Gx|2W!k#Lq9@zR-3v%Hn8^Ty6&Bm1*Jc4(Fs5)Dw0+Ea"}});
 }
 
+TEST_F(ConfigRulesTest, CloudFormationParameterDefaults) {
+  // YAML and JSON templates; properties in any order before Default; a
+  // weak value is still the template's credential.
+  ExpectFindings(
+      "Parameters:\n"
+      "  ReplicaAdminPassword:\n"
+      "    Type: String\n"
+      "    NoEcho: true\n"
+      "    MinLength: 8\n"
+      "    Default: harbor2019\n"
+      "  InstanceType:\n"
+      "    Type: String\n"
+      "    Default: t3.micro\n",
+      {{"cloudformation.parameter_default_password", "harbor2019"}});
+  ExpectFindings(
+      "{\"Parameters\": {\n"
+      "  \"WebhookSecret\": {\n"
+      "    \"Description\": \"Shared secret\",\n"
+      "    \"Type\": \"String\",\n"
+      "    \"Default\": \"Vn4Pc7Wd3Lm9Xb\"\n"
+      "  }\n}}\n",
+      {{"cloudformation.parameter_default_password", "Vn4Pc7Wd3Lm9Xb"}});
+  // No Default, an SSM parameter path, a dynamic reference: nothing.
+  ExpectFindings(
+      "Parameters:\n"
+      "  DbPassword:\n"
+      "    Type: String\n"
+      "    NoEcho: true\n"
+      "  DbPasswordPath:\n"
+      "    Type: AWS::SSM::Parameter::Value<String>\n"
+      "    Default: /prod/db/password\n"
+      "  ApiToken:\n"
+      "    Type: String\n"
+      "    Default: '{{resolve:secretsmanager:prod/api:SecretString:token}}'\n",
+      {});
+}
+
+TEST_F(ConfigRulesTest, HtpasswdLinesOfEveryForm) {
+  // One file, every storage form htpasswd writes: each line once, by the
+  // rule that names its form (a hash is never also called plaintext).
+  ExpectFindings(
+      "web:$apr1$Qw3.Lk9z$VbN2mXc7Hq4Tr8Yp1Ls6D0\n"
+      "legacy:Rt7.Mn2bXq9Wd\n"
+      "kiosk:Harbor-Finch-62\n",
+      {{"password_hash.htpasswd_line", "$apr1$Qw3.Lk9z$VbN2mXc7Hq4Tr8Yp1Ls6D0"},
+       {"htpasswd.des_crypt_line", "Rt7.Mn2bXq9Wd"},
+       {"htpasswd.plaintext_line", "Harbor-Finch-62"}});
+  // Elsewhere a user:word line is not an htpasswd entry.
+  auto scratch = matcher_->NewScratch();
+  std::vector<RuleMatch> out;
+  ASSERT_TRUE(matcher_
+                  ->Scan("kiosk:Harbor-Finch-62\nlegacy:Rt7.Mn2bXq9Wd\n",
+                         scratch.get(), &out, "notes/labels.txt")
+                  .ok());
+  EXPECT_TRUE(out.empty());
+  ASSERT_TRUE(matcher_
+                  ->Scan("kiosk:Harbor-Finch-62\n", scratch.get(), &out,
+                         "site/.htpasswd")
+                  .ok());
+  EXPECT_EQ(out.size(), 1u);
+}
+
+TEST_F(ConfigRulesTest, EnvAssignmentsInsideXmlElements) {
+  // Jenkins and Ant files carry KEY=value lines as element text.
+  ExpectFindings(
+      "<envVars>\n"
+      "  <string>LDAP_BIND_PASSWORD=Fj3kWq8Lz2</string>\n"
+      "  <string>DEPLOY_TOKEN=Tq5Wn8Rb2Zk7Lm4Xc9Vd3Hs6</string>\n"
+      "  <string>BUILD_MODE=release</string>\n"
+      "</envVars>\n",
+      {{"generic.password.unquoted", "Fj3kWq8Lz2"},
+       {"generic.secret.unquoted", "Tq5Wn8Rb2Zk7Lm4Xc9Vd3Hs6"}});
+}
+
+TEST_F(ConfigRulesTest, PhpConstantsWithANumberedName) {
+  ExpectFindings("<?php\ndefine('MAILER_PASSWORD_2', 'Kestrel-Vale-41');\n",
+                 {{"php.define_secret", "Kestrel-Vale-41"}});
+}
+
 TEST_F(ConfigRulesTest, PasswordHashesAreReportedWithTheirKind) {
   const std::string shadow =
       "root:$6$Jd8.Qm2xVb7rTz1L$"

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "keyward/matcher.h"
+#include "scanner/confidence.h"
 #include "support/builtin_matcher_test.h"
 
 namespace keyward {
@@ -132,6 +133,23 @@ class BuiltinGenericTest : public test::BuiltinMatcherTest {
     EXPECT_TRUE(matcher_->Scan(text, scratch.get(), &out, path).ok());
     return out.size();
   }
+  // Matches in `text` as file `path` that are reported by default (medium
+  // confidence or more; scanner/confidence.h).
+  static size_t ReportedIn(const std::string& text, std::string_view path) {
+    auto scratch = matcher_->NewScratch();
+    std::vector<RuleMatch> out;
+    EXPECT_TRUE(matcher_->Scan(text, scratch.get(), &out, path).ok());
+    size_t n = 0;
+    for (const RuleMatch& m : out) {
+      Finding f;
+      f.secret = text.substr(m.secret_start, m.secret_end - m.secret_start);
+      f.path = std::string(path);
+      f.weak = m.weak;
+      f.checksum_verified = m.checksum_verified;
+      n += FindingConfidence(matcher_->rules()[m.rule], f) != Confidence::kLow;
+    }
+    return n;
+  }
 };
 
 const std::string kHex32 = "7c1e9a3f5b2d8e0a4c6f1b3d5e7a9c2f";
@@ -218,13 +236,14 @@ TEST_F(BuiltinGenericTest, EncryptedValuesAreNotSecrets) {
 }
 
 TEST_F(BuiltinGenericTest, DemoValuesAreCredentialsInConfigFilesOnly) {
-  // Well-known weak values stand in for a password in code samples...
+  // Well-known weak values stand in for a password in code samples (kept
+  // at low confidence, not reported by default)...
   for (const std::string& v : {"letmein", "toor", "hunter2", "guest"}) {
-    EXPECT_EQ(CountIn("password = \"" + v + "\"\n", "src/app.py"), 0u) << v;
-    EXPECT_EQ(CountIn("password = " + v + "\n", "notes.txt"), 0u) << v;
+    EXPECT_EQ(ReportedIn("password = \"" + v + "\"\n", "src/app.py"), 0u) << v;
+    EXPECT_EQ(ReportedIn("password = " + v + "\n", "notes.txt"), 0u) << v;
     // ... but committed in a configuration file they are the credential.
-    EXPECT_EQ(CountIn("[db]\npassword = " + v + "\n", "app.ini"), 1u) << v;
-    EXPECT_EQ(CountIn("DB_PASSWORD=" + v + "\n", "deploy/.env"), 1u) << v;
+    EXPECT_EQ(ReportedIn("[db]\npassword = " + v + "\n", "app.ini"), 1u) << v;
+    EXPECT_EQ(ReportedIn("DB_PASSWORD=" + v + "\n", "deploy/.env"), 1u) << v;
   }
   // Values that describe themselves as stand-ins stay dropped everywhere.
   for (const std::string& v : {"changeme", "<password>", "my_password"}) {
@@ -236,11 +255,12 @@ TEST_F(BuiltinGenericTest, SecretNamedKeysOfManyShapes) {
   const std::string v = "Vt7KqPz3WmX_sLr2BnYcHd";  // no digit needed
   for (const std::string& k :
        {"slackKey", "GITLAB_KEY", "license_key", "Google_token", "DRONE_TOKEN",
-        "accesskey", "TRAVEL_API_KEY"}) {
+        "accesskey", "TRAVEL_API_KEY", "CLIENT_SECRET_VALUE", "api_key_b64",
+        "SIGNING_SECRET_STR"}) {
     EXPECT_EQ(Count(k + ": " + v + "\n"), 1u) << k;
   }
   for (const std::string& k : {"csrf_token", "next_page_token", "public_key",
-                               "cache_key", "sort_key"}) {
+                               "cache_key", "sort_key", "csrf_token_value"}) {
     EXPECT_EQ(Count(k + ": " + v + "\n"), 0u) << k;
   }
 }
@@ -255,12 +275,12 @@ TEST_F(BuiltinGenericTest, PlaceholderOnlyAsTheWholeValue) {
     EXPECT_EQ(CountIn("[db]\npassword = " + v + "\n", "app.ini"), 0u) << v;
   }
   // Weak values made of credential words say nothing of being a stand-in:
-  // demo values, dropped in code and docs, reported in a configuration
-  // file (issue 12: a chart's default adminPassword is a finding there).
+  // demo values, low in code and docs, reported in a configuration file
+  // (issue 12: a chart's default adminPassword is a finding there).
   for (const std::string& v : {"password123", "supersecret", "qwerty123",
                                "adminPassword", "rootpass!", "secretKey9"}) {
-    EXPECT_EQ(CountIn("password = \"" + v + "\"\n", "app.py"), 0u) << v;
-    EXPECT_EQ(CountIn("[db]\npassword = " + v + "\n", "app.ini"), 1u) << v;
+    EXPECT_EQ(ReportedIn("password = \"" + v + "\"\n", "app.py"), 0u) << v;
+    EXPECT_EQ(ReportedIn("[db]\npassword = " + v + "\n", "app.ini"), 1u) << v;
   }
   // Real values that contain a common word or look weak.
   for (const std::string& v :
