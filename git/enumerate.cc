@@ -97,11 +97,17 @@ class BlobEnumerator {
   }
 
   bool SeenBlob(const git_oid& id) const {
+    uint32_t n = packed_ ? packed_->Number(id) : PackedTrees::kNoId;
+    if (n != PackedTrees::kNoId) return blob_of_id_[n] != kNone;
     return blobs_.Find(id) != OidMap::kAbsent;
   }
 
  private:
+  // A blob has one index: by its PackedTrees number when it has one (no
+  // table of ids beyond the pack indexes), else through blobs_.
   uint32_t Blob(const git_oid& id, std::vector<git_oid>* blobs) {
+    uint32_t n = packed_ ? packed_->Number(id) : PackedTrees::kNoId;
+    if (n != PackedTrees::kNoId) return PackedBlob(n, blobs);
     bool fresh = false;
     uint32_t i =
         blobs_.Insert(id, static_cast<uint32_t>(blobs->size()), &fresh);
@@ -110,7 +116,10 @@ class BlobEnumerator {
   }
   uint32_t PackedBlob(uint32_t i, std::vector<git_oid>* blobs) {
     uint32_t& cached = blob_of_id_[i];
-    if (cached == kNone) cached = Blob(packed_->id(i), blobs);
+    if (cached == kNone) {
+      cached = static_cast<uint32_t>(blobs->size());
+      blobs->push_back(packed_->id(i));
+    }
     return cached;
   }
 
@@ -147,7 +156,7 @@ class BlobEnumerator {
   TreeGraph* graph_;
   const PackedTrees* packed_;
   size_t* unreadable_;
-  OidMap blobs_;  // -> index into the enumeration's blobs
+  OidMap blobs_;  // blobs PackedTrees has no number for -> their index
   // Per PackedTrees id: its blob index / graph node, once known (saves
   // hashing the same id for every tree that names it).
   std::vector<uint32_t> blob_of_id_, node_of_id_;
@@ -228,6 +237,9 @@ Status Enumerate(git_repository* repo, const EnumerateOptions& options,
     packed = PackedTrees::Load(packs(), options.threads);
   BlobEnumerator enumerator(repo, warn, &out->trees, packed.get(),
                             &out->unreadable);
+  // Room for every packed blob up front: growing by doubling would hold
+  // the old and the new array at once (pages never touched cost nothing).
+  if (packed) out->blobs.reserve(packed->id_count());
   for (const git_oid& id : commits) {
     git_commit* commit_raw = nullptr;
     if (git_commit_lookup(&commit_raw, repo, &id) != 0) {

@@ -75,6 +75,7 @@ Status ScanGitHistory(const Scanner& scanner, const GitHistoryOptions& options,
   git::Enumeration e;
   Status s = git::Enumerate(r, enumerate, warn, &e);
   blob_pass.join();
+  if (s.ok()) git::MatchPackedBlobs(*packs, e.blobs, &packed);
   packs.reset();  // unmap before libgit2 maps the packs again
   if (!s.ok()) return s;
 

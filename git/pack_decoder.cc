@@ -95,7 +95,8 @@ Status PackDecoder::Decode(uint32_t n, const Buffer* parent, Buffer* out,
     entry_size = node.header_size + consumed;
     *matches_index =
         !node.has_crc ||
-        libdeflate_crc32(0, pack.data() + node.offset, entry_size) == node.crc;
+        libdeflate_crc32(0, pack.data() + node.offset, entry_size) ==
+            reader_.packs_[node.pack]->index.crc(node.pos);
     stream_damaged =
         !*matches_index &&
         !StreamChecksumMatches(in.substr(0, consumed), inflated->view());

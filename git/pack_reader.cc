@@ -99,6 +99,10 @@ std::unique_ptr<PackReader> PackReader::Open(const std::string& objects_dir) {
     mapped += p->pack_file.bytes().size();
   }
   reader->fits_budget_ = mapped <= kMappedBudget;
+  for (const auto& p : reader->packs_) {
+    reader->pack_first_.push_back(reader->pack_first_.back() +
+                                  p->index.count());
+  }
   return reader;
 }
 
@@ -114,7 +118,7 @@ uint32_t PackReader::NodeAt(uint32_t pack, uint64_t offset,
     Node& node = nodes_[known];
     if (index_pos >= 0 && !node.has_crc) {
       node.has_crc = true;
-      node.crc = p.index.crc(static_cast<uint32_t>(index_pos));
+      node.pos = static_cast<uint32_t>(index_pos);
     }
     return known;
   }
@@ -135,7 +139,7 @@ uint32_t PackReader::NodeAt(uint32_t pack, uint64_t offset,
   }
   if (index_pos >= 0) {
     node.has_crc = true;
-    node.crc = p.index.crc(static_cast<uint32_t>(index_pos));
+    node.pos = static_cast<uint32_t>(index_pos);
   }
   Touched(touched);
   nodes_.push_back(node);
@@ -165,6 +169,7 @@ void PackReader::Plan(const std::vector<git_oid>& wanted,
     nodes_[n].wanted = static_cast<uint32_t>(i);
     ResolveBases(&pending);
   }
+  for (auto& pack : packs_) pack->nodes = OffsetMap();  // planning only
   Link();
   // Wanted blobs not under a blob root (bad headers, bases out of the pack,
   // non-blob bases, loops) are left to the caller.
@@ -216,6 +221,7 @@ void PackReader::ResolveBases(std::vector<PendingBase>* pending) {
 }
 
 void PackReader::PlanAll() {
+  planned_all_ = true;
   std::vector<PendingBase> pending;
   // With several packs, the first pack holding an id decodes it. Packs are
   // biggest first: an id of a later pack is looked up in the first pack's
@@ -254,9 +260,9 @@ void PackReader::PlanAll() {
       uint32_t n = NodeAt(p, offset, &pending, touched, pos);
       ResolveBases(&pending);
       if (nodes_[n].wanted != kNotWanted) continue;  // two ids, one offset
-      nodes_[n].wanted = static_cast<uint32_t>(wanted_.size());
-      wanted_.push_back(oid);
+      nodes_[n].wanted = pack_first_[p] + pos;
     }
+    packs_[p]->nodes = OffsetMap();  // its offsets are all resolved
   }
   Link();
 }
@@ -342,8 +348,26 @@ void PackReader::ForEachObjectType(
            steps++ < nodes_.size()) {
       n = &nodes_[n->base];
     }
-    if (n->ok && !IsDelta(n->type)) f(wanted_[node.wanted], n->type);
+    if (n->ok && !IsDelta(n->type)) f(wanted_id(node.wanted), n->type);
   }
+}
+
+uint32_t PackReader::FindObject(const unsigned char* id) const {
+  for (uint32_t p = 0; p < packs_.size(); ++p) {
+    int64_t pos = packs_[p]->index.Find(id);
+    if (pos >= 0) return pack_first_[p] + static_cast<uint32_t>(pos);
+  }
+  return kNoObject;
+}
+
+const git_oid& PackReader::object_id(uint32_t number) const {
+  // Few packs: a linear search beats a binary one.
+  uint32_t p = 0;
+  while (number >= pack_first_[p + 1]) ++p;
+  // git_oid is the 20 raw bytes (SHA-1 repositories; the index checks it).
+  static_assert(sizeof(git_oid) == kSha1Size && alignof(git_oid) == 1);
+  return *reinterpret_cast<const git_oid*>(
+      packs_[p]->index.id(number - pack_first_[p]));
 }
 
 }  // namespace keyward::git

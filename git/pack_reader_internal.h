@@ -36,7 +36,7 @@ struct PackReader::Pack {
   MappedFile pack_file;
   PackIndex index;
   std::string_view bytes;  // the whole pack
-  OffsetMap nodes;         // entry offset -> node
+  OffsetMap nodes;         // entry offset -> node (while planning; freed after)
   // Set by the first read that faulted on the mapping: the file is shorter
   // than when it was opened, and libgit2 cannot read it either.
   mutable std::atomic<bool> shrank{false};
@@ -54,9 +54,9 @@ struct PackReader::Node {
   uint32_t next_sibling = kNone;
   uint32_t child_count = 0;
   uint32_t wanted = kNotWanted;
-  // Found through the index (not as a delta's base offset): the index's
-  // CRC-32 of the entry, checked when it is decoded.
-  uint32_t crc = 0;
+  // Found through the index (not as a delta's base offset): the entry's
+  // position there (its CRC-32 is checked when it is decoded).
+  uint32_t pos = 0;
   uint8_t header_size = 0;  // the zlib stream starts at offset + header_size
   PackType type{};
   bool ok = false;  // header parsed and, for a delta, its base resolved
