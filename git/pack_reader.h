@@ -121,6 +121,13 @@ class PackReader {
   uint32_t NodeAt(uint32_t pack, uint64_t offset,
                   std::vector<PendingBase>* pending, uint64_t touched,
                   int64_t index_pos = -1);
+  // Adds the node of the entry at `offset` (NodeAt's arguments).
+  uint32_t NewNode(uint32_t pack, uint64_t offset,
+                   std::vector<PendingBase>* pending, uint64_t touched,
+                   int64_t index_pos);
+  // The node at `offset` among p's nodes_[sorted_first, sorted_last), or
+  // kNone.
+  uint32_t SortedNodeAt(const Pack& p, uint64_t offset) const;
   // Resolves the bases of the deltas in `pending` (and of those created on
   // the way).
   void ResolveBases(std::vector<PendingBase>* pending);

@@ -36,7 +36,12 @@ struct PackReader::Pack {
   MappedFile pack_file;
   PackIndex index;
   std::string_view bytes;  // the whole pack
-  OffsetMap nodes;         // entry offset -> node (while planning; freed after)
+  // While planning: PlanAll's nodes of this pack's index entries, in offset
+  // order, are nodes_[sorted_first, sorted_last) (found by binary search);
+  // any other node of the pack is in `nodes` (entry offset -> node). Freed
+  // after planning.
+  uint32_t sorted_first = 0, sorted_last = 0;
+  OffsetMap nodes;
   // Set by the first read that faulted on the mapping: the file is shorter
   // than when it was opened, and libgit2 cannot read it either.
   mutable std::atomic<bool> shrank{false};
