@@ -261,15 +261,23 @@ void ScanAllPackedBlobs(const Scanner& scanner, const PackReader& packs,
 }
 
 void MatchPackedBlobs(const PackReader& packs,
-                      const std::vector<git_oid>& blobs, PackedBlobScan* out) {
-  out->slot_of_blob.assign(blobs.size(), PackedBlobScan::kNoSlot);
+                      const std::vector<git_oid>& blobs,
+                      std::vector<uint32_t>* objects, PackedBlobScan* out) {
+  const bool known = objects != nullptr && objects->size() == blobs.size();
+  if (known) {
+    out->slot_of_blob = std::move(*objects);
+  } else {
+    out->slot_of_blob.assign(blobs.size(), PackedBlobScan::kNoSlot);
+  }
   for (size_t i = 0; i < blobs.size(); ++i) {
-    // Only what the pass saw: a blob without a slot is read by ScanBlobs.
-    uint32_t slot = packs.FindObject(blobs[i]);
-    if (slot < out->outcomes.size() &&
-        out->outcomes[slot].kind != PackedBlobScan::kUndecodable) {
-      out->slot_of_blob[i] = slot;
+    // A slot is the object number. Only what the pass saw: a blob without a
+    // slot is read by ScanBlobs.
+    uint32_t slot = known ? out->slot_of_blob[i] : packs.FindObject(blobs[i]);
+    if (slot >= out->outcomes.size() ||
+        out->outcomes[slot].kind == PackedBlobScan::kUndecodable) {
+      slot = PackedBlobScan::kNoSlot;
     }
+    out->slot_of_blob[i] = slot;
   }
 }
 

@@ -64,8 +64,11 @@ void ScanAllPackedBlobs(const Scanner& scanner, const PackReader& packs,
 // looking each up in the indexes of `packs` (the reader the pass ran on):
 // the pass's results are then usable without the reader, which can be
 // closed before ScanBlobs reads the rest through libgit2.
+// `objects`, when it has one per blob (Enumeration::blob_objects), gives
+// their object numbers, and is taken (no lookup, no copy).
 void MatchPackedBlobs(const PackReader& packs,
-                      const std::vector<git_oid>& blobs, PackedBlobScan* out);
+                      const std::vector<git_oid>& blobs,
+                      std::vector<uint32_t>* objects, PackedBlobScan* out);
 
 // Scans `blobs` with `threads` workers. Blobs in packs are decoded biggest
 // delta tree first, one per worker at a time (PackReader); the rest (loose

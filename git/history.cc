@@ -72,10 +72,16 @@ Status ScanGitHistory(const Scanner& scanner, const GitHistoryOptions& options,
     plan.wait();
     return packs.get();
   };
+  // The plan (48 bytes per object) is freed before the enumeration makes
+  // its blob ids (20 bytes per blob), once the blob pass is done with it.
+  enumerate.before_blob_ids = [&] {
+    blob_pass.join();
+    packs->ReleasePlan();
+  };
   git::Enumeration e;
   Status s = git::Enumerate(r, enumerate, warn, &e);
-  blob_pass.join();
-  if (s.ok()) git::MatchPackedBlobs(*packs, e.blobs, &packed);
+  if (blob_pass.joinable()) blob_pass.join();
+  if (s.ok()) git::MatchPackedBlobs(*packs, e.blobs, &e.blob_objects, &packed);
   packs.reset();  // unmap before libgit2 maps the packs again
   if (!s.ok()) return s;
 

@@ -402,6 +402,11 @@ void PackReader::ForEachObjectType(
   }
 }
 
+void PackReader::ReleasePlan() {
+  nodes_ = {};
+  for (auto& roots : roots_) roots = {};
+}
+
 uint32_t PackReader::FindObject(const unsigned char* id) const {
   for (uint32_t p = 0; p < packs_.size(); ++p) {
     int64_t pos = packs_[p]->index.Find(id);

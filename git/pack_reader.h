@@ -85,6 +85,10 @@ class PackReader {
     return planned_all_ ? object_count() : wanted_.size();
   }
 
+  // Frees the plan (no tree left to decode; ids and object numbers stay).
+  // Call when no PackDecoder of this reader runs any more.
+  void ReleasePlan();
+
   // Objects are numbered by their place in the usable packs' indexes (the
   // first pack's entries, then the second's...). An id several packs hold
   // has the number of the first pack holding it (the one PlanAll decodes).

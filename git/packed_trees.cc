@@ -329,6 +329,13 @@ std::unique_ptr<PackedTrees> PackedTrees::Load(const PackReader& packs,
   return out;
 }
 
+void PackedTrees::ReleaseTrees() {
+  record_of_object_ = {};
+  records_ = {};
+  entries_ = {};
+  problems_ = {};
+}
+
 uint32_t PackedTrees::Number(const git_oid& id) const {
   uint32_t n = reader_->FindObject(id);
   if (n != PackReader::kNoObject) return n;

@@ -103,6 +103,8 @@ class PackedTrees {
   // kNoId.
   uint32_t Number(const git_oid& id) const;
   size_t tree_count() const { return records_.size(); }
+  // Frees the trees (Find says kAbsent after it); the ids stay.
+  void ReleaseTrees();
   // Entries naming subtrees, and blobs, over all trees (for reserving).
   size_t tree_entry_count() const { return tree_entries_; }
   size_t blob_entry_count() const { return blob_entries_; }
