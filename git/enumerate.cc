@@ -170,7 +170,7 @@ class BlobEnumerator {
   TreeGraph* graph_;
   const PackedTrees* packed_;
   size_t* unreadable_;
-  OidMap blobs_;  // blobs PackedTrees has no number for -> their index
+  OidMap blobs_;    // blobs PackedTrees has no number for -> their index
   size_t ids_ = 0;  // packed_->id_count()
   std::vector<uint32_t> refs_;  // see TakeRefs
   std::vector<git_oid> other_;

@@ -22,7 +22,7 @@ struct Enumeration {
   // Trees read from the packs: per blob, its PackReader object number
   // (FindObject) or PackReader::kNoObject; else empty.
   std::vector<uint32_t> blob_objects;
-  TreeGraph trees;                 // every tree opened, for provenance
+  TreeGraph trees;  // every tree opened, for provenance
   // Refs, commits and trees that could not be read (each warned about): the
   // part of the history behind them was not enumerated.
   size_t unreadable = 0;

@@ -15,7 +15,7 @@ namespace {
 
 // Pack bytes read between two drops of the mapped pages: like libgit2's
 // mapped-window limit (repo.cc), it keeps RSS independent of pack size.
-constexpr uint64_t kMappedBudget = uint64_t{64} << 20;
+constexpr uint64_t kMappedBudget = uint64_t{16} << 20;
 // Sorts (offset, index position) pairs by offset: an LSD radix sort, 11 bits
 // a pass, skipping the digits no two offsets differ in (three passes for a
 // pack under 8 GiB). A comparison sort of a big pack's entries costs more
