@@ -72,7 +72,7 @@ Status ScanGitHistory(const Scanner& scanner, const GitHistoryOptions& options,
     plan.wait();
     return packs.get();
   };
-  // The plan (48 bytes per object) is freed before the enumeration makes
+  // The plan (40 bytes per object) is freed before the enumeration makes
   // its blob ids (20 bytes per blob), once the blob pass is done with it.
   enumerate.before_blob_ids = [&] {
     blob_pass.join();

@@ -128,7 +128,7 @@ uint32_t PackReader::NodeAt(uint32_t pack, uint64_t offset,
 uint32_t PackReader::NewNode(uint32_t pack, uint64_t offset,
                              std::vector<PendingBase>* pending,
                              uint64_t touched, int64_t index_pos) {
-  static_assert(sizeof(Node) == 48, "the plan's cost per object");
+  static_assert(sizeof(Node) == 40, "the plan's cost per object");
   const Pack& p = *packs_[pack];
   uint32_t n = static_cast<uint32_t>(nodes_.size());
   Node node;
@@ -171,11 +171,13 @@ void PackReader::Plan(const std::vector<git_oid>& wanted,
       if (offset < 0) break;
       n = NodeAt(p, static_cast<uint64_t>(offset), &pending, kFaultAround, pos);
     }
-    if (n == kNone || nodes_[n].wanted != kNotWanted) {
+    if (n == kNone || nodes_[n].is_wanted) {
       fallback->push_back(i);
       continue;
     }
-    nodes_[n].wanted = static_cast<uint32_t>(i);
+    nodes_[n].is_wanted = true;
+    plan_wanted_.resize(nodes_.size(), kNotWanted);
+    plan_wanted_[n] = static_cast<uint32_t>(i);
     ResolveBases(&pending);
   }
   for (auto& pack : packs_) pack->nodes = OffsetMap();  // planning only
@@ -195,8 +197,8 @@ void PackReader::Plan(const std::vector<git_oid>& wanted,
     }
   }
   for (uint32_t n = 0; n < nodes_.size(); ++n) {
-    if (nodes_[n].wanted != kNotWanted && !reached[n]) {
-      fallback->push_back(nodes_[n].wanted);
+    if (nodes_[n].is_wanted && !reached[n]) {
+      fallback->push_back(WantedOf(n));
     }
   }
   std::sort(fallback->begin(), fallback->end());
@@ -276,7 +278,7 @@ void PackReader::PlanAll() {
       for (uint32_t q = 0; q < p && !earlier; ++q) {
         earlier = packs_[q]->index.Find(index.id(pos)) >= 0;
       }
-      if (!earlier) nodes_[n].wanted = pack_first_[p] + pos;
+      nodes_[n].is_wanted = !earlier;  // its number: pack_first_[p] + pos
       for (const PendingBase& h : pending) {
         uint64_t base_offset = h.base_offset;
         if (h.type == PackType::kRefDelta) {
@@ -304,7 +306,7 @@ void PackReader::PlanAll() {
   // bases) are not decoded: they are left out of the forest.
   std::vector<bool> needed(nodes_.size(), false);
   for (uint32_t n = 0; n < nodes_.size(); ++n) {
-    if (nodes_[n].wanted == kNotWanted) continue;
+    if (!nodes_[n].is_wanted) continue;
     for (uint32_t m = n; m != kNone && !needed[m];) {
       needed[m] = true;
       const Node& node = nodes_[m];
@@ -333,8 +335,9 @@ void PackReader::Link() {
   auto linkable = [this](const Node& n) {
     return n.ok && IsDelta(n.type) && n.base != kNone;
   };
+  std::vector<bool> has_children(nodes_.size(), false);
   for (uint32_t n : order) {
-    if (linkable(nodes_[n])) ++nodes_[nodes_[n].base].child_count;
+    if (linkable(nodes_[n])) has_children[nodes_[n].base] = true;
   }
   // Children lists: leaves first, then children with subtrees, each in pack
   // order. The decoder drops a leaf's content right after scanning it and
@@ -343,7 +346,7 @@ void PackReader::Link() {
   for (bool leaves : {false, true}) {
     for (auto it = order.rbegin(); it != order.rend(); ++it) {
       Node& node = nodes_[*it];
-      if (!linkable(node) || (node.child_count == 0) != leaves) continue;
+      if (!linkable(node) || !has_children[*it] != leaves) continue;
       node.next_sibling = nodes_[node.base].first_child;
       nodes_[node.base].first_child = *it;
     }
@@ -389,8 +392,9 @@ void PackReader::OrderByWork(std::vector<uint32_t>* roots) const {
 
 void PackReader::ForEachObjectType(
     const std::function<void(const git_oid&, PackType)>& f) const {
-  for (const Node& node : nodes_) {
-    if (node.wanted == kNotWanted) continue;
+  for (uint32_t i = 0; i < nodes_.size(); ++i) {
+    const Node& node = nodes_[i];
+    if (!node.is_wanted) continue;
     // A chain longer than the node count loops (a corrupt pack).
     const Node* n = &node;
     size_t steps = 0;
@@ -398,12 +402,13 @@ void PackReader::ForEachObjectType(
            steps++ < nodes_.size()) {
       n = &nodes_[n->base];
     }
-    if (n->ok && !IsDelta(n->type)) f(wanted_id(node.wanted), n->type);
+    if (n->ok && !IsDelta(n->type)) f(wanted_id(WantedOf(i)), n->type);
   }
 }
 
 void PackReader::ReleasePlan() {
   nodes_ = {};
+  plan_wanted_ = {};
   for (auto& roots : roots_) roots = {};
 }
 

@@ -72,7 +72,7 @@ class PackReader {
   // chain cannot be resolved in its pack (malformed header, base elsewhere)
   // are left out. Call once instead of Plan. A wanted index is then the
   // object's number (FindObject): no table of ids is made. Cost: one node
-  // (48 bytes) per pack entry, besides the indexes (28 bytes per entry).
+  // (40 bytes) per pack entry, besides the indexes (28 bytes per entry).
   void PlanAll();
 
   // The id of wanted object `index` (Plan's argument, or after PlanAll an
@@ -125,6 +125,8 @@ class PackReader {
   uint32_t NodeAt(uint32_t pack, uint64_t offset,
                   std::vector<PendingBase>* pending, uint64_t touched,
                   int64_t index_pos = -1);
+  // The wanted index of node `n`, or kNotWanted (pack_reader_internal.h).
+  uint32_t WantedOf(uint32_t n) const;
   // Adds the node of the entry at `offset` (NodeAt's arguments).
   uint32_t NewNode(uint32_t pack, uint64_t offset,
                    std::vector<PendingBase>* pending, uint64_t touched,
@@ -151,6 +153,7 @@ class PackReader {
   std::vector<uint32_t> roots_[8];  // by PackType: delta-tree roots
   std::vector<git_oid> wanted_;     // Plan's argument (PlanAll: none)
   bool planned_all_ = false;
+  std::vector<uint32_t> plan_wanted_;  // Plan: by node, its wanted index
   // Object numbers of each pack's first entry, and the total at the end.
   std::vector<uint32_t> pack_first_{0};
   mutable std::atomic<uint64_t> touched_{0};

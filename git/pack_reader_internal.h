@@ -47,7 +47,7 @@ struct PackReader::Pack {
   mutable std::atomic<bool> shrank{false};
 };
 
-// One per planned pack entry: 48 bytes (the plan's cost per object), so
+// One per planned pack entry: 40 bytes (the plan's cost per object), so
 // only what decoding needs; a delta's base reference lives in
 // PendingBase until it is resolved.
 struct PackReader::Node {
@@ -57,17 +57,22 @@ struct PackReader::Node {
   uint32_t base = kNone;
   uint32_t first_child = kNone;
   uint32_t next_sibling = kNone;
-  uint32_t child_count = 0;
-  uint32_t wanted = kNotWanted;
   // Found through the index (not as a delta's base offset): the entry's
   // position there (its CRC-32 is checked when it is decoded).
   uint32_t pos = 0;
   uint8_t header_size = 0;  // the zlib stream starts at offset + header_size
   PackType type{};
-  bool ok = false;  // header parsed and, for a delta, its base resolved
-  bool has_crc = false;
+  bool ok : 1 = false;  // header parsed and, for a delta, its base resolved
+  bool has_crc : 1 = false;
+  bool is_wanted : 1 = false;  // see WantedOf
   uint64_t data() const { return offset + header_size; }
 };
+
+inline uint32_t PackReader::WantedOf(uint32_t n) const {
+  const Node& node = nodes_[n];
+  if (!node.is_wanted) return kNotWanted;
+  return planned_all_ ? pack_first_[node.pack] + node.pos : plan_wanted_[n];
+}
 
 // A delta whose base is still to be found.
 struct PackReader::PendingBase {
