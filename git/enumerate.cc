@@ -41,7 +41,7 @@ class BlobEnumerator {
       // the old and the new array at once.
       refs_.reserve(ids_);
       blob_of_id_.assign(packed_->id_count(), kNone);
-      node_of_id_.assign(packed_->id_count(), kNone);
+      node_of_tree_.assign(packed_->tree_count(), kNone);
       // Every packed tree is usually reachable: room for all of them up
       // front, so the graph never grows by copying (reserved pages that
       // stay untouched cost nothing).
@@ -83,7 +83,10 @@ class BlobEnumerator {
           graph_->blob_edges.push_back(PackedBlob(e.blobs[i]));
         }
         for (uint32_t i = 0; i < e.tree_count; ++i) {
-          uint32_t& cached = node_of_id_[e.trees[i]];
+          uint32_t tree = packed_->TreeOf(e.trees[i]);
+          uint32_t unknown = kNone;  // a tree the packs did not give
+          uint32_t& cached =
+              tree == PackedTrees::kNoTree ? unknown : node_of_tree_[tree];
           bool fresh = false;
           if (cached == kNone) {
             cached = graph_->NodeFor(packed_->id(e.trees[i]), &fresh);
@@ -174,9 +177,9 @@ class BlobEnumerator {
   size_t ids_ = 0;  // packed_->id_count()
   std::vector<uint32_t> refs_;  // see TakeRefs
   std::vector<git_oid> other_;
-  // Per PackedTrees id: its blob index / graph node, once known (saves
-  // hashing the same id for every tree that names it).
-  std::vector<uint32_t> blob_of_id_, node_of_id_;
+  // Per PackedTrees id: its blob index; per packed tree (TreeOf): its graph
+  // node. Once known (saves hashing the same id for every tree naming it).
+  std::vector<uint32_t> blob_of_id_, node_of_tree_;
 };
 
 // Every object id in the object database, split into commits and blobs.

@@ -103,6 +103,11 @@ class PackedTrees {
   // kNoId.
   uint32_t Number(const git_oid& id) const;
   size_t tree_count() const { return records_.size(); }
+  // Which of the tree_count() trees id `i` is, or kNoTree.
+  static constexpr uint32_t kNoTree = UINT32_MAX;
+  uint32_t TreeOf(uint32_t i) const {
+    return i < record_of_object_.size() ? record_of_object_[i] : kNoTree;
+  }
   // Frees the trees (Find says kAbsent after it); the ids stay.
   void ReleaseTrees();
   // Entries naming subtrees, and blobs, over all trees (for reserving).
