@@ -52,7 +52,7 @@ class PackReader {
   // Never fails: packs it cannot use are left out (Plan reports their
   // objects as fallback). Indexes are read into memory; packs stay mapped
   // (read-only, shared with the page cache) for the reader's lifetime;
-  // pages read are unmapped again every 64 MiB or so of reading, so RSS does
+  // pages read are unmapped again every 16 MiB or so of reading, so RSS does
   // not grow with pack size. Every read of a pack is guarded (ReadMapped,
   // mapped_guard.h): a pack another process truncates is not a SIGBUS.
   static std::unique_ptr<PackReader> Open(const std::string& objects_dir);
