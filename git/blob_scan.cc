@@ -4,6 +4,7 @@
 #include <atomic>
 #include <mutex>
 #include <string_view>
+#include <unordered_map>
 
 #include "git/pack_reader.h"
 #include "git/repo.h"
@@ -257,11 +258,26 @@ void ScanAllPackedBlobs(const Scanner& scanner, const PackReader& packs,
         std::min<size_t>(std::max(1, ResolveThreads(threads)), delta_trees));
     RunWorkers(workers, work);
   }
-  // Only what the pass saw: an id without a slot is read by ScanBlobs.
-  out->slot.Reserve(n);
-  for (size_t i = 0; i < n; ++i) {
-    if (out->outcomes[i].kind == PackedBlobScan::kUndecodable) continue;
-    out->slot.Insert(reader->wanted_id(i), static_cast<uint32_t>(i));
+}
+
+void MatchPackedBlobs(const PackReader& packs,
+                      const std::vector<git_oid>& blobs,
+                      std::vector<uint32_t>* objects, PackedBlobScan* out) {
+  const bool known = objects != nullptr && objects->size() == blobs.size();
+  if (known) {
+    out->slot_of_blob = std::move(*objects);
+  } else {
+    out->slot_of_blob.assign(blobs.size(), PackedBlobScan::kNoSlot);
+  }
+  for (size_t i = 0; i < blobs.size(); ++i) {
+    // A slot is the object number. Only what the pass saw: a blob without a
+    // slot is read by ScanBlobs.
+    uint32_t slot = known ? out->slot_of_blob[i] : packs.FindObject(blobs[i]);
+    if (slot >= out->outcomes.size() ||
+        out->outcomes[slot].kind == PackedBlobScan::kUndecodable) {
+      slot = PackedBlobScan::kNoSlot;
+    }
+    out->slot_of_blob[i] = slot;
   }
 }
 
@@ -273,19 +289,26 @@ ScanStats ScanBlobs(const Scanner& scanner, const std::string& git_dir,
     // Take what the pack pass saw; read only the rest.
     ScanStats stats;
     auto warn = WarnSink(scanner.options());
-    std::vector<size_t> blob_of_slot(done->outcomes.size(), SIZE_MAX);
+    // The blob of each slot with findings (few): they take its index.
+    std::unordered_map<uint32_t, size_t> blob_of_slot;
+    for (const BlobFinding& bf : done->found) {
+      blob_of_slot.emplace(static_cast<uint32_t>(bf.blob), SIZE_MAX);
+    }
     std::vector<git_oid> rest;
     std::vector<size_t> rest_index;
     for (size_t i = 0; i < blobs.size(); ++i) {
-      uint32_t slot = done->slot.Find(blobs[i]);
-      PackedBlobScan::Kind kind = slot == OidMap::kAbsent
+      uint32_t slot = i < done->slot_of_blob.size() ? done->slot_of_blob[i]
+                                                    : PackedBlobScan::kNoSlot;
+      PackedBlobScan::Kind kind = slot == PackedBlobScan::kNoSlot
                                       ? PackedBlobScan::kUndecodable
                                       : done->outcomes[slot].kind;
       switch (kind) {
         case PackedBlobScan::kScanned:
           ++stats.files;
           stats.bytes += done->outcomes[slot].bytes;
-          blob_of_slot[slot] = i;
+          if (auto it = blob_of_slot.find(slot); it != blob_of_slot.end()) {
+            it->second = i;
+          }
           break;
         case PackedBlobScan::kBinary:
           ++stats.skipped_binary;
@@ -310,9 +333,8 @@ ScanStats ScanBlobs(const Scanner& scanner, const std::string& git_dir,
       }
     }
     for (const BlobFinding& bf : done->found) {
-      if (blob_of_slot[bf.blob] != SIZE_MAX) {
-        found->push_back({blob_of_slot[bf.blob], bf.finding});
-      }
+      size_t i = blob_of_slot[static_cast<uint32_t>(bf.blob)];
+      if (i != SIZE_MAX) found->push_back({i, bf.finding});
     }
     std::vector<BlobFinding> rest_found;
     stats.Add(ScanBlobs(scanner, git_dir, rest, threads, &rest_found));

@@ -39,20 +39,36 @@ struct PackedBlobScan {
     kFailed,      // the matcher failed on it: unreadable, never "clean"
   };
   struct Outcome {
-    Kind kind = kUndecodable;
-    uint64_t bytes = 0;
+    Kind kind : 8 = kUndecodable;
+    uint64_t bytes : 56 = 0;  // a blob is under 2^56 bytes (MaxBlobBytes)
   };
-  OidMap slot;                     // id -> slot
-  std::vector<Outcome> outcomes;   // by slot
+  static_assert(sizeof(Outcome) == 8, "8 bytes per packed object");
+  // By slot: the pack reader's wanted index (its object number).
+  std::vector<Outcome> outcomes;
   std::vector<BlobFinding> found;  // BlobFinding::blob is a slot here
+  // By blob of the enumeration (MatchPackedBlobs): its slot, or kNoSlot
+  // when the pass did not read it.
+  static constexpr uint32_t kNoSlot = UINT32_MAX;
+  std::vector<uint32_t> slot_of_blob;
 };
 
 // Scans every blob `packs` (planned with PlanAll) holds with `threads`
 // workers, biggest delta tree first. Nothing is warned about here: ScanBlobs
 // warns for the reachable blobs that need it. The progress callback sees
-// every blob.
+// every blob. Memory: 8 bytes per packed object (`outcomes`), besides the
+// findings.
 void ScanAllPackedBlobs(const Scanner& scanner, const PackReader& packs,
                         int threads, PackedBlobScan* out);
+
+// Fills out->slot_of_blob for `blobs` (the ids ScanBlobs will be given),
+// looking each up in the indexes of `packs` (the reader the pass ran on):
+// the pass's results are then usable without the reader, which can be
+// closed before ScanBlobs reads the rest through libgit2.
+// `objects`, when it has one per blob (Enumeration::blob_objects), gives
+// their object numbers, and is taken (no lookup, no copy).
+void MatchPackedBlobs(const PackReader& packs,
+                      const std::vector<git_oid>& blobs,
+                      std::vector<uint32_t>* objects, PackedBlobScan* out);
 
 // Scans `blobs` with `threads` workers. Blobs in packs are decoded biggest
 // delta tree first, one per worker at a time (PackReader); the rest (loose
@@ -61,8 +77,9 @@ void ScanAllPackedBlobs(const Scanner& scanner, const PackReader& packs,
 // ids are warned about (naming the id) and counted; binary blobs are skipped.
 // Memory: per worker, the bases held while a delta tree is decoded (bounded,
 // PackDecoder) and the blob being scanned.
-// Findings come back in no particular order. With `done`, blobs it scanned
-// are taken from it (stats, findings, warnings) and only the rest is read.
+// Findings come back in no particular order. With `done` (its slot_of_blob
+// filled for `blobs` by MatchPackedBlobs), blobs it scanned are taken from
+// it (stats, findings, warnings) and only the rest is read.
 ScanStats ScanBlobs(const Scanner& scanner, const std::string& git_dir,
                     const std::vector<git_oid>& blobs, int threads,
                     std::vector<BlobFinding>* found,

@@ -36,8 +36,12 @@ class BlobEnumerator {
         packed_(packed),
         unreadable_(unreadable) {
     if (packed_) {
+      ids_ = packed_->id_count();
+      // Room for every packed blob up front: growing by doubling would hold
+      // the old and the new array at once.
+      refs_.reserve(ids_);
       blob_of_id_.assign(packed_->id_count(), kNone);
-      node_of_id_.assign(packed_->id_count(), kNone);
+      node_of_tree_.assign(packed_->tree_count(), kNone);
       // Every packed tree is usually reachable: room for all of them up
       // front, so the graph never grows by copying (reserved pages that
       // stay untouched cost nothing).
@@ -53,7 +57,7 @@ class BlobEnumerator {
   // trees not seen before to the graph. Blobs of a tree are numbered before
   // any of its subtrees is expanded; subtrees are expanded last entry first
   // (a stack). Both sources of trees keep that order.
-  void WalkTree(const git_oid& root, std::vector<git_oid>* blobs) {
+  void WalkTree(const git_oid& root) {
     bool added = false;
     uint32_t root_node = graph_->NodeFor(root, &added);
     if (!added) return;
@@ -76,10 +80,13 @@ class BlobEnumerator {
       }
       if (found == PackedTrees::kFound) {
         for (uint32_t i = 0; i < e.blob_count; ++i) {
-          graph_->blob_edges.push_back(PackedBlob(e.blobs[i], blobs));
+          graph_->blob_edges.push_back(PackedBlob(e.blobs[i]));
         }
         for (uint32_t i = 0; i < e.tree_count; ++i) {
-          uint32_t& cached = node_of_id_[e.trees[i]];
+          uint32_t tree = packed_->TreeOf(e.trees[i]);
+          uint32_t unknown = kNone;  // a tree the packs did not give
+          uint32_t& cached =
+              tree == PackedTrees::kNoTree ? unknown : node_of_tree_[tree];
           bool fresh = false;
           if (cached == kNone) {
             cached = graph_->NodeFor(packed_->id(e.trees[i]), &fresh);
@@ -87,7 +94,7 @@ class BlobEnumerator {
           graph_->tree_edges.push_back(cached);
           if (fresh) stack.push_back(cached);
         }
-      } else if (!ReadTree(id, blobs, &stack)) {
+      } else if (!ReadTree(id, &stack)) {
         continue;
       }
       entry.tree_end = graph_->tree_edges.size();
@@ -97,26 +104,45 @@ class BlobEnumerator {
   }
 
   bool SeenBlob(const git_oid& id) const {
+    uint32_t n = packed_ ? packed_->Number(id) : PackedTrees::kNoId;
+    if (n != PackedTrees::kNoId) return blob_of_id_[n] != kNone;
     return blobs_.Find(id) != OidMap::kAbsent;
   }
+  // A blob no tree holds (listed last).
+  void AddDangling(const git_oid& id) { AddOther(id); }
+
+  // The blobs, in order of first sight: each a PackedTrees id (< its
+  // id_count(); 4 bytes, no copy of the id while the walk runs), or
+  // id_count() + an index into `other`.
+  std::vector<uint32_t> TakeRefs() { return std::move(refs_); }
+  std::vector<git_oid> TakeOther() { return std::move(other_); }
 
  private:
-  uint32_t Blob(const git_oid& id, std::vector<git_oid>* blobs) {
+  // A blob has one index: by its PackedTrees number when it has one (no
+  // table of ids beyond the pack indexes), else through blobs_.
+  uint32_t Blob(const git_oid& id) {
+    uint32_t n = packed_ ? packed_->Number(id) : PackedTrees::kNoId;
+    if (n != PackedTrees::kNoId) return PackedBlob(n);
     bool fresh = false;
-    uint32_t i =
-        blobs_.Insert(id, static_cast<uint32_t>(blobs->size()), &fresh);
-    if (fresh) blobs->push_back(id);
+    uint32_t i = blobs_.Insert(id, static_cast<uint32_t>(refs_.size()), &fresh);
+    if (fresh) AddOther(id);
     return i;
   }
-  uint32_t PackedBlob(uint32_t i, std::vector<git_oid>* blobs) {
+  uint32_t PackedBlob(uint32_t i) {
     uint32_t& cached = blob_of_id_[i];
-    if (cached == kNone) cached = Blob(packed_->id(i), blobs);
+    if (cached == kNone) {
+      cached = static_cast<uint32_t>(refs_.size());
+      refs_.push_back(i);
+    }
     return cached;
+  }
+  void AddOther(const git_oid& id) {
+    refs_.push_back(static_cast<uint32_t>(ids_ + other_.size()));
+    other_.push_back(id);
   }
 
   // Appends the entries of tree `id`, read through libgit2, to the graph.
-  bool ReadTree(const git_oid& id, std::vector<git_oid>* blobs,
-                std::vector<uint32_t>* stack) {
+  bool ReadTree(const git_oid& id, std::vector<uint32_t>* stack) {
     git_tree* raw = nullptr;
     if (git_tree_lookup(&raw, repo_, &id) != 0) {
       warn_("git tree " + OidHex(id) + ": " + LastError() +
@@ -131,7 +157,7 @@ class BlobEnumerator {
       const git_oid* child = git_tree_entry_id(e);
       git_object_t type = git_tree_entry_type(e);
       if (type == GIT_OBJECT_BLOB) {
-        graph_->blob_edges.push_back(Blob(*child, blobs));
+        graph_->blob_edges.push_back(Blob(*child));
       } else if (type == GIT_OBJECT_TREE) {
         bool fresh = false;
         uint32_t c = graph_->NodeFor(*child, &fresh);
@@ -147,10 +173,13 @@ class BlobEnumerator {
   TreeGraph* graph_;
   const PackedTrees* packed_;
   size_t* unreadable_;
-  OidMap blobs_;  // -> index into the enumeration's blobs
-  // Per PackedTrees id: its blob index / graph node, once known (saves
-  // hashing the same id for every tree that names it).
-  std::vector<uint32_t> blob_of_id_, node_of_id_;
+  OidMap blobs_;    // blobs PackedTrees has no number for -> their index
+  size_t ids_ = 0;  // packed_->id_count()
+  std::vector<uint32_t> refs_;  // see TakeRefs
+  std::vector<git_oid> other_;
+  // Per PackedTrees id: its blob index; per packed tree (TreeOf): its graph
+  // node. Once known (saves hashing the same id for every tree naming it).
+  std::vector<uint32_t> blob_of_id_, node_of_tree_;
 };
 
 // Every object id in the object database, split into commits and blobs.
@@ -226,8 +255,8 @@ Status Enumerate(git_repository* repo, const EnumerateOptions& options,
   std::unique_ptr<PackedTrees> packed;
   if (options.packed_trees)
     packed = PackedTrees::Load(packs(), options.threads);
-  BlobEnumerator enumerator(repo, warn, &out->trees, packed.get(),
-                            &out->unreadable);
+  auto enumerator = std::make_unique<BlobEnumerator>(
+      repo, warn, &out->trees, packed.get(), &out->unreadable);
   for (const git_oid& id : commits) {
     git_commit* commit_raw = nullptr;
     if (git_commit_lookup(&commit_raw, repo, &id) != 0) {
@@ -238,12 +267,30 @@ Status Enumerate(git_repository* repo, const EnumerateOptions& options,
     Commit commit(commit_raw);
     CommitRef ref{id, *git_commit_tree_id(commit_raw)};
     out->commits.push_back(ref);
-    enumerator.WalkTree(ref.tree, &out->blobs);
+    enumerator->WalkTree(ref.tree);
   }
   // Dangling blobs no commit holds (e.g. staged then reset).
   for (const git_oid& b : odb_blobs) {
-    if (!enumerator.SeenBlob(b)) out->blobs.push_back(b);
+    if (!enumerator->SeenBlob(b)) enumerator->AddDangling(b);
   }
+  // The ids of the blobs, made only now: what the walk needed is freed
+  // first, and so is the packs' plan once no one decodes with it.
+  std::vector<uint32_t> refs = enumerator->TakeRefs();
+  std::vector<git_oid> other = enumerator->TakeOther();
+  enumerator.reset();
+  const uint32_t ids = packed ? static_cast<uint32_t>(packed->id_count()) : 0;
+  const uint32_t objects =
+      packed ? static_cast<uint32_t>(packs().object_count()) : 0;
+  if (packed) packed->ReleaseTrees();
+  if (options.before_blob_ids) options.before_blob_ids();
+  if (own_packs) own_packs->ReleasePlan();
+  out->blobs.resize(refs.size());
+  for (size_t i = 0; i < refs.size(); ++i) {
+    uint32_t r = refs[i];
+    out->blobs[i] = r < ids ? packed->id(r) : other[r - ids];
+    refs[i] = r < objects ? r : PackReader::kNoObject;
+  }
+  if (packed) out->blob_objects = std::move(refs);
   return Status::OK();
 }
 

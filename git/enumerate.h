@@ -19,7 +19,10 @@ namespace keyward::git {
 struct Enumeration {
   std::vector<CommitRef> commits;  // oldest first
   std::vector<git_oid> blobs;      // distinct, in order of first sight
-  TreeGraph trees;                 // every tree opened, for provenance
+  // Trees read from the packs: per blob, its PackReader object number
+  // (FindObject) or PackReader::kNoObject; else empty.
+  std::vector<uint32_t> blob_objects;
+  TreeGraph trees;  // every tree opened, for provenance
   // Refs, commits and trees that could not be read (each warned about): the
   // part of the history behind them was not enumerated.
   size_t unreadable = 0;
@@ -38,6 +41,10 @@ struct EnumerateOptions {
   // revision walk) when Enumerate needs them; it may wait for the plan to
   // finish. Null: Enumerate plans its own.
   std::function<const PackReader*()> packs;
+  // Called (if set) once the walk is done and before the blob ids are
+  // made, e.g. to release the plan of `packs` (PackReader::ReleasePlan) once
+  // no one decodes with it: the ids are 20 bytes per blob.
+  std::function<void()> before_blob_ids;
 };
 
 // Unreadable commits and trees are warned about (naming the id) and skipped.

@@ -22,8 +22,8 @@ void EnsureLibgit2() {
     // libgit2 maps packs in windows; the default limit (8 GiB on 64-bit)
     // would let RSS track pack size. 32 MiB windows, 256 MiB in total keep
     // memory bounded while still reading packs sequentially in large pieces.
-    git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, size_t{32} << 20);
-    git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, size_t{256} << 20);
+    git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, size_t{8} << 20);
+    git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, size_t{32} << 20);
     // Blobs are read once each; caching them would only hold memory.
     git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_BLOB,
                      size_t{0});

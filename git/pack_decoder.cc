@@ -95,7 +95,8 @@ Status PackDecoder::Decode(uint32_t n, const Buffer* parent, Buffer* out,
     entry_size = node.header_size + consumed;
     *matches_index =
         !node.has_crc ||
-        libdeflate_crc32(0, pack.data() + node.offset, entry_size) == node.crc;
+        libdeflate_crc32(0, pack.data() + node.offset, entry_size) ==
+            reader_.packs_[node.pack]->index.crc(node.pos);
     stream_damaged =
         !*matches_index &&
         !StreamChecksumMatches(in.substr(0, consumed), inflated->view());
@@ -142,7 +143,7 @@ void PackDecoder::FailSubtree(uint32_t n, std::vector<size_t>* failed) const {
   while (!stack.empty()) {
     uint32_t m = stack.back();
     stack.pop_back();
-    if (nodes[m].wanted != kNotWanted) failed->push_back(nodes[m].wanted);
+    if (nodes[m].is_wanted) failed->push_back(reader_.WantedOf(m));
     for (uint32_t c = nodes[m].first_child; c != kNone;
          c = nodes[c].next_sibling) {
       stack.push_back(c);
@@ -170,7 +171,7 @@ void PackDecoder::DecodeTree(PackType type, size_t t, const DerivedVisit& visit,
   // CRC-32) to the visitor if it is wanted; true if it was.
   auto deliver = [&](uint32_t n, bool matches, std::string_view data,
                      const Derivation& from) {
-    size_t index = nodes[n].wanted;
+    size_t index = reader_.WantedOf(n);
     if (index == kNotWanted) return false;
     if (!matches) {
       mismatched->push_back(index);
@@ -180,7 +181,7 @@ void PackDecoder::DecodeTree(PackType type, size_t t, const DerivedVisit& visit,
     return true;
   };
   auto drop = [&](Frame* f) {
-    if (f->delivered) release(nodes[f->node].wanted);
+    if (f->delivered) release(reader_.WantedOf(f->node));
     Give(std::move(f->content));
   };
   uint32_t root = reader_.RootsOf(type)[t];
@@ -218,7 +219,7 @@ void PackDecoder::DecodeTree(PackType type, size_t t, const DerivedVisit& visit,
       continue;
     }
     Derivation from;
-    if (top.delivered) from.base = nodes[top.node].wanted;
+    if (top.delivered) from.base = reader_.WantedOf(top.node);
     from.delta = delta_.view();
     bool got = deliver(c, matches, child.view(), from);
     Frame next{c, std::move(child), nodes[c].first_child, got};

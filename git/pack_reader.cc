@@ -15,7 +15,7 @@ namespace {
 
 // Pack bytes read between two drops of the mapped pages: like libgit2's
 // mapped-window limit (repo.cc), it keeps RSS independent of pack size.
-constexpr uint64_t kMappedBudget = uint64_t{64} << 20;
+constexpr uint64_t kMappedBudget = uint64_t{16} << 20;
 // Sorts (offset, index position) pairs by offset: an LSD radix sort, 11 bits
 // a pass, skipping the digits no two offsets differ in (three passes for a
 // pack under 8 GiB). A comparison sort of a big pack's entries costs more
@@ -99,25 +99,38 @@ std::unique_ptr<PackReader> PackReader::Open(const std::string& objects_dir) {
     mapped += p->pack_file.bytes().size();
   }
   reader->fits_budget_ = mapped <= kMappedBudget;
+  for (const auto& p : reader->packs_) {
+    reader->pack_first_.push_back(reader->pack_first_.back() +
+                                  p->index.count());
+  }
   return reader;
 }
 
 uint32_t PackReader::NodeAt(uint32_t pack, uint64_t offset,
                             std::vector<PendingBase>* pending, uint64_t touched,
                             int64_t index_pos) {
-  static_assert(sizeof(Node) == 48, "the plan's cost per object");
   Pack& p = *packs_[pack];
-  uint32_t n = static_cast<uint32_t>(nodes_.size());
-  bool inserted = false;
-  uint32_t known = p.nodes.Insert(offset, n, &inserted);
-  if (!inserted) {
-    Node& node = nodes_[known];
-    if (index_pos >= 0 && !node.has_crc) {
-      node.has_crc = true;
-      node.crc = p.index.crc(static_cast<uint32_t>(index_pos));
-    }
-    return known;
+  uint32_t known = SortedNodeAt(p, offset);
+  if (known == kNone) {
+    bool inserted = false;
+    known =
+        p.nodes.Insert(offset, static_cast<uint32_t>(nodes_.size()), &inserted);
+    if (inserted) return NewNode(pack, offset, pending, touched, index_pos);
   }
+  Node& node = nodes_[known];
+  if (index_pos >= 0 && !node.has_crc) {
+    node.has_crc = true;
+    node.pos = static_cast<uint32_t>(index_pos);
+  }
+  return known;
+}
+
+uint32_t PackReader::NewNode(uint32_t pack, uint64_t offset,
+                             std::vector<PendingBase>* pending,
+                             uint64_t touched, int64_t index_pos) {
+  static_assert(sizeof(Node) == 40, "the plan's cost per object");
+  const Pack& p = *packs_[pack];
+  uint32_t n = static_cast<uint32_t>(nodes_.size());
   Node node;
   node.offset = offset;
   node.pack = pack;
@@ -135,7 +148,7 @@ uint32_t PackReader::NodeAt(uint32_t pack, uint64_t offset,
   }
   if (index_pos >= 0) {
     node.has_crc = true;
-    node.crc = p.index.crc(static_cast<uint32_t>(index_pos));
+    node.pos = static_cast<uint32_t>(index_pos);
   }
   Touched(touched);
   nodes_.push_back(node);
@@ -158,13 +171,16 @@ void PackReader::Plan(const std::vector<git_oid>& wanted,
       if (offset < 0) break;
       n = NodeAt(p, static_cast<uint64_t>(offset), &pending, kFaultAround, pos);
     }
-    if (n == kNone || nodes_[n].wanted != kNotWanted) {
+    if (n == kNone || nodes_[n].is_wanted) {
       fallback->push_back(i);
       continue;
     }
-    nodes_[n].wanted = static_cast<uint32_t>(i);
+    nodes_[n].is_wanted = true;
+    plan_wanted_.resize(nodes_.size(), kNotWanted);
+    plan_wanted_[n] = static_cast<uint32_t>(i);
     ResolveBases(&pending);
   }
+  for (auto& pack : packs_) pack->nodes = OffsetMap();  // planning only
   Link();
   // Wanted blobs not under a blob root (bad headers, bases out of the pack,
   // non-blob bases, loops) are left to the caller.
@@ -181,8 +197,8 @@ void PackReader::Plan(const std::vector<git_oid>& wanted,
     }
   }
   for (uint32_t n = 0; n < nodes_.size(); ++n) {
-    if (nodes_[n].wanted != kNotWanted && !reached[n]) {
-      fallback->push_back(nodes_[n].wanted);
+    if (nodes_[n].is_wanted && !reached[n]) {
+      fallback->push_back(WantedOf(n));
     }
   }
   std::sort(fallback->begin(), fallback->end());
@@ -215,48 +231,90 @@ void PackReader::ResolveBases(std::vector<PendingBase>* pending) {
   }
 }
 
+uint32_t PackReader::SortedNodeAt(const Pack& p, uint64_t offset) const {
+  auto begin = nodes_.begin() + p.sorted_first;
+  auto end = nodes_.begin() + p.sorted_last;
+  auto it = std::lower_bound(
+      begin, end, offset,
+      [](const Node& node, uint64_t o) { return node.offset < o; });
+  if (it == end || it->offset != offset) return kNone;
+  return static_cast<uint32_t>(it - nodes_.begin());
+}
+
 void PackReader::PlanAll() {
-  std::vector<PendingBase> pending;
-  // With several packs, the first pack holding an id decodes it. Packs are
-  // biggest first: an id of a later pack is looked up in the first pack's
-  // index, then in one table of the later packs' ids so far (small: not a
-  // lookup in every earlier index, nor a table of every id).
-  OidMap seen;
-  size_t total = 0;
-  for (const auto& pack : packs_) total += pack->index.count();
-  nodes_.reserve(nodes_.size() + total);  // once: growing copies them all
-  if (packs_.size() > 1) seen.Reserve(total - packs_[0]->index.count());
+  planned_all_ = true;
+  // One node per distinct entry offset, made in pack order (so that headers
+  // are read front to back, and the pages they fault in are counted once):
+  // a pack's nodes are then sorted by offset, and a delta's base is found by
+  // binary search among them, with no table of offsets. An OFS_DELTA's base
+  // precedes it; the few bases not found so (a REF_DELTA's later base, an
+  // offset that is no index entry) are resolved after the pack's entries.
+  nodes_.reserve(nodes_.size() + object_count());  // growing copies them all
+  std::vector<PendingBase> pending, later;
   for (uint32_t p = 0; p < packs_.size(); ++p) {
-    const PackIndex& index = packs_[p]->index;
-    // In pack order, so that headers are read front to back (and the pages
-    // they fault in are counted once, not once per entry).
+    Pack& pack = *packs_[p];
+    const PackIndex& index = pack.index;
     std::vector<std::pair<uint64_t, uint32_t>> entries;
     entries.reserve(index.count());
-    packs_[p]->nodes.Reserve(index.count());
     for (uint32_t pos = 0; pos < index.count(); ++pos) {
       int64_t offset = index.offset(pos);
       if (offset >= 0) entries.emplace_back(static_cast<uint64_t>(offset), pos);
     }
     SortByOffset(&entries);
+    pack.sorted_first = pack.sorted_last = static_cast<uint32_t>(nodes_.size());
     uint64_t previous = 0;
     for (const auto& [offset, pos] : entries) {
-      const unsigned char* id = index.id(pos);
-      git_oid oid;
-      git_oid_fromraw(&oid, id);
-      if (p > 0) {
-        if (packs_[0]->index.Find(id) >= 0) continue;
-        bool first = false;
-        seen.Insert(oid, 0, &first);
-        if (!first) continue;
+      // Two ids, one offset (a damaged index): the first one is planned.
+      if (nodes_.size() > pack.sorted_first && nodes_.back().offset == offset) {
+        continue;
       }
       uint64_t touched = std::min(offset - previous, kFaultAround);
       previous = offset;
-      uint32_t n = NodeAt(p, offset, &pending, touched, pos);
-      ResolveBases(&pending);
-      if (nodes_[n].wanted != kNotWanted) continue;  // two ids, one offset
-      nodes_[n].wanted = static_cast<uint32_t>(wanted_.size());
-      wanted_.push_back(oid);
+      uint32_t n = NewNode(p, offset, &pending, touched, pos);
+      pack.sorted_last = static_cast<uint32_t>(nodes_.size());
+      // With several packs, the first pack holding an id decodes it (packs
+      // are biggest first, so most ids are found in the first index).
+      bool earlier = false;
+      for (uint32_t q = 0; q < p && !earlier; ++q) {
+        earlier = packs_[q]->index.Find(index.id(pos)) >= 0;
+      }
+      nodes_[n].is_wanted = !earlier;  // its number: pack_first_[p] + pos
+      for (const PendingBase& h : pending) {
+        uint64_t base_offset = h.base_offset;
+        if (h.type == PackType::kRefDelta) {
+          int64_t base_pos = index.Find(h.base_id);
+          int64_t o =
+              base_pos < 0 ? -1 : index.offset(static_cast<uint32_t>(base_pos));
+          base_offset = o < 0 ? UINT64_MAX : static_cast<uint64_t>(o);
+        }
+        uint32_t base =
+            base_offset < offset ? SortedNodeAt(pack, base_offset) : kNone;
+        if (base == kNone) {
+          later.push_back(h);
+        } else {
+          nodes_[h.node].base = base;
+        }
+      }
+      pending.clear();
     }
+    entries = {};
+    ResolveBases(&later);
+    pack.nodes = OffsetMap();
+    pack.sorted_first = pack.sorted_last = 0;
+  }
+  // Nodes no wanted object needs (ids an earlier pack holds, and their
+  // bases) are not decoded: they are left out of the forest.
+  std::vector<bool> needed(nodes_.size(), false);
+  for (uint32_t n = 0; n < nodes_.size(); ++n) {
+    if (!nodes_[n].is_wanted) continue;
+    for (uint32_t m = n; m != kNone && !needed[m];) {
+      needed[m] = true;
+      const Node& node = nodes_[m];
+      m = node.ok && IsDelta(node.type) ? node.base : kNone;
+    }
+  }
+  for (uint32_t n = 0; n < nodes_.size(); ++n) {
+    if (!needed[n]) nodes_[n].ok = false;
   }
   Link();
 }
@@ -277,8 +335,9 @@ void PackReader::Link() {
   auto linkable = [this](const Node& n) {
     return n.ok && IsDelta(n.type) && n.base != kNone;
   };
+  std::vector<bool> has_children(nodes_.size(), false);
   for (uint32_t n : order) {
-    if (linkable(nodes_[n])) ++nodes_[nodes_[n].base].child_count;
+    if (linkable(nodes_[n])) has_children[nodes_[n].base] = true;
   }
   // Children lists: leaves first, then children with subtrees, each in pack
   // order. The decoder drops a leaf's content right after scanning it and
@@ -287,7 +346,7 @@ void PackReader::Link() {
   for (bool leaves : {false, true}) {
     for (auto it = order.rbegin(); it != order.rend(); ++it) {
       Node& node = nodes_[*it];
-      if (!linkable(node) || (node.child_count == 0) != leaves) continue;
+      if (!linkable(node) || !has_children[*it] != leaves) continue;
       node.next_sibling = nodes_[node.base].first_child;
       nodes_[node.base].first_child = *it;
     }
@@ -333,8 +392,9 @@ void PackReader::OrderByWork(std::vector<uint32_t>* roots) const {
 
 void PackReader::ForEachObjectType(
     const std::function<void(const git_oid&, PackType)>& f) const {
-  for (const Node& node : nodes_) {
-    if (node.wanted == kNotWanted) continue;
+  for (uint32_t i = 0; i < nodes_.size(); ++i) {
+    const Node& node = nodes_[i];
+    if (!node.is_wanted) continue;
     // A chain longer than the node count loops (a corrupt pack).
     const Node* n = &node;
     size_t steps = 0;
@@ -342,8 +402,32 @@ void PackReader::ForEachObjectType(
            steps++ < nodes_.size()) {
       n = &nodes_[n->base];
     }
-    if (n->ok && !IsDelta(n->type)) f(wanted_[node.wanted], n->type);
+    if (n->ok && !IsDelta(n->type)) f(wanted_id(WantedOf(i)), n->type);
   }
+}
+
+void PackReader::ReleasePlan() {
+  nodes_ = {};
+  plan_wanted_ = {};
+  for (auto& roots : roots_) roots = {};
+}
+
+uint32_t PackReader::FindObject(const unsigned char* id) const {
+  for (uint32_t p = 0; p < packs_.size(); ++p) {
+    int64_t pos = packs_[p]->index.Find(id);
+    if (pos >= 0) return pack_first_[p] + static_cast<uint32_t>(pos);
+  }
+  return kNoObject;
+}
+
+const git_oid& PackReader::object_id(uint32_t number) const {
+  // Few packs: a linear search beats a binary one.
+  uint32_t p = 0;
+  while (number >= pack_first_[p + 1]) ++p;
+  // git_oid is the 20 raw bytes (SHA-1 repositories; the index checks it).
+  static_assert(sizeof(git_oid) == kSha1Size && alignof(git_oid) == 1);
+  return *reinterpret_cast<const git_oid*>(
+      packs_[p]->index.id(number - pack_first_[p]));
 }
 
 }  // namespace keyward::git

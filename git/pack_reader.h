@@ -52,7 +52,7 @@ class PackReader {
   // Never fails: packs it cannot use are left out (Plan reports their
   // objects as fallback). Indexes are read into memory; packs stay mapped
   // (read-only, shared with the page cache) for the reader's lifetime;
-  // pages read are unmapped again every 64 MiB or so of reading, so RSS does
+  // pages read are unmapped again every 16 MiB or so of reading, so RSS does
   // not grow with pack size. Every read of a pack is guarded (ReadMapped,
   // mapped_guard.h): a pack another process truncates is not a SIGBUS.
   static std::unique_ptr<PackReader> Open(const std::string& objects_dir);
@@ -70,13 +70,35 @@ class PackReader {
   // them wanted: one plan serves the passes over trees and over blobs (each
   // decodes the delta trees of its type, tree_count(type)). Objects whose
   // chain cannot be resolved in its pack (malformed header, base elsewhere)
-  // are left out. Call once instead of Plan. Cost: one node (48 bytes) per
-  // pack entry.
+  // are left out. Call once instead of Plan. A wanted index is then the
+  // object's number (FindObject): no table of ids is made. Cost: one node
+  // (40 bytes) per pack entry, besides the indexes (28 bytes per entry).
   void PlanAll();
 
-  // The id of wanted object `index` (Plan's argument, or PlanAll's pick).
-  const git_oid& wanted_id(size_t index) const { return wanted_[index]; }
-  size_t wanted_count() const { return wanted_.size(); }
+  // The id of wanted object `index` (Plan's argument, or after PlanAll an
+  // object number).
+  const git_oid& wanted_id(size_t index) const {
+    return planned_all_ ? object_id(static_cast<uint32_t>(index))
+                        : wanted_[index];
+  }
+  size_t wanted_count() const {
+    return planned_all_ ? object_count() : wanted_.size();
+  }
+
+  // Frees the plan (no tree left to decode; ids and object numbers stay).
+  // Call when no PackDecoder of this reader runs any more.
+  void ReleasePlan();
+
+  // Objects are numbered by their place in the usable packs' indexes (the
+  // first pack's entries, then the second's...). An id several packs hold
+  // has the number of the first pack holding it (the one PlanAll decodes).
+  static constexpr uint32_t kNoObject = UINT32_MAX;
+  size_t object_count() const { return pack_first_.back(); }
+  // The number of `id` (20 bytes), or kNoObject: a lookup in the indexes
+  // (no table of its own).
+  uint32_t FindObject(const unsigned char* id) const;
+  uint32_t FindObject(const git_oid& id) const { return FindObject(id.id); }
+  const git_oid& object_id(uint32_t number) const;
 
   // After PlanAll: calls `f(id, type)` for every planned
   // object whose delta chain resolves inside its pack, with the type of the
@@ -103,6 +125,15 @@ class PackReader {
   uint32_t NodeAt(uint32_t pack, uint64_t offset,
                   std::vector<PendingBase>* pending, uint64_t touched,
                   int64_t index_pos = -1);
+  // The wanted index of node `n`, or kNotWanted (pack_reader_internal.h).
+  uint32_t WantedOf(uint32_t n) const;
+  // Adds the node of the entry at `offset` (NodeAt's arguments).
+  uint32_t NewNode(uint32_t pack, uint64_t offset,
+                   std::vector<PendingBase>* pending, uint64_t touched,
+                   int64_t index_pos);
+  // The node at `offset` among p's nodes_[sorted_first, sorted_last), or
+  // kNone.
+  uint32_t SortedNodeAt(const Pack& p, uint64_t offset) const;
   // Resolves the bases of the deltas in `pending` (and of those created on
   // the way).
   void ResolveBases(std::vector<PendingBase>* pending);
@@ -120,7 +151,11 @@ class PackReader {
   std::vector<std::unique_ptr<Pack>> packs_;
   std::vector<Node> nodes_;
   std::vector<uint32_t> roots_[8];  // by PackType: delta-tree roots
-  std::vector<git_oid> wanted_;     // Plan's argument, or PlanAll's objects
+  std::vector<git_oid> wanted_;     // Plan's argument (PlanAll: none)
+  bool planned_all_ = false;
+  std::vector<uint32_t> plan_wanted_;  // Plan: by node, its wanted index
+  // Object numbers of each pack's first entry, and the total at the end.
+  std::vector<uint32_t> pack_first_{0};
   mutable std::atomic<uint64_t> touched_{0};
   // Whether the packs together fit the budget: then mapping all
   // of them never needs dropping.

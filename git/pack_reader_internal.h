@@ -36,13 +36,18 @@ struct PackReader::Pack {
   MappedFile pack_file;
   PackIndex index;
   std::string_view bytes;  // the whole pack
-  OffsetMap nodes;         // entry offset -> node
+  // While planning: PlanAll's nodes of this pack's index entries, in offset
+  // order, are nodes_[sorted_first, sorted_last) (found by binary search);
+  // any other node of the pack is in `nodes` (entry offset -> node). Freed
+  // after planning.
+  uint32_t sorted_first = 0, sorted_last = 0;
+  OffsetMap nodes;
   // Set by the first read that faulted on the mapping: the file is shorter
   // than when it was opened, and libgit2 cannot read it either.
   mutable std::atomic<bool> shrank{false};
 };
 
-// One per planned pack entry: 48 bytes (the plan's cost per object), so
+// One per planned pack entry: 40 bytes (the plan's cost per object), so
 // only what decoding needs; a delta's base reference lives in
 // PendingBase until it is resolved.
 struct PackReader::Node {
@@ -52,17 +57,22 @@ struct PackReader::Node {
   uint32_t base = kNone;
   uint32_t first_child = kNone;
   uint32_t next_sibling = kNone;
-  uint32_t child_count = 0;
-  uint32_t wanted = kNotWanted;
-  // Found through the index (not as a delta's base offset): the index's
-  // CRC-32 of the entry, checked when it is decoded.
-  uint32_t crc = 0;
+  // Found through the index (not as a delta's base offset): the entry's
+  // position there (its CRC-32 is checked when it is decoded).
+  uint32_t pos = 0;
   uint8_t header_size = 0;  // the zlib stream starts at offset + header_size
   PackType type{};
-  bool ok = false;  // header parsed and, for a delta, its base resolved
-  bool has_crc = false;
+  bool ok : 1 = false;  // header parsed and, for a delta, its base resolved
+  bool has_crc : 1 = false;
+  bool is_wanted : 1 = false;  // see WantedOf
   uint64_t data() const { return offset + header_size; }
 };
+
+inline uint32_t PackReader::WantedOf(uint32_t n) const {
+  const Node& node = nodes_[n];
+  if (!node.is_wanted) return kNotWanted;
+  return planned_all_ ? pack_first_[node.pack] + node.pos : plan_wanted_[n];
+}
 
 // A delta whose base is still to be found.
 struct PackReader::PendingBase {

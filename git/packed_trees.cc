@@ -17,13 +17,20 @@ constexpr uint16_t kGitlinkMode = 0160000;
 // What one decoding thread parsed, with ids local to it (no locking while
 // decoding); Load merges the shards once every thread is done.
 struct Shard {
+  explicit Shard(const PackReader* reader)
+      : reader(reader),
+        objects(static_cast<uint32_t>(reader->object_count())) {}
+  const PackReader* reader;
+  uint32_t objects;
   struct Tree {
     size_t wanted;  // PackReader's index of the tree
     uint32_t slice;
     uint32_t begin, mid, end;  // in slices[slice]
   };
-  OidMap index;  // id -> index into ids
-  std::vector<git_oid> ids;
+  // Ids in no pack, numbered here from `objects` on (renumbered when the
+  // shards are merged).
+  OidMap extra_index;  // id -> index into extras
+  std::vector<git_oid> extras;
   std::vector<Tree> trees;
   // Entries of the trees, in slices that never grow past their first
   // capacity (a growing vector would copy megabytes into fresh pages).
@@ -59,11 +66,15 @@ struct Shard {
     if (slot.index != kNoIndex && std::memcmp(slot.id, raw, kSha1Size) == 0) {
       return slot.index;
     }
-    git_oid oid;
-    git_oid_fromraw(&oid, raw);
-    bool fresh = false;
-    uint32_t i = index.Insert(oid, static_cast<uint32_t>(ids.size()), &fresh);
-    if (fresh) ids.push_back(oid);
+    uint32_t i = reader->FindObject(raw);
+    if (i == PackReader::kNoObject) {
+      git_oid oid;
+      git_oid_fromraw(&oid, raw);
+      bool fresh = false;
+      i = objects +
+          extra_index.Insert(oid, static_cast<uint32_t>(extras.size()), &fresh);
+      if (fresh) extras.push_back(oid);
+    }
     std::memcpy(slot.id, raw, kSha1Size);
     slot.index = i;
     return i;
@@ -234,7 +245,9 @@ std::unique_ptr<PackedTrees> PackedTrees::Load(const PackReader& packs,
   // tree's files from the scan.
   size_t n =
       std::max<size_t>(1, std::min<size_t>(std::max(threads, 1), delta_trees));
-  std::vector<Shard> shards(n);
+  std::vector<Shard> shards;
+  shards.reserve(n);
+  for (size_t i = 0; i < n; ++i) shards.emplace_back(reader);
   std::atomic<size_t> next{0};
   auto work = [&](size_t slot) {
     Shard& shard = shards[slot];
@@ -254,36 +267,40 @@ std::unique_ptr<PackedTrees> PackedTrees::Load(const PackReader& packs,
   };
   RunWorkers(static_cast<int>(n), work);
 
-  std::unique_ptr<PackedTrees> out(new PackedTrees());
-  OidMap global;  // id -> index into ids_
-  size_t ids = 0, trees = 0;
-  for (const Shard& shard : shards) {
-    ids += shard.ids.size();
-    trees += shard.trees.size() + shard.mismatched.size() + shard.lost.size() +
-             shard.malformed.size();
-  }
-  global.Reserve(ids);
-  out->ids_.reserve(ids);
-  out->trees_.Reserve(trees);
+  std::unique_ptr<PackedTrees> out(new PackedTrees(reader));
+  const uint32_t objects = out->objects_;
+  size_t extras = 0;
+  for (const Shard& shard : shards) extras += shard.extras.size();
+  out->extra_index_.Reserve(extras);
+  out->record_of_object_.assign(objects, kNoRecord);
   std::vector<std::pair<size_t, std::string>> problems;
+  auto add_record = [&out](size_t wanted, const Record& r) {
+    // After PlanAll, a wanted index is the object's number.
+    out->record_of_object_[wanted] =
+        static_cast<uint32_t>(out->records_.size());
+    out->records_.push_back(r);
+  };
   for (Shard& shard : shards) {
-    // Each shard's entries stay where they are, renumbered in place; the
-    // first shard's numbering becomes the global one unchanged.
+    // Each shard's entries stay where they are; ids in no pack are
+    // renumbered in place (the first shard's numbering of them becomes the
+    // global one unchanged).
     uint32_t first_slice = static_cast<uint32_t>(out->entries_.size());
-    bool identity = out->ids_.empty();
-    std::vector<uint32_t> to_global(identity ? 0 : shard.ids.size());
-    for (size_t i = 0; i < shard.ids.size(); ++i) {
+    bool identity = out->extras_.empty();
+    std::vector<uint32_t> to_global(identity ? 0 : shard.extras.size());
+    for (size_t i = 0; i < shard.extras.size(); ++i) {
       bool fresh = false;
-      uint32_t g = global.Insert(
-          shard.ids[i], static_cast<uint32_t>(out->ids_.size()), &fresh);
-      if (fresh) out->ids_.push_back(shard.ids[i]);
+      uint32_t g = out->extra_index_.Insert(
+          shard.extras[i], static_cast<uint32_t>(out->extras_.size()), &fresh);
+      if (fresh) out->extras_.push_back(shard.extras[i]);
       if (!identity) to_global[i] = g;
     }
-    shard.index = OidMap();
-    shard.ids = {};
+    shard.extra_index = OidMap();
+    shard.extras = {};
     for (std::vector<uint32_t>& slice : shard.slices) {
       if (!identity) {
-        for (uint32_t& e : slice) e = to_global[e];
+        for (uint32_t& e : slice) {
+          if (e >= objects) e = objects + to_global[e - objects];
+        }
       }
       out->entries_.push_back(std::move(slice));
     }
@@ -295,9 +312,7 @@ std::unique_ptr<PackedTrees> PackedTrees::Load(const PackReader& packs,
       r.end = t.end;
       out->tree_entries_ += t.mid - t.begin;
       out->blob_entries_ += t.end - t.mid;
-      out->trees_.Insert(reader->wanted_id(t.wanted),
-                         static_cast<uint32_t>(out->records_.size()));
-      out->records_.push_back(r);
+      add_record(t.wanted, r);
     }
     for (size_t i : shard.mismatched) {
       problems.emplace_back(i, kEntryChecksumMismatch);
@@ -309,16 +324,32 @@ std::unique_ptr<PackedTrees> PackedTrees::Load(const PackReader& packs,
     Record r;
     r.problem = static_cast<uint32_t>(out->problems_.size());
     out->problems_.push_back(std::move(what));
-    out->trees_.Insert(reader->wanted_id(i),
-                       static_cast<uint32_t>(out->records_.size()));
-    out->records_.push_back(r);
+    if (out->record_of_object_[i] == kNoRecord) add_record(i, r);
   }
   return out;
 }
 
+void PackedTrees::ReleaseTrees() {
+  record_of_object_ = {};
+  records_ = {};
+  entries_ = {};
+  problems_ = {};
+}
+
+uint32_t PackedTrees::Number(const git_oid& id) const {
+  uint32_t n = reader_->FindObject(id);
+  if (n != PackReader::kNoObject) return n;
+  n = extra_index_.Find(id);
+  return n == OidMap::kAbsent ? kNoId : objects_ + n;
+}
+
 PackedTrees::Lookup PackedTrees::Find(const git_oid& tree, Entries* out) const {
-  uint32_t record = trees_.Find(tree);
-  if (record == OidMap::kAbsent) return kAbsent;
+  uint32_t n = reader_->FindObject(tree);
+  if (n == PackReader::kNoObject || n >= record_of_object_.size()) {
+    return kAbsent;
+  }
+  uint32_t record = record_of_object_[n];
+  if (record == kNoRecord) return kAbsent;
   const Record& r = records_[record];
   if (r.problem != kNoProblem) {
     out->problem = problems_[r.problem];

@@ -14,7 +14,7 @@
 // reader delivers it, into 4 bytes per entry; a tree made from a delta takes
 // the entries the delta copies from its base's split (SplitTree), so along a
 // delta chain only changed entries are parsed. Immutable after Load; safe to
-// share between threads.
+// share between threads. Borrows the PackReader, which must outlive it.
 #ifndef KEYWARD_GIT_PACKED_TREES_H_
 #define KEYWARD_GIT_PACKED_TREES_H_
 
@@ -91,9 +91,25 @@ class PackedTrees {
   };
   Lookup Find(const git_oid& tree, Entries* out) const;
 
-  const git_oid& id(uint32_t i) const { return ids_[i]; }
-  size_t id_count() const { return ids_.size(); }
-  size_t tree_count() const { return trees_.size(); }
+  // Ids are numbered by the pack reader's object numbers (FindObject), and
+  // ids no pack holds (a loose blob a packed tree names) after them: no
+  // table of ids is made for what the indexes already hold.
+  static constexpr uint32_t kNoId = UINT32_MAX;
+  const git_oid& id(uint32_t i) const {
+    return i < objects_ ? reader_->object_id(i) : extras_[i - objects_];
+  }
+  size_t id_count() const { return objects_ + extras_.size(); }
+  // The number of `id` if a pack holds it or a parsed tree names it, else
+  // kNoId.
+  uint32_t Number(const git_oid& id) const;
+  size_t tree_count() const { return records_.size(); }
+  // Which of the tree_count() trees id `i` is, or kNoTree.
+  static constexpr uint32_t kNoTree = UINT32_MAX;
+  uint32_t TreeOf(uint32_t i) const {
+    return i < record_of_object_.size() ? record_of_object_[i] : kNoTree;
+  }
+  // Frees the trees (Find says kAbsent after it); the ids stay.
+  void ReleaseTrees();
   // Entries naming subtrees, and blobs, over all trees (for reserving).
   size_t tree_entry_count() const { return tree_entries_; }
   size_t blob_entry_count() const { return blob_entries_; }
@@ -105,13 +121,20 @@ class PackedTrees {
     uint32_t problem = kNoProblem;         // index into problems_
   };
   static constexpr uint32_t kNoProblem = UINT32_MAX;
-  PackedTrees() = default;
-  OidMap trees_;  // -> index into records_
+  static constexpr uint32_t kNoRecord = UINT32_MAX;
+  explicit PackedTrees(const PackReader* reader)
+      : reader_(reader), objects_(reader->object_count()) {}
+  const PackReader* reader_;
+  uint32_t objects_;  // the reader's object count
+  // By object number: index into records_ for the trees read, else
+  // kNoRecord (4 bytes per packed object).
+  std::vector<uint32_t> record_of_object_;
   std::vector<Record> records_;
   size_t tree_entries_ = 0, blob_entries_ = 0;
-  // Indices into ids_, in slices filled by the decoding threads.
+  // Ids (as numbered above), in slices filled by the decoding threads.
   std::vector<std::vector<uint32_t>> entries_;
-  std::vector<git_oid> ids_;  // every id a parsed tree names
+  OidMap extra_index_;           // id -> index into extras_
+  std::vector<git_oid> extras_;  // named by a parsed tree, in no pack
   std::vector<std::string> problems_;
 };
 

@@ -4,9 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
+#include <random>
 #include <string>
+#include <vector>
 
 #include "support/pack_bytes.h"
 
@@ -158,6 +161,70 @@ TEST(PackIndexTest, RejectsWhatItDoesNotUnderstand) {
   std::string sha1 = one + std::string(28 + 40, '\0');
   EXPECT_TRUE(PackIndex::Parse(sha1).ok());
   EXPECT_FALSE(PackIndex::Parse(sha1.substr(0, sha1.size() - 1)).ok());
+}
+
+// A SHA-1 v2 index of `ids` (sorted here); offsets and CRCs are zero.
+std::string IndexOf(std::vector<std::string>* ids) {
+  std::sort(ids->begin(), ids->end());
+  std::string idx = std::string("\377tOc") + std::string("\0\0\0\2", 4);
+  auto be32 = [&idx](uint32_t v) {
+    for (int shift = 24; shift >= 0; shift -= 8) idx += char(v >> shift);
+  };
+  for (int b = 0; b < 256; ++b) {
+    be32(static_cast<uint32_t>(std::count_if(
+        ids->begin(), ids->end(),
+        [b](const std::string& id) { return uint8_t(id[0]) <= b; })));
+  }
+  for (const std::string& id : *ids) idx += id;
+  idx += std::string(8 * ids->size() + 40, '\0');  // CRCs, offsets, sums
+  return idx;
+}
+
+TEST(PackIndexTest, FindsEveryIdAndNoOther) {
+  std::mt19937_64 rng(17);
+  auto random_id = [&rng](std::string prefix) {
+    while (prefix.size() < 20) prefix += char(rng());
+    return prefix;
+  };
+  // Uniform ids (as SHA-1 gives them: the first probes interpolate), and a
+  // crafted set where they are not: one id per value of the last byte
+  // behind a long shared prefix, and bursts in a narrow range.
+  std::vector<std::vector<std::string>> sets(2);
+  for (int i = 0; i < 40000; ++i) sets[0].push_back(random_id(""));
+  for (int i = 0; i < 256; ++i) {
+    sets[1].push_back(std::string(19, '\x42') + char(i));
+  }
+  for (int i = 0; i < 3000; ++i) {
+    sets[1].push_back(random_id(std::string("\x42\x42\x42", 3)));
+    sets[1].push_back(random_id(std::string("\x42\xff", 2)));
+    sets[1].push_back(random_id(std::string(1, char(i % 3))));
+  }
+  for (auto& ids : sets) {
+    std::string bytes = IndexOf(&ids);
+    auto index = PackIndex::Parse(bytes);
+    ASSERT_TRUE(index.ok()) << index.status().ToString();
+    ASSERT_EQ(index->count(), ids.size());
+    for (uint32_t pos = 0; pos < ids.size(); ++pos) {
+      const auto* id = reinterpret_cast<const unsigned char*>(ids[pos].data());
+      ASSERT_EQ(index->Find(id), pos);
+      // Neighbours that are not in the index.
+      for (int delta : {-1, 1}) {
+        std::string other = ids[pos];
+        other[19] = char(other[19] + delta);
+        if (std::binary_search(ids.begin(), ids.end(), other)) continue;
+        EXPECT_EQ(
+            index->Find(reinterpret_cast<const unsigned char*>(other.data())),
+            -1);
+      }
+    }
+    for (int i = 0; i < 1000; ++i) {
+      std::string other = random_id("");
+      if (std::binary_search(ids.begin(), ids.end(), other)) continue;
+      EXPECT_EQ(
+          index->Find(reinterpret_cast<const unsigned char*>(other.data())),
+          -1);
+    }
+  }
 }
 
 TEST(ParseEntryHeaderTest, BoundsAreChecked) {

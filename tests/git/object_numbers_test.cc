@@ -1,0 +1,156 @@
+// Object numbers (PackReader::FindObject): a full-history scan names every
+// packed object by its place in the pack indexes instead of holding tables
+// of ids. Checked against git's own listing, with the same objects in several
+// packs and loose objects.
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "git/blob_scan.h"
+#include "git/enumerate.h"
+#include "git/pack_reader.h"
+#include "git/repo.h"
+#include "support/git_fixture.h"
+
+namespace keyward::test {
+namespace {
+
+using git::PackReader;
+
+class ObjectNumbersTest : public GitFixture {
+ protected:
+  std::string ObjectsDir() { return dir_.path() + "/.git/objects"; }
+
+  void Edit(int from, int commits) {
+    for (int c = from; c < from + commits; ++c) {
+      for (int f = 0; f < 3; ++f) {
+        std::ostringstream text;
+        for (int line = 0; line < 60; ++line) {
+          text << "file " << f << " line " << line << " version "
+               << (line % 7 == c % 7 ? c : line / 7) << "\n";
+        }
+        Write("d" + std::to_string(f) + "/f.txt", text.str());
+      }
+      Write("new" + std::to_string(c) + ".txt", "added " + std::to_string(c));
+      CommitAll("edit " + std::to_string(c));
+    }
+  }
+
+  // Ids in any pack (`git show-index` of every index), and how many entries
+  // the indexes have together.
+  std::set<std::string> PackedIds(size_t* entries) {
+    std::set<std::string> ids;
+    *entries = 0;
+    for (const auto& e :
+         std::filesystem::directory_iterator(ObjectsDir() + "/pack")) {
+      if (e.path().extension() != ".idx") continue;
+      std::ifstream idx(e.path(), std::ios::binary);
+      std::string bytes((std::istreambuf_iterator<char>(idx)), {});
+      std::istringstream lines(Git({"show-index"}, bytes).out);
+      std::string offset, id;
+      while (lines >> offset >> id) {
+        ids.insert(id);
+        ++*entries;
+        lines.ignore(1 << 10, '\n');  // the CRC-32 column
+      }
+    }
+    return ids;
+  }
+
+  std::vector<std::string> AllIds() {
+    std::istringstream in(
+        Git({"cat-file", "--batch-all-objects", "--batch-check=%(objectname)"})
+            .out);
+    std::vector<std::string> ids;
+    for (std::string id; in >> id;) ids.push_back(id);
+    return ids;
+  }
+};
+
+TEST_F(ObjectNumbersTest, EveryPackedObjectHasOneNumberAndLooseOnesNone) {
+  Init();
+  Edit(0, 12);
+  Git({"repack", "-adq"});
+  Edit(12, 4);
+  Git({"repack", "-q"});  // the new objects only
+  Edit(16, 4);
+  Git({"repack", "-aq"});  // everything again, the old packs kept
+  Edit(20, 3);             // loose objects
+  size_t entries = 0;
+  std::set<std::string> packed = PackedIds(&entries);
+  std::vector<std::string> all = AllIds();
+  ASSERT_GT(all.size(), packed.size());  // some are loose only
+  ASSERT_GT(entries, packed.size());     // some are in several packs
+
+  auto reader = PackReader::Open(ObjectsDir());
+  ASSERT_EQ(reader->pack_count(), 3u);
+  reader->PlanAll();
+  EXPECT_EQ(reader->object_count(), entries);
+  EXPECT_EQ(reader->wanted_count(), entries);
+  std::set<uint32_t> numbers;
+  for (const std::string& hex : all) {
+    git_oid id;
+    ASSERT_EQ(git_oid_fromstr(&id, hex.c_str()), 0);
+    uint32_t n = reader->FindObject(id);
+    if (packed.count(hex) == 0) {
+      EXPECT_EQ(n, PackReader::kNoObject) << hex;
+      continue;
+    }
+    ASSERT_LT(n, reader->object_count()) << hex;
+    EXPECT_EQ(git::OidHex(reader->object_id(n)), hex);
+    EXPECT_TRUE(numbers.insert(n).second) << hex;  // one number per id
+  }
+  EXPECT_EQ(numbers.size(), packed.size());
+  // Every packed object's type, once (PlanAll plans each id once).
+  std::multiset<std::string> typed;
+  reader->ForEachObjectType(
+      [&](const git_oid& id, git::PackType) { typed.insert(git::OidHex(id)); });
+  EXPECT_EQ(typed.size(), packed.size());
+  EXPECT_EQ(std::set<std::string>(typed.begin(), typed.end()), packed);
+
+  // The enumeration's blob numbers are those numbers (kNoObject for the
+  // loose blobs), and its blobs are those libgit2 alone lists.
+  auto repo = git::OpenRepo(dir_.path());
+  ASSERT_TRUE(repo.ok());
+  auto warn = [this](const std::string& w) { warnings_.push_back(w); };
+  git::Enumeration fast, reference;
+  bool released = false;
+  git::EnumerateOptions o;
+  o.threads = 2;
+  o.before_blob_ids = [&] { released = true; };
+  ASSERT_TRUE(git::Enumerate(repo->get(), o, warn, &fast).ok());
+  EXPECT_TRUE(released);
+  o.packed_trees = false;
+  ASSERT_TRUE(git::Enumerate(repo->get(), o, warn, &reference).ok());
+  ASSERT_EQ(fast.blobs.size(), reference.blobs.size());
+  ASSERT_EQ(fast.blob_objects.size(), fast.blobs.size());
+  EXPECT_TRUE(reference.blob_objects.empty());
+  size_t loose = 0;
+  for (size_t i = 0; i < fast.blobs.size(); ++i) {
+    EXPECT_EQ(git::OidHex(fast.blobs[i]), git::OidHex(reference.blobs[i]));
+    EXPECT_EQ(fast.blob_objects[i], reader->FindObject(fast.blobs[i])) << i;
+    loose += fast.blob_objects[i] == PackReader::kNoObject;
+  }
+  EXPECT_GE(loose, 3u);  // new20.txt .. new22.txt
+  EXPECT_TRUE(warnings_.empty());
+
+  // The blob pass's slots: from the numbers, or looked up, the same.
+  git::PackedBlobScan pass;
+  pass.outcomes.assign(reader->wanted_count(), {});
+  for (uint32_t n : numbers)
+    pass.outcomes[n].kind = git::PackedBlobScan::kScanned;
+  git::PackedBlobScan looked_up = pass;
+  std::vector<uint32_t> objects = fast.blob_objects;
+  git::MatchPackedBlobs(*reader, fast.blobs, &objects, &pass);
+  git::MatchPackedBlobs(*reader, fast.blobs, nullptr, &looked_up);
+  EXPECT_EQ(pass.slot_of_blob, looked_up.slot_of_blob);
+  EXPECT_EQ(pass.slot_of_blob, fast.blob_objects);
+  // The plan can go; ids and numbers stay.
+  reader->ReleasePlan();
+  EXPECT_EQ(reader->tree_count(git::PackType::kBlob), 0u);
+  EXPECT_EQ(git::OidHex(reader->object_id(*numbers.begin())).size(), 40u);
+}
+
+}  // namespace
+}  // namespace keyward::test
