@@ -159,6 +159,13 @@ int64_t PackIndex::Find(const unsigned char* id) const {
     if (k != key) return k < key ? -1 : 1;
     return std::memcmp(at + 8, id + 8, kSha1Size - 8);
   };
+  // Narrows [lo, hi) to one side of `mid`; true when `mid` holds the id.
+  auto narrow = [&](uint32_t mid) {
+    int c = compare(mid);
+    if (c < 0) lo = mid + 1;
+    if (c > 0) hi = mid;
+    return c == 0;
+  };
   for (int probes = 0; probes < 4 && hi - lo > 16; ++probes) {
     uint64_t first = Be64(ids_ + uint64_t{lo} * kSha1Size);
     uint64_t last = Be64(ids_ + uint64_t{hi - 1} * kSha1Size);
@@ -167,23 +174,11 @@ int64_t PackIndex::Find(const unsigned char* id) const {
     uint32_t mid =
         lo + static_cast<uint32_t>(static_cast<unsigned __int128>(key - first) *
                                    (hi - 1 - lo) / (last - first));
-    int c = compare(mid);
-    if (c == 0) return mid;
-    if (c < 0) {
-      lo = mid + 1;
-    } else {
-      hi = mid;
-    }
+    if (narrow(mid)) return mid;
   }
   while (lo < hi) {
     uint32_t mid = lo + (hi - lo) / 2;
-    int c = compare(mid);
-    if (c == 0) return mid;
-    if (c < 0) {
-      lo = mid + 1;
-    } else {
-      hi = mid;
-    }
+    if (narrow(mid)) return mid;
   }
   return -1;
 }

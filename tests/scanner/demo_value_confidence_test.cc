@@ -20,17 +20,8 @@ class DemoValueConfidenceTest : public test::BuiltinMatcherTest {
   // nullopt when nothing is found at all.
   static std::optional<Confidence> Best(const std::string& text,
                                         std::string_view path) {
-    auto scratch = matcher_->NewScratch();
-    std::vector<RuleMatch> out;
-    EXPECT_TRUE(matcher_->Scan(text, scratch.get(), &out, path).ok());
     std::optional<Confidence> best;
-    for (const RuleMatch& m : out) {
-      Finding f;
-      f.secret = text.substr(m.secret_start, m.secret_end - m.secret_start);
-      f.path = std::string(path);
-      f.weak = m.weak;
-      f.checksum_verified = m.checksum_verified;
-      Confidence c = FindingConfidence(matcher_->rules()[m.rule], f);
+    for (Confidence c : Confidences(text, path)) {
       if (!best || c > *best) best = c;
     }
     return best;

@@ -136,18 +136,8 @@ class BuiltinGenericTest : public test::BuiltinMatcherTest {
   // Matches in `text` as file `path` that are reported by default (medium
   // confidence or more; scanner/confidence.h).
   static size_t ReportedIn(const std::string& text, std::string_view path) {
-    auto scratch = matcher_->NewScratch();
-    std::vector<RuleMatch> out;
-    EXPECT_TRUE(matcher_->Scan(text, scratch.get(), &out, path).ok());
     size_t n = 0;
-    for (const RuleMatch& m : out) {
-      Finding f;
-      f.secret = text.substr(m.secret_start, m.secret_end - m.secret_start);
-      f.path = std::string(path);
-      f.weak = m.weak;
-      f.checksum_verified = m.checksum_verified;
-      n += FindingConfidence(matcher_->rules()[m.rule], f) != Confidence::kLow;
-    }
+    for (Confidence c : Confidences(text, path)) n += c != Confidence::kLow;
     return n;
   }
 };

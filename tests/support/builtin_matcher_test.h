@@ -5,8 +5,14 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "keyward/finding.h"
 #include "keyward/matcher.h"
 #include "keyward/rules.h"
+#include "scanner/confidence.h"
 #include "support/prebuilt.h"
 
 namespace keyward::test {
@@ -23,6 +29,25 @@ class BuiltinMatcherTest : public ::testing::Test {
   static void TearDownTestSuite() {
     delete matcher_;
     matcher_ = nullptr;
+  }
+
+  // The confidence of each match in `text` as file `path` (file-format
+  // rules run on their files only; scanner/confidence.h).
+  static std::vector<Confidence> Confidences(const std::string& text,
+                                             std::string_view path) {
+    auto scratch = matcher_->NewScratch();
+    std::vector<RuleMatch> out;
+    EXPECT_TRUE(matcher_->Scan(text, scratch.get(), &out, path).ok());
+    std::vector<Confidence> levels;
+    for (const RuleMatch& m : out) {
+      Finding f;
+      f.secret = text.substr(m.secret_start, m.secret_end - m.secret_start);
+      f.path = std::string(path);
+      f.weak = m.weak;
+      f.checksum_verified = m.checksum_verified;
+      levels.push_back(FindingConfidence(matcher_->rules()[m.rule], f));
+    }
+    return levels;
   }
 
   static inline Matcher* matcher_ = nullptr;
