@@ -20,8 +20,9 @@ void EnsureLibgit2() {
   std::call_once(once, [] {
     git_libgit2_init();
     // libgit2 maps packs in windows; the default limit (8 GiB on 64-bit)
-    // would let RSS track pack size. 32 MiB windows, 256 MiB in total keep
-    // memory bounded while still reading packs sequentially in large pieces.
+    // would let RSS track pack size. 8 MiB windows, 32 MiB in total keep
+    // memory bounded; libgit2 reads only commits and trees here (blobs come
+    // from keyward's own pack reader), so larger windows bought nothing.
     git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, size_t{8} << 20);
     git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, size_t{32} << 20);
     // Blobs are read once each; caching them would only hold memory.
