@@ -332,7 +332,7 @@ void PackReader::Link() {
   if (!std::is_sorted(order.begin(), order.end(), in_pack_order)) {
     std::sort(order.begin(), order.end(), in_pack_order);
   }
-  auto linkable = [this](const Node& n) {
+  auto linkable = [](const Node& n) {
     return n.ok && IsDelta(n.type) && n.base != kNone;
   };
   std::vector<bool> has_children(nodes_.size(), false);
