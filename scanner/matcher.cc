@@ -49,6 +49,12 @@ Result<std::unique_ptr<RE2::Set>> CompileSet(
   return set;
 }
 
+// A pattern's longest match as Hyperscan analysed it, at most `cap`.
+uint64_t ClampedWidth(const hs_expr_info_t* info, uint64_t cap) {
+  return info->max_width == UINT_MAX ? cap
+                                     : std::min<uint64_t>(info->max_width, cap);
+}
+
 // Tries exact, then prefilter. Returns false when Hyperscan takes neither.
 bool ProbeHyperscan(const std::string& pattern, uint64_t cap, unsigned* flags,
                     uint64_t* max_width) {
@@ -57,9 +63,7 @@ bool ProbeHyperscan(const std::string& pattern, uint64_t cap, unsigned* flags,
     hs_compile_error_t* err = nullptr;
     if (hs_expression_info(pattern.c_str(), f, &info, &err) == HS_SUCCESS) {
       *flags = f;
-      *max_width = info->max_width == UINT_MAX
-                       ? cap
-                       : std::min<uint64_t>(info->max_width, cap);
+      *max_width = ClampedWidth(info, cap);
       free(info);
       // expression_info accepts some patterns compile rejects; compile to be
       // sure.
@@ -82,9 +86,7 @@ uint64_t PatternWidth(const std::string& pattern, uint64_t cap) {
     hs_expr_info_t* info = nullptr;
     hs_compile_error_t* err = nullptr;
     if (hs_expression_info(pattern.c_str(), f, &info, &err) == HS_SUCCESS) {
-      uint64_t w = info->max_width == UINT_MAX
-                       ? cap
-                       : std::min<uint64_t>(info->max_width, cap);
+      uint64_t w = ClampedWidth(info, cap);
       free(info);
       return w;
     }
