@@ -172,17 +172,20 @@ void MockHttpServer::Serve(int fd) {
     if (res.hang) {
       std::unique_lock<std::mutex> lock(mu_);
       cv_.wait(lock, [&] { return stop_.load(); });
-    } else {
+    }
+    // Counted out before the answer is written: a client that reads it and
+    // sends its next request at once must not be counted twice.
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      --in_flight_;
+    }
+    if (!res.hang) {
       std::string out = "HTTP/1.1 " + std::to_string(res.status) +
                         " Mock\r\nConnection: close\r\nContent-Length: " +
                         std::to_string(res.body.size()) + "\r\n";
       for (const auto& [n, v] : res.headers) out += n + ": " + v + "\r\n";
       out += "\r\n" + res.body;
       (void)c.Write(out);
-    }
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      --in_flight_;
     }
   }
   if (c.ssl) {
