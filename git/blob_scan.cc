@@ -18,8 +18,10 @@ namespace {
 std::string FailedWarning(const git_oid& id, const Status& s);
 
 // A matcher failure counts the blob unreadable and sets `*error`.
-ScanStats ScanBlobContent(const Scanner& scanner, size_t i, const git_oid& id,
-                          std::string_view data, std::vector<Finding>* buffer,
+// `scope`: ScanBlobs's.
+ScanStats ScanBlobContent(const Scanner& scanner, std::string_view scope,
+                          size_t i, const git_oid& id, std::string_view data,
+                          std::vector<Finding>* buffer,
                           std::vector<BlobFinding>* found, std::string* error) {
   ScanStats delta;
   if (LooksBinary(data)) {
@@ -27,7 +29,8 @@ ScanStats ScanBlobContent(const Scanner& scanner, size_t i, const git_oid& id,
     return delta;
   }
   buffer->clear();
-  if (Status s = scanner.ScanBuffer(data, std::string(), buffer); !s.ok()) {
+  if (Status s = scanner.ScanBuffer(data, std::string(), scope, buffer);
+      !s.ok()) {
     ++delta.unreadable;
     *error = FailedWarning(id, s);
     return delta;
@@ -56,16 +59,18 @@ std::string LostWarning(const git_oid& id) {
 }
 
 struct SharedState {
-  SharedState(const Scanner& scanner, const std::string& git_dir,
-              const std::vector<git_oid>& blobs,
+  SharedState(const Scanner& scanner, std::string_view scope,
+              const std::string& git_dir, const std::vector<git_oid>& blobs,
               std::vector<BlobFinding>* found)
       : scanner(scanner),
+        scope(scope),
         git_dir(git_dir),
         blobs(blobs),
         warn(WarnSink(scanner.options())),
         found(found) {}
 
   const Scanner& scanner;
+  std::string_view scope;
   const std::string& git_dir;
   const std::vector<git_oid>& blobs;
   const PackReader* reader = nullptr;
@@ -111,8 +116,8 @@ class WorkerOutput {
       return;
     }
     std::string error;
-    Count(ScanBlobContent(s_->scanner, i, s_->blobs[i], data, &buffer_findings_,
-                          &found_, &error));
+    Count(ScanBlobContent(s_->scanner, s_->scope, i, s_->blobs[i], data,
+                          &buffer_findings_, &found_, &error));
     if (!error.empty()) Warn(s_, error);
   }
   void Unreadable() {
@@ -213,7 +218,8 @@ std::string ObjectsDirOf(const std::string& git_dir) {
 }  // namespace
 
 void ScanAllPackedBlobs(const Scanner& scanner, const PackReader& packs,
-                        int threads, PackedBlobScan* out) {
+                        int threads, PackedBlobScan* out,
+                        std::string_view scope) {
   const PackReader* reader = &packs;
   const size_t delta_trees = reader->tree_count(PackType::kBlob);
   const size_t n = reader->wanted_count();
@@ -231,8 +237,8 @@ void ScanAllPackedBlobs(const Scanner& scanner, const PackReader& packs,
       // Containers are scanned where warnings can be given (ScanBlobs).
       if (IsContainerBlob(scanner, data)) return;
       std::string error;
-      ScanStats delta = ScanBlobContent(scanner, i, reader->wanted_id(i), data,
-                                        &buffer, &found, &error);
+      ScanStats delta = ScanBlobContent(scanner, scope, i, reader->wanted_id(i),
+                                        data, &buffer, &found, &error);
       out->outcomes[i] = {delta.unreadable ? PackedBlobScan::kFailed
                           : delta.files    ? PackedBlobScan::kScanned
                                            : PackedBlobScan::kBinary,
@@ -283,8 +289,8 @@ void MatchPackedBlobs(const PackReader& packs,
 
 ScanStats ScanBlobs(const Scanner& scanner, const std::string& git_dir,
                     const std::vector<git_oid>& blobs, int threads,
-                    std::vector<BlobFinding>* found,
-                    const PackedBlobScan* done) {
+                    std::vector<BlobFinding>* found, const PackedBlobScan* done,
+                    std::string_view scope) {
   if (done != nullptr) {
     // Take what the pack pass saw; read only the rest.
     ScanStats stats;
@@ -337,13 +343,14 @@ ScanStats ScanBlobs(const Scanner& scanner, const std::string& git_dir,
       if (i != SIZE_MAX) found->push_back({i, bf.finding});
     }
     std::vector<BlobFinding> rest_found;
-    stats.Add(ScanBlobs(scanner, git_dir, rest, threads, &rest_found));
+    stats.Add(ScanBlobs(scanner, git_dir, rest, threads, &rest_found, nullptr,
+                        scope));
     for (BlobFinding& bf : rest_found) {
       found->push_back({rest_index[bf.blob], std::move(bf.finding)});
     }
     return stats;
   }
-  SharedState state(scanner, git_dir, blobs, found);
+  SharedState state(scanner, scope, git_dir, blobs, found);
   if (blobs.empty()) return state.stats;
   const int max_threads = std::max(1, ResolveThreads(threads));
   auto reader = PackReader::Open(ObjectsDirOf(git_dir));

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "git/flat_map.h"
@@ -56,9 +57,10 @@ struct PackedBlobScan {
 // workers, biggest delta tree first. Nothing is warned about here: ScanBlobs
 // warns for the reachable blobs that need it. The progress callback sees
 // every blob. Memory: 8 bytes per packed object (`outcomes`), besides the
-// findings.
+// findings. `scope` as for ScanBlobs.
 void ScanAllPackedBlobs(const Scanner& scanner, const PackReader& packs,
-                        int threads, PackedBlobScan* out);
+                        int threads, PackedBlobScan* out,
+                        std::string_view scope = {});
 
 // Fills out->slot_of_blob for `blobs` (the ids ScanBlobs will be given),
 // looking each up in the indexes of `packs` (the reader the pass ran on):
@@ -80,10 +82,15 @@ void MatchPackedBlobs(const PackReader& packs,
 // Findings come back in no particular order. With `done` (its slot_of_blob
 // filled for `blobs` by MatchPackedBlobs), blobs it scanned are taken from
 // it (stats, findings, warnings) and only the rest is read.
+// `scope` chooses the file-format rules (Matcher::Scan's `path`): "" runs
+// them all (blobs are scanned without their paths; the caller drops what
+// does not apply to a blob's path), Matcher::kNoFileFormatRules none.
+// Archives and compressed blobs choose by their entries' names.
 ScanStats ScanBlobs(const Scanner& scanner, const std::string& git_dir,
                     const std::vector<git_oid>& blobs, int threads,
                     std::vector<BlobFinding>* found,
-                    const PackedBlobScan* done = nullptr);
+                    const PackedBlobScan* done = nullptr,
+                    std::string_view scope = {});
 
 }  // namespace keyward::git
 

@@ -8,6 +8,7 @@
 // entries the reader cannot decode) are read through git_tree_lookup.
 #include "git/enumerate.h"
 
+#include <algorithm>
 #include <limits>
 #include <memory>
 #include <unordered_set>
@@ -29,12 +30,14 @@ class BlobEnumerator {
   // `packed` (may be null) must outlive this.
   BlobEnumerator(git_repository* repo,
                  std::function<void(const std::string&)> warn, TreeGraph* graph,
-                 const PackedTrees* packed, size_t* unreadable)
+                 const PackedTrees* packed, size_t* unreadable,
+                 const std::function<bool(std::string_view)>& named)
       : repo_(repo),
         warn_(std::move(warn)),
         graph_(graph),
         packed_(packed),
-        unreadable_(unreadable) {
+        unreadable_(unreadable),
+        named_(named) {
     if (packed_) {
       ids_ = packed_->id_count();
       // Room for every packed blob up front: growing by doubling would hold
@@ -116,6 +119,9 @@ class BlobEnumerator {
   // id_count() + an index into `other`.
   std::vector<uint32_t> TakeRefs() { return std::move(refs_); }
   std::vector<git_oid> TakeOther() { return std::move(other_); }
+  // Blobs of the trees read through libgit2 whose name `named` took (may
+  // repeat).
+  std::vector<git_oid> TakeNamed() { return std::move(named_blobs_); }
 
  private:
   // A blob has one index: by its PackedTrees number when it has one (no
@@ -158,6 +164,9 @@ class BlobEnumerator {
       git_object_t type = git_tree_entry_type(e);
       if (type == GIT_OBJECT_BLOB) {
         graph_->blob_edges.push_back(Blob(*child));
+        if (named_ && named_(git_tree_entry_name(e))) {
+          named_blobs_.push_back(*child);
+        }
       } else if (type == GIT_OBJECT_TREE) {
         bool fresh = false;
         uint32_t c = graph_->NodeFor(*child, &fresh);
@@ -177,6 +186,8 @@ class BlobEnumerator {
   size_t ids_ = 0;  // packed_->id_count()
   std::vector<uint32_t> refs_;  // see TakeRefs
   std::vector<git_oid> other_;
+  const std::function<bool(std::string_view)>& named_;
+  std::vector<git_oid> named_blobs_;
   // Per PackedTrees id: its blob index; per packed tree (TreeOf): its graph
   // node. Once known (saves hashing the same id for every tree naming it).
   std::vector<uint32_t> blob_of_id_, node_of_tree_;
@@ -254,9 +265,9 @@ Status Enumerate(git_repository* repo, const EnumerateOptions& options,
       ListCommits(repo, odb_commits, warn, &out->unreadable);
   std::unique_ptr<PackedTrees> packed;
   if (options.packed_trees)
-    packed = PackedTrees::Load(packs(), options.threads);
+    packed = PackedTrees::Load(packs(), options.threads, options.named);
   auto enumerator = std::make_unique<BlobEnumerator>(
-      repo, warn, &out->trees, packed.get(), &out->unreadable);
+      repo, warn, &out->trees, packed.get(), &out->unreadable, options.named);
   for (const git_oid& id : commits) {
     git_commit* commit_raw = nullptr;
     if (git_commit_lookup(&commit_raw, repo, &id) != 0) {
@@ -277,7 +288,13 @@ Status Enumerate(git_repository* repo, const EnumerateOptions& options,
   // first, and so is the packs' plan once no one decodes with it.
   std::vector<uint32_t> refs = enumerator->TakeRefs();
   std::vector<git_oid> other = enumerator->TakeOther();
+  std::vector<git_oid> named = enumerator->TakeNamed();
   enumerator.reset();
+  if (packed) {
+    named.insert(named.end(), packed->named_blobs().begin(),
+                 packed->named_blobs().end());
+  }
+  SortUnique(&named);
   const uint32_t ids = packed ? static_cast<uint32_t>(packed->id_count()) : 0;
   const uint32_t objects =
       packed ? static_cast<uint32_t>(packs().object_count()) : 0;
@@ -291,6 +308,14 @@ Status Enumerate(git_repository* repo, const EnumerateOptions& options,
     refs[i] = r < objects ? r : PackReader::kNoObject;
   }
   if (packed) out->blob_objects = std::move(refs);
+  if (!named.empty()) {
+    for (size_t i = 0; i < out->blobs.size(); ++i) {
+      if (std::binary_search(named.begin(), named.end(), out->blobs[i],
+                             OidLess())) {
+        out->named_blobs.push_back(static_cast<uint32_t>(i));
+      }
+    }
+  }
   return Status::OK();
 }
 

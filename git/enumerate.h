@@ -23,6 +23,9 @@ struct Enumeration {
   // (FindObject) or PackReader::kNoObject; else empty.
   std::vector<uint32_t> blob_objects;
   TreeGraph trees;  // every tree opened, for provenance
+  // Indices into `blobs` of the blobs some tree names so that
+  // EnumerateOptions::named said yes (ascending); empty without it.
+  std::vector<uint32_t> named_blobs;
   // Refs, commits and trees that could not be read (each warned about): the
   // part of the history behind them was not enumerated.
   size_t unreadable = 0;
@@ -45,6 +48,9 @@ struct EnumerateOptions {
   // made, e.g. to release the plan of `packs` (PackReader::ReleasePlan) once
   // no one decodes with it: the ids are 20 bytes per blob.
   std::function<void()> before_blob_ids;
+  // Asked (from any thread) about the name of every blob entry of the trees
+  // walked: Enumeration::named_blobs lists the blobs it said yes for.
+  std::function<bool(std::string_view)> named;
 };
 
 // Unreadable commits and trees are warned about (naming the id) and skipped.

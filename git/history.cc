@@ -4,6 +4,7 @@
 // (provenance.h).
 #include <malloc.h>
 
+#include <algorithm>
 #include <chrono>
 #include <future>
 #include <memory>
@@ -38,6 +39,33 @@ void DropOutOfScope(const std::vector<Rule>& rules,
   });
 }
 
+// Blobs are scanned before the walk has named them, without file-format
+// rules (Rule::paths): those run on the few blobs some tree names like
+// their files (Enumeration::named_blobs), scanned again here with every
+// rule; their findings replace the first pass's. Warnings and progress were
+// given by the first pass.
+void RescanNamedBlobs(const Scanner& scanner, const std::string& git_dir,
+                      const std::vector<git_oid>& blobs,
+                      const std::vector<uint32_t>& named, int threads,
+                      std::vector<git::BlobFinding>* found) {
+  if (named.empty()) return;
+  ScanOptions quiet = scanner.options();
+  quiet.warn = [](const std::string&) {};
+  quiet.progress = nullptr;
+  Scanner again(scanner.matcher(), quiet);
+  std::vector<git_oid> ids;
+  ids.reserve(named.size());
+  for (uint32_t i : named) ids.push_back(blobs[i]);
+  std::vector<git::BlobFinding> refound;
+  git::ScanBlobs(again, git_dir, ids, threads, &refound);
+  std::erase_if(*found, [&](const git::BlobFinding& f) {
+    return std::binary_search(named.begin(), named.end(), f.blob);
+  });
+  for (git::BlobFinding& f : refound) {
+    found->push_back({named[f.blob], std::move(f.finding)});
+  }
+}
+
 }  // namespace
 
 Status ScanGitHistory(const Scanner& scanner, const GitHistoryOptions& options,
@@ -63,6 +91,10 @@ Status ScanGitHistory(const Scanner& scanner, const GitHistoryOptions& options,
   git::EnumerateOptions enumerate;
   enumerate.all_objects = options.all_objects;
   enumerate.threads = ResolveThreads(threads);
+  const Matcher& matcher = scanner.matcher();
+  enumerate.named = [&matcher](std::string_view name) {
+    return matcher.AnyScopedRuleMayApplyToName(name);
+  };
   // Every packed blob is scanned while the trees are walked (the walk has
   // serial parts); reachable blobs then take their outcome from that pass.
   // One plan of the packs serves both: the blob pass's thread makes it while
@@ -76,7 +108,8 @@ Status ScanGitHistory(const Scanner& scanner, const GitHistoryOptions& options,
   std::thread blob_pass([&] {
     packs->PlanAll();
     planned.set_value();
-    git::ScanAllPackedBlobs(scanner, *packs, threads, &packed);
+    git::ScanAllPackedBlobs(scanner, *packs, threads, &packed,
+                            Matcher::kNoFileFormatRules);
   });
   enumerate.packs = [&]() -> const git::PackReader* {
     plan.wait();
@@ -96,13 +129,15 @@ Status ScanGitHistory(const Scanner& scanner, const GitHistoryOptions& options,
   if (!s.ok()) return s;
 
   std::vector<git::BlobFinding> found;
-  ScanStats stats =
-      git::ScanBlobs(scanner, git_dir, e.blobs, threads, &found, &packed);
+  ScanStats stats = git::ScanBlobs(scanner, git_dir, e.blobs, threads, &found,
+                                   &packed, Matcher::kNoFileFormatRules);
+  RescanNamedBlobs(scanner, git_dir, e.blobs, e.named_blobs, threads, &found);
   std::vector<Finding> findings = git::AttachProvenance(
       r, e.commits, e.blobs, std::move(found), warn, &e.trees);
   // Blobs were scanned without their paths: file-format rules ran on every
-  // blob, so their findings stay only where the blob's path is that format
-  // (as a directory scan of the same tree would); confidence reads the path.
+  // blob some tree names like their files, so their findings stay only
+  // where the path provenance gives the blob is that format (as a directory
+  // scan of that tree would); confidence reads the path.
   DropOutOfScope(scanner.matcher().rules(), &findings);
   RecomputeConfidence(scanner.matcher().rules(), &findings);
   git::DropExcluded(scanner.options(), &findings);

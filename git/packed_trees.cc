@@ -17,11 +17,15 @@ constexpr uint16_t kGitlinkMode = 0160000;
 // What one decoding thread parsed, with ids local to it (no locking while
 // decoding); Load merges the shards once every thread is done.
 struct Shard {
-  explicit Shard(const PackReader* reader)
+  Shard(const PackReader* reader,
+        const std::function<bool(std::string_view)>* named)
       : reader(reader),
-        objects(static_cast<uint32_t>(reader->object_count())) {}
+        objects(static_cast<uint32_t>(reader->object_count())),
+        named(named) {}
   const PackReader* reader;
   uint32_t objects;
+  const std::function<bool(std::string_view)>* named;  // Load's, or null
+  std::vector<git_oid> named_blobs;                    // may repeat
   struct Tree {
     size_t wanted;  // PackReader's index of the tree
     uint32_t slice;
@@ -93,7 +97,13 @@ struct Shard {
     }
     Status s = SplitTree(
         content, from.delta, base,
-        [this](const TreeEntry& e) { return Intern(e.id); }, &split);
+        [this](const TreeEntry& e) {
+          if (named && e.kind == TreeEntry::kBlob && (*named)(e.name)) {
+            git_oid_fromraw(&named_blobs.emplace_back(), e.id);
+          }
+          return Intern(e.id);
+        },
+        &split);
     if (!s.ok()) {
       malformed.emplace_back(wanted, s.message());
       spare.push_back(std::move(split));
@@ -163,6 +173,7 @@ Status ParseTreeEntry(std::string_view rest, TreeEntry* out) {
   if (name_len == 0 || name_len > std::numeric_limits<uint16_t>::max()) {
     return Status::Corruption("bad tree entry name");
   }
+  out->name = std::string_view(p, name_len);
   p += name_len + 1;
   if (static_cast<size_t>(end - p) < kSha1Size) {
     return Status::Corruption("tree entry id truncated");
@@ -234,8 +245,9 @@ Status SplitTree(std::string_view content, std::string_view delta,
   return Status::OK();
 }
 
-std::unique_ptr<PackedTrees> PackedTrees::Load(const PackReader& packs,
-                                               int threads) {
+std::unique_ptr<PackedTrees> PackedTrees::Load(
+    const PackReader& packs, int threads,
+    const std::function<bool(std::string_view)>& named) {
   const PackReader* reader = &packs;
   const size_t delta_trees = reader->tree_count(PackType::kTree);
   // Trees are checked like blobs (each entry against the index's CRC-32),
@@ -247,7 +259,8 @@ std::unique_ptr<PackedTrees> PackedTrees::Load(const PackReader& packs,
       std::max<size_t>(1, std::min<size_t>(std::max(threads, 1), delta_trees));
   std::vector<Shard> shards;
   shards.reserve(n);
-  for (size_t i = 0; i < n; ++i) shards.emplace_back(reader);
+  for (size_t i = 0; i < n; ++i)
+    shards.emplace_back(reader, named ? &named : nullptr);
   std::atomic<size_t> next{0};
   auto work = [&](size_t slot) {
     Shard& shard = shards[slot];
@@ -319,7 +332,10 @@ std::unique_ptr<PackedTrees> PackedTrees::Load(const PackReader& packs,
     }
     for (size_t i : shard.lost) problems.emplace_back(i, kPackShrank);
     for (auto& m : shard.malformed) problems.push_back(std::move(m));
+    out->named_blobs_.insert(out->named_blobs_.end(), shard.named_blobs.begin(),
+                             shard.named_blobs.end());
   }
+  SortUnique(&out->named_blobs_);
   for (auto& [i, what] : problems) {
     Record r;
     r.problem = static_cast<uint32_t>(out->problems_.size());

@@ -42,6 +42,7 @@ struct TreeEntry {
   Kind kind = kBlob;
   const unsigned char* id = nullptr;  // the 20-byte id, inside the tree
   size_t size = 0;                    // bytes of the whole entry
+  std::string_view name;              // inside the tree
 };
 // Reads the entry at the start of `rest`. A malformed entry (bad mode,
 // empty name, missing NUL, truncated id) is an error: exactly the entries
@@ -77,8 +78,16 @@ class PackedTrees {
   // why; the caller warns when it reaches one, so unreachable ones stay
   // silent). Trees the reader cannot decode at all (corrupt zlib or delta data,
   // unusable packs) are absent: libgit2 may still read them.
-  static std::unique_ptr<PackedTrees> Load(const PackReader& packs,
-                                           int threads);
+  //
+  // `named`, when set, is asked (from the decoding threads) about the name
+  // of every blob entry; named_blobs() then lists the ids of the blobs some
+  // tree names so that it said yes. An entry a tree delta copies from its
+  // base is the base's entry, asked about when the base was parsed.
+  static std::unique_ptr<PackedTrees> Load(
+      const PackReader& packs, int threads,
+      const std::function<bool(std::string_view)>& named = {});
+  // Sorted, distinct (see Load).
+  const std::vector<git_oid>& named_blobs() const { return named_blobs_; }
 
   enum Lookup { kAbsent, kUnreadable, kFound };
   // Child ids of one tree, as indices for id(); valid as long as this.
@@ -136,6 +145,7 @@ class PackedTrees {
   OidMap extra_index_;           // id -> index into extras_
   std::vector<git_oid> extras_;  // named by a parsed tree, in no pack
   std::vector<std::string> problems_;
+  std::vector<git_oid> named_blobs_;
 };
 
 }  // namespace keyward::git

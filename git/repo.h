@@ -9,6 +9,7 @@
 
 #include <git2.h>
 
+#include <algorithm>
 #include <cstring>
 #include <functional>
 #include <memory>
@@ -84,6 +85,16 @@ struct OidEq {
     return git_oid_equal(&a, &b);
   }
 };
+struct OidLess {
+  bool operator()(const git_oid& a, const git_oid& b) const {
+    return git_oid_cmp(&a, &b) < 0;
+  }
+};
+// Sorts `ids` and drops repeats.
+inline void SortUnique(std::vector<git_oid>* ids) {
+  std::sort(ids->begin(), ids->end(), OidLess());
+  ids->erase(std::unique(ids->begin(), ids->end(), OidEq()), ids->end());
+}
 
 // True when `data` has a NUL byte in its first 8 KiB (git's own heuristic).
 // The largest blob a git scan loads into memory; a bigger one is counted

@@ -98,7 +98,7 @@ void Matcher::Impl::ScopedRulesFor(std::string_view path,
     *out = scoped;
     return;
   }
-  if (!scoped_paths) return;
+  if (!scoped_paths || path == Matcher::kNoFileFormatRules) return;
   std::vector<int> hits;
   if (!scoped_paths->Match(re2::StringPiece(path.data(), path.size()), &hits)) {
     return;
@@ -112,6 +112,13 @@ bool Matcher::AnyScopedRuleApplies(std::string_view path) const {
   std::vector<uint32_t> on;
   impl_->ScopedRulesFor(path, &on);
   return !on.empty();
+}
+
+bool Matcher::AnyScopedRuleMayApplyToName(std::string_view name) const {
+  if (!impl_->scoped_names) return false;
+  std::vector<int> hits;
+  return impl_->scoped_names->Match(re2::StringPiece(name.data(), name.size()),
+                                    &hits);
 }
 
 Status Matcher::Scan(std::string_view data, Scratch* scratch,

@@ -293,6 +293,12 @@ Result<std::unique_ptr<Matcher>> Matcher::Create(const RuleSet& set,
                               glob + "` is not a usable glob");
       }
       impl->scoped_path_rule.push_back(i);
+      if (!impl->scoped_names) {
+        impl->scoped_names =
+            std::make_unique<RE2::Set>(RE2::Options(), RE2::ANCHOR_BOTH);
+      }
+      impl->scoped_names->Add(PathGlobRegex(glob.substr(glob.rfind('/') + 1)),
+                              nullptr);
     }
     for (const auto& f : r.filters) cr->filters.push_back(shared.at(f));
     cr->inline_filter = std::make_unique<CompiledFilter>(
@@ -315,7 +321,8 @@ Result<std::unique_ptr<Matcher>> Matcher::Create(const RuleSet& set,
     impl->compiled.push_back(std::move(cr));
   }
 
-  if (impl->scoped_paths && !impl->scoped_paths->Compile()) {
+  if ((impl->scoped_paths && !impl->scoped_paths->Compile()) ||
+      (impl->scoped_names && !impl->scoped_names->Compile())) {
     return Status::Config("cannot compile the rules' paths: globs");
   }
   if (std::getenv("KEYWARD_PROFILE_RULES")) {

@@ -279,6 +279,9 @@ struct Matcher::Impl {
   // rule index), so a file costs one match, not a glob per rule.
   std::unique_ptr<RE2::Set> scoped_paths;
   std::vector<uint32_t> scoped_path_rule;
+  // The globs' last components, over a file name
+  // (AnyScopedRuleMayApplyToName).
+  std::unique_ptr<RE2::Set> scoped_names;
   // The scoped rules that run on a file at `path`, sorted ("": all).
   void ScopedRulesFor(std::string_view path, std::vector<uint32_t>* out) const;
   // Whether rule `rule` runs, given ScopedRulesFor's `scoped_on`.

@@ -140,6 +140,12 @@ struct Scanner::BufferWorkers {
 
 Status Scanner::ScanBuffer(std::string_view data, const std::string& path,
                            std::vector<Finding>* out) const {
+  return ScanBuffer(data, path, path, out);
+}
+
+Status Scanner::ScanBuffer(std::string_view data, const std::string& path,
+                           std::string_view scope,
+                           std::vector<Finding>* out) const {
   BufferWorkers& pool = *buffer_workers_;
   std::unique_ptr<ScanWorker> worker;
   {
@@ -154,7 +160,7 @@ Status Scanner::ScanBuffer(std::string_view data, const std::string& path,
     worker = std::make_unique<ScanWorker>(
         *this, [](const std::string&) {}, pool.outputs);
   }
-  Status s = worker->ScanText(data, path, out);
+  Status s = worker->ScanText(data, path, scope, out);
   std::lock_guard<std::mutex> lock(pool.mu);
   pool.idle.push_back(std::move(worker));
   return s;

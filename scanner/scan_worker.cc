@@ -193,17 +193,17 @@ void ScanWorker::ScanBlock(std::string_view data, const std::string& path,
 }
 
 Status ScanWorker::ScanText(std::string_view data, const std::string& path,
-                            std::vector<Finding>* out) {
+                            std::string_view scope, std::vector<Finding>* out) {
   findings_.clear();
   matches_.clear();
-  if (Status s = matcher_.Scan(data, scratch_.get(), &matches_, path);
+  if (Status s = matcher_.Scan(data, scratch_.get(), &matches_, scope);
       !s.ok()) {
     return s;
   }
   for (const auto& m : matches_) {
     findings_.push_back(BuildFinding(matcher_, m, data, 0, path));
   }
-  ScanEncoded(data, path, path, 0);
+  ScanEncoded(data, path, scope, 0);
   for (Finding& f : findings_) out->push_back(std::move(f));
   findings_.clear();
   return Status::OK();

@@ -46,9 +46,10 @@ class ScanWorker {
                  std::string_view scope = {}, bool checked_text = false);
   // Scans `data` (text held by the caller: a git blob) in block mode with
   // what its encoded strings decode to, and moves the findings, at `path`,
-  // to `out`; nothing is counted or kept. A matcher failure is returned.
+  // to `out`; nothing is counted or kept. File-format rules run as
+  // `scope` says (Matcher::Scan's `path`). A matcher failure is returned.
   Status ScanText(std::string_view data, const std::string& path,
-                  std::vector<Finding>* out);
+                  std::string_view scope, std::vector<Finding>* out);
   // Chunked scan in stream mode: bounded memory, any size. gzip data is
   // decompressed first (ScanOptions::decompress).
   // `hand_off`: pass findings to ScanOptions::on_stream_findings as they are

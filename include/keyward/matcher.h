@@ -104,6 +104,17 @@ class Matcher {
   // Whether a file-format rule applies to `path` (a scan of it then also
   // runs their database).
   bool AnyScopedRuleApplies(std::string_view path) const;
+  // A `path` for Scan and OpenStream under which no file-format rule runs:
+  // for content whose name is not known when it is scanned. A history scan
+  // reads each blob before the tree walk has named it, then scans again
+  // the blobs some tree names like a file format (git/history.cc). No real
+  // path holds a NUL byte.
+  static constexpr std::string_view kNoFileFormatRules{"\0", 1};
+  // Whether a file-format rule may apply to a file named `name` (a path's
+  // last component): each glob is matched by its last component, so this
+  // holds for every name AnyScopedRuleApplies holds for at some path (and
+  // for a few more: "git/credentials" counts for any "credentials").
+  bool AnyScopedRuleMayApplyToName(std::string_view name) const;
 
   // Starts a stream for chunked input (stdin, very large files). The stream
   // keeps a bounded tail of earlier chunks so a secret straddling a chunk

@@ -217,6 +217,10 @@ class Scanner {
   // returned (and nothing appended), never taken for "no findings".
   Status ScanBuffer(std::string_view data, const std::string& path,
                     std::vector<Finding>* out) const;
+  // The same, with the file-format rules chosen by `scope` rather than
+  // `path` (Matcher::Scan's `path`; Matcher::kNoFileFormatRules: none).
+  Status ScanBuffer(std::string_view data, const std::string& path,
+                    std::string_view scope, std::vector<Finding>* out) const;
 
   const Matcher& matcher() const { return matcher_; }
   const ScanOptions& options() const { return options_; }

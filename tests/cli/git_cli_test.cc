@@ -135,6 +135,16 @@ TEST_F(GitCliTest, FileFormatRuleRunsOnItsFilesOnly) {
   RunResult history = Scan({"--git", "--format", "json"});
   EXPECT_EQ(history.exit_code, 1) << history.err;
   EXPECT_EQ(pgpass_paths(history), want) << history.out;
+  // Packed, with the file's tree a delta of trees before it: the walk that
+  // names it reads the packed trees, not libgit2's.
+  for (int i = 0; i < 4; ++i) {
+    Write("notes/n" + std::to_string(i) + ".txt", "note\n");
+    CommitAll("note " + std::to_string(i));
+  }
+  Git({"repack", "-adfq"});
+  RunResult packed = Scan({"--git", "--format", "json"});
+  EXPECT_EQ(packed.exit_code, 1) << packed.err;
+  EXPECT_EQ(pgpass_paths(packed), want) << packed.out;
 }
 
 // A change under review cannot switch the scanner off: --since/--range read

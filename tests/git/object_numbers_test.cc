@@ -119,6 +119,10 @@ TEST_F(ObjectNumbersTest, EveryPackedObjectHasOneNumberAndLooseOnesNone) {
   git::EnumerateOptions o;
   o.threads = 2;
   o.before_blob_ids = [&] { released = true; };
+  // Blobs named f.txt (every version of d0/f.txt .. d2/f.txt) or new1*.
+  o.named = [](std::string_view name) {
+    return name == "f.txt" || name.starts_with("new1");
+  };
   ASSERT_TRUE(git::Enumerate(repo->get(), o, warn, &fast).ok());
   EXPECT_TRUE(released);
   o.packed_trees = false;
@@ -134,6 +138,26 @@ TEST_F(ObjectNumbersTest, EveryPackedObjectHasOneNumberAndLooseOnesNone) {
   }
   EXPECT_GE(loose, 3u);  // new20.txt .. new22.txt
   EXPECT_TRUE(warnings_.empty());
+  // The named blobs: from packed trees (most of them deltas, whose entries
+  // are copied from their bases) as from libgit2's, as git lists them.
+  EXPECT_EQ(fast.named_blobs, reference.named_blobs);
+  std::set<std::string> want_named;
+  std::istringstream listed(Git({"rev-list", "--all", "--objects"}).out);
+  for (std::string line; std::getline(listed, line);) {
+    size_t sp = line.find(' ');
+    if (sp == std::string::npos) continue;
+    std::string path = line.substr(sp + 1);
+    std::string name = path.substr(path.rfind('/') + 1);
+    if (name == "f.txt" || name.starts_with("new1")) {
+      want_named.insert(line.substr(0, sp));
+    }
+  }
+  std::set<std::string> got_named;
+  for (uint32_t i : fast.named_blobs) {
+    got_named.insert(git::OidHex(fast.blobs[i]));
+  }
+  EXPECT_EQ(got_named, want_named);
+  EXPECT_EQ(want_named.size(), 3u * 23 + 11);  // f.txt versions, new1*
 
   // The blob pass's slots: from the numbers, or looked up, the same.
   git::PackedBlobScan pass;

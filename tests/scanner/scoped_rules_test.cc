@@ -137,6 +137,25 @@ TEST_P(ScopedMatcherTest, InputWithoutPathRunsEveryRule) {
   EXPECT_EQ(Found(kText, ""), (V{"t.line", "t.token"}));
 }
 
+// A history scan reads blobs before it knows their names: it scans them
+// without file-format rules, and again with them those that some tree names
+// like their files.
+TEST_P(ScopedMatcherTest, NoFileFormatRulesScope) {
+  using V = std::vector<std::string>;
+  EXPECT_EQ(Found(kText, Matcher::kNoFileFormatRules), (V{"t.token"}));
+  EXPECT_FALSE(matcher_->AnyScopedRuleApplies(Matcher::kNoFileFormatRules));
+}
+
+TEST_P(ScopedMatcherTest, NamesAFileFormatRuleMayApplyTo) {
+  EXPECT_TRUE(matcher_->AnyScopedRuleMayApplyToName(".pgpass"));
+  EXPECT_TRUE(matcher_->AnyScopedRuleMayApplyToName(".PGPASS"));
+  // conf/*.pass: any *.pass file may be under conf/.
+  EXPECT_TRUE(matcher_->AnyScopedRuleMayApplyToName("prod.pass"));
+  EXPECT_FALSE(matcher_->AnyScopedRuleMayApplyToName("prod.pass.md"));
+  EXPECT_FALSE(matcher_->AnyScopedRuleMayApplyToName("pgpass"));
+  EXPECT_FALSE(matcher_->AnyScopedRuleMayApplyToName("README.md"));
+}
+
 // One scratch scans file after file (a scan worker's does): which scoped
 // rules apply is worked out again whenever the path changes, also back to
 // a path seen before and to a path that is a prefix of the last one.
