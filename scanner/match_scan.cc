@@ -20,6 +20,14 @@ class HsScratch : public Matcher::Scratch {
   // it must fit every database it is used with.
   Status EnsureBlock() { return Ensure(impl_.block_db, &block_ready_); }
   Status EnsureScoped() { return Ensure(impl_.scoped_db, &scoped_ready_); }
+  Status EnsureScopedRule(size_t k, const hs_database_t* db) {
+    if (rule_ready_.empty())
+      rule_ready_.assign(impl_.scoped_patterns.size(), 0);
+    bool ready = rule_ready_[k];
+    Status s = Ensure(db, &ready);
+    rule_ready_[k] = ready;
+    return s;
+  }
   Status EnsureStream() { return Ensure(impl_.stream_db, &stream_ready_); }
   Status EnsureStreamMain() {
     return Ensure(impl_.stream_main_db, &stream_main_ready_);
@@ -50,6 +58,7 @@ class HsScratch : public Matcher::Scratch {
   bool stream_ready_ = false;
   bool stream_main_ready_ = false;
   bool scoped_ready_ = false;
+  std::vector<char> rule_ready_;  // by position in scoped_patterns
 };
 
 namespace {
@@ -142,20 +151,35 @@ Status Matcher::Scan(std::string_view data, Scratch* scratch,
     hs->scoped_known = true;
   }
   bool scoped = !on.empty();
-  if (scoped && !impl_->scoped_patterns.empty()) {
+  // Scoped patterns that ran through no database (one failed to compile).
+  std::vector<uint32_t> unscanned;
+  if (scoped && on.size() == impl_->scoped.size()) {
+    // All apply (no path): the database of them all.
     impl_->EnsureScopedDb();
     if (Status s = hs->EnsureScoped(); !s.ok()) return s;
     if (impl_->scoped_db && !data.empty()) {
-      size_t first = cands.size();
       Status s = HsStatus(hs_scan(impl_->scoped_db, data.data(), data.size(), 0,
                                   hs->hs(), OnCandidate, &cands),
                           "hs_scan (file-format rules)");
       if (!s.ok()) return s;
-      cands.erase(std::remove_if(cands.begin() + first, cands.end(),
-                                 [&](const Candidate& c) {
-                                   return !impl_->Applies(c.rule, on);
-                                 }),
-                  cands.end());
+    } else if (!impl_->scoped_db) {
+      unscanned = impl_->scoped_patterns;
+    }
+  } else if (scoped) {
+    for (uint32_t rule : on) {
+      uint32_t k = impl_->scoped_pattern_of_rule[rule];
+      if (k == Impl::kNotScoped) continue;  // RE2 alone (re2_only)
+      hs_database_t* db = impl_->ScopedRuleDb(k);
+      if (!db) {
+        unscanned.push_back(impl_->scoped_patterns[k]);
+        continue;
+      }
+      if (Status s = hs->EnsureScopedRule(k, db); !s.ok()) return s;
+      if (data.empty()) continue;
+      Status s = HsStatus(hs_scan(db, data.data(), data.size(), 0, hs->hs(),
+                                  OnCandidate, &cands),
+                          "hs_scan (file-format rule)");
+      if (!s.ok()) return s;
     }
   }
   std::vector<RuleMatch> found;
@@ -170,9 +194,7 @@ Status Matcher::Scan(std::string_view data, Scratch* scratch,
     impl_->ConfirmRegion(impl_->hs_ids[p], data, 0, data.size(), 0, false,
                          &found);
   }
-  for (uint32_t p : impl_->scoped_patterns) {
-    if (!scoped || impl_->scoped_db) break;
-    if (!impl_->Applies(impl_->hs_ids[p], on)) continue;
+  for (uint32_t p : unscanned) {
     impl_->ConfirmRegion(impl_->hs_ids[p], data, 0, data.size(), 0, false,
                          &found);
   }

@@ -194,6 +194,9 @@ Matcher::Impl::~Impl() {
   if (stream_db) hs_free_database(stream_db);
   if (stream_main_db) hs_free_database(stream_main_db);
   if (scoped_db) hs_free_database(scoped_db);
+  for (size_t k = 0; scoped_rule_dbs && k < scoped_patterns.size(); ++k) {
+    if (scoped_rule_dbs[k].db) hs_free_database(scoped_rule_dbs[k].db);
+  }
 }
 
 Matcher::Matcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -333,6 +336,13 @@ Result<std::unique_ptr<Matcher>> Matcher::Create(const RuleSet& set,
   impl->stream_main_cache_digest = digest + "|stream-main";
   impl->block_cache_digest = digest;
   impl->scoped_cache_digest = digest + "|scoped";
+  impl->scoped_rule_dbs =
+      std::make_unique<Impl::RuleDb[]>(impl->scoped_patterns.size());
+  impl->scoped_pattern_of_rule.assign(impl->rules.size(), Impl::kNotScoped);
+  for (size_t k = 0; k < impl->scoped_patterns.size(); ++k) {
+    impl->scoped_pattern_of_rule[impl->hs_ids[impl->scoped_patterns[k]]] =
+        static_cast<uint32_t>(k);
+  }
   if (have_cache) {
     impl->block_deferred = !impl->main_patterns.empty();
     impl->from_cache = true;

@@ -93,6 +93,23 @@ void Matcher::Impl::EnsureScopedDb() {
   });
 }
 
+hs_database_t* Matcher::Impl::ScopedRuleDb(size_t k) {
+  RuleDb& r = scoped_rule_dbs[k];
+  std::call_once(r.once, [&] {
+    r.db = LoadOrCompile(
+        HS_MODE_BLOCK,
+        scoped_cache_digest + "|" + rules[hs_ids[scoped_patterns[k]]].id,
+        {scoped_patterns[k]});
+  });
+  return r.db;
+}
+
+void Matcher::LoadFileFormatDatabases() const {
+  for (size_t k = 0; k < impl_->scoped_patterns.size(); ++k) {
+    impl_->ScopedRuleDb(k);
+  }
+}
+
 void Matcher::Impl::SaveToCache(const std::string& digest,
                                 hs_database_t* db) const {
   if (cache_dir.empty() || !db) return;

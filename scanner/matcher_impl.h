@@ -222,6 +222,22 @@ struct Matcher::Impl {
   std::once_flag scoped_once;
   hs_database_t* scoped_db = nullptr;
   std::string scoped_cache_digest;
+  // And one database per file-format rule, for a file some of them apply
+  // to: a .json file runs one pattern, not the line-shaped patterns of
+  // .pgpass, .htpasswd and .env files (which cost Hyperscan the most: no
+  // literal). scoped_db serves a scan where all apply (no path). By
+  // position in scoped_patterns; cache key scoped_cache_digest + "|" + id.
+  struct RuleDb {
+    std::once_flag once;
+    hs_database_t* db = nullptr;
+  };
+  std::unique_ptr<RuleDb[]> scoped_rule_dbs;
+  // Rule index -> position in scoped_patterns (kNotScoped: none).
+  static constexpr uint32_t kNotScoped = UINT32_MAX;
+  std::vector<uint32_t> scoped_pattern_of_rule;
+  // The database of scoped_patterns[k] alone (thread-safe, loaded once;
+  // null when it cannot be compiled).
+  hs_database_t* ScopedRuleDb(size_t k);
 
   // Phase-2 cost per rule, kept only when KEYWARD_PROFILE_RULES is set and
   // printed on stderr when the matcher is destroyed (for rule authors).

@@ -115,6 +115,11 @@ class Matcher {
   // holds for every name AnyScopedRuleApplies holds for at some path (and
   // for a few more: "git/credentials" counts for any "credentials").
   bool AnyScopedRuleMayApplyToName(std::string_view name) const;
+  // Loads (compiles and caches) the database each file-format rule has of
+  // its own, which Scan otherwise loads on first use: for the prebuilt pack
+  // (scanner/gen/dbgen.cc). Their cache digests are the rule set's Digest()
+  // + "|scoped|" + the rule's id.
+  void LoadFileFormatDatabases() const;
 
   // Starts a stream for chunked input (stdin, very large files). The stream
   // keeps a bounded tail of earlier chunks so a secret straddling a chunk

@@ -6,13 +6,13 @@
 //
 //   keyward_dbgen OUT
 //
-// The pack holds the block database, the file-format (scoped) database and
-// the stream database, keyed like the on-disk cache (rule set digest,
-// Hyperscan version, CPU features), compiled for this machine's CPU, plus the
-// block and scoped databases capped at AVX2 so that the binary's pack loads
-// on other machines too. When
-// OUT already holds entries for exactly these keys it is left alone, so a
-// rebuild that did not change the rules costs no compile.
+// The pack holds the block database, the file-format (scoped) database (and
+// one per file-format rule) and the stream database, keyed like the on-disk
+// cache (rule set digest, Hyperscan version, CPU features), compiled for this
+// machine's CPU, plus the block and scoped databases capped at AVX2 so that the
+// binary's pack loads on other machines too. When OUT already holds entries for
+// exactly these keys it is left alone, so a rebuild that did not change the
+// rules costs no compile.
 #include <dirent.h>
 #include <unistd.h>
 
@@ -66,6 +66,12 @@ int main(int argc, char** argv) {
     std::vector<keyward::HsCacheKey> keys = {
         keyward::MakeHsCacheKey(digest, features),
         keyward::MakeHsCacheKey(digest + "|scoped", features)};
+    // Each file-format rule's own database (a file runs those that apply).
+    for (const keyward::Rule& r : rules->rules()) {
+      if (r.paths.empty()) continue;
+      keys.push_back(
+          keyward::MakeHsCacheKey(digest + "|scoped|" + r.id, features));
+    }
     // The stream databases (stdin, huge files) only for this machine: with
     // every pattern, and without the file-format rules' (stdin's).
     if (!portable) {
@@ -102,6 +108,7 @@ int main(int argc, char** argv) {
     if (auto s = (*matcher)->Scan("x", scratch.get(), &found); !s.ok()) {
       return Fail(s.ToString());
     }
+    (*matcher)->LoadFileFormatDatabases();
     if (!v.portable) {
       (*matcher)->OpenStream(scratch.get());       // every rule applies
       (*matcher)->OpenStream(scratch.get(), "-");  // no file-format rule
