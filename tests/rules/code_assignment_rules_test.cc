@@ -1,0 +1,141 @@
+// rules/generic-code.yaml on whole made-up files: Go typed and multi-name
+// declarations, tuple assignments, YAML lists of passwords and long numeric
+// keys under a secret-named key are found with the value that belongs to the
+// password's name; code, references and counting sequences are not findings.
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "keyward/matcher.h"
+#include "keyward/rules.h"
+#include "support/prebuilt.h"
+
+namespace keyward {
+namespace {
+
+using Pairs = std::set<std::pair<std::string, std::string>>;
+
+class CodeAssignmentRulesTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto set = RuleSet::Builtin();
+    ASSERT_TRUE(set.ok()) << set.status().ToString();
+    MatcherOptions opts = test::BuiltinMatcherOptions();
+    opts.cache_dir =
+        ::testing::TempDir() + "keyward-code-assignment-test-cache";
+    auto m = Matcher::Create(*set, opts);
+    ASSERT_TRUE(m.ok()) << m.status().ToString();
+    matcher_ = m.value().release();
+  }
+  static void TearDownTestSuite() {
+    delete matcher_;
+    matcher_ = nullptr;
+  }
+
+  // (rule, secret) of every finding in `text`.
+  static Pairs Scan(const std::string& text) {
+    auto scratch = matcher_->NewScratch();
+    std::vector<RuleMatch> out;
+    EXPECT_TRUE(matcher_->Scan(text, scratch.get(), &out).ok());
+    Pairs got;
+    for (const auto& x : out) {
+      got.insert({matcher_->rules()[x.rule].id,
+                  text.substr(x.secret_start, x.secret_end - x.secret_start)});
+    }
+    return got;
+  }
+  // The secrets found in `text`, whichever rule found them.
+  static std::set<std::string> Secrets(const std::string& text) {
+    std::set<std::string> s;
+    for (const auto& [rule, secret] : Scan(text)) s.insert(secret);
+    return s;
+  }
+
+  static Matcher* matcher_;
+};
+
+Matcher* CodeAssignmentRulesTest::matcher_ = nullptr;
+
+TEST_F(CodeAssignmentRulesTest, GoTypedAndMultiNameDeclarations) {
+  const std::string go =
+      "package main\n\n"
+      "func main() {\n"
+      "\tconst relayPassword, mirrorPassword string = \"Tq3wXn8Lb5\", "
+      "\"Mv9kRc2Hz7\"\n"
+      "\tvar smtpPassword string = \"Wd6pYs4Ke1\"\n"
+      "\tvar backupPassword, fromEnv string = \"Jn2xQr7Tf4\", \"{password}\"\n"
+      "\tuser, pass := \"deploy\", \"Ck8mVz3Pw6\"\n"
+      "}\n";
+  std::set<std::string> got = Secrets(go);
+  for (const char* want :
+       {"Tq3wXn8Lb5", "Mv9kRc2Hz7", "Wd6pYs4Ke1", "Jn2xQr7Tf4", "Ck8mVz3Pw6"}) {
+    EXPECT_EQ(got.count(want), 1u) << want;
+  }
+  EXPECT_EQ(got.count("{password}"), 0u);
+  // The second name's value, not the first's, is the password.
+  EXPECT_EQ(Scan("user, pass := \"deploy\", \"Ck8mVz3Pw6\"\n"),
+            (Pairs{{"generic.password.multi_assign", "Ck8mVz3Pw6"}}));
+  EXPECT_EQ(Scan("username, password = \"svc_sync\", \"Rb5tWq9Nx2\"\n"),
+            (Pairs{{"generic.password.multi_assign", "Rb5tWq9Nx2"}}));
+}
+
+TEST_F(CodeAssignmentRulesTest, TypedDeclarationsInOtherLanguages) {
+  EXPECT_EQ(Secrets("const ldapPassword: string = \"Gf7nKw2Xs9\";\n"),
+            (std::set<std::string>{"Gf7nKw2Xs9"}));
+  EXPECT_EQ(Secrets("  val bindPassword: String = \"Hp4zLm8Qt3\"\n"),
+            (std::set<std::string>{"Hp4zLm8Qt3"}));
+}
+
+TEST_F(CodeAssignmentRulesTest, CodeValuedDeclarationsAreNotFindings) {
+  for (const char* code : {
+           "var dbPassword string = os.Getenv(\"DB_PASSWORD\")\n",
+           "user, pass := form.User, form.Pass\n",
+           "user, pass := \"deploy\", os.Getenv(\"PASS\")\n",
+           "user, password = \"admin\", \"${PASSWORD}\"\n",
+           "var userPassword, other string = password, \"$password\"\n",
+           "let userPassword: string = \"\";\n",
+       }) {
+    EXPECT_TRUE(Scan(code).empty()) << code;
+  }
+}
+
+TEST_F(CodeAssignmentRulesTest, YamlListOfPasswordsReportsEachItem) {
+  const std::string yaml =
+      "service:\n"
+      "  retired_passwords:\n"
+      "    - \"Vq8rTmL2xw\"\n"
+      "    - Pz4nKe7sJd\n"
+      "    - 'Hs6yWq3bNc'\n"
+      "  port: 8080\n";
+  EXPECT_EQ(Scan(yaml),
+            (Pairs{{"generic.password.yaml_list", "Vq8rTmL2xw"},
+                   {"generic.password.yaml_list_2", "Pz4nKe7sJd"},
+                   {"generic.password.yaml_list_3", "Hs6yWq3bNc"}}));
+  // Validation rules and references are not passwords.
+  EXPECT_TRUE(Scan("password:\n  - required\n  - minLength\n").empty());
+  EXPECT_TRUE(Scan("passwords:\n  - ${PRIMARY}\n  - ${SECONDARY}\n").empty());
+  // A list under another key is not.
+  EXPECT_TRUE(Scan("mirrors:\n  - Vq8rTmL2xw\n").empty());
+}
+
+TEST_F(CodeAssignmentRulesTest, LongNumericKeyUnderASecretName) {
+  EXPECT_EQ(Scan("BILLING_APIKEY: 6620418837291046573912\n"),
+            (Pairs{{"generic.secret.numeric", "6620418837291046573912"}}));
+  EXPECT_EQ(Secrets("{\"app_secret\": \"50918273645091827364\"}\n"),
+            (std::set<std::string>{"50918273645091827364"}));
+  for (const char* not_secret : {
+           "api_key: 1234567890123456789012\n",     // a counting sequence
+           "api_key: 0000000000000000000000\n",     // fill
+           "api_key: 66204188372\n",                // too short
+           "session_id: 6620418837291046573912\n",  // not a secret's name
+           "secret_id: 6620418837291046573912\n",
+       }) {
+    EXPECT_TRUE(Scan(not_secret).empty()) << not_secret;
+  }
+}
+
+}  // namespace
+}  // namespace keyward
