@@ -102,7 +102,7 @@ TEST_F(CodeAssignmentRulesTest, CodeValuedDeclarationsAreNotFindings) {
   }
 }
 
-TEST_F(CodeAssignmentRulesTest, YamlListOfPasswordsReportsEachItem) {
+TEST_F(CodeAssignmentRulesTest, YamlOrJsonListOfPasswordsReportsEachItem) {
   const std::string yaml =
       "service:\n"
       "  retired_passwords:\n"
@@ -110,15 +110,30 @@ TEST_F(CodeAssignmentRulesTest, YamlListOfPasswordsReportsEachItem) {
       "    - Pz4nKe7sJd\n"
       "    - 'Hs6yWq3bNc'\n"
       "  port: 8080\n";
-  EXPECT_EQ(Scan(yaml),
-            (Pairs{{"generic.password.yaml_list", "Vq8rTmL2xw"},
-                   {"generic.password.yaml_list_2", "Pz4nKe7sJd"},
-                   {"generic.password.yaml_list_3", "Hs6yWq3bNc"}}));
+  EXPECT_EQ(Scan(yaml), (Pairs{{"generic.password.list", "Vq8rTmL2xw"},
+                               {"generic.password.list_2", "Pz4nKe7sJd"},
+                               {"generic.password.list_3", "Hs6yWq3bNc"}}));
+  const std::string json =
+      "{\"service\": {\n"
+      "  \"retired_passwords\": [\n"
+      "    \"Vq8rTmL2xw\",\n"
+      "    \"Pz4nKe7sJd\"\n"
+      "  ]\n"
+      "}}\n";
+  EXPECT_EQ(Scan(json), (Pairs{{"generic.password.list", "Vq8rTmL2xw"},
+                               {"generic.password.list_2", "Pz4nKe7sJd"}}));
   // Validation rules and references are not passwords.
   EXPECT_TRUE(Scan("password:\n  - required\n  - minLength\n").empty());
   EXPECT_TRUE(Scan("passwords:\n  - ${PRIMARY}\n  - ${SECONDARY}\n").empty());
   // A list under another key is not.
   EXPECT_TRUE(Scan("mirrors:\n  - Vq8rTmL2xw\n").empty());
+}
+
+TEST_F(CodeAssignmentRulesTest, XmlElementNamedInThePlural) {
+  EXPECT_EQ(Secrets("<relay_passwords>\n"
+                    "  <relay_1_passwords>Vq8rTmL2xw</relay_1_passwords>\n"
+                    "</relay_passwords>\n"),
+            (std::set<std::string>{"Vq8rTmL2xw"}));
 }
 
 TEST_F(CodeAssignmentRulesTest, LongNumericKeyUnderASecretName) {
