@@ -152,5 +152,42 @@ TEST_F(CodeAssignmentRulesTest, LongNumericKeyUnderASecretName) {
   }
 }
 
+TEST_F(CodeAssignmentRulesTest, CredentialsPassedToCalls) {
+  // Go: a MySQL driver DSN, smtp.PlainAuth, SetBasicAuth, url.Values.Set.
+  const std::string go =
+      "db, _ := sql.Open(\"mysql\", "
+      "\"orders:Hs6yWq3bNc@tcp(db.internal:3306)/orders\")\n"
+      "auth := smtp.PlainAuth(\"\", \"alerts@corp.example\", "
+      "\"Gk2pRv9tMx\", \"smtp.corp.example\")\n"
+      "req.SetBasicAuth(\"deploy\", \"Lb7cXn4wQe\")\n"
+      "form.Set(\"password\", \"Jn2xQr7Tf4\")\n";
+  EXPECT_EQ(Scan(go), (Pairs{{"connection_string.go_mysql_dsn", "Hs6yWq3bNc"},
+                             {"code.credential_call_third_arg", "Gk2pRv9tMx"},
+                             {"code.login_call", "Lb7cXn4wQe"},
+                             {"code.keyed_setter_secret", "Jn2xQr7Tf4"}}));
+  // Java: JDBC getConnection and Properties.setProperty; Python requests.
+  EXPECT_EQ(Secrets("Connection c = DriverManager.getConnection(url, \"crm\", "
+                    "\"Xt7bQm2Wz9\");\n"
+                    "props.setProperty(\"mail.smtp.password\", "
+                    "\"Rb5tWq9Nx2\");\n"
+                    "r = requests.get(url, auth=(\"svc\", \"Ck8mVz3Pw6\"))\n"),
+            (std::set<std::string>{"Xt7bQm2Wz9", "Rb5tWq9Nx2", "Ck8mVz3Pw6"}));
+}
+
+TEST_F(CodeAssignmentRulesTest, CallsWithVariablesOrStockValuesAreNot) {
+  for (const char* code : {
+           "dsn := fmt.Sprintf(\"%s:%s@tcp(%s)/%s\", user, pass, host, db)\n",
+           "sql.Open(\"mysql\", \"root:root@tcp(127.0.0.1:3306)/test\")\n",
+           "sql.Open(\"mysql\", \"app:${DB_PASSWORD}@tcp(db:3306)/app\")\n",
+           "smtp.PlainAuth(\"\", from, os.Getenv(\"SMTP_PASSWORD\"), host)\n",
+           "req.SetBasicAuth(cfg.User, cfg.Password)\n",
+           "requests.get(url, auth=(user, password))\n",
+           "props.setProperty(\"mail.smtp.password\", password);\n",
+           "props.setProperty(\"password.policy\", \"strict\");\n",
+       }) {
+    EXPECT_TRUE(Scan(code).empty()) << code;
+  }
+}
+
 }  // namespace
 }  // namespace keyward
