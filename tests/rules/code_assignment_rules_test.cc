@@ -174,6 +174,34 @@ TEST_F(CodeAssignmentRulesTest, CredentialsPassedToCalls) {
             (std::set<std::string>{"Xt7bQm2Wz9", "Rb5tWq9Nx2", "Ck8mVz3Pw6"}));
 }
 
+TEST_F(CodeAssignmentRulesTest, PhpConnectWithALiteralPasswordOnly) {
+  EXPECT_EQ(Scan("$conn = new mysqli($servername, $username, \"Hs6yWq3bNc\", "
+                 "$dbname);\n"),
+            (Pairs{{"code.db_connect_literal_password", "Hs6yWq3bNc"}}));
+  EXPECT_TRUE(
+      Scan("$conn = new mysqli($servername, $username, $password, $db);\n")
+          .empty());
+}
+
+TEST_F(CodeAssignmentRulesTest, InlineEnvironmentSecretBeforeACommand) {
+  const std::string sh =
+      "#!/bin/sh\n"
+      "PGPASSWORD=Hs6yWq3bNc psql -h db.internal -U app orders\n"
+      "MYSQL_PWD=Wr5kLz8Tq2 mysqldump -u backup shop > shop.sql\n"
+      "DEPLOY_TOKEN=Nq3vXr7Kp9Lm2Wt6 ./deploy.sh prod\n";
+  EXPECT_EQ(Scan(sh),
+            (Pairs{{"generic.shell.inline_env_secret", "Hs6yWq3bNc"},
+                   {"generic.shell.inline_env_secret", "Wr5kLz8Tq2"},
+                   {"generic.shell.inline_env_secret", "Nq3vXr7Kp9Lm2Wt6"}}));
+  for (const char* code : {
+           "PGPASSWORD=$DB_PASSWORD psql -h db -U app\n",
+           "PGPASSWORD=\"${PGPASS}\" psql -h db\n",
+           "PGPASSWORD_FILE=/run/secrets/pg psql -h db\n",
+       }) {
+    EXPECT_TRUE(Scan(code).empty()) << code;
+  }
+}
+
 TEST_F(CodeAssignmentRulesTest, CallsWithVariablesOrStockValuesAreNot) {
   for (const char* code : {
            "dsn := fmt.Sprintf(\"%s:%s@tcp(%s)/%s\", user, pass, host, db)\n",
