@@ -106,12 +106,14 @@ bool CodeFile(std::string_view ext) {
              "exs",  "erl", "clj", "vue",   "svelte"});
 }
 
+bool DocsStem(std::string_view stem) {
+  return StartsWithWord(stem, "readme") || StartsWithWord(stem, "changelog") ||
+         StartsWithWord(stem, "changes") || StartsWithWord(stem, "news") ||
+         StartsWithWord(stem, "faq");
+}
+
 bool DocsFile(std::string_view stem, std::string_view ext) {
-  if (StartsWithWord(stem, "readme") || StartsWithWord(stem, "changelog") ||
-      StartsWithWord(stem, "changes") || StartsWithWord(stem, "news") ||
-      StartsWithWord(stem, "faq")) {
-    return true;
-  }
+  if (DocsStem(stem)) return true;
   if (In(ext, {"md", "markdown", "mdx", "rst", "txt", "adoc", "asciidoc",
                "texi", "texinfo", "pod", "rdoc"})) {
     return true;
@@ -208,12 +210,16 @@ PathContext ClassifyPath(std::string_view path) {
   bool credential = CredentialName(base);
   if (credential || ConfigFile(base, ext)) ctx.config = true;
   if (CodeFile(ext)) ctx.code = true;
-  if (!credential && DocsFile(stem, ext)) ctx.docs = true;
   if (TestFile(base, orig_base)) ctx.test = true;
+  // A `.txt` among tests is a test's input or expected output (a fixture),
+  // not documentation: it is lowered once, as a test, not twice.
+  bool fixture_text = ext == "txt" && ctx.test && !DocsStem(stem);
+  if (!credential && !fixture_text && DocsFile(stem, ext)) ctx.docs = true;
   return ctx;
 }
 
-ValueShape ClassifyValue(std::string_view secret, double chars_per_token) {
+ValueShape ClassifyValue(std::string_view secret, double chars_per_token,
+                         bool human_chosen) {
   // The BPE score decides the clear cases (bench/README, "word-likeness"):
   // every random alphabet's 95th percentile is under 2.2 characters per
   // token, held-out identifiers and words score ~4-4.75 (79% and 76% of
@@ -227,6 +233,14 @@ ValueShape ClassifyValue(std::string_view secret, double chars_per_token) {
   }
   double h = ShannonEntropy(secret);
   size_t n = secret.size();
+  // A person's password is short: 9-11 characters mixing letters and digits
+  // and not word-like (word-like ones returned above) is the shape of a
+  // chosen one (`tr4inL1ne9`), not of a demo word. Random-looking for a
+  // password is a property of the choice, not of a generator: neutral.
+  if (human_chosen && n >= 9 && n < 12 && h >= 2.5) {
+    CharClasses cls = ClassesOf(secret);
+    if (cls.digit && (cls.lower || cls.upper)) return ValueShape::kNeutral;
+  }
   if (n < 12 || h < 3.0) return ValueShape::kWeak;
   // How close to the entropy a random string of this length over the
   // classes present would have (log2 of min(length, alphabet)).
@@ -291,7 +305,7 @@ Confidence FindingConfidence(const Rule& rule, const Finding& finding,
   if (chars_per_token <= 0 && rule.prefix.empty()) {
     chars_per_token = CharsPerToken(finding.secret);
   }
-  in.value = ClassifyValue(finding.secret, chars_per_token);
+  in.value = ClassifyValue(finding.secret, chars_per_token, in.human_chosen);
   in.path = ClassifyPath(finding.path);
   return ComputeConfidence(in);
 }

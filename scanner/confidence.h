@@ -11,7 +11,8 @@
 //      *.json, *.xml, wp-config.php, .npmrc, .pgpass, kubeconfig, *.tfvars,
 //      credentials, ...) raise by one; documentation (README*, *.md, *.txt,
 //      docs/, man pages) lowers by one; tests, fixtures, examples, samples,
-//      mocks, specs and templates lower by one.
+//      mocks, specs and templates lower by one. A `.txt` among tests is a
+//      test's fixture, not documentation: lowered once, as a test.
 //   3. The value (for rules without a fixed prefix, whose shape is weak
 //      evidence): a random-looking value raises a token-like kind by one; a
 //      weak one (short or low entropy, or word-like by BPE) lowers by one,
@@ -53,8 +54,11 @@ enum class ValueShape { kWeak, kNeutral, kRandom };
 // When `chars_per_token` > 0 (the BPE score, scanner/wordiness.h:
 // characters per token of the value, high = word-like), it decides the clear
 // cases (>= 3.0 weak; <= 1.8 and 12+ bytes random); otherwise Shannon
-// entropy and length decide.
-ValueShape ClassifyValue(std::string_view secret, double chars_per_token = 0);
+// entropy and length decide. For a `human_chosen` kind (a password) a 9-11
+// byte value mixing letters and digits that is not word-like is neutral,
+// not weak: that is how people's passwords look.
+ValueShape ClassifyValue(std::string_view secret, double chars_per_token = 0,
+                         bool human_chosen = false);
 
 struct ConfidenceInputs {
   Confidence prior = Confidence::kMedium;  // the rule's `confidence:`

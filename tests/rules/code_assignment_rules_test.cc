@@ -1,0 +1,221 @@
+// rules/generic-code.yaml on whole made-up files: Go typed and multi-name
+// declarations, tuple assignments, YAML lists of passwords and long numeric
+// keys under a secret-named key are found with the value that belongs to the
+// password's name; code, references and counting sequences are not findings.
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "keyward/matcher.h"
+#include "keyward/rules.h"
+#include "support/prebuilt.h"
+
+namespace keyward {
+namespace {
+
+using Pairs = std::set<std::pair<std::string, std::string>>;
+
+class CodeAssignmentRulesTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto set = RuleSet::Builtin();
+    ASSERT_TRUE(set.ok()) << set.status().ToString();
+    MatcherOptions opts = test::BuiltinMatcherOptions();
+    opts.cache_dir =
+        ::testing::TempDir() + "keyward-code-assignment-test-cache";
+    auto m = Matcher::Create(*set, opts);
+    ASSERT_TRUE(m.ok()) << m.status().ToString();
+    matcher_ = m.value().release();
+  }
+  static void TearDownTestSuite() {
+    delete matcher_;
+    matcher_ = nullptr;
+  }
+
+  // (rule, secret) of every finding in `text`.
+  static Pairs Scan(const std::string& text) {
+    auto scratch = matcher_->NewScratch();
+    std::vector<RuleMatch> out;
+    EXPECT_TRUE(matcher_->Scan(text, scratch.get(), &out).ok());
+    Pairs got;
+    for (const auto& x : out) {
+      got.insert({matcher_->rules()[x.rule].id,
+                  text.substr(x.secret_start, x.secret_end - x.secret_start)});
+    }
+    return got;
+  }
+  // The secrets found in `text`, whichever rule found them.
+  static std::set<std::string> Secrets(const std::string& text) {
+    std::set<std::string> s;
+    for (const auto& [rule, secret] : Scan(text)) s.insert(secret);
+    return s;
+  }
+
+  static Matcher* matcher_;
+};
+
+Matcher* CodeAssignmentRulesTest::matcher_ = nullptr;
+
+TEST_F(CodeAssignmentRulesTest, GoTypedAndMultiNameDeclarations) {
+  const std::string go =
+      "package main\n\n"
+      "func main() {\n"
+      "\tconst relayPassword, mirrorPassword string = \"Tq3wXn8Lb5\", "
+      "\"Mv9kRc2Hz7\"\n"
+      "\tvar smtpPassword string = \"Wd6pYs4Ke1\"\n"
+      "\tvar backupPassword, fromEnv string = \"Jn2xQr7Tf4\", \"{password}\"\n"
+      "\tuser, pass := \"deploy\", \"Ck8mVz3Pw6\"\n"
+      "}\n";
+  std::set<std::string> got = Secrets(go);
+  for (const char* want :
+       {"Tq3wXn8Lb5", "Mv9kRc2Hz7", "Wd6pYs4Ke1", "Jn2xQr7Tf4", "Ck8mVz3Pw6"}) {
+    EXPECT_EQ(got.count(want), 1u) << want;
+  }
+  EXPECT_EQ(got.count("{password}"), 0u);
+  // The second name's value, not the first's, is the password.
+  EXPECT_EQ(Scan("user, pass := \"deploy\", \"Ck8mVz3Pw6\"\n"),
+            (Pairs{{"generic.password.multi_assign", "Ck8mVz3Pw6"}}));
+  EXPECT_EQ(Scan("username, password = \"svc_sync\", \"Rb5tWq9Nx2\"\n"),
+            (Pairs{{"generic.password.multi_assign", "Rb5tWq9Nx2"}}));
+}
+
+TEST_F(CodeAssignmentRulesTest, TypedDeclarationsInOtherLanguages) {
+  EXPECT_EQ(Secrets("const ldapPassword: string = \"Gf7nKw2Xs9\";\n"),
+            (std::set<std::string>{"Gf7nKw2Xs9"}));
+  EXPECT_EQ(Secrets("  val bindPassword: String = \"Hp4zLm8Qt3\"\n"),
+            (std::set<std::string>{"Hp4zLm8Qt3"}));
+}
+
+TEST_F(CodeAssignmentRulesTest, CodeValuedDeclarationsAreNotFindings) {
+  for (const char* code : {
+           "var dbPassword string = os.Getenv(\"DB_PASSWORD\")\n",
+           "user, pass := form.User, form.Pass\n",
+           "user, pass := \"deploy\", os.Getenv(\"PASS\")\n",
+           "user, password = \"admin\", \"${PASSWORD}\"\n",
+           "var userPassword, other string = password, \"$password\"\n",
+           "let userPassword: string = \"\";\n",
+       }) {
+    EXPECT_TRUE(Scan(code).empty()) << code;
+  }
+}
+
+TEST_F(CodeAssignmentRulesTest, YamlOrJsonListOfPasswordsReportsEachItem) {
+  const std::string yaml =
+      "service:\n"
+      "  retired_passwords:\n"
+      "    - \"Vq8rTmL2xw\"\n"
+      "    - Pz4nKe7sJd\n"
+      "    - 'Hs6yWq3bNc'\n"
+      "  port: 8080\n";
+  EXPECT_EQ(Scan(yaml), (Pairs{{"generic.password.list", "Vq8rTmL2xw"},
+                               {"generic.password.list_2", "Pz4nKe7sJd"},
+                               {"generic.password.list_3", "Hs6yWq3bNc"}}));
+  const std::string json =
+      "{\"service\": {\n"
+      "  \"retired_passwords\": [\n"
+      "    \"Vq8rTmL2xw\",\n"
+      "    \"Pz4nKe7sJd\"\n"
+      "  ]\n"
+      "}}\n";
+  EXPECT_EQ(Scan(json), (Pairs{{"generic.password.list", "Vq8rTmL2xw"},
+                               {"generic.password.list_2", "Pz4nKe7sJd"}}));
+  // Validation rules and references are not passwords.
+  EXPECT_TRUE(Scan("password:\n  - required\n  - minLength\n").empty());
+  EXPECT_TRUE(Scan("passwords:\n  - ${PRIMARY}\n  - ${SECONDARY}\n").empty());
+  // A list under another key is not.
+  EXPECT_TRUE(Scan("mirrors:\n  - Vq8rTmL2xw\n").empty());
+}
+
+TEST_F(CodeAssignmentRulesTest, XmlElementNamedInThePlural) {
+  EXPECT_EQ(Secrets("<relay_passwords>\n"
+                    "  <relay_1_passwords>Vq8rTmL2xw</relay_1_passwords>\n"
+                    "</relay_passwords>\n"),
+            (std::set<std::string>{"Vq8rTmL2xw"}));
+}
+
+TEST_F(CodeAssignmentRulesTest, LongNumericKeyUnderASecretName) {
+  EXPECT_EQ(Scan("BILLING_APIKEY: 6620418837291046573912\n"),
+            (Pairs{{"generic.secret.numeric", "6620418837291046573912"}}));
+  EXPECT_EQ(Secrets("{\"app_secret\": \"50918273645091827364\"}\n"),
+            (std::set<std::string>{"50918273645091827364"}));
+  for (const char* not_secret : {
+           "api_key: 1234567890123456789012\n",     // a counting sequence
+           "api_key: 0000000000000000000000\n",     // fill
+           "api_key: 66204188372\n",                // too short
+           "session_id: 6620418837291046573912\n",  // not a secret's name
+           "secret_id: 6620418837291046573912\n",
+       }) {
+    EXPECT_TRUE(Scan(not_secret).empty()) << not_secret;
+  }
+}
+
+TEST_F(CodeAssignmentRulesTest, CredentialsPassedToCalls) {
+  // Go: a MySQL driver DSN, smtp.PlainAuth, SetBasicAuth, url.Values.Set.
+  const std::string go =
+      "db, _ := sql.Open(\"mysql\", "
+      "\"orders:Hs6yWq3bNc@tcp(db.internal:3306)/orders\")\n"
+      "auth := smtp.PlainAuth(\"\", \"alerts@corp.example\", "
+      "\"Gk2pRv9tMx\", \"smtp.corp.example\")\n"
+      "req.SetBasicAuth(\"deploy\", \"Lb7cXn4wQe\")\n"
+      "form.Set(\"password\", \"Jn2xQr7Tf4\")\n";
+  EXPECT_EQ(Scan(go), (Pairs{{"connection_string.go_mysql_dsn", "Hs6yWq3bNc"},
+                             {"code.credential_call_third_arg", "Gk2pRv9tMx"},
+                             {"code.login_call", "Lb7cXn4wQe"},
+                             {"code.keyed_setter_secret", "Jn2xQr7Tf4"}}));
+  // Java: JDBC getConnection and Properties.setProperty; Python requests.
+  EXPECT_EQ(Secrets("Connection c = DriverManager.getConnection(url, \"crm\", "
+                    "\"Xt7bQm2Wz9\");\n"
+                    "props.setProperty(\"mail.smtp.password\", "
+                    "\"Rb5tWq9Nx2\");\n"
+                    "r = requests.get(url, auth=(\"svc\", \"Ck8mVz3Pw6\"))\n"),
+            (std::set<std::string>{"Xt7bQm2Wz9", "Rb5tWq9Nx2", "Ck8mVz3Pw6"}));
+}
+
+TEST_F(CodeAssignmentRulesTest, PhpConnectWithALiteralPasswordOnly) {
+  EXPECT_EQ(Scan("$conn = new mysqli($servername, $username, \"Hs6yWq3bNc\", "
+                 "$dbname);\n"),
+            (Pairs{{"code.db_connect_literal_password", "Hs6yWq3bNc"}}));
+  EXPECT_TRUE(
+      Scan("$conn = new mysqli($servername, $username, $password, $db);\n")
+          .empty());
+}
+
+TEST_F(CodeAssignmentRulesTest, InlineEnvironmentSecretBeforeACommand) {
+  const std::string sh =
+      "#!/bin/sh\n"
+      "PGPASSWORD=Hs6yWq3bNc psql -h db.internal -U app orders\n"
+      "MYSQL_PWD=Wr5kLz8Tq2 mysqldump -u backup shop > shop.sql\n"
+      "DEPLOY_TOKEN=Nq3vXr7Kp9Lm2Wt6 ./deploy.sh prod\n";
+  EXPECT_EQ(Scan(sh),
+            (Pairs{{"generic.shell.inline_env_secret", "Hs6yWq3bNc"},
+                   {"generic.shell.inline_env_secret", "Wr5kLz8Tq2"},
+                   {"generic.shell.inline_env_secret", "Nq3vXr7Kp9Lm2Wt6"}}));
+  for (const char* code : {
+           "PGPASSWORD=$DB_PASSWORD psql -h db -U app\n",
+           "PGPASSWORD=\"${PGPASS}\" psql -h db\n",
+           "PGPASSWORD_FILE=/run/secrets/pg psql -h db\n",
+       }) {
+    EXPECT_TRUE(Scan(code).empty()) << code;
+  }
+}
+
+TEST_F(CodeAssignmentRulesTest, CallsWithVariablesOrStockValuesAreNot) {
+  for (const char* code : {
+           "dsn := fmt.Sprintf(\"%s:%s@tcp(%s)/%s\", user, pass, host, db)\n",
+           "sql.Open(\"mysql\", \"root:root@tcp(127.0.0.1:3306)/test\")\n",
+           "sql.Open(\"mysql\", \"app:${DB_PASSWORD}@tcp(db:3306)/app\")\n",
+           "smtp.PlainAuth(\"\", from, os.Getenv(\"SMTP_PASSWORD\"), host)\n",
+           "req.SetBasicAuth(cfg.User, cfg.Password)\n",
+           "requests.get(url, auth=(user, password))\n",
+           "props.setProperty(\"mail.smtp.password\", password);\n",
+           "props.setProperty(\"password.policy\", \"strict\");\n",
+       }) {
+    EXPECT_TRUE(Scan(code).empty()) << code;
+  }
+}
+
+}  // namespace
+}  // namespace keyward
