@@ -297,7 +297,7 @@ void PackReader::PlanAll() {
       }
       pending.clear();
     }
-    entries = {};
+    FreeStorage(entries);
     ResolveBases(&later);
     pack.nodes = OffsetMap();
     pack.sorted_first = pack.sorted_last = 0;
@@ -407,9 +407,9 @@ void PackReader::ForEachObjectType(
 }
 
 void PackReader::ReleasePlan() {
-  nodes_ = {};
-  plan_wanted_ = {};
-  for (auto& roots : roots_) roots = {};
+  FreeStorage(nodes_);
+  FreeStorage(plan_wanted_);
+  for (auto& roots : roots_) FreeStorage(roots);
 }
 
 uint32_t PackReader::FindObject(const unsigned char* id) const {

@@ -295,7 +295,7 @@ std::unique_ptr<PackedTrees> PackedTrees::Load(const PackReader& packs,
       if (!identity) to_global[i] = g;
     }
     shard.extra_index = OidMap();
-    shard.extras = {};
+    FreeStorage(shard.extras);
     for (std::vector<uint32_t>& slice : shard.slices) {
       if (!identity) {
         for (uint32_t& e : slice) {
@@ -330,10 +330,10 @@ std::unique_ptr<PackedTrees> PackedTrees::Load(const PackReader& packs,
 }
 
 void PackedTrees::ReleaseTrees() {
-  record_of_object_ = {};
-  records_ = {};
-  entries_ = {};
-  problems_ = {};
+  FreeStorage(record_of_object_);
+  FreeStorage(records_);
+  FreeStorage(entries_);
+  FreeStorage(problems_);
 }
 
 uint32_t PackedTrees::Number(const git_oid& id) const {
