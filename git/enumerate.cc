@@ -267,6 +267,7 @@ Status Enumerate(git_repository* repo, const EnumerateOptions& options,
   std::unique_ptr<PackedTrees> packed;
   if (options.packed_trees)
     packed = PackedTrees::Load(packs(), options.threads);
+  if (options.trees_loaded) options.trees_loaded();
   auto enumerator = std::make_unique<BlobEnumerator>(
       repo, warn, &out->trees, packed.get(), &out->unreadable);
   for (const CommitRef& ref : out->commits) enumerator->WalkTree(ref.tree);

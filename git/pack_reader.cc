@@ -86,6 +86,8 @@ std::unique_ptr<PackReader> PackReader::Open(const std::string& objects_dir) {
                    pack->bytes.substr(pack->bytes.size() - kSha1Size);
     });
     if (!read || !usable) continue;
+    // What a plan's node can name (pack_reader_internal.h).
+    if (pack->bytes.size() > Node::kMaxPackBytes) continue;
     reader->packs_.push_back(std::move(pack));
   }
   // The biggest pack first (a clone's, beside the small ones fetches add):
@@ -94,6 +96,9 @@ std::unique_ptr<PackReader> PackReader::Open(const std::string& objects_dir) {
                    [](const auto& a, const auto& b) {
                      return a->index.count() > b->index.count();
                    });
+  if (reader->packs_.size() > Node::kMaxPacks) {
+    reader->packs_.resize(Node::kMaxPacks);  // the smallest are left out
+  }
   uint64_t mapped = 0;
   for (const auto& p : reader->packs_) {
     mapped += p->pack_file.bytes().size();
@@ -128,7 +133,7 @@ uint32_t PackReader::NodeAt(uint32_t pack, uint64_t offset,
 uint32_t PackReader::NewNode(uint32_t pack, uint64_t offset,
                              std::vector<PendingBase>* pending,
                              uint64_t touched, int64_t index_pos) {
-  static_assert(sizeof(Node) == 40, "the plan's cost per object");
+  static_assert(sizeof(Node) == 32, "the plan's cost per object");
   const Pack& p = *packs_[pack];
   uint32_t n = static_cast<uint32_t>(nodes_.size());
   Node node;
@@ -140,8 +145,8 @@ uint32_t PackReader::NewNode(uint32_t pack, uint64_t offset,
           [&] { parsed = ParseEntryHeader(p.bytes, offset, &header).ok(); })) {
     p.shrank.store(true, std::memory_order_relaxed);
   }
-  node.ok = parsed;
-  if (parsed) {
+  node.ok = parsed && header.size <= Node::kMaxSize;
+  if (node.ok) {
     node.type = header.type;
     node.size = header.size;
     node.header_size = static_cast<uint8_t>(header.data - offset);

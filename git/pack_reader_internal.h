@@ -47,24 +47,30 @@ struct PackReader::Pack {
   mutable std::atomic<bool> shrank{false};
 };
 
-// One per planned pack entry: 40 bytes (the plan's cost per object), so
-// only what decoding needs; a delta's base reference lives in
+// One per planned pack entry: 32 bytes (the plan's cost per object), so
+// only what decoding needs, packed; a delta's base reference lives in
 // PendingBase until it is resolved.
 struct PackReader::Node {
-  uint64_t offset = 0;
-  uint64_t size = 0;  // inflated size (of the object, or of the delta)
-  uint32_t pack = 0;
+  // What the packed fields hold. Open leaves out packs beyond them (their
+  // objects are read through libgit2); an entry whose header claims a larger
+  // size is not planned (as for a malformed header).
+  static constexpr uint64_t kMaxPackBytes = uint64_t{1} << 40;  // 1 TiB
+  static constexpr uint32_t kMaxPacks = 1u << 16;
+  static constexpr uint64_t kMaxSize = (uint64_t{1} << 48) - 1;
+  uint64_t offset : 40 = 0;
+  uint64_t pack : 16 = 0;
+  uint64_t header_size : 8 = 0;  // the zlib stream starts at offset + this
+  uint64_t size : 48 = 0;  // inflated size (of the object, or of the delta)
+  PackType type : 8 = PackType{};
+  bool ok : 1 = false;  // header parsed and, for a delta, its base resolved
+  bool has_crc : 1 = false;
+  bool is_wanted : 1 = false;  // see WantedOf
   uint32_t base = kNone;
   uint32_t first_child = kNone;
   uint32_t next_sibling = kNone;
   // Found through the index (not as a delta's base offset): the entry's
   // position there (its CRC-32 is checked when it is decoded).
   uint32_t pos = 0;
-  uint8_t header_size = 0;  // the zlib stream starts at offset + header_size
-  PackType type{};
-  bool ok : 1 = false;  // header parsed and, for a delta, its base resolved
-  bool has_crc : 1 = false;
-  bool is_wanted : 1 = false;  // see WantedOf
   uint64_t data() const { return offset + header_size; }
 };
 
