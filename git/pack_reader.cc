@@ -52,6 +52,13 @@ void PackReader::Touched(uint64_t bytes) const {
     touched_.store(0, std::memory_order_relaxed);
   }
 }
+void PackReader::DropPages() const {
+  for (const auto& p : packs_) {
+    p->pack_file.DropPages();
+    p->idx_file.DropPages();
+  }
+}
+
 PackReader::~PackReader() = default;
 
 std::unique_ptr<PackReader> PackReader::Open(const std::string& objects_dir) {
@@ -67,18 +74,23 @@ std::unique_ptr<PackReader> PackReader::Open(const std::string& objects_dir) {
     auto pack = std::make_unique<Pack>();
     std::filesystem::path pack_path = idx_path;
     pack_path.replace_extension(".pack");
-    auto idx_bytes = ReadWholeFile(idx_path.string());
+    auto idx_file = MappedFile::Open(idx_path.string());
     auto pack_file = MappedFile::Open(pack_path.string());
-    if (!idx_bytes.ok() || !pack_file.ok()) continue;
+    if (!idx_file.ok() || !pack_file.ok()) continue;
     pack->path = pack_path.string();
-    pack->idx_bytes = std::move(*idx_bytes);
+    pack->idx_file = std::move(*idx_file);
     pack->pack_file = std::move(*pack_file);
-    auto index = PackIndex::Parse(pack->idx_bytes);
+    std::string_view idx = pack->idx_file.bytes();
+    // Parse reads the header and fanout (the first page): fault it in under
+    // ReadMapped, so an index that shrank since it was mapped is left out.
+    volatile char first = 0;
+    const size_t head = std::min<size_t>(idx.size(), 8 + 1024);
+    if (!ReadMapped([&] { first = idx[head - 1]; })) continue;
+    auto index = PackIndex::Parse(idx);
     if (!index.ok()) continue;
     pack->index = *index;
     pack->bytes = pack->pack_file.bytes();
     // The index ends with the checksum of the pack it describes.
-    std::string_view idx = pack->idx_bytes;
     bool usable = false;
     bool read = ReadMapped([&] {
       usable = CheckPackHeader(pack->bytes, pack->index.count()).ok() &&
@@ -322,6 +334,7 @@ void PackReader::PlanAll() {
     if (!needed[n]) nodes_[n].ok = false;
   }
   Link();
+  if (!fits_budget_) DropPages();  // the offsets read: not needed again
 }
 
 void PackReader::Link() {
@@ -412,6 +425,7 @@ void PackReader::ForEachObjectType(
 }
 
 void PackReader::ReleasePlan() {
+  DropPages();  // the CRCs the decoders read
   FreeStorage(nodes_);
   FreeStorage(plan_wanted_);
   for (auto& roots : roots_) FreeStorage(roots);

@@ -28,11 +28,15 @@ inline bool IsDelta(PackType t) {
 
 struct PackReader::Pack {
   std::string path;  // of the .pack file
-  // The index is read into memory (it is small beside the nodes a plan
-  // makes of it), so only the pack is mapped, and every read of the pack
-  // runs under ReadMapped (mapped_guard.h): a pack that another process
-  // truncates is then `shrank` instead of a SIGBUS.
-  std::string idx_bytes;
+  // The index is mapped, not copied: its pages are the page cache's, shared
+  // with libgit2's mapping of the same file and given back to it whenever
+  // the pack's pages are dropped (Touched). The header and fanout are read
+  // under ReadMapped when the pack is opened; later lookups are not guarded,
+  // so an index truncated in place while the scan runs ends the process
+  // with exit status 2 (mapped_guard.h), as libgit2's reads of it would.
+  // git never does that: it writes a new index and renames it over the old,
+  // which leaves this mapping whole.
+  MappedFile idx_file;
   MappedFile pack_file;
   PackIndex index;
   std::string_view bytes;  // the whole pack
