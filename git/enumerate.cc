@@ -260,15 +260,11 @@ Status Enumerate(git_repository* repo, const EnumerateOptions& options,
     ListAllObjects(repo, packs(), warn, &odb_commits, &odb_blobs);
   }
   // Parents before children, so the first commit that holds a blob is the
-  // one that introduced it.
-  std::vector<git_oid> commits =
-      ListCommits(repo, odb_commits, warn, &out->unreadable);
-  std::unique_ptr<PackedTrees> packed;
-  if (options.packed_trees)
-    packed = PackedTrees::Load(packs(), options.threads, options.named);
-  auto enumerator = std::make_unique<BlobEnumerator>(
-      repo, warn, &out->trees, packed.get(), &out->unreadable, options.named);
-  for (const git_oid& id : commits) {
+  // one that introduced it. Their trees are read now, while libgit2's
+  // packs are open for the walk; then those go (ReleaseLibgit2Packs) before
+  // the trees' walk, which reads from our own packs.
+  for (const git_oid& id :
+       ListCommits(repo, odb_commits, warn, &out->unreadable)) {
     git_commit* commit_raw = nullptr;
     if (git_commit_lookup(&commit_raw, repo, &id) != 0) {
       warn("git commit " + OidHex(id) + ": " + LastError() + " (skipped)");
@@ -276,10 +272,16 @@ Status Enumerate(git_repository* repo, const EnumerateOptions& options,
       continue;
     }
     Commit commit(commit_raw);
-    CommitRef ref{id, *git_commit_tree_id(commit_raw)};
-    out->commits.push_back(ref);
-    enumerator->WalkTree(ref.tree);
+    out->commits.push_back(CommitRef{id, *git_commit_tree_id(commit_raw)});
   }
+  ReleaseLibgit2Packs(repo);
+  std::unique_ptr<PackedTrees> packed;
+  if (options.packed_trees)
+    packed = PackedTrees::Load(packs(), options.threads, options.named);
+  if (options.trees_loaded) options.trees_loaded();
+  auto enumerator = std::make_unique<BlobEnumerator>(
+      repo, warn, &out->trees, packed.get(), &out->unreadable, options.named);
+  for (const CommitRef& ref : out->commits) enumerator->WalkTree(ref.tree);
   // Dangling blobs no commit holds (e.g. staged then reset).
   for (const git_oid& b : odb_blobs) {
     if (!enumerator->SeenBlob(b)) enumerator->AddDangling(b);

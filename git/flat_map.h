@@ -107,6 +107,13 @@ class FlatMap {
 using OidMap = FlatMap<git_oid, OidHash>;
 using OffsetMap = FlatMap<uint64_t, OffsetBits>;
 
+// Empties `c` and gives its storage back. (`c = {}` does not: for a vector
+// or a string it assigns an empty initializer list and keeps the capacity.)
+template <typename Container>
+void FreeStorage(Container& c) {
+  Container().swap(c);
+}
+
 }  // namespace keyward::git
 
 #endif  // KEYWARD_GIT_FLAT_MAP_H_

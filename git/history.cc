@@ -5,6 +5,7 @@
 #include <malloc.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <future>
 #include <memory>
@@ -105,18 +106,27 @@ Status ScanGitHistory(const Scanner& scanner, const GitHistoryOptions& options,
       git::PackReader::Open(git::ObjectsDir(r));
   std::promise<void> planned;
   std::shared_future<void> plan = planned.get_future().share();
+  // The plan (32 bytes per object) has two users: the blob pass and the
+  // loading of the packed trees. The last one done frees it, before the
+  // tree walk (which reads only the pack indexes) if that comes later.
+  std::atomic<int> plan_users{2};
+  auto done_with_plan = [&] {
+    if (plan_users.fetch_sub(1) == 1) packs->ReleasePlan();
+  };
   std::thread blob_pass([&] {
     packs->PlanAll();
     planned.set_value();
     git::ScanAllPackedBlobs(scanner, *packs, threads, &packed,
                             Matcher::kNoFileFormatRules);
+    done_with_plan();
   });
   enumerate.packs = [&]() -> const git::PackReader* {
     plan.wait();
     return packs.get();
   };
-  // The plan (40 bytes per object) is freed before the enumeration makes
-  // its blob ids (20 bytes per blob), once the blob pass is done with it.
+  enumerate.trees_loaded = done_with_plan;
+  // Freed at the latest before the enumeration makes its blob ids (20 bytes
+  // per blob), in case the trees were never loaded.
   enumerate.before_blob_ids = [&] {
     blob_pass.join();
     packs->ReleasePlan();

@@ -45,10 +45,6 @@ class MappedFile {
   size_t size_ = 0;
 };
 
-// The whole content of the file at `path`, read with pread (an error if it
-// is empty or shrinks while it is read).
-Result<std::string> ReadWholeFile(const std::string& path);
-
 constexpr size_t kSha1Size = 20;
 
 // A view of a pack index, version 2, SHA-1 object ids. Borrows the bytes.

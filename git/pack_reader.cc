@@ -52,6 +52,13 @@ void PackReader::Touched(uint64_t bytes) const {
     touched_.store(0, std::memory_order_relaxed);
   }
 }
+void PackReader::DropPages() const {
+  for (const auto& p : packs_) {
+    p->pack_file.DropPages();
+    p->idx_file.DropPages();
+  }
+}
+
 PackReader::~PackReader() = default;
 
 std::unique_ptr<PackReader> PackReader::Open(const std::string& objects_dir) {
@@ -67,18 +74,23 @@ std::unique_ptr<PackReader> PackReader::Open(const std::string& objects_dir) {
     auto pack = std::make_unique<Pack>();
     std::filesystem::path pack_path = idx_path;
     pack_path.replace_extension(".pack");
-    auto idx_bytes = ReadWholeFile(idx_path.string());
+    auto idx_file = MappedFile::Open(idx_path.string());
     auto pack_file = MappedFile::Open(pack_path.string());
-    if (!idx_bytes.ok() || !pack_file.ok()) continue;
+    if (!idx_file.ok() || !pack_file.ok()) continue;
     pack->path = pack_path.string();
-    pack->idx_bytes = std::move(*idx_bytes);
+    pack->idx_file = std::move(*idx_file);
     pack->pack_file = std::move(*pack_file);
-    auto index = PackIndex::Parse(pack->idx_bytes);
+    std::string_view idx = pack->idx_file.bytes();
+    // Parse reads the header and fanout (the first page): fault it in under
+    // ReadMapped, so an index that shrank since it was mapped is left out.
+    volatile char first = 0;
+    const size_t head = std::min<size_t>(idx.size(), 8 + 1024);
+    if (!ReadMapped([&] { first = idx[head - 1]; })) continue;
+    auto index = PackIndex::Parse(idx);
     if (!index.ok()) continue;
     pack->index = *index;
     pack->bytes = pack->pack_file.bytes();
     // The index ends with the checksum of the pack it describes.
-    std::string_view idx = pack->idx_bytes;
     bool usable = false;
     bool read = ReadMapped([&] {
       usable = CheckPackHeader(pack->bytes, pack->index.count()).ok() &&
@@ -86,6 +98,8 @@ std::unique_ptr<PackReader> PackReader::Open(const std::string& objects_dir) {
                    pack->bytes.substr(pack->bytes.size() - kSha1Size);
     });
     if (!read || !usable) continue;
+    // What a plan's node can name (pack_reader_internal.h).
+    if (pack->bytes.size() > Node::kMaxPackBytes) continue;
     reader->packs_.push_back(std::move(pack));
   }
   // The biggest pack first (a clone's, beside the small ones fetches add):
@@ -94,6 +108,9 @@ std::unique_ptr<PackReader> PackReader::Open(const std::string& objects_dir) {
                    [](const auto& a, const auto& b) {
                      return a->index.count() > b->index.count();
                    });
+  if (reader->packs_.size() > Node::kMaxPacks) {
+    reader->packs_.resize(Node::kMaxPacks);  // the smallest are left out
+  }
   uint64_t mapped = 0;
   for (const auto& p : reader->packs_) {
     mapped += p->pack_file.bytes().size();
@@ -128,7 +145,7 @@ uint32_t PackReader::NodeAt(uint32_t pack, uint64_t offset,
 uint32_t PackReader::NewNode(uint32_t pack, uint64_t offset,
                              std::vector<PendingBase>* pending,
                              uint64_t touched, int64_t index_pos) {
-  static_assert(sizeof(Node) == 40, "the plan's cost per object");
+  static_assert(sizeof(Node) == 32, "the plan's cost per object");
   const Pack& p = *packs_[pack];
   uint32_t n = static_cast<uint32_t>(nodes_.size());
   Node node;
@@ -140,8 +157,8 @@ uint32_t PackReader::NewNode(uint32_t pack, uint64_t offset,
           [&] { parsed = ParseEntryHeader(p.bytes, offset, &header).ok(); })) {
     p.shrank.store(true, std::memory_order_relaxed);
   }
-  node.ok = parsed;
-  if (parsed) {
+  node.ok = parsed && header.size <= Node::kMaxSize;
+  if (node.ok) {
     node.type = header.type;
     node.size = header.size;
     node.header_size = static_cast<uint8_t>(header.data - offset);
@@ -297,7 +314,7 @@ void PackReader::PlanAll() {
       }
       pending.clear();
     }
-    entries = {};
+    FreeStorage(entries);
     ResolveBases(&later);
     pack.nodes = OffsetMap();
     pack.sorted_first = pack.sorted_last = 0;
@@ -317,6 +334,7 @@ void PackReader::PlanAll() {
     if (!needed[n]) nodes_[n].ok = false;
   }
   Link();
+  if (!fits_budget_) DropPages();  // the offsets read: not needed again
 }
 
 void PackReader::Link() {
@@ -407,9 +425,10 @@ void PackReader::ForEachObjectType(
 }
 
 void PackReader::ReleasePlan() {
-  nodes_ = {};
-  plan_wanted_ = {};
-  for (auto& roots : roots_) roots = {};
+  DropPages();  // the CRCs the decoders read
+  FreeStorage(nodes_);
+  FreeStorage(plan_wanted_);
+  for (auto& roots : roots_) FreeStorage(roots);
 }
 
 uint32_t PackReader::FindObject(const unsigned char* id) const {

@@ -50,10 +50,10 @@ class PackReader {
   // Maps every pack in `objects_dir`/pack whose index PackIndex accepts,
   // the biggest first (an id several packs hold is read from the first).
   // Never fails: packs it cannot use are left out (Plan reports their
-  // objects as fallback). Indexes are read into memory; packs stay mapped
-  // (read-only, shared with the page cache) for the reader's lifetime;
-  // pages read are unmapped again every 16 MiB or so of reading, so RSS does
-  // not grow with pack size. Every read of a pack is guarded (ReadMapped,
+  // objects as fallback). Packs and their indexes stay mapped (read-only,
+  // shared with the page cache) for the reader's lifetime; pages read are
+  // unmapped again every 16 MiB or so of reading, so RSS does not grow with
+  // pack size. Every read of a pack is guarded (ReadMapped,
   // mapped_guard.h): a pack another process truncates is not a SIGBUS.
   static std::unique_ptr<PackReader> Open(const std::string& objects_dir);
   ~PackReader();
@@ -72,7 +72,7 @@ class PackReader {
   // chain cannot be resolved in its pack (malformed header, base elsewhere)
   // are left out. Call once instead of Plan. A wanted index is then the
   // object's number (FindObject): no table of ids is made. Cost: one node
-  // (40 bytes) per pack entry, besides the indexes (28 bytes per entry).
+  // (32 bytes) per pack entry, besides the indexes (28 bytes per entry).
   void PlanAll();
 
   // The id of wanted object `index` (Plan's argument, or after PlanAll an
@@ -147,6 +147,8 @@ class PackReader {
   // the packs' pages from the process so RSS does not grow with pack size.
   // Packs that fit the budget together stay mapped.
   void Touched(uint64_t bytes) const;
+  // Unmaps the pages of every pack and index read so far (MappedFile).
+  void DropPages() const;
 
   std::vector<std::unique_ptr<Pack>> packs_;
   std::vector<Node> nodes_;

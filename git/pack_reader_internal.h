@@ -28,11 +28,15 @@ inline bool IsDelta(PackType t) {
 
 struct PackReader::Pack {
   std::string path;  // of the .pack file
-  // The index is read into memory (it is small beside the nodes a plan
-  // makes of it), so only the pack is mapped, and every read of the pack
-  // runs under ReadMapped (mapped_guard.h): a pack that another process
-  // truncates is then `shrank` instead of a SIGBUS.
-  std::string idx_bytes;
+  // The index is mapped, not copied: its pages are the page cache's, shared
+  // with libgit2's mapping of the same file and given back to it whenever
+  // the pack's pages are dropped (Touched). The header and fanout are read
+  // under ReadMapped when the pack is opened; later lookups are not guarded,
+  // so an index truncated in place while the scan runs ends the process
+  // with exit status 2 (mapped_guard.h), as libgit2's reads of it would.
+  // git never does that: it writes a new index and renames it over the old,
+  // which leaves this mapping whole.
+  MappedFile idx_file;
   MappedFile pack_file;
   PackIndex index;
   std::string_view bytes;  // the whole pack
@@ -47,24 +51,30 @@ struct PackReader::Pack {
   mutable std::atomic<bool> shrank{false};
 };
 
-// One per planned pack entry: 40 bytes (the plan's cost per object), so
-// only what decoding needs; a delta's base reference lives in
+// One per planned pack entry: 32 bytes (the plan's cost per object), so
+// only what decoding needs, packed; a delta's base reference lives in
 // PendingBase until it is resolved.
 struct PackReader::Node {
-  uint64_t offset = 0;
-  uint64_t size = 0;  // inflated size (of the object, or of the delta)
-  uint32_t pack = 0;
+  // What the packed fields hold. Open leaves out packs beyond them (their
+  // objects are read through libgit2); an entry whose header claims a larger
+  // size is not planned (as for a malformed header).
+  static constexpr uint64_t kMaxPackBytes = uint64_t{1} << 40;  // 1 TiB
+  static constexpr uint32_t kMaxPacks = 1u << 16;
+  static constexpr uint64_t kMaxSize = (uint64_t{1} << 48) - 1;
+  uint64_t offset : 40 = 0;
+  uint64_t pack : 16 = 0;
+  uint64_t header_size : 8 = 0;  // the zlib stream starts at offset + this
+  uint64_t size : 48 = 0;  // inflated size (of the object, or of the delta)
+  PackType type : 8 = PackType{};
+  bool ok : 1 = false;  // header parsed and, for a delta, its base resolved
+  bool has_crc : 1 = false;
+  bool is_wanted : 1 = false;  // see WantedOf
   uint32_t base = kNone;
   uint32_t first_child = kNone;
   uint32_t next_sibling = kNone;
   // Found through the index (not as a delta's base offset): the entry's
   // position there (its CRC-32 is checked when it is decoded).
   uint32_t pos = 0;
-  uint8_t header_size = 0;  // the zlib stream starts at offset + header_size
-  PackType type{};
-  bool ok : 1 = false;  // header parsed and, for a delta, its base resolved
-  bool has_crc : 1 = false;
-  bool is_wanted : 1 = false;  // see WantedOf
   uint64_t data() const { return offset + header_size; }
 };
 

@@ -308,7 +308,7 @@ std::unique_ptr<PackedTrees> PackedTrees::Load(
       if (!identity) to_global[i] = g;
     }
     shard.extra_index = OidMap();
-    shard.extras = {};
+    FreeStorage(shard.extras);
     for (std::vector<uint32_t>& slice : shard.slices) {
       if (!identity) {
         for (uint32_t& e : slice) {
@@ -342,14 +342,34 @@ std::unique_ptr<PackedTrees> PackedTrees::Load(
     out->problems_.push_back(std::move(what));
     if (out->record_of_object_[i] == kNoRecord) add_record(i, r);
   }
+  // For the walk, by object number only the trees' (4 bytes per tree, not
+  // per object): the records in object order, found by binary search.
+  std::vector<Record> sorted;
+  sorted.reserve(out->records_.size());
+  out->tree_numbers_.reserve(out->records_.size());
+  for (uint32_t i = 0; i < objects; ++i) {
+    uint32_t record = out->record_of_object_[i];
+    if (record == kNoRecord) continue;
+    out->tree_numbers_.push_back(i);
+    sorted.push_back(out->records_[record]);
+  }
+  out->records_ = std::move(sorted);
+  FreeStorage(out->record_of_object_);
   return out;
 }
 
 void PackedTrees::ReleaseTrees() {
-  record_of_object_ = {};
-  records_ = {};
-  entries_ = {};
-  problems_ = {};
+  FreeStorage(tree_numbers_);
+  FreeStorage(records_);
+  FreeStorage(entries_);
+  FreeStorage(problems_);
+}
+
+uint32_t PackedTrees::TreeOf(uint32_t i) const {
+  auto it = std::lower_bound(tree_numbers_.begin(), tree_numbers_.end(), i);
+  return it != tree_numbers_.end() && *it == i
+             ? static_cast<uint32_t>(it - tree_numbers_.begin())
+             : kNoTree;
 }
 
 uint32_t PackedTrees::Number(const git_oid& id) const {
@@ -361,11 +381,8 @@ uint32_t PackedTrees::Number(const git_oid& id) const {
 
 PackedTrees::Lookup PackedTrees::Find(const git_oid& tree, Entries* out) const {
   uint32_t n = reader_->FindObject(tree);
-  if (n == PackReader::kNoObject || n >= record_of_object_.size()) {
-    return kAbsent;
-  }
-  uint32_t record = record_of_object_[n];
-  if (record == kNoRecord) return kAbsent;
+  uint32_t record = n == PackReader::kNoObject ? kNoTree : TreeOf(n);
+  if (record == kNoTree) return kAbsent;
   const Record& r = records_[record];
   if (r.problem != kNoProblem) {
     out->problem = problems_[r.problem];

@@ -114,9 +114,7 @@ class PackedTrees {
   size_t tree_count() const { return records_.size(); }
   // Which of the tree_count() trees id `i` is, or kNoTree.
   static constexpr uint32_t kNoTree = UINT32_MAX;
-  uint32_t TreeOf(uint32_t i) const {
-    return i < record_of_object_.size() ? record_of_object_[i] : kNoTree;
-  }
+  uint32_t TreeOf(uint32_t i) const;  // a binary search
   // Frees the trees (Find says kAbsent after it); the ids stay.
   void ReleaseTrees();
   // Entries naming subtrees, and blobs, over all trees (for reserving).
@@ -135,9 +133,12 @@ class PackedTrees {
       : reader_(reader), objects_(reader->object_count()) {}
   const PackReader* reader_;
   uint32_t objects_;  // the reader's object count
-  // By object number: index into records_ for the trees read, else
-  // kNoRecord (4 bytes per packed object).
+  // While loading, by object number: index into records_ for the trees
+  // read, else kNoRecord (4 bytes per packed object). Then freed, and
+  // records_ are in the order of tree_numbers_, the trees' object numbers
+  // in ascending order (TreeOf).
   std::vector<uint32_t> record_of_object_;
+  std::vector<uint32_t> tree_numbers_;
   std::vector<Record> records_;
   size_t tree_entries_ = 0, blob_entries_ = 0;
   // Ids (as numbered above), in slices filled by the decoding threads.

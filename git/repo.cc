@@ -1,5 +1,7 @@
 #include "git/repo.h"
 
+#include <git2/sys/repository.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
@@ -39,6 +41,20 @@ Result<Repo> OpenRepoAt(const std::string& git_dir) {
 
 std::string ObjectsDir(git_repository* repo) {
   return std::string(git_repository_commondir(repo)) + "objects";
+}
+
+void ReleaseLibgit2Packs(git_repository* repo) {
+  // libgit2 shares an open pack between databases (a process-wide cache by
+  // path): the old database must go before the new one opens the packs, or
+  // the new one takes the same pack, index mapping and all.
+  git_odb* empty = nullptr;
+  if (git_odb_new(&empty) != 0) return;
+  git_repository_set_odb(repo, empty);  // the repository holds its own ref
+  git_odb_free(empty);
+  git_odb* fresh = nullptr;
+  if (git_odb_open(&fresh, ObjectsDir(repo).c_str()) != 0) return;
+  git_repository_set_odb(repo, fresh);
+  git_odb_free(fresh);
 }
 
 std::string OidHex(const git_oid& oid) {

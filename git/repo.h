@@ -62,6 +62,13 @@ std::string OidHex(const git_oid& oid);
 // The repository's object directory (shared by its linked worktrees).
 std::string ObjectsDir(git_repository* repo);
 
+// Gives `repo` a new object database on the same directories, so the old
+// one and libgit2's packs go: each pack's index is mapped whole, and every
+// lookup touches its pages (a revision walk touches nearly all of them), so
+// they would stay in RSS (~23 bytes per object) for the rest of the scan.
+// libgit2 maps an index again when it next looks in that pack.
+void ReleaseLibgit2Packs(git_repository* repo);
+
 // Runs `work(slot)` for slot 0..n-1, each on its own thread, the calling
 // thread taking slot 0; returns when all are done.
 template <typename Work>

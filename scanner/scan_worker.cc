@@ -114,7 +114,7 @@ void ScanWorker::ReadAndScan(int fd, const std::string& path, uint64_t size) {
     // the bytes each time (what is read is `got` bytes of it).
     if (buffer_.size() < size) buffer_.resize(size);
   } catch (const std::bad_alloc&) {
-    buffer_ = {};
+    std::vector<char>().swap(buffer_);  // `= {}` would keep the capacity
     ScanStream(fd, path, /*check_binary=*/true);  // bounded memory
     return;
   }
@@ -159,7 +159,7 @@ void ScanWorker::ReadAndScan(int fd, const std::string& path, uint64_t size) {
     }
   }
   // Give back what one large file took rather than hold it per worker.
-  if (buffer_.capacity() > kKeepBuffer) buffer_ = {};
+  if (buffer_.capacity() > kKeepBuffer) std::vector<char>().swap(buffer_);
 }
 
 void ScanWorker::ScanBlock(std::string_view data, const std::string& path,

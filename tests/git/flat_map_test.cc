@@ -85,5 +85,21 @@ TEST(FlatMapTest, RandomIdsWithRepeatsMatchUnorderedMap) {
   }
 }
 
+// Releasing a plan or a tree table must give its memory back: `v = {}`
+// keeps a vector's capacity (it assigns an empty initializer list).
+TEST(FreeStorageTest, GivesTheCapacityBack) {
+  std::vector<uint64_t> v(1 << 20, 7);
+  std::vector<uint64_t> braces = v;
+  braces = {};
+  EXPECT_GE(braces.capacity(), size_t{1} << 20);  // why FreeStorage exists
+  git::FreeStorage(v);
+  EXPECT_TRUE(v.empty());
+  EXPECT_EQ(v.capacity(), 0u);
+  std::string s(1 << 16, 'x');
+  git::FreeStorage(s);
+  EXPECT_TRUE(s.empty());
+  EXPECT_LT(s.capacity(), size_t{1} << 16);
+}
+
 }  // namespace
 }  // namespace keyward::test

@@ -176,5 +176,55 @@ TEST_F(ObjectNumbersTest, EveryPackedObjectHasOneNumberAndLooseOnesNone) {
   EXPECT_EQ(git::OidHex(reader->object_id(*numbers.begin())).size(), 40u);
 }
 
+// The indexes are mapped, not copied: a repack that deletes the packs and
+// their indexes (as `git gc` does) while the reader is open leaves what it
+// mapped readable, and ids keep their numbers.
+TEST_F(ObjectNumbersTest, MappedIndexesOutliveARepackThatDeletesThem) {
+  Init();
+  Edit(0, 6);
+  Git({"repack", "-adq"});
+  Edit(6, 3);
+  Git({"repack", "-q"});
+  size_t entries = 0;
+  std::set<std::string> packed = PackedIds(&entries);
+  auto reader = PackReader::Open(ObjectsDir());
+  ASSERT_EQ(reader->pack_count(), 2u);
+  reader->PlanAll();
+  std::set<std::filesystem::path> before;
+  for (const auto& e :
+       std::filesystem::directory_iterator(ObjectsDir() + "/pack")) {
+    before.insert(e.path());
+  }
+  Git({"repack", "-adfq", "--depth=5"});  // new packs; the old ones deleted
+  for (const auto& path : before) EXPECT_FALSE(std::filesystem::exists(path));
+
+  std::set<uint32_t> numbers;
+  for (const std::string& hex : packed) {
+    git_oid id;
+    ASSERT_EQ(git_oid_fromstr(&id, hex.c_str()), 0);
+    uint32_t n = reader->FindObject(id);
+    ASSERT_LT(n, reader->object_count()) << hex;
+    EXPECT_EQ(git::OidHex(reader->object_id(n)), hex);
+    numbers.insert(n);
+  }
+  EXPECT_EQ(numbers.size(), packed.size());
+  git_oid absent;
+  ASSERT_EQ(git_oid_fromstr(&absent, std::string(40, 'e').c_str()), 0);
+  EXPECT_EQ(reader->FindObject(absent), PackReader::kNoObject);
+  // Every planned blob still decodes from the deleted packs.
+  git::PackDecoder decoder(*reader);
+  size_t blobs = 0;
+  std::vector<size_t> failed, mismatched;
+  for (size_t t = 0; t < reader->tree_count(git::PackType::kBlob); ++t) {
+    decoder.DecodeTree(
+        git::PackType::kBlob, t,
+        [&](size_t, std::string_view content) { blobs += !content.empty(); },
+        &failed, &mismatched);
+  }
+  EXPECT_GT(blobs, 20u);
+  EXPECT_TRUE(failed.empty());
+  EXPECT_TRUE(mismatched.empty());
+}
+
 }  // namespace
 }  // namespace keyward::test
