@@ -11,30 +11,15 @@
 
 #include "keyward/matcher.h"
 #include "keyward/rules.h"
-#include "support/prebuilt.h"
+#include "support/builtin_matcher_test.h"
 
 namespace keyward {
 namespace {
 
 using Pairs = std::set<std::pair<std::string, std::string>>;
 
-class CodeAssignmentRulesTest : public ::testing::Test {
+class CodeAssignmentRulesTest : public test::BuiltinMatcherTest {
  protected:
-  static void SetUpTestSuite() {
-    auto set = RuleSet::Builtin();
-    ASSERT_TRUE(set.ok()) << set.status().ToString();
-    MatcherOptions opts = test::BuiltinMatcherOptions();
-    opts.cache_dir =
-        ::testing::TempDir() + "keyward-code-assignment-test-cache";
-    auto m = Matcher::Create(*set, opts);
-    ASSERT_TRUE(m.ok()) << m.status().ToString();
-    matcher_ = m.value().release();
-  }
-  static void TearDownTestSuite() {
-    delete matcher_;
-    matcher_ = nullptr;
-  }
-
   // (rule, secret) of every finding in `text`.
   static Pairs Scan(const std::string& text) {
     auto scratch = matcher_->NewScratch();
@@ -53,11 +38,7 @@ class CodeAssignmentRulesTest : public ::testing::Test {
     for (const auto& [rule, secret] : Scan(text)) s.insert(secret);
     return s;
   }
-
-  static Matcher* matcher_;
 };
-
-Matcher* CodeAssignmentRulesTest::matcher_ = nullptr;
 
 TEST_F(CodeAssignmentRulesTest, GoTypedAndMultiNameDeclarations) {
   const std::string go =

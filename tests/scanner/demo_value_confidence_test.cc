@@ -14,19 +14,7 @@
 namespace keyward {
 namespace {
 
-class DemoValueConfidenceTest : public test::BuiltinMatcherTest {
- protected:
-  // The highest confidence among the findings in `text` as file `path`;
-  // nullopt when nothing is found at all.
-  static std::optional<Confidence> Best(const std::string& text,
-                                        std::string_view path) {
-    std::optional<Confidence> best;
-    for (Confidence c : Confidences(text, path)) {
-      if (!best || c > *best) best = c;
-    }
-    return best;
-  }
-};
+class DemoValueConfidenceTest : public test::BuiltinMatcherTest {};
 
 // Weak passwords made of credential words, and one in leetspeak.
 const char* const kWeak[] = {"adminPassword", "password1", "s00p3rs3cr3t"};

@@ -54,17 +54,7 @@ TEST(PasswordShapeTest, TextFixtureAmongTestsIsATestNotDocs) {
   EXPECT_TRUE(ClassifyPath("notes.txt").docs);
 }
 
-class PasswordShapeScanTest : public test::BuiltinMatcherTest {
- protected:
-  static std::optional<Confidence> Best(const std::string& text,
-                                        std::string_view path) {
-    std::optional<Confidence> best;
-    for (Confidence c : Confidences(text, path)) {
-      if (!best || c > *best) best = c;
-    }
-    return best;
-  }
-};
+class PasswordShapeScanTest : public test::BuiltinMatcherTest {};
 
 TEST_F(PasswordShapeScanTest, ConnectionUriWithAChosenPasswordIsReported) {
   const std::string line = "connect with mysql://app:tr4inL1ne9@db.host/app\n";

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,6 +49,16 @@ class BuiltinMatcherTest : public ::testing::Test {
       levels.push_back(FindingConfidence(matcher_->rules()[m.rule], f));
     }
     return levels;
+  }
+
+  // The highest of Confidences; nullopt when nothing is found at all.
+  static std::optional<Confidence> Best(const std::string& text,
+                                        std::string_view path) {
+    std::optional<Confidence> best;
+    for (Confidence c : Confidences(text, path)) {
+      if (!best || c > *best) best = c;
+    }
+    return best;
   }
 
   static inline Matcher* matcher_ = nullptr;
