@@ -124,10 +124,11 @@ bool Matcher::AnyScopedRuleApplies(std::string_view path) const {
 }
 
 bool Matcher::AnyScopedRuleMayApplyToName(std::string_view name) const {
-  if (!impl_->scoped_names) return false;
-  std::vector<int> hits;
-  return impl_->scoped_names->Match(re2::StringPiece(name.data(), name.size()),
-                                    &hits);
+  // Asked for every blob entry a history's tree walk parses: no list of
+  // hits is made, only whether there is one.
+  return impl_->scoped_names &&
+         impl_->scoped_names->Match(re2::StringPiece(name.data(), name.size()),
+                                    nullptr);
 }
 
 Status Matcher::Scan(std::string_view data, Scratch* scratch,

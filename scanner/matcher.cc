@@ -300,8 +300,11 @@ Result<std::unique_ptr<Matcher>> Matcher::Create(const RuleSet& set,
         impl->scoped_names =
             std::make_unique<RE2::Set>(RE2::Options(), RE2::ANCHOR_BOTH);
       }
-      impl->scoped_names->Add(PathGlobRegex(glob.substr(glob.rfind('/') + 1)),
-                              nullptr);
+      const std::string name = glob.substr(glob.rfind('/') + 1);
+      if (impl->scoped_names->Add(PathGlobRegex(name), nullptr) < 0) {
+        return Status::Config(r.origin + ": rule " + r.id + ": paths: `" +
+                              glob + "` is not a usable glob");
+      }
     }
     for (const auto& f : r.filters) cr->filters.push_back(shared.at(f));
     cr->inline_filter = std::make_unique<CompiledFilter>(
