@@ -48,7 +48,8 @@ for f in usr/bin/keyward usr/share/man/man1/keyward.1.gz \
          usr/share/doc/keyward/copyright usr/share/doc/keyward/changelog.gz \
          usr/share/bash-completion/completions/keyward \
          usr/share/zsh/vendor-completions/_keyward \
-         usr/share/fish/vendor_completions.d/keyward.fish; do
+         usr/share/fish/vendor_completions.d/keyward.fish \
+         usr/lib/keyward/keyward-pdf.so usr/lib/keyward/keyward-http.so; do
   [ -f "$root/$f" ] || fail "missing /$f"
 done
 gzip -t "$root/usr/share/man/man1/keyward.1.gz"
@@ -70,6 +71,30 @@ mkdir -p "$tree"
 random=$(head -c 64 /dev/urandom | base64 -w0 | tr -dc 'A-Za-z0-9')
 token="glpat-${random:0:20}"
 printf 'GITLAB_TOKEN=%s\n' "$token" > "$tree/deploy.env"
+# A one-page PDF with a second token: read through the installed PDF
+# module (usr/lib/keyward), located by page.
+pdf_token="glpat-${random:20:20}"
+python3 - "$tree/runbook.pdf" "$pdf_token" <<'PDF'
+import sys
+path, token = sys.argv[1], sys.argv[2]
+text = b"BT /F1 11 Tf 72 720 Td (GITLAB_TOKEN=" + token.encode() + b") Tj ET"
+objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+        b"/Resources << /Font << /F1 3 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(text) + text + b"\nendstream"]
+out, offsets = b"%PDF-1.4\n", []
+for i, o in enumerate(objs, 1):
+    offsets.append(len(out))
+    out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
+xref = len(out)
+out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+    len(objs) + 1, xref)
+open(path, "wb").write(out)
+PDF
 set +e
 # A fresh home: no fingerprint key yet, so the scan creates the per-user
 # key file there (never in the real home of the machine running CI).
@@ -81,11 +106,13 @@ rc=$?
 set -e
 [ "$rc" = 1 ] || { cat "$work/err.txt" >&2; fail "scan exited $rc, want 1"; }
 grep -q '"gitlab' "$work/out.json" || fail "the planted token was not found"
+grep -q 'runbook.pdf!page-1"' "$work/out.json" ||
+  fail "the PDF's token was not found on its page (PDF module): $(cat "$work/err.txt")"
 [ "$(stat -c %a "$work/home/.config/keyward/fingerprint.key" 2>/dev/null)" = 600 ] ||
   fail "no per-user fingerprint key (mode 0600) in the fresh home"
 grep -q '"fingerprint": "hmac-sha256:' "$work/out.json" ||
   fail "fingerprints are not keyed"
-if grep -q "$token" "$work/out.json" "$work/err.txt"; then
+if grep -q -e "$token" -e "$pdf_token" "$work/out.json" "$work/err.txt"; then
   fail "the secret was printed in full"
 fi
 if grep -q compiling "$work/err.txt"; then

@@ -1,4 +1,5 @@
-// PDF text (internal): the text of each page of a PDF through poppler, so
+// PDF text (internal): the text of each page of a PDF through poppler (in
+// the PDF module, source/pdf_module.h, loaded at the first call), so
 // that a secret written in a manual, a runbook or an exported wiki page is
 // scanned as the words a reader sees, located by page.
 //
@@ -9,7 +10,8 @@
 //   if (!out.limit.empty()) warn(out.limit);   // pages or bytes cut off
 //
 // Poppler's own messages about malformed files are silenced (it would print
-// them to stderr); what went wrong comes back in PdfOutcome. The bytes are
+// them to stderr); what went wrong comes back in PdfOutcome, a missing
+// module included. The bytes are
 // not copied: `data` must stay valid during the call. Thread-safe: each call
 // has its own poppler document.
 #ifndef KEYWARD_SOURCE_PDF_TEXT_H_
