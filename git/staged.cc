@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "git/repo.h"
+#include "git/staged_paths.h"
 #include "keyward/git.h"
 #include "source/ignore.h"
 
@@ -132,6 +133,35 @@ void ScanDelta(const Scanner& scanner, git_repository* repo,
   }
 }
 
+// The index against HEAD's tree, renames paired (a moved secret is not
+// new). Null when the cache tree shows that nothing differs.
+Result<Diff> StagedDiff(git_repository* r, git_index* index, git_tree* head,
+                        const std::function<void(const std::string&)>& warn) {
+  git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+  opts.flags = GIT_DIFF_IGNORE_SUBMODULES;
+  // The index's cache tree names the few paths that can differ
+  // (git/staged_paths.h): the diff then reads only their directories.
+  std::vector<std::string> paths;
+  std::vector<char*> pathspec;
+  if (StagedCandidatePaths(r, index, head, &paths)) {
+    if (paths.empty()) return Diff();  // an empty path list would mean all
+    for (std::string& p : paths) pathspec.push_back(p.data());
+    opts.pathspec = {pathspec.data(), pathspec.size()};
+    opts.flags |= GIT_DIFF_DISABLE_PATHSPEC_MATCH;
+  }
+  git_diff* raw = nullptr;
+  if (git_diff_tree_to_index(&raw, r, head, index, &opts) != 0) {
+    return Status::IoError("cannot diff the index with HEAD: " + LastError());
+  }
+  Diff diff(raw);
+  git_diff_find_options find = GIT_DIFF_FIND_OPTIONS_INIT;
+  find.flags = GIT_DIFF_FIND_RENAMES;
+  if (git_diff_find_similar(raw, &find) != 0) {
+    warn("rename detection failed: " + LastError());
+  }
+  return diff;
+}
+
 }  // namespace
 }  // namespace git
 
@@ -164,26 +194,15 @@ Status ScanGitStaged(const Scanner& scanner, const std::string& repo_path,
                               ": cannot read HEAD: " + git::LastError());
   }
 
-  git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
-  opts.flags = GIT_DIFF_IGNORE_SUBMODULES;
-  git_diff* diff_raw = nullptr;
-  if (git_diff_tree_to_index(&diff_raw, r, head_tree.get(), index_raw, &opts) !=
-      0) {
-    return Status::IoError(
-        repo_path + ": cannot diff the index with HEAD: " + git::LastError());
+  auto diff = git::StagedDiff(r, index_raw, head_tree.get(), warn);
+  if (!diff.ok()) {
+    return Status::IoError(repo_path + ": " + diff.status().message());
   }
-  git::Diff diff(diff_raw);
-  // Renames pair a deleted HEAD file with its new path so a moved secret is
-  // not reported as new.
-  git_diff_find_options find = GIT_DIFF_FIND_OPTIONS_INIT;
-  find.flags = GIT_DIFF_FIND_RENAMES;
-  if (git_diff_find_similar(diff_raw, &find) != 0) {
-    warn("rename detection failed: " + git::LastError());
-  }
+  git_diff* diff_raw = diff->get();  // null: nothing can differ
 
   ScanStats stats;
   std::vector<Finding> findings;
-  size_t n = git_diff_num_deltas(diff_raw);
+  size_t n = diff_raw ? git_diff_num_deltas(diff_raw) : 0;
   PathExcluder exclude(scanner.options().exclude);
   for (size_t i = 0; i < n; ++i) {
     const git_diff_delta* d = git_diff_get_delta(diff_raw, i);
