@@ -107,10 +107,17 @@ class Comparer {
       // A subdirectory: its entries are the run that starts with "name/".
       std::string name(rel.substr(0, slash));
       std::string sub = prefix + name + "/";
-      size_t end = i + 1;
-      while (end < hi && std::strncmp(git_index_get_byindex(index_, end)->path,
-                                      sub.c_str(), sub.size()) == 0) {
-        end++;
+      // Entries are sorted by path bytes: the run is contiguous and found
+      // by bisection, so an unchanged directory costs no walk of its files.
+      size_t end = i + 1, last = hi;
+      while (end < last) {
+        size_t mid = end + (last - end) / 2;
+        if (std::strncmp(git_index_get_byindex(index_, mid)->path, sub.c_str(),
+                         sub.size()) == 0) {
+          end = mid + 1;
+        } else {
+          last = mid;
+        }
       }
       const CacheTreeNode* child = nullptr;
       if (cached) {
