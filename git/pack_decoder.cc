@@ -1,7 +1,9 @@
 // PackDecoder: decodes the delta trees a PackReader planned (pack_reader.h).
 #include <libdeflate.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <new>
 #include <utility>
 
@@ -16,6 +18,9 @@ namespace {
 // Deflate expands at most ~1032:1; a header claiming more is corrupt (and
 // must not make us allocate it).
 constexpr uint64_t kMaxInflateRatio = 1040;
+// Entries up to this many packed bytes are read with pread (ReadEntry);
+// larger ones through the mapping, where a fault maps many pages at once.
+constexpr uint64_t kMaxReadEntry = uint64_t{4} << 20;
 
 }  // namespace
 
@@ -64,6 +69,38 @@ void PackDecoder::Give(Buffer b) {
   }
 }
 
+bool PackDecoder::ReadEntry(uint32_t n, Buffer* inflated, size_t* consumed) {
+  const PackReader::Node& node = reader_.nodes_[n];
+  const PackReader::Pack& pack = *reader_.packs_[node.pack];
+  const uint64_t end = reader_.EntryEnd(n);
+  const int fd = pack.pack_file.fd();
+  if (fd < 0 || !node.has_crc || end <= node.data() ||
+      end - node.offset > kMaxReadEntry) {
+    return false;
+  }
+  const size_t len = end - node.offset;
+  if (node.size / kMaxInflateRatio > len - node.header_size ||
+      !Reserve(&packed_, len)) {
+    return false;
+  }
+  for (size_t got = 0; got < len;) {
+    ssize_t r = ::pread(fd, packed_.data.get() + got, len - got,
+                        static_cast<off_t>(node.offset + got));
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return false;  // shrank, or unreadable: the mapped path says
+    got += static_cast<size_t>(r);
+  }
+  std::string_view entry = packed_.view();
+  if (!inflater_
+           .Inflate(entry.substr(node.header_size), inflated->data.get(),
+                    node.size, consumed, /*check_data=*/false)
+           .ok()) {
+    return false;
+  }
+  return libdeflate_crc32(0, entry.data(), node.header_size + *consumed) ==
+         pack.index.crc(node.pos);
+}
+
 Status PackDecoder::Decode(uint32_t n, const Buffer* parent, Buffer* out,
                            bool* matches_index) {
   const PackReader::Node& node = reader_.nodes_[n];
@@ -88,19 +125,25 @@ Status PackDecoder::Decode(uint32_t n, const Buffer* parent, Buffer* out,
   uint64_t entry_size = 0;
   bool stream_damaged = false;
   Status s;
-  const bool read = ReadMapped([&] {
-    s = inflater_.Inflate(in, inflated->data.get(), size, &consumed,
-                          /*check_data=*/!node.has_crc);
-    if (!s.ok()) return;
-    entry_size = node.header_size + consumed;
-    *matches_index =
-        !node.has_crc ||
-        libdeflate_crc32(0, pack.data() + node.offset, entry_size) ==
-            reader_.packs_[node.pack]->index.crc(node.pos);
-    stream_damaged =
-        !*matches_index &&
-        !StreamChecksumMatches(in.substr(0, consumed), inflated->view());
-  });
+  bool read = true;
+  if (ReadEntry(n, inflated, &consumed)) {
+    ++entries_read_;
+    *matches_index = true;
+  } else {
+    read = ReadMapped([&] {
+      s = inflater_.Inflate(in, inflated->data.get(), size, &consumed,
+                            /*check_data=*/!node.has_crc);
+      if (!s.ok()) return;
+      entry_size = node.header_size + consumed;
+      *matches_index =
+          !node.has_crc ||
+          libdeflate_crc32(0, pack.data() + node.offset, entry_size) ==
+              reader_.packs_[node.pack]->index.crc(node.pos);
+      stream_damaged =
+          !*matches_index &&
+          !StreamChecksumMatches(in.substr(0, consumed), inflated->view());
+    });
+  }
   if (!read) {
     reader_.packs_[node.pack]->shrank.store(true, std::memory_order_relaxed);
     return Status::IoError(kPackShrank);
@@ -126,7 +169,7 @@ Status PackDecoder::Decode(uint32_t n, const Buffer* parent, Buffer* out,
     s = ApplyDelta(parent->view(), delta_.view(), out->data.get(), target);
     if (!s.ok()) return s;
   }
-  reader_.Touched(entry_size + kFaultAround);
+  if (entry_size != 0) reader_.Touched(entry_size + kFaultAround);
   ++entries_;
   bytes_ += out->size;
   return Status::OK();

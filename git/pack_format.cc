@@ -33,7 +33,7 @@ constexpr size_t kPackTrailer = kSha1Size;
 
 }  // namespace
 
-Result<MappedFile> MappedFile::Open(const std::string& path) {
+Result<MappedFile> MappedFile::Open(const std::string& path, bool keep_open) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     return Status::IoError(path + ": " + std::strerror(errno));
@@ -45,29 +45,33 @@ Result<MappedFile> MappedFile::Open(const std::string& path) {
   }
   void* p = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ,
                    MAP_PRIVATE, fd, 0);
-  ::close(fd);  // the mapping keeps the file alive
   if (p == MAP_FAILED) {
+    ::close(fd);
     return Status::IoError(path + ": mmap: " + std::strerror(errno));
+  }
+  if (!keep_open) {
+    ::close(fd);  // the mapping keeps the file alive
+    fd = -1;
   }
   MappedFile f;
   f.data_ = p;
   f.size_ = static_cast<size_t>(st.st_size);
+  f.fd_ = fd;
   RegisterMapping(f.data_, f.size_);
   return f;
 }
 
 MappedFile::MappedFile(MappedFile&& other) noexcept
     : data_(std::exchange(other.data_, nullptr)),
-      size_(std::exchange(other.size_, 0)) {}
+      size_(std::exchange(other.size_, 0)),
+      fd_(std::exchange(other.fd_, -1)) {}
 
 MappedFile& MappedFile::operator=(MappedFile&& other) noexcept {
   if (this != &other) {
-    if (data_) {
-      UnregisterMapping(data_);
-      ::munmap(data_, size_);
-    }
+    Close();
     data_ = std::exchange(other.data_, nullptr);
     size_ = std::exchange(other.size_, 0);
+    fd_ = std::exchange(other.fd_, -1);
   }
   return *this;
 }
@@ -76,12 +80,17 @@ void MappedFile::DropPages() const {
   if (data_) ::madvise(data_, size_, MADV_DONTNEED);
 }
 
-MappedFile::~MappedFile() {
+void MappedFile::Close() {
   if (data_) {
     UnregisterMapping(data_);
     ::munmap(data_, size_);
+    data_ = nullptr;
   }
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
 }
+
+MappedFile::~MappedFile() { Close(); }
 
 Result<PackIndex> PackIndex::Parse(std::string_view idx) {
   const auto* p = reinterpret_cast<const unsigned char*>(idx.data());

@@ -24,7 +24,10 @@ namespace keyward::git {
 // ReadMapped, since the file may shrink while it is mapped.
 class MappedFile {
  public:
-  static Result<MappedFile> Open(const std::string& path);
+  // With `keep_open`, the file stays open too (fd(), for pread: reading
+  // through it maps no page into the process).
+  static Result<MappedFile> Open(const std::string& path,
+                                 bool keep_open = false);
   MappedFile() = default;
   MappedFile(MappedFile&& other) noexcept;
   MappedFile& operator=(MappedFile&& other) noexcept;
@@ -35,14 +38,18 @@ class MappedFile {
   std::string_view bytes() const {
     return {static_cast<const char*>(data_), size_};
   }
+  // The open file (Open's keep_open), or -1.
+  int fd() const { return fd_; }
   // Unmaps the pages read so far from this process (they stay in the page
   // cache; reading them again maps them again, same bytes). Bounds RSS.
   // Safe while other threads read the mapping.
   void DropPages() const;
 
  private:
+  void Close();
   void* data_ = nullptr;
   size_t size_ = 0;
+  int fd_ = -1;
 };
 
 constexpr size_t kSha1Size = 20;

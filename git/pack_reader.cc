@@ -75,7 +75,7 @@ std::unique_ptr<PackReader> PackReader::Open(const std::string& objects_dir) {
     std::filesystem::path pack_path = idx_path;
     pack_path.replace_extension(".pack");
     auto idx_file = MappedFile::Open(idx_path.string());
-    auto pack_file = MappedFile::Open(pack_path.string());
+    auto pack_file = MappedFile::Open(pack_path.string(), /*keep_open=*/true);
     if (!idx_file.ok() || !pack_file.ok()) continue;
     pack->path = pack_path.string();
     pack->idx_file = std::move(*idx_file);
@@ -315,6 +315,8 @@ void PackReader::PlanAll() {
       pending.clear();
     }
     FreeStorage(entries);
+    pack.entries_first = pack.sorted_first;
+    pack.entries_last = pack.sorted_last;
     ResolveBases(&later);
     pack.nodes = OffsetMap();
     pack.sorted_first = pack.sorted_last = 0;

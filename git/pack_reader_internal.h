@@ -46,6 +46,10 @@ struct PackReader::Pack {
   // after planning.
   uint32_t sorted_first = 0, sorted_last = 0;
   OffsetMap nodes;
+  // After PlanAll: nodes_[entries_first, entries_last) are this pack's
+  // index entries in offset order, so each one's packed bytes end where the
+  // next one starts (EntryEnd).
+  uint32_t entries_first = 0, entries_last = 0;
   // Set by the first read that faulted on the mapping: the file is shorter
   // than when it was opened, and libgit2 cannot read it either.
   mutable std::atomic<bool> shrank{false};
@@ -77,6 +81,13 @@ struct PackReader::Node {
   uint32_t pos = 0;
   uint64_t data() const { return offset + header_size; }
 };
+
+inline uint64_t PackReader::EntryEnd(uint32_t n) const {
+  const Pack& p = *packs_[nodes_[n].pack];
+  if (n < p.entries_first || n >= p.entries_last) return 0;
+  return n + 1 < p.entries_last ? uint64_t{nodes_[n + 1].offset}
+                                : p.bytes.size() - kSha1Size;
+}
 
 inline uint32_t PackReader::WantedOf(uint32_t n) const {
   const Node& node = nodes_[n];
