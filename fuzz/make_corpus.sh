@@ -16,7 +16,7 @@ mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 targets=(rules_yaml config_yaml inventory_json inventory_csv baseline
          ticket_state pack_index pack_entry delta tree pack_reader
-         matcher_stream encoded_spans pkcs12)
+         matcher_stream encoded_spans pkcs12 cache_tree)
 for t in "${targets[@]}"; do
   mkdir -p "$out/$t"
   if [ -d "$src/fuzz/corpus/$t" ]; then
@@ -121,6 +121,12 @@ if command -v git >/dev/null && command -v python3 >/dev/null; then
       GIT_COMMITTER_DATE="2026-01-0${i}T00:00:00Z" g commit -q -m "commit $i"
   done
   g tag -a v1 -m "tag one"
+  # Index files: the cache tree as a commit leaves it, then with the
+  # directories above a staged edit invalidated.
+  cp "$repo/.git/index" "$out/cache_tree/index-committed"
+  echo edited >>"$repo/src/lib/f2.txt"
+  g add -A
+  cp "$repo/.git/index" "$out/cache_tree/index-staged"
   g gc -q --aggressive
   for idx in "$repo"/.git/objects/pack/*.idx; do
     python3 "$src/fuzz/pack_seeds.py" "$idx" "${idx%.idx}.pack" "$out"

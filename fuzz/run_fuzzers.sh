@@ -22,7 +22,7 @@ targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
   targets=(rules_yaml config_yaml inventory_json inventory_csv baseline
            ticket_state pack_index pack_entry delta tree pack_reader
-           matcher_stream encoded_spans pkcs12)
+           matcher_stream encoded_spans pkcs12 cache_tree)
 fi
 dict_of() {
   case "$1" in
