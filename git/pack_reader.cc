@@ -1,5 +1,7 @@
 #include "git/pack_reader.h"
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
@@ -61,8 +63,24 @@ void PackReader::DropPages() const {
 
 PackReader::~PackReader() = default;
 
+namespace {
+
+// How many packs stay open for pread (PackDecoder::ReadEntry): an eighth of
+// the process's descriptor limit, at most 256. A repository of more packs
+// than that (never repacked) reads the others through their mappings, as
+// all were before, instead of running out of descriptors.
+size_t MaxOpenPacks() {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return 0;
+  return static_cast<size_t>(std::min<rlim_t>(lim.rlim_cur / 8, 256));
+}
+
+}  // namespace
+
 std::unique_ptr<PackReader> PackReader::Open(const std::string& objects_dir) {
   std::unique_ptr<PackReader> reader(new PackReader());
+  const size_t max_open = MaxOpenPacks();
+  size_t open = 0;
   std::error_code ec;
   std::vector<std::filesystem::path> idx_paths;
   for (std::filesystem::directory_iterator it(objects_dir + "/pack", ec), end;
@@ -75,7 +93,8 @@ std::unique_ptr<PackReader> PackReader::Open(const std::string& objects_dir) {
     std::filesystem::path pack_path = idx_path;
     pack_path.replace_extension(".pack");
     auto idx_file = MappedFile::Open(idx_path.string());
-    auto pack_file = MappedFile::Open(pack_path.string(), /*keep_open=*/true);
+    auto pack_file =
+        MappedFile::Open(pack_path.string(), /*keep_open=*/open < max_open);
     if (!idx_file.ok() || !pack_file.ok()) continue;
     pack->path = pack_path.string();
     pack->idx_file = std::move(*idx_file);
@@ -100,6 +119,7 @@ std::unique_ptr<PackReader> PackReader::Open(const std::string& objects_dir) {
     if (!read || !usable) continue;
     // What a plan's node can name (pack_reader_internal.h).
     if (pack->bytes.size() > Node::kMaxPackBytes) continue;
+    if (pack->pack_file.fd() >= 0) ++open;
     reader->packs_.push_back(std::move(pack));
   }
   // The biggest pack first (a clone's, beside the small ones fetches add):

@@ -185,5 +185,41 @@ TEST_F(PackReadEntryTest, DamagedEntriesGetTheMappedPathsVerdict) {
   EXPECT_EQ(some.read, 0u);
 }
 
+// A repository of more packs than the descriptor budget allows to keep
+// open (never repacked): the packs past it are read through their mappings,
+// and every object is still scanned.
+TEST_F(PackReadEntryTest, PacksBeyondTheDescriptorLimitAreStillRead) {
+  Init();
+  for (int i = 0; i < 150; i++) {
+    Write("f" + std::to_string(i) + ".txt", "file " + std::to_string(i) + "\n");
+  }
+  Write("z/app.env", "T=" + FakeGithubToken(61) + "\n");
+  CommitAll("many files");
+  // One pack for the commit and its trees, then one pack per blob.
+  std::string blobs, others = Rev("HEAD") + "\n";
+  std::istringstream all(Git({"rev-list", "--objects", "HEAD"}).out);
+  for (std::string line; std::getline(all, line);) {
+    std::string id = line.substr(0, 40);
+    if (Git({"cat-file", "-t", id}).out == "blob\n") {
+      Git({"pack-objects", "-q", ".git/objects/pack/pack"}, id + "\n");
+    } else if (id != Rev("HEAD")) {
+      others += id + "\n";
+    }
+  }
+  Git({"pack-objects", "-q", ".git/objects/pack/pack"}, others);
+  Git({"prune-packed"});
+  size_t packs = 0;
+  for (const auto& e : std::filesystem::directory_iterator(
+           dir_.path() + "/.git/objects/pack")) {
+    packs += e.path().extension() == ".pack";
+  }
+  ASSERT_GE(packs, 150u);
+  // 64 descriptors: far fewer than the packs.
+  RunResult r = RunProgram({"prlimit", "--nofile=64:64", KEYWARD_BINARY, "scan",
+                            "--git", "--format", "json", dir_.path()});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.out.find("\"path\": \"z/app.env\""), std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace keyward::test
