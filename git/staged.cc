@@ -1,8 +1,10 @@
 // keyward scan --staged: what the next commit adds, for pre-commit hooks.
 //
-// The only work proportional to the repository is libgit2's index-vs-HEAD
-// tree diff (entry ids are compared, no file is read). Each changed blob is
-// then scanned; only when it has findings are the HEAD version and a line
+// The only work proportional to the repository is reading the index:
+// its cache tree names the directories that changed (git/staged_paths.h),
+// and libgit2's index-vs-HEAD diff reads only those trees (entry ids are
+// compared, no file is read; an index without a usable cache tree gets
+// the whole diff). Each changed blob is then scanned; only when it has findings are the HEAD version and a line
 // diff computed, to keep just the secrets on added lines that HEAD's version
 // of the file did not already hold.
 #include <chrono>
