@@ -85,12 +85,4 @@ ModuleLoad LoadModule(const std::string& file_name, const char* entry, int abi,
   return out;
 }
 
-std::string ModuleSearchPath() {
-  std::string out;
-  for (const std::string& dir : SearchDirs()) {
-    out += (out.empty() ? "" : ":") + dir;
-  }
-  return out;
-}
-
 }  // namespace keyward

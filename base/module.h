@@ -41,9 +41,6 @@ struct ModuleLoad {
 ModuleLoad LoadModule(const std::string& file_name, const char* entry, int abi,
                       size_t size);
 
-// The directories searched, in order (for messages and tests).
-std::string ModuleSearchPath();
-
 }  // namespace keyward
 
 #endif  // KEYWARD_BASE_MODULE_H_
