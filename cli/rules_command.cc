@@ -21,6 +21,9 @@ nlohmann::json RuleToJson(const Rule& r) {
                       {"revoke", r.revoke},
                       {"origin", r.origin}};
   if (!r.trigger.empty()) j["trigger"] = r.trigger;
+  // File-format rules run only on files these globs name (their own
+  // Hyperscan database); the others run on every file.
+  if (!r.paths.empty()) j["paths"] = r.paths;
   return j;
 }
 

@@ -1,0 +1,104 @@
+#!/bin/bash
+# What the always-on Hyperscan database costs to scan, counted by valgrind:
+# instructions (Ir) and simulated branch misses (Bcm conditional, Bim
+# indirect), and an estimate of cycles, Ir/3 + 45 * (Bcm + Bim). Unlike wall
+# or CPU time these counts do not move with the machine's load, so a rule's
+# cost (a few percent of the set) shows above the noise. See bench/README.md,
+# "Rule count and scan speed".
+#
+#   bench/hs_cost.sh [options]
+#     --data FILE        text to scan (default: 16 MB of /usr/include headers)
+#     --only IDS         keep only the rule ids listed in file IDS
+#     --without ID       leave rule ID out (repeatable)
+#     --replace ID PAT   scan PAT in place of rule ID's pattern or trigger
+#     --loo IDS          then, for each id in file IDS, the set without it
+#
+# Needs valgrind (`apt-get install valgrind`) and python3. Builds
+# keyward_hs_cost in $BUILD (default build/). KEYWARD names the binary whose
+# `rules list --format json` gives the rules (default $BUILD/keyward).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+KEYWARD=${KEYWARD:-$BUILD/keyward}
+DATA="" ONLY="" LOO="" WITHOUT=() REPLACE=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --data) DATA=$2; shift 2 ;;
+    --only) ONLY=$2; shift 2 ;;
+    --without) WITHOUT+=("$2"); shift 2 ;;
+    --replace) REPLACE+=("$2" "$3"); shift 3 ;;
+    --loo) LOO=$2; shift 2 ;;
+    *) echo "unknown option $1 (see the head of $0)" >&2; exit 2 ;;
+  esac
+done
+command -v valgrind >/dev/null || { echo "needs valgrind" >&2; exit 2; }
+cmake --build "$BUILD" --target keyward_hs_cost >/dev/null
+TOOL=$BUILD/keyward_hs_cost
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+
+if [ -z "$DATA" ]; then
+  DATA=$WORK/headers
+  # The first 16 MB of text headers, in a fixed order.
+  find /usr/include -type f -name '*.h' | LC_ALL=C sort | while read -r f; do
+    cat "$f"
+  done | head -c 16777216 >"$DATA" || true
+fi
+
+# The always-on set as the matcher builds it: rules without `paths`, each
+# by its trigger when it has one ("id<TAB>pattern").
+"$KEYWARD" rules list --format json >"$WORK/rules.json"
+ONLY="$ONLY" python3 - "$WORK/rules.json" "${WITHOUT[@]+"${WITHOUT[@]}"}" \
+  >"$WORK/set.txt" <<'EOF'
+import json, os, sys
+rules = json.load(open(sys.argv[1]))
+without = set(sys.argv[2:])
+only = None
+if os.environ.get("ONLY"):
+    only = {l.strip() for l in open(os.environ["ONLY"]) if l.strip()}
+for r in rules:
+    if r.get("paths") or r["id"] in without or (only and r["id"] not in only):
+        continue
+    print(r["id"] + "\t" + r.get("trigger", r["pattern"]))
+EOF
+i=0
+while [ $i -lt ${#REPLACE[@]} ]; do
+  ID=${REPLACE[$i]} PAT=${REPLACE[$((i + 1))]} python3 - "$WORK/set.txt" <<'EOF'
+import os, sys
+path, rid, pat = sys.argv[1], os.environ["ID"], os.environ["PAT"]
+lines = open(path).read().splitlines()
+out = [rid + "\t" + pat if l.split("\t", 1)[0] == rid else l for l in lines]
+if out == lines:
+    sys.exit("--replace: no always-on rule " + rid)
+open(path, "w").write("\n".join(out) + "\n")
+EOF
+  i=$((i + 2))
+done
+
+# cost SETFILE -> "Ir Bcm Bim est" (millions)
+cost() {
+  "$TOOL" compile "$1" "$WORK/db" >"$WORK/compile.out"
+  valgrind --tool=callgrind --branch-sim=yes --collect-atstart=no \
+    --toggle-collect=ScanAll --callgrind-out-file="$WORK/cg" \
+    "$TOOL" scan "$WORK/db" "$DATA" >/dev/null 2>"$WORK/vg.err"
+  callgrind_annotate "$WORK/cg" 2>/dev/null | awk '/PROGRAM TOTALS/ {
+    for (i = 1; i <= NF; i++) gsub(",", "", $i)
+    printf "%.1f %.3f %.3f %.1f\n", $1 / 1e6, $5 / 1e6, $9 / 1e6,
+      ($1 / 3 + 45 * ($5 + $9)) / 1e6 }'
+}
+
+n=$(wc -l <"$WORK/set.txt")
+echo "data: $DATA ($(($(stat -c %s "$DATA") / 1048576)) MiB)"
+read -r ir bcm bim est < <(cost "$WORK/set.txt")
+echo "$(head -1 "$WORK/compile.out")"
+printf '%-44s %10s %8s %8s %10s\n' "set" "Ir (M)" "Bcm (M)" "Bim (M)" "est Mcycles"
+printf '%-44s %10s %8s %8s %10s\n' "all ($n patterns)" "$ir" "$bcm" "$bim" "$est"
+if [ -n "$LOO" ]; then
+  while read -r id; do
+    [ -z "$id" ] && continue
+    awk -F'\t' -v id="$id" '$1 != id' "$WORK/set.txt" >"$WORK/loo.txt"
+    read -r lir lbcm lbim lest < <(cost "$WORK/loo.txt")
+    printf '%-44s %10s %8s %8s %10s  (%+.2f)\n' "without $id" "$lir" "$lbcm" \
+      "$lbim" "$lest" "$(awk -v a="$lest" -v b="$est" 'BEGIN { print a - b }')"
+  done <"$LOO"
+fi
