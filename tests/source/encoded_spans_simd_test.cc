@@ -5,6 +5,7 @@
 // of source/span_simd.h agrees with its definition on every byte value.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -145,6 +146,31 @@ TEST(SpanSimdTest, RunWindowsAgreeWithTheirDefinitionOnEveryByteValue) {
   ExpectWindowsAgree(std::string(20, ' ') + "ABCDEFGHIJKLMNOPQRSTUVWXYZ" +
                          "abcdefghijklmnopqrstuvwxyz" + std::string(30, '_'),
                      "cases");
+}
+
+TEST(SpanSimdTest, CountByteCountsWhatStdCountCounts) {
+  std::mt19937 rng(5);
+  // Lengths around the 16-byte blocks and the 255-block counter flush.
+  for (size_t len :
+       {0, 1, 15, 16, 17, 31, 33, 4079, 4080, 4081, 4096, 8161, 20000}) {
+    for (int density : {0, 1, 50, 100}) {
+      std::string s(len, 'x');
+      for (char& c : s) {
+        if (static_cast<int>(rng() % 100) < density)
+          c = '\n';
+        else if (rng() % 7 == 0)
+          c = static_cast<char>(rng());
+      }
+      for (size_t off : {size_t{0}, size_t{3}}) {
+        std::string_view v = std::string_view(s).substr(std::min(off, len));
+        EXPECT_EQ(span_simd::CountByte(v, '\n'),
+                  static_cast<size_t>(std::count(v.begin(), v.end(), '\n')))
+            << "length " << v.size() << " density " << density;
+      }
+    }
+  }
+  std::string all(300 * 16, '\n');  // every byte: past the counters' 255
+  EXPECT_EQ(span_simd::CountByte(all, '\n'), all.size());
 }
 
 TEST(SpanSimdTest, RandomBytesFindWhatTheReferenceFinds) {
