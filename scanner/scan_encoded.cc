@@ -25,6 +25,7 @@
 #include "scanner/inline_allow.h"
 #include "scanner/scan_worker.h"
 #include "source/encoded_spans.h"
+#include "source/span_simd.h"
 
 namespace keyward {
 namespace {
@@ -50,7 +51,7 @@ class OffsetLocator {
       column_ += CodePoints(seg);
     } else {
       size_t after = static_cast<const char*>(nl) - seg.data() + 1;
-      line_ += std::count(seg.begin(), seg.begin() + after, '\n');
+      line_ += span_simd::CountByte(seg.substr(0, after), '\n');
       column_ = 1 + CodePoints(seg.substr(after));
     }
     pos_ = offset;

@@ -109,18 +109,23 @@ void ScanWorker::ScanFile(const WalkEntry& entry) {
 }
 
 void ScanWorker::ReadAndScan(int fd, const std::string& path, uint64_t size) {
-  try {
-    // Grown, never shrunk here: a resize down and up again would zero
-    // the bytes each time (what is read is `got` bytes of it).
-    if (buffer_.size() < size) buffer_.resize(size);
-  } catch (const std::bad_alloc&) {
-    std::vector<char>().swap(buffer_);  // `= {}` would keep the capacity
-    ScanStream(fd, path, /*check_binary=*/true);  // bounded memory
-    return;
+  if (buffer_size_ < size) {
+    // Grown, never shrunk here, and never zero-filled: what is read is
+    // `got` bytes of it. (A vector's resize zero-filled each new byte,
+    // which on a tree's few large files cost about what reading them did.)
+    buffer_.reset();
+    buffer_size_ = 0;
+    try {
+      buffer_.reset(new char[size]);
+      buffer_size_ = size;
+    } catch (const std::bad_alloc&) {
+      ScanStream(fd, path, /*check_binary=*/true);  // bounded memory
+      return;
+    }
   }
   size_t got = 0;
   while (got < size) {
-    ssize_t n = read(fd, buffer_.data() + got, size - got);
+    ssize_t n = read(fd, buffer_.get() + got, size - got);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       Unreadable(path, errno);
@@ -129,7 +134,7 @@ void ScanWorker::ReadAndScan(int fd, const std::string& path, uint64_t size) {
     if (n == 0) break;  // the file shrank while we read it
     got += n;
   }
-  std::string_view data(buffer_.data(), got);
+  std::string_view data(buffer_.get(), got);
   const ScanOptions& options = scanner_.options();
   // By content, not name: `.gz`, `.tgz`, a rotated `app.log.1`, a `.jar`
   // or a zip without a suffix alike; a plain file costs a few compares.
@@ -159,7 +164,10 @@ void ScanWorker::ReadAndScan(int fd, const std::string& path, uint64_t size) {
     }
   }
   // Give back what one large file took rather than hold it per worker.
-  if (buffer_.capacity() > kKeepBuffer) std::vector<char>().swap(buffer_);
+  if (buffer_size_ > kKeepBuffer) {
+    buffer_.reset();
+    buffer_size_ = 0;
+  }
 }
 
 void ScanWorker::ScanBlock(std::string_view data, const std::string& path,

@@ -167,7 +167,10 @@ class ScanWorker {
   const Matcher& matcher_;
   std::unique_ptr<Matcher::Scratch> scratch_;
   std::function<void(const std::string&)> warn_;
-  std::vector<char> buffer_;
+  // The read buffer, `buffer_size_` bytes: grown without zero-filling
+  // (ReadAndScan).
+  std::unique_ptr<char[]> buffer_;
+  size_t buffer_size_ = 0;
   std::vector<RuleMatch> matches_;
   std::vector<Finding> findings_;
   std::vector<std::string> errors_;

@@ -9,6 +9,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "source/span_simd.h"
 #include "source/text_bytes.h"
 
 namespace keyward {
@@ -72,6 +73,17 @@ size_t FindAny(std::string_view text, size_t from, size_t to, char a, char b,
                      _mm_cmpeq_epi8(v, vc)));
     if (m != 0) return i + __builtin_ctz(m);
   }
+  if (i < to && i + 16 <= text.size()) {
+    // The last bytes before `to`, in a load that reads past it (inside
+    // `text`) and a mask that drops what is past it.
+    __m128i v =
+        _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i));
+    unsigned m = _mm_movemask_epi8(
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb)),
+                     _mm_cmpeq_epi8(v, vc)));
+    m &= (1u << (to - i)) - 1;
+    return m != 0 ? i + __builtin_ctz(m) : to;
+  }
 #endif
   for (; i < to; i++) {
     if (text[i] == a || text[i] == b || text[i] == c) return i;
@@ -119,8 +131,9 @@ void FindEscapedStrings(std::string_view text, const SpanLimits& limits,
     const void* bs = memchr(text.data() + pos, '\\', text.size() - pos);
     if (!bs) return;
     size_t b = static_cast<const char*>(bs) - text.data();
-    size_t ls = b;
-    while (ls > pos && text[ls - 1] != '\n') --ls;
+    // The line's start: after the last newline before b (at or after pos).
+    const void* prev = memrchr(text.data() + pos, '\n', b - pos);
+    size_t ls = prev ? static_cast<const char*>(prev) - text.data() + 1 : pos;
     const void* nl = memchr(text.data() + b, '\n', text.size() - b);
     size_t le = nl ? static_cast<const char*>(nl) - text.data() : text.size();
     EscapedStringsInLine(text, ls, le, limits, out);
@@ -262,45 +275,8 @@ void DecodeRun(std::string_view text, size_t b, size_t e,
   }
 }
 
-#ifdef __SSE2__
-// Bit i set when p[i] is a letter, a digit, `+` or `/` (16 bytes).
-inline unsigned AlphabetMask16(const char* p, bool url_chars = false) {
-  __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-  // Bytes >= 0x80 are negative: no signed range below takes them.
-  __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
-  __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)),
-                                 _mm_cmplt_epi8(lower, _mm_set1_epi8('z' + 1)));
-  __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
-                                _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
-  // `-` and `_` do not start a look: an 8-byte block of base64url text
-  // without them is likely, one of identifiers (`__GLIBC_USE`) and rules
-  // (`--------`) is not.
-  __m128i sym = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('+')),
-                             _mm_cmpeq_epi8(v, _mm_set1_epi8('/')));
-  if (url_chars) {
-    sym =
-        _mm_or_si128(sym, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('-')),
-                                       _mm_cmpeq_epi8(v, _mm_set1_epi8('_'))));
-  }
-  return _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(letter, digit), sym));
-}
-// Bit i set when p[i] is in [lo, hi] (16 bytes; ASCII bounds).
-inline unsigned RangeMask16(const char* p, char lo, char hi) {
-  __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-  return _mm_movemask_epi8(
-      _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(lo - 1)),
-                    _mm_cmplt_epi8(v, _mm_set1_epi8(hi + 1))));
-}
-
-inline uint64_t RangeMask64(const char* p, char lo, char hi) {
-  return uint64_t{RangeMask16(p, lo, hi)} |
-         uint64_t{RangeMask16(p + 16, lo, hi)} << 16 |
-         uint64_t{RangeMask16(p + 32, lo, hi)} << 32 |
-         uint64_t{RangeMask16(p + 48, lo, hi)} << 48;
-}
-#endif
-
 void FindBase64Runs(std::string_view text, const SpanLimits& limits,
+                    span_simd::NextRunWindowFn next_window,
                     std::vector<DecodedSpan>* out) {
   const size_t step = std::max<size_t>(limits.min_length, 4);
   const uint8_t run_class = kB64 | kB64Std | kB64Url;
@@ -312,7 +288,7 @@ void FindBase64Runs(std::string_view text, const SpanLimits& limits,
 #ifdef __SSE2__
     // 16 bytes at a time while the run goes on.
     while (e + 16 <= text.size()) {
-      unsigned m = AlphabetMask16(text.data() + e, true);
+      unsigned m = span_simd::AlphabetMask16(text.data() + e, true);
       if (m != 0xFFFF) {
         e += __builtin_ctz(~m);
         break;
@@ -320,7 +296,7 @@ void FindBase64Runs(std::string_view text, const SpanLimits& limits,
       e += 16;
     }
     while (b >= floor + 16) {
-      unsigned m = AlphabetMask16(text.data() + b - 16, true);
+      unsigned m = span_simd::AlphabetMask16(text.data() + b - 16, true);
       if (m != 0xFFFF) {
         b -= __builtin_clz((~m & 0xFFFF) << 16);
         break;
@@ -339,38 +315,15 @@ void FindBase64Runs(std::string_view text, const SpanLimits& limits,
   };
   size_t p = step - 1;
 #ifdef __SSE2__
-  // 64 bytes classified at a time; bit j of `r` says bytes j..j+15 are all
-  // of the alphabet. A run of 16 starting in the first 49 bytes of a window
-  // lies in it, so windows step by 49 when they hold none.
+  // 64 bytes classified at a time (span_simd::NextRunWindowSse2); a
+  // window's lowest run start is looked at, and the search goes on after
+  // the run it is in.
   if (step == 16) {
     size_t i = 0;
-    while (i + 64 <= text.size()) {
-      const char* q = text.data() + i;
-      uint64_t m = uint64_t{AlphabetMask16(q)} |
-                   uint64_t{AlphabetMask16(q + 16)} << 16 |
-                   uint64_t{AlphabetMask16(q + 32)} << 32 |
-                   uint64_t{AlphabetMask16(q + 48)} << 48;
-      uint64_t r = m & (m >> 1);
-      r &= r >> 2;
-      r &= r >> 4;
-      r &= r >> 8;
-      r &= (uint64_t{1} << 49) - 1;
-      if (r != 0) {
-        // Base64 of text has both cases in any 16 characters, hex only
-        // hex digits: not `__CONSTANT_NAMES`, `-------` or snake_case.
-        uint64_t up = RangeMask64(q, 'A', 'Z'), lo = RangeMask64(q, 'a', 'z');
-        uint64_t hex = RangeMask64(q, '0', '9') | RangeMask64(q, 'a', 'f') |
-                       RangeMask64(q, 'A', 'F');
-        while (r != 0) {
-          uint64_t win = uint64_t{0xFFFF} << __builtin_ctzll(r);
-          if (((up & win) && (lo & win)) || (hex & win) == win) break;
-          r &= r - 1;
-        }
-      }
-      if (r == 0) {
-        i += 49;
-        continue;
-      }
+    for (;;) {
+      uint64_t r;
+      i = next_window(text.data(), text.size(), i, &r);
+      if (r == 0) break;
       size_t at = i + __builtin_ctzll(r);
       i = std::max(at + 1, run_at(std::max(at, floor)));
     }
@@ -404,13 +357,21 @@ const char* EncodingName(Encoding e) {
   return "";
 }
 
+bool SpanSearchHasAvx2() { return span_simd::NextRunWindowAvx2() != nullptr; }
+
 void FindEncodedSpans(std::string_view text, const SpanLimits& limits,
                       uint64_t* budget, bool* budget_hit,
-                      std::vector<DecodedSpan>* out) {
+                      std::vector<DecodedSpan>* out, SpanSimd simd) {
+  span_simd::NextRunWindowFn next_window = &span_simd::NextRunWindowSse2;
+  if (simd == SpanSimd::kAuto) {
+    static const span_simd::NextRunWindowFn avx2 =
+        span_simd::NextRunWindowAvx2();
+    if (avx2) next_window = avx2;
+  }
   std::vector<DecodedSpan> found;
   FindEscapedStrings(text, limits, &found);
   FindPercentEncoded(text, limits, &found);
-  FindBase64Runs(text, limits, &found);
+  FindBase64Runs(text, limits, next_window, &found);
   if (found.empty()) return;
   // Outer spans win: a base64 run inside an escaped string is decoded
   // from the string's decoded text (depth 2), not twice.

@@ -39,13 +39,21 @@ struct SpanLimits {
   size_t max_length = 1 << 20;
 };
 
+// The instructions the search uses: kAuto takes AVX2 where the CPU has it
+// (checked once at run time), kPortable only SSE2 (x86-64's baseline) or
+// plain C++. Both find the same spans; tests compare them.
+enum class SpanSimd { kAuto, kPortable };
+// Whether kAuto uses AVX2 on this CPU.
+bool SpanSearchHasAvx2();
+
 // Appends the spans of `text` that decode to text, in order of `begin`,
 // until the decoded bytes appended reach `*budget` (which is decreased by
 // each span's size; a span that does not fit sets `*budget_hit` and ends
 // the search). Spans do not overlap.
 void FindEncodedSpans(std::string_view text, const SpanLimits& limits,
                       uint64_t* budget, bool* budget_hit,
-                      std::vector<DecodedSpan>* out);
+                      std::vector<DecodedSpan>* out,
+                      SpanSimd simd = SpanSimd::kAuto);
 
 // The decoders, exposed for tests. Each returns false (and leaves `out` in
 // an unspecified state) when the input is not valid in its encoding or

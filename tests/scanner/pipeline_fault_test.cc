@@ -56,9 +56,10 @@ class PipelineFaultTest : public ::testing::TestWithParam<Mode> {
   // to the other file).
   ScanResult Scan(std::function<void()> before_open,
                   std::function<void()> before_read,
-                  std::function<void()> other_before_open = nullptr) {
+                  std::function<void()> other_before_open = nullptr,
+                  int threads = 2) {
     ScanOptions o;
-    o.threads = 2;
+    o.threads = threads;
     o.warn = [this](const std::string& w) {
       std::lock_guard<std::mutex> lock(mu_);
       warnings_.push_back(w);
@@ -113,6 +114,23 @@ TEST_P(PipelineFaultTest, FileShrinkingAfterOpenIsScannedUpToItsNewEnd) {
   EXPECT_EQ(r.stats.unreadable, 0u);
   EXPECT_EQ(r.stats.bytes, keep + Token(7).size() + 7);
   EXPECT_TRUE(OtherFound(r));
+}
+
+TEST_P(PipelineFaultTest, ShrunkFileAfterALargerOneShowsNoneOfItsBytes) {
+  // One worker reads a_first.txt (the victim's text) into its buffer, then
+  // the victim, cut to a quarter after its size was taken: the buffer
+  // (reused, not cleared) still holds the first file's tokens past the cut.
+  dir_.Write("a_first.txt", text_);
+  const size_t keep = text_.size() / 4;
+  ScanResult r = Scan(
+      nullptr,
+      [&] {
+        ASSERT_EQ(truncate(victim_.c_str(), static_cast<off_t>(keep)), 0);
+      },
+      nullptr, /*threads=*/1);
+  EXPECT_EQ(VictimLines(r), std::vector<int>{1});
+  EXPECT_EQ(r.stats.files, 3u);
+  EXPECT_EQ(r.stats.bytes, text_.size() + keep + Token(7).size() + 7);
 }
 
 TEST_P(PipelineFaultTest, FileGrowingAfterOpenIsScannedConsistently) {

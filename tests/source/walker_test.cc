@@ -8,6 +8,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -391,6 +393,29 @@ TEST(WalkerTest, DirectoryBeyondPathMaxIsWalked) {
   }
   close(fds[0]);
   EXPECT_THAT(r.paths, ElementsAre("a.txt", deep + "f.txt", "z.txt"));
+  EXPECT_THAT(r.warnings, IsEmpty());
+  EXPECT_EQ(r.stats.unreadable, 0u);
+}
+
+// A directory whose listing takes several getdents64 reads (2,500 entries
+// of ~64 bytes; the walker reads 32 KB at a time) is walked whole, sorted.
+TEST(WalkerTest, DirectoryLargerThanOneListingReadIsWalkedWhole) {
+  TempDir dir;
+  std::vector<std::string> want;
+  for (int i = 2499; i >= 0; --i) {
+    char name[64];
+    snprintf(name, sizeof name, "big/file-with-a-long-name-for-entry-%05d.txt",
+             i);
+    dir.Write(name, "x");
+    want.push_back(name);
+  }
+  dir.Write("big/sub/inner.txt", "x");
+  want.push_back("big/sub/inner.txt");
+  dir.Write("a.txt", "x");
+  want.insert(want.begin(), "a.txt");
+  std::sort(want.begin(), want.end());
+  WalkResult r = WalkTree(dir);
+  EXPECT_EQ(r.paths, want);
   EXPECT_THAT(r.warnings, IsEmpty());
   EXPECT_EQ(r.stats.unreadable, 0u);
 }
