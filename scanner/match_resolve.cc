@@ -1,11 +1,9 @@
 // After phase 2: overlap resolution between rules, and match positions.
 #include <algorithm>
 #include <cstring>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #include "scanner/matcher_impl.h"
+#include "source/span_simd.h"
 
 namespace keyward {
 
@@ -88,32 +86,6 @@ void ResolveOverlaps(const std::vector<std::unique_ptr<CompiledRule>>& rules,
 
 namespace {
 
-// Newlines in [p, p + n): 16 bytes per step where SSE2 is there (a match
-// late in a log advances over millions of short lines; a memchr per line or
-// the compiler's widening std::count costs several times more).
-size_t CountNewlines(const char* p, size_t n) {
-  size_t count = 0, i = 0;
-#ifdef __SSE2__
-  // Byte counters (a compare gives -1 per newline) summed every 255 steps.
-  const __m128i nl = _mm_set1_epi8('\n');
-  while (i + 16 <= n) {
-    __m128i acc = _mm_setzero_si128();
-    for (int step = 0; step < 255 && i + 16 <= n; ++step, i += 16) {
-      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-      acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(v, nl));
-    }
-    __m128i sums = _mm_sad_epu8(acc, _mm_setzero_si128());
-    count += _mm_cvtsi128_si64(sums) +
-             _mm_cvtsi128_si64(_mm_unpackhi_epi64(sums, sums));
-  }
-#endif
-  return count + std::count(p + i, p + n, '\n');
-}
-
-}  // namespace
-
-namespace {
-
 int CodePoints(std::string_view s) {
   int n = 0;
   for (unsigned char c : s) n += (c & 0xC0) != 0x80;
@@ -123,7 +95,9 @@ int CodePoints(std::string_view s) {
 }  // namespace
 
 void LineTracker::Advance(std::string_view data) {
-  line_ += static_cast<int>(CountNewlines(data.data(), data.size()));
+  // 16 bytes per step: a match late in a log advances over millions of
+  // short lines, where a memchr per line costs several times more.
+  line_ += static_cast<int>(span_simd::CountByte(data, '\n'));
   if (const void* nl = memrchr(data.data(), '\n', data.size())) {
     size_t after = static_cast<const char*>(nl) - data.data() + 1;
     line_start_ = pos_ + after;

@@ -3,7 +3,7 @@
 // the scan for windows that may hold a base64 or hex run, in SSE2 (x86-64's
 // baseline) and, chosen at run time where the CPU has it, AVX2 (both give
 // the same results bit for bit: tests/source/encoded_spans_simd_test.cc),
-// and a byte count.
+// and a byte count (also the matcher's line numbers).
 #ifndef KEYWARD_SOURCE_SPAN_SIMD_H_
 #define KEYWARD_SOURCE_SPAN_SIMD_H_
 
@@ -43,8 +43,8 @@ inline unsigned AlphabetMask16(const char* p, bool url_chars) {
 #endif
 
 // How many bytes of `s` are `c`: what std::count gives, 7x faster (it
-// widened each byte's compare to 64 bits); the matcher's line numbers
-// count the same way (scanner/match_resolve.cc, CountNewlines).
+// widened each byte's compare to 64 bits). Also the matcher's line count
+// (scanner/match_resolve.cc, LineTracker).
 inline size_t CountByte(std::string_view s, char c) {
   size_t n = 0, i = 0;
 #ifdef __SSE2__
