@@ -108,6 +108,16 @@ void Matcher::Impl::ScopedRulesFor(std::string_view path,
     return;
   }
   if (!scoped_paths || path == Matcher::kNoFileFormatRules) return;
+  // The last scoped_path_components components, from just after a '/'
+  // (where the globs' "(?:^|/)" matches as it did on the whole path).
+  size_t end = path.size(), n = 0;
+  while (n < scoped_path_components && end > 0) {
+    size_t slash = path.rfind('/', end - 1);
+    if (slash == std::string_view::npos) break;
+    end = slash;
+    ++n;
+  }
+  if (n == scoped_path_components) path.remove_prefix(end + 1);
   std::vector<int> hits;
   if (!scoped_paths->Match(re2::StringPiece(path.data(), path.size()), &hits)) {
     return;

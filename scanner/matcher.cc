@@ -291,6 +291,9 @@ Result<std::unique_ptr<Matcher>> Matcher::Create(const RuleSet& set,
         impl->scoped_paths =
             std::make_unique<RE2::Set>(RE2::Options(), RE2::UNANCHORED);
       }
+      impl->scoped_path_components =
+          std::max<size_t>(impl->scoped_path_components,
+                           1 + std::count(glob.begin(), glob.end(), '/'));
       if (impl->scoped_paths->Add(PathGlobRegex(glob), nullptr) < 0) {
         return Status::Config(r.origin + ": rule " + r.id + ": paths: `" +
                               glob + "` is not a usable glob");

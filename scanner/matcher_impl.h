@@ -294,6 +294,10 @@ struct Matcher::Impl {
   // Every scoped rule's globs as one RE2::Set over the path (entry ->
   // rule index), so a file costs one match, not a glob per rule.
   std::unique_ptr<RE2::Set> scoped_paths;
+  // The most path components a glob names (one more than its '/'s): the
+  // set is matched on that many last components of a path, which is the
+  // same answer (a glob matches a path's last components) for fewer bytes.
+  size_t scoped_path_components = 1;
   std::vector<uint32_t> scoped_path_rule;
   // The globs' last components, over a file name
   // (AnyScopedRuleMayApplyToName).

@@ -47,6 +47,52 @@ TEST(RulePathMatchesTest, UnscopedRulesAndUnnamedInputTakeEverything) {
   EXPECT_TRUE(RulePathMatches(WithPaths({".pgpass"}), ""));
 }
 
+// The matcher matches the globs on a path's last components only (as many
+// as the longest glob names): the same answer as every glob on the whole
+// path, also for globs that start with '/' and paths with '//' or none.
+TEST(ScopedPathSuffixTest, SameAnswerAsTheWholePath) {
+  const char* rules = R"(
+rules:
+  - id: t.a
+    name: a
+    kind: password
+    pattern: 'aaa_(?P<secret>[a-z0-9]{12})'
+    paths: ['.pgpass', 'conf/*.pass']
+  - id: t.b
+    name: b
+    kind: password
+    pattern: 'bbb_(?P<secret>[a-z0-9]{12})'
+    paths: ['x/y/z.cfg', '/etc/shadow']
+)";
+  RuleSet set;
+  ASSERT_TRUE(set.AddText(rules, "suffix.yaml").ok());
+  auto m = Matcher::Create(set, MatcherOptions());
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  std::vector<std::string> paths = {
+      ".pgpass",      "/.pgpass",        "a/b/c/.pgpass",
+      "conf/p.pass",  "/conf/p.pass",    "a/conf/p.pass",
+      "aconf/p.pass", "conf/sub/p.pass", "x/y/z.cfg",
+      "/x/y/z.cfg",   "w/x/y/z.cfg",     "wx/y/z.cfg",
+      "x//y/z.cfg",   "y/z.cfg",         "/etc/shadow",
+      "//etc/shadow", "a//etc/shadow",   "a/etc/shadow",
+      "etc/shadow",   "/a/etc/shadow",   "shadow",
+      "z.cfg",        "README.md",       "/",
+      "//",           "conf/",           "a/b/c/d/e/f/g/h.pass"};
+  // And every path of up to four components over a few names.
+  const char* names[] = {"",    "x",      "y",    "z.cfg",
+                         "etc", "shadow", "conf", "p.pass"};
+  for (const char* a : names)
+    for (const char* b : names)
+      for (const char* c : names)
+        for (const char* d : names)
+          paths.push_back(std::string(a) + "/" + b + "/" + c + "/" + d);
+  for (const auto& path : paths) {
+    bool want = false;
+    for (const auto& r : (*m)->rules()) want |= RulePathMatches(r, path);
+    EXPECT_EQ((*m)->AnyScopedRuleApplies(path), want) << path;
+  }
+}
+
 const char* kRules = R"(
 rules:
   - id: t.line
