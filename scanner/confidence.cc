@@ -90,9 +90,10 @@ bool ConfigFile(std::string_view base, std::string_view ext) {
   if (StartsWith(base, ".env.") || StartsWith(base, ".env-")) return true;
   // XML: the configuration format of Java and .NET (web.config,
   // settings.xml, beans.xml, credentials.xml, server.xml).
-  return In(ext, {"env", "ini", "cfg", "conf", "cnf", "properties", "yaml",
-                  "yml", "toml", "json", "xml", "tfvars", "config", "plist",
-                  "pem", "key", "ppk", "pgpass", "netrc"});
+  return In(ext,
+            {"env",    "ini",   "cfg",  "conf", "cnf", "properties", "yaml",
+             "yml",    "toml",  "json", "xml",  "tf",  "tfvars",     "hcl",
+             "config", "plist", "pem",  "key",  "ppk", "pgpass",     "netrc"});
 }
 
 // Program source: a literal assigned or passed here ships with the program.

@@ -50,6 +50,8 @@ TEST(ClassifyPathTest, ConfigFiles) {
                         "home/.kube/config",
                         "kubeconfig",
                         "infra/prod.tfvars",
+                        "infra/main.tf",
+                        "deploy/vault.hcl",
                         ".aws/credentials",
                         "conf/app.ini",
                         "etc/my.cnf",
