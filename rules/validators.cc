@@ -2,6 +2,7 @@
 #include "rules/validators.h"
 
 #include <array>
+#include <cctype>
 
 namespace keyward {
 namespace {
@@ -144,10 +145,40 @@ CheckResult CheckBase64UserPass(std::string_view secret) {
   return PrintableText(decoded) ? CheckResult::kPass : CheckResult::kFail;
 }
 
+CheckResult CheckJwtNotExample(std::string_view secret) {
+  // header.payload.signature; the payload is base64url without padding.
+  size_t dot1 = secret.find('.');
+  if (dot1 == secret.npos) return CheckResult::kNotApplicable;
+  size_t dot2 = secret.find('.', dot1 + 1);
+  if (dot2 == secret.npos) return CheckResult::kNotApplicable;
+  std::string payload(secret.substr(dot1 + 1, dot2 - dot1 - 1));
+  for (char& c : payload) {
+    if (c == '-') c = '+';
+    if (c == '_') c = '/';
+  }
+  // A tail of 2 or 3 characters is a partial group: drop it rather than pad
+  // (the claims that matter are whole).
+  payload.resize(payload.size() - payload.size() % 4);
+  std::string claims;
+  if (!DecodeBase64(payload, &claims) || claims.empty() || claims[0] != '{') {
+    return CheckResult::kNotApplicable;
+  }
+  std::string lower(claims);
+  for (char& c : lower) c = std::tolower(static_cast<unsigned char>(c));
+  // The tenant of the Microsoft identity platform docs' sample tokens
+  // (reproduced by SDK docs and tests) says the same.
+  for (std::string_view word : {"example", "placeholder", "dummy",
+                                "9122040d-6c67-4c5b-b112-36a304b66dad"}) {
+    if (lower.find(word) != std::string::npos) return CheckResult::kFail;
+  }
+  return CheckResult::kNotApplicable;
+}
+
 const std::vector<Validator>& Validators() {
   static const std::vector<Validator> all = {
       {"base64_userpass", CheckBase64UserPass, false},
       {"github_crc32", CheckGithubCrc32, true},
+      {"jwt_not_example", CheckJwtNotExample, false},
       {"npm_crc32", CheckNpmCrc32, true},
   };
   return all;

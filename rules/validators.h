@@ -8,6 +8,11 @@
 //   base64_userpass  the secret is standard base64 that decodes to printable
 //                    "user:password" with a non-empty password (Docker
 //                    registry `auth`, HTTP basic credentials)
+//   jwt_not_example  a JSON Web Token whose claims (the decoded payload) say
+//                    it is a documentation example ("example", "placeholder",
+//                    "dummy": an issuer at example.com, EXAMPLE ids; the
+//                    sample tenant of Microsoft's identity docs) fails;
+//                    any other token is not-applicable (kept, unverified)
 //
 // A check answers pass, fail or not-applicable. A failed check drops the
 // match; a passed checksum marks the finding "checksum verified", which makes
@@ -46,6 +51,7 @@ std::string ValidatorNames();
 CheckResult CheckGithubCrc32(std::string_view secret);
 CheckResult CheckNpmCrc32(std::string_view secret);
 CheckResult CheckBase64UserPass(std::string_view secret);
+CheckResult CheckJwtNotExample(std::string_view secret);
 
 // CRC-32 (IEEE 802.3, as zlib's crc32) of `data`.
 uint32_t Crc32(std::string_view data);

@@ -90,9 +90,10 @@ bool ConfigFile(std::string_view base, std::string_view ext) {
   if (StartsWith(base, ".env.") || StartsWith(base, ".env-")) return true;
   // XML: the configuration format of Java and .NET (web.config,
   // settings.xml, beans.xml, credentials.xml, server.xml).
-  return In(ext, {"env", "ini", "cfg", "conf", "cnf", "properties", "yaml",
-                  "yml", "toml", "json", "xml", "tfvars", "config", "plist",
-                  "pem", "key", "ppk", "pgpass", "netrc"});
+  return In(ext,
+            {"env",    "ini",   "cfg",  "conf", "cnf", "properties", "yaml",
+             "yml",    "toml",  "json", "xml",  "tf",  "tfvars",     "hcl",
+             "config", "plist", "pem",  "key",  "ppk", "pgpass",     "netrc"});
 }
 
 // Program source: a literal assigned or passed here ships with the program.
@@ -173,6 +174,35 @@ bool TestFile(std::string_view base, std::string_view orig) {
   return false;
 }
 
+// The last suffix of a configuration template: `settings.py.dist`,
+// `app.json.example`, `db.yml.template`.
+bool TemplateSuffix(std::string_view ext) {
+  return In(ext, {"dist", "example", "sample", "template", "tmpl", "tpl",
+                  "default", "defaults"});
+}
+
+// A test or example marker between the stem and the format extension:
+// `s3-2006-03-01.examples.json`, `user.mock.json`, `app.test.yaml`. (A
+// marker as the last suffix is a template, TemplateSuffix; one in the stem,
+// `example_config.yaml`, is left to TestFile.)
+bool ExamplesBeforeFormat(std::string_view base) {
+  std::vector<std::string_view> parts;
+  for (size_t i = 0; i <= base.size();) {
+    size_t dot = base.find('.', i);
+    if (dot == base.npos) dot = base.size();
+    if (dot > i) parts.push_back(base.substr(i, dot - i));
+    i = dot + 1;
+  }
+  for (size_t i = 1; i + 1 < parts.size(); ++i) {
+    if (In(parts[i], {"test", "tests", "spec", "specs", "example", "examples",
+                      "sample", "samples", "mock", "mocks", "fixture",
+                      "fixtures", "dummy", "fake", "stories"})) {
+      return true;
+    }
+  }
+  return false;
+}
+
 int Score(Confidence c) { return static_cast<int>(c); }
 
 bool HumanChosenKind(std::string_view kind) {
@@ -207,9 +237,33 @@ PathContext ClassifyPath(std::string_view path) {
   std::string ext =
       dot == std::string::npos || dot == 0 ? "" : base.substr(dot + 1);
   std::string stem = base.substr(0, base.find('.', 1));
+  // The format of a template is the extension before its marker:
+  // `config.json.example` and `beans.xml.dist` are configuration files put
+  // aside to be copied into place (and often filled in), as `.env.example`.
+  std::string format_ext = ext;
+  if (dot != std::string::npos && dot > 0 && TemplateSuffix(ext)) {
+    size_t prev = base.rfind('.', dot - 1);
+    if (prev != std::string::npos && prev > 0) {
+      format_ext = base.substr(prev + 1, dot - prev - 1);
+    }
+  }
   bool credential = CredentialName(base);
-  if (credential || ConfigFile(base, ext)) ctx.config = true;
-  if (CodeFile(ext)) ctx.code = true;
+  // A file whose name says it holds examples or test data before its format
+  // (`api.examples.json`, `user.mock.json`, `docker.sample.yml`) is a
+  // document of examples in that format, not a configuration file.
+  bool examples_doc = ExamplesBeforeFormat(base);
+  if (credential || ConfigFile(base, examples_doc ? "" : format_ext)) {
+    ctx.config = true;
+  }
+  // A TypeScript declaration file (`.d.ts`) holds types and doc comments,
+  // no values: what looks like a credential there is a doc example.
+  bool declarations = EndsWith(base, ".d.ts") || EndsWith(base, ".d.mts") ||
+                      EndsWith(base, ".d.cts");
+  if (declarations) {
+    ctx.docs = true;
+  } else if (CodeFile(format_ext)) {
+    ctx.code = true;
+  }
   if (TestFile(base, orig_base)) ctx.test = true;
   // A `.txt` among tests is a test's input or expected output (a fixture),
   // not documentation: it is lowered once, as a test, not twice.

@@ -48,7 +48,8 @@
 //                                 # this rule's match are dropped (pairs)
 //       validate: [github_crc32]  # named checks run after the filters
 //                                 # (rules/validators.h): github_crc32,
-//                                 # npm_crc32, base64_userpass. A failed
+//                                 # npm_crc32, base64_userpass,
+//                                 # jwt_not_example. A failed
 //                                 # check drops the match; a passed
 //                                 # checksum makes the finding "checksum
 //                                 # verified" (confidence high). Unknown

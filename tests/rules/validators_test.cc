@@ -98,7 +98,48 @@ TEST(ValidatorsTest, FindByName) {
   EXPECT_TRUE(FindValidator("npm_crc32")->checksum);
   EXPECT_FALSE(FindValidator("base64_userpass")->checksum);
   EXPECT_EQ(FindValidator("luhn"), nullptr);
-  EXPECT_EQ(ValidatorNames(), "base64_userpass, github_crc32, npm_crc32");
+  EXPECT_FALSE(FindValidator("jwt_not_example")->checksum);
+  EXPECT_EQ(ValidatorNames(),
+            "base64_userpass, github_crc32, jwt_not_example, npm_crc32");
+}
+
+// A token whose claims say it is a documentation example (issued by
+// example.com, EXAMPLE ids) fails; real-looking claims and payloads that are
+// not JSON are not the check's business.
+TEST(ValidatorsTest, JwtWhoseClaimsSayExampleFails) {
+  const std::string header = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.";
+  // {"iss":"https://id.example.com","sub":"u-4821","exp":1900000000}
+  EXPECT_EQ(CheckJwtNotExample(
+                header +
+                "eyJpc3MiOiJodHRwczovL2lkLmV4YW1wbGUuY29tIiwic3ViIjoidS00ODIx"
+                "IiwiZXhwIjoxOTAwMDAwMDAwfQ.Qm9vdHN0cmFwU2lnbmF0dXJlOTk4MjE0"),
+            CheckResult::kFail);
+  // {"sub":"svc-ingest","acct":"EXAMPLEACCOUNT","iat":1700000000}
+  EXPECT_EQ(CheckJwtNotExample(
+                header +
+                "eyJzdWIiOiJzdmMtaW5nZXN0IiwiYWNjdCI6IkVYQU1QTEVBQ0NPVU5UIiwi"
+                "aWF0IjoxNzAwMDAwMDAwfQ.W4xkR2pVt8sNq3LmZ7bC1yH6fJ0aE5gD"),
+            CheckResult::kFail);
+  // Issued by the sample tenant of Microsoft's identity platform docs.
+  EXPECT_EQ(CheckJwtNotExample(
+                header +
+                "eyJ2ZXIiOiIyLjAiLCJpc3MiOiJodHRwczovL2xvZ2luLm1pY3Jvc29mdG9u"
+                "bGluZS5jb20vOTEyMjA0MGQtNmM2Ny00YzViLWIxMTItMzZhMzA0YjY2ZGFk"
+                "L3YyLjAiLCJzdWIiOiJ1LTc3IiwibmFtZSI6IlNhbSBEb2UifQ."
+                "W4xkR2pVt8sNq3LmZ7bC1yH6fJ0aE5gD"),
+            CheckResult::kFail);
+  // {"iss":"https://auth.corp-int.net","sub":"u-4821","exp":1900000000}
+  EXPECT_EQ(
+      CheckJwtNotExample(
+          header +
+          "eyJpc3MiOiJodHRwczovL2F1dGguY29ycC1pbnQubmV0Iiwic3ViIjoidS00"
+          "ODIxIiwiZXhwIjoxOTAwMDAwMDAwfQ.W4xkR2pVt8sNq3LmZ7bC1yH6fJ0aE5gD"),
+      CheckResult::kNotApplicable);
+  // A payload that is not JSON, and no payload at all.
+  EXPECT_EQ(CheckJwtNotExample(header + "eyJqEF_Uj7vDyjXZdHcajcbl.c2ln"),
+            CheckResult::kNotApplicable);
+  EXPECT_EQ(CheckJwtNotExample("eyJhbGciOiJub25lIn0"),
+            CheckResult::kNotApplicable);
 }
 
 constexpr char kRules[] = R"yaml(

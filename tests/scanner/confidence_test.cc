@@ -50,6 +50,8 @@ TEST(ClassifyPathTest, ConfigFiles) {
                         "home/.kube/config",
                         "kubeconfig",
                         "infra/prod.tfvars",
+                        "infra/main.tf",
+                        "deploy/vault.hcl",
                         ".aws/credentials",
                         "conf/app.ini",
                         "etc/my.cnf",
@@ -106,6 +108,49 @@ TEST(ClassifyPathTest, FlagsCombine) {
   c = ClassifyPath(".env.example");
   EXPECT_TRUE(c.config);
   EXPECT_TRUE(c.test);
+}
+
+// A template's format is the extension before its marker: it is the
+// configuration file put aside to be copied into place, as `.env.example`.
+TEST(ClassifyPathTest, TemplatesKeepTheirInnerFormat) {
+  for (const char* p :
+       {"beans.xml.dist", "conf/app.json.example", "deploy/db.yml.template",
+        "settings.ini.sample", "site/config.toml.default"}) {
+    PathContext c = ClassifyPath(p);
+    EXPECT_TRUE(c.config) << p;
+    EXPECT_FALSE(c.docs) << p;
+  }
+  EXPECT_TRUE(ClassifyPath("beans.xml.dist").test);
+  PathContext py = ClassifyPath("proj/settings.py.dist");
+  EXPECT_TRUE(py.code);
+  EXPECT_TRUE(py.test);
+}
+
+// A marker between the stem and the format names a document of examples or
+// test data in that format (an SDK's `*.examples.json`), not a
+// configuration file.
+TEST(ClassifyPathTest, ExampleDocumentsAreNotConfiguration) {
+  for (const char* p :
+       {"sdk/apis/queue-2012-11-05.examples.json", "src/user.mock.json",
+        "app.test.yaml", "config.sample.cfg"}) {
+    PathContext c = ClassifyPath(p);
+    EXPECT_FALSE(c.config) << p;
+    EXPECT_TRUE(c.test) << p;
+  }
+  // Named configuration files keep their kind.
+  EXPECT_TRUE(ClassifyPath("app/.env.test.local").config);
+  EXPECT_TRUE(ClassifyPath("ci/secrets.test.yml").config);
+}
+
+// TypeScript declaration files hold types and doc comments, not values.
+TEST(ClassifyPathTest, DeclarationFilesAreDocumentation) {
+  for (const char* p : {"types/index.d.ts", "dist-types/commands/Create.d.ts",
+                        "lib/esm.d.mts"}) {
+    PathContext c = ClassifyPath(p);
+    EXPECT_TRUE(c.docs) << p;
+    EXPECT_FALSE(c.code) << p;
+  }
+  EXPECT_TRUE(ClassifyPath("src/index.ts").code);
 }
 
 TEST(ClassifyValueTest, WeakNeutralRandom) {
