@@ -124,9 +124,8 @@ bool DocsFile(std::string_view stem, std::string_view ext) {
          std::all_of(ext.begin() + 1, ext.end(), IsLetter);
 }
 
-// `base` lowercased, `orig` as written (for FooTest.java).
-bool TestFile(std::string_view base, std::string_view orig) {
-  // Dot-separated parts: "beans.xml.dist", ".env.example", "app.test.js".
+// Dot-separated parts of a file name: "beans.xml.dist" -> beans, xml, dist.
+std::vector<std::string_view> DotParts(std::string_view base) {
   std::vector<std::string_view> parts;
   for (size_t i = 0; i <= base.size();) {
     size_t dot = base.find('.', i);
@@ -134,12 +133,23 @@ bool TestFile(std::string_view base, std::string_view orig) {
     if (dot > i) parts.push_back(base.substr(i, dot - i));
     i = dot + 1;
   }
+  return parts;
+}
+
+// A name part that says the file holds tests or example data.
+bool ExampleMarker(std::string_view part) {
+  return In(part, {"test", "tests", "spec", "specs", "example", "examples",
+                   "sample", "samples", "mock", "mocks", "fixture", "fixtures",
+                   "dummy", "fake", "stories"});
+}
+
+// `base` lowercased, `orig` as written (for FooTest.java).
+bool TestFile(std::string_view base, std::string_view orig) {
+  // "beans.xml.dist", ".env.example", "app.test.js".
+  std::vector<std::string_view> parts = DotParts(base);
   if (parts.empty()) return false;
   for (size_t i = 1; i < parts.size(); ++i) {
-    if (In(parts[i],
-           {"test", "tests", "spec", "specs", "example", "examples", "sample",
-            "samples", "mock", "mocks", "fixture", "fixtures", "dist",
-            "template", "tmpl", "dummy", "fake", "stories"})) {
+    if (ExampleMarker(parts[i]) || In(parts[i], {"dist", "template", "tmpl"})) {
       return true;
     }
   }
@@ -186,17 +196,9 @@ bool TemplateSuffix(std::string_view ext) {
 // marker as the last suffix is a template, TemplateSuffix; one in the stem,
 // `example_config.yaml`, is left to TestFile.)
 bool ExamplesBeforeFormat(std::string_view base) {
-  std::vector<std::string_view> parts;
-  for (size_t i = 0; i <= base.size();) {
-    size_t dot = base.find('.', i);
-    if (dot == base.npos) dot = base.size();
-    if (dot > i) parts.push_back(base.substr(i, dot - i));
-    i = dot + 1;
-  }
+  std::vector<std::string_view> parts = DotParts(base);
   for (size_t i = 1; i + 1 < parts.size(); ++i) {
-    if (In(parts[i], {"test", "tests", "spec", "specs", "example", "examples",
-                      "sample", "samples", "mock", "mocks", "fixture",
-                      "fixtures", "dummy", "fake", "stories"})) {
+    if (ExampleMarker(parts[i])) {
       return true;
     }
   }
