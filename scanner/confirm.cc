@@ -109,6 +109,7 @@ void Matcher::Impl::Confirm(std::vector<Candidate>& cands,
     constexpr size_t kMaxReverseProbes = 64;
     if (j - i <= kMaxReverseProbes && !cr.prefilter) {
       const RE2& back = cr.re_end();
+      uint64_t probes_started = profile ? ThreadCpuNanos() : 0;
       re2::StringPiece whole;
       spans.clear();
       for (size_t k = i; k < j; k++) {
@@ -119,6 +120,9 @@ void Matcher::Impl::Confirm(std::vector<Candidate>& cands,
         if (back.Match(prefix, lo, end, RE2::UNANCHORED, &whole, 1)) {
           spans.emplace_back(whole.data() - text.data(), end);
         }
+      }
+      if (profile) {
+        profile[rule].reverse_nanos += ThreadCpuNanos() - probes_started;
       }
       std::sort(spans.begin(), spans.end());
       for (size_t k = 0; k < spans.size();) {

@@ -176,16 +176,17 @@ Matcher::Impl::~Impl() {
     std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
       return profile[a].nanos > profile[b].nanos;
     });
-    std::fprintf(stderr, "%-40s %10s %10s %8s %10s %7s %s\n", "rule (phase 2)",
-                 "ends", "clusters", "matches", "cpu ms", "window",
-                 "prefilter");
+    std::fprintf(stderr, "%-40s %10s %10s %8s %10s %10s %7s %s\n",
+                 "rule (phase 2)", "ends", "clusters", "matches", "cpu ms",
+                 "reverse ms", "window", "prefilter");
     for (uint32_t i : order) {
       const RuleProfile& p = profile[i];
       if (p.ends == 0) continue;
-      std::fprintf(stderr, "%-40s %10lu %10lu %8lu %10.1f %7lu %s\n",
+      std::fprintf(stderr, "%-40s %10lu %10lu %8lu %10.1f %10.1f %7lu %s\n",
                    rules[i].id.c_str(), (unsigned long)p.ends.load(),
                    (unsigned long)p.clusters.load(),
                    (unsigned long)p.matches.load(), p.nanos.load() / 1e6,
+                   p.reverse_nanos.load() / 1e6,
                    (unsigned long)compiled[i]->window,
                    compiled[i]->prefilter ? "yes" : "no");
     }

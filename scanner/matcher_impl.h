@@ -241,8 +241,12 @@ struct Matcher::Impl {
 
   // Phase-2 cost per rule, kept only when KEYWARD_PROFILE_RULES is set and
   // printed on stderr when the matcher is destroyed (for rule authors).
+  // reverse_nanos: the part spent in the end-anchored probes, where RE2
+  // builds the reverse DFA's states on first use (large counted repeats
+  // make that cost milliseconds).
   struct RuleProfile {
-    std::atomic<uint64_t> ends{0}, clusters{0}, matches{0}, nanos{0};
+    std::atomic<uint64_t> ends{0}, clusters{0}, matches{0}, nanos{0},
+        reverse_nanos{0};
   };
   std::unique_ptr<RuleProfile[]> profile;
 

@@ -175,14 +175,19 @@ TEST(ScanCliTest, RuleProfileListsPhaseTwoCostPerRule) {
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_EQ(r.out, plain.out);  // the report itself is unchanged
   ASSERT_NE(r.err.find("rule (phase 2)"), std::string::npos) << r.err;
-  // One row per rule with candidates: id, ends, clusters, matches, ms, ...
+  // One row per rule with candidates: id, ends, clusters, matches, ms,
+  // reverse ms, window, prefilter.
   size_t row = r.err.find("\ngithub.pat.classic ");
   ASSERT_NE(row, std::string::npos) << r.err;
   std::istringstream fields(r.err.substr(row + 1));
   std::string id;
   unsigned long ends = 0, clusters = 0, matches = 0;
-  fields >> id >> ends >> clusters >> matches;
+  double ms = -1, reverse_ms = -1;
+  fields >> id >> ends >> clusters >> matches >> ms >> reverse_ms;
   EXPECT_EQ(ends, 2u);
+  // The reverse probes are part of the rule's confirming time.
+  EXPECT_GE(reverse_ms, 0.0);
+  EXPECT_LE(reverse_ms, ms);
   EXPECT_EQ(clusters, 2u);  // farther apart than the rule's 40-byte window
   EXPECT_EQ(matches, 2u);
   ExpectNoSecret(r, tok);
