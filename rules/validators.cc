@@ -145,6 +145,18 @@ CheckResult CheckBase64UserPass(std::string_view secret) {
   return PrintableText(decoded) ? CheckResult::kPass : CheckResult::kFail;
 }
 
+CheckResult CheckBasicCredentials(std::string_view secret) {
+  std::string decoded;
+  if (!DecodeBase64(secret, &decoded) || decoded.size() < 2) {
+    return CheckResult::kFail;
+  }
+  if (decoded.find(':') == std::string::npos ||
+      decoded.find_first_of("\t\r\n") != std::string::npos) {
+    return CheckResult::kFail;
+  }
+  return PrintableText(decoded) ? CheckResult::kPass : CheckResult::kFail;
+}
+
 CheckResult CheckJwtNotExample(std::string_view secret) {
   // header.payload.signature; the payload is base64url without padding.
   size_t dot1 = secret.find('.');
@@ -177,6 +189,7 @@ CheckResult CheckJwtNotExample(std::string_view secret) {
 const std::vector<Validator>& Validators() {
   static const std::vector<Validator> all = {
       {"base64_userpass", CheckBase64UserPass, false},
+      {"basic_credentials", CheckBasicCredentials, false},
       {"github_crc32", CheckGithubCrc32, true},
       {"jwt_not_example", CheckJwtNotExample, false},
       {"npm_crc32", CheckNpmCrc32, true},

@@ -7,7 +7,9 @@
 //   npm_crc32        npm_ tokens: the same scheme after "npm_"
 //   base64_userpass  the secret is standard base64 that decodes to printable
 //                    "user:password" with a non-empty password (Docker
-//                    registry `auth`, HTTP basic credentials)
+//                    registry `auth`)
+//   basic_credentials  an HTTP Basic value: base64 of one line of printable
+//                    "user-id:password", either part possibly empty
 //   jwt_not_example  a JSON Web Token whose claims (the decoded payload) say
 //                    it is a documentation example ("example", "placeholder",
 //                    "dummy": an issuer at example.com, EXAMPLE ids; the
@@ -44,13 +46,17 @@ struct Validator {
 const std::vector<Validator>& Validators();
 // The validator called `name`, or null.
 const Validator* FindValidator(std::string_view name);
-// "base64_userpass, github_crc32, npm_crc32": for error messages.
+// "base64_userpass, basic_credentials, ...": for error messages.
 std::string ValidatorNames();
 
 // The checks themselves (exposed for tests).
 CheckResult CheckGithubCrc32(std::string_view secret);
 CheckResult CheckNpmCrc32(std::string_view secret);
 CheckResult CheckBase64UserPass(std::string_view secret);
+// HTTP Basic credentials (RFC 7617): base64 of "user-id:password" as one
+// line of text; either part may be empty (an API key sent as the user name,
+// "key:"), unlike base64_userpass.
+CheckResult CheckBasicCredentials(std::string_view secret);
 CheckResult CheckJwtNotExample(std::string_view secret);
 
 // CRC-32 (IEEE 802.3, as zlib's crc32) of `data`.

@@ -63,6 +63,26 @@ TEST(ValidatorsTest, NpmChecksum) {
   EXPECT_EQ(CheckNpmCrc32(gh), CheckResult::kNotApplicable);
 }
 
+TEST(ValidatorsTest, BasicCredentialsDecodeToOneUserColonPasswordLine) {
+  // "ci-publisher:Vb7pQ2mXz9Lk", and an API key as the user name with an
+  // empty password ("7Hq2WmZ9xTt0vNcB4dKp3Ls8:").
+  EXPECT_EQ(CheckBasicCredentials("Y2ktcHVibGlzaGVyOlZiN3BRMm1YejlMaw=="),
+            CheckResult::kPass);
+  EXPECT_EQ(CheckBasicCredentials("N0hxMldtWjl4VHQwdk5jQjRkS3AzTHM4Og=="),
+            CheckResult::kPass);
+  // RFC 6749's client id alone, as a decoded credential rescanned with its
+  // line reads ("s6BhdRkqt3" is not base64 of anything with a colon).
+  EXPECT_EQ(CheckBasicCredentials("s6BhdRkqt3"), CheckResult::kFail);
+  // Random bytes, no colon, a line break ("a:b\nc"), too short.
+  EXPECT_EQ(CheckBasicCredentials("RGvjA/oxSiKW2p9Il45PjrhQFb7JJTpwu2Y5heXW"),
+            CheckResult::kFail);
+  EXPECT_EQ(CheckBasicCredentials("anVzdG9uZXdvcmQtbm8tY29sb24taGVyZS14eQ=="),
+            CheckResult::kFail);
+  EXPECT_EQ(CheckBasicCredentials("YTpiCmM="), CheckResult::kFail);
+  EXPECT_EQ(CheckBasicCredentials("Og=="), CheckResult::kFail);  // ":"
+  EXPECT_NE(FindValidator("basic_credentials"), nullptr);
+}
+
 TEST(ValidatorsTest, Base64UserPass) {
   std::string out;
   ASSERT_TRUE(DecodeBase64("ZGVwbG95Ym90Ok9GdHplTzRBSXo3S0g3RWMlXw==", &out));
@@ -99,8 +119,10 @@ TEST(ValidatorsTest, FindByName) {
   EXPECT_FALSE(FindValidator("base64_userpass")->checksum);
   EXPECT_EQ(FindValidator("luhn"), nullptr);
   EXPECT_FALSE(FindValidator("jwt_not_example")->checksum);
+  EXPECT_FALSE(FindValidator("basic_credentials")->checksum);
   EXPECT_EQ(ValidatorNames(),
-            "base64_userpass, github_crc32, jwt_not_example, npm_crc32");
+            "base64_userpass, basic_credentials, github_crc32, "
+            "jwt_not_example, npm_crc32");
 }
 
 // A token whose claims say it is a documentation example (issued by
