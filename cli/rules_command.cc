@@ -68,6 +68,7 @@ int Show(const std::vector<std::string>& extra, const std::string& id) {
   j["validate"] = r->validate;
   if (!r->paths.empty()) j["paths"] = r->paths;
   if (r->max_window) j["max_window"] = r->max_window;
+  if (!r->max_confidence.empty()) j["max_confidence"] = r->max_confidence;
   j["description"] = r->description;
   // The live check `scan --verify` makes (docs/verify.md), as written.
   if (!r->verify.empty()) {

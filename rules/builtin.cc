@@ -29,6 +29,7 @@ Rule ToRule(const builtin::RuleData& d, bool examples) {
   r.kind = d.kind;
   r.severity = d.severity;
   r.confidence = d.confidence;
+  r.max_confidence = d.max_confidence;
   r.pattern = d.pattern;
   r.trigger = d.trigger;
   r.prefix = d.prefix;

@@ -31,6 +31,7 @@ struct RuleData {
   std::string_view kind;
   Severity severity;
   std::string_view confidence;
+  std::string_view max_confidence;
   std::string_view pattern;
   std::string_view trigger;
   std::string_view prefix;

@@ -25,7 +25,7 @@ static const std::set<std::string>& KnownRuleFields() {
       "references", "revoke",      "description",
       "tags",       "max_chars_per_token", "validate",
       "paths",      "max_window",  "verify",
-      "trigger"};
+      "trigger",    "max_confidence"};
   // clang-format on
   return fields;
 }
@@ -189,6 +189,13 @@ Status ParseRuleNode(const YAML::Node& node, const std::string& origin,
                                   "` in validate (known: " + ValidatorNames() +
                                   ")");
           }
+        }
+      } else if (key == "max_confidence") {
+        rule->max_confidence = v.as<std::string>();
+        if (rule->max_confidence != "high" &&
+            rule->max_confidence != "medium" && rule->max_confidence != "low") {
+          return Status::Config(at +
+                                ": max_confidence must be high, medium or low");
         }
       } else if (key == "max_window") {
         rule->max_window = v.as<int>();

@@ -314,6 +314,12 @@ ValueShape ClassifyValue(std::string_view secret, double chars_per_token,
 }
 
 Confidence ComputeConfidence(const ConfidenceInputs& in) {
+  if (in.has_cap) {
+    ConfidenceInputs uncapped = in;
+    uncapped.has_cap = false;
+    Confidence c = ComputeConfidence(uncapped);
+    return Score(c) > Score(in.cap) ? in.cap : c;
+  }
   if (in.checksum_verified) return Confidence::kHigh;
   int score = Score(in.prior);
   if (in.path.config) ++score;
@@ -350,6 +356,8 @@ Confidence FindingConfidence(const Rule& rule, const Finding& finding,
                              double chars_per_token) {
   ConfidenceInputs in;
   ParseConfidence(rule.confidence, &in.prior);
+  in.has_cap = !rule.max_confidence.empty() &&
+               ParseConfidence(rule.max_confidence, &in.cap);
   in.generic = rule.generic;
   in.literal_prefix = !rule.prefix.empty();
   in.checksum_verified = finding.checksum_verified;

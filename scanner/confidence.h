@@ -70,6 +70,10 @@ struct ConfidenceInputs {
   bool human_chosen = false;
   bool hashed = false;  // a password hash (random-looking by nature)
   bool weak = false;    // a demo value (Finding::weak)
+  // The rule's `max_confidence:` (has_cap false: none): nothing raises a
+  // finding above it, not even a verified checksum.
+  bool has_cap = false;
+  Confidence cap = Confidence::kHigh;
   ValueShape value = ValueShape::kNeutral;
   PathContext path;
 };

@@ -54,6 +54,10 @@
 //                                 # checksum makes the finding "checksum
 //                                 # verified" (confidence high). Unknown
 //                                 # names are a load error.
+//       max_confidence: low       # cap on the findings' confidence, for
+//                                 # values meant to be public (a status
+//                                 # badge's token): shown only with
+//                                 # --min-confidence at or below it
 //       max_window: 131072        # longest match phase 2 confirms, in
 //                                 # bytes (default 16 KiB; a longer match
 //                                 # is cut). Private key blocks need more.
@@ -166,6 +170,9 @@ struct Rule {
   std::string kind;
   Severity severity = Severity::kHigh;
   std::string confidence = "high";
+  // The highest confidence a finding of the rule gets ("" no cap), whatever
+  // its value and file say (values public by design: a status-badge token).
+  std::string max_confidence;
   std::string pattern;
   std::string trigger;  // Hyperscan's pattern instead of `pattern` ("": same)
   std::string prefix;

@@ -94,6 +94,7 @@ class Emitter {
       << "     .kind = " << Literal(r.kind) << ",\n"
       << "     .severity = " << SeverityEnum(r.severity) << ",\n"
       << "     .confidence = " << Literal(r.confidence) << ",\n"
+      << "     .max_confidence = " << Literal(r.max_confidence) << ",\n"
       << "     .pattern = " << Literal(r.pattern) << ",\n"
       << "     .trigger = " << Literal(r.trigger) << ",\n"
       << "     .prefix = " << Literal(r.prefix) << ",\n"

@@ -73,6 +73,7 @@ void ExpectSameRule(const Rule& a, const Rule& b, bool examples) {
   EXPECT_EQ(a.validate, b.validate) << id;
   EXPECT_EQ(a.paths, b.paths) << id;
   EXPECT_EQ(a.max_window, b.max_window) << id;
+  EXPECT_EQ(a.max_confidence, b.max_confidence) << id;
   if (examples) {
     EXPECT_EQ(a.examples, b.examples) << id;
     EXPECT_EQ(a.negative_examples, b.negative_examples) << id;

@@ -98,6 +98,19 @@ TEST(RuleSetTest, UnknownFilterAndSeverityAreErrors) {
                    .ok());
 }
 
+TEST(RuleSetTest, MaxConfidenceMustBeALevel) {
+  Status s = Load(
+      "rules:\n  - id: f\n    name: n\n    kind: k\n"
+      "    pattern: '(a)'\n    max_confidence: lowest\n");
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("max_confidence must be high, medium or low"),
+            std::string::npos)
+      << s.message();
+  EXPECT_TRUE(Load("rules:\n  - id: f\n    name: n\n    kind: k\n"
+                   "    pattern: '(a)'\n    max_confidence: low\n")
+                  .ok());
+}
+
 TEST(RuleSetTest, LaterDefinitionOverridesById) {
   RuleSet set;
   ASSERT_TRUE(set.AddText("rules:\n  - {id: x, name: one, kind: k, "

@@ -186,6 +186,23 @@ TEST(ConfidenceTest, VerifiedChecksumStaysHighInATestFile) {
             Confidence::kHigh);
 }
 
+TEST(ConfidenceTest, MaxConfidenceCapsEveryFinding) {
+  std::string tok = test::FakeGithubToken(7);
+  Rule capped = kGithub;
+  capped.max_confidence = "low";
+  // Not even a verified checksum in program source lifts it.
+  EXPECT_EQ(FindingConfidence(capped, MakeFinding("src/app.py", tok, true)),
+            Confidence::kLow);
+  EXPECT_EQ(FindingConfidence(capped, MakeFinding("README.md", tok)),
+            Confidence::kLow);
+  // A cap above what the finding gets changes nothing.
+  capped.max_confidence = "medium";
+  EXPECT_EQ(FindingConfidence(capped, MakeFinding("tests/a.py", tok)),
+            Confidence::kMedium);
+  EXPECT_EQ(FindingConfidence(capped, MakeFinding("src/a.py", tok)),
+            Confidence::kMedium);
+}
+
 TEST(ConfidenceTest, WeakPasswordInCommittedConfigIsMedium) {
   for (const char* p : {".env", "app/.env", "wp-config.php",
                         "deploy/settings.py", "config/database.yml"}) {
