@@ -13,6 +13,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
 
 #include "keyward/fingerprint.h"
 
@@ -35,6 +36,33 @@ RunResult RunProgram(const std::vector<std::string>& argv,
                      const std::string& input,
                      const std::vector<std::string>& env,
                      const std::string& cwd) {
+  // Everything the child needs is made before fork: the test process has
+  // other threads (mock servers), and a child of a threaded process may only
+  // make async-signal-safe calls until exec. An allocation there can wait
+  // forever on a lock another thread held at the fork (it did, under ASan).
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  // The environment with `env`'s entries in place ("NAME=value" sets NAME,
+  // "NAME" unsets it, as putenv does).
+  auto name_of = [](std::string_view entry) {
+    return entry.substr(0, entry.find('='));
+  };
+  std::vector<char*> envp;
+  for (char** e = environ; *e != nullptr; ++e) {
+    std::string_view name = name_of(*e);
+    bool replaced = false;
+    for (const auto& o : env) replaced = replaced || name_of(o) == name;
+    if (!replaced) envp.push_back(*e);
+  }
+  for (const auto& o : env) {
+    if (o.find('=') != std::string::npos) {
+      envp.push_back(const_cast<char*>(o.c_str()));
+    }
+  }
+  envp.push_back(nullptr);
+  const char* dir = cwd.empty() ? nullptr : cwd.c_str();
+
   int in_pipe[2], out_pipe[2], err_pipe[2];
   if (pipe(in_pipe) || pipe(out_pipe) || pipe(err_pipe)) {
     throw std::runtime_error("pipe failed");
@@ -48,12 +76,8 @@ RunResult RunProgram(const std::vector<std::string>& argv,
                    err_pipe[0], err_pipe[1]}) {
       close(fd);
     }
-    if (!cwd.empty() && chdir(cwd.c_str()) != 0) _exit(127);
-    for (const auto& e : env) putenv(const_cast<char*>(e.c_str()));
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execvp(args[0], args.data());
+    if (dir != nullptr && chdir(dir) != 0) _exit(127);
+    execvpe(args[0], args.data(), envp.data());
     _exit(127);
   }
   close(in_pipe[0]);
