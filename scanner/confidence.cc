@@ -313,13 +313,10 @@ ValueShape ClassifyValue(std::string_view secret, double chars_per_token,
   return ValueShape::kNeutral;
 }
 
-Confidence ComputeConfidence(const ConfidenceInputs& in) {
-  if (in.has_cap) {
-    ConfidenceInputs uncapped = in;
-    uncapped.has_cap = false;
-    Confidence c = ComputeConfidence(uncapped);
-    return Score(c) > Score(in.cap) ? in.cap : c;
-  }
+namespace {
+
+// ComputeConfidence before the rule's cap.
+Confidence Uncapped(const ConfidenceInputs& in) {
   if (in.checksum_verified) return Confidence::kHigh;
   int score = Score(in.prior);
   if (in.path.config) ++score;
@@ -350,6 +347,13 @@ Confidence ComputeConfidence(const ConfidenceInputs& in) {
   if (score <= 0) return Confidence::kLow;
   if (score == 1) return Confidence::kMedium;
   return Confidence::kHigh;
+}
+
+}  // namespace
+
+Confidence ComputeConfidence(const ConfidenceInputs& in) {
+  Confidence c = Uncapped(in);
+  return in.has_cap && Score(c) > Score(in.cap) ? in.cap : c;
 }
 
 Confidence FindingConfidence(const Rule& rule, const Finding& finding,
