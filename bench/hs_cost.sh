@@ -56,10 +56,44 @@ without = set(sys.argv[2:])
 only = None
 if os.environ.get("ONLY"):
     only = {l.strip() for l in open(os.environ["ONLY"]) if l.strip()}
+def alternatives(p):
+    # A trigger's top-level alternatives, one expression each, as the
+    # matcher compiles them (scanner/pattern_syntax.cc, TopLevelAlternatives;
+    # this reader gives up on the rarer syntax the C++ one refuses too).
+    out, start, depth, i = [], 0, 0, 0
+    while i < len(p):
+        c = p[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":
+            j = i + 1
+            if p[j:j + 1] == "^": j += 1
+            if p[j:j + 1] == "]": j += 1
+            while j < len(p) and p[j] != "]":
+                j += 2 if p[j] == "\\" else 1
+            i = j + 1
+            continue
+        if c == "(":
+            if depth == 0 and p.startswith("(?", i) and not p.startswith("(?P<", i):
+                k = i + 2
+                while k < len(p) and (p[k].isalpha() or p[k] == "-"): k += 1
+                if p[k:k + 1] != ":": return [p]
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            out.append(p[start:i]); start = i + 1
+        i += 1
+    out.append(p[start:])
+    return out if len(out) > 1 and all(out) else [p]
+
 for r in rules:
     if r.get("paths") or r["id"] in without or (only and r["id"] not in only):
         continue
-    print(r["id"] + "\t" + r.get("trigger", r["pattern"]))
+    exprs = alternatives(r["trigger"]) if r.get("trigger") else [r["pattern"]]
+    for e in exprs:
+        print(r["id"] + "\t" + e)
 EOF
 i=0
 while [ $i -lt ${#REPLACE[@]} ]; do
@@ -67,8 +101,14 @@ while [ $i -lt ${#REPLACE[@]} ]; do
 import os, sys
 path, rid, pat = sys.argv[1], os.environ["ID"], os.environ["PAT"]
 lines = open(path).read().splitlines()
-out = [rid + "\t" + pat if l.split("\t", 1)[0] == rid else l for l in lines]
-if out == lines:
+out, seen = [], False
+for l in lines:  # a split trigger's expressions become one PAT
+    if l.split("\t", 1)[0] != rid:
+        out.append(l)
+    elif not seen:
+        out.append(rid + "\t" + pat)
+        seen = True
+if not seen:
     sys.exit("--replace: no always-on rule " + rid)
 open(path, "w").write("\n".join(out) + "\n")
 EOF

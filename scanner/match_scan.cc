@@ -200,10 +200,12 @@ Status Matcher::Scan(std::string_view data, Scratch* scratch,
     impl_->ConfirmRegion(rule, data, 0, data.size(), 0, false, &found);
   }
   // A database that failed to load: its rules through RE2 alone.
-  for (uint32_t p : impl_->main_patterns) {
+  for (size_t k = 0; k < impl_->main_patterns.size(); k++) {
     if (impl_->block_db) break;
-    impl_->ConfirmRegion(impl_->hs_ids[p], data, 0, data.size(), 0, false,
-                         &found);
+    const uint32_t rule = impl_->hs_ids[impl_->main_patterns[k]];
+    // A split trigger's expressions follow each other: its rule once.
+    if (k > 0 && impl_->hs_ids[impl_->main_patterns[k - 1]] == rule) continue;
+    impl_->ConfirmRegion(rule, data, 0, data.size(), 0, false, &found);
   }
   for (uint32_t p : unscanned) {
     impl_->ConfirmRegion(impl_->hs_ids[p], data, 0, data.size(), 0, false,

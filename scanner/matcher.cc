@@ -79,6 +79,18 @@ bool ProbeHyperscan(const std::string& pattern, uint64_t cap, unsigned* flags,
   return false;
 }
 
+// What Hyperscan compiles for a rule: its pattern, else its trigger, one
+// expression per top-level alternative (Hyperscan keys each expression on
+// one literal set; see TopLevelAlternatives). A file-format rule's trigger
+// stays whole: its database is looked up by one pattern per rule.
+std::vector<std::string> HsExpressions(const Rule& r) {
+  if (r.trigger.empty()) return {r.pattern};
+  std::vector<std::string> alts;
+  if (r.paths.empty()) alts = TopLevelAlternatives(r.trigger);
+  if (alts.empty()) alts.push_back(r.trigger);
+  return alts;
+}
+
 // The longest match of `pattern` (at most `cap`): Hyperscan's analysis,
 // exact or prefiltered, else the cap.
 uint64_t PatternWidth(const std::string& pattern, uint64_t cap) {
@@ -268,9 +280,15 @@ Result<std::unique_ptr<Matcher>> Matcher::Create(const RuleSet& set,
       cr->re2_only = !ProbeHyperscan(r.pattern, cap, &flags, &width);
     } else {
       // Hyperscan looks for the trigger; the window must still hold the
-      // longest match of the whole pattern before the trigger's end.
-      uint64_t trigger_width = cap;
-      cr->re2_only = !ProbeHyperscan(r.trigger, cap, &flags, &trigger_width);
+      // longest match of the whole pattern before the trigger's end. Each
+      // expression of a split trigger gets the flags any of them needs.
+      for (const std::string& e : HsExpressions(r)) {
+        uint64_t trigger_width = cap;
+        unsigned f = 0;
+        cr->re2_only = !ProbeHyperscan(e, cap, &f, &trigger_width);
+        if (cr->re2_only) break;
+        flags |= f;
+      }
       width = PatternWidth(r.pattern, cap);
     }
     cr->prefilter = flags & HS_FLAG_PREFILTER;
@@ -280,11 +298,13 @@ Result<std::unique_ptr<Matcher>> Matcher::Create(const RuleSet& set,
     if (cr->re2_only) {
       impl->re2_only.push_back(i);
     } else {
-      (r.paths.empty() ? impl->main_patterns : impl->scoped_patterns)
-          .push_back(impl->hs_patterns.size());
-      impl->hs_patterns.push_back(r.trigger.empty() ? r.pattern : r.trigger);
-      impl->hs_flags.push_back(flags);
-      impl->hs_ids.push_back(i);
+      for (std::string& e : HsExpressions(r)) {
+        (r.paths.empty() ? impl->main_patterns : impl->scoped_patterns)
+            .push_back(impl->hs_patterns.size());
+        impl->hs_patterns.push_back(std::move(e));
+        impl->hs_flags.push_back(flags);
+        impl->hs_ids.push_back(i);
+      }
     }
     if (!r.paths.empty()) impl->scoped.push_back(i);
     for (const auto& glob : r.paths) {

@@ -158,6 +158,46 @@ bool StartAnchored(std::string_view p) {
   return true;
 }
 
+std::vector<std::string> TopLevelAlternatives(std::string_view p) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  for (size_t i = 0; i < p.size();) {
+    char c = p[i];
+    if (c == '|') {
+      out.emplace_back(p.substr(start, i - start));
+      start = ++i;
+      continue;
+    }
+    if (c == ')') return {};
+    if (c == '(') {
+      if (!Captures(p, i)) {  // "(?i)" (no ':') sets flags for the rest
+        size_t k = i + 2;
+        while (
+            k < p.size() &&
+            (std::isalpha(static_cast<unsigned char>(p[k])) || p[k] == '-')) {
+          k++;
+        }
+        if (k >= p.size() || p[k] != ':') return {};
+      }
+      bool captures = false;
+      i = SkipGroup(p, i, &captures);
+    } else if (c == '[') {
+      i = SkipClass(p, i);
+    } else if (c == '\\') {
+      i = SkipEscape(p, i);
+    } else {
+      i++;
+    }
+    if (i == kBad) return {};
+  }
+  out.emplace_back(p.substr(start));
+  if (out.size() < 2) return {};
+  for (const auto& a : out) {
+    if (a.empty()) return {};
+  }
+  return out;
+}
+
 bool SplitBeforeGroups(std::string_view p, std::string* head, std::string* tail,
                        std::string_view head_group) {
   const std::string named =

@@ -6,6 +6,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace keyward {
 
@@ -28,6 +29,14 @@ bool SplitBeforeGroups(std::string_view pattern, std::string* head,
 // Whether `pattern` starts with "^" (after flag groups such as "(?i)") and
 // has no top-level alternation. False when unsure.
 bool StartAnchored(std::string_view pattern);
+
+// The top-level alternatives of `pattern` ("a|b(c|d)|e" -> "a", "b(c|d)",
+// "e"), for a rule's trigger compiled as one Hyperscan expression each:
+// Hyperscan picks one literal set per expression, so "\"re_|'re_| re_" in
+// one expression is keyed on `re_`, in three on the longer literals. Empty
+// when there are fewer than two, one is empty, or the pattern is not one
+// this reader follows (a top-level flag group such as "(?i)", "\Q...\E").
+std::vector<std::string> TopLevelAlternatives(std::string_view pattern);
 
 }  // namespace keyward
 

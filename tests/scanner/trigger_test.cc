@@ -18,7 +18,12 @@ namespace {
 // rarer `password=` comes last: the trigger is the pattern's suffix from
 // there. The `[^\n]*?` lets a match start far before the trigger's own
 // match does, so the confirming window must come from the whole pattern.
-std::string Rules(bool with_trigger) {
+// How the rule is searched for: by its pattern, by one trigger, or by a
+// trigger of two alternatives (two Hyperscan expressions, both matching at
+// the same ends in the data below).
+enum class Mode { kPattern, kTrigger, kSplitTrigger };
+
+std::string Rules(Mode mode) {
   std::string text =
       "rules:\n"
       "  - id: t.conn\n"
@@ -26,7 +31,13 @@ std::string Rules(bool with_trigger) {
       "    kind: password\n"
       "    pattern: '\\b(?:host|user)=[^;\\n]+;[^\\n]*?"
       "password=(?P<secret>[A-Za-z0-9]{8,40})'\n";
-  if (with_trigger) text += "    trigger: 'password=[A-Za-z0-9]{8,40}'\n";
+  if (mode == Mode::kTrigger) {
+    text += "    trigger: 'password=[A-Za-z0-9]{8,40}'\n";
+  } else if (mode == Mode::kSplitTrigger) {
+    text +=
+        "    trigger: ';password=[A-Za-z0-9]{8,40}|"
+        "[;=]password=[A-Za-z0-9]{8,40}|[ \\t]password=[A-Za-z0-9]{8,40}'\n";
+  }
   return text;
 }
 
@@ -35,7 +46,7 @@ struct Found {
   bool operator==(const Found&) const = default;
 };
 
-class TriggerTest : public ::testing::TestWithParam<bool> {
+class TriggerTest : public ::testing::TestWithParam<Mode> {
  protected:
   std::vector<Found> Scan(const std::string& data) {
     RuleSet set;
@@ -85,7 +96,19 @@ TEST_P(TriggerTest, FindsWhatThePatternFinds) {
   EXPECT_EQ(found[1].end, data.find("\n", found[1].start));
 }
 
-INSTANTIATE_TEST_SUITE_P(WithAndWithoutTrigger, TriggerTest, ::testing::Bool());
+INSTANTIATE_TEST_SUITE_P(WithAndWithoutTrigger, TriggerTest,
+                         ::testing::Values(Mode::kPattern, Mode::kTrigger,
+                                           Mode::kSplitTrigger),
+                         [](const ::testing::TestParamInfo<Mode>& info) {
+                           switch (info.param) {
+                             case Mode::kPattern:
+                               return "Pattern";
+                             case Mode::kTrigger:
+                               return "Trigger";
+                             default:
+                               return "SplitTrigger";
+                           }
+                         });
 
 TEST(TriggerCheckTest, RulesCheckRejectsATriggerThatMissesAMatch) {
   RuleSet set;
@@ -127,8 +150,8 @@ TEST(TriggerCheckTest, InvalidTriggerNamesTheRule) {
 
 TEST(TriggerCheckTest, TriggerIsPartOfTheDigest) {
   RuleSet a, b;
-  ASSERT_TRUE(a.AddText(Rules(false), "t.yaml").ok());
-  ASSERT_TRUE(b.AddText(Rules(true), "t.yaml").ok());
+  ASSERT_TRUE(a.AddText(Rules(Mode::kPattern), "t.yaml").ok());
+  ASSERT_TRUE(b.AddText(Rules(Mode::kTrigger), "t.yaml").ok());
   EXPECT_NE(a.Digest(), b.Digest());
 }
 
