@@ -28,7 +28,11 @@
 //                                 # literal); RE2 then confirms the whole
 //                                 # pattern before the trigger's end.
 //                                 # `rules check` verifies it on every
-//                                 # example.
+//                                 # example. Its top-level alternatives
+//                                 # ("a|b") compile as one Hyperscan
+//                                 # expression each, so each is keyed on
+//                                 # its own literals (`"re_`, ` re_`,
+//                                 # rather than `re_` for all of them).
 //       prefix: ghp_              # literal prefix that redaction may show
 //       min_entropy: 3.0          # Shannon bits/char of the secret
 //       max_chars_per_token: 2.5  # the secret is dropped when more word-
