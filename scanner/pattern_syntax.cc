@@ -58,6 +58,17 @@ bool Captures(std::string_view p, size_t i) {
          p.compare(i, 3, "(?<") == 0;
 }
 
+// Whether the non-capturing group opening at p[i] is "(?i)" (no ':'), which
+// sets flags for the rest of the pattern instead of grouping.
+bool SetsFlags(std::string_view p, size_t i) {
+  size_t k = i + 2;
+  while (k < p.size() &&
+         (std::isalpha(static_cast<unsigned char>(p[k])) || p[k] == '-')) {
+    k++;
+  }
+  return k >= p.size() || p[k] != ':';
+}
+
 // A group and its contents; sets *captures when it holds a capture group.
 size_t SkipGroup(std::string_view p, size_t i, bool* captures) {
   int depth = 0;
@@ -80,6 +91,16 @@ size_t SkipGroup(std::string_view p, size_t i, bool* captures) {
     if (j == kBad) return kBad;
   }
   return kBad;
+}
+
+// Past the atom at p[i] (a group, a class, an escape or one character),
+// without its repetition operators; sets *captures when it holds a capture
+// group. kBad when malformed.
+size_t SkipAtom(std::string_view p, size_t i, bool* captures) {
+  if (p[i] == '(') return SkipGroup(p, i, captures);
+  if (p[i] == '[') return SkipClass(p, i);
+  if (p[i] == '\\') return SkipEscape(p, i);
+  return i + 1;
 }
 
 // Repetition operators after an atom: * + ? (also lazy) and {n}, {n,},
@@ -169,25 +190,9 @@ std::vector<std::string> TopLevelAlternatives(std::string_view p) {
       continue;
     }
     if (c == ')') return {};
-    if (c == '(') {
-      if (!Captures(p, i)) {  // "(?i)" (no ':') sets flags for the rest
-        size_t k = i + 2;
-        while (
-            k < p.size() &&
-            (std::isalpha(static_cast<unsigned char>(p[k])) || p[k] == '-')) {
-          k++;
-        }
-        if (k >= p.size() || p[k] != ':') return {};
-      }
-      bool captures = false;
-      i = SkipGroup(p, i, &captures);
-    } else if (c == '[') {
-      i = SkipClass(p, i);
-    } else if (c == '\\') {
-      i = SkipEscape(p, i);
-    } else {
-      i++;
-    }
+    if (c == '(' && !Captures(p, i) && SetsFlags(p, i)) return {};
+    bool captures = false;
+    i = SkipAtom(p, i, &captures);
     if (i == kBad) return {};
   }
   out.emplace_back(p.substr(start));
@@ -211,15 +216,7 @@ bool SplitBeforeGroups(std::string_view p, std::string* head, std::string* tail,
     if (c == '|' || c == ')' || c == '*' || c == '+' || c == '?') {
       return false;
     } else if (c == '(') {
-      if (!Captures(p, i)) {  // "(?i)" (no ':') sets flags for the rest
-        size_t k = i + 2;
-        while (
-            k < p.size() &&
-            (std::isalpha(static_cast<unsigned char>(p[k])) || p[k] == '-')) {
-          k++;
-        }
-        if (k >= p.size() || p[k] != ':') return false;
-      }
+      if (!Captures(p, i) && SetsFlags(p, i)) return false;
       i = SkipGroup(p, i, &captures);
       // The named head group, if it holds no other group: what SkipGroup
       // sees inside it, from its first inner item to its ')'.
@@ -227,17 +224,7 @@ bool SplitBeforeGroups(std::string_view p, std::string* head, std::string* tail,
           p.compare(start, named.size(), named) == 0) {
         bool inner = false;
         size_t j = start + named.size();
-        while (j != kBad && j + 1 < i) {
-          if (p[j] == '(') {
-            j = SkipGroup(p, j, &inner);
-          } else if (p[j] == '[') {
-            j = SkipClass(p, j);
-          } else if (p[j] == '\\') {
-            j = SkipEscape(p, j);
-          } else {
-            j++;
-          }
-        }
+        while (j != kBad && j + 1 < i) j = SkipAtom(p, j, &inner);
         captures = inner || j == kBad;
       }
     } else if (c == '[') {
