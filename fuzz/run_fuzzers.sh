@@ -8,6 +8,9 @@
 #
 #   fuzz/run_fuzzers.sh BUILD_DIR WORK SECONDS [TARGET...]
 #
+# FUZZ_JOBS (default 1) targets run at a time; the figures lines come in
+# the targets' order whatever order they finish in.
+#
 # BUILD_DIR holds fuzz/fuzz_<target> (cmake -DKEYWARD_FUZZ=ON); WORK keeps
 # the corpora between runs (corpus/<target>), so a later run goes on from
 # what earlier ones found.
@@ -41,23 +44,26 @@ fi
 export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 mkdir -p "$work/artifacts" "$work/logs"
-failed=()
-for t in "${targets[@]}"; do
-  bin="$build/fuzz/fuzz_$t"
+fuzz_jobs="${FUZZ_JOBS:-1}"
+# One target: its figures line on stdout, or what went wrong on stderr
+# (exit 1). Runs in the background, FUZZ_JOBS at a time.
+run_target() {
+  local t="$1" bin="$build/fuzz/fuzz_$1"
   if [ ! -x "$bin" ]; then
     echo "fuzz: $t: $bin not built" >&2
-    failed+=("$t")
-    continue
+    return 1
   fi
   mkdir -p "$work/corpus/$t"
-  args=(-max_total_time="$seconds" -timeout=25 -rss_limit_mb=3072
-        -max_len=65536 -print_final_stats=1
-        -artifact_prefix="$work/artifacts/$t-")
+  local args=(-max_total_time="$seconds" -timeout=25 -rss_limit_mb=3072
+              -max_len=65536 -print_final_stats=1
+              -artifact_prefix="$work/artifacts/$t-")
+  local dict
   dict="$(dict_of "$t")"
   [ -n "$dict" ] && [ -s "$dict" ] && args+=(-dict="$dict")
-  log="$work/logs/$t.log"
+  local log="$work/logs/$t.log"
   "$bin" "${args[@]}" "$work/corpus/$t" "$work/seeds/$t" >"$log" 2>&1
-  rc=$?
+  local rc=$?
+  local execs rate cov ft corpus
   execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$')
   rate=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | grep -o '[0-9]*$')
   cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*')
@@ -68,8 +74,23 @@ for t in "${targets[@]}"; do
   else
     echo "fuzz: $t: FAILED (exit $rc) after execs=${execs:-?}; log $log:" >&2
     grep -E 'ERROR|SUMMARY|keyward fuzz check|Test unit written|#0 |#1 |#2 |#3 ' "$log" | head -30 >&2
-    failed+=("$t")
+    return 1
   fi
+}
+results="$work/results"
+rm -rf "$results"
+mkdir -p "$results"
+for t in "${targets[@]}"; do
+  while [ "$(jobs -rp | wc -l)" -ge "$fuzz_jobs" ]; do wait -n || true; done
+  ( run_target "$t" >"$results/$t.out" 2>"$results/$t.err"
+    echo $? >"$results/$t.rc" ) &
+done
+wait
+failed=()
+for t in "${targets[@]}"; do
+  cat "$results/$t.out"
+  cat "$results/$t.err" >&2
+  [ "$(cat "$results/$t.rc")" = 0 ] || failed+=("$t")
 done
 if [ ${#failed[@]} -gt 0 ]; then
   echo "fuzz: failed: ${failed[*]} (reproducers in $work/artifacts)" >&2
