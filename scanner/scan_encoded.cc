@@ -95,7 +95,6 @@ struct ScanWorker::SpanPlace {
   const std::string* path = nullptr;
   std::string_view file;  // the scanned buffer, for `keyward:allow`
   uint64_t offset = 0, end = 0;
-  int line = 0, column = 0, end_line = 0, end_column = 0;
 };
 
 // A finding of the text a span was decoded from, at [begin, end) there.
@@ -127,8 +126,6 @@ void ScanWorker::ScanEncoded(std::string_view data, const std::string& path,
       place.file = data;
       place.offset = span.begin;
       place.end = span.end;
-      locator.Locate(span.begin, &place.line, &place.column);
-      locator.Locate(span.end, &place.end_line, &place.end_column);
       while (first < findings_.size() && findings_[first].offset < span.begin)
         ++first;
       std::vector<Parent> parents;
@@ -140,8 +137,22 @@ void ScanWorker::ScanEncoded(std::string_view data, const std::string& path,
           parents.push_back({f.offset, f.offset + f.secret.size(), &f});
         }
       }
+      const size_t found_before = decoded.size();
       ScanSpan(data, span, place, scope, EncodingName(span.encoding), 1,
                parents, &budget, &budget_hit, &decoded, &dropped);
+      // Located only when the span yields a finding: counting the lines up
+      // to every span cost as much as finding the spans.
+      if (decoded.size() > found_before) {
+        int line, column, end_line, end_column;
+        locator.Locate(span.begin, &line, &column);
+        locator.Locate(span.end, &end_line, &end_column);
+        for (size_t k = found_before; k < decoded.size(); ++k) {
+          decoded[k].line = line;
+          decoded[k].column = column;
+          decoded[k].end_line = end_line;
+          decoded[k].end_column = end_column;
+        }
+      }
     }
     if (!dropped.empty()) {
       size_t keep = raw_begin;
@@ -191,11 +202,8 @@ void ScanWorker::ScanSpan(std::string_view text, const DecodedSpan& span,
   level.reserve(matches.size());
   for (const RuleMatch& m : matches) {
     if (m.secret_start < base) continue;  // the key's line: a raw finding
+    // Line and column: set by ScanEncoded, which locates the span.
     Finding f = BuildFinding(matcher_, m, buf, 0, *place.path);
-    f.line = place.line;
-    f.column = place.column;
-    f.end_line = place.end_line;
-    f.end_column = place.end_column;
     f.offset = place.offset;
     f.encoding = chain;
     f.suppressed = InlineAllowed(place.file, place.offset, &f.suppression);
