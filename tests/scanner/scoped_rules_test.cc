@@ -135,6 +135,10 @@ class ScopedMatcherTest : public ::testing::TestWithParam<bool> {
     matcher_ = std::move(*m);
     EXPECT_EQ(matcher_->loaded_from_cache(), GetParam());
   }
+  void TearDown() override {
+    std::error_code ec;
+    if (!cache_.empty()) std::filesystem::remove_all(cache_, ec);
+  }
 
   // Rule ids found in `data` as file `path`, block and stream mode (which
   // must agree).
