@@ -12,6 +12,8 @@
 #     --without ID       leave rule ID out (repeatable)
 #     --replace ID PAT   scan PAT in place of rule ID's pattern or trigger
 #     --loo IDS          then, for each id in file IDS, the set without it
+#     --no-pad           leave out the padding literals the matcher adds to
+#                        a set of 256 expressions or more (matcher_impl.h)
 #
 # Needs valgrind (`apt-get install valgrind`) and python3. Builds
 # keyward_hs_cost in $BUILD (default build/). KEYWARD names the binary whose
@@ -20,7 +22,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 KEYWARD=${KEYWARD:-$BUILD/keyward}
-DATA="" ONLY="" LOO="" WITHOUT=() REPLACE=()
+DATA="" ONLY="" LOO="" PAD=1 WITHOUT=() REPLACE=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --data) DATA=$2; shift 2 ;;
@@ -28,6 +30,7 @@ while [ $# -gt 0 ]; do
     --without) WITHOUT+=("$2"); shift 2 ;;
     --replace) REPLACE+=("$2" "$3"); shift 3 ;;
     --loo) LOO=$2; shift 2 ;;
+    --no-pad) PAD=0; shift ;;
     *) echo "unknown option $1 (see the head of $0)" >&2; exit 2 ;;
   esac
 done
@@ -115,9 +118,28 @@ EOF
   i=$((i + 2))
 done
 
-# cost SETFILE -> "Ir Bcm Bim est" (millions)
+# The padding the matcher adds to a set of 256 expressions or more
+# (scanner/matcher_impl.h, kPadLiterals): 256 literals of control bytes.
+pad_set() {
+  [ "$PAD" = 1 ] && [ "$(wc -l <"$1")" -ge 256 ] || return 0
+  python3 - "$1" <<'EOF'
+import sys
+with open(sys.argv[1], "a") as f:
+    for i in range(256):
+        tail, v = "", i
+        for _ in range(4):
+            tail += "\\x%02x" % (1 + v % 8)
+            v //= 8
+        f.write("pad%d\t\\x01\\x02\\x03\\x04%s\n" % (i, tail))
+EOF
+}
+
+# cost SETFILE -> "Ir Bcm Bim est" (millions), padded as the matcher would
+# (the pattern counts printed are without the padding).
 cost() {
-  "$TOOL" compile "$1" "$WORK/db" >"$WORK/compile.out"
+  cp "$1" "$WORK/padded.txt"
+  pad_set "$WORK/padded.txt"
+  "$TOOL" compile "$WORK/padded.txt" "$WORK/db" >"$WORK/compile.out"
   valgrind --tool=callgrind --branch-sim=yes --collect-atstart=no \
     --toggle-collect=ScanAll --callgrind-out-file="$WORK/cg" \
     "$TOOL" scan "$WORK/db" "$DATA" >/dev/null 2>"$WORK/vg.err"

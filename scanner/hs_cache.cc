@@ -44,8 +44,14 @@ unsigned long long PortableCpuFeatures() {
 
 HsCacheKey MakeHsCacheKey(const std::string& ruleset_digest,
                           unsigned long long cpu_features) {
+  // The layout: how the matcher builds databases from the same rules. Raised
+  // when that changes, so that no database built otherwise is loaded (an
+  // older binary must never meet the padding's ids). 2: literal padding
+  // (scanner/matcher_impl.h, kPadLiterals).
+  constexpr int kDatabaseLayout = 2;
   std::ostringstream k;
-  k << ruleset_digest << '|' << hs_version() << "|features " << cpu_features;
+  k << ruleset_digest << '|' << hs_version() << "|features " << cpu_features
+    << "|layout " << kDatabaseLayout;
   return {Sha256Hex(k.str()).substr(0, 32)};
 }
 

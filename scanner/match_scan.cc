@@ -90,6 +90,7 @@ Status HsStatus(hs_error_t err, const char* call) {
 
 int OnCandidate(unsigned id, unsigned long long /*from*/, unsigned long long to,
                 unsigned /*flags*/, void* ctx) {
+  if (id == kPadId) return 0;  // a padding literal (matcher_impl.h)
   static_cast<std::vector<Candidate>*>(ctx)->push_back({id, to});
   return 0;
 }

@@ -1,11 +1,34 @@
 // The matcher's Hyperscan databases: compiled, or loaded from the prebuilt
 // pack or the on-disk cache (scanner/hs_cache.h), on first use.
 #include <chrono>
+#include <cstdio>
 
 #include "scanner/hs_cache.h"
 #include "scanner/matcher_impl.h"
 
 namespace keyward {
+namespace {
+
+// kPadLiterals distinct literals of bytes 0x01-0x08 (8 bytes each): no text
+// holds them, and the hash cells they take are ones text never reaches.
+const std::vector<std::string>& PadLiterals() {
+  static const std::vector<std::string> pads = [] {
+    std::vector<std::string> out;
+    for (size_t i = 0; i < kPadLiterals; ++i) {
+      std::string p = "\\x01\\x02\\x03\\x04";
+      for (size_t d = 0, v = i; d < 4; ++d, v /= 8) {
+        char hex[8];
+        std::snprintf(hex, sizeof hex, "\\x%02zx", 1 + v % 8);
+        p += hex;
+      }
+      out.push_back(std::move(p));
+    }
+    return out;
+  }();
+  return pads;
+}
+
+}  // namespace
 
 Status Matcher::Impl::CompileDatabase(unsigned mode,
                                       const std::vector<uint32_t>& which,
@@ -17,6 +40,13 @@ Status Matcher::Impl::CompileDatabase(unsigned mode,
     flags.push_back(hs_flags[p]);
     ids.push_back(hs_ids[p]);
   }
+  if (which.size() >= kPadFromExpressions) {
+    for (const std::string& pad : PadLiterals()) {
+      ptrs.push_back(pad.c_str());
+      flags.push_back(0);
+      ids.push_back(kPadId);
+    }
+  }
   hs_platform_info_t plat;
   hs_populate_platform(&plat);
   plat.cpu_features = cpu_features;
@@ -25,9 +55,10 @@ Status Matcher::Impl::CompileDatabase(unsigned mode,
                        &plat, db, &err) == HS_SUCCESS) {
     return Status::OK();
   }
-  std::string msg = err && err->expression >= 0
-                        ? rules[ids[err->expression]].id + ": " + err->message
-                        : std::string(err ? err->message : "unknown");
+  std::string msg =
+      err && err->expression >= 0 && ids[err->expression] != kPadId
+          ? rules[ids[err->expression]].id + ": " + err->message
+          : std::string(err ? err->message : "unknown");
   if (err) hs_free_compile_error(err);
   *db = nullptr;
   return Status::Config("cannot compile the rule database: " + msg);

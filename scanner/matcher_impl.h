@@ -26,6 +26,20 @@ namespace keyward {
 // maximum width is unbounded or larger are confirmed on this window only.
 inline constexpr uint64_t kMaxWindow = 16 * 1024;
 
+// Hyperscan sizes the hash of its literal matcher (FDR's "domain") by the
+// number of literals in a database: 12 bits under 1,000 literals, 13 from
+// 1,000 (src/fdr/fdr_engine_description.cpp, chooseEngine). At 12 bits the
+// common bytes of code and prose collide with our short keywords far more
+// often, and each collision costs a confirm and often a mispredicted
+// branch. A database of at least kPadFromExpressions expressions (the
+// always-on rules have ~550 and ~960 literals) therefore gets
+// kPadLiterals literals of control bytes that text does not hold, which
+// take it past 1,000 (bench/README.md, "Literal padding"). They report
+// kPadId, which the scan ignores.
+inline constexpr size_t kPadFromExpressions = 256;
+inline constexpr size_t kPadLiterals = 256;
+inline constexpr unsigned kPadId = 0xFFFFFFFFu;
+
 // The matcher's translation units name Matcher::Impl (private in the
 // public header) as MatcherImpl.
 struct MatcherInternals {

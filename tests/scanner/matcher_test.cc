@@ -85,6 +85,30 @@ TEST(MatcherTest, EqualsPlainRe2ScanOnBuiltinRuleExamples) {
   }
 }
 
+// A database of the built-in rules carries padding literals (control
+// bytes, scanner/matcher_impl.h) that push Hyperscan's literal matcher to
+// a larger hash. Text that holds every one of them finds what RE2 finds,
+// in blocks and in a stream: the padding never reaches a rule.
+TEST(MatcherTest, PaddingLiteralsNeverReachTheRules) {
+  auto set = RuleSet::Builtin({.examples = true});
+  ASSERT_TRUE(set.ok()) << set.status().ToString();
+  auto m = Matcher::Create(*set, test::BuiltinMatcherOptions());
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  const Rule* gh = set->Find("github.pat.classic");
+  ASSERT_TRUE(gh != nullptr && !gh->examples.empty());
+  std::string data;
+  for (int i = 0; i < 8 * 8 * 8 * 8; ++i) {
+    data += "\x01\x02\x03\x04";
+    for (int d = 0, v = i; d < 4; ++d, v /= 8) data += char(1 + v % 8);
+    data += (i % 64 == 63) ? "\n" : " ";
+    if (i == 2000) data += gh->examples[0] + "\n";
+  }
+  auto expect = Re2Scan(**m, data);
+  ASSERT_FALSE(expect.empty());
+  EXPECT_EQ(BlockScan(**m, data), expect);
+  EXPECT_EQ(StreamScan(**m, data, 4096), expect);
+}
+
 TEST(MatcherTest, StreamModeEqualsBlockModeAcrossChunkSizes) {
   auto m = Compile(kTestRules);
   std::mt19937 rng(1234);
