@@ -34,7 +34,7 @@ inline constexpr uint64_t kMaxWindow = 16 * 1024;
 // branch. A database of at least kPadFromExpressions expressions (the
 // always-on rules have ~550 and ~960 literals) therefore gets
 // kPadLiterals literals of control bytes that text does not hold, which
-// take it past 1,000 (bench/README.md, "Literal padding"). They report
+// take it past 1,000 (bench/README.md, "literal padding"). They report
 // kPadId, which the scan ignores.
 inline constexpr size_t kPadFromExpressions = 256;
 inline constexpr size_t kPadLiterals = 256;

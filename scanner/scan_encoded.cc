@@ -140,8 +140,8 @@ void ScanWorker::ScanEncoded(std::string_view data, const std::string& path,
       const size_t found_before = decoded.size();
       ScanSpan(data, span, place, scope, EncodingName(span.encoding), 1,
                parents, &budget, &budget_hit, &decoded, &dropped);
-      // Located only when the span yields a finding: counting the lines up
-      // to every span cost as much as finding the spans.
+      // Located only when the span yields a finding: a span that decodes to
+      // nothing (most of them) costs no line counting.
       if (decoded.size() > found_before) {
         int line, column, end_line, end_column;
         locator.Locate(span.begin, &line, &column);
