@@ -24,6 +24,7 @@ constexpr size_t kBinaryProbe = 8192;
 constexpr size_t kKeepBuffer = 4 << 20;  // a worker keeps a buffer this large
 
 bool LooksBinary(std::string_view head) {
+  if (head.empty()) return false;  // data() may be null: not for memchr
   return memchr(head.data(), 0, std::min(head.size(), kBinaryProbe)) != nullptr;
 }
 
@@ -134,7 +135,8 @@ void ScanWorker::ReadAndScan(int fd, const std::string& path, uint64_t size) {
     if (n == 0) break;  // the file shrank while we read it
     got += n;
   }
-  std::string_view data(buffer_.get(), got);
+  // An empty file may leave the buffer unallocated: never a null view.
+  std::string_view data(got ? buffer_.get() : "", got);
   const ScanOptions& options = scanner_.options();
   // By content, not name: `.gz`, `.tgz`, a rotated `app.log.1`, a `.jar`
   // or a zip without a suffix alike; a plain file costs a few compares.
