@@ -3,15 +3,18 @@
 // simulated branch misses), which unlike wall or CPU time does not move with
 // the machine's load.
 //
-//   keyward_hs_cost compile PATTERNS DB   # PATTERNS: "id<TAB>pattern" lines
+//   keyward_hs_cost compile PATTERNS DB [--pad]
+//                                  # PATTERNS: "id<TAB>pattern" lines
 //   keyward_hs_cost scan DB DATA          # run under valgrind by the script
 //
 // `compile` takes each pattern as the matcher does (exact, else
 // HS_FLAG_PREFILTER; a pattern Hyperscan refuses is left out and named on
 // stderr, as the matcher confirms those with RE2 alone), for at most AVX2,
-// which valgrind can run. `scan` scans DATA in 1 MiB blocks inside ScanAll,
-// the function the script tells valgrind to count. Not built by default:
-// `cmake --build build --target keyward_hs_cost`.
+// which valgrind can run; with --pad, plus the padding literals the matcher
+// adds to a set as large (scanner/matcher_impl.h, PadLiterals). `scan` scans
+// DATA in 1 MiB blocks inside ScanAll, the function the script tells valgrind
+// to count. Not built by default: `cmake --build build --target
+// keyward_hs_cost`.
 #include <hs/hs.h>
 
 #include <algorithm>
@@ -21,6 +24,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "scanner/matcher_impl.h"
 
 namespace {
 
@@ -48,7 +53,7 @@ bool Probe(const std::string& pattern, unsigned* flags) {
   return false;
 }
 
-int Compile(const char* patterns_path, const char* db_path) {
+int Compile(const char* patterns_path, const char* db_path, bool pad) {
   std::ifstream in(patterns_path);
   std::vector<std::string> patterns;
   std::vector<unsigned> flags, ids;
@@ -69,6 +74,14 @@ int Compile(const char* patterns_path, const char* db_path) {
     flags.push_back(f);
     ids.push_back(n);
   }
+  const size_t taken = patterns.size();
+  if (pad && taken >= keyward::kPadFromExpressions) {
+    for (const std::string& p : keyward::PadLiterals()) {
+      patterns.push_back(p);
+      flags.push_back(0);
+      ids.push_back(keyward::kPadId);
+    }
+  }
   std::vector<const char*> ptrs;
   for (const auto& p : patterns) ptrs.push_back(p.c_str());
   hs_platform_info_t plat;
@@ -85,8 +98,10 @@ int Compile(const char* patterns_path, const char* db_path) {
   size_t size = 0;
   if (hs_serialize_database(db, &bytes, &size) != HS_SUCCESS) return 1;
   std::ofstream(db_path, std::ios::binary).write(bytes, size);
-  std::printf("%zu patterns (%zu left to RE2), database %zu bytes\n",
-              patterns.size(), refused, size);
+  std::printf(
+      "%zu patterns (%zu left to RE2, %zu padding), database %zu "
+      "bytes\n",
+      taken, refused, patterns.size() - taken, size);
   std::free(bytes);
   hs_free_database(db);
   return 0;
@@ -115,12 +130,14 @@ extern "C" __attribute__((noinline)) size_t ScanAll(const hs_database_t* db,
 }
 
 int main(int argc, char** argv) {
-  if (argc == 4 && !std::strcmp(argv[1], "compile")) {
-    return Compile(argv[2], argv[3]);
+  if ((argc == 4 || (argc == 5 && !std::strcmp(argv[4], "--pad"))) &&
+      !std::strcmp(argv[1], "compile")) {
+    return Compile(argv[2], argv[3], argc == 5);
   }
   if (argc != 4 || std::strcmp(argv[1], "scan")) {
-    std::fprintf(stderr,
-                 "usage: keyward_hs_cost compile PATTERNS DB | scan DB DATA\n");
+    std::fprintf(
+        stderr,
+        "usage: keyward_hs_cost compile PATTERNS DB [--pad] | scan DB DATA\n");
     return 2;
   }
   std::string bytes = Slurp(argv[2]);

@@ -118,28 +118,12 @@ EOF
   i=$((i + 2))
 done
 
-# The padding the matcher adds to a set of 256 expressions or more
-# (scanner/matcher_impl.h, kPadLiterals): 256 literals of control bytes.
-pad_set() {
-  [ "$PAD" = 1 ] && [ "$(wc -l <"$1")" -ge 256 ] || return 0
-  python3 - "$1" <<'EOF'
-import sys
-with open(sys.argv[1], "a") as f:
-    for i in range(256):
-        tail, v = "", i
-        for _ in range(4):
-            tail += "\\x%02x" % (1 + v % 8)
-            v //= 8
-        f.write("pad%d\t\\x01\\x02\\x03\\x04%s\n" % (i, tail))
-EOF
-}
-
 # cost SETFILE -> "Ir Bcm Bim est" (millions), padded as the matcher would
 # (the pattern counts printed are without the padding).
 cost() {
-  cp "$1" "$WORK/padded.txt"
-  pad_set "$WORK/padded.txt"
-  "$TOOL" compile "$WORK/padded.txt" "$WORK/db" >"$WORK/compile.out"
+  local pad=()
+  [ "$PAD" = 1 ] && pad=(--pad)
+  "$TOOL" compile "$1" "$WORK/db" "${pad[@]+"${pad[@]}"}" >"$WORK/compile.out"
   valgrind --tool=callgrind --branch-sim=yes --collect-atstart=no \
     --toggle-collect=ScanAll --callgrind-out-file="$WORK/cg" \
     "$TOOL" scan "$WORK/db" "$DATA" >/dev/null 2>"$WORK/vg.err"

@@ -7,18 +7,21 @@
 #include "scanner/matcher_impl.h"
 
 namespace keyward {
-namespace {
 
-// kPadLiterals distinct literals of bytes 0x01-0x08 (8 bytes each): no text
-// holds them, and the hash cells they take are ones text never reaches.
+std::string PadLiteralBytes(size_t i) {
+  std::string p = "\x01\x02\x03\x04";
+  for (size_t d = 0, v = i; d < 4; ++d, v /= 8) p += char(1 + v % 8);
+  return p;
+}
+
 const std::vector<std::string>& PadLiterals() {
   static const std::vector<std::string> pads = [] {
     std::vector<std::string> out;
     for (size_t i = 0; i < kPadLiterals; ++i) {
-      std::string p = "\\x01\\x02\\x03\\x04";
-      for (size_t d = 0, v = i; d < 4; ++d, v /= 8) {
+      std::string p;
+      for (unsigned char c : PadLiteralBytes(i)) {
         char hex[8];
-        std::snprintf(hex, sizeof hex, "\\x%02zx", 1 + v % 8);
+        std::snprintf(hex, sizeof hex, "\\x%02x", c);
         p += hex;
       }
       out.push_back(std::move(p));
@@ -27,8 +30,6 @@ const std::vector<std::string>& PadLiterals() {
   }();
   return pads;
 }
-
-}  // namespace
 
 Status Matcher::Impl::CompileDatabase(unsigned mode,
                                       const std::vector<uint32_t>& which,

@@ -39,6 +39,11 @@ inline constexpr uint64_t kMaxWindow = 16 * 1024;
 inline constexpr size_t kPadFromExpressions = 256;
 inline constexpr size_t kPadLiterals = 256;
 inline constexpr unsigned kPadId = 0xFFFFFFFFu;
+// Padding literal `i` (< kPadLiterals): the 8 bytes 01 02 03 04 and four of
+// 01-08 (its base-8 digits), which no text holds.
+std::string PadLiteralBytes(size_t i);
+// The kPadLiterals padding literals as Hyperscan patterns (`\xNN` escapes).
+const std::vector<std::string>& PadLiterals();
 
 // The matcher's translation units name Matcher::Impl (private in the
 // public header) as MatcherImpl.
