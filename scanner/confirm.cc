@@ -85,12 +85,13 @@ void Matcher::Impl::Confirm(std::vector<Candidate>& cands,
   // a cluster end: every match ends at a reported end and is no longer than
   // the window, so nothing from an earlier cluster reaches into the region.
   //
-  // When the cluster has few ends, the end-anchored pattern run backwards
-  // from each end (cost: the match length, not the window) gives the
-  // leftmost start of a match ending there. Every whole-buffer match lies
-  // inside one of these [start, end] spans, so the spans that do not
-  // overlap are scanned as separate regions, each anchored at its start;
-  // an end no match reaches is dropped (its rule is exact, not prefiltered).
+  // When the cluster has few ends and the rule's matches may be long, the
+  // end-anchored pattern run backwards from each end (cost: the match
+  // length, not the window) gives the leftmost start of a match ending
+  // there. Every whole-buffer match lies inside one of these [start, end]
+  // spans, so the spans that do not overlap are scanned as separate regions,
+  // each anchored at its start; an end no match reaches is dropped (its rule
+  // is exact, not prefiltered).
   size_t i = 0;
   std::vector<std::pair<uint64_t, uint64_t>> spans;
   while (i < cands.size()) {
@@ -107,7 +108,13 @@ void Matcher::Impl::Confirm(std::vector<Candidate>& cands,
     }
     size_t before = out->size();
     constexpr size_t kMaxReverseProbes = 64;
-    if (j - i <= kMaxReverseProbes && !cr.prefilter) {
+    // A rule whose matches are at most this long is confirmed over its
+    // window directly: that costs what the probes would, and the probes'
+    // end-anchored pattern is one more RE2 program to compile per rule on
+    // first use (~87M instructions a run on the scan benchmark's corpus,
+    // none after; bench/README.md, "Fourteenth session").
+    constexpr uint64_t kProbeFromWindow = 1024;
+    if (j - i <= kMaxReverseProbes && !cr.prefilter && w > kProbeFromWindow) {
       const RE2& back = cr.re_end();
       uint64_t probes_started = profile ? ThreadCpuNanos() : 0;
       re2::StringPiece whole;
