@@ -8,6 +8,7 @@
 
 #include "keyward/matcher.h"
 #include "keyward/rules.h"
+#include "support/prebuilt.h"
 
 namespace keyward {
 namespace {
@@ -232,6 +233,59 @@ TEST_P(ScopedMatcherTest, OneScratchFollowsThePath) {
 
 INSTANTIATE_TEST_SUITE_P(CompiledOrCached, ScopedMatcherTest,
                          ::testing::Values(false, true));
+
+// The matcher's path check (a base-name prefilter, then the globs) agrees
+// with RulePathMatches for every built-in file-format rule, on paths made
+// from each glob (its stars filled in, under directories, in other case)
+// and on near misses of them.
+TEST(ScopedRuleLoadTest, BuiltinPathCheckAgreesWithTheGlobs) {
+  auto set = RuleSet::Builtin();
+  ASSERT_TRUE(set.ok()) << set.status().ToString();
+  auto m = Matcher::Create(*set, test::BuiltinMatcherOptions());
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  std::vector<std::string> names;
+  for (const Rule& r : set->rules()) {
+    for (const std::string& glob : r.paths) {
+      for (const char* fill : {"", "prod.a"}) {
+        std::string name;
+        for (char c : glob) {
+          if (c == '*') {
+            name += fill;
+          } else if (c == '?') {
+            name += 'q';
+          } else {
+            name += c;
+          }
+        }
+        names.push_back(name);
+      }
+    }
+  }
+  ASSERT_GT(names.size(), 30u);
+  std::vector<std::string> paths;
+  int scoped_paths = 0;
+  for (const std::string& name : names) {
+    std::string upper = name;
+    for (char& c : upper) c = static_cast<char>(toupper(c));
+    for (const std::string& n :
+         {name, upper, name + ".md", "x" + name, name + "/inner.txt"}) {
+      for (const char* dir : {"", "/srv/git/"}) {
+        paths.push_back(dir + n);
+      }
+    }
+  }
+  for (const std::string& path : paths) {
+    bool want = false;
+    for (const Rule& r : set->rules()) {
+      if (!r.paths.empty() && RulePathMatches(r, path)) want = true;
+    }
+    scoped_paths += want;
+    EXPECT_EQ((*m)->AnyScopedRuleApplies(path), want) << path;
+  }
+  // Both answers occur, many times each.
+  EXPECT_GT(scoped_paths, 100);
+  EXPECT_GT(static_cast<int>(paths.size()) - scoped_paths, 100);
+}
 
 TEST(ScopedRuleLoadTest, EmptyOrDirectoryGlobIsAnError) {
   for (const char* glob : {"''", "'conf/'"}) {
