@@ -3,22 +3,30 @@
 // simulated branch misses), which unlike wall or CPU time does not move with
 // the machine's load.
 //
-//   keyward_hs_cost compile PATTERNS DB [--pad]
+//   keyward_hs_cost compile PATTERNS DB [--pad] [--native]
 //                                  # PATTERNS: "id<TAB>pattern" lines
 //   keyward_hs_cost scan DB DATA          # run under valgrind by the script
+//   keyward_hs_cost time DATA REPS DB...  # native timing, no valgrind
 //
 // `compile` takes each pattern as the matcher does (exact, else
 // HS_FLAG_PREFILTER; a pattern Hyperscan refuses is left out and named on
 // stderr, as the matcher confirms those with RE2 alone), for at most AVX2,
-// which valgrind can run; with --pad, plus the padding literals the matcher
-// adds to a set as large (scanner/matcher_impl.h, PadLiterals). `scan` scans
-// DATA in 1 MiB blocks inside ScanAll, the function the script tells valgrind
-// to count. Not built by default: `cmake --build build --target
-// keyward_hs_cost`.
+// which valgrind can run (--native: for this CPU, AVX-512 included, as the
+// matcher compiles); with --pad, plus the padding literals the matcher adds
+// to a set as large (scanner/matcher_impl.h, PadLiterals). `scan` scans DATA
+// in 1 MiB blocks inside ScanAll, the function the script tells valgrind to
+// count. `time` runs ScanAll natively over DATA REPS times for each DB in
+// turn (interleaved, so a change in the machine's load hits them alike) and
+// prints the best and the median milliseconds: valgrind cannot run the
+// AVX-512 code Hyperscan uses where the CPU has it, and the costs differ
+// there (bench/README.md, "Fifteenth session"). Not built by default:
+// `cmake --build build --target keyward_hs_cost`.
 #include <hs/hs.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -53,7 +61,8 @@ bool Probe(const std::string& pattern, unsigned* flags) {
   return false;
 }
 
-int Compile(const char* patterns_path, const char* db_path, bool pad) {
+int Compile(const char* patterns_path, const char* db_path, bool pad,
+            bool native) {
   std::ifstream in(patterns_path);
   std::vector<std::string> patterns;
   std::vector<unsigned> flags, ids;
@@ -86,7 +95,7 @@ int Compile(const char* patterns_path, const char* db_path, bool pad) {
   for (const auto& p : patterns) ptrs.push_back(p.c_str());
   hs_platform_info_t plat;
   hs_populate_platform(&plat);
-  plat.cpu_features &= HS_CPU_FEATURES_AVX2;  // valgrind has no AVX-512
+  if (!native) plat.cpu_features &= HS_CPU_FEATURES_AVX2;  // for valgrind
   hs_database_t* db = nullptr;
   hs_compile_error_t* err = nullptr;
   if (hs_compile_multi(ptrs.data(), flags.data(), ids.data(), ptrs.size(),
@@ -129,25 +138,70 @@ extern "C" __attribute__((noinline)) size_t ScanAll(const hs_database_t* db,
   return matches;
 }
 
-int main(int argc, char** argv) {
-  if ((argc == 4 || (argc == 5 && !std::strcmp(argv[4], "--pad"))) &&
-      !std::strcmp(argv[1], "compile")) {
-    return Compile(argv[2], argv[3], argc == 5);
+static bool Load(const char* path, hs_database_t** db, hs_scratch_t** scratch) {
+  std::string bytes = Slurp(path);
+  if (hs_deserialize_database(bytes.data(), bytes.size(), db) != HS_SUCCESS) {
+    std::fprintf(stderr, "%s: not a database for this machine\n", path);
+    return false;
   }
+  return hs_alloc_scratch(*db, scratch) == HS_SUCCESS;
+}
+
+// `time DATA REPS DB...`: best and median ms per pass for each database.
+static int Time(int argc, char** argv) {
+  std::string data = Slurp(argv[2]);
+  const int reps = std::max(1, std::atoi(argv[3]));
+  const int n = argc - 4;
+  std::vector<hs_database_t*> dbs(n, nullptr);
+  std::vector<hs_scratch_t*> scratches(n, nullptr);
+  for (int i = 0; i < n; i++) {
+    if (!Load(argv[4 + i], &dbs[i], &scratches[i])) return 1;
+  }
+  std::vector<std::vector<double>> ms(n);
+  for (int r = 0; r < reps; r++) {
+    for (int i = 0; i < n; i++) {
+      auto start = std::chrono::steady_clock::now();
+      ScanAll(dbs[i], scratches[i], data);
+      ms[i].push_back(std::chrono::duration<double, std::milli>(
+                          std::chrono::steady_clock::now() - start)
+                          .count());
+    }
+  }
+  for (int i = 0; i < n; i++) {
+    std::sort(ms[i].begin(), ms[i].end());
+    std::printf("%-40s best %8.2f ms  median %8.2f ms  %6.2f GB/s\n",
+                argv[4 + i], ms[i][0], ms[i][ms[i].size() / 2],
+                data.size() / ms[i][0] / 1e6);
+    hs_free_scratch(scratches[i]);
+    hs_free_database(dbs[i]);
+  }
+  return 0;
+}
+
+int main(int argc, char** argv) {
+  if (argc >= 4 && !std::strcmp(argv[1], "compile")) {
+    bool pad = false, native = false, ok = true;
+    for (int i = 4; i < argc; i++) {
+      if (!std::strcmp(argv[i], "--pad")) {
+        pad = true;
+      } else if (!std::strcmp(argv[i], "--native")) {
+        native = true;
+      } else {
+        ok = false;
+      }
+    }
+    if (ok) return Compile(argv[2], argv[3], pad, native);
+  }
+  if (argc >= 5 && !std::strcmp(argv[1], "time")) return Time(argc, argv);
   if (argc != 4 || std::strcmp(argv[1], "scan")) {
-    std::fprintf(
-        stderr,
-        "usage: keyward_hs_cost compile PATTERNS DB [--pad] | scan DB DATA\n");
+    std::fprintf(stderr,
+                 "usage: keyward_hs_cost compile PATTERNS DB [--pad] "
+                 "[--native] | scan DB DATA | time DATA REPS DB...\n");
     return 2;
   }
-  std::string bytes = Slurp(argv[2]);
   hs_database_t* db = nullptr;
-  if (hs_deserialize_database(bytes.data(), bytes.size(), &db) != HS_SUCCESS) {
-    std::fprintf(stderr, "%s: not a database for this machine\n", argv[2]);
-    return 1;
-  }
   hs_scratch_t* scratch = nullptr;
-  if (hs_alloc_scratch(db, &scratch) != HS_SUCCESS) return 1;
+  if (!Load(argv[2], &db, &scratch)) return 1;
   std::string data = Slurp(argv[3]);
   std::printf("%zu matches\n", ScanAll(db, scratch, data));
   hs_free_scratch(scratch);

@@ -14,6 +14,13 @@
 #     --loo IDS          then, for each id in file IDS, the set without it
 #     --no-pad           leave out the padding literals the matcher adds to
 #                        a set of 256 expressions or more (matcher_impl.h)
+#     --native           time the scans on this CPU instead (compiled for it,
+#                        AVX-512 included, as the matcher does): every set is
+#                        scanned REPS times (default 20), interleaved, and the
+#                        best and median ms are printed. Valgrind runs only
+#                        the AVX2 code, and the costs differ where Hyperscan
+#                        takes its AVX-512 paths (bench/README.md, "Fifteenth
+#                        session"); timings still move with the machine's load
 #
 # Needs valgrind (`apt-get install valgrind`) and python3. Builds
 # keyward_hs_cost in $BUILD (default build/). KEYWARD names the binary whose
@@ -22,7 +29,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 KEYWARD=${KEYWARD:-$BUILD/keyward}
-DATA="" ONLY="" LOO="" PAD=1 WITHOUT=() REPLACE=()
+DATA="" ONLY="" LOO="" PAD=1 NATIVE=0 WITHOUT=() REPLACE=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --data) DATA=$2; shift 2 ;;
@@ -31,10 +38,12 @@ while [ $# -gt 0 ]; do
     --replace) REPLACE+=("$2" "$3"); shift 3 ;;
     --loo) LOO=$2; shift 2 ;;
     --no-pad) PAD=0; shift ;;
+    --native) NATIVE=1; shift ;;
     *) echo "unknown option $1 (see the head of $0)" >&2; exit 2 ;;
   esac
 done
-command -v valgrind >/dev/null || { echo "needs valgrind" >&2; exit 2; }
+[ "$NATIVE" = 1 ] || command -v valgrind >/dev/null ||
+  { echo "needs valgrind" >&2; exit 2; }
 cmake --build "$BUILD" --target keyward_hs_cost >/dev/null
 TOOL=$BUILD/keyward_hs_cost
 WORK=$(mktemp -d)
@@ -135,6 +144,33 @@ cost() {
 
 n=$(wc -l <"$WORK/set.txt")
 echo "data: $DATA ($(($(stat -c %s "$DATA") / 1048576)) MiB)"
+
+if [ "$NATIVE" = 1 ]; then
+  pad=(--native)
+  [ "$PAD" = 1 ] && pad+=(--pad)
+  "$TOOL" compile "$WORK/set.txt" "$WORK/all.db" "${pad[@]}" >"$WORK/compile.out"
+  head -1 "$WORK/compile.out"
+  dbs=("$WORK/all.db") names=("all ($n patterns)")
+  if [ -n "$LOO" ]; then
+    while read -r id; do
+      [ -z "$id" ] && continue
+      k=${#dbs[@]}
+      awk -F'\t' -v id="$id" '$1 != id' "$WORK/set.txt" >"$WORK/loo$k.txt"
+      "$TOOL" compile "$WORK/loo$k.txt" "$WORK/loo$k.db" "${pad[@]}" >/dev/null
+      dbs+=("$WORK/loo$k.db") names+=("without $id")
+    done <"$LOO"
+  fi
+  "$TOOL" time "$DATA" "${REPS:-20}" "${dbs[@]}" >"$WORK/time.out"
+  printf '%-44s %10s %10s\n' "set" "best ms" "median ms"
+  awk -v names="$(printf '%s\n' "${names[@]}")" '
+    BEGIN { split(names, name, "\n") }
+    { best = $3; med = $6; if (NR == 1) all = best
+      printf "%-44s %10.2f %10.2f", name[NR], best, med
+      if (NR > 1) printf "  (%+.2f)", best - all
+      printf "\n" }' "$WORK/time.out"
+  exit 0
+fi
+
 read -r ir bcm bim est < <(cost "$WORK/set.txt")
 echo "$(head -1 "$WORK/compile.out")"
 printf '%-44s %10s %8s %8s %10s\n' "set" "Ir (M)" "Bcm (M)" "Bim (M)" "est Mcycles"
