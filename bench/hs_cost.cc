@@ -150,6 +150,10 @@ static bool Load(const char* path, hs_database_t** db, hs_scratch_t** scratch) {
 // `time DATA REPS DB...`: best and median ms per pass for each database.
 static int Time(int argc, char** argv) {
   std::string data = Slurp(argv[2]);
+  if (data.empty()) {
+    std::fprintf(stderr, "%s: no text to scan (missing or empty)\n", argv[2]);
+    return 2;
+  }
   const int reps = std::max(1, std::atoi(argv[3]));
   const int n = argc - 4;
   std::vector<hs_database_t*> dbs(n, nullptr);
