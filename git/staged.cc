@@ -4,9 +4,9 @@
 // its cache tree names the directories that changed (git/staged_paths.h),
 // and libgit2's index-vs-HEAD diff reads only those trees (entry ids are
 // compared, no file is read; an index without a usable cache tree gets
-// the whole diff). Each changed blob is then scanned; only when it has findings are the HEAD version and a line
-// diff computed, to keep just the secrets on added lines that HEAD's version
-// of the file did not already hold.
+// the whole diff). Each changed blob is then scanned; only when it has findings
+// are the HEAD version and a line diff computed, to keep just the secrets on
+// added lines that HEAD's version of the file did not already hold.
 #include <chrono>
 #include <set>
 #include <unordered_set>
