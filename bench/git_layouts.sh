@@ -8,6 +8,10 @@
 #   LARGE=1 also builds a larger synthetic history (git_history_gen.py)
 #   MANY=N  also builds a history of N small distinct blobs (per-object
 #           memory; many_objects_gen.py), e.g. MANY=1000000
+#   WIDE=N  also builds a tree-heavy history of N commits over an
+#           80,000-file tree (memory per tree and per tree entry, as a big
+#           project's history has them; wide_history_gen.py), e.g.
+#           WIDE=100000
 #   RUNS=N  runs per figure (default 3; the run with the least CPU is shown)
 #
 # Layouts, made in $TMPDIR/keyward-layouts from the bundle:
@@ -21,6 +25,8 @@
 #               (default 20,000) commits of git_history_gen.py (slow: tens
 #               of minutes on a loaded 2-core machine)
 #   manyN       (MANY=N) N small distinct blobs, one fast-import pack
+#   wideN       (WIDE=N) N commits editing 2 files each of an 80,000-file
+#               tree: ~10 new trees a commit, one fast-import pack
 #
 # Per layout and reader: unique blob bytes (every distinct blob, summed by
 # `git cat-file --batch-check`), wall seconds, GB/s of those bytes, CPU
@@ -83,6 +89,12 @@ make_layouts() {
     python3 "$here/many_objects_gen.py" --blobs "$MANY" |
       git -C "$root/many$MANY.git" fast-import --quiet
   fi
+  if [ -n "${WIDE:-}" ] && [ ! -d "$root/wide$WIDE.git" ]; then
+    echo "layout wide$WIDE: $WIDE commits over an 80,000-file tree" >&2
+    git init -q --bare "$root/wide$WIDE.git"
+    python3 "$here/wide_history_gen.py" --commits "$WIDE" |
+      git -C "$root/wide$WIDE.git" fast-import --quiet
+  fi
   if [ "${LARGE:-0}" = 1 ] && [ ! -d "$root/large.git" ]; then
     echo "layout large: ${LARGE_COMMITS:-20000} generated commits (minutes)" >&2
     git init -q --bare "$root/large.git"
@@ -130,6 +142,7 @@ echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
 layouts=(fresh aggressive packs)
 [ "${LARGE:-0}" = 1 ] && layouts+=(large)
 [ -n "${MANY:-}" ] && layouts+=("many$MANY")
+[ -n "${WIDE:-}" ] && layouts+=("wide$WIDE")
 for layout in "${layouts[@]}"; do
   repo=$root/$layout.git
   [ -d "$repo" ] || continue

@@ -30,7 +30,7 @@ class BlobEnumerator {
   // `packed` (may be null) must outlive this.
   BlobEnumerator(git_repository* repo,
                  std::function<void(const std::string&)> warn, TreeGraph* graph,
-                 const PackedTrees* packed, size_t* unreadable,
+                 PackedTrees* packed, size_t* unreadable,
                  const std::function<bool(std::string_view)>& named)
       : repo_(repo),
         warn_(std::move(warn)),
@@ -47,12 +47,11 @@ class BlobEnumerator {
       node_of_tree_.assign(packed_->tree_count(), kNone);
       // Every packed tree is usually reachable: room for all of them up
       // front, so the graph never grows by copying (reserved pages that
-      // stay untouched cost nothing).
-      graph_->tree_edges.reserve(packed_->tree_entry_count());
-      graph_->blob_edges.reserve(packed_->blob_entry_count());
+      // stay untouched cost nothing). Their edges are their entries,
+      // rewritten in place.
       graph_->ids.reserve(packed_->tree_count());
       graph_->nodes.reserve(packed_->tree_count());
-      graph_->index.Reserve(packed_->tree_count());
+      graph_->Reserve(packed_->tree_count());
     }
   }
 
@@ -70,8 +69,6 @@ class BlobEnumerator {
       stack.pop_back();
       git_oid id = graph_->ids[node];
       TreeGraph::Node entry;
-      entry.tree_begin = graph_->tree_edges.size();
-      entry.blob_begin = graph_->blob_edges.size();
       PackedTrees::Entries e;
       PackedTrees::Lookup found =
           packed_ ? packed_->Find(id, &e) : PackedTrees::kAbsent;
@@ -82,8 +79,15 @@ class BlobEnumerator {
         continue;
       }
       if (found == PackedTrees::kFound) {
+        // The tree's entries become its edges where they are: each is read
+        // before it is overwritten.
+        uint32_t* edges = packed_->MutableSlice(e.slice) + e.begin;
+        entry.slice = e.slice;
+        entry.begin = e.begin;
+        entry.mid = e.begin + e.tree_count;
+        entry.end = entry.mid + e.blob_count;
         for (uint32_t i = 0; i < e.blob_count; ++i) {
-          graph_->blob_edges.push_back(PackedBlob(e.blobs[i]));
+          edges[e.tree_count + i] = PackedBlob(e.blobs[i]);
         }
         for (uint32_t i = 0; i < e.tree_count; ++i) {
           uint32_t tree = packed_->TreeOf(e.trees[i]);
@@ -94,14 +98,12 @@ class BlobEnumerator {
           if (cached == kNone) {
             cached = graph_->NodeFor(packed_->id(e.trees[i]), &fresh);
           }
-          graph_->tree_edges.push_back(cached);
+          edges[i] = cached;
           if (fresh) stack.push_back(cached);
         }
-      } else if (!ReadTree(id, &stack)) {
+      } else if (!ReadTree(id, &stack, &entry)) {
         continue;
       }
-      entry.tree_end = graph_->tree_edges.size();
-      entry.blob_end = graph_->blob_edges.size();
       graph_->nodes[node] = entry;
     }
   }
@@ -147,8 +149,10 @@ class BlobEnumerator {
     other_.push_back(id);
   }
 
-  // Appends the entries of tree `id`, read through libgit2, to the graph.
-  bool ReadTree(const git_oid& id, std::vector<uint32_t>* stack) {
+  // Appends the entries of tree `id`, read through libgit2, to the graph's
+  // own edges (its subtrees', then its blobs'), and says where in `*node`.
+  bool ReadTree(const git_oid& id, std::vector<uint32_t>* stack,
+                TreeGraph::Node* node) {
     git_tree* raw = nullptr;
     if (git_tree_lookup(&raw, repo_, &id) != 0) {
       warn_("git tree " + OidHex(id) + ": " + LastError() +
@@ -158,29 +162,35 @@ class BlobEnumerator {
     }
     Tree tree(raw);
     size_t n = git_tree_entrycount(raw);
+    std::vector<uint32_t>& edges = graph_->own_edges;
+    std::vector<uint32_t> blobs;
+    node->begin = static_cast<uint32_t>(edges.size());
     for (size_t i = 0; i < n; ++i) {
       const git_tree_entry* e = git_tree_entry_byindex(raw, i);
       const git_oid* child = git_tree_entry_id(e);
       git_object_t type = git_tree_entry_type(e);
       if (type == GIT_OBJECT_BLOB) {
-        graph_->blob_edges.push_back(Blob(*child));
+        blobs.push_back(Blob(*child));
         if (named_ && named_(git_tree_entry_name(e))) {
           named_blobs_.push_back(*child);
         }
       } else if (type == GIT_OBJECT_TREE) {
         bool fresh = false;
         uint32_t c = graph_->NodeFor(*child, &fresh);
-        graph_->tree_edges.push_back(c);
+        edges.push_back(c);
         if (fresh) stack->push_back(c);
       }
     }
+    node->mid = static_cast<uint32_t>(edges.size());
+    edges.insert(edges.end(), blobs.begin(), blobs.end());
+    node->end = static_cast<uint32_t>(edges.size());
     return true;
   }
 
   git_repository* repo_;
   std::function<void(const std::string&)> warn_;
   TreeGraph* graph_;
-  const PackedTrees* packed_;
+  PackedTrees* packed_;
   size_t* unreadable_;
   OidMap blobs_;    // blobs PackedTrees has no number for -> their index
   size_t ids_ = 0;  // packed_->id_count()
@@ -300,7 +310,8 @@ Status Enumerate(git_repository* repo, const EnumerateOptions& options,
   const uint32_t ids = packed ? static_cast<uint32_t>(packed->id_count()) : 0;
   const uint32_t objects =
       packed ? static_cast<uint32_t>(packs().object_count()) : 0;
-  if (packed) packed->ReleaseTrees();
+  // The walk's edges of packed trees are their entries: kept, not freed.
+  if (packed) out->trees.packed_slices = packed->TakeEntries();
   if (options.before_blob_ids) options.before_blob_ids();
   if (own_packs) own_packs->ReleasePlan();
   out->blobs.resize(refs.size());

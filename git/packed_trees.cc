@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstring>
 #include <limits>
+#include <utility>
 
 #include "git/pack_reader.h"
 
@@ -285,14 +286,16 @@ std::unique_ptr<PackedTrees> PackedTrees::Load(
   size_t extras = 0;
   for (const Shard& shard : shards) extras += shard.extras.size();
   out->extra_index_.Reserve(extras);
-  out->record_of_object_.assign(objects, kNoRecord);
+  // Room for every record at once (each shard's trees, then any problem),
+  // so the records never grow by copying; each shard's list goes as soon
+  // as it is copied.
+  size_t records = 0;
+  for (const Shard& shard : shards) {
+    records += shard.trees.size() + shard.mismatched.size() +
+               shard.lost.size() + shard.malformed.size();
+  }
+  out->records_.reserve(records);
   std::vector<std::pair<size_t, std::string>> problems;
-  auto add_record = [&out](size_t wanted, const Record& r) {
-    // After PlanAll, a wanted index is the object's number.
-    out->record_of_object_[wanted] =
-        static_cast<uint32_t>(out->records_.size());
-    out->records_.push_back(r);
-  };
   for (Shard& shard : shards) {
     // Each shard's entries stay where they are; ids in no pack are
     // renumbered in place (the first shard's numbering of them becomes the
@@ -319,14 +322,17 @@ std::unique_ptr<PackedTrees> PackedTrees::Load(
     }
     for (const Shard::Tree& t : shard.trees) {
       Record r;
+      // After PlanAll, a wanted index is the object's number.
+      r.number = static_cast<uint32_t>(t.wanted);
       r.slice = first_slice + t.slice;
       r.begin = t.begin;
       r.mid = t.mid;
       r.end = t.end;
       out->tree_entries_ += t.mid - t.begin;
       out->blob_entries_ += t.end - t.mid;
-      add_record(t.wanted, r);
+      out->records_.push_back(r);
     }
+    FreeStorage(shard.trees);
     for (size_t i : shard.mismatched) {
       problems.emplace_back(i, kEntryChecksumMismatch);
     }
@@ -338,37 +344,42 @@ std::unique_ptr<PackedTrees> PackedTrees::Load(
   SortUnique(&out->named_blobs_);
   for (auto& [i, what] : problems) {
     Record r;
+    r.number = static_cast<uint32_t>(i);
     r.problem = static_cast<uint32_t>(out->problems_.size());
     out->problems_.push_back(std::move(what));
-    if (out->record_of_object_[i] == kNoRecord) add_record(i, r);
+    out->records_.push_back(r);
   }
-  // For the walk, by object number only the trees' (4 bytes per tree, not
-  // per object): the records in object order, found by binary search.
-  std::vector<Record> sorted;
-  sorted.reserve(out->records_.size());
-  out->tree_numbers_.reserve(out->records_.size());
-  for (uint32_t i = 0; i < objects; ++i) {
-    uint32_t record = out->record_of_object_[i];
-    if (record == kNoRecord) continue;
-    out->tree_numbers_.push_back(i);
-    sorted.push_back(out->records_[record]);
-  }
-  out->records_ = std::move(sorted);
-  FreeStorage(out->record_of_object_);
+  // By object number. A tree both read and reported keeps the record it was
+  // read into, else its first problem.
+  std::vector<Record>& r = out->records_;
+  auto rank = [](const Record& x) {
+    return x.problem == kNoProblem ? uint64_t{0} : uint64_t{x.problem} + 1;
+  };
+  std::sort(r.begin(), r.end(), [&rank](const Record& a, const Record& b) {
+    return a.number != b.number ? a.number < b.number : rank(a) < rank(b);
+  });
+  r.erase(std::unique(r.begin(), r.end(),
+                      [](const Record& a, const Record& b) {
+                        return a.number == b.number;
+                      }),
+          r.end());
   return out;
 }
 
-void PackedTrees::ReleaseTrees() {
-  FreeStorage(tree_numbers_);
+void PackedTrees::ReleaseTrees() { TakeEntries(); }
+
+std::vector<std::vector<uint32_t>> PackedTrees::TakeEntries() {
   FreeStorage(records_);
-  FreeStorage(entries_);
   FreeStorage(problems_);
+  return std::exchange(entries_, {});
 }
 
 uint32_t PackedTrees::TreeOf(uint32_t i) const {
-  auto it = std::lower_bound(tree_numbers_.begin(), tree_numbers_.end(), i);
-  return it != tree_numbers_.end() && *it == i
-             ? static_cast<uint32_t>(it - tree_numbers_.begin())
+  auto it = std::lower_bound(
+      records_.begin(), records_.end(), i,
+      [](const Record& r, uint32_t number) { return r.number < number; });
+  return it != records_.end() && it->number == i
+             ? static_cast<uint32_t>(it - records_.begin())
              : kNoTree;
 }
 
@@ -393,6 +404,8 @@ PackedTrees::Lookup PackedTrees::Find(const git_oid& tree, Entries* out) const {
   out->tree_count = r.mid - r.begin;
   out->blobs = entries + r.mid;
   out->blob_count = r.end - r.mid;
+  out->slice = r.slice;
+  out->begin = r.begin;
   return kFound;
 }
 

@@ -97,8 +97,17 @@ class PackedTrees {
     const uint32_t* blobs = nullptr;
     uint32_t blob_count = 0;
     std::string_view problem;  // kUnreadable: why
+    // Where they are: the trees' then the blobs' entries, one run at
+    // [begin, begin + tree_count + blob_count) of slice `slice` (see
+    // MutableSlice).
+    uint32_t slice = 0, begin = 0;
   };
   Lookup Find(const git_oid& tree, Entries* out) const;
+  // The storage of Entries::slice `s`, writable: every tree's entries are
+  // its own (no two trees share a run), so a walk that has read a tree's
+  // entries may rewrite them in place into its own numbering, and keep them
+  // with TakeEntries instead of holding a second copy (4 bytes per entry).
+  uint32_t* MutableSlice(uint32_t s) { return entries_[s].data(); }
 
   // Ids are numbered by the pack reader's object numbers (FindObject), and
   // ids no pack holds (a loose blob a packed tree names) after them: no
@@ -117,28 +126,27 @@ class PackedTrees {
   uint32_t TreeOf(uint32_t i) const;  // a binary search
   // Frees the trees (Find says kAbsent after it); the ids stay.
   void ReleaseTrees();
+  // ReleaseTrees, handing over the slices of entries (indexed by
+  // Entries::slice) instead of freeing them.
+  std::vector<std::vector<uint32_t>> TakeEntries();
   // Entries naming subtrees, and blobs, over all trees (for reserving).
   size_t tree_entry_count() const { return tree_entries_; }
   size_t blob_entry_count() const { return blob_entries_; }
 
  private:
   struct Record {
+    uint32_t number = 0;                   // the tree's object number
     uint32_t slice = 0;                    // which of entries_
     uint32_t begin = 0, mid = 0, end = 0;  // there: [begin, mid) trees
     uint32_t problem = kNoProblem;         // index into problems_
   };
   static constexpr uint32_t kNoProblem = UINT32_MAX;
-  static constexpr uint32_t kNoRecord = UINT32_MAX;
   explicit PackedTrees(const PackReader* reader)
       : reader_(reader), objects_(reader->object_count()) {}
   const PackReader* reader_;
   uint32_t objects_;  // the reader's object count
-  // While loading, by object number: index into records_ for the trees
-  // read, else kNoRecord (4 bytes per packed object). Then freed, and
-  // records_ are in the order of tree_numbers_, the trees' object numbers
-  // in ascending order (TreeOf).
-  std::vector<uint32_t> record_of_object_;
-  std::vector<uint32_t> tree_numbers_;
+  // One per tree, by object number (TreeOf: a binary search; no table by
+  // object number, no second copy while sorting).
   std::vector<Record> records_;
   size_t tree_entries_ = 0, blob_entries_ = 0;
   // Ids (as numbered above), in slices filled by the decoding threads.

@@ -1,17 +1,53 @@
 #include "git/provenance.h"
 
 #include <algorithm>
+#include <bit>
+#include <cstring>
 #include <utility>
 
 namespace keyward::git {
 
+size_t TreeGraph::Probe(const git_oid& id) const {
+  uint64_t bits;
+  std::memcpy(&bits, id.id, sizeof(bits));  // ids are uniformly distributed
+  const size_t mask = slots_.size() - 1;
+  // Fibonacci hashing: the top bits of the product depend on all of `bits`.
+  for (size_t i = (bits * 0x9E3779B97F4A7C15ull) >> shift_;;
+       i = (i + 1) & mask) {
+    uint32_t node = slots_[i];
+    if (node == kAbsent || git_oid_equal(&ids[node], &id)) return i;
+  }
+}
+
+void TreeGraph::Rehash(size_t capacity) {
+  slots_.assign(capacity, kAbsent);
+  shift_ = 64 - std::countr_zero(capacity);
+  for (uint32_t node = 0; node < ids.size(); ++node) {
+    slots_[Probe(ids[node])] = node;
+  }
+}
+
+void TreeGraph::Reserve(size_t n) {
+  size_t want = std::bit_ceil(std::max<size_t>(16, 2 * n));
+  if (want > slots_.size()) Rehash(want);
+}
+
+uint32_t TreeGraph::Find(const git_oid& id) const {
+  return slots_.empty() ? kAbsent : slots_[Probe(id)];
+}
+
 uint32_t TreeGraph::NodeFor(const git_oid& id, bool* added) {
-  uint32_t node = index.Insert(id, static_cast<uint32_t>(ids.size()), added);
+  if (2 * (ids.size() + 1) > slots_.size()) {
+    Rehash(std::max<size_t>(16, 2 * slots_.size()));
+  }
+  uint32_t& slot = slots_[Probe(id)];
+  *added = slot == kAbsent;
   if (*added) {
+    slot = static_cast<uint32_t>(ids.size());
     ids.push_back(id);
     nodes.emplace_back();
   }
-  return node;
+  return slot;
 }
 
 TreeIndex::TreeIndex(git_repository* repo, const std::vector<git_oid>& targets,
@@ -37,16 +73,14 @@ TreeIndex::TreeIndex(git_repository* repo, const std::vector<git_oid>& targets,
 
 const std::vector<uint32_t>& TreeIndex::NodeTargets(uint32_t node) {
   if (node_done_[node]) return node_memo_[node];
-  const TreeGraph::Node& n = graph_->nodes[node];
   std::vector<uint32_t> contained;
-  for (uint32_t e = n.blob_begin; e < n.blob_end; ++e) {
-    uint32_t b = graph_->blob_edges[e];
+  for (uint32_t b : graph_->BlobEdges(node)) {
     if (b < target_of_blob_.size() && target_of_blob_[b] != kNoTarget) {
       contained.push_back(target_of_blob_[b]);
     }
   }
-  for (uint32_t e = n.tree_begin; e < n.tree_end; ++e) {
-    const std::vector<uint32_t>& sub = NodeTargets(graph_->tree_edges[e]);
+  for (uint32_t child : graph_->TreeEdges(node)) {
+    const std::vector<uint32_t>& sub = NodeTargets(child);
     contained.insert(contained.end(), sub.begin(), sub.end());
   }
   std::sort(contained.begin(), contained.end());
@@ -59,8 +93,8 @@ const std::vector<uint32_t>& TreeIndex::NodeTargets(uint32_t node) {
 
 const std::vector<uint32_t>& TreeIndex::TargetsIn(const git_oid& tree_id) {
   if (graph_) {
-    uint32_t node = graph_->index.Find(tree_id);
-    if (node != OidMap::kAbsent) return NodeTargets(node);
+    uint32_t node = graph_->Find(tree_id);
+    if (node != TreeGraph::kAbsent) return NodeTargets(node);
   }
   auto it = memo_.find(tree_id);
   if (it != memo_.end()) return it->second;

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -33,21 +34,51 @@ struct CommitRef {
 
 // The distinct trees an enumeration opened and their entries, as indices:
 // enough to answer "which blobs does this tree hold" without reading it
-// again. Costs ~100 bytes per tree (id, ranges, index slot) plus 4 per
+// again. Costs ~44-52 bytes per tree (id, range, index slots) plus 4 per
 // entry.
 struct TreeGraph {
+  // A tree's edges are one run of a slice: [begin, mid) its subtrees (child
+  // nodes), [mid, end) its blobs (indices into the enumeration's blobs).
+  // Slice kOwnSlice is own_edges (trees read through libgit2); any other is
+  // packed_slices[slice]: the packed trees' own entries, rewritten in place
+  // by the walk (PackedTrees::MutableSlice), so no entry is held twice.
+  static constexpr uint32_t kOwnSlice = UINT32_MAX;
   struct Node {
-    uint32_t tree_begin = 0, tree_end = 0;  // range of tree_edges
-    uint32_t blob_begin = 0, blob_end = 0;  // range of blob_edges
+    uint32_t slice = kOwnSlice;
+    uint32_t begin = 0, mid = 0, end = 0;
   };
-  OidMap index;                      // id -> node
-  std::vector<git_oid> ids;          // node -> tree id
-  std::vector<Node> nodes;           // empty ranges for unreadable trees
-  std::vector<uint32_t> tree_edges;  // child nodes
-  std::vector<uint32_t> blob_edges;  // indices into the enumeration's blobs
+  std::vector<git_oid> ids;  // node -> tree id
+  std::vector<Node> nodes;   // empty ranges for unreadable trees
+  std::vector<uint32_t> own_edges;
+  std::vector<std::vector<uint32_t>> packed_slices;
 
   // The node of `id`, added (unexpanded) if new; `*added` says which.
   uint32_t NodeFor(const git_oid& id, bool* added);
+  // The node of `id`, or kAbsent.
+  static constexpr uint32_t kAbsent = UINT32_MAX;
+  uint32_t Find(const git_oid& id) const;
+  // Makes room for `n` trees without growing again.
+  void Reserve(size_t n);
+  std::span<const uint32_t> TreeEdges(uint32_t node) const {
+    const Node& n = nodes[node];
+    return {Slice(n).data() + n.begin, n.mid - n.begin};
+  }
+  std::span<const uint32_t> BlobEdges(uint32_t node) const {
+    const Node& n = nodes[node];
+    return {Slice(n).data() + n.mid, n.end - n.mid};
+  }
+
+ private:
+  const std::vector<uint32_t>& Slice(const Node& n) const {
+    return n.slice == kOwnSlice ? own_edges : packed_slices[n.slice];
+  }
+  // The slot holding `id`'s node, or the empty slot where it belongs.
+  size_t Probe(const git_oid& id) const;
+  void Rehash(size_t capacity);
+  // id -> node, by open addressing over node numbers (kAbsent: empty): 4
+  // bytes a slot, at most half full; the ids compared are those of `ids`.
+  std::vector<uint32_t> slots_;
+  int shift_ = 64;
 };
 
 struct BlobProvenance {
