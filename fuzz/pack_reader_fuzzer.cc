@@ -83,12 +83,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (trees->Find(reader->wanted_id(i), &e) != kg::PackedTrees::kFound) {
       continue;
     }
-    for (uint32_t k = 0; k < e.tree_count; ++k) {
-      KEYWARD_FUZZ_CHECK(e.trees[k] < trees->id_count());
-    }
-    for (uint32_t k = 0; k < e.blob_count; ++k) {
-      KEYWARD_FUZZ_CHECK(e.blobs[k] < trees->id_count());
-    }
+    for (uint32_t id : e.trees) KEYWARD_FUZZ_CHECK(id < trees->id_count());
+    for (uint32_t id : e.blobs) KEYWARD_FUZZ_CHECK(id < trees->id_count());
   }
   return 0;
 }

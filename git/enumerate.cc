@@ -79,33 +79,65 @@ class BlobEnumerator {
         continue;
       }
       if (found == PackedTrees::kFound) {
-        // The tree's entries become its edges where they are: each is read
-        // before it is overwritten.
-        uint32_t* edges = packed_->MutableSlice(e.slice) + e.begin;
-        entry.slice = e.slice;
-        entry.begin = e.begin;
-        entry.mid = e.begin + e.tree_count;
-        entry.end = entry.mid + e.blob_count;
-        for (uint32_t i = 0; i < e.blob_count; ++i) {
-          edges[e.tree_count + i] = PackedBlob(e.blobs[i]);
-        }
-        for (uint32_t i = 0; i < e.tree_count; ++i) {
-          uint32_t tree = packed_->TreeOf(e.trees[i]);
-          uint32_t unknown = kNone;  // a tree the packs did not give
-          uint32_t& cached =
-              tree == PackedTrees::kNoTree ? unknown : node_of_tree_[tree];
-          bool fresh = false;
-          if (cached == kNone) {
-            cached = graph_->NodeFor(packed_->id(e.trees[i]), &fresh);
-          }
-          edges[i] = cached;
-          if (fresh) stack.push_back(cached);
-        }
+        ExpandPacked(e, &stack, &entry);
       } else if (!ReadTree(id, &stack, &entry)) {
         continue;
       }
       graph_->nodes[node] = entry;
     }
+  }
+
+  // Makes the edges of a packed tree, numbering its blobs before its
+  // subtrees get nodes, each in entry order. They become the tree's
+  // entries where those are (no second copy), unless one does not fit the
+  // slice's width: then the graph keeps them.
+  void ExpandPacked(const PackedTrees::Entries& e, std::vector<uint32_t>* stack,
+                    TreeGraph::Node* entry) {
+    const uint32_t trees = e.trees.size(), blobs = e.blobs.size();
+    NumberSlice& slice = packed_->MutableSlice(e.slice);
+    auto below = [](size_t count, uint32_t more) {
+      return static_cast<uint32_t>(std::min<size_t>(count + more, UINT32_MAX));
+    };
+    *entry = {e.slice, e.begin, e.begin + trees, e.begin + trees + blobs};
+    // Every number given is below the counts of blobs and nodes: while
+    // those fit the width, each edge is written over its entry as soon as
+    // the entry is read.
+    if (slice.Fits(below(refs_.size(), blobs)) &&
+        slice.Fits(below(graph_->ids.size(), trees))) {
+      for (uint32_t i = 0; i < blobs; ++i) {
+        slice.Set(entry->mid + i, PackedBlob(e.blobs[i]));
+      }
+      for (uint32_t i = 0; i < trees; ++i) {
+        slice.Set(entry->begin + i, SubtreeNode(e.trees[i], stack));
+      }
+      return;
+    }
+    edges_.clear();
+    for (uint32_t b : e.blobs) edges_.push_back(PackedBlob(b));
+    for (uint32_t t : e.trees) edges_.push_back(SubtreeNode(t, stack));
+    NumberSlice* into = &slice;
+    if (!std::all_of(edges_.begin(), edges_.end(),
+                     [&](uint32_t v) { return slice.Fits(v); })) {
+      into = &graph_->own_edges;
+      uint32_t at = static_cast<uint32_t>(into->Grow(trees + blobs));
+      *entry = {TreeGraph::kOwnSlice, at, at + trees, at + trees + blobs};
+    }
+    for (uint32_t i = 0; i < trees; ++i) {
+      into->Set(entry->begin + i, edges_[blobs + i]);
+    }
+    for (uint32_t i = 0; i < blobs; ++i) into->Set(entry->mid + i, edges_[i]);
+  }
+
+  // The node of packed subtree id `t`, pushed onto `stack` when new.
+  uint32_t SubtreeNode(uint32_t t, std::vector<uint32_t>* stack) {
+    uint32_t tree = packed_->TreeOf(t);
+    uint32_t unknown = kNone;  // a tree the packs did not give
+    uint32_t& cached =
+        tree == PackedTrees::kNoTree ? unknown : node_of_tree_[tree];
+    bool fresh = false;
+    if (cached == kNone) cached = graph_->NodeFor(packed_->id(t), &fresh);
+    if (fresh) stack->push_back(cached);
+    return cached;
   }
 
   bool SeenBlob(const git_oid& id) const {
@@ -162,7 +194,7 @@ class BlobEnumerator {
     }
     Tree tree(raw);
     size_t n = git_tree_entrycount(raw);
-    std::vector<uint32_t>& edges = graph_->own_edges;
+    NumberSlice& edges = graph_->own_edges;
     std::vector<uint32_t> blobs;
     node->begin = static_cast<uint32_t>(edges.size());
     for (size_t i = 0; i < n; ++i) {
@@ -182,7 +214,7 @@ class BlobEnumerator {
       }
     }
     node->mid = static_cast<uint32_t>(edges.size());
-    edges.insert(edges.end(), blobs.begin(), blobs.end());
+    for (uint32_t b : blobs) edges.push_back(b);
     node->end = static_cast<uint32_t>(edges.size());
     return true;
   }
@@ -201,6 +233,7 @@ class BlobEnumerator {
   // Per PackedTrees id: its blob index; per packed tree (TreeOf): its graph
   // node. Once known (saves hashing the same id for every tree naming it).
   std::vector<uint32_t> blob_of_id_, node_of_tree_;
+  std::vector<uint32_t> edges_;  // WalkTree's scratch
 };
 
 // Every object id in the object database, split into commits and blobs.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdint>
 #include <cstring>
 #include <limits>
 #include <utility>
@@ -38,8 +39,11 @@ struct Shard {
   std::vector<git_oid> extras;
   std::vector<Tree> trees;
   // Entries of the trees, in slices that never grow past their first
-  // capacity (a growing vector would copy megabytes into fresh pages).
-  std::vector<std::vector<uint32_t>> slices;
+  // capacity (a growing vector would copy megabytes into fresh pages): a
+  // tree whose numbers all fit 3 bytes goes to the current narrow slice,
+  // any other to the current wide one.
+  std::vector<NumberSlice> slices;
+  size_t narrow_slice = SIZE_MAX, wide_slice = SIZE_MAX;
   static constexpr size_t kSliceEntries = size_t{1} << 18;
   std::vector<size_t> failed;      // not decodable: left to libgit2
   std::vector<size_t> mismatched;  // entries not matching the index's CRC
@@ -110,22 +114,32 @@ struct Shard {
       spare.push_back(std::move(split));
       return;
     }
-    if (slices.empty() ||
-        slices.back().size() + split.size() > slices.back().capacity()) {
-      slices.emplace_back().reserve(std::max(kSliceEntries, split.size()));
-    }
-    std::vector<uint32_t>& entries = slices.back();
-    Tree t{wanted, static_cast<uint32_t>(slices.size() - 1),
-           static_cast<uint32_t>(entries.size()), 0, 0};
     const size_t count = split.size() - 1;  // the last is the end mark
+    uint32_t largest = 0, tree_count = 0, blob_count = 0;
     for (size_t i = 0; i < count; ++i) {
-      if (split[i].kind == TreeEntry::kTree) entries.push_back(split[i].id);
+      if (split[i].kind == TreeEntry::kGitlink) continue;
+      largest = std::max(largest, split[i].id);
+      ++(split[i].kind == TreeEntry::kTree ? tree_count : blob_count);
     }
-    t.mid = static_cast<uint32_t>(entries.size());
+    const uint32_t width = largest <= narrow_max ? 3 : 4;
+    size_t& current = width == 3 ? narrow_slice : wide_slice;
+    if (current == SIZE_MAX ||
+        slices[current].size() + count > slices[current].capacity()) {
+      current = slices.size();
+      slices.emplace_back(width).reserve(std::max(kSliceEntries, count));
+    }
+    NumberSlice& entries = slices[current];
+    const auto at =
+        static_cast<uint32_t>(entries.Grow(tree_count + blob_count));
+    Tree t{wanted, static_cast<uint32_t>(current), at, at + tree_count,
+           at + tree_count + blob_count};
+    uint32_t tree_at = t.begin, blob_at = t.mid;
     for (size_t i = 0; i < count; ++i) {
-      if (split[i].kind == TreeEntry::kBlob) entries.push_back(split[i].id);
+      if (split[i].kind == TreeEntry::kTree)
+        entries.Set(tree_at++, split[i].id);
+      if (split[i].kind == TreeEntry::kBlob)
+        entries.Set(blob_at++, split[i].id);
     }
-    t.end = static_cast<uint32_t>(entries.size());
     trees.push_back(t);
     live.push_back({wanted, std::move(split)});
   }
@@ -312,11 +326,13 @@ std::unique_ptr<PackedTrees> PackedTrees::Load(
     }
     shard.extra_index = OidMap();
     FreeStorage(shard.extras);
-    for (std::vector<uint32_t>& slice : shard.slices) {
-      if (!identity) {
-        for (uint32_t& e : slice) {
-          if (e >= objects) e = objects + to_global[e - objects];
-        }
+    for (NumberSlice& slice : shard.slices) {
+      for (size_t i = 0; !identity && i < slice.size(); ++i) {
+        uint32_t e = slice.Get(i);
+        if (e < objects) continue;
+        e = objects + to_global[e - objects];
+        if (!slice.Fits(e)) slice.Widen();
+        slice.Set(i, e);
       }
       out->entries_.push_back(std::move(slice));
     }
@@ -368,7 +384,7 @@ std::unique_ptr<PackedTrees> PackedTrees::Load(
 
 void PackedTrees::ReleaseTrees() { TakeEntries(); }
 
-std::vector<std::vector<uint32_t>> PackedTrees::TakeEntries() {
+std::vector<NumberSlice> PackedTrees::TakeEntries() {
   FreeStorage(records_);
   FreeStorage(problems_);
   return std::exchange(entries_, {});
@@ -399,11 +415,9 @@ PackedTrees::Lookup PackedTrees::Find(const git_oid& tree, Entries* out) const {
     out->problem = problems_[r.problem];
     return kUnreadable;
   }
-  const uint32_t* entries = entries_[r.slice].data();
-  out->trees = entries + r.begin;
-  out->tree_count = r.mid - r.begin;
-  out->blobs = entries + r.mid;
-  out->blob_count = r.end - r.mid;
+  const NumberSlice& entries = entries_[r.slice];
+  out->trees = entries.Run(r.begin, r.mid);
+  out->blobs = entries.Run(r.mid, r.end);
   out->slice = r.slice;
   out->begin = r.begin;
   return kFound;

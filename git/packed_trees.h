@@ -11,10 +11,10 @@
 //   }
 //
 // Raw tree contents are never held together: each tree is split as the pack
-// reader delivers it, into 4 bytes per entry; a tree made from a delta takes
-// the entries the delta copies from its base's split (SplitTree), so along a
-// delta chain only changed entries are parsed. Immutable after Load; safe to
-// share between threads. Borrows the PackReader, which must outlive it.
+// reader delivers it, into 3 bytes per entry (numbers.h); a tree made from a
+// delta takes the entries the delta copies from its base's split (SplitTree),
+// so along a delta chain only changed entries are parsed. Immutable after Load;
+// safe to share between threads. Borrows the PackReader, which must outlive it.
 #ifndef KEYWARD_GIT_PACKED_TREES_H_
 #define KEYWARD_GIT_PACKED_TREES_H_
 
@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "git/flat_map.h"
+#include "git/numbers.h"
 #include "git/pack_reader.h"
 #include "git/repo.h"
 #include "keyward/status.h"
@@ -92,22 +93,18 @@ class PackedTrees {
   enum Lookup { kAbsent, kUnreadable, kFound };
   // Child ids of one tree, as indices for id(); valid as long as this.
   struct Entries {
-    const uint32_t* trees = nullptr;
-    uint32_t tree_count = 0;
-    const uint32_t* blobs = nullptr;
-    uint32_t blob_count = 0;
+    NumberRun trees, blobs;
     std::string_view problem;  // kUnreadable: why
-    // Where they are: the trees' then the blobs' entries, one run at
-    // [begin, begin + tree_count + blob_count) of slice `slice` (see
-    // MutableSlice).
+    // Where they are: the trees' then the blobs' entries, one run from
+    // `begin` in slice `slice` (see MutableSlice).
     uint32_t slice = 0, begin = 0;
   };
   Lookup Find(const git_oid& tree, Entries* out) const;
-  // The storage of Entries::slice `s`, writable: every tree's entries are
-  // its own (no two trees share a run), so a walk that has read a tree's
-  // entries may rewrite them in place into its own numbering, and keep them
-  // with TakeEntries instead of holding a second copy (4 bytes per entry).
-  uint32_t* MutableSlice(uint32_t s) { return entries_[s].data(); }
+  // Entries::slice `s`, writable: every tree's entries are its own (no two
+  // trees share a run), so a walk that has read a tree's entries may
+  // rewrite them in place into its own numbering (what fits the slice's
+  // width), and keep them with TakeEntries instead of holding a second copy.
+  NumberSlice& MutableSlice(uint32_t s) { return entries_[s]; }
 
   // Ids are numbered by the pack reader's object numbers (FindObject), and
   // ids no pack holds (a loose blob a packed tree names) after them: no
@@ -128,7 +125,7 @@ class PackedTrees {
   void ReleaseTrees();
   // ReleaseTrees, handing over the slices of entries (indexed by
   // Entries::slice) instead of freeing them.
-  std::vector<std::vector<uint32_t>> TakeEntries();
+  std::vector<NumberSlice> TakeEntries();
   // Entries naming subtrees, and blobs, over all trees (for reserving).
   size_t tree_entry_count() const { return tree_entries_; }
   size_t blob_entry_count() const { return blob_entries_; }
@@ -149,8 +146,9 @@ class PackedTrees {
   // object number, no second copy while sorting).
   std::vector<Record> records_;
   size_t tree_entries_ = 0, blob_entries_ = 0;
-  // Ids (as numbered above), in slices filled by the decoding threads.
-  std::vector<std::vector<uint32_t>> entries_;
+  // Ids (as numbered above), in slices filled by the decoding threads: 3
+  // bytes each in a slice of trees whose ids all fit, else 4.
+  std::vector<NumberSlice> entries_;
   OidMap extra_index_;           // id -> index into extras_
   std::vector<git_oid> extras_;  // named by a parsed tree, in no pack
   std::vector<std::string> problems_;

@@ -15,13 +15,13 @@
 
 #include <cstdint>
 #include <functional>
-#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "git/blob_scan.h"
 #include "git/flat_map.h"
+#include "git/numbers.h"
 #include "git/repo.h"
 
 namespace keyward::git {
@@ -34,12 +34,13 @@ struct CommitRef {
 
 // The distinct trees an enumeration opened and their entries, as indices:
 // enough to answer "which blobs does this tree hold" without reading it
-// again. Costs ~44-52 bytes per tree (id, range, index slots) plus 4 per
-// entry.
+// again. Costs ~44-52 bytes per tree (id, range, index slots) plus 3 or 4
+// per entry (numbers.h).
 struct TreeGraph {
   // A tree's edges are one run of a slice: [begin, mid) its subtrees (child
   // nodes), [mid, end) its blobs (indices into the enumeration's blobs).
-  // Slice kOwnSlice is own_edges (trees read through libgit2); any other is
+  // Slice kOwnSlice is own_edges (trees read through libgit2, and packed
+  // trees whose edges do not fit their entries' width); any other is
   // packed_slices[slice]: the packed trees' own entries, rewritten in place
   // by the walk (PackedTrees::MutableSlice), so no entry is held twice.
   static constexpr uint32_t kOwnSlice = UINT32_MAX;
@@ -49,8 +50,8 @@ struct TreeGraph {
   };
   std::vector<git_oid> ids;  // node -> tree id
   std::vector<Node> nodes;   // empty ranges for unreadable trees
-  std::vector<uint32_t> own_edges;
-  std::vector<std::vector<uint32_t>> packed_slices;
+  NumberSlice own_edges{4};
+  std::vector<NumberSlice> packed_slices;
 
   // The node of `id`, added (unexpanded) if new; `*added` says which.
   uint32_t NodeFor(const git_oid& id, bool* added);
@@ -59,17 +60,17 @@ struct TreeGraph {
   uint32_t Find(const git_oid& id) const;
   // Makes room for `n` trees without growing again.
   void Reserve(size_t n);
-  std::span<const uint32_t> TreeEdges(uint32_t node) const {
+  NumberRun TreeEdges(uint32_t node) const {
     const Node& n = nodes[node];
-    return {Slice(n).data() + n.begin, n.mid - n.begin};
+    return Slice(n).Run(n.begin, n.mid);
   }
-  std::span<const uint32_t> BlobEdges(uint32_t node) const {
+  NumberRun BlobEdges(uint32_t node) const {
     const Node& n = nodes[node];
-    return {Slice(n).data() + n.mid, n.end - n.mid};
+    return Slice(n).Run(n.mid, n.end);
   }
 
  private:
-  const std::vector<uint32_t>& Slice(const Node& n) const {
+  const NumberSlice& Slice(const Node& n) const {
     return n.slice == kOwnSlice ? own_edges : packed_slices[n.slice];
   }
   // The slot holding `id`'s node, or the empty slot where it belongs.

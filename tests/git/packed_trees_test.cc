@@ -8,7 +8,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <span>
+#include <set>
 #include <sstream>
 
 #include "git/enumerate.h"
@@ -53,8 +53,8 @@ class PackedTreesTest : public GitFixture {
     const git::TreeGraph &ga = a.trees, &gb = b.trees;
     ASSERT_EQ(ga.ids.size(), gb.ids.size());
     ASSERT_EQ(ga.nodes.size(), gb.nodes.size());
-    auto edges = [](std::span<const uint32_t> s) {
-      return std::vector<uint32_t>(s.begin(), s.end());
+    auto edges = [](git::NumberRun run) {
+      return std::vector<uint32_t>(run.begin(), run.end());
     };
     for (uint32_t i = 0; i < ga.ids.size(); ++i) {
       EXPECT_EQ(git::OidHex(ga.ids[i]), git::OidHex(gb.ids[i])) << i;
@@ -149,19 +149,39 @@ TEST_F(PackedTreesTest, GraphFromPacksEqualsGraphFromLibgit2) {
   EXPECT_GT(reference.trees.ids.size(), 100u);
   EXPECT_GT(reference.blobs.size(), 100u);
   EXPECT_TRUE(reference.trees.packed_slices.empty());
+  auto own_nodes = [](const git::Enumeration& e) {
+    size_t own = 0;
+    for (const git::TreeGraph::Node& n : e.trees.nodes) {
+      own += n.slice == git::TreeGraph::kOwnSlice;
+    }
+    return own;
+  };
   for (int threads : {1, 2}) {
     SCOPED_TRACE(threads);
     git::Enumeration e = Enumerate(true, threads);
     ExpectSameEnumeration(reference, e);
     // A packed tree's edges are its PackedTrees entries, taken over by the
     // graph (not copied): only the loose trees' are the graph's own.
-    size_t own = 0;
-    for (const git::TreeGraph::Node& n : e.trees.nodes) {
-      own += n.slice == git::TreeGraph::kOwnSlice;
+    EXPECT_GT(own_nodes(e), 10u);
+    EXPECT_LT(own_nodes(e), e.trees.nodes.size() / 2);
+    ASSERT_FALSE(e.trees.packed_slices.empty());
+    for (const git::NumberSlice& slice : e.trees.packed_slices) {
+      EXPECT_EQ(slice.width(), 3u);  // a few hundred objects: 3 bytes each
     }
-    EXPECT_GT(own, 10u);
-    EXPECT_LT(own, e.trees.nodes.size() / 2);
-    EXPECT_FALSE(e.trees.packed_slices.empty());
+  }
+  {
+    // Numbers past a (lowered) 3-byte limit: trees naming them are stored
+    // 4 bytes an entry, and the walk's edges that do not fit a tree's slice
+    // are the graph's own. The graph is the same.
+    git::ScopedNarrowMax low(60);
+    git::Enumeration e = Enumerate(true, 2);
+    ExpectSameEnumeration(reference, e);
+    std::set<uint32_t> widths;
+    for (const git::NumberSlice& slice : e.trees.packed_slices) {
+      widths.insert(slice.width());
+    }
+    EXPECT_EQ(widths, (std::set<uint32_t>{3, 4}));
+    EXPECT_GT(own_nodes(e), Enumerate(true, 2).trees.nodes.size() / 10);
   }
   EXPECT_TRUE(warnings_.empty());
 }
