@@ -27,8 +27,8 @@ void EnsureLibgit2() {
     git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, size_t{32} << 20);
     // Blobs are read once each; caching them would only hold memory. So are
     // commits: a full-history scan looks each one up once, for its tree, and
-    // the cache kept every one for the rest of the run (~580 bytes a commit:
-    // 116 MB of a 200,000-commit history's peak; bench/README.md).
+    // the cache kept every one for the rest of the run (~575 bytes a commit:
+    // 115 MB for 200,000 commits; bench/README.md "Memory per tree").
     git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_BLOB,
                      size_t{0});
     git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_COMMIT,
