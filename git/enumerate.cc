@@ -50,6 +50,7 @@ class BlobEnumerator {
       // stay untouched cost nothing). Their edges are their entries,
       // rewritten in place.
       graph_->ids.reserve(packed_->tree_count());
+      tree_of_node_.reserve(packed_->tree_count());
       graph_->nodes.reserve(packed_->tree_count());
       graph_->Reserve(packed_->tree_count());
     }
@@ -70,8 +71,13 @@ class BlobEnumerator {
       git_oid id = graph_->ids[node];
       TreeGraph::Node entry;
       PackedTrees::Entries e;
-      PackedTrees::Lookup found =
-          packed_ ? packed_->Find(id, &e) : PackedTrees::kAbsent;
+      // A subtree of a packed tree is found by its number, the rest by id.
+      uint32_t tree = node < tree_of_node_.size() ? tree_of_node_[node]
+                                                  : PackedTrees::kNoTree;
+      PackedTrees::Lookup found = tree != PackedTrees::kNoTree
+                                      ? packed_->Get(tree, &e)
+                                  : packed_ ? packed_->Find(id, &e)
+                                            : PackedTrees::kAbsent;
       if (found == PackedTrees::kUnreadable) {
         warn_("git tree " + OidHex(id) + ": " + std::string(e.problem) +
               " (its files are skipped)");
@@ -136,7 +142,15 @@ class BlobEnumerator {
         tree == PackedTrees::kNoTree ? unknown : node_of_tree_[tree];
     bool fresh = false;
     if (cached == kNone) cached = graph_->NodeFor(packed_->id(t), &fresh);
-    if (fresh) stack->push_back(cached);
+    if (fresh) {
+      stack->push_back(cached);
+      if (tree != PackedTrees::kNoTree) {
+        if (tree_of_node_.size() <= cached) {
+          tree_of_node_.resize(cached + 1, PackedTrees::kNoTree);
+        }
+        tree_of_node_[cached] = tree;
+      }
+    }
     return cached;
   }
 
@@ -234,6 +248,9 @@ class BlobEnumerator {
   // node. Once known (saves hashing the same id for every tree naming it).
   std::vector<uint32_t> blob_of_id_, node_of_tree_;
   std::vector<uint32_t> edges_;  // WalkTree's scratch
+  // By graph node: the packed tree (TreeOf) it was made for as a subtree,
+  // or kNoTree.
+  std::vector<uint32_t> tree_of_node_;
 };
 
 // Every object id in the object database, split into commits and blobs.

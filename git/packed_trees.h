@@ -100,6 +100,8 @@ class PackedTrees {
     uint32_t slice = 0, begin = 0;
   };
   Lookup Find(const git_oid& tree, Entries* out) const;
+  // Find for tree `t` (< tree_count(), as TreeOf numbers them).
+  Lookup Get(uint32_t t, Entries* out) const;
   // Entries::slice `s`, writable: every tree's entries are its own (no two
   // trees share a run), so a walk that has read a tree's entries may
   // rewrite them in place into its own numbering (what fits the slice's

@@ -124,6 +124,26 @@ TEST_F(PackedTreesTest, GraphFromPacksEqualsGraphFromLibgit2) {
   packs->PlanAll();
   auto packed = git::PackedTrees::Load(*packs, 2);
   EXPECT_GT(packed->tree_count(), 100u);
+  // TreeOf finds every packed tree by its object number (each its own
+  // record), and nothing else; so does Get.
+  std::set<uint32_t> records;
+  packs->ForEachObjectType([&](const git_oid& id, git::PackType type) {
+    uint32_t t = packed->TreeOf(packs->FindObject(id));
+    if (type != git::PackType::kTree) {
+      EXPECT_EQ(t, git::PackedTrees::kNoTree) << git::OidHex(id);
+      return;
+    }
+    ASSERT_NE(t, git::PackedTrees::kNoTree) << git::OidHex(id);
+    EXPECT_TRUE(records.insert(t).second);
+    git::PackedTrees::Entries by_id, by_number;
+    ASSERT_EQ(packed->Find(id, &by_id), git::PackedTrees::kFound);
+    ASSERT_EQ(packed->Get(t, &by_number), git::PackedTrees::kFound);
+    EXPECT_EQ(by_id.begin, by_number.begin);
+    EXPECT_EQ(by_id.slice, by_number.slice);
+  });
+  EXPECT_EQ(records.size(), packed->tree_count());
+  EXPECT_EQ(packed->TreeOf(static_cast<uint32_t>(packs->object_count())),
+            git::PackedTrees::kNoTree);
   std::string big_idx;  // the repack -adf one
   for (const auto& e :
        std::filesystem::directory_iterator(ObjectsDir() + "/pack")) {
