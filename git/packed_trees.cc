@@ -344,8 +344,6 @@ std::unique_ptr<PackedTrees> PackedTrees::Load(
       r.begin = t.begin;
       r.mid = t.mid;
       r.end = t.end;
-      out->tree_entries_ += t.mid - t.begin;
-      out->blob_entries_ += t.end - t.mid;
       out->records_.push_back(r);
     }
     FreeStorage(shard.trees);
@@ -381,8 +379,6 @@ std::unique_ptr<PackedTrees> PackedTrees::Load(
           r.end());
   return out;
 }
-
-void PackedTrees::ReleaseTrees() { TakeEntries(); }
 
 std::vector<NumberSlice> PackedTrees::TakeEntries() {
   FreeStorage(records_);

@@ -123,14 +123,9 @@ class PackedTrees {
   // Which of the tree_count() trees id `i` is, or kNoTree.
   static constexpr uint32_t kNoTree = UINT32_MAX;
   uint32_t TreeOf(uint32_t i) const;  // a binary search
-  // Frees the trees (Find says kAbsent after it); the ids stay.
-  void ReleaseTrees();
-  // ReleaseTrees, handing over the slices of entries (indexed by
-  // Entries::slice) instead of freeing them.
+  // Frees the trees (Find says kAbsent after it) and hands over their
+  // slices of entries (indexed by Entries::slice); the ids stay.
   std::vector<NumberSlice> TakeEntries();
-  // Entries naming subtrees, and blobs, over all trees (for reserving).
-  size_t tree_entry_count() const { return tree_entries_; }
-  size_t blob_entry_count() const { return blob_entries_; }
 
  private:
   struct Record {
@@ -147,7 +142,6 @@ class PackedTrees {
   // One per tree, by object number (TreeOf: a binary search; no table by
   // object number, no second copy while sorting).
   std::vector<Record> records_;
-  size_t tree_entries_ = 0, blob_entries_ = 0;
   // Ids (as numbered above), in slices filled by the decoding threads: 3
   // bytes each in a slice of trees whose ids all fit, else 4.
   std::vector<NumberSlice> entries_;
