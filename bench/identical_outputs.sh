@@ -132,6 +132,9 @@ suite() {
   run baseline scan --no-config -f json --baseline base.json \
     --report-stale-baseline .
   run report scan --no-config -f json -o report.json .
+  # The scans below read "." again, report.json included: its timing would
+  # change the bytes they count (one more digit of seconds, one more byte).
+  mask "$run/report.json"
   # Inventory: add, list, show, rotate, revoke, audit, and scans with it.
   export KEYWARD_INVENTORY=$run/inv.json
   local secret
