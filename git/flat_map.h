@@ -33,6 +33,19 @@ struct OffsetBits {
   uint64_t operator()(uint64_t offset) const { return offset; }
 };
 
+// What FlatMap and FlatIndex share: a power-of-two capacity at least twice
+// the entries, and Fibonacci hashing (the top bits of the product depend on
+// all of the key's bits).
+namespace flat_table {
+inline size_t CapacityFor(size_t entries) {
+  return std::bit_ceil(std::max<size_t>(16, 2 * entries));
+}
+inline int ShiftFor(size_t capacity) { return 64 - std::countr_zero(capacity); }
+inline size_t Home(uint64_t bits, int shift) {
+  return static_cast<size_t>((bits * 0x9E3779B97F4A7C15ull) >> shift);
+}
+}  // namespace flat_table
+
 template <typename Key, typename Bits>
 class FlatMap {
  public:
@@ -40,7 +53,7 @@ class FlatMap {
 
   // Makes room for `n` entries without growing again.
   void Reserve(size_t n) {
-    size_t want = std::bit_ceil(std::max<size_t>(16, 2 * n));
+    size_t want = flat_table::CapacityFor(n);
     if (want > slots_.size()) Rehash(want);
   }
 
@@ -77,8 +90,7 @@ class FlatMap {
   };
 
   size_t Home(const Key& key) const {
-    // Fibonacci hashing: the top bits of the product depend on all of the key.
-    return static_cast<size_t>((Bits()(key) * 0x9E3779B97F4A7C15ull) >> shift_);
+    return flat_table::Home(Bits()(key), shift_);
   }
   // The slot holding `key`, or the empty slot where it belongs.
   size_t Probe(const Key& key) const {
@@ -93,7 +105,7 @@ class FlatMap {
   void Rehash(size_t capacity) {
     std::vector<Slot> old = std::move(slots_);
     slots_.assign(capacity, Slot());
-    shift_ = 64 - std::countr_zero(capacity);
+    shift_ = flat_table::ShiftFor(capacity);
     for (const Slot& s : old) {
       if (s.value != kAbsent) slots_[Probe(s.key)] = s;
     }
@@ -104,7 +116,69 @@ class FlatMap {
   int shift_ = 64;
 };
 
+// FlatMap for keys the caller already holds in a vector, the value being
+// the key's place there: a slot is that 4-byte place (not a key and a
+// value), and lookups compare against `keys`, which every call is given.
+//
+//   std::vector<git_oid> ids;
+//   OidIndex index;
+//   bool added = false;
+//   uint32_t i = index.Insert(id, ids, &added);  // if added: i == ids.size()
+//   if (added) ids.push_back(id);
+template <typename Key, typename Bits>
+class FlatIndex {
+ public:
+  static constexpr uint32_t kAbsent = UINT32_MAX;
+
+  // Makes room for `n` keys without growing again.
+  void Reserve(size_t n, const std::vector<Key>& keys) {
+    size_t want = flat_table::CapacityFor(n);
+    if (want > slots_.size()) Rehash(want, keys);
+  }
+
+  // The place of `key` in `keys`; if it has none, keys.size(), recorded as
+  // the place the caller must append it to. `*inserted` says which.
+  uint32_t Insert(const Key& key, const std::vector<Key>& keys,
+                  bool* inserted) {
+    if (2 * (keys.size() + 1) > slots_.size()) {
+      Rehash(std::max<size_t>(16, 2 * slots_.size()), keys);
+    }
+    uint32_t& slot = slots_[Probe(key, keys)];
+    *inserted = slot == kAbsent;
+    if (*inserted) slot = static_cast<uint32_t>(keys.size());
+    return slot;
+  }
+
+  // The place of `key` in `keys`, or kAbsent.
+  uint32_t Find(const Key& key, const std::vector<Key>& keys) const {
+    return slots_.empty() ? kAbsent : slots_[Probe(key, keys)];
+  }
+
+ private:
+  size_t Probe(const Key& key, const std::vector<Key>& keys) const {
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = flat_table::Home(Bits()(key), shift_);;
+         i = (i + 1) & mask) {
+      uint32_t at = slots_[i];
+      if (at == kAbsent || std::memcmp(&keys[at], &key, sizeof(Key)) == 0) {
+        return i;
+      }
+    }
+  }
+  void Rehash(size_t capacity, const std::vector<Key>& keys) {
+    slots_.assign(capacity, kAbsent);
+    shift_ = flat_table::ShiftFor(capacity);
+    for (uint32_t at = 0; at < keys.size(); ++at) {
+      slots_[Probe(keys[at], keys)] = at;
+    }
+  }
+
+  std::vector<uint32_t> slots_;
+  int shift_ = 64;
+};
+
 using OidMap = FlatMap<git_oid, OidHash>;
+using OidIndex = FlatIndex<git_oid, OidHash>;
 using OffsetMap = FlatMap<uint64_t, OffsetBits>;
 
 // Empties `c` and gives its storage back. (`c = {}` does not: for a vector

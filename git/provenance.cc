@@ -1,53 +1,17 @@
 #include "git/provenance.h"
 
 #include <algorithm>
-#include <bit>
-#include <cstring>
 #include <utility>
 
 namespace keyward::git {
 
-size_t TreeGraph::Probe(const git_oid& id) const {
-  uint64_t bits;
-  std::memcpy(&bits, id.id, sizeof(bits));  // ids are uniformly distributed
-  const size_t mask = slots_.size() - 1;
-  // Fibonacci hashing: the top bits of the product depend on all of `bits`.
-  for (size_t i = (bits * 0x9E3779B97F4A7C15ull) >> shift_;;
-       i = (i + 1) & mask) {
-    uint32_t node = slots_[i];
-    if (node == kAbsent || git_oid_equal(&ids[node], &id)) return i;
-  }
-}
-
-void TreeGraph::Rehash(size_t capacity) {
-  slots_.assign(capacity, kAbsent);
-  shift_ = 64 - std::countr_zero(capacity);
-  for (uint32_t node = 0; node < ids.size(); ++node) {
-    slots_[Probe(ids[node])] = node;
-  }
-}
-
-void TreeGraph::Reserve(size_t n) {
-  size_t want = std::bit_ceil(std::max<size_t>(16, 2 * n));
-  if (want > slots_.size()) Rehash(want);
-}
-
-uint32_t TreeGraph::Find(const git_oid& id) const {
-  return slots_.empty() ? kAbsent : slots_[Probe(id)];
-}
-
 uint32_t TreeGraph::NodeFor(const git_oid& id, bool* added) {
-  if (2 * (ids.size() + 1) > slots_.size()) {
-    Rehash(std::max<size_t>(16, 2 * slots_.size()));
-  }
-  uint32_t& slot = slots_[Probe(id)];
-  *added = slot == kAbsent;
+  uint32_t node = index_.Insert(id, ids, added);
   if (*added) {
-    slot = static_cast<uint32_t>(ids.size());
     ids.push_back(id);
     nodes.emplace_back();
   }
-  return slot;
+  return node;
 }
 
 TreeIndex::TreeIndex(git_repository* repo, const std::vector<git_oid>& targets,

@@ -56,10 +56,10 @@ struct TreeGraph {
   // The node of `id`, added (unexpanded) if new; `*added` says which.
   uint32_t NodeFor(const git_oid& id, bool* added);
   // The node of `id`, or kAbsent.
-  static constexpr uint32_t kAbsent = UINT32_MAX;
-  uint32_t Find(const git_oid& id) const;
+  static constexpr uint32_t kAbsent = OidIndex::kAbsent;
+  uint32_t Find(const git_oid& id) const { return index_.Find(id, ids); }
   // Makes room for `n` trees without growing again.
-  void Reserve(size_t n);
+  void Reserve(size_t n) { index_.Reserve(n, ids); }
   NumberRun TreeEdges(uint32_t node) const {
     const Node& n = nodes[node];
     return Slice(n).Run(n.begin, n.mid);
@@ -73,13 +73,7 @@ struct TreeGraph {
   const NumberSlice& Slice(const Node& n) const {
     return n.slice == kOwnSlice ? own_edges : packed_slices[n.slice];
   }
-  // The slot holding `id`'s node, or the empty slot where it belongs.
-  size_t Probe(const git_oid& id) const;
-  void Rehash(size_t capacity);
-  // id -> node, by open addressing over node numbers (kAbsent: empty): 4
-  // bytes a slot, at most half full; the ids compared are those of `ids`.
-  std::vector<uint32_t> slots_;
-  int shift_ = 64;
+  OidIndex index_;  // id -> node (4 bytes a slot; the ids are `ids`)
 };
 
 struct BlobProvenance {

@@ -101,5 +101,30 @@ TEST(FreeStorageTest, GivesTheCapacityBack) {
   EXPECT_LT(s.capacity(), size_t{1} << 16);
 }
 
+TEST(FlatIndexTest, RandomIdsWithRepeatsMatchUnorderedMap) {
+  std::mt19937_64 rng(7);
+  std::vector<git_oid> pool;
+  for (int i = 0; i < 20000; ++i) pool.push_back(RandomOid(rng));
+  std::vector<git_oid> keys;
+  git::OidIndex index;
+  index.Reserve(100, keys);  // grows many times past this
+  std::unordered_map<git_oid, uint32_t, git::OidHash, git::OidEq> want;
+  for (int i = 0; i < 100000; ++i) {
+    const git_oid& id = pool[rng() % pool.size()];
+    bool inserted = false;
+    uint32_t got = index.Insert(id, keys, &inserted);
+    auto [it, fresh] = want.emplace(id, static_cast<uint32_t>(keys.size()));
+    ASSERT_EQ(inserted, fresh);
+    ASSERT_EQ(got, it->second);
+    if (inserted) keys.push_back(id);
+  }
+  for (const git_oid& id : pool) {
+    auto it = want.find(id);
+    ASSERT_EQ(index.Find(id, keys),
+              it == want.end() ? git::OidIndex::kAbsent : it->second);
+  }
+  EXPECT_EQ(index.Find(RandomOid(rng), keys), git::OidIndex::kAbsent);
+}
+
 }  // namespace
 }  // namespace keyward::test
