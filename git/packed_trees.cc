@@ -28,16 +28,13 @@ struct Shard {
   uint32_t objects;
   const std::function<bool(std::string_view)>* named;  // Load's, or null
   std::vector<git_oid> named_blobs;                    // may repeat
-  struct Tree {
-    size_t wanted;  // PackReader's index of the tree
-    uint32_t slice;
-    uint32_t begin, mid, end;  // in slices[slice]
-  };
   // Ids in no pack, numbered here from `objects` on (renumbered when the
   // shards are merged).
   OidMap extra_index;  // id -> index into extras
   std::vector<git_oid> extras;
-  std::vector<Tree> trees;
+  // The trees read, their slices numbered in `slices` (made global when
+  // the shards are merged).
+  std::vector<PackedTrees::Record> trees;
   // Entries of the trees, in slices that never grow past their first
   // capacity (a growing vector would copy megabytes into fresh pages): a
   // tree whose numbers all fit 3 bytes goes to the current narrow slice,
@@ -131,8 +128,12 @@ struct Shard {
     NumberSlice& entries = slices[current];
     const auto at =
         static_cast<uint32_t>(entries.Grow(tree_count + blob_count));
-    Tree t{wanted, static_cast<uint32_t>(current), at, at + tree_count,
-           at + tree_count + blob_count};
+    PackedTrees::Record t;
+    t.number = static_cast<uint32_t>(wanted);  // after PlanAll, its number
+    t.slice = static_cast<uint32_t>(current);
+    t.begin = at;
+    t.mid = at + tree_count;
+    t.end = t.mid + blob_count;
     uint32_t tree_at = t.begin, blob_at = t.mid;
     for (size_t i = 0; i < count; ++i) {
       if (split[i].kind == TreeEntry::kTree)
@@ -336,15 +337,9 @@ std::unique_ptr<PackedTrees> PackedTrees::Load(
       }
       out->entries_.push_back(std::move(slice));
     }
-    for (const Shard::Tree& t : shard.trees) {
-      Record r;
-      // After PlanAll, a wanted index is the object's number.
-      r.number = static_cast<uint32_t>(t.wanted);
-      r.slice = first_slice + t.slice;
-      r.begin = t.begin;
-      r.mid = t.mid;
-      r.end = t.end;
-      out->records_.push_back(r);
+    for (Record t : shard.trees) {
+      t.slice += first_slice;
+      out->records_.push_back(t);
     }
     FreeStorage(shard.trees);
     for (size_t i : shard.mismatched) {

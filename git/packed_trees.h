@@ -13,8 +13,9 @@
 // Raw tree contents are never held together: each tree is split as the pack
 // reader delivers it, into 3 bytes per entry (numbers.h); a tree made from a
 // delta takes the entries the delta copies from its base's split (SplitTree),
-// so along a delta chain only changed entries are parsed. Immutable after Load;
-// safe to share between threads. Borrows the PackReader, which must outlive it.
+// so along a delta chain only changed entries are parsed. Immutable after Load
+// but for MutableSlice and TakeEntries (the walk's), safe to share between
+// threads. Borrows the PackReader, which must outlive it.
 #ifndef KEYWARD_GIT_PACKED_TREES_H_
 #define KEYWARD_GIT_PACKED_TREES_H_
 
@@ -122,19 +123,22 @@ class PackedTrees {
   size_t tree_count() const { return records_.size(); }
   // Which of the tree_count() trees id `i` is, or kNoTree.
   static constexpr uint32_t kNoTree = UINT32_MAX;
-  uint32_t TreeOf(uint32_t i) const;  // a binary search
+  uint32_t TreeOf(uint32_t i) const;  // a search of the records
   // Frees the trees (Find says kAbsent after it) and hands over their
   // slices of entries (indexed by Entries::slice); the ids stay.
   std::vector<NumberSlice> TakeEntries();
 
- private:
+  // A tree: where its entries are, or why it cannot be read (Load's
+  // decoding threads make them).
+  static constexpr uint32_t kNoProblem = UINT32_MAX;
   struct Record {
     uint32_t number = 0;                   // the tree's object number
     uint32_t slice = 0;                    // which of entries_
     uint32_t begin = 0, mid = 0, end = 0;  // there: [begin, mid) trees
     uint32_t problem = kNoProblem;         // index into problems_
   };
-  static constexpr uint32_t kNoProblem = UINT32_MAX;
+
+ private:
   explicit PackedTrees(const PackReader* reader)
       : reader_(reader), objects_(reader->object_count()) {}
   const PackReader* reader_;
