@@ -225,7 +225,7 @@ void ScanAllPackedBlobs(const Scanner& scanner, const PackReader& packs,
   const size_t n = reader->wanted_count();
   out->outcomes.assign(n, {});
   std::atomic<size_t> next_tree{0};
-  std::mutex mu;  // guards out->found
+  std::mutex mu;  // guards out->found and out->large_bytes
   const auto& progress = scanner.options().progress;
   auto work = [&](int) {
     PackDecoder decoder(*reader);
@@ -239,10 +239,17 @@ void ScanAllPackedBlobs(const Scanner& scanner, const PackReader& packs,
       std::string error;
       ScanStats delta = ScanBlobContent(scanner, scope, i, reader->wanted_id(i),
                                         data, &buffer, &found, &error);
-      out->outcomes[i] = {delta.unreadable ? PackedBlobScan::kFailed
-                          : delta.files    ? PackedBlobScan::kScanned
-                                           : PackedBlobScan::kBinary,
-                          data.size()};
+      PackedBlobScan::Outcome& o = out->outcomes[i];
+      o.kind = delta.unreadable ? PackedBlobScan::kFailed
+               : delta.files    ? PackedBlobScan::kScanned
+                                : PackedBlobScan::kBinary;
+      if (data.size() < PackedBlobScan::kLargeBytes) {
+        o.bytes = static_cast<uint32_t>(data.size());
+      } else {
+        o.bytes = PackedBlobScan::kLargeBytes;
+        std::lock_guard<std::mutex> lock(mu);
+        out->large_bytes[static_cast<uint32_t>(i)] = data.size();
+      }
       if (progress) progress(delta);
     };
     for (;;) {
@@ -311,7 +318,7 @@ ScanStats ScanBlobs(const Scanner& scanner, const std::string& git_dir,
       switch (kind) {
         case PackedBlobScan::kScanned:
           ++stats.files;
-          stats.bytes += done->outcomes[slot].bytes;
+          stats.bytes += done->Bytes(slot);
           if (auto it = blob_of_slot.find(slot); it != blob_of_slot.end()) {
             it->second = i;
           }

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "git/flat_map.h"
@@ -39,13 +40,21 @@ struct PackedBlobScan {
     kLost,        // its pack shrank while it was read: unreadable
     kFailed,      // the matcher failed on it: unreadable, never "clean"
   };
+  // A blob's size, when it is kLargeBytes or more, is in large_bytes.
+  static constexpr uint32_t kLargeBytes = (uint32_t{1} << 29) - 1;
   struct Outcome {
-    Kind kind : 8 = kUndecodable;
-    uint64_t bytes : 56 = 0;  // a blob is under 2^56 bytes (MaxBlobBytes)
+    Kind kind : 3 = kUndecodable;
+    uint32_t bytes : 29 = 0;  // or kLargeBytes
   };
-  static_assert(sizeof(Outcome) == 8, "8 bytes per packed object");
-  // By slot: the pack reader's wanted index (its object number).
+  static_assert(sizeof(Outcome) == 4, "4 bytes per packed object");
+  // By slot: the pack reader's wanted index (its object number). Every
+  // object has a slot, so this is the pass's cost per object.
   std::vector<Outcome> outcomes;
+  std::unordered_map<uint32_t, uint64_t> large_bytes;  // slot -> size
+  uint64_t Bytes(uint32_t slot) const {
+    const Outcome& o = outcomes[slot];
+    return o.bytes == kLargeBytes ? large_bytes.at(slot) : o.bytes;
+  }
   std::vector<BlobFinding> found;  // BlobFinding::blob is a slot here
   // By blob of the enumeration (MatchPackedBlobs): its slot, or kNoSlot
   // when the pass did not read it.
@@ -56,7 +65,7 @@ struct PackedBlobScan {
 // Scans every blob `packs` (planned with PlanAll) holds with `threads`
 // workers, biggest delta tree first. Nothing is warned about here: ScanBlobs
 // warns for the reachable blobs that need it. The progress callback sees
-// every blob. Memory: 8 bytes per packed object (`outcomes`), besides the
+// every blob. Memory: 4 bytes per packed object (`outcomes`), besides the
 // findings. `scope` as for ScanBlobs.
 void ScanAllPackedBlobs(const Scanner& scanner, const PackReader& packs,
                         int threads, PackedBlobScan* out,

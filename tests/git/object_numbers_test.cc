@@ -179,6 +179,22 @@ TEST_F(ObjectNumbersTest, EveryPackedObjectHasOneNumberAndLooseOnesNone) {
 // The indexes are mapped, not copied: a repack that deletes the packs and
 // their indexes (as `git gc` does) while the reader is open leaves what it
 // mapped readable, and ids keep their numbers.
+// A packed blob's outcome is 4 bytes; a size that does not fit its 29 bits
+// is kept aside, so the scan's byte count is still exact.
+TEST(PackedBlobScanTest, SizesBeyondTheOutcomeBitsAreKeptAside) {
+  git::PackedBlobScan pass;
+  pass.outcomes.assign(3, {});
+  const uint32_t fits = git::PackedBlobScan::kLargeBytes - 1;
+  pass.outcomes[0] = {git::PackedBlobScan::kScanned, fits};
+  pass.outcomes[1] = {git::PackedBlobScan::kScanned,
+                      git::PackedBlobScan::kLargeBytes};
+  pass.large_bytes[1] = uint64_t{5} << 32;
+  EXPECT_EQ(pass.Bytes(0), fits);
+  EXPECT_EQ(pass.Bytes(1), uint64_t{5} << 32);
+  EXPECT_EQ(pass.Bytes(2), 0u);
+  EXPECT_EQ(pass.outcomes[1].kind, git::PackedBlobScan::kScanned);
+}
+
 TEST_F(ObjectNumbersTest, MappedIndexesOutliveARepackThatDeletesThem) {
   Init();
   Edit(0, 6);
