@@ -21,6 +21,9 @@ constexpr uint64_t kMaxInflateRatio = 1040;
 // Entries up to this many packed bytes are read with pread (ReadEntry);
 // larger ones through the mapping, where a fault maps many pages at once.
 constexpr uint64_t kMaxReadEntry = uint64_t{4} << 20;
+// A root's size is known only once its header is read: Take the largest
+// spare buffer for it.
+constexpr size_t kUnknownSize = SIZE_MAX;
 
 }  // namespace
 
@@ -69,20 +72,31 @@ void PackDecoder::Give(Buffer b) {
   }
 }
 
-bool PackDecoder::ReadEntry(uint32_t n, Buffer* inflated, size_t* consumed) {
+Status PackDecoder::Prepare(uint64_t size, uint64_t packed, bool whole,
+                            Buffer* inflated) {
+  if (size / kMaxInflateRatio > packed) {
+    return Status::Corruption("entry size larger than its data allows");
+  }
+  // Too large to hold (the limit, or the allocator): libgit2 names it.
+  if (whole && size > MaxBlobBytes()) {
+    return Status::Corruption("too large to hold in memory");
+  }
+  if (!Reserve(inflated, size)) return Status::Corruption("out of memory");
+  return Status::OK();
+}
+
+bool PackDecoder::ReadEntry(uint32_t n, bool whole, Buffer* inflated,
+                            size_t* header, size_t* consumed) {
   const PackReader::Node& node = reader_.nodes_[n];
   const PackReader::Pack& pack = *reader_.packs_[node.pack];
   const uint64_t end = reader_.EntryEnd(n);
   const int fd = pack.pack_file.fd();
-  if (fd < 0 || !node.has_crc || end <= node.data() ||
+  if (fd < 0 || !node.has_crc || end <= node.offset ||
       end - node.offset > kMaxReadEntry) {
     return false;
   }
   const size_t len = end - node.offset;
-  if (node.size / kMaxInflateRatio > len - node.header_size ||
-      !Reserve(&packed_, len)) {
-    return false;
-  }
+  if (!Reserve(&packed_, len)) return false;
   for (size_t got = 0; got < len;) {
     ssize_t r = ::pread(fd, packed_.data.get() + got, len - got,
                         static_cast<off_t>(node.offset + got));
@@ -91,13 +105,17 @@ bool PackDecoder::ReadEntry(uint32_t n, Buffer* inflated, size_t* consumed) {
     got += static_cast<size_t>(r);
   }
   std::string_view entry = packed_.view();
-  if (!inflater_
-           .Inflate(entry.substr(node.header_size), inflated->data.get(),
-                    node.size, consumed, /*check_data=*/false)
+  uint64_t size = 0;
+  if (!ParseEntrySize(entry.substr(0, kMaxEntryHeader), node.type, &size,
+                      header) ||
+      !Prepare(size, len - *header, whole, inflated).ok() ||
+      !inflater_
+           .Inflate(entry.substr(*header), inflated->data.get(), size, consumed,
+                    /*check_data=*/false)
            .ok()) {
     return false;
   }
-  return libdeflate_crc32(0, entry.data(), node.header_size + *consumed) ==
+  return libdeflate_crc32(0, entry.data(), *header + *consumed) ==
          pack.index.crc(node.pos);
 }
 
@@ -105,44 +123,47 @@ Status PackDecoder::Decode(uint32_t n, const Buffer* parent, Buffer* out,
                            bool* matches_index) {
   const PackReader::Node& node = reader_.nodes_[n];
   std::string_view pack = reader_.packs_[node.pack]->bytes;
-  std::string_view in =
-      pack.substr(node.data(), pack.size() - kSha1Size - node.data());
-  uint64_t size = node.size;
-  if (size / kMaxInflateRatio > in.size()) {
-    return Status::Corruption("entry size larger than its data allows");
-  }
-  // Too large to hold (the limit, or the allocator): libgit2 names it.
-  if (parent == nullptr && size > MaxBlobBytes()) {
-    return Status::Corruption("too large to hold in memory");
-  }
   // An entry found through the index is checked by its CRC-32 (which covers
   // the zlib stream), so zlib need not also sum what it inflates; only when
   // that CRC does not match is the stream's own checksum consulted, to tell
   // damaged data (an error, as zlib would report it) from a damaged index.
   Buffer* inflated = parent == nullptr ? out : &delta_;
-  if (!Reserve(inflated, size)) return Status::Corruption("out of memory");
-  size_t consumed = 0;
+  size_t header = 0, consumed = 0;
   uint64_t entry_size = 0;
   bool stream_damaged = false;
   Status s;
   bool read = true;
-  if (ReadEntry(n, inflated, &consumed)) {
+  if (ReadEntry(n, parent == nullptr, inflated, &header, &consumed)) {
     ++entries_read_;
     *matches_index = true;
   } else {
+    // Planning parsed this header from the same bytes, so it is in range.
+    const std::string_view rest =
+        pack.substr(node.offset, pack.size() - kSha1Size - node.offset);
+    uint64_t size = 0;
+    bool parsed = false;
     read = ReadMapped([&] {
-      s = inflater_.Inflate(in, inflated->data.get(), size, &consumed,
-                            /*check_data=*/!node.has_crc);
-      if (!s.ok()) return;
-      entry_size = node.header_size + consumed;
-      *matches_index =
-          !node.has_crc ||
-          libdeflate_crc32(0, pack.data() + node.offset, entry_size) ==
-              reader_.packs_[node.pack]->index.crc(node.pos);
-      stream_damaged =
-          !*matches_index &&
-          !StreamChecksumMatches(in.substr(0, consumed), inflated->view());
+      parsed = ParseEntrySize(rest.substr(0, kMaxEntryHeader), node.type, &size,
+                              &header);
     });
+    if (read && !parsed) return Status::Corruption("bad entry header");
+    if (read)
+      s = Prepare(size, rest.size() - header, parent == nullptr, inflated);
+    if (!s.ok()) return s;
+    const std::string_view in = rest.substr(header);
+    read = read && ReadMapped([&] {
+             s = inflater_.Inflate(in, inflated->data.get(), size, &consumed,
+                                   /*check_data=*/!node.has_crc);
+             if (!s.ok()) return;
+             entry_size = header + consumed;
+             *matches_index =
+                 !node.has_crc ||
+                 libdeflate_crc32(0, pack.data() + node.offset, entry_size) ==
+                     reader_.packs_[node.pack]->index.crc(node.pos);
+             stream_damaged = !*matches_index &&
+                              !StreamChecksumMatches(in.substr(0, consumed),
+                                                     inflated->view());
+           });
   }
   if (!read) {
     reader_.packs_[node.pack]->shrank.store(true, std::memory_order_relaxed);
@@ -152,8 +173,8 @@ Status PackDecoder::Decode(uint32_t n, const Buffer* parent, Buffer* out,
   if (stream_damaged) return Status::Corruption("zlib: incorrect data check");
   if (parent != nullptr) {
     uint64_t source = 0, target = 0;
-    size_t header = 0;
-    s = ReadDeltaSizes(delta_.view(), &source, &target, &header);
+    size_t delta_header = 0;
+    s = ReadDeltaSizes(delta_.view(), &source, &target, &delta_header);
     if (!s.ok()) return s;
     // Each instruction byte yields at most one copy of the whole base (or
     // 127 literal bytes): a bigger target is corrupt, not worth allocating.
@@ -228,7 +249,7 @@ void PackDecoder::DecodeTree(PackType type, size_t t, const DerivedVisit& visit,
     Give(std::move(f->content));
   };
   uint32_t root = reader_.RootsOf(type)[t];
-  Buffer content = Take(nodes[root].size);
+  Buffer content = Take(kUnknownSize);
   bool matches = false;
   if (!Decode(root, nullptr, &content, &matches).ok()) {
     Give(std::move(content));
@@ -316,7 +337,7 @@ bool PackDecoder::Rebuild(std::vector<Frame>& stack) {
   }
   Buffer have, next;
   for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
-    next = Take(from ? from->size : nodes[*it].size);
+    next = Take(from ? from->size : kUnknownSize);
     bool matches = false;
     if (!Decode(*it, from, &next, &matches).ok()) {
       Give(std::move(next));

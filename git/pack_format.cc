@@ -197,6 +197,36 @@ Status CheckPackHeader(std::string_view pack, uint32_t count) {
   return Status::OK();
 }
 
+bool ParseEntrySize(std::string_view entry, PackType type, uint64_t* size,
+                    size_t* header) {
+  const auto* p = reinterpret_cast<const unsigned char*>(entry.data());
+  const size_t end = entry.size();
+  size_t pos = 0;
+  if (pos >= end) return false;
+  unsigned c = p[pos++];
+  if (static_cast<PackType>((c >> 4) & 7) != type) return false;
+  uint64_t s = c & 15;
+  int shift = 4;
+  while (c & 0x80) {
+    if (pos >= end || shift > 57) return false;
+    c = p[pos++];
+    s |= uint64_t{c & 0x7f} << shift;
+    shift += 7;
+  }
+  if (type == PackType::kOfsDelta) {
+    do {
+      if (pos >= end) return false;
+      c = p[pos++];
+    } while (c & 0x80);
+  } else if (type == PackType::kRefDelta) {
+    if (end - pos < kSha1Size) return false;
+    pos += kSha1Size;
+  }
+  *size = s;
+  *header = pos;
+  return true;
+}
+
 Status ParseEntryHeader(std::string_view pack, uint64_t offset,
                         EntryHeader* out) {
   const auto* p = reinterpret_cast<const unsigned char*>(pack.data());

@@ -108,6 +108,14 @@ struct EntryHeader {
 Status ParseEntryHeader(std::string_view pack, uint64_t offset,
                         EntryHeader* out);
 
+// The inflated size and header length of an entry of known `type` whose
+// bytes start `entry` (at least its header): what ParseEntryHeader found
+// when the entry was planned, read again where the plan keeps no copy.
+// False when the bytes do not hold such a header.
+inline constexpr size_t kMaxEntryHeader = 1 + 10 + kSha1Size;
+bool ParseEntrySize(std::string_view entry, PackType type, uint64_t* size,
+                    size_t* header);
+
 // Inflates pack entries, one at a time. Not thread-safe (one per thread).
 class Inflater {
  public:

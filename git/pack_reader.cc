@@ -165,7 +165,7 @@ uint32_t PackReader::NodeAt(uint32_t pack, uint64_t offset,
 uint32_t PackReader::NewNode(uint32_t pack, uint64_t offset,
                              std::vector<PendingBase>* pending,
                              uint64_t touched, int64_t index_pos) {
-  static_assert(sizeof(Node) == 32, "the plan's cost per object");
+  static_assert(sizeof(Node) == 24, "the plan's cost per object");
   const Pack& p = *packs_[pack];
   uint32_t n = static_cast<uint32_t>(nodes_.size());
   Node node;
@@ -178,11 +178,7 @@ uint32_t PackReader::NewNode(uint32_t pack, uint64_t offset,
     p.shrank.store(true, std::memory_order_relaxed);
   }
   node.ok = parsed && header.size <= Node::kMaxSize;
-  if (node.ok) {
-    node.type = header.type;
-    node.size = header.size;
-    node.header_size = static_cast<uint8_t>(header.data - offset);
-  }
+  if (node.ok) node.type = header.type;
   if (index_pos >= 0) {
     node.has_crc = true;
     node.pos = static_cast<uint32_t>(index_pos);
@@ -400,13 +396,30 @@ void PackReader::Link() {
   OrderByWork(&roots_[static_cast<size_t>(PackType::kBlob)]);
 }
 
+uint64_t PackReader::EntrySize(uint32_t n) const {
+  const Node& node = nodes_[n];
+  const Pack& p = *packs_[node.pack];
+  uint64_t size = 0;
+  size_t header = 0;
+  Touched(kFaultAround);
+  ReadMapped([&] {
+    std::string_view entry = p.bytes.substr(node.offset);
+    if (!ParseEntrySize(entry.substr(0, kMaxEntryHeader), node.type, &size,
+                        &header)) {
+      size = 0;
+    }
+  });
+  return size;
+}
+
 void PackReader::OrderByWork(std::vector<uint32_t>* roots) const {
   // Workers take trees in this order: the biggest first, so that the last
   // trees to start are small and no core waits long for the others (an
   // aggressive repack puts every version of a file in one tree, and pack
   // order may leave the biggest for last). A tree's work is estimated as its
-  // root's size times its object count: versions of one file are about the
-  // same size, and the other sizes are not known before inflating.
+  // root's size (packed, after PlanAll) times its object count: versions of
+  // one file are about the same size, and the other sizes are not known
+  // before inflating.
   std::vector<std::pair<uint64_t, uint32_t>> work;
   work.reserve(roots->size());
   std::vector<uint32_t> stack;
@@ -422,7 +435,13 @@ void PackReader::OrderByWork(std::vector<uint32_t>* roots) const {
         stack.push_back(c);
       }
     }
-    work.emplace_back(std::max<uint64_t>(nodes_[root].size, 1) * count, root);
+    // After PlanAll the root's packed bytes (the plan keeps no inflated
+    // size; reading each root's header again would map the whole pack);
+    // else its header's size.
+    const uint64_t end = EntryEnd(root);
+    const uint64_t size =
+        end > nodes_[root].offset ? end - nodes_[root].offset : EntrySize(root);
+    work.emplace_back(std::max<uint64_t>(size, 1) * count, root);
   }
   std::stable_sort(work.begin(), work.end(), [](const auto& a, const auto& b) {
     return a.first > b.first;

@@ -128,6 +128,9 @@ class PackReader {
   // Where the packed bytes of node `n` end at the latest (the next entry's
   // offset, after PlanAll), or 0 when not known (pack_reader_internal.h).
   uint64_t EntryEnd(uint32_t n) const;
+  // The inflated size node `n`'s header gives (the object's, or a delta's),
+  // read through the mapping; 0 if it cannot be read.
+  uint64_t EntrySize(uint32_t n) const;
   // The wanted index of node `n`, or kNotWanted (pack_reader_internal.h).
   uint32_t WantedOf(uint32_t n) const;
   // Adds the node of the entry at `offset` (NodeAt's arguments).
@@ -263,14 +266,20 @@ class PackDecoder {
   // have the CRC-32 the index gives (true when it was not found through it).
   Status Decode(uint32_t n, const Buffer* parent, Buffer* out,
                 bool* matches_index);
-  // Inflates entry `n` (node.size bytes into `inflated`) from its packed
-  // bytes read with pread, when its extent is known (PlanAll, EntryEnd) and
-  // small: random reads through the mapping cost a fault that maps 16
+  // Checks an entry's inflated `size` against its `packed` bytes (after
+  // the header) and what may be held, and makes room for it in `inflated`.
+  Status Prepare(uint64_t size, uint64_t packed, bool whole, Buffer* inflated);
+  // Inflates entry `n` (the size its header gives, into `inflated`) from its
+  // packed bytes read with pread, when its extent is known (PlanAll, EntryEnd)
+  // and small: random reads through the mapping cost a fault that maps 16
   // pages, and their unmapping later, per entry (~8% of a scan's CPU on a
   // large pack). True only when it inflated and the entry has the index's
   // CRC-32; anything else (a short read, an error, a mismatch) is left to
   // the mapped path, which decides as it always did.
-  bool ReadEntry(uint32_t n, Buffer* inflated, size_t* consumed);
+  // `whole`: the entry is an object (not a delta), held whole. Sets
+  // `*header` to the entry's header length.
+  bool ReadEntry(uint32_t n, bool whole, Buffer* inflated, size_t* header,
+                 size_t* consumed);
   bool Reserve(Buffer* b, size_t size);
   Buffer Take(size_t size);
   void Give(Buffer b);

@@ -55,9 +55,10 @@ struct PackReader::Pack {
   mutable std::atomic<bool> shrank{false};
 };
 
-// One per planned pack entry: 32 bytes (the plan's cost per object), so
+// One per planned pack entry: 24 bytes (the plan's cost per object), so
 // only what decoding needs, packed; a delta's base reference lives in
-// PendingBase until it is resolved.
+// PendingBase until it is resolved. The entry's sizes are not kept: the
+// decoder reads its header again (ParseEntrySize) when it inflates it.
 struct PackReader::Node {
   // What the packed fields hold. Open leaves out packs beyond them (their
   // objects are read through libgit2); an entry whose header claims a larger
@@ -67,9 +68,7 @@ struct PackReader::Node {
   static constexpr uint64_t kMaxSize = (uint64_t{1} << 48) - 1;
   uint64_t offset : 40 = 0;
   uint64_t pack : 16 = 0;
-  uint64_t header_size : 8 = 0;  // the zlib stream starts at offset + this
-  uint64_t size : 48 = 0;  // inflated size (of the object, or of the delta)
-  PackType type : 8 = PackType{};
+  PackType type : 3 = PackType{};
   bool ok : 1 = false;  // header parsed and, for a delta, its base resolved
   bool has_crc : 1 = false;
   bool is_wanted : 1 = false;  // see WantedOf
@@ -79,7 +78,6 @@ struct PackReader::Node {
   // Found through the index (not as a delta's base offset): the entry's
   // position there (its CRC-32 is checked when it is decoded).
   uint32_t pos = 0;
-  uint64_t data() const { return offset + header_size; }
 };
 
 inline uint64_t PackReader::EntryEnd(uint32_t n) const {
