@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <limits>
 #include <memory>
+#include <string>
 #include <unordered_set>
 
 #include "git/commit_walk.h"
@@ -40,57 +41,52 @@ class BlobEnumerator {
         named_(named) {
     if (packed_) {
       ids_ = packed_->id_count();
+      packed_nodes_ = static_cast<uint32_t>(packed_->tree_count());
       // Room for every packed blob up front: growing by doubling would hold
       // the old and the new array at once.
       refs_.reserve(ids_);
       blob_of_id_.assign(packed_->id_count(), kNone);
-      node_of_tree_.assign(packed_->tree_count(), kNone);
-      // Every packed tree is usually reachable: room for all of them up
-      // front, so the graph never grows by copying (reserved pages that
-      // stay untouched cost nothing). Their edges are their entries,
-      // rewritten in place.
-      graph_->ids.reserve(packed_->tree_count());
-      tree_of_node_.reserve(packed_->tree_count());
-      graph_->nodes.reserve(packed_->tree_count());
-      graph_->Reserve(packed_->tree_count());
+      reached_.assign(packed_nodes_, false);
     }
   }
 
   // Adds every blob of `root` (and its subtrees) not seen before, and the
-  // trees not seen before to the graph. Blobs of a tree are numbered before
-  // any of its subtrees is expanded; subtrees are expanded last entry first
-  // (a stack). Both sources of trees keep that order.
-  void WalkTree(const git_oid& root) {
-    bool added = false;
-    uint32_t root_node = graph_->NodeFor(root, &added);
-    if (!added) return;
+  // trees not seen before to the graph; returns the root's node. Blobs of a
+  // tree are numbered before any of its subtrees is expanded; subtrees are
+  // expanded last entry first (a stack). Both sources of trees keep that
+  // order.
+  uint32_t WalkTree(const git_oid& root) {
+    bool fresh = false;
+    uint32_t root_node = NodeOf(root, &fresh);
+    if (!fresh) return root_node;
     std::vector<uint32_t> stack{root_node};
     while (!stack.empty()) {
       uint32_t node = stack.back();
       stack.pop_back();
-      git_oid id = graph_->ids[node];
-      TreeGraph::Node entry;
-      PackedTrees::Entries e;
-      // A subtree of a packed tree is found by its number, the rest by id.
-      uint32_t tree = node < tree_of_node_.size() ? tree_of_node_[node]
-                                                  : PackedTrees::kNoTree;
-      PackedTrees::Lookup found = tree != PackedTrees::kNoTree
-                                      ? packed_->Get(tree, &e)
-                                  : packed_ ? packed_->Find(id, &e)
-                                            : PackedTrees::kAbsent;
-      if (found == PackedTrees::kUnreadable) {
-        warn_("git tree " + OidHex(id) + ": " + std::string(e.problem) +
-              " (its files are skipped)");
-        ++*unreadable_;
+      if (node < packed_nodes_) {
+        // A packed tree: its record becomes its node.
+        PackedTrees::Entries e;
+        if (packed_->Get(node, &e) == PackedTrees::kUnreadable) {
+          Unreadable(packed_->id(packed_->record(node).number), e.problem);
+          continue;
+        }
+        TreeGraph::Node run;
+        ExpandPacked(e, &stack, &run);
+        PackedTrees::Record& r = packed_->MutableRecord(node);
+        r.slice = run.slice;
+        r.begin = run.begin;
+        r.mid = run.mid;
+        r.end = run.end;
         continue;
       }
-      if (found == PackedTrees::kFound) {
-        ExpandPacked(e, &stack, &entry);
-      } else if (!ReadTree(id, &stack, &entry)) {
-        continue;
+      TreeGraph::Node run;
+      run.slice = TreeGraph::kOwnSlice;
+      const git_oid id = read_ids_[node - packed_nodes_];  // read_ids_ grows
+      if (ReadTree(id, &stack, &run)) {
+        graph_->read[node - packed_nodes_] = run;
       }
-      graph_->nodes[node] = entry;
     }
+    return root_node;
   }
 
   // Makes the edges of a packed tree, numbering its blobs before its
@@ -104,12 +100,15 @@ class BlobEnumerator {
     auto below = [](size_t count, uint32_t more) {
       return static_cast<uint32_t>(std::min<size_t>(count + more, UINT32_MAX));
     };
-    *entry = {e.slice, e.begin, e.begin + trees, e.begin + trees + blobs};
+    entry->slice = e.slice;
+    entry->begin = e.begin;
+    entry->mid = e.begin + trees;
+    entry->end = e.begin + trees + blobs;
     // Every number given is below the counts of blobs and nodes: while
     // those fit the width, each edge is written over its entry as soon as
     // the entry is read.
     if (slice.Fits(below(refs_.size(), blobs)) &&
-        slice.Fits(below(graph_->ids.size(), trees))) {
+        slice.Fits(below(packed_nodes_ + read_ids_.size(), trees))) {
       for (uint32_t i = 0; i < blobs; ++i) {
         slice.Set(entry->mid + i, PackedBlob(e.blobs[i]));
       }
@@ -126,7 +125,10 @@ class BlobEnumerator {
                      [&](uint32_t v) { return slice.Fits(v); })) {
       into = &graph_->own_edges;
       uint32_t at = static_cast<uint32_t>(into->Grow(trees + blobs));
-      *entry = {TreeGraph::kOwnSlice, at, at + trees, at + trees + blobs};
+      entry->slice = TreeGraph::kOwnSlice;
+      entry->begin = at;
+      entry->mid = at + trees;
+      entry->end = at + trees + blobs;
     }
     for (uint32_t i = 0; i < trees; ++i) {
       into->Set(entry->begin + i, edges_[blobs + i]);
@@ -136,22 +138,13 @@ class BlobEnumerator {
 
   // The node of packed subtree id `t`, pushed onto `stack` when new.
   uint32_t SubtreeNode(uint32_t t, std::vector<uint32_t>* stack) {
-    uint32_t tree = packed_->TreeOf(t);
-    uint32_t unknown = kNone;  // a tree the packs did not give
-    uint32_t& cached =
-        tree == PackedTrees::kNoTree ? unknown : node_of_tree_[tree];
     bool fresh = false;
-    if (cached == kNone) cached = graph_->NodeFor(packed_->id(t), &fresh);
-    if (fresh) {
-      stack->push_back(cached);
-      if (tree != PackedTrees::kNoTree) {
-        if (tree_of_node_.size() <= cached) {
-          tree_of_node_.resize(cached + 1, PackedTrees::kNoTree);
-        }
-        tree_of_node_[cached] = tree;
-      }
-    }
-    return cached;
+    uint32_t tree = packed_->TreeOf(t);
+    uint32_t node = tree != PackedTrees::kNoTree
+                        ? Reach(tree, &fresh)
+                        : ReadNode(packed_->id(t), &fresh);
+    if (fresh) stack->push_back(node);
+    return node;
   }
 
   bool SeenBlob(const git_oid& id) const {
@@ -195,15 +188,42 @@ class BlobEnumerator {
     other_.push_back(id);
   }
 
+  void Unreadable(const git_oid& id, std::string_view why) {
+    warn_("git tree " + OidHex(id) + ": " + std::string(why) +
+          " (its files are skipped)");
+    ++*unreadable_;
+  }
+  // The node of packed tree `t` (its record); `*fresh`: first reached now.
+  uint32_t Reach(uint32_t t, bool* fresh) {
+    *fresh = !reached_[t];
+    reached_[t] = true;
+    return t;
+  }
+  // The node of a tree the packs did not give, added if new.
+  uint32_t ReadNode(const git_oid& id, bool* fresh) {
+    uint32_t i = read_index_.Insert(id, read_ids_, fresh);
+    if (*fresh) {
+      read_ids_.push_back(id);
+      graph_->read.emplace_back();
+    }
+    return packed_nodes_ + i;
+  }
+  // The node of tree `id`: its packed record's, else a read one.
+  uint32_t NodeOf(const git_oid& id, bool* fresh) {
+    uint32_t n = packed_ ? packed_->Number(id) : PackedTrees::kNoId;
+    uint32_t tree =
+        n != PackedTrees::kNoId ? packed_->TreeOf(n) : PackedTrees::kNoTree;
+    return tree != PackedTrees::kNoTree ? Reach(tree, fresh)
+                                        : ReadNode(id, fresh);
+  }
+
   // Appends the entries of tree `id`, read through libgit2, to the graph's
   // own edges (its subtrees', then its blobs'), and says where in `*node`.
   bool ReadTree(const git_oid& id, std::vector<uint32_t>* stack,
                 TreeGraph::Node* node) {
     git_tree* raw = nullptr;
     if (git_tree_lookup(&raw, repo_, &id) != 0) {
-      warn_("git tree " + OidHex(id) + ": " + LastError() +
-            " (its files are skipped)");
-      ++*unreadable_;
+      Unreadable(id, LastError());
       return false;
     }
     Tree tree(raw);
@@ -222,7 +242,7 @@ class BlobEnumerator {
         }
       } else if (type == GIT_OBJECT_TREE) {
         bool fresh = false;
-        uint32_t c = graph_->NodeFor(*child, &fresh);
+        uint32_t c = NodeOf(*child, &fresh);
         edges.push_back(c);
         if (fresh) stack->push_back(c);
       }
@@ -244,13 +264,17 @@ class BlobEnumerator {
   std::vector<git_oid> other_;
   const std::function<bool(std::string_view)>& named_;
   std::vector<git_oid> named_blobs_;
-  // Per PackedTrees id: its blob index; per packed tree (TreeOf): its graph
-  // node. Once known (saves hashing the same id for every tree naming it).
-  std::vector<uint32_t> blob_of_id_, node_of_tree_;
+  // Per PackedTrees id: its blob index, once known (saves hashing the same
+  // id for every tree naming it).
+  std::vector<uint32_t> blob_of_id_;
   std::vector<uint32_t> edges_;  // WalkTree's scratch
-  // By graph node: the packed tree (TreeOf) it was made for as a subtree,
-  // or kNoTree.
-  std::vector<uint32_t> tree_of_node_;
+  // Nodes [0, packed_nodes_) are the packed trees (PackedTrees' records);
+  // reached_ says which the walk has met. Then the trees read through
+  // libgit2: their ids, and an index of them.
+  uint32_t packed_nodes_ = 0;
+  std::vector<bool> reached_;
+  std::vector<git_oid> read_ids_;
+  OidIndex read_index_;
 };
 
 // Every object id in the object database, split into commits and blobs.
@@ -341,7 +365,10 @@ Status Enumerate(git_repository* repo, const EnumerateOptions& options,
   if (options.trees_loaded) options.trees_loaded();
   auto enumerator = std::make_unique<BlobEnumerator>(
       repo, warn, &out->trees, packed.get(), &out->unreadable, options.named);
-  for (const CommitRef& ref : out->commits) enumerator->WalkTree(ref.tree);
+  out->trees.roots.reserve(out->commits.size());
+  for (const CommitRef& ref : out->commits) {
+    out->trees.roots.push_back(enumerator->WalkTree(ref.tree));
+  }
   // Dangling blobs no commit holds (e.g. staged then reset).
   for (const git_oid& b : odb_blobs) {
     if (!enumerator->SeenBlob(b)) enumerator->AddDangling(b);
@@ -360,8 +387,12 @@ Status Enumerate(git_repository* repo, const EnumerateOptions& options,
   const uint32_t ids = packed ? static_cast<uint32_t>(packed->id_count()) : 0;
   const uint32_t objects =
       packed ? static_cast<uint32_t>(packs().object_count()) : 0;
-  // The walk's edges of packed trees are their entries: kept, not freed.
-  if (packed) out->trees.packed_slices = packed->TakeEntries();
+  // The walk's nodes and edges of packed trees are their records and
+  // entries: kept, not copied.
+  if (packed) {
+    out->trees.packed = packed->TakeRecords();
+    out->trees.packed_slices = packed->TakeEntries();
+  }
   if (options.before_blob_ids) options.before_blob_ids();
   if (own_packs) own_packs->ReleasePlan();
   out->blobs.resize(refs.size());

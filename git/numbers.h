@@ -124,6 +124,21 @@ class NumberSlice {
   std::vector<unsigned char> bytes_;
 };
 
+// Where one tree's numbers are: [begin, mid) its subtrees', [mid, end) its
+// blobs', in slice `slice` of its owner. PackedTrees' records (each tree's
+// ids, as object numbers) become TreeGraph's nodes as they are: the walk
+// rewrites the numbers into edges, and the graph takes the records. So a
+// packed tree costs these 20 bytes and its entries, nothing else.
+struct TreeRun {
+  static constexpr uint32_t kNoNumber = UINT32_MAX;
+  // `slice` of a tree that cannot be read: it has no numbers, and `begin`
+  // says why (an index into PackedTrees' problems).
+  static constexpr uint32_t kUnreadable = UINT32_MAX - 1;
+  uint32_t number = kNoNumber;  // the tree's object number, when packed
+  uint32_t slice = kUnreadable;
+  uint32_t begin = 0, mid = 0, end = 0;
+};
+
 // Lowers narrow_max for a test's lifetime.
 class ScopedNarrowMax {
  public:

@@ -124,19 +124,22 @@ class PackedTrees {
   // Which of the tree_count() trees id `i` is, or kNoTree.
   static constexpr uint32_t kNoTree = UINT32_MAX;
   uint32_t TreeOf(uint32_t i) const;  // a search of the records
-  // Frees the trees (Find says kAbsent after it) and hands over their
-  // slices of entries (indexed by Entries::slice); the ids stay.
+  // Hands over the trees' slices of entries (indexed by Entries::slice)
+  // and frees the problems; the ids stay. Find and Get must not be called
+  // after it.
   std::vector<NumberSlice> TakeEntries();
 
   // A tree: where its entries are, or why it cannot be read (Load's
-  // decoding threads make them).
-  static constexpr uint32_t kNoProblem = UINT32_MAX;
-  struct Record {
-    uint32_t number = 0;                   // the tree's object number
-    uint32_t slice = 0;                    // which of entries_
-    uint32_t begin = 0, mid = 0, end = 0;  // there: [begin, mid) trees
-    uint32_t problem = kNoProblem;         // index into problems_
-  };
+  // decoding threads make them): slice TreeRun::kUnreadable, `begin` the
+  // index of the problem.
+  using Record = TreeRun;
+  const Record& record(uint32_t t) const { return records_[t]; }
+  // Record `t`, writable: the walk may move its run (never its number,
+  // which TreeOf searches) once it has read the tree.
+  Record& MutableRecord(uint32_t t) { return records_[t]; }
+  // Hands over the records, by object number (the walk's tree graph keeps
+  // them as its nodes); TreeOf and Get find nothing after it.
+  std::vector<Record> TakeRecords();
 
  private:
   explicit PackedTrees(const PackReader* reader)

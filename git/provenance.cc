@@ -5,15 +5,6 @@
 
 namespace keyward::git {
 
-uint32_t TreeGraph::NodeFor(const git_oid& id, bool* added) {
-  uint32_t node = index_.Insert(id, ids, added);
-  if (*added) {
-    ids.push_back(id);
-    nodes.emplace_back();
-  }
-  return node;
-}
-
 TreeIndex::TreeIndex(git_repository* repo, const std::vector<git_oid>& targets,
                      std::function<void(const std::string&)> warn,
                      const TreeGraph* graph,
@@ -30,13 +21,12 @@ TreeIndex::TreeIndex(git_repository* repo, const std::vector<git_oid>& targets,
     for (uint32_t i = 0; i < target_blobs.size(); ++i) {
       target_of_blob_[target_blobs[i]] = i;
     }
-    node_memo_.resize(graph_->nodes.size());
-    node_done_.resize(graph_->nodes.size());
+    node_set_.assign(graph_->node_count(), kNotDone);
   }
 }
 
 const std::vector<uint32_t>& TreeIndex::NodeTargets(uint32_t node) {
-  if (node_done_[node]) return node_memo_[node];
+  if (node_set_[node] != kNotDone) return node_sets_[node_set_[node]];
   std::vector<uint32_t> contained;
   for (uint32_t b : graph_->BlobEdges(node)) {
     if (b < target_of_blob_.size() && target_of_blob_[b] != kNoTarget) {
@@ -50,16 +40,18 @@ const std::vector<uint32_t>& TreeIndex::NodeTargets(uint32_t node) {
   std::sort(contained.begin(), contained.end());
   contained.erase(std::unique(contained.begin(), contained.end()),
                   contained.end());
-  node_done_[node] = true;
-  node_memo_[node] = std::move(contained);
-  return node_memo_[node];
+  if (contained.empty()) {
+    node_set_[node] = 0;  // node_sets_[0] is the empty set
+  } else {
+    node_set_[node] = static_cast<uint32_t>(node_sets_.size());
+    node_sets_.push_back(std::move(contained));
+  }
+  return node_sets_[node_set_[node]];
 }
 
-const std::vector<uint32_t>& TreeIndex::TargetsIn(const git_oid& tree_id) {
-  if (graph_) {
-    uint32_t node = graph_->Find(tree_id);
-    if (node != TreeGraph::kAbsent) return NodeTargets(node);
-  }
+const std::vector<uint32_t>& TreeIndex::TargetsIn(const git_oid& tree_id,
+                                                  uint32_t node) {
+  if (graph_ && node != TreeGraph::kAbsent) return NodeTargets(node);
   auto it = memo_.find(tree_id);
   if (it != memo_.end()) return it->second;
   std::vector<uint32_t> contained;
@@ -96,22 +88,41 @@ const std::vector<uint32_t>& TreeIndex::TargetsIn(const git_oid& tree_id) {
   return memo_.emplace(tree_id, std::move(contained)).first->second;
 }
 
-std::string TreeIndex::PathIn(const git_oid& tree_id, uint32_t t) {
+std::string TreeIndex::PathIn(const git_oid& tree_id, uint32_t t,
+                              uint32_t node) {
   git_tree* raw = nullptr;
   if (git_tree_lookup(&raw, repo_, &tree_id) != 0) return "";
   Tree tree(raw);
   size_t n = git_tree_entrycount(raw);
+  // A subtree's node is its place among the node's subtree edges, which
+  // list the tree's subtree entries in order. Should the two disagree (the
+  // graph read another tree than libgit2 does), the subtrees are read.
+  NumberRun subtrees;
+  if (graph_ && node != TreeGraph::kAbsent) {
+    size_t entries = 0;
+    for (size_t i = 0; i < n; ++i) {
+      entries += git_tree_entry_type(git_tree_entry_byindex(raw, i)) ==
+                 GIT_OBJECT_TREE;
+    }
+    subtrees = graph_->TreeEdges(node);
+    if (subtrees.size() != entries) subtrees = NumberRun();
+  }
+  uint32_t k = 0;  // subtree entries so far
   for (size_t i = 0; i < n; ++i) {
     const git_tree_entry* e = git_tree_entry_byindex(raw, i);
     const git_oid* id = git_tree_entry_id(e);
-    std::string name = git_tree_entry_name(e);
     if (git_tree_entry_type(e) == GIT_OBJECT_BLOB) {
       auto it = target_index_.find(*id);
-      if (it != target_index_.end() && it->second == t) return name;
+      if (it != target_index_.end() && it->second == t) {
+        return git_tree_entry_name(e);
+      }
     } else if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
-      const auto& sub = TargetsIn(*id);
+      uint32_t child = k < subtrees.size() ? subtrees[k] : TreeGraph::kAbsent;
+      ++k;
+      const auto& sub = TargetsIn(*id, child);
       if (std::binary_search(sub.begin(), sub.end(), t)) {
-        return name + "/" + PathIn(*id, t);
+        return std::string(git_tree_entry_name(e)) + "/" +
+               PathIn(*id, t, child);
       }
     }
   }
@@ -127,12 +138,17 @@ std::vector<BlobProvenance> LocateBlobs(
   if (targets.empty()) return out;
   TreeIndex index(repo, targets, std::move(warn), graph, target_blobs);
   for (size_t c = 0; c < commits.size(); ++c) {
-    for (uint32_t t : index.TargetsIn(commits[c].tree)) {
+    const uint32_t root = graph != nullptr && c < graph->roots.size()
+                              ? graph->roots[c]
+                              : TreeGraph::kAbsent;
+    // A copy: PathIn may add sets, moving the one returned.
+    const std::vector<uint32_t> in = index.TargetsIn(commits[c].tree, root);
+    for (uint32_t t : in) {
       BlobProvenance& p = out[t];
       ++p.commit_count;
       if (p.first_commit == SIZE_MAX) {
         p.first_commit = c;
-        p.path = index.PathIn(commits[c].tree, t);
+        p.path = index.PathIn(commits[c].tree, t, root);
       }
     }
   }

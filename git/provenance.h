@@ -32,48 +32,53 @@ struct CommitRef {
   git_oid tree;
 };
 
-// The distinct trees an enumeration opened and their entries, as indices:
-// enough to answer "which blobs does this tree hold" without reading it
-// again. Costs ~44-52 bytes per tree (id, range, index slots) plus 3 or 4
-// per entry (numbers.h).
+// The trees an enumeration opened and their entries, as indices: enough to
+// answer "which blobs does this tree hold" without reading it again. A
+// packed tree costs 20 bytes (PackedTrees' record, taken as it is), a tree
+// read through libgit2 the same in `read`, plus 3 or 4 bytes per entry
+// (numbers.h). No tree ids: a commit's tree is found by its node in
+// `roots`, a subtree by its place among its parent's subtrees.
 struct TreeGraph {
-  // A tree's edges are one run of a slice: [begin, mid) its subtrees (child
+  // A node's edges are one run of a slice: [begin, mid) its subtrees (child
   // nodes), [mid, end) its blobs (indices into the enumeration's blobs).
   // Slice kOwnSlice is own_edges (trees read through libgit2, and packed
-  // trees whose edges do not fit their entries' width); any other is
-  // packed_slices[slice]: the packed trees' own entries, rewritten in place
-  // by the walk (PackedTrees::MutableSlice), so no entry is held twice.
+  // trees whose edges do not fit their entries' width); TreeRun::kUnreadable
+  // has none; any other is packed_slices[slice]: the packed trees' own
+  // entries, rewritten in place by the walk (PackedTrees::MutableSlice), so
+  // no entry is held twice.
   static constexpr uint32_t kOwnSlice = UINT32_MAX;
-  struct Node {
-    uint32_t slice = kOwnSlice;
-    uint32_t begin = 0, mid = 0, end = 0;
-  };
-  std::vector<git_oid> ids;  // node -> tree id
-  std::vector<Node> nodes;   // empty ranges for unreadable trees
+  static constexpr uint32_t kAbsent = UINT32_MAX;
+  using Node = TreeRun;
+  // Nodes [0, packed.size()): every packed tree (by object number, as
+  // PackedTrees numbers them), whether the walk reached it or not (only
+  // reached ones have edges: the others are never reached from a root);
+  // then the trees read through libgit2, in `read`.
+  std::vector<Node> packed;
+  std::vector<Node> read;
   NumberSlice own_edges{4};
   std::vector<NumberSlice> packed_slices;
+  // By commit of the enumeration (same order): the node of its tree.
+  std::vector<uint32_t> roots;
 
-  // The node of `id`, added (unexpanded) if new; `*added` says which.
-  uint32_t NodeFor(const git_oid& id, bool* added);
-  // The node of `id`, or kAbsent.
-  static constexpr uint32_t kAbsent = OidIndex::kAbsent;
-  uint32_t Find(const git_oid& id) const { return index_.Find(id, ids); }
-  // Makes room for `n` trees without growing again.
-  void Reserve(size_t n) { index_.Reserve(n, ids); }
-  NumberRun TreeEdges(uint32_t node) const {
-    const Node& n = nodes[node];
-    return Slice(n).Run(n.begin, n.mid);
+  size_t node_count() const { return packed.size() + read.size(); }
+  const Node& node(uint32_t n) const {
+    return n < packed.size() ? packed[n] : read[n - packed.size()];
   }
-  NumberRun BlobEdges(uint32_t node) const {
-    const Node& n = nodes[node];
-    return Slice(n).Run(n.mid, n.end);
+  NumberRun TreeEdges(uint32_t n) const {
+    const Node& x = node(n);
+    return x.slice == TreeRun::kUnreadable ? NumberRun()
+                                           : Slice(x).Run(x.begin, x.mid);
+  }
+  NumberRun BlobEdges(uint32_t n) const {
+    const Node& x = node(n);
+    return x.slice == TreeRun::kUnreadable ? NumberRun()
+                                           : Slice(x).Run(x.mid, x.end);
   }
 
  private:
   const NumberSlice& Slice(const Node& n) const {
     return n.slice == kOwnSlice ? own_edges : packed_slices[n.slice];
   }
-  OidIndex index_;  // id -> node (4 bytes a slot; the ids are `ids`)
 };
 
 struct BlobProvenance {
@@ -84,7 +89,8 @@ struct BlobProvenance {
 
 // Which targets each tree contains. Not thread-safe; borrows `repo` and
 // `graph`. With a graph, `target_blobs` are the targets' indices into the
-// enumeration's blobs, and trees the graph knows are not read again.
+// enumeration's blobs, and a tree whose node is given is not read again
+// (only the trees on a target's path are, for their names).
 class TreeIndex {
  public:
   TreeIndex(git_repository* repo, const std::vector<git_oid>& targets,
@@ -92,10 +98,13 @@ class TreeIndex {
             const TreeGraph* graph = nullptr,
             const std::vector<uint32_t>& target_blobs = {});
 
-  // Sorted indices of the targets contained in `tree` at any depth.
-  const std::vector<uint32_t>& TargetsIn(const git_oid& tree);
+  // Sorted indices of the targets contained in `tree` at any depth. `node`:
+  // the tree's node in the graph (TreeGraph::roots), or kAbsent.
+  const std::vector<uint32_t>& TargetsIn(const git_oid& tree,
+                                         uint32_t node = TreeGraph::kAbsent);
   // The first path (in tree order) of target `t` inside `tree`; "" if none.
-  std::string PathIn(const git_oid& tree, uint32_t t);
+  std::string PathIn(const git_oid& tree, uint32_t t,
+                     uint32_t node = TreeGraph::kAbsent);
 
  private:
   git_repository* repo_;
@@ -104,9 +113,13 @@ class TreeIndex {
   std::function<void(const std::string&)> warn_;
   const TreeGraph* graph_;
   static constexpr uint32_t kNoTarget = ~uint32_t{0};
-  std::vector<uint32_t> target_of_blob_;          // graph mode: by blob index
-  std::vector<std::vector<uint32_t>> node_memo_;  // graph mode
-  std::vector<bool> node_done_;                   // graph mode
+  // Graph mode: by blob index, its target; by node, its targets (an index
+  // into node_sets_, 0 for none, kNotDone before it is known: 4 bytes a
+  // tree, where most hold no target).
+  std::vector<uint32_t> target_of_blob_;
+  static constexpr uint32_t kNotDone = ~uint32_t{0};
+  std::vector<uint32_t> node_set_;
+  std::vector<std::vector<uint32_t>> node_sets_{1};
 
   const std::vector<uint32_t>& NodeTargets(uint32_t node);
 };

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -50,17 +51,48 @@ class PackedTreesTest : public GitFixture {
     for (size_t i = 0; i < a.blobs.size(); ++i) {
       EXPECT_EQ(git::OidHex(a.blobs[i]), git::OidHex(b.blobs[i])) << i;
     }
+    // The graphs number their nodes differently (the packed one by object
+    // number, the other as met): the same trees from every commit's root,
+    // node for node, with the same edges.
     const git::TreeGraph &ga = a.trees, &gb = b.trees;
-    ASSERT_EQ(ga.ids.size(), gb.ids.size());
-    ASSERT_EQ(ga.nodes.size(), gb.nodes.size());
+    ASSERT_EQ(ga.roots.size(), a.commits.size());
+    ASSERT_EQ(gb.roots.size(), b.commits.size());
     auto edges = [](git::NumberRun run) {
       return std::vector<uint32_t>(run.begin(), run.end());
     };
-    for (uint32_t i = 0; i < ga.ids.size(); ++i) {
-      EXPECT_EQ(git::OidHex(ga.ids[i]), git::OidHex(gb.ids[i])) << i;
-      EXPECT_EQ(edges(ga.TreeEdges(i)), edges(gb.TreeEdges(i))) << i;
-      EXPECT_EQ(edges(ga.BlobEdges(i)), edges(gb.BlobEdges(i))) << i;
+    std::map<uint32_t, uint32_t> a_to_b, b_to_a;
+    std::vector<std::pair<uint32_t, uint32_t>> todo;
+    for (size_t c = 0; c < ga.roots.size(); ++c) {
+      todo.emplace_back(ga.roots[c], gb.roots[c]);
     }
+    while (!todo.empty()) {
+      auto [x, y] = todo.back();
+      todo.pop_back();
+      ASSERT_LT(x, ga.node_count());
+      ASSERT_LT(y, gb.node_count());
+      auto [at, fresh] = a_to_b.emplace(x, y);
+      ASSERT_EQ(at->second, y) << x;
+      ASSERT_EQ(b_to_a.emplace(y, x).first->second, x) << y;
+      if (!fresh) continue;
+      EXPECT_EQ(edges(ga.BlobEdges(x)), edges(gb.BlobEdges(y))) << x;
+      std::vector<uint32_t> tx = edges(ga.TreeEdges(x)),
+                            ty = edges(gb.TreeEdges(y));
+      ASSERT_EQ(tx.size(), ty.size()) << x;
+      for (size_t i = 0; i < tx.size(); ++i) todo.emplace_back(tx[i], ty[i]);
+    }
+    EXPECT_EQ(a_to_b.size(), b_to_a.size());
+  }
+  // Trees the walk reached, from every root.
+  static size_t Reached(const git::TreeGraph& g) {
+    std::set<uint32_t> seen;
+    std::vector<uint32_t> todo(g.roots.begin(), g.roots.end());
+    while (!todo.empty()) {
+      uint32_t n = todo.back();
+      todo.pop_back();
+      if (!seen.insert(n).second) continue;
+      for (uint32_t c : g.TreeEdges(n)) todo.push_back(c);
+    }
+    return seen.size();
   }
 
   // A history with nested directories edited a little in every commit (so
@@ -166,13 +198,16 @@ TEST_F(PackedTreesTest, GraphFromPacksEqualsGraphFromLibgit2) {
   EXPECT_GT(tree_deltas, 50u);
 
   git::Enumeration reference = Enumerate(false, 1);
-  EXPECT_GT(reference.trees.ids.size(), 100u);
+  EXPECT_GT(Reached(reference.trees), 100u);
+  // Without packs every tree is read through libgit2, each once.
+  EXPECT_EQ(reference.trees.read.size(), Reached(reference.trees));
+  EXPECT_TRUE(reference.trees.packed.empty());
   EXPECT_GT(reference.blobs.size(), 100u);
   EXPECT_TRUE(reference.trees.packed_slices.empty());
   auto own_nodes = [](const git::Enumeration& e) {
     size_t own = 0;
-    for (const git::TreeGraph::Node& n : e.trees.nodes) {
-      own += n.slice == git::TreeGraph::kOwnSlice;
+    for (uint32_t i = 0; i < e.trees.node_count(); ++i) {
+      own += e.trees.node(i).slice == git::TreeGraph::kOwnSlice;
     }
     return own;
   };
@@ -183,7 +218,12 @@ TEST_F(PackedTreesTest, GraphFromPacksEqualsGraphFromLibgit2) {
     // A packed tree's edges are its PackedTrees entries, taken over by the
     // graph (not copied): only the loose trees' are the graph's own.
     EXPECT_GT(own_nodes(e), 10u);
-    EXPECT_LT(own_nodes(e), e.trees.nodes.size() / 2);
+    EXPECT_LT(own_nodes(e), e.trees.node_count() / 2);
+    // A packed tree's node is its record: one per packed tree, whether
+    // reached or not; the loose trees are read.
+    EXPECT_EQ(e.trees.packed.size(), packed->tree_count());
+    EXPECT_GT(e.trees.read.size(), 10u);
+    EXPECT_EQ(Reached(e.trees), Reached(reference.trees));
     ASSERT_FALSE(e.trees.packed_slices.empty());
     for (const git::NumberSlice& slice : e.trees.packed_slices) {
       EXPECT_EQ(slice.width(), 3u);  // a few hundred objects: 3 bytes each
@@ -201,7 +241,7 @@ TEST_F(PackedTreesTest, GraphFromPacksEqualsGraphFromLibgit2) {
       widths.insert(slice.width());
     }
     EXPECT_EQ(widths, (std::set<uint32_t>{3, 4}));
-    EXPECT_GT(own_nodes(e), e.trees.nodes.size() / 10);
+    EXPECT_GT(own_nodes(e), e.trees.node_count() / 10);
   }
   EXPECT_TRUE(warnings_.empty());
 }
