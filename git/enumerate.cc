@@ -54,10 +54,10 @@ class BlobEnumerator {
   // trees not seen before to the graph; returns the root's node. Blobs of a
   // tree are numbered before any of its subtrees is expanded; subtrees are
   // expanded last entry first (a stack). Both sources of trees keep that
-  // order.
-  uint32_t WalkTree(const git_oid& root) {
+  // order. `number`: the root's PackedTrees number, or kNoId.
+  uint32_t WalkTree(const git_oid& root, uint32_t number) {
     bool fresh = false;
-    uint32_t root_node = NodeOf(root, &fresh);
+    uint32_t root_node = NodeOf(root, number, &fresh);
     if (!fresh) return root_node;
     std::vector<uint32_t> stack{root_node};
     while (!stack.empty()) {
@@ -208,11 +208,11 @@ class BlobEnumerator {
     }
     return packed_nodes_ + i;
   }
-  // The node of tree `id`: its packed record's, else a read one.
-  uint32_t NodeOf(const git_oid& id, bool* fresh) {
-    uint32_t n = packed_ ? packed_->Number(id) : PackedTrees::kNoId;
-    uint32_t tree =
-        n != PackedTrees::kNoId ? packed_->TreeOf(n) : PackedTrees::kNoTree;
+  // The node of tree `id` (numbered `n`, or kNoId): its packed record's,
+  // else a read one.
+  uint32_t NodeOf(const git_oid& id, uint32_t n, bool* fresh) {
+    uint32_t tree = n != PackedTrees::kNoId && packed_ ? packed_->TreeOf(n)
+                                                       : PackedTrees::kNoTree;
     return tree != PackedTrees::kNoTree ? Reach(tree, fresh)
                                         : ReadNode(id, fresh);
   }
@@ -242,7 +242,9 @@ class BlobEnumerator {
         }
       } else if (type == GIT_OBJECT_TREE) {
         bool fresh = false;
-        uint32_t c = NodeOf(*child, &fresh);
+        uint32_t c = NodeOf(
+            *child, packed_ ? packed_->Number(*child) : PackedTrees::kNoId,
+            &fresh);
         edges.push_back(c);
         if (fresh) stack->push_back(c);
       }
@@ -360,15 +362,30 @@ Status Enumerate(git_repository* repo, const EnumerateOptions& options,
   }
   ReleaseLibgit2Packs(repo);
   std::unique_ptr<PackedTrees> packed;
-  if (options.packed_trees)
+  if (options.packed_trees) {
     packed = PackedTrees::Load(packs(), options.threads, options.named);
+  }
+  // The commits' trees by number, looked up now: loading looked up every
+  // id the trees name in the pack indexes (28 bytes an object, mapped), and
+  // the walk finds the rest by number, so those pages can go. (A few
+  // hundred lookups later would map most of them again: each maps 64 KB
+  // around every page its search reads.)
+  std::vector<uint32_t> root_numbers(out->commits.size(), PackedTrees::kNoId);
+  if (packed) {
+    for (size_t c = 0; c < out->commits.size(); ++c) {
+      root_numbers[c] = packed->Number(out->commits[c].tree);
+    }
+    packs().DropPages();
+  }
   if (options.trees_loaded) options.trees_loaded();
   auto enumerator = std::make_unique<BlobEnumerator>(
       repo, warn, &out->trees, packed.get(), &out->unreadable, options.named);
   out->trees.roots.reserve(out->commits.size());
-  for (const CommitRef& ref : out->commits) {
-    out->trees.roots.push_back(enumerator->WalkTree(ref.tree));
+  for (size_t c = 0; c < out->commits.size(); ++c) {
+    out->trees.roots.push_back(
+        enumerator->WalkTree(out->commits[c].tree, root_numbers[c]));
   }
+  FreeStorage(root_numbers);
   // Dangling blobs no commit holds (e.g. staged then reset).
   for (const git_oid& b : odb_blobs) {
     if (!enumerator->SeenBlob(b)) enumerator->AddDangling(b);

@@ -85,6 +85,11 @@ class PackReader {
     return planned_all_ ? object_count() : wanted_.size();
   }
 
+  // Unmaps the pages of every pack and index read so far (MappedFile):
+  // they stay in the page cache, and a later read maps them again. E.g.
+  // once the trees are loaded, which looked up every id they name.
+  void DropPages() const;
+
   // Frees the plan (no tree left to decode; ids and object numbers stay).
   // Call when no PackDecoder of this reader runs any more.
   void ReleasePlan();
@@ -153,8 +158,6 @@ class PackReader {
   // the packs' pages from the process so RSS does not grow with pack size.
   // Packs that fit the budget together stay mapped.
   void Touched(uint64_t bytes) const;
-  // Unmaps the pages of every pack and index read so far (MappedFile).
-  void DropPages() const;
 
   std::vector<std::unique_ptr<Pack>> packs_;
   std::vector<Node> nodes_;
