@@ -45,8 +45,8 @@ struct EnumerateOptions {
   // finish. Null: Enumerate plans its own.
   std::function<const PackReader*()> packs;
   // Called (if set) once the packed trees are loaded, the last use of the
-  // plan of `packs` here (the walk looks ids up in the pack indexes only):
-  // e.g. to release the plan (32 bytes per object) before the walk.
+  // plan of `packs` here (the walk reads the loaded trees only):
+  // e.g. to release the plan (24 bytes per object) before the walk.
   std::function<void()> trees_loaded;
   // Called (if set) once the walk is done and before the blob ids are
   // made, e.g. to release the plan of `packs` (PackReader::ReleasePlan) once

@@ -106,7 +106,7 @@ Status ScanGitHistory(const Scanner& scanner, const GitHistoryOptions& options,
       git::PackReader::Open(git::ObjectsDir(r));
   std::promise<void> planned;
   std::shared_future<void> plan = planned.get_future().share();
-  // The plan (32 bytes per object) has two users: the blob pass and the
+  // The plan (24 bytes per object) has two users: the blob pass and the
   // loading of the packed trees. The last one done frees it, before the
   // tree walk (which reads only the pack indexes) if that comes later.
   std::atomic<int> plan_users{2};

@@ -72,7 +72,7 @@ class PackReader {
   // chain cannot be resolved in its pack (malformed header, base elsewhere)
   // are left out. Call once instead of Plan. A wanted index is then the
   // object's number (FindObject): no table of ids is made. Cost: one node
-  // (32 bytes) per pack entry, besides the indexes (28 bytes per entry).
+  // (24 bytes) per pack entry, besides the indexes (28 bytes per entry).
   void PlanAll();
 
   // The id of wanted object `index` (Plan's argument, or after PlanAll an
