@@ -47,6 +47,38 @@ TEST_F(GitHistoryTest, SecretAddedThenDeletedIsFoundWithProvenance) {
   EXPECT_EQ(f.git->blob, Rev(leak + ":config/app.env"));
 }
 
+// Provenance finds a subtree by its place among its parent's subtrees (the
+// graph keeps no tree ids): a secret deep under the last of several
+// sibling directories, beside files and a submodule entry that are not
+// subtrees, with the trees packed and some loose on top, gets its path.
+TEST_F(GitHistoryTest, DeepPathAmongSiblingSubtreesIsFoundInPackedTrees) {
+  Init();
+  const std::string token = FakeGithubToken(7);
+  for (const char* d : {"a", "b/one", "b/two", "c"}) {
+    Write(std::string(d) + "/x/readme.txt", std::string("dir ") + d + "\n");
+    Write(std::string(d) + "/file.txt", "plain\n");
+  }
+  Git({"update-index", "--add", "--cacheinfo",
+       "160000,1234567890123456789012345678901234567890,b/lib"});
+  CommitAll("layout");
+  Write("b/two/x/y/deploy.env", "GITHUB_TOKEN=" + token + "\n");
+  std::string leak = CommitAll("deploy settings");
+  Write("b/one/x/readme.txt", "edited\n");
+  CommitAll("edit");
+  Git({"repack", "-adfq"});
+  Write("c/x/readme.txt", "loose edit\n");
+  CommitAll("loose");
+
+  ScanResult r = History();
+  ASSERT_EQ(r.findings.size(), 1u);
+  const Finding& f = r.findings[0];
+  EXPECT_EQ(f.path, "b/two/x/y/deploy.env");
+  ASSERT_TRUE(f.git.has_value());
+  EXPECT_EQ(f.git->commit, leak);
+  EXPECT_EQ(f.git->commit_count, 3);
+  EXPECT_TRUE(warnings_.empty());
+}
+
 TEST_F(GitHistoryTest, BlobSharedByManyCommitsAndPathsIsScannedOnce) {
   Init();
   const std::string token = FakeGithubToken(2);
