@@ -58,7 +58,8 @@ struct EnumerateOptions {
 };
 
 // Unreadable commits and trees are warned about (naming the id) and skipped.
-// The result does not depend on `threads` or `packed_trees`.
+// The result does not depend on `threads` or `packed_trees`, but for how
+// the tree graph numbers its nodes (the same trees and edges either way).
 Status Enumerate(git_repository* repo, const EnumerateOptions& options,
                  const std::function<void(const std::string&)>& warn,
                  Enumeration* out);

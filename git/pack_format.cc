@@ -31,6 +31,26 @@ constexpr size_t kFanout = 256 * 4;
 constexpr size_t kPackHeader = 12;
 constexpr size_t kPackTrailer = kSha1Size;
 
+// The type and inflated size that start an entry header at p[*pos] (bytes
+// before `end` only); moves *pos past them. False when the size runs past
+// `end` or 64 bits.
+bool ReadTypeAndSize(const unsigned char* p, uint64_t end, uint64_t* pos,
+                     PackType* type, uint64_t* size) {
+  if (*pos >= end) return false;
+  unsigned c = p[(*pos)++];
+  *type = static_cast<PackType>((c >> 4) & 7);
+  uint64_t v = c & 15;
+  int shift = 4;
+  while (c & 0x80) {
+    if (*pos >= end || shift > 57) return false;
+    c = p[(*pos)++];
+    v |= uint64_t{c & 0x7f} << shift;
+    shift += 7;
+  }
+  *size = v;
+  return true;
+}
+
 }  // namespace
 
 Result<MappedFile> MappedFile::Open(const std::string& path, bool keep_open) {
@@ -200,19 +220,11 @@ Status CheckPackHeader(std::string_view pack, uint32_t count) {
 bool ParseEntrySize(std::string_view entry, PackType type, uint64_t* size,
                     size_t* header) {
   const auto* p = reinterpret_cast<const unsigned char*>(entry.data());
-  const size_t end = entry.size();
-  size_t pos = 0;
-  if (pos >= end) return false;
-  unsigned c = p[pos++];
-  if (static_cast<PackType>((c >> 4) & 7) != type) return false;
-  uint64_t s = c & 15;
-  int shift = 4;
-  while (c & 0x80) {
-    if (pos >= end || shift > 57) return false;
-    c = p[pos++];
-    s |= uint64_t{c & 0x7f} << shift;
-    shift += 7;
-  }
+  const uint64_t end = entry.size();
+  uint64_t pos = 0, s = 0;
+  PackType read;
+  if (!ReadTypeAndSize(p, end, &pos, &read, &s) || read != type) return false;
+  unsigned c = 0;
   if (type == PackType::kOfsDelta) {
     do {
       if (pos >= end) return false;
@@ -240,16 +252,11 @@ Status ParseEntryHeader(std::string_view pack, uint64_t offset,
   const uint64_t end = pack.size() - kPackTrailer;
   if (offset < kPackHeader || offset >= end) return corrupt("out of range");
   uint64_t pos = offset;
-  unsigned c = p[pos++];
-  out->type = static_cast<PackType>((c >> 4) & 7);
-  uint64_t size = c & 15;
-  int shift = 4;
-  while (c & 0x80) {
-    if (pos >= end || shift > 57) return corrupt("bad size");
-    c = p[pos++];
-    size |= uint64_t{c & 0x7f} << shift;
-    shift += 7;
+  uint64_t size = 0;
+  if (!ReadTypeAndSize(p, end, &pos, &out->type, &size)) {
+    return corrupt("bad size");
   }
+  unsigned c = 0;
   out->size = size;
   out->base_offset = 0;
   out->base_id = nullptr;

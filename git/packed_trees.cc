@@ -40,7 +40,6 @@ struct Shard {
   // threshold (history.cc), so freeing it returns its pages.
   static constexpr size_t kChunkRecords = size_t{1} << 16;
   std::vector<std::vector<PackedTrees::Record>> trees;
-  size_t record_count = 0;
   // Entries of the trees, in slices that never grow past their first
   // capacity (a growing vector would copy megabytes into fresh pages): a
   // tree whose numbers all fit 3 bytes goes to the current narrow slice,
@@ -151,7 +150,6 @@ struct Shard {
       trees.emplace_back().reserve(kChunkRecords);
     }
     trees.back().push_back(t);
-    ++record_count;
     live.push_back({wanted, std::move(split)});
   }
 
@@ -316,8 +314,9 @@ std::unique_ptr<PackedTrees> PackedTrees::Load(
   // as it is copied.
   size_t records = 0;
   for (const Shard& shard : shards) {
-    records += shard.record_count + shard.mismatched.size() +
-               shard.lost.size() + shard.malformed.size();
+    for (const auto& chunk : shard.trees) records += chunk.size();
+    records +=
+        shard.mismatched.size() + shard.lost.size() + shard.malformed.size();
   }
   out->records_.reserve(records);
   std::vector<std::pair<size_t, std::string>> problems;
