@@ -64,19 +64,17 @@ class BlobEnumerator {
       uint32_t node = stack.back();
       stack.pop_back();
       if (node < packed_nodes_) {
-        // A packed tree: its record becomes its node.
-        PackedTrees::Entries e;
-        if (packed_->Get(node, &e) == PackedTrees::kUnreadable) {
-          Unreadable(packed_->id(packed_->record(node).number), e.problem);
+        // A packed tree: its record is its node, and its entries (object
+        // numbers) stay as they are; the graph maps them to edges as the
+        // walk numbers them here (TreeGraph::Edges). Its blobs are
+        // numbered before its subtrees get nodes, each in entry order.
+        if (packed_->Get(node, &entries_) == PackedTrees::kUnreadable) {
+          Unreadable(packed_->id(packed_->record(node).number),
+                     entries_.problem);
           continue;
         }
-        TreeGraph::Node run;
-        ExpandPacked(e, &stack, &run);
-        PackedTrees::Record& r = packed_->MutableRecord(node);
-        r.slice = run.slice;
-        r.begin = run.begin;
-        r.mid = run.mid;
-        r.end = run.end;
+        for (uint32_t b : entries_.blobs) PackedBlob(b);
+        for (uint32_t t : entries_.trees) SubtreeNode(t, &stack);
         continue;
       }
       TreeGraph::Node run;
@@ -89,60 +87,17 @@ class BlobEnumerator {
     return root_node;
   }
 
-  // Makes the edges of a packed tree, numbering its blobs before its
-  // subtrees get nodes, each in entry order. They become the tree's
-  // entries where those are (no second copy), unless one does not fit the
-  // slice's width: then the graph keeps them.
-  void ExpandPacked(const PackedTrees::Entries& e, std::vector<uint32_t>* stack,
-                    TreeGraph::Node* entry) {
-    const uint32_t trees = e.trees.size(), blobs = e.blobs.size();
-    NumberSlice& slice = packed_->MutableSlice(e.slice);
-    auto below = [](size_t count, uint32_t more) {
-      return static_cast<uint32_t>(std::min<size_t>(count + more, UINT32_MAX));
-    };
-    entry->slice = e.slice;
-    entry->begin = e.begin;
-    entry->mid = e.begin + trees;
-    entry->end = e.begin + trees + blobs;
-    // Every number given is below the counts of blobs and nodes: while
-    // those fit the width, each edge is written over its entry as soon as
-    // the entry is read.
-    if (slice.Fits(below(refs_.size(), blobs)) &&
-        slice.Fits(below(packed_nodes_ + read_ids_.size(), trees))) {
-      for (uint32_t i = 0; i < blobs; ++i) {
-        slice.Set(entry->mid + i, PackedBlob(e.blobs[i]));
-      }
-      for (uint32_t i = 0; i < trees; ++i) {
-        slice.Set(entry->begin + i, SubtreeNode(e.trees[i], stack));
-      }
-      return;
-    }
-    edges_.clear();
-    for (uint32_t b : e.blobs) edges_.push_back(PackedBlob(b));
-    for (uint32_t t : e.trees) edges_.push_back(SubtreeNode(t, stack));
-    NumberSlice* into = &slice;
-    if (!std::all_of(edges_.begin(), edges_.end(),
-                     [&](uint32_t v) { return slice.Fits(v); })) {
-      into = &graph_->own_edges;
-      uint32_t at = static_cast<uint32_t>(into->Grow(trees + blobs));
-      entry->slice = TreeGraph::kOwnSlice;
-      entry->begin = at;
-      entry->mid = at + trees;
-      entry->end = at + trees + blobs;
-    }
-    for (uint32_t i = 0; i < trees; ++i) {
-      into->Set(entry->begin + i, edges_[blobs + i]);
-    }
-    for (uint32_t i = 0; i < blobs; ++i) into->Set(entry->mid + i, edges_[i]);
-  }
-
   // The node of packed subtree id `t`, pushed onto `stack` when new.
   uint32_t SubtreeNode(uint32_t t, std::vector<uint32_t>* stack) {
     bool fresh = false;
     uint32_t tree = packed_->TreeOf(t);
-    uint32_t node = tree != PackedTrees::kNoTree
-                        ? Reach(tree, &fresh)
-                        : ReadNode(packed_->id(t), &fresh);
+    uint32_t node = PackedTrees::kNoTree;
+    if (tree != PackedTrees::kNoTree) {
+      node = Reach(tree, &fresh);
+    } else {
+      node = ReadNode(packed_->id(t), &fresh);
+      graph_->read_of_number.Insert(t, node);
+    }
     if (fresh) stack->push_back(node);
     return node;
   }
@@ -163,6 +118,8 @@ class BlobEnumerator {
   // Blobs of the trees read through libgit2 whose name `named` took (may
   // repeat).
   std::vector<git_oid> TakeNamed() { return std::move(named_blobs_); }
+  // By PackedTrees id: the blob's index, or kNone (TreeGraph::blob_of_number).
+  std::vector<uint32_t> TakeBlobOfId() { return std::move(blob_of_id_); }
 
  private:
   // A blob has one index: by its PackedTrees number when it has one (no
@@ -267,9 +224,9 @@ class BlobEnumerator {
   const std::function<bool(std::string_view)>& named_;
   std::vector<git_oid> named_blobs_;
   // Per PackedTrees id: its blob index, once known (saves hashing the same
-  // id for every tree naming it).
+  // id for every tree naming it; the graph's map of blob entries to edges).
   std::vector<uint32_t> blob_of_id_;
-  std::vector<uint32_t> edges_;  // WalkTree's scratch
+  PackedTrees::Entries entries_;  // WalkTree's scratch
   // Nodes [0, packed_nodes_) are the packed trees (PackedTrees' records);
   // reached_ says which the walk has met. Then the trees read through
   // libgit2: their ids, and an index of them.
@@ -395,6 +352,7 @@ Status Enumerate(git_repository* repo, const EnumerateOptions& options,
   std::vector<uint32_t> refs = enumerator->TakeRefs();
   std::vector<git_oid> other = enumerator->TakeOther();
   std::vector<git_oid> named = enumerator->TakeNamed();
+  out->trees.blob_of_number = enumerator->TakeBlobOfId();
   enumerator.reset();
   if (packed) {
     named.insert(named.end(), packed->named_blobs().begin(),
@@ -404,12 +362,9 @@ Status Enumerate(git_repository* repo, const EnumerateOptions& options,
   const uint32_t ids = packed ? static_cast<uint32_t>(packed->id_count()) : 0;
   const uint32_t objects =
       packed ? static_cast<uint32_t>(packs().object_count()) : 0;
-  // The walk's nodes and edges of packed trees are their records and
-  // entries: kept, not copied.
-  if (packed) {
-    out->trees.packed = packed->TakeRecords();
-    out->trees.packed_slices = packed->TakeEntries();
-  }
+  // The walk's nodes of packed trees are their records, and their edges
+  // their entries: kept, not copied.
+  if (packed) out->trees.packed = packed->TakeStore();
   if (options.before_blob_ids) options.before_blob_ids();
   if (own_packs) own_packs->ReleasePlan();
   out->blobs.resize(refs.size());

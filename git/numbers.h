@@ -1,8 +1,9 @@
 // Numbers (object numbers, tree-graph nodes, blob indices) stored in 3
 // bytes each, or 4 where one does not fit. The entries of every tree of a
 // history are the bulk of what a full-history scan holds (a 200,000-commit
-// history: ~70M entries), and a repository of fewer than 2^24 objects
-// numbers every one of them in 3 bytes.
+// history: ~70M entries, stored as ~32M numbers: tree_store.h), and a
+// repository of fewer than 2^24 objects numbers every one of them in 3
+// bytes.
 #ifndef KEYWARD_GIT_NUMBERS_H_
 #define KEYWARD_GIT_NUMBERS_H_
 
@@ -125,10 +126,10 @@ class NumberSlice {
 };
 
 // Where one tree's numbers are: [begin, mid) its subtrees', [mid, end) its
-// blobs', in slice `slice` of its owner. PackedTrees' records (each tree's
-// ids, as object numbers) become TreeGraph's nodes as they are: the walk
-// rewrites the numbers into edges, and the graph takes the records. So a
-// packed tree costs these 20 bytes and its entries, nothing else.
+// blobs', in slice `slice` of its owner (a patched tree's differ:
+// tree_store.h). PackedTrees' records (each tree's ids, as object numbers)
+// become TreeGraph's nodes as they are, and their numbers its edges. So a
+// packed tree costs these 20 bytes and its stored numbers, nothing else.
 struct TreeRun {
   static constexpr uint32_t kNoNumber = UINT32_MAX;
   // `slice` of a tree that cannot be read: it has no numbers, and `begin`

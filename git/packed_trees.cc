@@ -52,13 +52,16 @@ struct Shard {
   std::vector<size_t> lost;        // their pack shrank while it was read
   std::vector<std::pair<size_t, std::string>> malformed;
   // The split entries of delivered trees that may still be a base (the
-  // decoder's current delta chain), and spare vectors for them.
+  // decoder's current delta chain), each with the keyframe its entries'
+  // `src` point into, and spare vectors for them.
   struct Live {
     size_t wanted;
+    uint32_t key;
     std::vector<EntryAt> entries;
   };
   std::vector<Live> live;
   std::vector<std::vector<EntryAt>> spare;
+  std::vector<uint32_t> words;  // Add's: one tree's numbers
 
   // Trees arrive along delta chains, so most entries name the ids the tree
   // before named: a direct-mapped cache of recent ids answers ~all of them
@@ -93,9 +96,9 @@ struct Shard {
 
   void Add(size_t wanted, std::string_view content,
            const PackDecoder::Derivation& from) {
-    const std::vector<EntryAt>* base = nullptr;
+    const Live* base = nullptr;
     for (auto l = live.rbegin(); l != live.rend() && base == nullptr; ++l) {
-      if (l->wanted == from.base) base = &l->entries;
+      if (l->wanted == from.base) base = &*l;
     }
     std::vector<EntryAt> split;
     if (!spare.empty()) {
@@ -103,7 +106,7 @@ struct Shard {
       spare.pop_back();
     }
     Status s = SplitTree(
-        content, from.delta, base,
+        content, from.delta, base ? &base->entries : nullptr,
         [this](const TreeEntry& e) {
           if (named && e.kind == TreeEntry::kBlob && (*named)(e.name)) {
             git_oid_fromraw(&named_blobs.emplace_back(), e.id);
@@ -117,40 +120,93 @@ struct Shard {
       return;
     }
     const size_t count = split.size() - 1;  // the last is the end mark
-    uint32_t largest = 0, tree_count = 0, blob_count = 0;
+    uint32_t tree_count = 0, blob_count = 0;
     for (size_t i = 0; i < count; ++i) {
-      if (split[i].kind == TreeEntry::kGitlink) continue;
-      largest = std::max(largest, split[i].id);
-      ++(split[i].kind == TreeEntry::kTree ? tree_count : blob_count);
+      if (split[i].kind == TreeEntry::kTree) ++tree_count;
+      if (split[i].kind == TreeEntry::kBlob) ++blob_count;
     }
+    PackedTrees::Record t;
+    t.number = static_cast<uint32_t>(wanted);  // after PlanAll, its number
+    uint32_t key = t.number;
+    const bool patched =
+        base != nullptr && Patch(split, tree_count + blob_count, base->key);
+    if (patched) {
+      key = base->key;
+    } else {
+      // A keyframe: its subtrees' numbers, then its blobs'; each entry's
+      // `src` is its place among them, for the trees made from it.
+      words.clear();
+      uint32_t place[2] = {0, 0};
+      for (TreeEntry::Kind kind : {TreeEntry::kTree, TreeEntry::kBlob}) {
+        for (size_t i = 0; i < count; ++i) {
+          if (split[i].kind != kind) continue;
+          split[i].src = place[kind == TreeEntry::kBlob]++;
+          words.push_back(split[i].id);
+        }
+      }
+    }
+    uint32_t largest = 0;
+    for (uint32_t w : words) largest = std::max(largest, w);
     const uint32_t width = largest <= narrow_max ? 3 : 4;
     size_t& current = width == 3 ? narrow_slice : wide_slice;
     if (current == SIZE_MAX ||
-        slices[current].size() + count > slices[current].capacity()) {
+        slices[current].size() + words.size() > slices[current].capacity()) {
       current = slices.size();
-      slices.emplace_back(width).reserve(std::max(kSliceEntries, count));
+      slices.emplace_back(width).reserve(std::max(kSliceEntries, words.size()));
     }
     NumberSlice& entries = slices[current];
-    const auto at =
-        static_cast<uint32_t>(entries.Grow(tree_count + blob_count));
-    PackedTrees::Record t;
-    t.number = static_cast<uint32_t>(wanted);  // after PlanAll, its number
-    t.slice = static_cast<uint32_t>(current);
+    const auto at = static_cast<uint32_t>(entries.Grow(words.size()));
+    for (size_t i = 0; i < words.size(); ++i) entries.Set(at + i, words[i]);
+    t.slice =
+        static_cast<uint32_t>(current) | (patched ? TreeStore::kPatched : 0);
     t.begin = at;
-    t.mid = at + tree_count;
-    t.end = t.mid + blob_count;
-    uint32_t tree_at = t.begin, blob_at = t.mid;
-    for (size_t i = 0; i < count; ++i) {
-      if (split[i].kind == TreeEntry::kTree)
-        entries.Set(tree_at++, split[i].id);
-      if (split[i].kind == TreeEntry::kBlob)
-        entries.Set(blob_at++, split[i].id);
-    }
+    t.mid = patched ? at : at + tree_count;
+    t.end = at + static_cast<uint32_t>(words.size());
     if (trees.empty() || trees.back().size() == kChunkRecords) {
       trees.emplace_back().reserve(kChunkRecords);
     }
     trees.back().push_back(t);
-    live.push_back({wanted, std::move(split)});
+    live.push_back({wanted, key, std::move(split)});
+  }
+
+  // Makes `words` the patch (tree_store.h) of a tree whose split entries
+  // (but the end mark), `entries` of them not gitlinks, point into
+  // keyframe `key` by their `src` where a delta took them from its base.
+  // False, with `words` unspecified, when the patch would not be less than
+  // half the entries: the tree is then a keyframe.
+  bool Patch(const std::vector<EntryAt>& split, uint32_t entries,
+             uint32_t key) {
+    const size_t limit = entries / 2;
+    words.clear();
+    words.push_back(key);
+    words.push_back(0);  // the subtrees' pieces
+    words.push_back(0);  // the blobs'
+    for (TreeEntry::Kind kind : {TreeEntry::kTree, TreeEntry::kBlob}) {
+      uint32_t pieces = 0, length = 0, last = 0;
+      size_t head = SIZE_MAX;  // the current piece's first word
+      bool run = false;
+      for (size_t i = 0; i + 1 < split.size(); ++i) {
+        if (split[i].kind != kind) continue;
+        const uint32_t src = split[i].src;
+        const bool from_key = src != EntryAt::kNoSource;
+        if (head != SIZE_MAX && run == from_key && (!run || src == last + 1)) {
+          ++length;
+          if (!run) words.push_back(split[i].id);
+        } else {
+          head = words.size();
+          words.push_back(0);
+          words.push_back(from_key ? src : split[i].id);
+          run = from_key;
+          length = 1;
+          ++pieces;
+        }
+        last = src;
+        words[head] = length << 1 | (run ? 1 : 0);
+        if (words.size() >= limit) return false;
+      }
+      words[kind == TreeEntry::kTree ? 1 : 2] = pieces;
+    }
+    return words.size() < limit;
   }
 
   // Tree `wanted` is no delta's base any more.
@@ -221,8 +277,8 @@ Status SplitTree(std::string_view content, std::string_view delta,
     TreeEntry e;
     Status s = ParseTreeEntry(content.substr(pos), &e);
     if (!s.ok()) return s;
-    out->push_back(
-        {pos, e.kind == TreeEntry::kGitlink ? 0 : number(e), e.kind});
+    out->push_back({pos, e.kind == TreeEntry::kGitlink ? 0 : number(e),
+                    EntryAt::kNoSource, e.kind});
     pos += e.size;
     return Status::OK();
   };
@@ -249,7 +305,7 @@ Status SplitTree(std::string_view content, std::string_view delta,
           }
           if (next + 1 < b.size() && b[next].offset == from &&
               b[next + 1].offset <= op.offset + op.size) {
-            out->push_back({pos, b[next].id, b[next].kind});
+            out->push_back({pos, b[next].id, b[next].src, b[next].kind});
             pos += b[next + 1].offset - from;
             ++next;
             continue;
@@ -265,7 +321,7 @@ Status SplitTree(std::string_view content, std::string_view delta,
     Status s = parse();
     if (!s.ok()) return s;
   }
-  out->push_back({content.size(), 0, TreeEntry::kBlob});
+  out->push_back({content.size(), 0, EntryAt::kNoSource, TreeEntry::kBlob});
   return Status::OK();
 }
 
@@ -318,13 +374,14 @@ std::unique_ptr<PackedTrees> PackedTrees::Load(
     records +=
         shard.mismatched.size() + shard.lost.size() + shard.malformed.size();
   }
-  out->records_.reserve(records);
+  TreeStore& store = out->store_;
+  store.records_.reserve(records);
   std::vector<std::pair<size_t, std::string>> problems;
   for (Shard& shard : shards) {
     // Each shard's entries stay where they are; ids in no pack are
     // renumbered in place (the first shard's numbering of them becomes the
     // global one unchanged).
-    uint32_t first_slice = static_cast<uint32_t>(out->entries_.size());
+    uint32_t first_slice = static_cast<uint32_t>(store.slices_.size());
     bool identity = out->extras_.empty();
     std::vector<uint32_t> to_global(identity ? 0 : shard.extras.size());
     for (size_t i = 0; i < shard.extras.size(); ++i) {
@@ -336,20 +393,44 @@ std::unique_ptr<PackedTrees> PackedTrees::Load(
     }
     shard.extra_index = OidMap();
     FreeStorage(shard.extras);
-    for (NumberSlice& slice : shard.slices) {
-      for (size_t i = 0; !identity && i < slice.size(); ++i) {
+    if (!identity) {
+      auto renumber = [&](NumberSlice& slice, uint32_t i) {
         uint32_t e = slice.Get(i);
-        if (e < objects) continue;
+        if (e < objects) return;
         e = objects + to_global[e - objects];
         if (!slice.Fits(e)) slice.Widen();
         slice.Set(i, e);
+      };
+      for (const std::vector<Record>& chunk : shard.trees) {
+        for (const Record& t : chunk) {
+          NumberSlice& slice = shard.slices[t.slice & ~TreeStore::kPatched];
+          if (!TreeStore::Patched(t)) {
+            for (uint32_t i = t.begin; i < t.end; ++i) renumber(slice, i);
+            continue;
+          }
+          // A patch's ids are its literals (its keyframe is packed).
+          uint32_t at = t.begin + 1;
+          const uint32_t pieces = slice.Get(at) + slice.Get(at + 1);
+          at += 2;
+          for (uint32_t p = 0; p < pieces; ++p) {
+            const uint32_t head = slice.Get(at++);
+            if (head & 1) {
+              ++at;
+              continue;
+            }
+            for (uint32_t k = 0; k < head >> 1; ++k) renumber(slice, at++);
+          }
+        }
       }
-      out->entries_.push_back(std::move(slice));
+    }
+    for (NumberSlice& slice : shard.slices) {
+      store.slices_.push_back(std::move(slice));
     }
     for (std::vector<Record>& chunk : shard.trees) {
       for (Record t : chunk) {
-        t.slice += first_slice;
-        out->records_.push_back(t);
+        t.slice = ((t.slice & ~TreeStore::kPatched) + first_slice) |
+                  (t.slice & TreeStore::kPatched);
+        store.records_.push_back(t);
       }
       FreeStorage(chunk);
     }
@@ -367,13 +448,13 @@ std::unique_ptr<PackedTrees> PackedTrees::Load(
     Record r;
     r.number = static_cast<uint32_t>(i);
     r.slice = TreeRun::kUnreadable;
-    r.begin = static_cast<uint32_t>(out->problems_.size());
-    out->problems_.push_back(std::move(what));
-    out->records_.push_back(r);
+    r.begin = static_cast<uint32_t>(store.problems_.size());
+    store.problems_.push_back(std::move(what));
+    store.records_.push_back(r);
   }
   // By object number. A tree both read and reported keeps the record it was
   // read into, else its first problem.
-  std::vector<Record>& r = out->records_;
+  std::vector<Record>& r = store.records_;
   auto rank = [](const Record& x) {
     return x.slice != TreeRun::kUnreadable ? uint64_t{0}
                                            : uint64_t{x.begin} + 1;
@@ -389,40 +470,6 @@ std::unique_ptr<PackedTrees> PackedTrees::Load(
   return out;
 }
 
-std::vector<PackedTrees::Record> PackedTrees::TakeRecords() {
-  return std::exchange(records_, {});
-}
-
-std::vector<NumberSlice> PackedTrees::TakeEntries() {
-  FreeStorage(problems_);
-  return std::exchange(entries_, {});
-}
-
-uint32_t PackedTrees::TreeOf(uint32_t i) const {
-  // Object numbers are places in id-sorted indexes, so the trees' numbers
-  // spread evenly over each pack's range: a few guesses from i's share of
-  // the range narrow a million records to a handful (a plain bisection
-  // missed the cache some 15 times per call), then bisection.
-  size_t lo = 0, hi = records_.size();
-  for (int probes = 0; probes < 3 && hi - lo > 16; ++probes) {
-    const uint32_t first = records_[lo].number, last = records_[hi - 1].number;
-    if (i < first || i > last) return kNoTree;
-    if (first == last) break;
-    size_t mid = lo + static_cast<size_t>(uint64_t{i - first} * (hi - 1 - lo) /
-                                          (last - first));
-    const uint32_t at = records_[mid].number;
-    if (at == i) return static_cast<uint32_t>(mid);
-    if (at < i) lo = mid + 1;
-    if (at > i) hi = mid;
-  }
-  auto it = std::lower_bound(
-      records_.begin() + lo, records_.begin() + hi, i,
-      [](const Record& r, uint32_t number) { return r.number < number; });
-  return it != records_.begin() + hi && it->number == i
-             ? static_cast<uint32_t>(it - records_.begin())
-             : kNoTree;
-}
-
 uint32_t PackedTrees::Number(const git_oid& id) const {
   uint32_t n = reader_->FindObject(id);
   if (n != PackReader::kNoObject) return n;
@@ -433,23 +480,7 @@ uint32_t PackedTrees::Number(const git_oid& id) const {
 PackedTrees::Lookup PackedTrees::Find(const git_oid& tree, Entries* out) const {
   uint32_t n = reader_->FindObject(tree);
   uint32_t record = n == PackReader::kNoObject ? kNoTree : TreeOf(n);
-  if (record == kNoTree) return kAbsent;
-  return Get(record, out);
-}
-
-PackedTrees::Lookup PackedTrees::Get(uint32_t t, Entries* out) const {
-  if (t >= records_.size()) return kAbsent;
-  const Record& r = records_[t];
-  if (r.slice == TreeRun::kUnreadable) {
-    out->problem = problems_[r.begin];
-    return kUnreadable;
-  }
-  const NumberSlice& entries = entries_[r.slice];
-  out->trees = entries.Run(r.begin, r.mid);
-  out->blobs = entries.Run(r.mid, r.end);
-  out->slice = r.slice;
-  out->begin = r.begin;
-  return kFound;
+  return Get(record, out);  // kAbsent past the records
 }
 
 }  // namespace keyward::git

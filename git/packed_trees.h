@@ -11,11 +11,12 @@
 //   }
 //
 // Raw tree contents are never held together: each tree is split as the pack
-// reader delivers it, into 3 bytes per entry (numbers.h); a tree made from a
-// delta takes the entries the delta copies from its base's split (SplitTree),
-// so along a delta chain only changed entries are parsed. Immutable after Load
-// but for MutableSlice and TakeEntries (the walk's), safe to share between
-// threads. Borrows the PackReader, which must outlive it.
+// reader delivers it, into numbers (numbers.h); a tree made from a delta
+// takes the entries the delta copies from its base's split (SplitTree), so
+// along a delta chain only changed entries are parsed, and it is stored as
+// a patch of a keyframe (tree_store.h). Immutable after Load, safe to share
+// between threads. Borrows the PackReader, which must outlive it (but not
+// the TreeStore taken from it).
 #ifndef KEYWARD_GIT_PACKED_TREES_H_
 #define KEYWARD_GIT_PACKED_TREES_H_
 
@@ -26,12 +27,14 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "git/flat_map.h"
 #include "git/numbers.h"
 #include "git/pack_reader.h"
 #include "git/repo.h"
+#include "git/tree_store.h"
 #include "keyward/status.h"
 
 namespace keyward::git {
@@ -52,10 +55,13 @@ struct TreeEntry {
 Status ParseTreeEntry(std::string_view rest, TreeEntry* out);
 
 // An entry of a split tree: where it starts, its kind and the id number the
-// caller gave it.
+// caller gave it; `src`, where the caller keeps it (an entry taken from a
+// base keeps the base entry's; a parsed one has kNoSource).
 struct EntryAt {
+  static constexpr uint32_t kNoSource = UINT32_MAX;
   uint64_t offset = 0;
   uint32_t id = 0;
+  uint32_t src = kNoSource;
   TreeEntry::Kind kind = TreeEntry::kBlob;
 };
 
@@ -65,8 +71,9 @@ struct EntryAt {
 //
 // When `content` is `delta` applied to a tree already split into `*base`, an
 // entry the delta copies whole, starting at an entry of the base, is that
-// entry byte for byte: it is taken from the base, neither parsed nor
-// numbered again. Along a chain of tree deltas most entries are copied.
+// entry byte for byte: it is taken from the base (with its `src`), neither
+// parsed nor numbered again. Along a chain of tree deltas most entries are
+// copied.
 Status SplitTree(std::string_view content, std::string_view delta,
                  const std::vector<EntryAt>* base,
                  const std::function<uint32_t(const TreeEntry&)>& number,
@@ -91,23 +98,16 @@ class PackedTrees {
   // Sorted, distinct (see Load).
   const std::vector<git_oid>& named_blobs() const { return named_blobs_; }
 
-  enum Lookup { kAbsent, kUnreadable, kFound };
-  // Child ids of one tree, as indices for id(); valid as long as this.
-  struct Entries {
-    NumberRun trees, blobs;
-    std::string_view problem;  // kUnreadable: why
-    // Where they are: the trees' then the blobs' entries, one run from
-    // `begin` in slice `slice` (see MutableSlice).
-    uint32_t slice = 0, begin = 0;
-  };
+  using Record = TreeStore::Record;
+  using Lookup = TreeStore::Lookup;
+  static constexpr Lookup kAbsent = TreeStore::kAbsent;
+  static constexpr Lookup kUnreadable = TreeStore::kUnreadable;
+  static constexpr Lookup kFound = TreeStore::kFound;
+  // Child ids of one tree, as indices for id().
+  using Entries = TreeStore::Entries;
   Lookup Find(const git_oid& tree, Entries* out) const;
   // Find for tree `t` (< tree_count(), as TreeOf numbers them).
-  Lookup Get(uint32_t t, Entries* out) const;
-  // Entries::slice `s`, writable: every tree's entries are its own (no two
-  // trees share a run), so a walk that has read a tree's entries may
-  // rewrite them in place into its own numbering (what fits the slice's
-  // width), and keep them with TakeEntries instead of holding a second copy.
-  NumberSlice& MutableSlice(uint32_t s) { return entries_[s]; }
+  Lookup Get(uint32_t t, Entries* out) const { return store_.Get(t, out); }
 
   // Ids are numbered by the pack reader's object numbers (FindObject), and
   // ids no pack holds (a loose blob a packed tree names) after them: no
@@ -120,41 +120,24 @@ class PackedTrees {
   // The number of `id` if a pack holds it or a parsed tree names it, else
   // kNoId.
   uint32_t Number(const git_oid& id) const;
-  size_t tree_count() const { return records_.size(); }
+  size_t tree_count() const { return store_.size(); }
   // Which of the tree_count() trees id `i` is, or kNoTree.
-  static constexpr uint32_t kNoTree = UINT32_MAX;
-  uint32_t TreeOf(uint32_t i) const;  // a search of the records
-  // Hands over the trees' slices of entries (indexed by Entries::slice)
-  // and frees the problems; the ids stay. Find and Get must not be called
-  // after it.
-  std::vector<NumberSlice> TakeEntries();
-
-  // A tree: where its entries are, or why it cannot be read (Load's
-  // decoding threads make them): slice TreeRun::kUnreadable, `begin` the
-  // index of the problem.
-  using Record = TreeRun;
-  const Record& record(uint32_t t) const { return records_[t]; }
-  // Record `t`, writable: the walk may move its run (never its number,
-  // which TreeOf searches) once it has read the tree.
-  Record& MutableRecord(uint32_t t) { return records_[t]; }
-  // Hands over the records, by object number (the walk's tree graph keeps
-  // them as its nodes); TreeOf and Get find nothing after it.
-  std::vector<Record> TakeRecords();
+  static constexpr uint32_t kNoTree = TreeStore::kNoTree;
+  uint32_t TreeOf(uint32_t i) const { return store_.TreeOf(i); }
+  const Record& record(uint32_t t) const { return store_.record(t); }
+  const TreeStore& store() const { return store_; }
+  // Hands over the trees' records and entries (a walk's tree graph keeps
+  // them as its nodes); nothing is found here after it. The ids stay.
+  TreeStore TakeStore() { return std::exchange(store_, TreeStore()); }
 
  private:
   explicit PackedTrees(const PackReader* reader)
       : reader_(reader), objects_(reader->object_count()) {}
   const PackReader* reader_;
   uint32_t objects_;  // the reader's object count
-  // One per tree, by object number (TreeOf: a binary search; no table by
-  // object number, no second copy while sorting).
-  std::vector<Record> records_;
-  // Ids (as numbered above), in slices filled by the decoding threads: 3
-  // bytes each in a slice of trees whose ids all fit, else 4.
-  std::vector<NumberSlice> entries_;
+  TreeStore store_;
   OidMap extra_index_;           // id -> index into extras_
   std::vector<git_oid> extras_;  // named by a parsed tree, in no pack
-  std::vector<std::string> problems_;
   std::vector<git_oid> named_blobs_;
 };
 

@@ -5,6 +5,47 @@
 
 namespace keyward::git {
 
+void TreeGraph::Edges(uint32_t n, std::vector<uint32_t>* trees,
+                      std::vector<uint32_t>* blobs) const {
+  trees->clear();
+  blobs->clear();
+  if (n >= packed.size()) {
+    const Node& x = read[n - packed.size()];
+    if (x.slice == TreeRun::kUnreadable) return;
+    NumberRun t = own_edges.Run(x.begin, x.mid),
+              b = own_edges.Run(x.mid, x.end);
+    trees->assign(t.begin(), t.end());
+    blobs->assign(b.begin(), b.end());
+    return;
+  }
+  TreeStore::Entries e;
+  if (packed.Get(n, &e) != TreeStore::kFound) return;
+  // As the walk numbered them (enumerate.cc): a subtree is its record,
+  // else the tree read in its place; a blob has the index it was given.
+  for (uint32_t t : e.trees) {
+    uint32_t node = packed.TreeOf(t);
+    if (node == TreeStore::kNoTree) node = read_of_number.Find(t);
+    if (node != OffsetMap::kAbsent) trees->push_back(node);
+  }
+  for (uint32_t b : e.blobs) {
+    if (b < blob_of_number.size() && blob_of_number[b] != kAbsent) {
+      blobs->push_back(blob_of_number[b]);
+    }
+  }
+}
+
+std::vector<uint32_t> TreeGraph::TreeEdges(uint32_t n) const {
+  std::vector<uint32_t> trees, blobs;
+  Edges(n, &trees, &blobs);
+  return trees;
+}
+
+std::vector<uint32_t> TreeGraph::BlobEdges(uint32_t n) const {
+  std::vector<uint32_t> trees, blobs;
+  Edges(n, &trees, &blobs);
+  return blobs;
+}
+
 TreeIndex::TreeIndex(git_repository* repo, const std::vector<git_oid>& targets,
                      std::function<void(const std::string&)> warn,
                      const TreeGraph* graph,
@@ -27,13 +68,14 @@ TreeIndex::TreeIndex(git_repository* repo, const std::vector<git_oid>& targets,
 
 const std::vector<uint32_t>& TreeIndex::NodeTargets(uint32_t node) {
   if (node_set_[node] != kNotDone) return node_sets_[node_set_[node]];
-  std::vector<uint32_t> contained;
-  for (uint32_t b : graph_->BlobEdges(node)) {
+  std::vector<uint32_t> contained, subtrees, blobs;
+  graph_->Edges(node, &subtrees, &blobs);
+  for (uint32_t b : blobs) {
     if (b < target_of_blob_.size() && target_of_blob_[b] != kNoTarget) {
       contained.push_back(target_of_blob_[b]);
     }
   }
-  for (uint32_t child : graph_->TreeEdges(node)) {
+  for (uint32_t child : subtrees) {
     const std::vector<uint32_t>& sub = NodeTargets(child);
     contained.insert(contained.end(), sub.begin(), sub.end());
   }
@@ -97,7 +139,7 @@ std::string TreeIndex::PathIn(const git_oid& tree_id, uint32_t t,
   // A subtree's node is its place among the node's subtree edges, which
   // list the tree's subtree entries in order. Should the two disagree (the
   // graph read another tree than libgit2 does), the subtrees are read.
-  NumberRun subtrees;
+  std::vector<uint32_t> subtrees;
   if (graph_ && node != TreeGraph::kAbsent) {
     size_t entries = 0;
     for (size_t i = 0; i < n; ++i) {
@@ -105,7 +147,7 @@ std::string TreeIndex::PathIn(const git_oid& tree_id, uint32_t t,
                  GIT_OBJECT_TREE;
     }
     subtrees = graph_->TreeEdges(node);
-    if (subtrees.size() != entries) subtrees = NumberRun();
+    if (subtrees.size() != entries) subtrees.clear();
   }
   uint32_t k = 0;  // subtree entries so far
   for (size_t i = 0; i < n; ++i) {

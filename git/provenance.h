@@ -23,6 +23,7 @@
 #include "git/flat_map.h"
 #include "git/numbers.h"
 #include "git/repo.h"
+#include "git/tree_store.h"
 
 namespace keyward::git {
 
@@ -34,51 +35,43 @@ struct CommitRef {
 
 // The trees an enumeration opened and their entries, as indices: enough to
 // answer "which blobs does this tree hold" without reading it again. A
-// packed tree costs 20 bytes (PackedTrees' record, taken as it is), a tree
-// read through libgit2 the same in `read`, plus 3 or 4 bytes per entry
-// (numbers.h). No tree ids: a commit's tree is found by its node in
-// `roots`, a subtree by its place among its parent's subtrees.
+// packed tree costs its record (20 bytes) and its entries, as PackedTrees
+// stored them (object numbers, most trees as a patch of another: see
+// tree_store.h), made into edges as they are read; a tree read through
+// libgit2 costs a record in `read` and its edges, 4 bytes each. No tree
+// ids: a commit's tree is found by its node in `roots`, a subtree by its
+// place among its parent's subtrees.
 struct TreeGraph {
-  // A node's edges are one run of a slice: [begin, mid) its subtrees (child
-  // nodes), [mid, end) its blobs (indices into the enumeration's blobs).
-  // Slice kOwnSlice is own_edges (trees read through libgit2, and packed
-  // trees whose edges do not fit their entries' width); TreeRun::kUnreadable
-  // has none; any other is packed_slices[slice]: the packed trees' own
-  // entries, rewritten in place by the walk (PackedTrees::MutableSlice), so
-  // no entry is held twice.
+  // A read tree's edges are one run of own_edges: [begin, mid) its
+  // subtrees (child nodes), [mid, end) its blobs (indices into the
+  // enumeration's blobs); slice TreeRun::kUnreadable: none.
   static constexpr uint32_t kOwnSlice = UINT32_MAX;
   static constexpr uint32_t kAbsent = UINT32_MAX;
   using Node = TreeRun;
   // Nodes [0, packed.size()): every packed tree (by object number, as
   // PackedTrees numbers them), whether the walk reached it or not (only
-  // reached ones have edges: the others are never reached from a root);
-  // then the trees read through libgit2, in `read`.
-  std::vector<Node> packed;
+  // reached ones are reached from a root); then the trees read through
+  // libgit2, in `read`.
+  TreeStore packed;
+  // A packed tree's entries are object numbers: by number, a blob's index
+  // (kAbsent for what no reached tree names), and the read node of each
+  // subtree number that has no record.
+  std::vector<uint32_t> blob_of_number;
+  OffsetMap read_of_number;
   std::vector<Node> read;
   NumberSlice own_edges{4};
-  std::vector<NumberSlice> packed_slices;
   // By commit of the enumeration (same order): the node of its tree.
   std::vector<uint32_t> roots;
 
   size_t node_count() const { return packed.size() + read.size(); }
   const Node& node(uint32_t n) const {
-    return n < packed.size() ? packed[n] : read[n - packed.size()];
+    return n < packed.size() ? packed.record(n) : read[n - packed.size()];
   }
-  NumberRun TreeEdges(uint32_t n) const {
-    const Node& x = node(n);
-    return x.slice == TreeRun::kUnreadable ? NumberRun()
-                                           : Slice(x).Run(x.begin, x.mid);
-  }
-  NumberRun BlobEdges(uint32_t n) const {
-    const Node& x = node(n);
-    return x.slice == TreeRun::kUnreadable ? NumberRun()
-                                           : Slice(x).Run(x.mid, x.end);
-  }
-
- private:
-  const NumberSlice& Slice(const Node& n) const {
-    return n.slice == kOwnSlice ? own_edges : packed_slices[n.slice];
-  }
+  // Node `n`'s edges: child nodes, then blob indices, in entry order.
+  void Edges(uint32_t n, std::vector<uint32_t>* trees,
+             std::vector<uint32_t>* blobs) const;
+  std::vector<uint32_t> TreeEdges(uint32_t n) const;
+  std::vector<uint32_t> BlobEdges(uint32_t n) const;
 };
 
 struct BlobProvenance {

@@ -57,9 +57,7 @@ class PackedTreesTest : public GitFixture {
     const git::TreeGraph &ga = a.trees, &gb = b.trees;
     ASSERT_EQ(ga.roots.size(), a.commits.size());
     ASSERT_EQ(gb.roots.size(), b.commits.size());
-    auto edges = [](git::NumberRun run) {
-      return std::vector<uint32_t>(run.begin(), run.end());
-    };
+    auto edges = [](std::vector<uint32_t> v) { return v; };
     std::map<uint32_t, uint32_t> a_to_b, b_to_a;
     std::vector<std::pair<uint32_t, uint32_t>> todo;
     for (size_t c = 0; c < ga.roots.size(); ++c) {
@@ -97,9 +95,16 @@ class PackedTreesTest : public GitFixture {
 
   // A history with nested directories edited a little in every commit (so
   // repack -f deltifies many tree versions), renames, deletions and a
-  // submodule entry.
+  // submodule entry; one directory of 40 files and 4 subdirectories, one of
+  // each edited in every commit (its versions are stored as patches).
   void BuildHistory(int from, int commits) {
     for (int c = from; c < from + commits; ++c) {
+      for (int w = c == 0 ? 0 : c % 40; w < (c == 0 ? 40 : c % 40 + 1); ++w) {
+        Write("wide/w" + std::to_string(w) + ".txt",
+              "wide " + std::to_string(c) + "\n");
+      }
+      Write("wide/s" + std::to_string(c % 4) + "/x.txt",
+            "sub " + std::to_string(c) + "\n");
       for (int d = 0; d < 4; ++d) {
         std::string dir = "src/m" + std::to_string(d) + "/deep/er/";
         for (int f = 0; f < 6; ++f) {
@@ -156,6 +161,8 @@ TEST_F(PackedTreesTest, GraphFromPacksEqualsGraphFromLibgit2) {
   packs->PlanAll();
   auto packed = git::PackedTrees::Load(*packs, 2);
   EXPECT_GT(packed->tree_count(), 100u);
+  auto repo = git::OpenRepo(dir_.path());
+  ASSERT_TRUE(repo.ok());
   // TreeOf finds every packed tree by its object number (each its own
   // record), and nothing else; so does Get.
   std::set<uint32_t> records;
@@ -170,9 +177,39 @@ TEST_F(PackedTreesTest, GraphFromPacksEqualsGraphFromLibgit2) {
     git::PackedTrees::Entries by_id, by_number;
     ASSERT_EQ(packed->Find(id, &by_id), git::PackedTrees::kFound);
     ASSERT_EQ(packed->Get(t, &by_number), git::PackedTrees::kFound);
-    EXPECT_EQ(by_id.begin, by_number.begin);
-    EXPECT_EQ(by_id.slice, by_number.slice);
+    EXPECT_EQ(by_id.trees, by_number.trees);
+    EXPECT_EQ(by_id.blobs, by_number.blobs);
+    // The entries, whether the tree is stored whole or as a patch, are
+    // libgit2's: subtrees then blobs, each in tree order.
+    git_tree* raw = nullptr;
+    ASSERT_EQ(git_tree_lookup(&raw, repo->get(), &id), 0);
+    std::vector<uint32_t> want_trees, want_blobs;
+    for (size_t i = 0; i < git_tree_entrycount(raw); ++i) {
+      const git_tree_entry* e = git_tree_entry_byindex(raw, i);
+      git_object_t type = git_tree_entry_type(e);
+      if (type != GIT_OBJECT_TREE && type != GIT_OBJECT_BLOB) continue;
+      (type == GIT_OBJECT_TREE ? want_trees : want_blobs)
+          .push_back(packed->Number(*git_tree_entry_id(e)));
+    }
+    git_tree_free(raw);
+    EXPECT_EQ(by_id.trees, want_trees) << git::OidHex(id);
+    EXPECT_EQ(by_id.blobs, want_blobs) << git::OidHex(id);
   });
+  // The versions of wide/ are patches of a keyframe, holding fewer than
+  // half as many numbers as they have entries; smaller trees are whole.
+  const git::TreeStore& store = packed->store();
+  EXPECT_EQ(store.keyframes() + store.patched(), packed->tree_count());
+  EXPECT_GT(store.patched(), 20u);
+  EXPECT_GT(store.keyframes(), store.patched());
+  size_t patch_numbers = 0, patched_entries = 0;
+  for (uint32_t t = 0; t < packed->tree_count(); ++t) {
+    if (!git::TreeStore::Patched(store.record(t))) continue;
+    git::PackedTrees::Entries e;
+    ASSERT_EQ(packed->Get(t, &e), git::PackedTrees::kFound);
+    patched_entries += e.trees.size() + e.blobs.size();
+    patch_numbers += store.record(t).end - store.record(t).begin;
+  }
+  EXPECT_LT(patch_numbers * 2, patched_entries);
   EXPECT_EQ(records.size(), packed->tree_count());
   EXPECT_EQ(packed->TreeOf(static_cast<uint32_t>(packs->object_count())),
             git::PackedTrees::kNoTree);
@@ -201,9 +238,8 @@ TEST_F(PackedTreesTest, GraphFromPacksEqualsGraphFromLibgit2) {
   EXPECT_GT(Reached(reference.trees), 100u);
   // Without packs every tree is read through libgit2, each once.
   EXPECT_EQ(reference.trees.read.size(), Reached(reference.trees));
-  EXPECT_TRUE(reference.trees.packed.empty());
+  EXPECT_EQ(reference.trees.packed.size(), 0u);
   EXPECT_GT(reference.blobs.size(), 100u);
-  EXPECT_TRUE(reference.trees.packed_slices.empty());
   auto own_nodes = [](const git::Enumeration& e) {
     size_t own = 0;
     for (uint32_t i = 0; i < e.trees.node_count(); ++i) {
@@ -216,7 +252,7 @@ TEST_F(PackedTreesTest, GraphFromPacksEqualsGraphFromLibgit2) {
     git::Enumeration e = Enumerate(true, threads);
     ExpectSameEnumeration(reference, e);
     // A packed tree's edges are its PackedTrees entries, taken over by the
-    // graph (not copied): only the loose trees' are the graph's own.
+    // graph (not copied): only the loose trees' edges are the graph's own.
     EXPECT_GT(own_nodes(e), 10u);
     EXPECT_LT(own_nodes(e), e.trees.node_count() / 2);
     // A packed tree's node is its record: one per packed tree, whether
@@ -224,24 +260,18 @@ TEST_F(PackedTreesTest, GraphFromPacksEqualsGraphFromLibgit2) {
     EXPECT_EQ(e.trees.packed.size(), packed->tree_count());
     EXPECT_GT(e.trees.read.size(), 10u);
     EXPECT_EQ(Reached(e.trees), Reached(reference.trees));
-    ASSERT_FALSE(e.trees.packed_slices.empty());
-    for (const git::NumberSlice& slice : e.trees.packed_slices) {
-      EXPECT_EQ(slice.width(), 3u);  // a few hundred objects: 3 bytes each
-    }
+    EXPECT_GT(e.trees.packed.numbers(), 0u);
+    // A few hundred objects: 3 bytes each.
+    EXPECT_EQ(e.trees.packed.wide_numbers(), 0u);
   }
   {
-    // Numbers past a (lowered) 3-byte limit: trees naming them are stored
-    // 4 bytes an entry, and the walk's edges that do not fit a tree's slice
-    // are the graph's own. The graph is the same.
+    // Numbers past a (lowered) 3-byte limit: trees and patches naming them
+    // are stored 4 bytes a number, the others 3. The graph is the same.
     git::ScopedNarrowMax low(60);
     git::Enumeration e = Enumerate(true, 2);
     ExpectSameEnumeration(reference, e);
-    std::set<uint32_t> widths;
-    for (const git::NumberSlice& slice : e.trees.packed_slices) {
-      widths.insert(slice.width());
-    }
-    EXPECT_EQ(widths, (std::set<uint32_t>{3, 4}));
-    EXPECT_GT(own_nodes(e), e.trees.node_count() / 10);
+    EXPECT_GT(e.trees.packed.wide_numbers(), 0u);
+    EXPECT_LT(e.trees.packed.wide_numbers(), e.trees.packed.numbers());
   }
   EXPECT_TRUE(warnings_.empty());
 }

@@ -1,0 +1,76 @@
+// The entries of every packed tree of a history, as object numbers, kept
+// from PackedTrees::Load through the walk to provenance.
+//
+// A tree version repeats almost every entry of the version it was
+// deltified against, so most trees are not stored whole. A keyframe holds
+// its entries: its subtrees' numbers, then its blobs'. A patched tree holds
+// its entries as pieces of one keyframe's (a run of its subtrees or of its
+// blobs) and the numbers that differ from it:
+//
+//   [keyframe's object number, tree pieces, blob pieces, piece...]
+//   piece: [count << 1 | 1, start in the keyframe's group]   (a run)
+//          [count << 1, count numbers]                        (literals)
+//
+// Reading one costs its entries and pieces, never a chain: the pieces of a
+// tree deltified against a patched tree are made from that tree's pieces.
+// (PackedTrees::Load makes the patches; a tree becomes a keyframe again
+// when its patch would not be less than half its entries.)
+#ifndef KEYWARD_GIT_TREE_STORE_H_
+#define KEYWARD_GIT_TREE_STORE_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "git/numbers.h"
+
+namespace keyward::git {
+
+class TreeStore {
+ public:
+  // A tree: where its entries are, or why it cannot be read: slice
+  // TreeRun::kUnreadable, `begin` the index of the problem. A keyframe's
+  // subtrees are [begin, mid) of its slice, its blobs [mid, end); a
+  // patched tree's slice has kPatched set, and its patch is [begin, end).
+  using Record = TreeRun;
+  static constexpr uint32_t kPatched = uint32_t{1} << 31;
+  static bool Patched(const Record& r) {
+    return r.slice != TreeRun::kUnreadable && (r.slice & kPatched) != 0;
+  }
+
+  enum Lookup { kAbsent, kUnreadable, kFound };
+  // One tree's child ids as object numbers (PackedTrees::id).
+  struct Entries {
+    std::vector<uint32_t> trees, blobs;
+    std::string_view problem;  // kUnreadable: why
+  };
+  // The entries of record `t` (< size()), reusing `out`'s storage.
+  Lookup Get(uint32_t t, Entries* out) const;
+
+  size_t size() const { return records_.size(); }
+  const Record& record(uint32_t t) const { return records_[t]; }
+  // Which record is object number `number`, or kNoTree.
+  static constexpr uint32_t kNoTree = UINT32_MAX;
+  uint32_t TreeOf(uint32_t number) const;  // a search of the records
+
+  // Counts for tests and benchmarks: records stored whole and patched, the
+  // numbers all slices hold, and those of them stored in 4 bytes.
+  size_t keyframes() const;
+  size_t patched() const;
+  size_t numbers() const;
+  size_t wide_numbers() const;
+
+ private:
+  friend class PackedTrees;
+  // One per tree, by object number (TreeOf: a binary search).
+  std::vector<Record> records_;
+  // Keyframes' numbers and patches, in slices filled by the decoding
+  // threads: 3 bytes each in a slice whose numbers all fit, else 4.
+  std::vector<NumberSlice> slices_;
+  std::vector<std::string> problems_;
+};
+
+}  // namespace keyward::git
+
+#endif  // KEYWARD_GIT_TREE_STORE_H_
