@@ -467,6 +467,7 @@ std::unique_ptr<PackedTrees> PackedTrees::Load(
                         return a.number == b.number;
                       }),
           r.end());
+  store.IndexRecords();
   return out;
 }
 

@@ -83,29 +83,17 @@ TreeStore::Lookup TreeStore::Get(uint32_t t, Entries* out) const {
   return kFound;
 }
 
-uint32_t TreeStore::TreeOf(uint32_t i) const {
-  // Object numbers are places in id-sorted indexes, so the trees' numbers
-  // spread evenly over each pack's range: a few guesses from i's share of
-  // the range narrow a million records to a handful (a plain bisection
-  // missed the cache some 15 times per call), then bisection.
-  size_t lo = 0, hi = records_.size();
-  for (int probes = 0; probes < 3 && hi - lo > 16; ++probes) {
-    const uint32_t first = records_[lo].number, last = records_[hi - 1].number;
-    if (i < first || i > last) return kNoTree;
-    if (first == last) break;
-    size_t mid = lo + static_cast<size_t>(uint64_t{i - first} * (hi - 1 - lo) /
-                                          (last - first));
-    const uint32_t at = records_[mid].number;
-    if (at == i) return static_cast<uint32_t>(mid);
-    if (at < i) lo = mid + 1;
-    if (at > i) hi = mid;
+void TreeStore::IndexRecords() {
+  tree_bits_.assign(records_.empty() ? 0 : records_.back().number / 64 + 1, 0);
+  for (const Record& r : records_) {
+    tree_bits_[r.number >> 6] |= uint64_t{1} << (r.number & 63);
   }
-  auto it = std::lower_bound(
-      records_.begin() + lo, records_.begin() + hi, i,
-      [](const Record& r, uint32_t number) { return r.number < number; });
-  return it != records_.begin() + hi && it->number == i
-             ? static_cast<uint32_t>(it - records_.begin())
-             : kNoTree;
+  rank_.resize(tree_bits_.size());
+  uint32_t before = 0;
+  for (size_t w = 0; w < tree_bits_.size(); ++w) {
+    rank_[w] = before;
+    before += static_cast<uint32_t>(std::popcount(tree_bits_[w]));
+  }
 }
 
 size_t TreeStore::keyframes() const {

@@ -18,6 +18,7 @@
 #ifndef KEYWARD_GIT_TREE_STORE_H_
 #define KEYWARD_GIT_TREE_STORE_H_
 
+#include <bit>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -50,9 +51,19 @@ class TreeStore {
 
   size_t size() const { return records_.size(); }
   const Record& record(uint32_t t) const { return records_[t]; }
-  // Which record is object number `number`, or kNoTree.
+  // Which record is object number `number`, or kNoTree: a bit per object
+  // number says whether it is a tree's, and the bits set before it which
+  // record (asked for every subtree entry the walk reads: a search of the
+  // records took ~13% of a tree-heavy history's CPU).
   static constexpr uint32_t kNoTree = UINT32_MAX;
-  uint32_t TreeOf(uint32_t number) const;  // a search of the records
+  uint32_t TreeOf(uint32_t number) const {
+    const size_t word = number >> 6;
+    if (word >= tree_bits_.size()) return kNoTree;
+    const uint64_t bits = tree_bits_[word];
+    const uint64_t bit = uint64_t{1} << (number & 63);
+    if ((bits & bit) == 0) return kNoTree;
+    return rank_[word] + static_cast<uint32_t>(std::popcount(bits & (bit - 1)));
+  }
 
   // Counts for tests and benchmarks: records stored whole and patched, the
   // numbers all slices hold, and those of them stored in 4 bytes.
@@ -69,6 +80,12 @@ class TreeStore {
   // threads: 3 bytes each in a slice whose numbers all fit, else 4.
   std::vector<NumberSlice> slices_;
   std::vector<std::string> problems_;
+  // TreeOf's: a bit per object number below the largest record's, and per
+  // 64 of them the records before.
+  std::vector<uint64_t> tree_bits_;
+  std::vector<uint32_t> rank_;
+  // Makes them, once the records are sorted by number and distinct.
+  void IndexRecords();
 };
 
 }  // namespace keyward::git
