@@ -57,6 +57,7 @@ struct Shard {
   struct Live {
     size_t wanted;
     uint32_t key;
+    uint32_t key_size[2];  // the keyframe's subtrees and blobs
     std::vector<EntryAt> entries;
   };
   std::vector<Live> live;
@@ -128,10 +129,13 @@ struct Shard {
     PackedTrees::Record t;
     t.number = static_cast<uint32_t>(wanted);  // after PlanAll, its number
     uint32_t key = t.number;
+    uint32_t key_size[2] = {tree_count, blob_count};
     const bool patched =
-        base != nullptr && Patch(split, tree_count + blob_count, base->key);
+        base != nullptr && Patch(split, tree_count + blob_count, *base);
     if (patched) {
       key = base->key;
+      key_size[0] = base->key_size[0];
+      key_size[1] = base->key_size[1];
     } else {
       // A keyframe: its subtrees' numbers, then its blobs'; each entry's
       // `src` is its place among them, for the trees made from it.
@@ -166,45 +170,58 @@ struct Shard {
       trees.emplace_back().reserve(kChunkRecords);
     }
     trees.back().push_back(t);
-    live.push_back({wanted, key, std::move(split)});
+    live.push_back({wanted, key, {key_size[0], key_size[1]}, std::move(split)});
   }
 
   // Makes `words` the patch (tree_store.h) of a tree whose split entries
-  // (but the end mark), `entries` of them not gitlinks, point into
-  // keyframe `key` by their `src` where a delta took them from its base.
+  // (but the end mark), `entries` of them not gitlinks, point into the
+  // keyframe of `base` by their `src` where a delta took them from it.
   // False, with `words` unspecified, when the patch would not be less than
-  // half the entries: the tree is then a keyframe.
+  // half the entries (the tree is then a keyframe), or when the entries
+  // taken from the keyframe are not in its order (git's sorted trees never
+  // do that).
   bool Patch(const std::vector<EntryAt>& split, uint32_t entries,
-             uint32_t key) {
+             const Live& base) {
     const size_t limit = entries / 2;
     words.clear();
-    words.push_back(key);
-    words.push_back(0);  // the subtrees' pieces
+    words.push_back(base.key);
+    words.push_back(0);  // the subtrees' edits
     words.push_back(0);  // the blobs'
     for (TreeEntry::Kind kind : {TreeEntry::kTree, TreeEntry::kBlob}) {
-      uint32_t pieces = 0, length = 0, last = 0;
-      size_t head = SIZE_MAX;  // the current piece's first word
-      bool run = false;
+      const int g = kind == TreeEntry::kBlob;
+      uint32_t edits = 0, cursor = 0, kept = 0;
+      size_t head = SIZE_MAX;  // the open edit's first word
+      auto open = [&] {
+        if (head != SIZE_MAX) return;
+        head = words.size();
+        words.insert(words.end(), {kept, 0, 0});
+        kept = 0;
+        ++edits;
+      };
       for (size_t i = 0; i + 1 < split.size(); ++i) {
         if (split[i].kind != kind) continue;
         const uint32_t src = split[i].src;
-        const bool from_key = src != EntryAt::kNoSource;
-        if (head != SIZE_MAX && run == from_key && (!run || src == last + 1)) {
-          ++length;
-          if (!run) words.push_back(split[i].id);
+        if (src == EntryAt::kNoSource) {
+          open();
+          words.push_back(split[i].id);
+          ++words[head + 2];
         } else {
-          head = words.size();
-          words.push_back(0);
-          words.push_back(from_key ? src : split[i].id);
-          run = from_key;
-          length = 1;
-          ++pieces;
+          if (src < cursor || src >= base.key_size[g]) return false;
+          if (src > cursor) {
+            open();
+            words[head + 1] += src - cursor;
+          }
+          head = SIZE_MAX;
+          ++kept;
+          cursor = src + 1;
         }
-        last = src;
-        words[head] = length << 1 | (run ? 1 : 0);
         if (words.size() >= limit) return false;
       }
-      words[kind == TreeEntry::kTree ? 1 : 2] = pieces;
+      if (cursor < base.key_size[g]) {
+        open();
+        words[head + 1] += base.key_size[g] - cursor;
+      }
+      words[1 + g] = edits;
     }
     return words.size() < limit;
   }
@@ -408,17 +425,15 @@ std::unique_ptr<PackedTrees> PackedTrees::Load(
             for (uint32_t i = t.begin; i < t.end; ++i) renumber(slice, i);
             continue;
           }
-          // A patch's ids are its literals (its keyframe is packed).
+          // A patch's ids are the ones its edits add (its keyframe is
+          // packed).
           uint32_t at = t.begin + 1;
-          const uint32_t pieces = slice.Get(at) + slice.Get(at + 1);
+          const uint32_t edits = slice.Get(at) + slice.Get(at + 1);
           at += 2;
-          for (uint32_t p = 0; p < pieces; ++p) {
-            const uint32_t head = slice.Get(at++);
-            if (head & 1) {
-              ++at;
-              continue;
-            }
-            for (uint32_t k = 0; k < head >> 1; ++k) renumber(slice, at++);
+          for (uint32_t p = 0; p < edits; ++p) {
+            const uint32_t added = slice.Get(at + 2);
+            at += 3;
+            for (uint32_t k = 0; k < added; ++k) renumber(slice, at++);
           }
         }
       }

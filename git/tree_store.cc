@@ -42,8 +42,8 @@ TreeStore::Lookup TreeStore::Get(uint32_t t, Entries* out) const {
     out->problem = kBadPatch;
     return kUnreadable;
   };
-  uint32_t key_number = 0, tree_pieces = 0, blob_pieces = 0;
-  if (!next(&key_number) || !next(&tree_pieces) || !next(&blob_pieces)) {
+  uint32_t key_number = 0, tree_edits = 0, blob_edits = 0;
+  if (!next(&key_number) || !next(&tree_edits) || !next(&blob_edits)) {
     return bad();
   }
   const uint32_t k = TreeOf(key_number);
@@ -53,31 +53,33 @@ TreeStore::Lookup TreeStore::Get(uint32_t t, Entries* out) const {
   }
   const Record& key = records_[k];
   const NumberSlice& from = slices_[key.slice];
-  auto fill = [&](uint32_t pieces, uint32_t begin, uint32_t end,
+  auto fill = [&](uint32_t edits, uint32_t begin, uint32_t end,
                   std::vector<uint32_t>* into) {
-    for (uint32_t p = 0; p < pieces; ++p) {
-      uint32_t head = 0;
-      if (!next(&head)) return false;
-      const uint32_t count = head >> 1;
-      if (head & 1) {
-        uint32_t start = 0;
-        if (!next(&start) || start > end - begin ||
-            count > end - begin - start) {
-          return false;
-        }
-        NumberRun run = from.Run(begin + start, begin + start + count);
-        into->insert(into->end(), run.begin(), run.end());
-      } else {
-        if (count > r.end - at) return false;
-        NumberRun run = patch.Run(at, at + count);
-        into->insert(into->end(), run.begin(), run.end());
-        at += count;
+    const uint32_t size = end - begin;
+    uint32_t cursor = 0;  // in the keyframe's group
+    auto keep = [&](uint32_t n) {
+      NumberRun run = from.Run(begin + cursor, begin + cursor + n);
+      into->insert(into->end(), run.begin(), run.end());
+      cursor += n;
+    };
+    for (uint32_t e = 0; e < edits; ++e) {
+      uint32_t kept = 0, dropped = 0, added = 0;
+      if (!next(&kept) || !next(&dropped) || !next(&added) ||
+          kept > size - cursor || dropped > size - cursor - kept ||
+          added > r.end - at) {
+        return false;
       }
+      keep(kept);
+      cursor += dropped;
+      NumberRun run = patch.Run(at, at + added);
+      into->insert(into->end(), run.begin(), run.end());
+      at += added;
     }
+    keep(size - cursor);
     return true;
   };
-  if (!fill(tree_pieces, key.begin, key.mid, &out->trees) ||
-      !fill(blob_pieces, key.mid, key.end, &out->blobs) || at != r.end) {
+  if (!fill(tree_edits, key.begin, key.mid, &out->trees) ||
+      !fill(blob_edits, key.mid, key.end, &out->blobs) || at != r.end) {
     return bad();
   }
   return kFound;

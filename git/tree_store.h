@@ -4,17 +4,18 @@
 // A tree version repeats almost every entry of the version it was
 // deltified against, so most trees are not stored whole. A keyframe holds
 // its entries: its subtrees' numbers, then its blobs'. A patched tree holds
-// its entries as pieces of one keyframe's (a run of its subtrees or of its
-// blobs) and the numbers that differ from it:
+// the edits that make its subtrees and its blobs from one keyframe's:
 //
-//   [keyframe's object number, tree pieces, blob pieces, piece...]
-//   piece: [count << 1 | 1, start in the keyframe's group]   (a run)
-//          [count << 1, count numbers]                        (literals)
+//   [keyframe's object number, subtree edits, blob edits, edit...]
+//   edit: [kept, dropped, added, `added` numbers]
 //
-// Reading one costs its entries and pieces, never a chain: the pieces of a
-// tree deltified against a patched tree are made from that tree's pieces.
-// (PackedTrees::Load makes the patches; a tree becomes a keyframe again
-// when its patch would not be less than half its entries.)
+// An edit keeps the keyframe group's next `kept` entries, skips `dropped`
+// and adds its numbers; after the last edit the rest of the group is kept.
+// A changed file is one edit of four numbers. Reading a tree costs its
+// entries and edits, never a chain: the edits of a tree deltified against
+// a patched tree are made from the keyframe's entries that tree's delta
+// kept. (PackedTrees::Load makes the patches; a tree becomes a keyframe
+// again when its patch would not be less than half its entries.)
 #ifndef KEYWARD_GIT_TREE_STORE_H_
 #define KEYWARD_GIT_TREE_STORE_H_
 
