@@ -72,7 +72,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text = keyward::fuzz::AsText(data + 1, size - 1);
 
   std::vector<keyward::RuleMatch> block;
-  e->matcher->Scan(text, e->scratch.get(), &block);
+  KEYWARD_FUZZ_CHECK(e->matcher->Scan(text, e->scratch.get(), &block).ok());
 
   std::vector<keyward::RuleMatch> streamed;
   auto stream = e->matcher->OpenStream(e->scratch.get());
@@ -93,10 +93,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   while (pos < text.size()) {
     size_t n = (rng() & 3) == 0 ? 1 + rng() % text.size() : 1 + rng() % 64;
     n = std::min(n, text.size() - pos);
-    stream->Feed(text.substr(pos, n), sink);
+    KEYWARD_FUZZ_CHECK(stream->Feed(text.substr(pos, n), sink).ok());
     pos += n;
   }
-  stream->Close(sink);
+  KEYWARD_FUZZ_CHECK(stream->Close(sink).ok());
 
   if (block.size() != streamed.size()) {
     keyward::fuzz::Fail("stream and block modes found different counts");

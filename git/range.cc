@@ -66,7 +66,8 @@ void CollectCommitChanges(git_repository* repo, const git_oid& id,
     }
   }
   out->commits.push_back({id, *git_tree_id(tree->get())});
-  git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+  git_diff_options opts;
+  git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
   opts.flags = GIT_DIFF_IGNORE_SUBMODULES;
   git_diff* diff_raw = nullptr;
   if (git_diff_tree_to_tree(&diff_raw, repo, parent_tree.get(), tree->get(),

@@ -48,7 +48,8 @@ std::string_view BlobData(git_blob* blob) {
 std::set<int> AddedLines(git_blob* old_blob, const char* old_path,
                          git_blob* new_blob, const char* new_path) {
   std::set<int> added;
-  git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+  git_diff_options opts;
+  git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
   opts.context_lines = 0;
   opts.flags = GIT_DIFF_FORCE_TEXT;
   git_patch* raw = nullptr;
@@ -139,7 +140,8 @@ void ScanDelta(const Scanner& scanner, git_repository* repo,
 // new). Null when the cache tree shows that nothing differs.
 Result<Diff> StagedDiff(git_repository* r, git_index* index, git_tree* head,
                         const std::function<void(const std::string&)>& warn) {
-  git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+  git_diff_options opts;
+  git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
   opts.flags = GIT_DIFF_IGNORE_SUBMODULES;
   // The index's cache tree names the few paths that can differ
   // (git/staged_paths.h): the diff then reads only their directories.
@@ -156,7 +158,8 @@ Result<Diff> StagedDiff(git_repository* r, git_index* index, git_tree* head,
     return Status::IoError("cannot diff the index with HEAD: " + LastError());
   }
   Diff diff(raw);
-  git_diff_find_options find = GIT_DIFF_FIND_OPTIONS_INIT;
+  git_diff_find_options find;
+  git_diff_find_options_init(&find, GIT_DIFF_FIND_OPTIONS_VERSION);
   find.flags = GIT_DIFF_FIND_RENAMES;
   if (git_diff_find_similar(raw, &find) != 0) {
     warn("rename detection failed: " + LastError());

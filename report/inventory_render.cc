@@ -153,7 +153,8 @@ std::string AuditJson(const std::vector<AuditResult>& results) {
 std::string LineDiff(const std::string& before, const std::string& after) {
   if (before == after) return "";
   git::EnsureLibgit2();
-  git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+  git_diff_options opts;
+  git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
   opts.context_lines = 2;
   opts.flags = GIT_DIFF_FORCE_TEXT;
   std::string out;

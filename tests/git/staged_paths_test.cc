@@ -60,7 +60,8 @@ class StagedPathsTest : public GitFixture {
   static std::vector<std::string> Deltas(
       Opened& o, const std::vector<std::string>* only,
       const std::vector<std::string>* must_list) {
-    git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+    git_diff_options opts;
+    git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
     opts.flags = GIT_DIFF_IGNORE_SUBMODULES;
     std::vector<std::string> copy;
     std::vector<char*> spec;
@@ -75,7 +76,8 @@ class StagedPathsTest : public GitFixture {
                                      o.index.get(), &opts),
               0);
     git::Diff diff(raw);
-    git_diff_find_options find = GIT_DIFF_FIND_OPTIONS_INIT;
+    git_diff_find_options find;
+    git_diff_find_options_init(&find, GIT_DIFF_FIND_OPTIONS_VERSION);
     find.flags = GIT_DIFF_FIND_RENAMES;
     EXPECT_EQ(git_diff_find_similar(raw, &find), 0);
     std::vector<std::string> out;
