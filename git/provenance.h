@@ -49,9 +49,9 @@ struct TreeGraph {
   static constexpr uint32_t kAbsent = UINT32_MAX;
   using Node = TreeRun;
   // Nodes [0, packed.size()): every packed tree (by object number, as
-  // PackedTrees numbers them), whether the walk reached it or not (only
-  // reached ones are reached from a root); then the trees read through
-  // libgit2, in `read`.
+  // PackedTrees numbers them), whether the walk reached it or not (no root
+  // leads to one it did not reach, so its edges are never asked for); then
+  // the trees read through libgit2, in `read`.
   TreeStore packed;
   // A packed tree's entries are object numbers: by number, a blob's index
   // (kAbsent for what no reached tree names), and the read node of each

@@ -47,7 +47,8 @@ class TreeStore {
     std::vector<uint32_t> trees, blobs;
     std::string_view problem;  // kUnreadable: why
   };
-  // The entries of record `t` (< size()), reusing `out`'s storage.
+  // The entries of record `t`, reusing `out`'s storage (kAbsent when `t`
+  // is not below size()).
   Lookup Get(uint32_t t, Entries* out) const;
 
   size_t size() const { return records_.size(); }
