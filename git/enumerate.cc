@@ -91,10 +91,12 @@ class BlobEnumerator {
   uint32_t SubtreeNode(uint32_t t, std::vector<uint32_t>* stack) {
     bool fresh = false;
     uint32_t tree = packed_->TreeOf(t);
-    uint32_t node = PackedTrees::kNoTree;
+    uint32_t node;
     if (tree != PackedTrees::kNoTree) {
       node = Reach(tree, &fresh);
     } else {
+      // Not only when fresh: the tree may have been read first as the
+      // child of a tree libgit2 read, which numbers no entries.
       node = ReadNode(packed_->id(t), &fresh);
       graph_->read_of_number.Insert(t, node);
     }

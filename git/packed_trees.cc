@@ -421,20 +421,8 @@ std::unique_ptr<PackedTrees> PackedTrees::Load(
       for (const std::vector<Record>& chunk : shard.trees) {
         for (const Record& t : chunk) {
           NumberSlice& slice = shard.slices[t.slice & ~TreeStore::kPatched];
-          if (!TreeStore::Patched(t)) {
-            for (uint32_t i = t.begin; i < t.end; ++i) renumber(slice, i);
-            continue;
-          }
-          // A patch's ids are the ones its edits add (its keyframe is
-          // packed).
-          uint32_t at = t.begin + 1;
-          const uint32_t edits = slice.Get(at) + slice.Get(at + 1);
-          at += 2;
-          for (uint32_t p = 0; p < edits; ++p) {
-            const uint32_t added = slice.Get(at + 2);
-            at += 3;
-            for (uint32_t k = 0; k < added; ++k) renumber(slice, at++);
-          }
+          TreeStore::ForEachId(slice, t,
+                               [&](uint32_t at) { renumber(slice, at); });
         }
       }
     }

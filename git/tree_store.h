@@ -67,6 +67,26 @@ class TreeStore {
     return rank_[word] + static_cast<uint32_t>(std::popcount(bits & (bit - 1)));
   }
 
+  // Calls `f(position)` for each object number record `r` (not
+  // unreadable) holds in `slice`: all of a keyframe's, a patch's added ones
+  // (its keyframe's number is a packed tree's). The layout is read here
+  // only, and in Get.
+  template <typename F>
+  static void ForEachId(const NumberSlice& slice, const Record& r, F f) {
+    if (!Patched(r)) {
+      for (uint32_t i = r.begin; i < r.end; ++i) f(i);
+      return;
+    }
+    uint32_t at = r.begin + 1;
+    const uint32_t edits = slice.Get(at) + slice.Get(at + 1);
+    at += 2;
+    for (uint32_t e = 0; e < edits; ++e) {
+      const uint32_t added = slice.Get(at + 2);
+      at += 3;
+      for (uint32_t k = 0; k < added; ++k) f(at++);
+    }
+  }
+
   // Counts for tests and benchmarks: records stored whole and patched, the
   // numbers all slices hold, and those of them stored in 4 bytes.
   size_t keyframes() const;
