@@ -62,7 +62,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto reader = kg::PackReader::Open(objects);
   reader->PlanAll();
   size_t typed = 0;
-  reader->ForEachObjectType([&](const git_oid&, kg::PackType) { ++typed; });
+  reader->ForEachObjectType([&](uint32_t n, kg::PackType) {
+    KEYWARD_FUZZ_CHECK(n < reader->object_count());
+    ++typed;
+  });
   KEYWARD_FUZZ_CHECK(typed <= reader->wanted_count());
   kg::PackDecoder decoder(*reader);
   for (kg::PackType type : {kg::PackType::kCommit, kg::PackType::kTree,

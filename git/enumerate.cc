@@ -111,6 +111,17 @@ class BlobEnumerator {
   }
   // A blob no tree holds (listed last).
   void AddDangling(const git_oid& id) { AddOther(id); }
+  // Packed blob `n` (an object number of `packs`, which the packed trees
+  // were loaded from) unless a tree holds it: listed last, by its number
+  // when the trees are numbered so (no copy of its id).
+  void AddDangling(uint32_t n, const PackReader& packs) {
+    if (packed_) {
+      PackedBlob(n);  // a no-op for a blob the walk numbered
+      return;
+    }
+    const git_oid& id = packs.object_id(n);
+    if (!SeenBlob(id)) AddOther(id);
+  }
 
   // The blobs, in order of first sight: each a PackedTrees id (< its
   // id_count(); 4 bytes, no copy of the id while the walk runs), or
@@ -238,50 +249,75 @@ class BlobEnumerator {
   OidIndex read_index_;
 };
 
-// Every object id in the object database, split into commits and blobs.
-void ListAllObjects(git_repository* repo, const PackReader& packs,
-                    const std::function<void(const std::string&)>& warn,
-                    std::vector<git_oid>* commits,
-                    std::vector<git_oid>* blobs) {
+// Every object in the object database (--all-objects). Packed objects are
+// kept by number, without a table of their ids: a history of millions of
+// objects would hold tens of bytes per object for what the packs' plan and
+// indexes already say.
+struct AllObjects {
+  std::vector<git_oid> commits;
+  std::vector<uint32_t> packed_blobs;  // object numbers (PackReader)
+  std::vector<git_oid> other_blobs;    // not in the plan: loose, unusable pack
+};
+
+AllObjects ListAllObjects(git_repository* repo, const PackReader& packs,
+                          const std::function<void(const std::string&)>& warn) {
+  AllObjects out;
+  // Types of packed objects come from the pack headers (no object is
+  // inflated); git_odb_read_header would resolve every delta chain.
+  // Commits come in pack order (the plan's roots of each type but blobs
+  // are), which the revision walk reads fastest: in id order its reads jump
+  // across the pack. Blobs are listed by number.
+  std::vector<bool> typed(packs.object_count(), false);
+  packs.ForEachObjectType([&](uint32_t n, PackType type) {
+    typed[n] = true;
+    if (type == PackType::kCommit) out.commits.push_back(packs.object_id(n));
+    if (type == PackType::kBlob) out.packed_blobs.push_back(n);
+  });
+  std::sort(out.packed_blobs.begin(), out.packed_blobs.end());
   git_odb* raw = nullptr;
   if (git_repository_odb(&raw, repo) != 0) {
     warn("cannot open the object database: " + LastError());
-    return;
+    return out;
   }
   Odb odb(raw);
-  std::vector<git_oid> ids;
+  // What the plan does not type: loose objects, packs the reader does not
+  // use, entries it could not plan. libgit2 lists the packed ones too.
+  struct Rest {
+    const PackReader* packs;
+    const std::vector<bool>* typed;
+    std::vector<git_oid> ids;
+  } rest{&packs, &typed, {}};
   git_odb_foreach(
       raw,
       [](const git_oid* id, void* payload) {
-        static_cast<std::vector<git_oid>*>(payload)->push_back(*id);
+        auto* r = static_cast<Rest*>(payload);
+        uint32_t n = r->packs->FindObject(*id);
+        if (n == PackReader::kNoObject || !(*r->typed)[n]) {
+          r->ids.push_back(*id);
+        }
         return 0;
       },
-      &ids);
-  // Types of packed objects come from the pack headers (no object is
-  // inflated); git_odb_read_header would resolve every delta chain.
-  std::unordered_map<git_oid, PackType, OidHash, OidEq> packed;
-  packed.reserve(packs.wanted_count());
-  packs.ForEachObjectType(
-      [&](const git_oid& id, PackType type) { packed.emplace(id, type); });
+      &rest);
   OidSet seen;  // an object may be both loose and packed
-  for (const git_oid& id : ids) {
+  for (const git_oid& id : rest.ids) {
     if (!seen.insert(id).second) continue;
-    auto p = packed.find(id);
-    if (p != packed.end()) {
-      if (p->second == PackType::kCommit) commits->push_back(id);
-      if (p->second == PackType::kBlob) blobs->push_back(id);
-      continue;
-    }
     size_t size = 0;
     git_object_t type = GIT_OBJECT_INVALID;
     if (git_odb_read_header(&size, &type, raw, &id) != 0) {
       // Keep it as a blob candidate: reading it later names it in a warning.
-      blobs->push_back(id);
+      out.other_blobs.push_back(id);
       continue;
     }
-    if (type == GIT_OBJECT_COMMIT) commits->push_back(id);
-    if (type == GIT_OBJECT_BLOB) blobs->push_back(id);
+    if (type == GIT_OBJECT_COMMIT) out.commits.push_back(id);
+    if (type == GIT_OBJECT_BLOB) out.other_blobs.push_back(id);
   }
+  // Listing mapped every index twice, libgit2's and the reader's (each 28
+  // bytes an object): neither is needed again before the commit walk and
+  // the tree loading map what they read.
+  odb.reset();
+  ReleaseLibgit2Packs(repo);
+  packs.DropPages();
+  return out;
 }
 
 }  // namespace
@@ -300,16 +336,14 @@ Status Enumerate(git_repository* repo, const EnumerateOptions& options,
     }
     return *planned;
   };
-  std::vector<git_oid> odb_commits, odb_blobs;
-  if (options.all_objects) {
-    ListAllObjects(repo, packs(), warn, &odb_commits, &odb_blobs);
-  }
+  AllObjects all;
+  if (options.all_objects) all = ListAllObjects(repo, packs(), warn);
   // Parents before children, so the first commit that holds a blob is the
   // one that introduced it. Their trees are read now, while libgit2's
   // packs are open for the walk; then those go (ReleaseLibgit2Packs) before
   // the trees' walk, which reads from our own packs.
   for (const git_oid& id :
-       ListCommits(repo, odb_commits, warn, &out->unreadable)) {
+       ListCommits(repo, all.commits, warn, &out->unreadable)) {
     git_commit* commit_raw = nullptr;
     if (git_commit_lookup(&commit_raw, repo, &id) != 0) {
       warn("git commit " + OidHex(id) + ": " + LastError() + " (skipped)");
@@ -321,19 +355,21 @@ Status Enumerate(git_repository* repo, const EnumerateOptions& options,
   }
   ReleaseLibgit2Packs(repo);
   std::unique_ptr<PackedTrees> packed;
-  if (options.packed_trees) {
-    packed = PackedTrees::Load(packs(), options.threads, options.named);
-  }
-  // The commits' trees by number, looked up now: loading looked up every
-  // id the trees name in the pack indexes (28 bytes an object, mapped), and
-  // the walk finds the rest by number, so those pages can go. (A few
-  // hundred lookups later would map most of them again: each maps 64 KB
-  // around every page its search reads.)
   std::vector<uint32_t> root_numbers(out->commits.size(), PackedTrees::kNoId);
-  if (packed) {
+  if (options.packed_trees) {
+    // Loading finds every id the trees name, in no order: through the
+    // mapped pack indexes that maps all of them (20 bytes an object, held
+    // beside the plan), through IdKeys 8 bytes an object, freed after it.
+    auto keys = std::make_unique<IdKeys>(packs());
+    packed =
+        PackedTrees::Load(packs(), options.threads, options.named, keys.get());
+    // The commits' trees by number, looked up now: the walk finds the rest
+    // by number. (Through the indexes, a few hundred lookups map most of
+    // them: each maps 64 KB around every page its search reads.)
     for (size_t c = 0; c < out->commits.size(); ++c) {
-      root_numbers[c] = packed->Number(out->commits[c].tree);
+      root_numbers[c] = packed->Number(out->commits[c].tree, keys.get());
     }
+    keys.reset();
     packs().DropPages();
   }
   if (options.trees_loaded) options.trees_loaded();
@@ -346,9 +382,13 @@ Status Enumerate(git_repository* repo, const EnumerateOptions& options,
   }
   FreeStorage(root_numbers);
   // Dangling blobs no commit holds (e.g. staged then reset).
-  for (const git_oid& b : odb_blobs) {
+  FreeStorage(all.commits);
+  for (uint32_t n : all.packed_blobs) enumerator->AddDangling(n, packs());
+  FreeStorage(all.packed_blobs);
+  for (const git_oid& b : all.other_blobs) {
     if (!enumerator->SeenBlob(b)) enumerator->AddDangling(b);
   }
+  FreeStorage(all.other_blobs);
   // The ids of the blobs, made only now: what the walk needed is freed
   // first, and so is the packs' plan once no one decodes with it.
   std::vector<uint32_t> refs = enumerator->TakeRefs();
@@ -372,8 +412,16 @@ Status Enumerate(git_repository* repo, const EnumerateOptions& options,
   out->blobs.resize(refs.size());
   for (size_t i = 0; i < refs.size(); ++i) {
     uint32_t r = refs[i];
-    out->blobs[i] = r < ids ? packed->id(r) : other[r - ids];
+    if (r >= objects) out->blobs[i] = r < ids ? packed->id(r) : other[r - ids];
     refs[i] = r < objects ? r : PackReader::kNoObject;
+  }
+  // The packed blobs' ids in number order, each index read once front to
+  // back: in the walk's order they would map all of every index again.
+  if (objects > 0) {
+    const std::vector<uint32_t>& blob_of = out->trees.blob_of_number;
+    packs().ForEachId([&](uint32_t n, const git_oid& id) {
+      if (blob_of[n] != kNone) out->blobs[blob_of[n]] = id;
+    });
   }
   if (packed) out->blob_objects = std::move(refs);
   if (!named.empty()) {

@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <filesystem>
 #include <limits>
@@ -18,27 +19,27 @@ namespace {
 // Pack bytes read between two drops of the mapped pages: like libgit2's
 // mapped-window limit (repo.cc), it keeps RSS independent of pack size.
 constexpr uint64_t kMappedBudget = uint64_t{16} << 20;
-// Sorts (offset, index position) pairs by offset: an LSD radix sort, 11 bits
-// a pass, skipping the digits no two offsets differ in (three passes for a
-// pack under 8 GiB). A comparison sort of a big pack's entries costs more
-// than reading their headers.
-void SortByOffset(std::vector<std::pair<uint64_t, uint32_t>>* entries) {
-  if (entries->size() < 2) return;
+// Sorts `keys` by their bits from `low` up (PlanAll's entries: offset above
+// index position, by offset): an LSD radix sort, 11 bits a pass, skipping
+// the digits no two keys differ in (three passes for a pack under 8 GiB).
+// A comparison sort of a big pack's entries costs more than reading their
+// headers.
+void RadixSort(std::vector<uint64_t>* keys, int low) {
+  if (keys->size() < 2) return;
   constexpr int kBits = 11;
   constexpr uint64_t kMask = (uint64_t{1} << kBits) - 1;
   uint64_t varying = 0;
-  for (const auto& e : *entries) varying |= e.first ^ entries->front().first;
-  std::vector<std::pair<uint64_t, uint32_t>> other(entries->size());
+  for (uint64_t k : *keys) varying |= k ^ keys->front();
+  std::vector<uint64_t> other(keys->size());
   size_t count[kMask + 1];
-  for (int shift = 0; shift < 64; shift += kBits) {
+  for (int shift = low; shift < 64; shift += kBits) {
     if (((varying >> shift) & kMask) == 0) continue;
     std::fill(std::begin(count), std::end(count), 0);
-    for (const auto& e : *entries) ++count[(e.first >> shift) & kMask];
+    for (uint64_t k : *keys) ++count[(k >> shift) & kMask];
     size_t sum = 0;
     for (size_t& c : count) sum += std::exchange(c, sum);
-    for (const auto& e : *entries)
-      other[count[(e.first >> shift) & kMask]++] = e;
-    entries->swap(other);
+    for (uint64_t k : *keys) other[count[(k >> shift) & kMask]++] = k;
+    keys->swap(other);
   }
 }
 
@@ -50,7 +51,10 @@ void PackReader::Touched(uint64_t bytes) const {
   if (fits_budget_) return;
   uint64_t before = touched_.fetch_add(bytes, std::memory_order_relaxed);
   if (before < kMappedBudget && before + bytes >= kMappedBudget) {
-    for (const auto& p : packs_) p->pack_file.DropPages();
+    // The indexes too: the CRC-32s the decoders check (4 bytes an object)
+    // are read in no order. Loading the trees finds ids with IdKeys, not
+    // through the indexes, so little of them is mapped again.
+    DropPages();
     touched_.store(0, std::memory_order_relaxed);
   }
 }
@@ -287,16 +291,29 @@ void PackReader::PlanAll() {
   for (uint32_t p = 0; p < packs_.size(); ++p) {
     Pack& pack = *packs_[p];
     const PackIndex& index = pack.index;
-    std::vector<std::pair<uint64_t, uint32_t>> entries;
+    // Each entry as one number, its offset above its position: 8 bytes an
+    // object, and as many again while they are sorted (pairs took 32).
+    // Open leaves out packs of 1 TiB or more (offsets under 2^40), so every
+    // offset fits beside the position of a pack of under 2^24 objects; in a
+    // bigger one, an entry whose offset does not fit (which only a pack
+    // near 1 TiB has) is not planned: libgit2 reads it.
+    const int pos_bits = std::bit_width(index.count());
+    const uint64_t pos_mask = (uint64_t{1} << pos_bits) - 1;
+    std::vector<uint64_t> entries;
     entries.reserve(index.count());
     for (uint32_t pos = 0; pos < index.count(); ++pos) {
       int64_t offset = index.offset(pos);
-      if (offset >= 0) entries.emplace_back(static_cast<uint64_t>(offset), pos);
+      if (offset >= 0 &&
+          (static_cast<uint64_t>(offset) >> (64 - pos_bits)) == 0) {
+        entries.push_back(static_cast<uint64_t>(offset) << pos_bits | pos);
+      }
     }
-    SortByOffset(&entries);
+    RadixSort(&entries, pos_bits);
     pack.sorted_first = pack.sorted_last = static_cast<uint32_t>(nodes_.size());
     uint64_t previous = 0;
-    for (const auto& [offset, pos] : entries) {
+    for (uint64_t entry : entries) {
+      const uint64_t offset = entry >> pos_bits;
+      const uint32_t pos = static_cast<uint32_t>(entry & pos_mask);
       // Two ids, one offset (a damaged index): the first one is planned.
       if (nodes_.size() > pack.sorted_first && nodes_.back().offset == offset) {
         continue;
@@ -356,38 +373,51 @@ void PackReader::PlanAll() {
 }
 
 void PackReader::Link() {
-  std::vector<uint32_t> order(nodes_.size());
-  for (uint32_t n = 0; n < nodes_.size(); ++n) order[n] = n;
   auto in_pack_order = [this](uint32_t a, uint32_t b) {
     if (nodes_[a].pack != nodes_[b].pack) {
       return nodes_[a].pack < nodes_[b].pack;
     }
     return nodes_[a].offset < nodes_[b].offset;
   };
-  // PlanAll creates nodes in pack order already (a base precedes its deltas).
-  if (!std::is_sorted(order.begin(), order.end(), in_pack_order)) {
+  // PlanAll creates nodes in pack order already (a base precedes its deltas):
+  // then node n is n-th in that order, and no table of the order is made
+  // (4 bytes an object).
+  bool sorted = true;
+  for (uint32_t n = 1; n < nodes_.size() && sorted; ++n) {
+    sorted = !in_pack_order(n, n - 1);
+  }
+  std::vector<uint32_t> order;
+  if (!sorted) {
+    order.resize(nodes_.size());
+    for (uint32_t n = 0; n < nodes_.size(); ++n) order[n] = n;
     std::sort(order.begin(), order.end(), in_pack_order);
   }
+  auto at = [&](size_t i) {
+    return sorted ? static_cast<uint32_t>(i) : order[i];
+  };
   auto linkable = [](const Node& n) {
     return n.ok && IsDelta(n.type) && n.base != kNone;
   };
   std::vector<bool> has_children(nodes_.size(), false);
-  for (uint32_t n : order) {
-    if (linkable(nodes_[n])) has_children[nodes_[n].base] = true;
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    const Node& node = nodes_[at(i)];
+    if (linkable(node)) has_children[node.base] = true;
   }
   // Children lists: leaves first, then children with subtrees, each in pack
   // order. The decoder drops a leaf's content right after scanning it and
   // drops the parent before descending into its last child, so only chains
   // with pending siblings stay in memory.
   for (bool leaves : {false, true}) {
-    for (auto it = order.rbegin(); it != order.rend(); ++it) {
-      Node& node = nodes_[*it];
-      if (!linkable(node) || !has_children[*it] != leaves) continue;
+    for (size_t i = nodes_.size(); i-- > 0;) {
+      const uint32_t n = at(i);
+      Node& node = nodes_[n];
+      if (!linkable(node) || !has_children[n] != leaves) continue;
       node.next_sibling = nodes_[node.base].first_child;
-      nodes_[node.base].first_child = *it;
+      nodes_[node.base].first_child = n;
     }
   }
-  for (uint32_t n : order) {
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    const uint32_t n = at(i);
     const Node& node = nodes_[n];
     if (node.ok && !IsDelta(node.type)) {
       roots_[static_cast<size_t>(node.type) & 7].push_back(n);
@@ -420,7 +450,12 @@ void PackReader::OrderByWork(std::vector<uint32_t>* roots) const {
   // root's size (packed, after PlanAll) times its object count: versions of
   // one file are about the same size, and the other sizes are not known
   // before inflating.
-  std::vector<std::pair<uint64_t, uint32_t>> work;
+  //
+  // Sorted as one number a tree, 8 bytes (pairs and a stable sort's buffer
+  // took 32: 320 MB for ten million blobs): the work, rounded to 32 bits
+  // that keep its order, above the tree's place, which keeps equal work in
+  // place; largest first.
+  std::vector<uint64_t> work;
   work.reserve(roots->size());
   std::vector<uint32_t> stack;
   for (uint32_t root : *roots) {
@@ -441,27 +476,43 @@ void PackReader::OrderByWork(std::vector<uint32_t>* roots) const {
     const uint64_t end = EntryEnd(root);
     const uint64_t size =
         end > nodes_[root].offset ? end - nodes_[root].offset : EntrySize(root);
-    work.emplace_back(std::max<uint64_t>(size, 1) * count, root);
+    const uint64_t w = std::max<uint64_t>(size, 1) * count;
+    // 7 bits of magnitude (1..64), then the 25 bits after the leading one.
+    const int width = std::bit_width(w);
+    const uint64_t mantissa =
+        width > 26 ? (w >> (width - 26)) : (w << (26 - width));
+    const uint64_t rounded =
+        uint64_t(width) << 25 | (mantissa & ((uint64_t{1} << 25) - 1));
+    work.push_back((~rounded & 0xffffffffu) << 32 | work.size());
   }
-  std::stable_sort(work.begin(), work.end(), [](const auto& a, const auto& b) {
-    return a.first > b.first;
-  });
-  for (size_t i = 0; i < work.size(); ++i) (*roots)[i] = work[i].second;
+  std::sort(work.begin(), work.end());
+  std::vector<uint32_t> order(work.size());
+  for (size_t i = 0; i < work.size(); ++i) {
+    order[i] = (*roots)[work[i] & 0xffffffffu];
+  }
+  FreeStorage(work);
+  roots->swap(order);
 }
 
 void PackReader::ForEachObjectType(
-    const std::function<void(const git_oid&, PackType)>& f) const {
-  for (uint32_t i = 0; i < nodes_.size(); ++i) {
-    const Node& node = nodes_[i];
-    if (!node.is_wanted) continue;
-    // A chain longer than the node count loops (a corrupt pack).
-    const Node* n = &node;
-    size_t steps = 0;
-    while (n->ok && IsDelta(n->type) && n->base != kNone &&
-           steps++ < nodes_.size()) {
-      n = &nodes_[n->base];
+    const std::function<void(uint32_t, PackType)>& f) const {
+  // Down each delta tree from its root (Link's children lists): a node is
+  // in a tree exactly when its chain of bases resolves to that root. A chain
+  // that loops (a corrupt pack) reaches no root, so it is never visited.
+  std::vector<uint32_t> stack;
+  for (size_t type = 0; type < 8; ++type) {
+    for (uint32_t root : roots_[type]) {
+      stack.push_back(root);
+      while (!stack.empty()) {
+        uint32_t n = stack.back();
+        stack.pop_back();
+        if (nodes_[n].is_wanted) f(WantedOf(n), nodes_[root].type);
+        for (uint32_t c = nodes_[n].first_child; c != kNone;
+             c = nodes_[c].next_sibling) {
+          stack.push_back(c);
+        }
+      }
     }
-    if (n->ok && !IsDelta(n->type)) f(wanted_id(WantedOf(i)), n->type);
   }
 }
 
@@ -488,6 +539,21 @@ const git_oid& PackReader::object_id(uint32_t number) const {
   static_assert(sizeof(git_oid) == kSha1Size && alignof(git_oid) == 1);
   return *reinterpret_cast<const git_oid*>(
       packs_[p]->index.id(number - pack_first_[p]));
+}
+
+void PackReader::ForEachId(
+    const std::function<void(uint32_t, const git_oid&)>& f) const {
+  // 16 MiB of ids between drops (the kernel maps 64 KiB around each fault).
+  constexpr uint32_t kIdsPerDrop = (uint32_t{16} << 20) / kSha1Size;
+  for (uint32_t p = 0; p < packs_.size(); ++p) {
+    const Pack& pack = *packs_[p];
+    for (uint32_t pos = 0; pos < pack.index.count(); ++pos) {
+      f(pack_first_[p] + pos,
+        *reinterpret_cast<const git_oid*>(pack.index.id(pos)));
+      if ((pos + 1) % kIdsPerDrop == 0) pack.idx_file.DropPages();
+    }
+    pack.idx_file.DropPages();
+  }
 }
 
 }  // namespace keyward::git

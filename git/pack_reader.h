@@ -99,17 +99,27 @@ class PackReader {
   // has the number of the first pack holding it (the one PlanAll decodes).
   static constexpr uint32_t kNoObject = UINT32_MAX;
   size_t object_count() const { return pack_first_.back(); }
+  // The number of pack `p`'s first object (p <= pack_count(): the last is
+  // object_count()).
+  uint32_t first_object(size_t p) const { return pack_first_[p]; }
   // The number of `id` (20 bytes), or kNoObject: a lookup in the indexes
   // (no table of its own).
   uint32_t FindObject(const unsigned char* id) const;
   uint32_t FindObject(const git_oid& id) const { return FindObject(id.id); }
   const git_oid& object_id(uint32_t number) const;
+  // Calls `f(number, id)` for every object number, in order, reading each
+  // index front to back and unmapping what it read every few MiB: RSS stays
+  // bounded, where object_id in any other order maps the whole index (20
+  // bytes an object) within a few thousand calls.
+  void ForEachId(const std::function<void(uint32_t, const git_oid&)>& f) const;
 
-  // After PlanAll: calls `f(id, type)` for every planned
-  // object whose delta chain resolves inside its pack, with the type of the
-  // chain's root (the object's own type). Nothing is inflated.
+  // After PlanAll: calls `f(number, type)` for every planned object whose
+  // delta chain resolves inside its pack, with its object number (the id is
+  // object_id(number)) and the type of the chain's root (the object's own
+  // type), each delta tree in turn. Nothing is inflated; each plan node is
+  // visited once, whatever the depth of the chains.
   void ForEachObjectType(
-      const std::function<void(const git_oid&, PackType)>& f) const;
+      const std::function<void(uint32_t, PackType)>& f) const;
 
   // Independent delta trees whose root (so every object in them) is of
   // `type`; each decodes alone. Trees of other objects are in pack order;

@@ -7,6 +7,7 @@
 #include <limits>
 #include <utility>
 
+#include "git/id_keys.h"
 #include "git/pack_reader.h"
 
 namespace keyward::git {
@@ -19,12 +20,14 @@ constexpr uint16_t kGitlinkMode = 0160000;
 // What one decoding thread parsed, with ids local to it (no locking while
 // decoding); Load merges the shards once every thread is done.
 struct Shard {
-  Shard(const PackReader* reader,
+  Shard(const PackReader* reader, const IdKeys* keys,
         const std::function<bool(std::string_view)>* named)
       : reader(reader),
+        keys(keys),
         objects(static_cast<uint32_t>(reader->object_count())),
         named(named) {}
   const PackReader* reader;
+  const IdKeys* keys;  // Load's, or null
   uint32_t objects;
   const std::function<bool(std::string_view)>* named;  // Load's, or null
   std::vector<git_oid> named_blobs;                    // may repeat
@@ -81,7 +84,7 @@ struct Shard {
     if (slot.index != kNoIndex && std::memcmp(slot.id, raw, kSha1Size) == 0) {
       return slot.index;
     }
-    uint32_t i = reader->FindObject(raw);
+    uint32_t i = keys ? keys->Find(raw) : reader->FindObject(raw);
     if (i == PackReader::kNoObject) {
       git_oid oid;
       git_oid_fromraw(&oid, raw);
@@ -344,7 +347,7 @@ Status SplitTree(std::string_view content, std::string_view delta,
 
 std::unique_ptr<PackedTrees> PackedTrees::Load(
     const PackReader& packs, int threads,
-    const std::function<bool(std::string_view)>& named) {
+    const std::function<bool(std::string_view)>& named, const IdKeys* keys) {
   const PackReader* reader = &packs;
   const size_t delta_trees = reader->tree_count(PackType::kTree);
   // Trees are checked like blobs (each entry against the index's CRC-32),
@@ -357,7 +360,7 @@ std::unique_ptr<PackedTrees> PackedTrees::Load(
   std::vector<Shard> shards;
   shards.reserve(n);
   for (size_t i = 0; i < n; ++i)
-    shards.emplace_back(reader, named ? &named : nullptr);
+    shards.emplace_back(reader, keys, named ? &named : nullptr);
   std::atomic<size_t> next{0};
   auto work = [&](size_t slot) {
     Shard& shard = shards[slot];
@@ -474,8 +477,8 @@ std::unique_ptr<PackedTrees> PackedTrees::Load(
   return out;
 }
 
-uint32_t PackedTrees::Number(const git_oid& id) const {
-  uint32_t n = reader_->FindObject(id);
+uint32_t PackedTrees::Number(const git_oid& id, const IdKeys* keys) const {
+  uint32_t n = keys ? keys->Find(id.id) : reader_->FindObject(id);
   if (n != PackReader::kNoObject) return n;
   n = extra_index_.Find(id);
   return n == OidMap::kAbsent ? kNoId : objects_ + n;

@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "git/flat_map.h"
+#include "git/id_keys.h"
 #include "git/numbers.h"
 #include "git/pack_reader.h"
 #include "git/repo.h"
@@ -92,9 +93,14 @@ class PackedTrees {
   // of every blob entry; named_blobs() then lists the ids of the blobs some
   // tree names so that it said yes. An entry a tree delta copies from its
   // base is the base's entry, asked about when the base was parsed.
+  //
+  // `keys`, when given, finds the ids the trees name instead of the pack
+  // indexes (id_keys.h: less memory, but an id no pack holds may be taken
+  // for one that shares its first 8 bytes).
   static std::unique_ptr<PackedTrees> Load(
       const PackReader& packs, int threads,
-      const std::function<bool(std::string_view)>& named = {});
+      const std::function<bool(std::string_view)>& named = {},
+      const IdKeys* keys = nullptr);
   // Sorted, distinct (see Load).
   const std::vector<git_oid>& named_blobs() const { return named_blobs_; }
 
@@ -118,8 +124,8 @@ class PackedTrees {
   }
   size_t id_count() const { return objects_ + extras_.size(); }
   // The number of `id` if a pack holds it or a parsed tree names it, else
-  // kNoId.
-  uint32_t Number(const git_oid& id) const;
+  // kNoId; found with `keys` when given (as Load).
+  uint32_t Number(const git_oid& id, const IdKeys* keys = nullptr) const;
   size_t tree_count() const { return store_.size(); }
   // Which of the tree_count() trees id `i` is, or kNoTree.
   static constexpr uint32_t kNoTree = TreeStore::kNoTree;

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include "support/git_fixture.h"
 
@@ -176,6 +178,61 @@ TEST_F(GitHistoryTest, DanglingBlobWithAllObjectsIsNamedById) {
   EXPECT_EQ(all.findings[0].path, blob);
   EXPECT_EQ(all.findings[0].git->blob, blob);
   EXPECT_TRUE(all.findings[0].git->commit.empty());
+}
+
+// --all-objects lists packed objects by number (ListAllObjects): a packed
+// blob no tree holds is found once, named by its id, beside a loose one and
+// one that is both packed and loose.
+TEST_F(GitHistoryTest, PackedDanglingBlobsWithAllObjectsAreNamedById) {
+  Init();
+  Write("a.txt", "clean\n");
+  CommitAll("clean");
+  auto hash = [this](const std::string& text) {
+    return Git({"hash-object", "-w", "--stdin"}, text).out.substr(0, 40);
+  };
+  std::string packed = hash("t=" + FakeGithubToken(23) + "\n");
+  std::string both = hash("t=" + FakeGithubToken(24) + "\n");
+  // `both` stays loose too: its file is put back after the repack.
+  const std::filesystem::path both_file =
+      dir_.path() + "/.git/objects/" + both.substr(0, 2) + "/" + both.substr(2);
+  const std::filesystem::path kept = dir_.path() + "/both-object";
+  std::filesystem::copy_file(both_file, kept);
+  // The second run packs the loose unreachable blobs the first left.
+  Git({"repack", "-adq", "--keep-unreachable"});
+  Git({"repack", "-adq", "--keep-unreachable"});
+  Git({"prune-packed"});
+  std::filesystem::create_directories(both_file.parent_path());
+  std::filesystem::copy_file(kept, both_file,
+                             std::filesystem::copy_options::overwrite_existing);
+  std::string loose = hash("t=" + FakeGithubToken(25) + "\n");
+  ASSERT_EQ(Git({"count-objects", "-v"}).out.find("count: 2\n"), 0u);
+  std::string index;
+  for (const auto& e : std::filesystem::directory_iterator(
+           dir_.path() + "/.git/objects/pack")) {
+    if (e.path().extension() != ".idx") continue;
+    std::ifstream in(e.path(), std::ios::binary);
+    index +=
+        Git({"show-index"}, std::string(std::istreambuf_iterator<char>(in), {}))
+            .out;
+  }
+  EXPECT_NE(index.find(packed), std::string::npos);
+  EXPECT_NE(index.find(both), std::string::npos);
+  EXPECT_EQ(index.find(loose), std::string::npos);
+
+  EXPECT_TRUE(History().findings.empty());
+  ScanResult all = History(/*all_objects=*/true);
+  std::vector<std::string> blobs;
+  for (const Finding& f : all.findings) {
+    EXPECT_EQ(f.path, f.git->blob);
+    EXPECT_TRUE(f.git->commit.empty());
+    blobs.push_back(f.git->blob);
+  }
+  std::sort(blobs.begin(), blobs.end());
+  std::vector<std::string> expected{packed, both, loose};
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(blobs, expected);
+  EXPECT_EQ(all.stats.files, 4u);  // a.txt and the three blobs, each once
+  EXPECT_TRUE(warnings_.empty());
 }
 
 // Packed blobs are scanned before the walk knows which ones are reachable:

@@ -9,6 +9,7 @@
 
 #include "git/blob_scan.h"
 #include "git/enumerate.h"
+#include "git/id_keys.h"
 #include "git/pack_reader.h"
 #include "git/repo.h"
 #include "support/git_fixture.h"
@@ -89,10 +90,20 @@ TEST_F(ObjectNumbersTest, EveryPackedObjectHasOneNumberAndLooseOnesNone) {
   EXPECT_EQ(reader->object_count(), entries);
   EXPECT_EQ(reader->wanted_count(), entries);
   std::set<uint32_t> numbers;
+  // IdKeys (the tree loading's lookups) gives every id the same number, the
+  // loose ones none; so does it for ids nothing holds.
+  git::IdKeys keys(*reader);
   for (const std::string& hex : all) {
     git_oid id;
     ASSERT_EQ(git_oid_fromstr(&id, hex.c_str()), 0);
     uint32_t n = reader->FindObject(id);
+    EXPECT_EQ(keys.Find(id.id), n) << hex;
+    git_oid absent = id;
+    absent.id[0] ^= 0x5a;  // another first byte, another bucket
+    absent.id[19] ^= 1;
+    if (packed.count(git::OidHex(absent)) == 0) {
+      EXPECT_EQ(keys.Find(absent.id), PackReader::kNoObject) << hex;
+    }
     if (packed.count(hex) == 0) {
       EXPECT_EQ(n, PackReader::kNoObject) << hex;
       continue;
@@ -104,8 +115,11 @@ TEST_F(ObjectNumbersTest, EveryPackedObjectHasOneNumberAndLooseOnesNone) {
   EXPECT_EQ(numbers.size(), packed.size());
   // Every packed object's type, once (PlanAll plans each id once).
   std::multiset<std::string> typed;
-  reader->ForEachObjectType(
-      [&](const git_oid& id, git::PackType) { typed.insert(git::OidHex(id)); });
+  reader->ForEachObjectType([&](uint32_t n, git::PackType) {
+    const git_oid& id = reader->object_id(n);
+    EXPECT_EQ(reader->FindObject(id), n) << git::OidHex(id);
+    typed.insert(git::OidHex(id));
+  });
   EXPECT_EQ(typed.size(), packed.size());
   EXPECT_EQ(std::set<std::string>(typed.begin(), typed.end()), packed);
 

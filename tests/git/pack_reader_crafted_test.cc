@@ -12,6 +12,7 @@
 #include <tuple>
 #include <vector>
 
+#include "git/id_keys.h"
 #include "git/pack_reader.h"
 #include "git/repo.h"
 #include "support/pack_bytes.h"
@@ -186,6 +187,35 @@ TEST_F(PackReaderCraftedTest, IndexOfAnotherPackIsNotUsed) {
   Outcome o = Run(objects, {root.id});
   EXPECT_EQ(o.packs, 0u);
   EXPECT_EQ(o.fallback, (std::vector<size_t>{0}));
+}
+
+// IdKeys finds ids by their first 8 bytes: ids of a pack that share them
+// are told apart by the index (exactly, an absent id sharing them too), and
+// an absent id sharing them with one id only is taken for it (the chance
+// id_keys.h states; these ids are made up, real ones never meet so).
+TEST_F(PackReaderCraftedTest, IdKeysTellIdsSharingTheirFirstBytesApart) {
+  auto id = [](unsigned char first, unsigned char last) {
+    git_oid o;
+    std::fill(std::begin(o.id), std::end(o.id), first);
+    o.id[19] = last;
+    return o;
+  };
+  std::vector<CraftedEntry> entries;
+  const git_oid tied_a = id(0x11, 1), tied_b = id(0x11, 2), alone = id(0x22, 1);
+  for (const git_oid& o : {tied_a, tied_b, alone}) {
+    entries.push_back({o, PackType::kBlob, "blob " + git::OidHex(o)});
+  }
+  auto reader = PackReader::Open(WritePack(entries));
+  ASSERT_EQ(reader->pack_count(), 1u);
+  git::IdKeys keys(*reader);
+  for (const git_oid& o : {tied_a, tied_b, alone}) {
+    ASSERT_NE(reader->FindObject(o), PackReader::kNoObject);
+    EXPECT_EQ(keys.Find(o.id), reader->FindObject(o));
+  }
+  EXPECT_NE(keys.Find(tied_a.id), keys.Find(tied_b.id));
+  EXPECT_EQ(keys.Find(id(0x11, 3).id), PackReader::kNoObject);
+  EXPECT_EQ(keys.Find(id(0x33, 1).id), PackReader::kNoObject);
+  EXPECT_EQ(keys.Find(id(0x22, 2).id), reader->FindObject(alone));
 }
 
 }  // namespace

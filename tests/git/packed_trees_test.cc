@@ -166,8 +166,9 @@ TEST_F(PackedTreesTest, GraphFromPacksEqualsGraphFromLibgit2) {
   // TreeOf finds every packed tree by its object number (each its own
   // record), and nothing else; so does Get.
   std::set<uint32_t> records;
-  packs->ForEachObjectType([&](const git_oid& id, git::PackType type) {
-    uint32_t t = packed->TreeOf(packs->FindObject(id));
+  packs->ForEachObjectType([&](uint32_t n, git::PackType type) {
+    const git_oid& id = packs->object_id(n);
+    uint32_t t = packed->TreeOf(n);
     if (type != git::PackType::kTree) {
       EXPECT_EQ(t, git::PackedTrees::kNoTree) << git::OidHex(id);
       return;
