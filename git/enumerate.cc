@@ -8,7 +8,10 @@
 // entries the reader cannot decode) are read through git_tree_lookup.
 #include "git/enumerate.h"
 
+#include <git2/sys/odb_backend.h>
+
 #include <algorithm>
+#include <filesystem>
 #include <limits>
 #include <memory>
 #include <string>
@@ -255,8 +258,8 @@ class BlobEnumerator {
 // indexes already say.
 struct AllObjects {
   std::vector<git_oid> commits;
-  std::vector<uint32_t> packed_blobs;  // object numbers (PackReader)
-  std::vector<git_oid> other_blobs;    // not in the plan: loose, unusable pack
+  std::vector<bool> packed_blob;     // by object number (PackReader): a blob
+  std::vector<git_oid> other_blobs;  // not in the plan: loose, unusable pack
 };
 
 AllObjects ListAllObjects(git_repository* repo, const PackReader& packs,
@@ -268,36 +271,86 @@ AllObjects ListAllObjects(git_repository* repo, const PackReader& packs,
   // are), which the revision walk reads fastest: in id order its reads jump
   // across the pack. Blobs are listed by number.
   std::vector<bool> typed(packs.object_count(), false);
+  std::vector<uint32_t> commits;
+  out.packed_blob.assign(packs.object_count(), false);
   packs.ForEachObjectType([&](uint32_t n, PackType type) {
     typed[n] = true;
-    if (type == PackType::kCommit) out.commits.push_back(packs.object_id(n));
-    if (type == PackType::kBlob) out.packed_blobs.push_back(n);
+    if (type == PackType::kCommit) commits.push_back(n);
+    if (type == PackType::kBlob) out.packed_blob[n] = true;
   });
-  std::sort(out.packed_blobs.begin(), out.packed_blobs.end());
+  // The commits' ids, read in number order (ForEachId): a few thousand
+  // object_id calls in any other order map all of every index (the kernel
+  // maps 64 KiB around each page read).
+  std::vector<uint64_t> wanted;  // number above place in `commits`
+  wanted.reserve(commits.size());
+  for (size_t i = 0; i < commits.size(); ++i) {
+    wanted.push_back(uint64_t{commits[i]} << 32 | i);
+  }
+  std::sort(wanted.begin(), wanted.end());
+  out.commits.resize(commits.size());
+  size_t next = 0;
+  packs.ForEachId([&](uint32_t n, const git_oid& id) {
+    while (next < wanted.size() && (wanted[next] >> 32) == n) {
+      out.commits[wanted[next++] & 0xffffffffu] = id;
+    }
+  });
+  // What the plan does not type: loose objects, packs the reader left out,
+  // alternates, entries it could not plan. Listing a pack, libgit2 sorts
+  // its ids by offset (16 bytes an object) and maps its index: when the
+  // reader took every pack and there are no alternates, only the loose
+  // objects are listed.
+  const std::string objects_dir = ObjectsDir(repo);
+  std::error_code ec;
+  const bool whole =
+      packs.packs_left_out() > 0 ||
+      std::filesystem::exists(objects_dir + "/info/alternates", ec) || ec;
   git_odb* raw = nullptr;
   if (git_repository_odb(&raw, repo) != 0) {
     warn("cannot open the object database: " + LastError());
     return out;
   }
-  Odb odb(raw);
-  // What the plan does not type: loose objects, packs the reader does not
-  // use, entries it could not plan. libgit2 lists the packed ones too.
+  Odb odb(raw);  // reads the headers
+  Odb listed;    // what is listed: the whole database, or the loose objects
+  if (whole) {
+    git_odb* again = nullptr;
+    if (git_repository_odb(&again, repo) == 0) listed.reset(again);
+  } else {
+    git_odb* fresh = nullptr;
+    git_odb_backend* loose = nullptr;
+    if (git_odb_new(&fresh) == 0) listed.reset(fresh);
+    if (listed &&
+        (git_odb_backend_loose(&loose, objects_dir.c_str(), -1, 0, 0, 0) != 0 ||
+         git_odb_add_backend(fresh, loose, 1) != 0)) {
+      if (loose) loose->free(loose);
+      listed.reset();
+    }
+  }
+  if (!listed) {
+    warn("cannot list the object database: " + LastError());
+    return out;
+  }
   struct Rest {
     const PackReader* packs;
     const std::vector<bool>* typed;
     std::vector<git_oid> ids;
+    void Add(const git_oid& id) {
+      uint32_t n = packs->FindObject(id);
+      if (n == PackReader::kNoObject || !(*typed)[n]) ids.push_back(id);
+    }
   } rest{&packs, &typed, {}};
+  // Packed objects the plan could not type (a chain that does not resolve);
+  // another pack's copy of a typed id is not one.
+  for (uint32_t n = 0; n < typed.size(); ++n) {
+    if (!typed[n]) rest.Add(packs.object_id(n));
+  }
   git_odb_foreach(
-      raw,
+      listed.get(),
       [](const git_oid* id, void* payload) {
-        auto* r = static_cast<Rest*>(payload);
-        uint32_t n = r->packs->FindObject(*id);
-        if (n == PackReader::kNoObject || !(*r->typed)[n]) {
-          r->ids.push_back(*id);
-        }
+        static_cast<Rest*>(payload)->Add(*id);
         return 0;
       },
       &rest);
+  listed.reset();
   OidSet seen;  // an object may be both loose and packed
   for (const git_oid& id : rest.ids) {
     if (!seen.insert(id).second) continue;
@@ -311,9 +364,10 @@ AllObjects ListAllObjects(git_repository* repo, const PackReader& packs,
     if (type == GIT_OBJECT_COMMIT) out.commits.push_back(id);
     if (type == GIT_OBJECT_BLOB) out.other_blobs.push_back(id);
   }
-  // Listing mapped every index twice, libgit2's and the reader's (each 28
-  // bytes an object): neither is needed again before the commit walk and
-  // the tree loading map what they read.
+  // Listing may have mapped the indexes, the reader's (FindObject) and
+  // libgit2's (the whole database listed, headers read; 28 bytes an object
+  // each): neither is needed again before the commit walk and the tree
+  // loading map what they read.
   odb.reset();
   ReleaseLibgit2Packs(repo);
   packs.DropPages();
@@ -336,24 +390,56 @@ Status Enumerate(git_repository* repo, const EnumerateOptions& options,
     }
     return *planned;
   };
-  AllObjects all;
-  if (options.all_objects) all = ListAllObjects(repo, packs(), warn);
   // Parents before children, so the first commit that holds a blob is the
   // one that introduced it. Their trees are read now, while libgit2's
   // packs are open for the walk; then those go (ReleaseLibgit2Packs) before
   // the trees' walk, which reads from our own packs.
-  for (const git_oid& id :
-       ListCommits(repo, all.commits, warn, &out->unreadable)) {
-    git_commit* commit_raw = nullptr;
-    if (git_commit_lookup(&commit_raw, repo, &id) != 0) {
-      warn("git commit " + OidHex(id) + ": " + LastError() + " (skipped)");
-      ++out->unreadable;
-      continue;
+  auto walk = [&](const std::vector<git_oid>& extra_starts,
+                  const std::function<void(const std::string&)>& say,
+                  size_t* unreadable) {
+    std::vector<CommitRef> commits;
+    for (const git_oid& id : ListCommits(repo, extra_starts, say, unreadable)) {
+      git_commit* commit_raw = nullptr;
+      if (git_commit_lookup(&commit_raw, repo, &id) != 0) {
+        say("git commit " + OidHex(id) + ": " + LastError() + " (skipped)");
+        ++*unreadable;
+        continue;
+      }
+      Commit commit(commit_raw);
+      commits.push_back(CommitRef{id, *git_commit_tree_id(commit_raw)});
     }
-    Commit commit(commit_raw);
-    out->commits.push_back(CommitRef{id, *git_commit_tree_id(commit_raw)});
+    ReleaseLibgit2Packs(repo);
+    return commits;
+  };
+  // The refs' history is walked first, while the packs are still being
+  // planned: the walk maps libgit2's pack indexes (28 bytes an object),
+  // which should not be held beside the plan. --all-objects then lists
+  // every object with the plan, and only commits no ref reaches (amended,
+  // reset, a deleted branch's) take a second walk, from them and the refs;
+  // the first walk's warnings are given only when it stands.
+  std::vector<std::string> first_warnings;
+  size_t first_unreadable = 0;
+  auto keep = [&](const std::string& w) { first_warnings.push_back(w); };
+  out->commits = options.all_objects ? walk({}, keep, &first_unreadable)
+                                     : walk({}, warn, &out->unreadable);
+  AllObjects all;
+  if (options.all_objects) {
+    all = ListAllObjects(repo, packs(), warn);
+    std::vector<git_oid> walked;
+    walked.reserve(out->commits.size());
+    for (const CommitRef& c : out->commits) walked.push_back(c.commit);
+    std::sort(walked.begin(), walked.end(), OidLess());
+    std::erase_if(all.commits, [&](const git_oid& id) {
+      return std::binary_search(walked.begin(), walked.end(), id, OidLess());
+    });
+    FreeStorage(walked);
+    if (all.commits.empty()) {
+      for (const std::string& w : first_warnings) warn(w);
+      out->unreadable += first_unreadable;
+    } else {
+      out->commits = walk(all.commits, warn, &out->unreadable);
+    }
   }
-  ReleaseLibgit2Packs(repo);
   std::unique_ptr<PackedTrees> packed;
   std::vector<uint32_t> root_numbers(out->commits.size(), PackedTrees::kNoId);
   if (options.packed_trees) {
@@ -382,9 +468,10 @@ Status Enumerate(git_repository* repo, const EnumerateOptions& options,
   }
   FreeStorage(root_numbers);
   // Dangling blobs no commit holds (e.g. staged then reset).
-  FreeStorage(all.commits);
-  for (uint32_t n : all.packed_blobs) enumerator->AddDangling(n, packs());
-  FreeStorage(all.packed_blobs);
+  for (uint32_t n = 0; n < all.packed_blob.size(); ++n) {
+    if (all.packed_blob[n]) enumerator->AddDangling(n, packs());
+  }
+  FreeStorage(all.packed_blob);
   for (const git_oid& b : all.other_blobs) {
     if (!enumerator->SeenBlob(b)) enumerator->AddDangling(b);
   }

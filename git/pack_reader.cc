@@ -135,6 +135,7 @@ std::unique_ptr<PackReader> PackReader::Open(const std::string& objects_dir) {
   if (reader->packs_.size() > Node::kMaxPacks) {
     reader->packs_.resize(Node::kMaxPacks);  // the smallest are left out
   }
+  reader->left_out_ = idx_paths.size() - reader->packs_.size();
   uint64_t mapped = 0;
   for (const auto& p : reader->packs_) {
     mapped += p->pack_file.bytes().size();

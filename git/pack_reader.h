@@ -59,6 +59,9 @@ class PackReader {
   ~PackReader();
 
   size_t pack_count() const { return packs_.size(); }
+  // Indexes in `objects_dir`/pack that Open left out (unusable, unreadable,
+  // beyond the limits): their objects are libgit2's to read.
+  size_t packs_left_out() const { return left_out_; }
 
   // Plans the decoding of `wanted` (blob ids). Appends to `fallback` the
   // indices of ids it cannot decode: not in a usable pack, a duplicate id, a
@@ -177,6 +180,7 @@ class PackReader {
   std::vector<uint32_t> plan_wanted_;  // Plan: by node, its wanted index
   // Object numbers of each pack's first entry, and the total at the end.
   std::vector<uint32_t> pack_first_{0};
+  size_t left_out_ = 0;
   mutable std::atomic<uint64_t> touched_{0};
   // Whether the packs together fit the budget: then mapping all
   // of them never needs dropping.

@@ -235,6 +235,30 @@ TEST_F(GitHistoryTest, PackedDanglingBlobsWithAllObjectsAreNamedById) {
   EXPECT_TRUE(warnings_.empty());
 }
 
+// Objects of an alternate object store (clone --shared) are the
+// repository's too: with alternates, --all-objects lists the whole object
+// database through libgit2, not only the loose objects beside the packs.
+TEST_F(GitHistoryTest, DanglingBlobOfAnAlternateWithAllObjects) {
+  TempDir other;
+  Git({"init", "-q", "--bare", other.path()});
+  std::string blob =
+      Git({"--git-dir=" + other.path(), "hash-object", "-w", "--stdin"},
+          "t=" + FakeGithubToken(26) + "\n")
+          .out.substr(0, 40);
+  Init();
+  Write("a.txt", "clean\n");
+  CommitAll("clean");
+  Git({"repack", "-adq"});
+  std::ofstream(dir_.path() + "/.git/objects/info/alternates")
+      << other.path() << "/objects\n";
+
+  EXPECT_TRUE(History().findings.empty());
+  ScanResult all = History(/*all_objects=*/true);
+  ASSERT_EQ(all.findings.size(), 1u);
+  EXPECT_EQ(all.findings[0].git->blob, blob);
+  EXPECT_TRUE(warnings_.empty());
+}
+
 // Packed blobs are scanned before the walk knows which ones are reachable:
 // one no ref reaches must still be left out (and out of the stats) unless
 // --all-objects, and a reachable one reported once.
