@@ -13,6 +13,7 @@ using OidSet = std::unordered_set<git_oid, OidHash, OidEq>;
 
 // libgit2's walk: exact topological order, but all-or-nothing.
 bool TopologicalWalk(git_repository* repo, const std::vector<git_oid>& starts,
+                     const std::vector<git_oid>& hidden,
                      std::vector<git_oid>* out, std::string* error) {
   git_revwalk* raw = nullptr;
   if (git_revwalk_new(&raw, repo) != 0) {
@@ -26,6 +27,12 @@ bool TopologicalWalk(git_repository* repo, const std::vector<git_oid>& starts,
   // commit is missing, and StartCommits has already named those.
   for (const git_oid& c : starts) {
     if (git_revwalk_push(raw, &c) != 0) {
+      *error = "git commit " + OidHex(c) + ": " + LastError();
+      return false;
+    }
+  }
+  for (const git_oid& c : hidden) {
+    if (git_revwalk_hide(raw, &c) != 0) {
       *error = "git commit " + OidHex(c) + ": " + LastError();
       return false;
     }
@@ -141,7 +148,7 @@ std::vector<git_oid> ListCommits(
   std::vector<git_oid> commits;
   std::string error;
   if (!git_repository_is_shallow(repo) &&
-      TopologicalWalk(repo, starts, &commits, &error)) {
+      TopologicalWalk(repo, starts, {}, &commits, &error)) {
     return commits;
   }
   if (!error.empty()) {
@@ -149,6 +156,35 @@ std::vector<git_oid> ListCommits(
          "); falling back to a walk that skips unreadable commits");
   }
   return TolerantWalk(repo, starts, warn, unreadable, std::move(bad));
+}
+
+std::vector<git_oid> ListCommitsBeyond(
+    git_repository* repo, const std::vector<git_oid>& starts,
+    const std::vector<git_oid>& listed,
+    const std::function<void(const std::string&)>& warn, size_t* unreadable) {
+  auto is_listed = [&](const git_oid& id) {
+    return std::binary_search(listed.begin(), listed.end(), id, OidLess());
+  };
+  // The refs' tips, hidden: the walk stops where their history begins.
+  // Their problems were reported by the walk that listed them.
+  OidSet bad;
+  size_t ignored = 0;
+  std::vector<git_oid> tips = StartCommits(
+      repo, {}, [](const std::string&) {}, &ignored, &bad);
+  std::erase_if(tips, [&](const git_oid& id) { return !is_listed(id); });
+  std::vector<git_oid> commits;
+  std::string error;
+  if (!git_repository_is_shallow(repo) &&
+      TopologicalWalk(repo, starts, tips, &commits, &error)) {
+    std::erase_if(commits, is_listed);
+    return commits;
+  }
+  if (!error.empty()) {
+    warn("history walk failed (" + error +
+         "); falling back to a walk that skips unreadable commits");
+  }
+  OidSet seen(listed.begin(), listed.end());
+  return TolerantWalk(repo, starts, warn, unreadable, std::move(seen));
 }
 
 }  // namespace keyward::git

@@ -22,6 +22,16 @@ std::vector<git_oid> ListCommits(
     git_repository* repo, const std::vector<git_oid>& extra_starts,
     const std::function<void(const std::string&)>& warn, size_t* unreadable);
 
+// Commits reachable from `starts` that `listed` (sorted by OidLess: what
+// ListCommits gave) does not hold, oldest first: the commits no ref reaches
+// (--all-objects), walked without reading the refs' history again (their
+// tips are hidden). Warns and counts as ListCommits does, but for the refs,
+// which that walk reported.
+std::vector<git_oid> ListCommitsBeyond(
+    git_repository* repo, const std::vector<git_oid>& starts,
+    const std::vector<git_oid>& listed,
+    const std::function<void(const std::string&)>& warn, size_t* unreadable);
+
 }  // namespace keyward::git
 
 #endif  // KEYWARD_GIT_COMMIT_WALK_H_

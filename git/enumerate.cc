@@ -394,51 +394,43 @@ Status Enumerate(git_repository* repo, const EnumerateOptions& options,
   // one that introduced it. Their trees are read now, while libgit2's
   // packs are open for the walk; then those go (ReleaseLibgit2Packs) before
   // the trees' walk, which reads from our own packs.
-  auto walk = [&](const std::vector<git_oid>& extra_starts,
-                  const std::function<void(const std::string&)>& say,
-                  size_t* unreadable) {
-    std::vector<CommitRef> commits;
-    for (const git_oid& id : ListCommits(repo, extra_starts, say, unreadable)) {
+  auto add_commits = [&](const std::vector<git_oid>& ids) {
+    for (const git_oid& id : ids) {
       git_commit* commit_raw = nullptr;
       if (git_commit_lookup(&commit_raw, repo, &id) != 0) {
-        say("git commit " + OidHex(id) + ": " + LastError() + " (skipped)");
-        ++*unreadable;
+        warn("git commit " + OidHex(id) + ": " + LastError() + " (skipped)");
+        ++out->unreadable;
         continue;
       }
       Commit commit(commit_raw);
-      commits.push_back(CommitRef{id, *git_commit_tree_id(commit_raw)});
+      out->commits.push_back(CommitRef{id, *git_commit_tree_id(commit_raw)});
     }
     ReleaseLibgit2Packs(repo);
-    return commits;
   };
   // The refs' history is walked first, while the packs are still being
   // planned: the walk maps libgit2's pack indexes (28 bytes an object),
   // which should not be held beside the plan. --all-objects then lists
-  // every object with the plan, and only commits no ref reaches (amended,
-  // reset, a deleted branch's) take a second walk, from them and the refs;
-  // the first walk's warnings are given only when it stands.
-  std::vector<std::string> first_warnings;
-  size_t first_unreadable = 0;
-  auto keep = [&](const std::string& w) { first_warnings.push_back(w); };
-  out->commits = options.all_objects ? walk({}, keep, &first_unreadable)
-                                     : walk({}, warn, &out->unreadable);
+  // every object with the plan, and the commits no ref reaches (amended,
+  // reset, a deleted branch's) are walked after them, from those commits
+  // alone (the refs' history is not read again), so parents still come
+  // before children.
+  add_commits(ListCommits(repo, {}, warn, &out->unreadable));
+  if (options.commits_walked) options.commits_walked();
   AllObjects all;
   if (options.all_objects) {
     all = ListAllObjects(repo, packs(), warn);
-    std::vector<git_oid> walked;
-    walked.reserve(out->commits.size());
-    for (const CommitRef& c : out->commits) walked.push_back(c.commit);
-    std::sort(walked.begin(), walked.end(), OidLess());
+    std::vector<git_oid> listed;
+    listed.reserve(out->commits.size());
+    for (const CommitRef& c : out->commits) listed.push_back(c.commit);
+    std::sort(listed.begin(), listed.end(), OidLess());
     std::erase_if(all.commits, [&](const git_oid& id) {
-      return std::binary_search(walked.begin(), walked.end(), id, OidLess());
+      return std::binary_search(listed.begin(), listed.end(), id, OidLess());
     });
-    FreeStorage(walked);
-    if (all.commits.empty()) {
-      for (const std::string& w : first_warnings) warn(w);
-      out->unreadable += first_unreadable;
-    } else {
-      out->commits = walk(all.commits, warn, &out->unreadable);
+    if (!all.commits.empty()) {
+      add_commits(
+          ListCommitsBeyond(repo, all.commits, listed, warn, &out->unreadable));
     }
+    FreeStorage(listed);
   }
   std::unique_ptr<PackedTrees> packed;
   std::vector<uint32_t> root_numbers(out->commits.size(), PackedTrees::kNoId);

@@ -44,6 +44,9 @@ struct EnumerateOptions {
   // revision walk) when Enumerate needs them; it may wait for the plan to
   // finish. Null: Enumerate plans its own.
   std::function<const PackReader*()> packs;
+  // Called (if set) once the refs' history is walked and libgit2's pack
+  // indexes, which that walk maps, are released: before `packs` is called.
+  std::function<void()> commits_walked;
   // Called (if set) once the packed trees are loaded, the last use of the
   // plan of `packs` here (the walk reads the loaded trees only):
   // e.g. to release the plan (24 bytes per object) before the walk.

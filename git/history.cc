@@ -106,6 +106,17 @@ Status ScanGitHistory(const Scanner& scanner, const GitHistoryOptions& options,
       git::PackReader::Open(git::ObjectsDir(r));
   std::promise<void> planned;
   std::shared_future<void> plan = planned.get_future().share();
+  // The revision walk maps libgit2's pack indexes (all of them within a
+  // few thousand lookups) until it ends: in a repository of many objects
+  // the plan waits for it (GitHistoryOptions::plan_after_walk_objects).
+  std::promise<void> walked;
+  std::shared_future<void> walk_done = walked.get_future().share();
+  std::once_flag walk_signalled;
+  auto signal_walked = [&] {
+    std::call_once(walk_signalled, [&] { walked.set_value(); });
+  };
+  const bool plan_after_walk =
+      packs->object_count() >= options.plan_after_walk_objects;
   // The plan (24 bytes per object) has two users: the blob pass and the
   // loading of the packed trees. The last one done frees it, before the
   // tree walk (which reads only the pack indexes) if that comes later.
@@ -114,13 +125,16 @@ Status ScanGitHistory(const Scanner& scanner, const GitHistoryOptions& options,
     if (plan_users.fetch_sub(1) == 1) packs->ReleasePlan();
   };
   std::thread blob_pass([&] {
+    if (plan_after_walk) walk_done.wait();
     packs->PlanAll();
     planned.set_value();
     git::ScanAllPackedBlobs(scanner, *packs, threads, &packed,
                             Matcher::kNoFileFormatRules);
     done_with_plan();
   });
+  enumerate.commits_walked = signal_walked;
   enumerate.packs = [&]() -> const git::PackReader* {
+    signal_walked();  // never waits on a plan that waits on it
     plan.wait();
     return packs.get();
   };
@@ -133,6 +147,7 @@ Status ScanGitHistory(const Scanner& scanner, const GitHistoryOptions& options,
   };
   git::Enumeration e;
   Status s = git::Enumerate(r, enumerate, warn, &e);
+  signal_walked();  // an enumeration that failed early
   if (blob_pass.joinable()) blob_pass.join();
   if (s.ok()) git::MatchPackedBlobs(*packs, e.blobs, &e.blob_objects, &packed);
   packs.reset();  // unmap before libgit2 maps the packs again

@@ -58,6 +58,11 @@ struct GitHistoryOptions {
   // Worker threads reading and scanning blobs; 0: Scanner options' threads
   // (which in turn default to the number of cores).
   int threads = 0;
+  // From this many packed objects on, the packs are planned after the
+  // revision walk, not beside it: the walk maps libgit2's pack indexes (28
+  // bytes an object) and the plan is 24, which together would double the
+  // per-object memory; below it both run at once (the walk is short).
+  size_t plan_after_walk_objects = size_t{1} << 21;
 };
 
 // Every blob reachable from any ref (and HEAD), plus unreachable objects with

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 
 #include "support/git_fixture.h"
 
@@ -163,6 +164,66 @@ TEST_F(GitHistoryTest, UnreachableCommitOnlyWithAllObjects) {
   ASSERT_EQ(all.findings.size(), 1u);
   EXPECT_EQ(all.findings[0].path, "lost.txt");
   EXPECT_EQ(all.findings[0].git->commit, lost);
+}
+
+// Commits no ref reaches are walked after the refs' history, from
+// themselves alone (ListCommitsBeyond): a chain of them is found parent
+// first, and a broken ref is reported once, not again by a second walk.
+TEST_F(GitHistoryTest, UnreachableCommitChainWithAllObjects) {
+  Init();
+  Write("a.txt", "clean\n");
+  CommitAll("clean");
+  Write("lost1.txt", "t=" + FakeGithubToken(27) + "\n");
+  std::string first = CommitAll("soon unreachable");
+  Write("lost2.txt", "t=" + FakeGithubToken(28) + "\n");
+  std::string second = CommitAll("soon unreachable too");
+  Git({"reset", "-q", "--hard", "HEAD~2"});
+  Git({"reflog", "expire", "--expire=now", "--all"});
+  Write(".git/refs/heads/broken", std::string(40, 'e') + "\n");
+
+  ScanResult all = History(/*all_objects=*/true);
+  ASSERT_EQ(all.findings.size(), 2u);
+  std::map<std::string, std::string> commit_of;
+  for (const Finding& f : all.findings) commit_of[f.path] = f.git->commit;
+  EXPECT_EQ(commit_of["lost1.txt"], first);
+  EXPECT_EQ(commit_of["lost2.txt"], second);
+  size_t broken = 0;
+  for (const std::string& w : warnings_) {
+    broken += w.find("refs/heads/broken") != std::string::npos;
+  }
+  EXPECT_EQ(broken, 1u);
+  EXPECT_EQ(all.stats.unreadable, 1u);
+}
+
+// A repository of many objects plans its packs after the revision walk
+// (GitHistoryOptions::plan_after_walk_objects); the results are the same
+// either way, with and without --all-objects (and the scan ends: the plan
+// waits for the walk, the walk's caller for the plan).
+TEST_F(GitHistoryTest, PlanAfterTheWalkGivesTheSameResults) {
+  Init();
+  Write("a.txt", "t=" + FakeGithubToken(29) + "\n");
+  CommitAll("one");
+  Git({"repack", "-adq"});
+  Write("b.txt", "t=" + FakeGithubToken(30) + "\n");
+  CommitAll("two");
+  Write("lost.txt", "t=" + FakeGithubToken(31) + "\n");
+  CommitAll("soon unreachable");
+  Git({"reset", "-q", "--hard", "HEAD~1"});
+  Git({"reflog", "expire", "--expire=now", "--all"});
+  Git({"repack", "-adq", "--keep-unreachable"});
+  Git({"repack", "-adq", "--keep-unreachable"});
+  for (bool all_objects : {false, true}) {
+    ScanResult beside = History(all_objects);
+    ScanResult after = History(all_objects, /*plan_after_walk_objects=*/0);
+    ASSERT_EQ(beside.findings.size(), all_objects ? 3u : 2u);
+    ASSERT_EQ(after.findings.size(), beside.findings.size());
+    for (size_t i = 0; i < after.findings.size(); ++i) {
+      EXPECT_EQ(after.findings[i].path, beside.findings[i].path);
+      EXPECT_EQ(after.findings[i].git->commit, beside.findings[i].git->commit);
+    }
+    EXPECT_EQ(after.stats.files, beside.stats.files);
+  }
+  EXPECT_TRUE(warnings_.empty());
 }
 
 TEST_F(GitHistoryTest, DanglingBlobWithAllObjectsIsNamedById) {

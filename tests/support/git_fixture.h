@@ -94,11 +94,14 @@ class GitFixture : public ::testing::Test {
     o.decode = decode_;
     return o;
   }
-  ScanResult History(bool all_objects = false) {
+  ScanResult History(bool all_objects = false,
+                     size_t plan_after_walk_objects =
+                         GitHistoryOptions().plan_after_walk_objects) {
     Scanner scanner(*matcher_, Options());
     GitHistoryOptions h;
     h.repo = dir_.path();
     h.all_objects = all_objects;
+    h.plan_after_walk_objects = plan_after_walk_objects;
     ScanResult r;
     Status s = ScanGitHistory(scanner, h, &r);
     EXPECT_TRUE(s.ok()) << s.ToString();
