@@ -19,7 +19,6 @@
 #ifndef KEYWARD_GIT_ID_KEYS_H_
 #define KEYWARD_GIT_ID_KEYS_H_
 
-#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -34,12 +33,6 @@ class IdKeys {
 
   // What packs.FindObject(id) gives (20 bytes), but for the chance above.
   uint32_t Find(const unsigned char* id) const;
-
-  // Bytes held.
-  size_t bytes() const {
-    return keys_.capacity() * sizeof(uint64_t) +
-           buckets_.capacity() * sizeof(uint32_t);
-  }
 
  private:
   struct Pack {
