@@ -17,7 +17,76 @@ uint64_t ThreadCpuNanos() {
   return uint64_t(ts.tv_sec) * 1000000000u + uint64_t(ts.tv_nsec);
 }
 
+bool Base64Payload(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c >= '0' && c <= '9') || c == '+' || c == '/';
+}
+
+// The end of the line holding `pos` ('\r' of a CRLF and '=' padding left
+// out), and its start.
+size_t LineStart(std::string_view text, size_t pos) {
+  while (pos > 0 && text[pos - 1] != '\n') --pos;
+  return pos;
+}
+size_t LineEnd(std::string_view text, size_t pos) {
+  while (pos < text.size() && text[pos] != '\n') ++pos;
+  return pos;
+}
+
+// Whether [begin, end) is a line of a wrapped base64 block: base64 alone,
+// at least kWrappedLine characters ('=' padding and '\r' aside).
+constexpr size_t kWrappedLine = 48;
+bool WrappedPayloadLine(std::string_view text, size_t begin, size_t end) {
+  while (end > begin && (text[end - 1] == '\r' || text[end - 1] == '=')) --end;
+  if (end - begin < kWrappedLine) return false;
+  for (size_t i = begin; i < end; ++i) {
+    if (!Base64Payload(text[i])) return false;
+  }
+  return true;
+}
+
 }  // namespace
+
+bool GluedIntoBase64(std::string_view text, size_t s, size_t e) {
+  auto joint = [](char c) { return c == '+' || c == '/'; };
+  bool left = s >= 2 && joint(text[s - 1]) && Base64Payload(text[s - 2]);
+  bool right =
+      e + 1 < text.size() && joint(text[e]) && Base64Payload(text[e + 1]);
+  if (!left && !right) return false;
+  // A token with a character base64 lacks ('_', '-') was never payload.
+  for (size_t i = s; i < e; ++i) {
+    if (!Base64Payload(text[i])) return false;
+  }
+  // Payload on the match's line, beside the match.
+  constexpr size_t kGluedPayload = 64;
+  size_t around = 0;
+  size_t l = s, r = e;
+  while (l > 0 && Base64Payload(text[l - 1]) && around < kGluedPayload) {
+    --l;
+    ++around;
+  }
+  while (r < text.size() && Base64Payload(text[r]) && around < kGluedPayload) {
+    ++r;
+    ++around;
+  }
+  if (around >= kGluedPayload) return true;
+  // A short payload that ends in padding: a digest (`sha512-...==` in a lock
+  // file, `h1:...=` in go.sum).
+  if (r < text.size() && text[r] == '=') return true;
+  // A line of a wrapped block (PEM, MIME: 64 or 76 characters a line) beside
+  // another such line.
+  size_t begin = LineStart(text, s), end = LineEnd(text, e);
+  if (!WrappedPayloadLine(text, begin, end)) return false;
+  if (begin > 0) {
+    size_t above = LineStart(text, begin - 1);
+    if (WrappedPayloadLine(text, above, begin - 1)) return true;
+  }
+  if (end < text.size()) {
+    size_t below_end = LineEnd(text, end + 1);
+    if (WrappedPayloadLine(text, end + 1, below_end)) return true;
+  }
+  return false;
+}
 
 void Matcher::Impl::ConfirmRegion(uint32_t index, std::string_view text,
                                   uint64_t from, uint64_t to, uint64_t base,
@@ -56,6 +125,11 @@ void Matcher::Impl::ConfirmRegion(uint32_t index, std::string_view text,
       continue;
     }
     if (!Validates(index, secret, &m.checksum_verified)) continue;
+    if (!cr.rule.prefix.empty() &&
+        GluedIntoBase64(text, sec.data() - text.data(),
+                        sec.data() - text.data() + sec.size())) {
+      continue;
+    }
     m.rule = index;
     m.start = base + s;
     m.end = base + e;

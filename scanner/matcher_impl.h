@@ -109,6 +109,22 @@ class CompiledFilter {
   mutable std::unique_ptr<RE2> when_key_re_;
 };
 
+// Whether the secret at [s, e) of `text` is glued into base64 payload: a
+// data URI, a PEM or MIME body, a digest in a lock file, a serialized blob.
+// Base64's `+` and `/` end a `\b`-bounded match in the middle of the
+// payload, so random payload holds a 40-character `YC...` Yandex secret or a
+// 90-character `EAA...` Facebook token every few MB, and the base64 of fonts,
+// images and libraries (long runs of `A`) thousands of them. Glued: the
+// secret is base64 characters alone; the character that ends it on one side
+// is `+` or `/` with payload beyond it; and its line holds at least 64
+// payload characters beside it, or its run of payload ends in `=` padding
+// (`sha512-...==`, go.sum's `h1:...=`), or the line is base64 alone (48
+// characters or more) beside another such line (a wrapped block). A token
+// alone on its line, quoted, after `=`, or in a URL path (`/v1/TOKEN/me`) is
+// not glued. Confirmation drops such matches of rules with a fixed prefix
+// (`prefix:`), whose tokens stand alone in real text.
+bool GluedIntoBase64(std::string_view text, size_t s, size_t e);
+
 struct CompiledRule {
   Rule rule;
   uint64_t window = kMaxWindow;  // max match width, capped
