@@ -22,8 +22,7 @@ bool Base64Payload(unsigned char c) {
          (c >= '0' && c <= '9') || c == '+' || c == '/';
 }
 
-// The end of the line holding `pos` ('\r' of a CRLF and '=' padding left
-// out), and its start.
+// The start of the line holding `pos`, and its end (at its '\n').
 size_t LineStart(std::string_view text, size_t pos) {
   while (pos > 0 && text[pos - 1] != '\n') --pos;
   return pos;
