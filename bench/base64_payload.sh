@@ -7,19 +7,23 @@
 #   data-uris.css  url(data:...;base64,...) of real files from /usr/lib and
 #                  /usr/share (fonts, images, libraries: long runs of `A`)
 #   package-lock.json, go.sum   lock files: sha512 integrity and h1: digests
+#   paths.js       one 2 MB line of URL paths holding 20,000 tokens
+#                  (`"ab/EAA.../cd",`): real tokens, reported; times the
+#                  glue check on a line it must not walk once per token
 # then scans them (`--min-confidence low`) and prints the findings per file
 # and rule, for each binary given.
 #
 #   bench/base64_payload.sh [KEYWARD...]        (default build/keyward)
 #   MB=40 bench/base64_payload.sh old/keyward build/keyward
 #
-# MB (default 40) is the size of each random input before encoding.
+# MB (default 40) is the size of each random input before encoding; KEEP=1
+# leaves the inputs in place (their directory is printed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MB=${MB:-40}
 [ $# -gt 0 ] || set -- build/keyward
 WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+if [ -n "${KEEP:-}" ]; then echo "inputs kept in $WORK"; else trap 'rm -rf "$WORK"' EXIT; fi
 
 head -c $((MB << 20)) /dev/urandom | base64 -w0 >"$WORK/random.txt"
 head -c $((MB << 20)) /dev/urandom | base64 -w64 >"$WORK/random.pem"
@@ -44,6 +48,13 @@ with open(os.path.join(work, "package-lock.json"), "w") as f:
         f.write(f'    "node_modules/pkg{i}": {{\n      "version": "1.0.{i % 50}",\n'
                 f'      "integrity": "sha512-{h}"\n    }},\n')
     f.write('    "": {}\n  }\n}\n')
+import random, string
+rng = random.Random(1)
+alnum = string.ascii_letters + string.digits
+with open(os.path.join(work, "paths.js"), "w") as f:
+    f.write("var u=[" + "".join(
+        '"ab/EAA' + "".join(rng.choice(alnum) for _ in range(94)) + '/cd",'
+        for _ in range(20000)) + "];\n")
 with open(os.path.join(work, "go.sum"), "w") as f:
     for i in range(n):
         h = base64.b64encode(os.urandom(32)).decode()
@@ -52,6 +63,10 @@ EOF
 du -h "$WORK"/* | sed "s|$WORK/||"
 for bin in "$@"; do
   out=$WORK/out.json
+  # Warm: a binary's first run after a rule change compiles its databases.
+  printf 'x\n' >"$WORK/warm.txt"
+  "$bin" scan --no-config --quiet "$WORK/warm.txt" >/dev/null || true
+  rm "$WORK/warm.txt"
   start=$(date +%s.%N)
   "$bin" scan --no-config --no-ignore --min-confidence low --quiet \
     --format json -o "$out" "$WORK" || true

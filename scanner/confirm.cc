@@ -22,20 +22,32 @@ bool Base64Payload(unsigned char c) {
          (c >= '0' && c <= '9') || c == '+' || c == '/';
 }
 
-// The start of the line holding `pos`, and its end (at its '\n').
-size_t LineStart(std::string_view text, size_t pos) {
-  while (pos > 0 && text[pos - 1] != '\n') --pos;
-  return pos;
-}
-size_t LineEnd(std::string_view text, size_t pos) {
-  while (pos < text.size() && text[pos] != '\n') ++pos;
-  return pos;
+// Lines of a wrapped base64 block: at least kWrappedLine characters ('='
+// padding and '\r' aside), and at most kMaxWrappedLine, which bounds the
+// search for a line's ends (a minified line of megabytes is no such line,
+// and must not be walked once per candidate).
+constexpr size_t kWrappedLine = 48, kMaxWrappedLine = 256;
+constexpr size_t kNoLine = std::string_view::npos;
+
+// The start of the line holding `pos`, or kNoLine when it is more than
+// kMaxWrappedLine bytes back.
+size_t NearLineStart(std::string_view text, size_t pos) {
+  size_t stop = pos > kMaxWrappedLine ? pos - kMaxWrappedLine : 0;
+  while (pos > stop && text[pos - 1] != '\n') --pos;
+  return pos == 0 || text[pos - 1] == '\n' ? pos : kNoLine;
 }
 
-// Whether [begin, end) is a line of a wrapped base64 block: base64 alone,
-// at least kWrappedLine characters ('=' padding and '\r' aside).
-constexpr size_t kWrappedLine = 48;
+// The end of the line holding `pos` (its '\n' or the text's end), or
+// kNoLine when it is more than kMaxWrappedLine bytes on.
+size_t NearLineEnd(std::string_view text, size_t pos) {
+  size_t stop = std::min(text.size(), pos + kMaxWrappedLine);
+  while (pos < stop && text[pos] != '\n') ++pos;
+  return pos == text.size() || text[pos] == '\n' ? pos : kNoLine;
+}
+
+// Whether [begin, end) is a line of a wrapped base64 block: base64 alone.
 bool WrappedPayloadLine(std::string_view text, size_t begin, size_t end) {
+  if (begin == kNoLine || end == kNoLine) return false;
   while (end > begin && (text[end - 1] == '\r' || text[end - 1] == '=')) --end;
   if (end - begin < kWrappedLine) return false;
   for (size_t i = begin; i < end; ++i) {
@@ -74,17 +86,14 @@ bool GluedIntoBase64(std::string_view text, size_t s, size_t e) {
   if (r < text.size() && text[r] == '=') return true;
   // A line of a wrapped block (PEM, MIME: 64 or 76 characters a line) beside
   // another such line.
-  size_t begin = LineStart(text, s), end = LineEnd(text, e);
+  size_t begin = NearLineStart(text, s), end = NearLineEnd(text, e);
   if (!WrappedPayloadLine(text, begin, end)) return false;
-  if (begin > 0) {
-    size_t above = LineStart(text, begin - 1);
-    if (WrappedPayloadLine(text, above, begin - 1)) return true;
+  if (begin > 0 &&
+      WrappedPayloadLine(text, NearLineStart(text, begin - 1), begin - 1)) {
+    return true;
   }
-  if (end < text.size()) {
-    size_t below_end = LineEnd(text, end + 1);
-    if (WrappedPayloadLine(text, end + 1, below_end)) return true;
-  }
-  return false;
+  return end < text.size() &&
+         WrappedPayloadLine(text, end + 1, NearLineEnd(text, end + 1));
 }
 
 void Matcher::Impl::ConfirmRegion(uint32_t index, std::string_view text,

@@ -125,6 +125,26 @@ TEST(Base64GlueTest, ConfirmationDropsGluedMatchesOfPrefixedRulesOnly) {
   EXPECT_EQ(hits[0].rule, "t.bare");
 }
 
+TEST(Base64GlueTest, TokensInPathsOnOneLongLineAreAllReported) {
+  // A minified line of URL paths: '/' on both sides of each token, little
+  // payload around it, and no line end near it (the wrapped-block check
+  // reads at most 256 bytes of a line; bench/base64_payload.sh times it).
+  auto m = Compile(kRules);
+  std::mt19937 rng(16);
+  std::string line = "var u=[";
+  constexpr int kTokens = 2000;
+  for (int i = 0; i < kTokens; i++) {
+    std::string token = "QXv" + Payload(rng, 37);
+    for (char& c : token) {
+      if (c == '+' || c == '/') c = 'k';
+    }
+    line += "\"ab/" + token + "/cd\",";
+  }
+  line += "];\n";
+  auto hits = BlockScan(*m, line);
+  EXPECT_EQ(hits.size(), static_cast<size_t>(kTokens));
+}
+
 TEST(Base64GlueTest, TokenWithCharactersBase64LacksIsNeverGlued) {
   std::mt19937 rng(15);
   std::string tail = Payload(rng, 100);
