@@ -118,8 +118,8 @@ class CompiledFilter {
 // secret is base64 characters alone; the character that ends it on one side
 // is `+` or `/` with payload beyond it; and its line holds at least 64
 // payload characters beside it, or its run of payload ends in `=` padding
-// (`sha512-...==`, go.sum's `h1:...=`), or the line is base64 alone (48
-// characters or more) beside another such line (a wrapped block). A token
+// (`sha512-...==`, go.sum's `h1:...=`), or the line is base64 alone (48 to
+// 256 characters) beside another such line (a wrapped block). A token
 // alone on its line, quoted, after `=`, or in a URL path (`/v1/TOKEN/me`) is
 // not glued. Confirmation drops such matches of rules with a fixed prefix
 // (`prefix:`), whose tokens stand alone in real text.
