@@ -5,6 +5,7 @@
 
 #include "keyward/matcher.h"
 #include "scanner/matcher_impl.h"
+#include "source/text_bytes.h"
 
 namespace keyward {
 namespace {
@@ -17,9 +18,8 @@ uint64_t ThreadCpuNanos() {
   return uint64_t(ts.tv_sec) * 1000000000u + uint64_t(ts.tv_nsec);
 }
 
-bool Base64Payload(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-         (c >= '0' && c <= '9') || c == '+' || c == '/';
+bool Base64Payload(char c) {
+  return text_bytes::Cls(c) & (text_bytes::kB64 | text_bytes::kB64Std);
 }
 
 // Lines of a wrapped base64 block: at least kWrappedLine characters ('='

@@ -1,5 +1,6 @@
 // Byte classes and a streaming text check for the string decoders
-// (internal to source/: encoded_spans.cc, string_decode.cc).
+// (encoded_spans.cc, string_decode.cc); the classes also serve the
+// scanner's base64 checks (scanner/confirm.cc).
 #ifndef KEYWARD_SOURCE_TEXT_BYTES_H_
 #define KEYWARD_SOURCE_TEXT_BYTES_H_
 
