@@ -157,6 +157,37 @@ CheckResult CheckBasicCredentials(std::string_view secret) {
   return PrintableText(decoded) ? CheckResult::kPass : CheckResult::kFail;
 }
 
+namespace {
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+}  // namespace
+
+CheckResult CheckCiscoType7(std::string_view secret) {
+  // Cisco's fixed key ("xlat"), public since the 1990s: type 7 is an
+  // encoding, not a hash, and decodes to the password itself.
+  static constexpr std::string_view kXlat =
+      "dsfd;kfoA,.iyewrkldJKDHSUBsgvca69834ncxv9873254k;fg87";
+  if (secret.size() < 4 || secret.size() % 2 != 0) return CheckResult::kFail;
+  if (secret[0] < '0' || secret[0] > '9' || secret[1] < '0' ||
+      secret[1] > '9') {
+    return CheckResult::kFail;
+  }
+  size_t offset = size_t(secret[0] - '0') * 10 + size_t(secret[1] - '0');
+  if (offset > 15) return CheckResult::kFail;
+  for (size_t i = 2; i < secret.size(); i += 2) {
+    int hi = HexDigit(secret[i]), lo = HexDigit(secret[i + 1]);
+    if (hi < 0 || lo < 0) return CheckResult::kFail;
+    unsigned char c = static_cast<unsigned char>(
+        (hi << 4 | lo) ^ kXlat[(offset + i / 2 - 1) % kXlat.size()]);
+    if (c < 0x20 || c > 0x7e) return CheckResult::kFail;
+  }
+  return CheckResult::kPass;
+}
+
 CheckResult CheckJwtNotExample(std::string_view secret) {
   // header.payload.signature; the payload is base64url without padding.
   size_t dot1 = secret.find('.');
@@ -190,6 +221,7 @@ const std::vector<Validator>& Validators() {
   static const std::vector<Validator> all = {
       {"base64_userpass", CheckBase64UserPass, false},
       {"basic_credentials", CheckBasicCredentials, false},
+      {"cisco_type7", CheckCiscoType7, false},
       {"github_crc32", CheckGithubCrc32, true},
       {"jwt_not_example", CheckJwtNotExample, false},
       {"npm_crc32", CheckNpmCrc32, true},

@@ -10,6 +10,9 @@
 //                    registry `auth`)
 //   basic_credentials  an HTTP Basic value: base64 of one line of printable
 //                    "user-id:password", either part possibly empty
+//   cisco_type7      a Cisco IOS "type 7" value: two decimal digits (the
+//                    key offset, 00-15) and hex pairs that decode, with
+//                    Cisco's fixed key, to printable text (the password)
 //   jwt_not_example  a JSON Web Token whose claims (the decoded payload) say
 //                    it is a documentation example ("example", "placeholder",
 //                    "dummy": an issuer at example.com, EXAMPLE ids; the
@@ -58,6 +61,7 @@ CheckResult CheckBase64UserPass(std::string_view secret);
 // "key:"), unlike base64_userpass.
 CheckResult CheckBasicCredentials(std::string_view secret);
 CheckResult CheckJwtNotExample(std::string_view secret);
+CheckResult CheckCiscoType7(std::string_view secret);
 
 // CRC-32 (IEEE 802.3, as zlib's crc32) of `data`.
 uint32_t Crc32(std::string_view data);

@@ -66,7 +66,14 @@ bool TestDir(std::string_view d) {
          StartsWithWord(d, "sample");
 }
 
-bool CredentialName(std::string_view base) {
+// A name that says the file holds credentials (`db_passwords.txt`,
+// `secrets.yml`). A page of markup is documentation whatever its subject
+// (`change-password.rst`, `secrets-management.md`).
+bool CredentialName(std::string_view base, std::string_view ext) {
+  if (In(ext, {"md", "markdown", "mdx", "rst", "adoc", "asciidoc", "texi",
+               "texinfo", "pod", "rdoc", "html", "htm"})) {
+    return false;
+  }
   return base.find("credential") != base.npos ||
          base.find("secret") != base.npos || base.find("passw") != base.npos;
 }
@@ -88,6 +95,14 @@ bool ConfigFile(std::string_view base, std::string_view ext) {
     return true;
   }
   if (StartsWith(base, ".env.") || StartsWith(base, ".env-")) return true;
+  // A client's dotfile named for its command (`.fetchmailrc`, `.msmtprc`,
+  // `.wgetrc`, `.muttrc`): its settings, account passwords among them.
+  if (base.size() > 3 && base[0] == '.' && EndsWith(base, "rc") &&
+      base.find('.', 1) == std::string_view::npos) {
+    return true;
+  }
+  // PgBouncer's auth file.
+  if (base == "userlist.txt") return true;
   // XML: the configuration format of Java and .NET (web.config,
   // settings.xml, beans.xml, credentials.xml, server.xml).
   return In(ext,
@@ -249,7 +264,7 @@ PathContext ClassifyPath(std::string_view path) {
       format_ext = base.substr(prev + 1, dot - prev - 1);
     }
   }
-  bool credential = CredentialName(base);
+  bool credential = CredentialName(base, ext);
   // A file whose name says it holds examples or test data before its format
   // (`api.examples.json`, `user.mock.json`, `docker.sample.yml`) is a
   // document of examples in that format, not a configuration file.
@@ -270,7 +285,9 @@ PathContext ClassifyPath(std::string_view path) {
   // A `.txt` among tests is a test's input or expected output (a fixture),
   // not documentation: it is lowered once, as a test, not twice.
   bool fixture_text = ext == "txt" && ctx.test && !DocsStem(stem);
-  if (!credential && !fixture_text && DocsFile(stem, ext)) ctx.docs = true;
+  // A file named as credentials or configuration (`passwords.txt`,
+  // PgBouncer's `userlist.txt`) is not documentation by its extension.
+  if (!ctx.config && !fixture_text && DocsFile(stem, ext)) ctx.docs = true;
   return ctx;
 }
 

@@ -121,7 +121,7 @@ TEST(ValidatorsTest, FindByName) {
   EXPECT_FALSE(FindValidator("jwt_not_example")->checksum);
   EXPECT_FALSE(FindValidator("basic_credentials")->checksum);
   EXPECT_EQ(ValidatorNames(),
-            "base64_userpass, basic_credentials, github_crc32, "
+            "base64_userpass, basic_credentials, cisco_type7, github_crc32, "
             "jwt_not_example, npm_crc32");
 }
 
@@ -232,6 +232,24 @@ TEST(ValidatorsTest, UnknownValidatorIsALoadErrorNamingFileLineRule) {
   EXPECT_NE(s.message().find("unknown validator `luhn`"), std::string::npos)
       << s.message();
   EXPECT_TRUE(set.rules().empty());  // unchanged on error
+}
+
+// Cisco type 7: two digits of key offset, then hex pairs XORed with Cisco's
+// fixed key. The values below were encoded by this test's author from
+// passwords of their own.
+TEST(ValidatorsTest, CiscoType7) {
+  EXPECT_EQ(CheckCiscoType7("046A1C5E352A1F601F483515"), CheckResult::kPass);
+  EXPECT_EQ(CheckCiscoType7("111D0B511E1C275D0A2F72"), CheckResult::kPass);
+  EXPECT_EQ(CheckCiscoType7("0209174b0d4b24245519"), CheckResult::kPass);
+  // An offset past 15, an odd length, a non-hex pair.
+  EXPECT_EQ(CheckCiscoType7("996A1C5E352A1F601F483515"), CheckResult::kFail);
+  EXPECT_EQ(CheckCiscoType7("046A1C5E352A1F601F48351"), CheckResult::kFail);
+  EXPECT_EQ(CheckCiscoType7("046A1C5E352A1F601F4835ZZ"), CheckResult::kFail);
+  // Hex that decodes to control bytes is not an encoded password.
+  EXPECT_EQ(CheckCiscoType7("0822FFFF00"), CheckResult::kFail);
+  EXPECT_EQ(CheckCiscoType7("04"), CheckResult::kFail);
+  ASSERT_NE(FindValidator("cisco_type7"), nullptr);
+  EXPECT_FALSE(FindValidator("cisco_type7")->checksum);
 }
 
 }  // namespace

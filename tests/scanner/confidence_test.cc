@@ -59,7 +59,10 @@ TEST(ClassifyPathTest, ConfigFiles) {
                         "values.yaml",
                         "config.toml",
                         "db_passwords.txt",
-                        "secrets.yml"}) {
+                        "secrets.yml",
+                        "home/.fetchmailrc",
+                        ".msmtprc",
+                        "etc/pgbouncer/userlist.txt"}) {
     PathContext c = ClassifyPath(p);
     EXPECT_TRUE(c.config) << p;
     EXPECT_FALSE(c.docs) << p;
@@ -71,7 +74,10 @@ TEST(ClassifyPathTest, Docs) {
   for (const char* p :
        {"README", "README.md", "pkg/Readme.rst", "docs/setup.html", "notes.txt",
         "doc/api.adoc", "man/man1/keyward.1", "usr/share/man/man3/ssl.3ssl",
-        "CHANGELOG", "guide.md"}) {
+        "CHANGELOG", "guide.md",
+        // A page about passwords or secrets is documentation, not a file of
+        // them.
+        "docs/change-password.rst", "guide/secrets-management.md"}) {
     PathContext c = ClassifyPath(p);
     EXPECT_TRUE(c.docs) << p;
     EXPECT_FALSE(c.config) << p;
