@@ -25,21 +25,6 @@
 namespace keyward {
 namespace {
 
-// Drops findings of file-format rules (Rule::paths) whose path they do not
-// apply to.
-void DropOutOfScope(const std::vector<Rule>& rules,
-                    std::vector<Finding>* findings) {
-  std::unordered_map<std::string_view, const Rule*> scoped;
-  for (const Rule& r : rules) {
-    if (!r.paths.empty()) scoped[r.id] = &r;
-  }
-  if (scoped.empty()) return;
-  std::erase_if(*findings, [&](const Finding& f) {
-    auto it = scoped.find(f.rule_id);
-    return it != scoped.end() && !RulePathMatches(*it->second, f.path);
-  });
-}
-
 // Blobs are scanned before the walk has named them, without file-format
 // rules (Rule::paths): those run on the few blobs some tree names like
 // their files (Enumeration::named_blobs), scanned again here with every
@@ -163,7 +148,7 @@ Status ScanGitHistory(const Scanner& scanner, const GitHistoryOptions& options,
   // blob some tree names like their files, so their findings stay only
   // where the path provenance gives the blob is that format (as a directory
   // scan of that tree would); confidence reads the path.
-  DropOutOfScope(scanner.matcher().rules(), &findings);
+  git::DropOutOfScope(scanner.matcher().rules(), &findings);
   RecomputeConfidence(scanner.matcher().rules(), &findings);
   git::DropExcluded(scanner.options(), &findings);
   stats.unreadable += e.unreadable;

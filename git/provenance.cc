@@ -1,7 +1,10 @@
 #include "git/provenance.h"
 
 #include <algorithm>
+#include <string_view>
 #include <utility>
+
+#include "keyward/rules.h"
 
 namespace keyward::git {
 
@@ -246,6 +249,19 @@ std::vector<Finding> AttachProvenance(
     out.push_back(std::move(f));
   }
   return out;
+}
+
+void DropOutOfScope(const std::vector<Rule>& rules,
+                    std::vector<Finding>* findings) {
+  std::unordered_map<std::string_view, const Rule*> scoped;
+  for (const Rule& r : rules) {
+    if (!r.paths.empty()) scoped[r.id] = &r;
+  }
+  if (scoped.empty()) return;
+  std::erase_if(*findings, [&](const Finding& f) {
+    auto it = scoped.find(f.rule_id);
+    return it != scoped.end() && !RulePathMatches(*it->second, f.path);
+  });
 }
 
 }  // namespace keyward::git

@@ -136,6 +136,12 @@ std::vector<Finding> AttachProvenance(
     std::function<void(const std::string&)> warn,
     const TreeGraph* graph = nullptr);
 
+// Drops findings of file-format rules (Rule::paths) whose path, as
+// provenance gave it, is not of the rule's format: blobs scanned before their
+// paths were known ran those rules on content of any file.
+void DropOutOfScope(const std::vector<Rule>& rules,
+                    std::vector<Finding>* findings);
+
 }  // namespace keyward::git
 
 #endif  // KEYWARD_GIT_PROVENANCE_H_

@@ -4,6 +4,7 @@
 // against its first parent (root commits: against the empty tree), deduped by
 // id. A secret also present in the base version of any path the range touches
 // (old or new side, so moves and renames count) is not new and is dropped.
+#include <algorithm>
 #include <chrono>
 #include <unordered_set>
 
@@ -11,6 +12,7 @@
 #include "git/provenance.h"
 #include "git/repo.h"
 #include "keyward/git.h"
+#include "scanner/confidence.h"
 #include "source/ignore.h"
 
 namespace keyward {
@@ -22,6 +24,7 @@ using OidSet = std::unordered_set<git_oid, OidHash, OidEq>;
 struct RangeChanges {
   std::vector<CommitRef> commits;  // oldest first
   std::vector<git_oid> blobs;      // introduced, distinct
+  std::vector<std::string> paths;  // blobs[i]'s path where first introduced
   std::unordered_set<std::string> touched_paths;
   uint64_t excluded = 0;  // changed files the configuration excludes
 };
@@ -91,7 +94,36 @@ void CollectCommitChanges(git_repository* repo, const git_oid& id,
     }
     if (seen->insert(d->new_file.id).second) {
       out->blobs.push_back(d->new_file.id);
+      out->paths.push_back(d->new_file.path);
     }
+  }
+}
+
+// Scans again, with their paths, the blobs whose path some file-format rule
+// applies to (the first pass ran without those rules); their findings
+// replace the first pass's. Warnings were given by the first pass.
+void RescanFormatBlobs(const Scanner& scanner, const std::string& git_dir,
+                       const RangeChanges& changes, int threads,
+                       std::vector<BlobFinding>* found) {
+  std::vector<size_t> named;
+  for (size_t i = 0; i < changes.blobs.size(); ++i) {
+    if (scanner.matcher().AnyScopedRuleApplies(changes.paths[i])) {
+      named.push_back(i);
+    }
+  }
+  if (named.empty()) return;
+  ScanOptions quiet = scanner.options();
+  quiet.warn = [](const std::string&) {};
+  quiet.progress = nullptr;
+  Scanner again(scanner.matcher(), quiet);
+  std::erase_if(*found, [&](const BlobFinding& f) {
+    return std::binary_search(named.begin(), named.end(), f.blob);
+  });
+  for (size_t i : named) {
+    std::vector<BlobFinding> refound;
+    ScanBlobs(again, git_dir, {changes.blobs[i]}, threads, &refound, nullptr,
+              changes.paths[i]);
+    for (BlobFinding& f : refound) found->push_back({i, std::move(f.finding)});
   }
 }
 
@@ -176,8 +208,13 @@ Status ScanGitRange(const Scanner& scanner, const std::string& repo_path,
 
   int threads = scanner.options().threads;
   std::vector<git::BlobFinding> found;
-  ScanStats stats = git::ScanBlobs(scanner, git_repository_path(r),
-                                   changes.blobs, threads, &found);
+  // File-format rules (Rule::paths) run only on a blob whose path is of
+  // their format, scanned again with that path, as a directory scan of the
+  // change would.
+  ScanStats stats =
+      git::ScanBlobs(scanner, git_repository_path(r), changes.blobs, threads,
+                     &found, nullptr, Matcher::kNoFileFormatRules);
+  RescanFormatBlobs(scanner, git_repository_path(r), changes, threads, &found);
   if (!found.empty()) {
     git_tree* base_tree = nullptr;
     if (git_commit_tree(&base_tree, base_commit->get()) != 0) {
@@ -193,6 +230,11 @@ Status ScanGitRange(const Scanner& scanner, const std::string& repo_path,
   }
   std::vector<Finding> findings = git::AttachProvenance(
       r, changes.commits, changes.blobs, std::move(found), warn);
+  // Provenance may name another path of the same blob: the file-format
+  // rules' findings stay where it is of their format, and confidence reads
+  // the path the finding reports (it was computed without one).
+  git::DropOutOfScope(scanner.matcher().rules(), &findings);
+  RecomputeConfidence(scanner.matcher().rules(), &findings);
   git::DropExcluded(scanner.options(), &findings);
   stats.unreadable += unreadable;
   stats.skipped_ignored += changes.excluded;

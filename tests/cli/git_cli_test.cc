@@ -108,9 +108,12 @@ TEST_F(GitCliTest, RangeReportsEachSecretOnceAtItsNewestPlace) {
 
 // A file-format rule (pgpass.line has `paths: [.pgpass, ...]`) runs on files
 // of its format only: in a directory scan, in history (where blobs are
-// scanned before their paths are known) and in a staged scan alike.
+// scanned before their paths are known), in a staged scan and in a range
+// scan alike.
 TEST_F(GitCliTest, FileFormatRuleRunsOnItsFilesOnly) {
   Init();
+  Write("README.md", "hello\n");
+  std::string base = CommitAll("base");
   Write(".pgpass", "db.internal:5432:orders:app:Q7w9Er2Ty4Ui\n");
   Write("notes/hosts.txt", "db.internal:5432:orders:app:Zx8Cv6Bn4Ml2\n");
   auto pgpass_paths = [](const RunResult& r) {
@@ -135,6 +138,10 @@ TEST_F(GitCliTest, FileFormatRuleRunsOnItsFilesOnly) {
   RunResult history = Scan({"--git", "--format", "json"});
   EXPECT_EQ(history.exit_code, 1) << history.err;
   EXPECT_EQ(pgpass_paths(history), want) << history.out;
+  // A range scans the blobs it introduces before it knows their paths.
+  RunResult range = Scan({"--range", base + "..HEAD", "--format", "json"});
+  EXPECT_EQ(range.exit_code, 1) << range.err;
+  EXPECT_EQ(pgpass_paths(range), want) << range.out;
   // Packed, with the file's tree a delta of trees before it: the walk that
   // names it reads the packed trees, not libgit2's.
   for (int i = 0; i < 4; ++i) {
@@ -145,6 +152,55 @@ TEST_F(GitCliTest, FileFormatRuleRunsOnItsFilesOnly) {
   RunResult packed = Scan({"--git", "--format", "json"});
   EXPECT_EQ(packed.exit_code, 1) << packed.err;
   EXPECT_EQ(pgpass_paths(packed), want) << packed.out;
+}
+
+// A range reports what a directory scan of the same change reports: the
+// same rules on the same files (file-format rules only on their files) with
+// the same confidence, which reads each file's path (a test fixture is lower
+// than a configuration file).
+TEST_F(GitCliTest, RangeFindingsAreTheDirectoryScansOfTheChange) {
+  Init();
+  Write("README.md", "hello\n");
+  std::string base = CommitAll("base");
+  const std::string token = FakeGithubToken(64);
+  Write("deploy/app.env", "DB_PASSWORD=orchard\nGITHUB_TOKEN=" + token + "\n");
+  Write("src/settings.c", "dbpass = orchard\n");
+  Write("tests/fixtures/client.py", "password = \"Wint3rGarden2025\"\n");
+  Write("conf/client.py", "password = \"Summ3rOrchard2024\"\n");
+  CommitAll("change");
+  auto rows = [](const RunResult& r) {
+    std::set<std::string> out;
+    auto j = nlohmann::json::parse(r.out);
+    for (const auto& f : j["findings"]) {
+      std::string path = f["path"];
+      if (path.rfind("./", 0) == 0) path = path.substr(2);
+      out.insert(path + ":" + std::to_string(int(f["line"])) + " " +
+                 std::string(f["rule_id"]) + " " +
+                 std::string(f["confidence"]));
+    }
+    return out;
+  };
+  RunResult dir = Scan({"--format", "json", "--min-confidence", "low", "."});
+  ASSERT_EQ(dir.exit_code, 1) << dir.err;
+  RunResult range = Scan({"--range", base + "..HEAD", "--format", "json",
+                          "--min-confidence", "low"});
+  ASSERT_EQ(range.exit_code, 1) << range.err;
+  std::set<std::string> want = rows(dir);
+  EXPECT_EQ(rows(range), want) << range.out;
+  // What the comparison rests on: the weak password is found in the .env
+  // file only, and the test fixture's finding is lowered.
+  std::string all;
+  for (const std::string& w : want) all += w + "\n";
+  EXPECT_NE(all.find("deploy/app.env:1 generic.password.config_file"),
+            std::string::npos)
+      << all;
+  EXPECT_EQ(all.find("src/settings.c"), std::string::npos) << all;
+  EXPECT_NE(all.find("tests/fixtures/client.py:1 generic.password.quoted low"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("conf/client.py:1 generic.password.quoted high"),
+            std::string::npos)
+      << all;
 }
 
 // A change under review cannot switch the scanner off: --since/--range read
