@@ -37,7 +37,9 @@ bool StartsWithWord(std::string_view s, std::string_view w) {
 
 // Directories whose content is configuration or credentials.
 bool ConfigDir(std::string_view d) {
-  return In(d, {".kube", ".docker", ".aws", ".ssh", ".azure", ".gnupg"});
+  return In(d, {".kube", ".docker", ".aws", ".ssh", ".azure", ".gnupg",
+                ".subversion", ".cargo", ".gem", ".bundle", ".m2", ".gradle",
+                ".terraform.d", ".oci", ".config"});
 }
 
 bool DocsDir(std::string_view d) {

@@ -62,7 +62,10 @@ TEST(ClassifyPathTest, ConfigFiles) {
                         "secrets.yml",
                         "home/.fetchmailrc",
                         ".msmtprc",
-                        "etc/pgbouncer/userlist.txt"}) {
+                        "etc/pgbouncer/userlist.txt",
+                        "home/.subversion/servers",
+                        "home/.config/hexchat/servlist.conf",
+                        ".cargo/credentials"}) {
     PathContext c = ClassifyPath(p);
     EXPECT_TRUE(c.config) << p;
     EXPECT_FALSE(c.docs) << p;
