@@ -103,8 +103,8 @@ bool ConfigFile(std::string_view base, std::string_view ext) {
       base.find('.', 1) == std::string_view::npos) {
     return true;
   }
-  // PgBouncer's auth file.
-  if (base == "userlist.txt") return true;
+  // PgBouncer's auth file (`userlist.txt`, `pgbouncer-userlist.txt`).
+  if (EndsWith(base, "userlist.txt")) return true;
   // XML: the configuration format of Java and .NET (web.config,
   // settings.xml, beans.xml, credentials.xml, server.xml).
   return In(ext,

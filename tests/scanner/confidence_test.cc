@@ -63,6 +63,7 @@ TEST(ClassifyPathTest, ConfigFiles) {
                         "home/.fetchmailrc",
                         ".msmtprc",
                         "etc/pgbouncer/userlist.txt",
+                        "conf/pgbouncer-userlist.txt",
                         "home/.subversion/servers",
                         "home/.config/hexchat/servlist.conf",
                         ".cargo/credentials"}) {
