@@ -68,14 +68,18 @@ bool TestDir(std::string_view d) {
          StartsWithWord(d, "sample");
 }
 
+// Extensions of documentation markup (Markdown, reStructuredText, AsciiDoc,
+// Texinfo, POD, RDoc).
+bool MarkupExt(std::string_view ext) {
+  return In(ext, {"md", "markdown", "mdx", "rst", "adoc", "asciidoc", "texi",
+                  "texinfo", "pod", "rdoc"});
+}
+
 // A name that says the file holds credentials (`db_passwords.txt`,
 // `secrets.yml`). A page of markup is documentation whatever its subject
 // (`change-password.rst`, `secrets-management.md`).
 bool CredentialName(std::string_view base, std::string_view ext) {
-  if (In(ext, {"md", "markdown", "mdx", "rst", "adoc", "asciidoc", "texi",
-               "texinfo", "pod", "rdoc", "html", "htm"})) {
-    return false;
-  }
+  if (MarkupExt(ext) || In(ext, {"html", "htm"})) return false;
   return base.find("credential") != base.npos ||
          base.find("secret") != base.npos || base.find("passw") != base.npos;
 }
@@ -132,10 +136,7 @@ bool DocsStem(std::string_view stem) {
 
 bool DocsFile(std::string_view stem, std::string_view ext) {
   if (DocsStem(stem)) return true;
-  if (In(ext, {"md", "markdown", "mdx", "rst", "txt", "adoc", "asciidoc",
-               "texi", "texinfo", "pod", "rdoc"})) {
-    return true;
-  }
+  if (MarkupExt(ext) || ext == "txt") return true;
   // Man pages: "ls.1", "ssl.3ssl", "perl.1p".
   return !ext.empty() && ext.size() <= 5 && ext[0] >= '1' && ext[0] <= '9' &&
          std::all_of(ext.begin() + 1, ext.end(), IsLetter);
