@@ -294,6 +294,25 @@ PathContext ClassifyPath(std::string_view path) {
   return ctx;
 }
 
+namespace {
+
+// 8-4-4-4-12 hex digits, optionally in braces (a GUID).
+bool IsUuid(std::string_view s) {
+  if (s.size() == 38 && s.front() == '{' && s.back() == '}') {
+    s = s.substr(1, 36);
+  }
+  if (s.size() != 36) return false;
+  for (size_t i = 0; i < s.size(); i++) {
+    bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? s[i] != '-' : !std::isxdigit(static_cast<unsigned char>(s[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 ValueShape ClassifyValue(std::string_view secret, double chars_per_token,
                          bool human_chosen) {
   // The BPE score decides the clear cases (bench/README, "word-likeness"):
@@ -394,6 +413,11 @@ Confidence FindingConfidence(const Rule& rule, const Finding& finding,
     chars_per_token = CharsPerToken(finding.secret);
   }
   in.value = ClassifyValue(finding.secret, chars_per_token, in.human_chosen);
+  // A UUID is random by construction, and so are the record, request and
+  // session identifiers that share its shape: for a generic rule its
+  // randomness says nothing (the key and the file decide). A provider
+  // rule's UUID (Heroku, Snyk) was recognised by the rule's context.
+  if (rule.generic && IsUuid(finding.secret)) in.value = ValueShape::kNeutral;
   in.path = ClassifyPath(finding.path);
   return ComputeConfidence(in);
 }

@@ -159,6 +159,33 @@ TEST_F(BuiltinGenericTest, HexUnderADigestKeyStaysDropped) {
   EXPECT_EQ(Count("sha256: " + kHex64 + "\ncommit: " + kHex40 + "\n"), 0u);
 }
 
+const std::string kUuid = "3e9b1c07-5d2a-4f86-b0c4-8a71e6d29f53";
+
+TEST_F(BuiltinGenericTest, UuidUnderACredentialKeyIsTheCredential) {
+  // Many services issue UUID keys: under a key naming a credential the UUID
+  // is one, reported by default in a configuration file.
+  EXPECT_EQ(ReportedIn("API_TOKEN=" + kUuid + "\n", "deploy/.env"), 1u);
+  EXPECT_EQ(ReportedIn("client_secret: \"" + kUuid + "\"\n", "config.yaml"),
+            1u);
+  EXPECT_EQ(ReportedIn("{\"api_key\": \"" + kUuid + "\"}\n", "settings.json"),
+            1u);
+  // In program source a generic rule's UUID is found but not reported by
+  // default: identifiers share its shape (a comment's example vf_token).
+  const std::string comment = " * \"0000:04:10.0 vf_token=" + kUuid + "\"\n";
+  EXPECT_EQ(CountIn(comment, "pci.c"), 1u);
+  EXPECT_EQ(ReportedIn(comment, "pci.c"), 0u);
+}
+
+TEST_F(BuiltinGenericTest, UuidUnderAOneTimeTokenKeyIsAnIdentifier) {
+  for (const std::string& key :
+       {"csrf_token", "nextPageToken", "session_token", "idempotency_token",
+        "LICENSE_KEY", "continuation_token", "device_token"}) {
+    EXPECT_EQ(CountIn(key + ": \"" + kUuid + "\"\n", "config.yaml"), 0u) << key;
+  }
+  // No key at all: an identifier.
+  EXPECT_EQ(CountIn("id " + kUuid + "\n", "config.yaml"), 0u);
+}
+
 TEST_F(BuiltinGenericTest, AssignmentsInManyLanguages) {
   for (const std::string& line : {
            "my $api_token = \"Rk4vQ8mZ2tLx7wNc9pHs3bJd\";",
