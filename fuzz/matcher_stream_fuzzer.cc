@@ -58,7 +58,8 @@ bool Same(const keyward::RuleMatch& a, const keyward::RuleMatch& b) {
          a.secret_start == b.secret_start && a.secret_end == b.secret_end &&
          a.has_id == b.has_id &&
          (!a.has_id || (a.id_start == b.id_start && a.id_end == b.id_end)) &&
-         a.checksum_verified == b.checksum_verified && a.line == b.line &&
+         a.checksum_verified == b.checksum_verified &&
+         a.checksum_failed == b.checksum_failed && a.line == b.line &&
          a.column == b.column && a.end_line == b.end_line &&
          a.end_column == b.end_column;
 }

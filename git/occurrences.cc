@@ -88,6 +88,7 @@ void GroupHistoryFindings(ScanResult* result, bool at_last_seen) {
     Finding first = std::move(rows[at_last_seen ? g.back() : g.front()]);
     first.confidence = best;
     first.checksum_verified = verified;
+    if (verified) first.checksum_failed = false;
     first.occurrences = std::move(occurrences);
     first.occurrence_count = g.size();
     out.push_back(std::move(first));

@@ -96,6 +96,7 @@ nlohmann::json FindingToJson(const Finding& f, const ReportOptions& opts) {
   if (!f.identifier.empty()) j["identifier"] = f.identifier;
   if (!f.encoding.empty()) j["encoding"] = f.encoding;
   if (f.checksum_verified) j["checksum_verified"] = true;
+  if (f.checksum_failed) j["checksum_failed"] = true;
   if (f.git) {
     j["commit"] = f.git->commit;
     j["author"] = f.git->author;
@@ -176,6 +177,7 @@ Finding ReadFinding(const nlohmann::json& j, const RuleSet* rules) {
   ParseSeverity(j.value("severity", "high"), &f.severity);
   ParseConfidence(j.value("confidence", "medium"), &f.confidence);
   f.checksum_verified = j.value("checksum_verified", false);
+  f.checksum_failed = j.value("checksum_failed", false);
   if (j.contains("verification")) {
     Verification v;
     v.status = j.value("verification", "");
@@ -333,6 +335,7 @@ void WriteTextFinding(const Finding& f, const ReportOptions& opts,
     if (opts.verbose) {
       line << "  confidence " << ConfidenceName(f.confidence);
       if (f.checksum_verified) line << " (checksum verified)";
+      if (f.checksum_failed) line << " (checksum does not verify)";
       if (!f.encoding.empty()) line << "  encoded " << f.encoding;
     }
     if (f.occurrence_count > 1) line << "  (" << OccurrenceSummary(f) << ")";

@@ -242,6 +242,7 @@ void WriteSarif(const ScanResult& r, const std::vector<Rule>& rules,
     json props = {{"secretHint", f->redacted},
                   {"confidence", ConfidenceName(f->confidence)}};
     if (f->checksum_verified) props["checksumVerified"] = true;
+    if (f->checksum_failed) props["checksumFailed"] = true;
     // Found in decoded text; the region is the encoded span.
     if (!f->encoding.empty()) props["encoding"] = f->encoding;
     if (f->verification) {  // keyward/verify.h

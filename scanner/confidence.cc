@@ -357,6 +357,10 @@ namespace {
 // ComputeConfidence before the rule's cap.
 Confidence Uncapped(const ConfidenceInputs& in) {
   if (in.checksum_verified) return Confidence::kHigh;
+  // The exact shape of a minted token but not its checksum: a stand-in or
+  // a mangled copy, reported as a prefixed token without a checksum is in
+  // any file (medium), never as a proven one.
+  if (in.checksum_failed) return Confidence::kMedium;
   int score = Score(in.prior);
   if (in.path.config) ++score;
   if (in.path.docs) --score;
@@ -404,6 +408,7 @@ Confidence FindingConfidence(const Rule& rule, const Finding& finding,
   in.generic = rule.generic;
   in.literal_prefix = !rule.prefix.empty();
   in.checksum_verified = finding.checksum_verified;
+  in.checksum_failed = finding.checksum_failed;
   in.weak = finding.weak;
   in.human_chosen = HumanChosenKind(rule.kind);
   in.hashed = rule.kind == "password_hash" || rule.kind == "password-hash";

@@ -65,6 +65,8 @@ struct ConfidenceInputs {
   bool generic = false;                    // the rule's `generic:`
   bool literal_prefix = false;             // the rule has a `prefix:`
   bool checksum_verified = false;
+  // A checksum that did not verify: medium at most, whatever else says.
+  bool checksum_failed = false;
   // Password-like kinds (password, connection-string, password_hash): people
   // choose them, so weakness is expected of a real one.
   bool human_chosen = false;

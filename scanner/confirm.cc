@@ -132,7 +132,9 @@ void Matcher::Impl::ConfirmRegion(uint32_t index, std::string_view text,
     if (!Passes(index, secret, cr.key_group() > 0 ? &key : nullptr, &m.weak)) {
       continue;
     }
-    if (!Validates(index, secret, &m.checksum_verified)) continue;
+    if (!Validates(index, secret, &m.checksum_verified, &m.checksum_failed)) {
+      continue;
+    }
     if (!cr.rule.prefix.empty() &&
         GluedIntoBase64(text, sec.data() - text.data(),
                         sec.data() - text.data() + sec.size())) {

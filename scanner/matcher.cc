@@ -388,11 +388,21 @@ Result<std::unique_ptr<Matcher>> Matcher::Create(const RuleSet& set,
 }
 
 bool Matcher::Impl::Validates(uint32_t index, std::string_view secret,
-                              bool* checksum_verified) const {
+                              bool* checksum_verified,
+                              bool* checksum_failed) const {
   *checksum_verified = false;
+  *checksum_failed = false;
   for (const Validator* v : compiled[index]->validators) {
     switch (v->check(secret)) {
       case CheckResult::kFail:
+        // A checksum that does not verify keeps the match, marked: a value
+        // of the token's exact shape is reported (a mangled or stand-in
+        // copy is still worth a look), but never as a minted token. A
+        // failed decoding (not user:password) drops it.
+        if (v->checksum) {
+          *checksum_failed = true;
+          break;
+        }
         return false;
       case CheckResult::kPass:
         if (v->checksum) *checksum_verified = true;

@@ -318,7 +318,7 @@ struct Matcher::Impl {
   // The rule's validators, after its filters: false when one fails;
   // `*checksum_verified` when a checksum passed.
   bool Validates(uint32_t rule, std::string_view secret,
-                 bool* checksum_verified) const;
+                 bool* checksum_verified, bool* checksum_failed) const;
   // Compiles the Hyperscan patterns `which` (indices into hs_patterns) in
   // `mode`; on failure names the rule.
   Status CompileDatabase(unsigned mode, const std::vector<uint32_t>& which,

@@ -57,6 +57,7 @@ Finding BuildFinding(const Matcher& matcher, const RuleMatch& m,
   f.secret_digest = SecretDigest(f.secret);
   f.fingerprint = FingerprintFromDigest(f.secret_digest);
   f.checksum_verified = m.checksum_verified;
+  f.checksum_failed = m.checksum_failed;
   f.weak = m.weak;
   f.confidence = FindingConfidence(rule, f);
   // A `keyward:allow` comment on the secret's line (config/suppress.cc).

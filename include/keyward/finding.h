@@ -105,6 +105,7 @@ struct Finding {
   // path's context (config file, docs, tests): ComputeConfidence.
   Confidence confidence = Confidence::kMedium;
   bool checksum_verified = false;  // a `validate:` checksum passed
+  bool checksum_failed = false;    // one did not (RuleMatch::checksum_failed)
   // A lowering filter (`lowers:`, filters.yaml's demo_value) matched the
   // value: a well-known weak credential, real in a configuration file, a
   // stand-in elsewhere (scanner/confidence.h). Not serialized.

@@ -50,7 +50,11 @@ struct RuleMatch {
   uint64_t id_start = 0, id_end = 0;          // identifier group, if any
   bool has_id = false;
   bool checksum_verified = false;  // a `validate:` checksum passed
-  bool weak = false;               // a lowering filter matched (a demo value)
+  // A `validate:` checksum did not: the value has the token's shape but
+  // was not minted as one (a stand-in, a mangled copy). Kept, at medium
+  // confidence at most (scanner/confidence.h).
+  bool checksum_failed = false;
+  bool weak = false;  // a lowering filter matched (a demo value)
   // Location of the secret: 1-based lines; 1-based columns in code points
   // (end_column is one past the last character).
   int line = 0, column = 0, end_line = 0, end_column = 0;

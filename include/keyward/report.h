@@ -4,7 +4,8 @@
 // JSON contract (pinned by tests):
 //   {"version": 1, "findings": [ {rule_id, rule_name, severity, confidence,
 //     path, line, column, end_line, end_column, secret, fingerprint,
-//     fingerprint_seal, [checksum_verified], ...} ], "stats": {}}
+//     fingerprint_seal, [checksum_verified], [checksum_failed], ...} ],
+//     "stats": {}}
 // `fingerprint` is keyed and `fingerprint_seal` opens only under the same
 // fingerprint key (keyward/fingerprint.h); FindingFromJson fills
 // Finding::secret_digest from it when it opens (or from an old report's

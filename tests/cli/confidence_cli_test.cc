@@ -193,20 +193,40 @@ TEST(ConfidenceCliTest, EveryFormatCarriesIt) {
   }
 }
 
-TEST(ConfidenceCliTest, AnInvalidChecksumIsNotAGithubToken) {
+TEST(ConfidenceCliTest, AnInvalidChecksumIsReportedAtMediumAndSaysSo) {
+  // A GitHub token's exact shape whose checksum does not verify was not
+  // minted by GitHub (a stand-in, a mangled copy): reported, at medium,
+  // and every format says the checksum failed.
   TempDir dir;
   std::string token = FakeGithubToken(25);
   std::string broken = token;
   broken[8] = broken[8] == 'a' ? 'b' : 'a';
   dir.Write("src/client.py", "TOKEN = \"" + broken + "\"\n");
-  auto s = ScanJson(dir, {"--min-confidence", "low"});
-  for (const auto& f : s.report["findings"]) {
-    EXPECT_NE(f.value("rule_id", ""), "github.pat.classic") << f.dump();
-  }
+  auto s = ScanJson(dir, {});
+  EXPECT_EQ(s.exit_code, 1) << s.err;
+  ASSERT_EQ(s.report["findings"].size(), 1u);
+  const auto& f = s.report["findings"][0];
+  EXPECT_EQ(f["rule_id"], "github.pat.classic");
+  EXPECT_EQ(f["confidence"], "medium");
+  EXPECT_EQ(f["checksum_failed"], true);
+  EXPECT_EQ(f.count("checksum_verified"), 0u);
+  auto r = RunKeyward({"scan", "--no-cache", "-v", "."}, "", {}, dir.path());
+  EXPECT_THAT(r.out,
+              HasSubstr("  confidence medium (checksum does not verify)\n"));
+  EXPECT_THAT(r.out, Not(HasSubstr(broken)));
+  r = RunKeyward({"scan", "--no-cache", "--format", "sarif", "."}, "", {},
+                 dir.path());
+  auto sarif = nlohmann::json::parse(r.out);
+  ASSERT_EQ(sarif["runs"][0]["results"].size(), 1u);
+  EXPECT_EQ(sarif["runs"][0]["results"][0]["properties"]["checksumFailed"],
+            true);
+  // The minted one: high, verified, not failed.
   dir.Write("src/client.py", "TOKEN = \"" + token + "\"\n");
   s = ScanJson(dir, {});
   ASSERT_EQ(s.report["findings"].size(), 1u);
   EXPECT_EQ(s.report["findings"][0]["rule_id"], "github.pat.classic");
+  EXPECT_EQ(s.report["findings"][0]["confidence"], "high");
+  EXPECT_EQ(s.report["findings"][0].count("checksum_failed"), 0u);
 }
 
 }  // namespace

@@ -179,7 +179,7 @@ rules:
     validate: base64_userpass
 )yaml";
 
-TEST(ValidatorsTest, MatcherDropsFailuresAndMarksVerifiedChecksums) {
+TEST(ValidatorsTest, MatcherMarksChecksumsAndDropsFailedDecodings) {
   RuleSet set;
   ASSERT_TRUE(set.AddText(kRules, "t.yaml").ok());
   ASSERT_EQ(set.rules()[0].validate, std::vector<std::string>{"github_crc32"});
@@ -197,18 +197,29 @@ TEST(ValidatorsTest, MatcherDropsFailuresAndMarksVerifiedChecksums) {
       "{\"auth\": \"RGvjA/oxSiKW2p9Il45PjrhQFb7JJTpwu2Y5heXW\"}\n";
   std::vector<RuleMatch> out;
   EXPECT_TRUE((*m)->Scan(data, scratch.get(), &out).ok());
-  ASSERT_EQ(out.size(), 2u);
+  // The good token (verified), the bad one (kept, its checksum failed) and
+  // the auth value that decodes to user:password; the one that does not
+  // decode is dropped.
+  ASSERT_EQ(out.size(), 3u);
   EXPECT_EQ(
       data.substr(out[0].secret_start, out[0].secret_end - out[0].secret_start),
       good);
   EXPECT_TRUE(out[0].checksum_verified);
-  EXPECT_EQ((*m)->rules()[out[1].rule].id, "t.auth");
-  EXPECT_FALSE(out[1].checksum_verified);  // a decoding, not a checksum
+  EXPECT_FALSE(out[0].checksum_failed);
+  EXPECT_EQ(
+      data.substr(out[1].secret_start, out[1].secret_end - out[1].secret_start),
+      bad);
+  EXPECT_FALSE(out[1].checksum_verified);
+  EXPECT_TRUE(out[1].checksum_failed);
+  EXPECT_EQ((*m)->rules()[out[2].rule].id, "t.auth");
+  EXPECT_FALSE(out[2].checksum_verified);  // a decoding, not a checksum
+  EXPECT_FALSE(out[2].checksum_failed);
   // The RE2-only reference agrees.
   std::vector<RuleMatch> ref;
   (*m)->ScanWithRe2Only(data, &ref);
-  ASSERT_EQ(ref.size(), 2u);
+  ASSERT_EQ(ref.size(), 3u);
   EXPECT_TRUE(ref[0].checksum_verified);
+  EXPECT_TRUE(ref[1].checksum_failed);
 }
 
 TEST(ValidatorsTest, UnknownValidatorIsALoadErrorNamingFileLineRule) {

@@ -196,6 +196,18 @@ TEST(ConfidenceTest, VerifiedChecksumStaysHighInATestFile) {
             Confidence::kHigh);
 }
 
+TEST(ConfidenceTest, FailedChecksumIsMediumEverywhere) {
+  // The token's exact shape without its checksum: a stand-in or a mangled
+  // copy. Reported (medium) in any file, high in none.
+  std::string tok = test::FakeGithubToken(7);
+  for (const char* p :
+       {"tests/test_client.py", "README.md", "src/app.py", "deploy/.env"}) {
+    Finding f = MakeFinding(p, tok);
+    f.checksum_failed = true;
+    EXPECT_EQ(FindingConfidence(kGithub, f), Confidence::kMedium) << p;
+  }
+}
+
 TEST(ConfidenceTest, MaxConfidenceCapsEveryFinding) {
   std::string tok = test::FakeGithubToken(7);
   Rule capped = kGithub;
