@@ -19,10 +19,12 @@
 //                    sample tenant of Microsoft's identity docs) fails;
 //                    any other token is not-applicable (kept, unverified)
 //
-// A check answers pass, fail or not-applicable. A failed check drops the
-// match; a passed checksum marks the finding "checksum verified", which makes
-// its confidence high (scanner/confidence.h). Not-applicable (a token whose
-// length has no checksum position) keeps the match, unverified.
+// A check answers pass, fail or not-applicable. A failed decoding drops the
+// match; a failed checksum keeps it, marked "checksum failed" (confidence
+// medium: the token's shape, not a minted token); a passed checksum marks
+// the finding "checksum verified", which makes its confidence high
+// (scanner/confidence.h). Not-applicable (a token whose length has no
+// checksum position) keeps the match, unverified.
 //
 // Pure functions, no state: safe from any thread.
 #ifndef KEYWARD_RULES_VALIDATORS_H_

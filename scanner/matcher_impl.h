@@ -315,8 +315,9 @@ struct Matcher::Impl {
   // `*weak`: a lowering filter matched (Finding::weak).
   bool Passes(uint32_t rule, std::string_view secret,
               const KeySource* key = nullptr, bool* weak = nullptr) const;
-  // The rule's validators, after its filters: false when one fails;
-  // `*checksum_verified` when a checksum passed.
+  // The rule's validators, after its filters: false when a decoding
+  // fails; `*checksum_verified` when a checksum passed,
+  // `*checksum_failed` when one did not (the match is kept).
   bool Validates(uint32_t rule, std::string_view secret,
                  bool* checksum_verified, bool* checksum_failed) const;
   // Compiles the Hyperscan patterns `which` (indices into hs_patterns) in

@@ -53,11 +53,14 @@
 //       validate: [github_crc32]  # named checks run after the filters
 //                                 # (rules/validators.h): github_crc32,
 //                                 # npm_crc32, base64_userpass,
-//                                 # jwt_not_example. A failed
-//                                 # check drops the match; a passed
-//                                 # checksum makes the finding "checksum
-//                                 # verified" (confidence high). Unknown
-//                                 # names are a load error.
+//                                 # basic_credentials, cisco_type7,
+//                                 # jwt_not_example. A failed decoding
+//                                 # drops the match; a failed checksum
+//                                 # keeps it, "checksum failed"
+//                                 # (confidence medium); a passed one
+//                                 # makes it "checksum verified"
+//                                 # (confidence high). Unknown names are
+//                                 # a load error.
 //       max_confidence: low       # cap on the findings' confidence, for
 //                                 # values meant to be public (a status
 //                                 # badge's token): shown only with
