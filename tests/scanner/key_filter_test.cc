@@ -200,6 +200,87 @@ TEST_F(BuiltinGenericTest, AssignmentsInManyLanguages) {
   }
 }
 
+// Declarations with a type between the name and the value, a name and value
+// as two call arguments or tuple items, R's `<-`, C's `#define`, module
+// attributes and JSON-escaped quotes (a notebook's or a generated file's code).
+TEST_F(BuiltinGenericTest, TypedDeclarationsArgumentsAndDefines) {
+  const std::string v = "Rk4vQ8mZ2tLx7wNc9pHs3bJd";
+  for (const std::string& line : {
+           "const apiToken: string = \"" + v + "\";",
+           "private readonly clientSecret: string = '" + v + "';",
+           "export const STRIPE_SECRET: string | undefined = \"" + v + "\";",
+           "val apiKey: String = \"" + v + "\"",
+           "let apiSecret: String = \"" + v + "\"",
+           "const API_TOKEN: &'static str = \"" + v + "\";",
+           "API_TOKEN: str = \"" + v + "\"",
+           "api_key: Optional[str] = \"" + v + "\"",
+           "var apiKey string = \"" + v + "\"",
+           "Dim apiKey As String = \"" + v + "\"",
+           "#define AUTH_TOKEN \"" + v + "\"",
+           "@api_key \"" + v + "\"",
+           "api_key <- \"" + v + "\"",
+           "const webhookSecret = \"" + v + "\"",
+           "    (\"SERVICE_API_KEY\", \"" + v + "\"),",
+           "\"openai.api_key = \\\"" + v + "\\\"\\n\",",
+           "buildConfigField \"String\", \"MAPS_API_KEY\", \"\\\"" + v +
+               "\\\"\"",
+           "const apiKey = `" + v + "`;",
+       }) {
+    EXPECT_EQ(Count(line + "\n"), 1u) << line;
+  }
+  // In program source they are reported by default, like untyped ones.
+  EXPECT_EQ(
+      ReportedIn("const apiToken: string = \"" + v + "\";\n", "src/client.ts"),
+      1u);
+  EXPECT_EQ(ReportedIn("#define AUTH_TOKEN \"" + v + "\"\n", "src/auth.h"), 1u);
+  // The value must still be a literal secret, not code or a reference.
+  for (const std::string& line : {
+           "const apiToken: string = process.env.API_TOKEN ?? \"\";",
+           "apiKey: string = \"${API_KEY}\"",
+           "#define API_KEY_LENGTH 32",
+           "#define AUTH_TOKEN_HEADER \"X-Auth-Token\"",
+           "API_TOKEN: str = \"<your-api-token-goes-here>\"",
+           "var apiKey string = os.Getenv(\"API_KEY\")",
+       }) {
+    EXPECT_EQ(Count(line + "\n"), 0u) << line;
+  }
+}
+
+// Passwords: typed declarations without `var`, C# properties, C macros,
+// setters, and unquoted values with `#` or `;` inside (a comment starts only
+// after a blank in YAML, .env and INI files).
+TEST_F(BuiltinGenericTest, PasswordsTypedDefinedSetOrWithSpecialCharacters) {
+  const std::string pw = "Tq8#rLm2;vX";
+  for (const std::string& line : {
+           "  private password: string = \"" + pw + "\";",
+           "DB_PASSWORD: str = \"" + pw + "\"",
+           "Dim password As String = \"" + pw + "\"",
+           "public string Password { get; set; } = \"" + pw + "\";",
+           "password <- \"" + pw + "\"",
+           "#define DB_PASSWORD \"" + pw + "\"",
+           "dataSource.setPassword(\"" + pw + "\");",
+           "builder.withPassword(\"" + pw + "\")",
+           "DB_PASSWORD=" + pw,
+       }) {
+    EXPECT_EQ(Count(line + "\n"), 1u) << line;
+  }
+  EXPECT_EQ(ReportedIn("DB_PASSWORD=" + pw + "\n", "deploy/.env"), 1u);
+  EXPECT_EQ(ReportedIn("[db]\npasswd=Q#r3!\n", "app.ini"), 1u);
+  EXPECT_EQ(ReportedIn("spring:\n  datasource:\n    password: " + pw + "\n",
+                       "application.yml"),
+            1u);
+  for (const std::string& line : std::vector<std::string>{
+           // A comment after a blank is not part of the value.
+           "DB_PASSWORD=abc #" + pw,
+           "#define PASSWORD_PROMPT \"Password: \"",
+           "#define PASSWORD_FILE \"/etc/app/passwd\"",
+           "user.setPassword(encoder.encode(raw));",
+           "ds.setPassword(\"changeme\")",
+       }) {
+    EXPECT_EQ(Count(line + "\n"), 0u) << line;
+  }
+}
+
 TEST_F(BuiltinGenericTest, CodeValuedAssignmentsAreNotSecrets) {
   for (const std::string& line : {
            // Variables and interpolation, anywhere in the value.
