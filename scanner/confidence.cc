@@ -246,12 +246,14 @@ PathContext ClassifyPath(std::string_view path) {
   if (comps.empty()) return ctx;
   std::string_view orig_base = comps.back();
   std::string base = Lower(orig_base);
+  bool log_dir = false;
   for (size_t i = 0; i + 1 < comps.size(); ++i) {
     std::string d = Lower(comps[i]);
     if (d == "." || d == "..") continue;
     if (DocsDir(d)) ctx.docs = true;
     if (TestDir(d)) ctx.test = true;
     if (i + 2 == comps.size() && ConfigDir(d)) ctx.config = true;
+    if (d == "log" || d == "logs") log_dir = true;
   }
   size_t dot = base.rfind('.');
   std::string ext =
@@ -285,12 +287,22 @@ PathContext ClassifyPath(std::string_view path) {
     ctx.code = true;
   }
   if (TestFile(base, orig_base)) ctx.test = true;
+  // A log, perhaps rotated and compressed (app.log, app.log.1,
+  // app.log.2.gz), or a file in a log directory that is not program source
+  // (a logging package's code is code): what a program printed at run time.
+  if (ext == "log" || base.find(".log.") != std::string::npos ||
+      (log_dir && !ctx.code)) {
+    ctx.log = true;
+  }
   // A `.txt` among tests is a test's input or expected output (a fixture),
   // not documentation: it is lowered once, as a test, not twice.
   bool fixture_text = ext == "txt" && ctx.test && !DocsStem(stem);
   // A file named as credentials or configuration (`passwords.txt`,
   // PgBouncer's `userlist.txt`) is not documentation by its extension.
-  if (!ctx.config && !fixture_text && DocsFile(stem, ext)) ctx.docs = true;
+  // Nor is a log's `.txt` (logs/api.txt).
+  if (!ctx.config && !ctx.log && !fixture_text && DocsFile(stem, ext)) {
+    ctx.docs = true;
+  }
   return ctx;
 }
 
@@ -362,17 +374,17 @@ Confidence Uncapped(const ConfidenceInputs& in) {
   // any file (medium), never as a proven one.
   if (in.checksum_failed) return Confidence::kMedium;
   int score = Score(in.prior);
-  if (in.path.config) ++score;
+  if (in.path.config || in.path.log) ++score;
   if (in.path.docs) --score;
   if (in.path.test) --score;
   bool prefix_led =
       in.literal_prefix && !in.generic && in.prior == Confidence::kHigh;
   // A password is chosen by a person: how random it looks says little, but
-  // where it is says much. In a configuration file or in program source
+  // where it is says much. In a configuration file, a log or program source
   // (not a test, not docs) a literal password is the program's credential
   // however weak it is; a random-looking one is a real one anywhere.
-  bool shipped =
-      (in.path.config || in.path.code) && !in.path.docs && !in.path.test;
+  bool shipped = (in.path.config || in.path.code || in.path.log) &&
+                 !in.path.docs && !in.path.test;
   if (in.human_chosen && in.path.code && !in.path.config && shipped) ++score;
   if (!prefix_led) {
     // (A password hash always looks random: that says nothing.)

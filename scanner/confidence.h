@@ -9,7 +9,8 @@
 //      prefix and a high prior never drops below medium.
 //   2. The path: configuration and credential files (.env, *.ini, *.yaml,
 //      *.json, *.xml, wp-config.php, .npmrc, .pgpass, kubeconfig, *.tfvars,
-//      credentials, ...) raise by one; documentation (README*, *.md, *.txt,
+//      credentials, ...) and logs (*.log, app.log.1, logs/: what a program
+//      printed at run time) raise by one; documentation (README*, *.md, *.txt,
 //      docs/, man pages) lowers by one; tests, fixtures, examples, samples,
 //      mocks, specs and templates lower by one. A `.txt` among tests is a
 //      test's fixture, not documentation: lowered once, as a test.
@@ -46,6 +47,7 @@ struct PathContext {
   bool docs = false;    // documentation
   bool test = false;    // tests, fixtures, examples, samples, templates
   bool code = false;    // program source (.py, .js, .go, .java, .php, ...)
+  bool log = false;  // a log: *.log, rotated (app.log.1, app.log.2.gz), logs/
 };
 PathContext ClassifyPath(std::string_view path);
 

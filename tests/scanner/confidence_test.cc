@@ -111,6 +111,22 @@ TEST(ClassifyPathTest, OrdinaryCodeIsNeutral) {
   }
 }
 
+// Logs, rotated and compressed ones too: what a program printed at run time.
+TEST(ClassifyPathTest, Logs) {
+  for (const char* p :
+       {"app.log", "var/log/auth.log", "logs/worker-3.txt", "srv/log/out",
+        "api.log.1", "api.log.2.gz", "build/config.log"}) {
+    PathContext c = ClassifyPath(p);
+    EXPECT_TRUE(c.log) << p;
+    EXPECT_FALSE(c.docs) << p;
+  }
+  for (const char* p :
+       {"src/logger.py", "src/log/writer.go", "catalog.json", "dialog.logic.js",
+        "ChangeLog", "docs/changelog.md", "blog/post.md"}) {
+    EXPECT_FALSE(ClassifyPath(p).log) << p;
+  }
+}
+
 TEST(ClassifyPathTest, FlagsCombine) {
   PathContext c = ClassifyPath("tests/fixtures/.env");
   EXPECT_TRUE(c.config);
@@ -257,6 +273,26 @@ TEST(ConfidenceTest, PasswordLiteralInProgramSourceIsReported) {
   // A file of no known kind (a notes file, stdin) gives no lift.
   EXPECT_EQ(
       FindingConfidence(kGenericPassword, MakeFinding("notes", "orchard7")),
+      Confidence::kLow);
+}
+
+// A password a program printed into its log is a leak, weak or not; a
+// random token there is high. In a test's log it is low, as in the test.
+TEST(ConfidenceTest, PasswordInALogIsReported) {
+  for (const char* p :
+       {"app.log", "var/log/worker.log", "logs/api.txt", "api.log.2.gz"}) {
+    EXPECT_EQ(FindingConfidence(kGenericPassword, MakeFinding(p, "orchard7")),
+              Confidence::kMedium)
+        << p;
+  }
+  const Rule generic_secret = MakeRule("low", "api-key", true);
+  EXPECT_EQ(
+      FindingConfidence(generic_secret,
+                        MakeFinding("app.log", "Xq7vL2mK9pR4tW8zN3cY6bH1")),
+      Confidence::kHigh);
+  EXPECT_EQ(
+      FindingConfidence(kGenericPassword,
+                        MakeFinding("tests/fixtures/app.log", "orchard7")),
       Confidence::kLow);
 }
 

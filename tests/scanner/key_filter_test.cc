@@ -281,6 +281,44 @@ TEST_F(BuiltinGenericTest, PasswordsTypedDefinedSetOrWithSpecialCharacters) {
   }
 }
 
+// Passwords and tokens a program printed as key=value pairs inside a line
+// (logfmt, debug lines): found anywhere, reported by default in a log.
+TEST_F(BuiltinGenericTest, KeyValuePairsInsideLogLines) {
+  const std::string pw = "Tq8rLm2vX9";
+  const std::string token = "Xq7vL2mK9pR4tW8zN3cY6bH1";
+  for (const std::string& line : {
+           "2024-05-01 12:00:01 INFO connecting with password=" + pw + " to db",
+           "level=debug msg=\"auth\" user=ops db_password=" + pw + " attempt=2",
+           "WARN retrying login (pass=" + pw + ", host=10.0.4.2)",
+           "DEBUG refreshing session token=" + token + " expires=3600",
+           "[worker-3] upstream call api_key=" + token + ", status=200",
+       }) {
+    EXPECT_EQ(Count(line + "\n"), 1u) << line;
+    EXPECT_EQ(ReportedIn(line + "\n", "var/log/app.log"), 1u) << line;
+  }
+  // Redacted, formatted or paging values are not secrets.
+  for (const std::string& line : std::vector<std::string>{
+           "level=debug user=ops password=[REDACTED] attempt=2",
+           "level=debug user=ops password=******** attempt=2",
+           "printf(\"user=%s password=%s \", user, pw);",
+           "level=info next_page_token=" + token + " count=50",
+           "level=info token=$API_TOKEN expires=3600",
+       }) {
+    EXPECT_EQ(Count(line + "\n"), 0u) << line;
+  }
+  // A rule that knows the command line names the value: one finding, not
+  // the catch-all's.
+  auto scratch = matcher_->NewScratch();
+  std::vector<RuleMatch> out;
+  ASSERT_TRUE(matcher_
+                  ->Scan("mysql --host=db --password=" + pw + " orders\n",
+                         scratch.get(), &out, "deploy.sh")
+                  .ok());
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(matcher_->rules()[out[0].rule].id.find("logfmt"), std::string::npos)
+      << matcher_->rules()[out[0].rule].id;
+}
+
 TEST_F(BuiltinGenericTest, CodeValuedAssignmentsAreNotSecrets) {
   for (const std::string& line : {
            // Variables and interpolation, anywhere in the value.
