@@ -34,6 +34,7 @@ constexpr uint64_t kMaxChunkSize = uint64_t{1} << 30;
 
 struct ScanArgs {
   std::vector<std::string> paths;
+  std::string stdin_filename;  // --stdin-filename NAME
   std::string format = "text";
   std::string output;
   std::vector<std::string> rule_paths;
@@ -258,6 +259,7 @@ int RunScan(const ScanArgs& args) {
   opts.stream_threshold = args.stream_threshold;
   opts.chunk_size = args.chunk_size;
   opts.exclude = config->exclude;
+  opts.stdin_name = args.stdin_filename;
   ApplyContentOptions(args.content, *config, &opts);
   // A report must never replace a file it is made from.
   if (!args.output.empty()) opts.outputs.push_back(args.output);
@@ -268,6 +270,10 @@ int RunScan(const ScanArgs& args) {
   bool git_mode = args.git || args.all_objects || args.staged ||
                   !args.since.empty() || !args.range.empty() ||
                   args.all_occurrences;
+  if (!args.stdin_filename.empty() &&
+      (git_mode || std::find(paths.begin(), paths.end(), "-") == paths.end())) {
+    return Fail("--stdin-filename names what stdin holds: give - as a path");
+  }
 
   ReportOptions ropts;
   ropts.show_secrets = args.show_secrets;
@@ -384,6 +390,11 @@ void RegisterScan(CLI::App& app, Context& ctx) {
       "scan", "Scan files, directories or stdin for leaked credentials");
   cmd->add_option("paths", args->paths,
                   "Files and directories to scan (default: .); - reads stdin");
+  cmd->add_option("--stdin-filename", args->stdin_filename,
+                  "Scan stdin as a file of this NAME (app.log, .env, "
+                  "config/prod.yaml): its type decides the confidence and "
+                  "the file-format rules, and findings carry it as their "
+                  "path");
   cmd->add_option("-f,--format", args->format,
                   "Output format: text, json, jsonl, sarif, gitlab (GitLab's "
                   "secret detection report)")

@@ -198,7 +198,9 @@ Status Scanner::ScanPaths(const std::vector<std::string>& paths,
   for (const auto& p : paths) {
     if (p == "-") {
       ScanResult stdin_result;
-      Status s = ScanFd(0, "-", &stdin_result);
+      Status s =
+          ScanFd(0, options_.stdin_name.empty() ? "-" : options_.stdin_name,
+                 &stdin_result);
       if (!s.ok()) return s;
       for (auto& f : stdin_result.findings) {
         result->findings.push_back(std::move(f));

@@ -91,6 +91,10 @@ struct ScanOptions {
   bool follow_symlinks = false;      // never loops either way
   bool no_ignore = false;            // ignore .gitignore / .keywardignore
   std::vector<std::string> exclude;  // extra gitignore-style patterns
+  // The name stdin (`-`) is scanned and reported as (`app.log`, `.env`):
+  // its type decides confidence and which file-format rules run. Empty:
+  // `-`, a file of no known type.
+  std::string stdin_name;
   // Files larger than this are scanned in stream mode, in chunks.
   uint64_t stream_threshold = 256ull << 20;
   uint64_t chunk_size = 4ull << 20;

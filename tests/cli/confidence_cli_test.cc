@@ -239,6 +239,41 @@ namespace {
 // files, name/value pairs, Dockerfile ENV lines and literals in program
 // source are reported by default; the same words in notes, tests and
 // placeholders are not.
+// --stdin-filename: stdin scanned as a file of that name. A log's password
+// is reported (a log raises confidence), the finding carries the name, and
+// a name whose type takes file-format rules runs them.
+TEST(ConfidenceCliTest, StdinFilenameGivesStdinAType) {
+  std::string log = "2024-05-01 12:00:01 INFO connecting with password=" +
+                    std::string(kWeak) + " to db\n";
+  auto r = RunKeyward({"scan", "--no-cache", "--format", "json", "-"}, log);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  r = RunKeyward({"scan", "--no-cache", "--format", "json", "--stdin-filename",
+                  "var/log/api.log", "-"},
+                 log);
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  auto report = nlohmann::json::parse(r.out, nullptr, false);
+  EXPECT_THAT(Levels(report), ::testing::ElementsAre("var/log/api.log=medium"));
+  // The same text named as documentation is low again.
+  r = RunKeyward({"scan", "--no-cache", "--stdin-filename", "README.md", "-"},
+                 log);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  // A file-format rule runs on stdin named as its file (.pgpass lines).
+  std::string pgpass =
+      "db.corp.example:5432:orders:app:" + std::string(kWeak) + "\n";
+  r = RunKeyward({"scan", "--no-cache", "--format", "jsonl", "-"}, pgpass);
+  EXPECT_THAT(r.out, Not(HasSubstr("pgpass.line"))) << r.err;
+  r = RunKeyward({"scan", "--no-cache", "--format", "jsonl", "--stdin-filename",
+                  ".pgpass", "-"},
+                 pgpass);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("pgpass.line"));
+  EXPECT_THAT(r.out, HasSubstr("\"path\":\".pgpass\""));
+  // Without - among the paths the flag has nothing to name: exit 2.
+  r = RunKeyward({"scan", "--no-cache", "--stdin-filename", "app.log", "."});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--stdin-filename"));
+}
+
 TEST(ConfidenceCliTest, CommittedPasswordsAreReportedWhereTheyShip) {
   TempDir dir;
   dir.Write("settings.ini",

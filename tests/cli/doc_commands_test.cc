@@ -46,6 +46,8 @@ struct DocCommand {
 const std::map<std::string, std::string> kRewrites = {
     // Outside programs.
     {"kubectl logs app | keyward scan -", "cat app.log | keyward scan -"},
+    {"kubectl logs app | keyward scan - --stdin-filename app.log",
+     "cat app.log | keyward scan - --stdin-filename app.log"},
     {"keyward --help; keyward COMMAND --help; man keyward",
      "keyward --help && keyward scan --help"},  // man: installed pages only
     // Rewriting an existing baseline (docs/ci.md, upgrading fingerprints):
