@@ -288,10 +288,11 @@ PathContext ClassifyPath(std::string_view path) {
   }
   if (TestFile(base, orig_base)) ctx.test = true;
   // A log, perhaps rotated and compressed (app.log, app.log.1,
-  // app.log.2.gz), or a file in a log directory that is not program source
-  // (a logging package's code is code): what a program printed at run time.
+  // app.log.2.gz), or a file in a log directory that is neither program
+  // source (a logging package's code is code) nor its README: what a
+  // program printed at run time.
   if (ext == "log" || base.find(".log.") != std::string::npos ||
-      (log_dir && !ctx.code)) {
+      (log_dir && !ctx.code && !DocsStem(stem))) {
     ctx.log = true;
   }
   // A `.txt` among tests is a test's input or expected output (a fixture),

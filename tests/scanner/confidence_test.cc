@@ -122,9 +122,11 @@ TEST(ClassifyPathTest, Logs) {
   }
   for (const char* p :
        {"src/logger.py", "src/log/writer.go", "catalog.json", "dialog.logic.js",
-        "ChangeLog", "docs/changelog.md", "blog/post.md"}) {
+        "ChangeLog", "docs/changelog.md", "blog/post.md", "logs/README.txt"}) {
     EXPECT_FALSE(ClassifyPath(p).log) << p;
   }
+  // A log directory's README is documentation.
+  EXPECT_TRUE(ClassifyPath("logs/README.txt").docs);
 }
 
 TEST(ClassifyPathTest, FlagsCombine) {
