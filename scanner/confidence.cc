@@ -101,6 +101,13 @@ bool ConfigFile(std::string_view base, std::string_view ext) {
     return true;
   }
   if (StartsWith(base, ".env.") || StartsWith(base, ".env-")) return true;
+  // Container build files and their variants (`Dockerfile.prod`,
+  // `Dockerfile.2`, `api.dockerfile`, `Containerfile`): ENV and ARG values
+  // ship in the image.
+  if (StartsWith(base, "dockerfile") || StartsWith(base, "containerfile") ||
+      EndsWith(base, ".dockerfile")) {
+    return true;
+  }
   // A client's dotfile named for its command (`.fetchmailrc`, `.msmtprc`,
   // `.wgetrc`, `.muttrc`): its settings, account passwords among them.
   if (base.size() > 3 && base[0] == '.' && EndsWith(base, "rc") &&

@@ -432,24 +432,31 @@ bool Matcher::Impl::Passes(uint32_t index, std::string_view secret,
     return false;
   }
   std::string folded;
-  auto matches = [&](const CompiledFilter* f) {
-    if (!f->stopwords().empty()) {
-      if (folded.empty()) {
-        folded.assign(secret);
-        for (auto& c : folded) c = std::tolower(static_cast<unsigned char>(c));
-      }
-      if (f->HasStopword(folded)) return true;
+  auto has_stopword = [&](const CompiledFilter* f) {
+    if (f->stopwords().empty()) return false;
+    if (folded.empty()) {
+      folded.assign(secret);
+      for (auto& c : folded) c = std::tolower(static_cast<unsigned char>(c));
     }
-    return f->Allows(secret);
+    return f->HasStopword(folded);
+  };
+  auto matches = [&](const CompiledFilter* f) {
+    return has_stopword(f) || f->Allows(secret);
   };
   // A lowering filter (a demo value: password1, adminPassword) keeps the
-  // value, marked weak, and the filters it overrides do not drop it.
+  // value, marked weak, and the filters it overrides do not drop it. Only
+  // a value that is a demo value as a whole (its `allow:` patterns) does
+  // that: a stopword inside one (`ipsum` in `relationshipSummaries`, a
+  // camelCase name) marks it weak and leaves it to the other filters.
   const CompiledFilter* lowering = nullptr;
+  bool weak_word = false;
   for (const CompiledFilter* f : cr.filters) {
-    if (f->lowers && matches(f)) {
+    if (!f->lowers) continue;
+    if (f->Allows(secret)) {
       lowering = f;
       break;
     }
+    if (has_stopword(f)) weak_word = true;
   }
   // The match's key, read when a keyed filter first needs it.
   bool key_read = false;
@@ -475,7 +482,7 @@ bool Matcher::Impl::Passes(uint32_t index, std::string_view secret,
       return false;
     }
   }
-  if (weak) *weak = lowering != nullptr;
+  if (weak) *weak = lowering != nullptr || weak_word;
   // A demo value is word-like by nature: it was recognised, not guessed.
   if (lowering) return true;
   // Too word-like for a key: an identifier, a word, code (wordiness.h).

@@ -200,3 +200,88 @@ TEST_F(CodeAssignmentRulesTest, CallsWithVariablesOrStockValuesAreNot) {
 
 }  // namespace
 }  // namespace keyward
+
+namespace keyward {
+namespace {
+
+// The same fixture, with a path: file-format rules run on their files only.
+class CredentialShapesTest : public CodeAssignmentRulesTest {
+ protected:
+  static Pairs ScanAs(const std::string& text, std::string_view path) {
+    auto scratch = matcher_->NewScratch();
+    std::vector<RuleMatch> out;
+    EXPECT_TRUE(matcher_->Scan(text, scratch.get(), &out, path).ok());
+    Pairs got;
+    for (const auto& x : out) {
+      got.insert({matcher_->rules()[x.rule].id,
+                  text.substr(x.secret_start, x.secret_end - x.secret_start)});
+    }
+    return got;
+  }
+};
+
+TEST_F(CredentialShapesTest, JwtSigningSecretsInCode) {
+  const std::string py =
+      "token = jwt.encode(claims, \"Qm4vT8xZ2kLp9WcR\", algorithm=\"HS256\")\n";
+  EXPECT_EQ(Scan(py), (Pairs{{"code.jwt_signing_secret", "Qm4vT8xZ2kLp9WcR"}}));
+  EXPECT_EQ(Secrets("const t = jwt.sign({ sub: u.id, role: \"ops\" }, "
+                    "'Hb7nR2xWq9TzL4mK', { expiresIn: '1h' });\n"),
+            (std::set<std::string>{"Hb7nR2xWq9TzL4mK"}));
+  EXPECT_EQ(Secrets("var algorithm = Algorithm.HMAC256(\"Zp3kW8vNq2RxT6bM\");\n"
+                    "s, _ := tok.SignedString([]byte(\"Lt5xQ9mWc3VzR7nB\"))\n"),
+            (std::set<std::string>{"Zp3kW8vNq2RxT6bM", "Lt5xQ9mWc3VzR7nB"}));
+  // References, settings and stand-ins are not the secret.
+  for (const std::string& line : {
+           "token = jwt.encode(claims, settings.SECRET_KEY, "
+           "algorithm=\"HS256\")",
+           "const t = jwt.sign(payload, process.env.JWT_SECRET);",
+           "jwt.verify(token, \"your-256-bit-secret\")",
+           "s, _ := tok.SignedString([]byte(os.Getenv(\"JWT_KEY\")))",
+       }) {
+    EXPECT_TRUE(Scan(line + "\n").empty()) << line;
+  }
+}
+
+TEST_F(CredentialShapesTest, PasswordInAFormEncodedBody) {
+  // The value stops at the next field (a generic rule would read on).
+  EXPECT_EQ(Scan("curl -d \"username=admin&password=fx7SnHT#Nlzb\" "
+                 "https://example.org/login\n"),
+            (Pairs{{"http.form_password", "fx7SnHT#Nlzb"}}));
+  EXPECT_EQ(Scan("body = \"grant_type=password&username=ops&password="
+                 "Rk4vQ8mZ2t&scope=read\"\n"),
+            (Pairs{{"http.form_password", "Rk4vQ8mZ2t"}}));
+  for (const std::string& line : {
+           "curl -d \"username=$USER&password=$PASS\" https://example.org/",
+           "form = \"user=%s&password=%s\" % (u, p)",
+           "data = \"username=admin&password=\" + password",
+       }) {
+    EXPECT_TRUE(Scan(line + "\n").empty()) << line;
+  }
+}
+
+TEST_F(CredentialShapesTest, PasswordManagerExportsByFileName) {
+  const std::string chrome =
+      "name,url,username,password,note\n"
+      "nas.example.org,https://nas.example.org/,admin,Wq8#zT3vLm,\n"
+      "mail.example.net,https://mail.example.net/,ops@example.net,Hc5xR9bN2q,"
+      "\n";
+  // Every row is a credential: both are found, with the user as the id.
+  Pairs both{{"csv.password_manager_export", "Wq8#zT3vLm"},
+             {"csv.password_manager_export", "Hc5xR9bN2q"}};
+  EXPECT_EQ(ScanAs(chrome, "backup/Chrome Passwords.csv"), both);
+  EXPECT_EQ(ScanAs(chrome, "logins.csv"), both);
+  EXPECT_EQ(Confidences(chrome, "bitwarden_export_20240101.csv"),
+            (std::vector<Confidence>{Confidence::kHigh, Confidence::kHigh}));
+  // Firefox's quoting: the first URL is the site, not the form's origin.
+  EXPECT_EQ(ScanAs("\"url\",\"username\",\"password\",\"httpRealm\","
+                   "\"formActionOrigin\"\n"
+                   "\"https://shop.example.com\",\"alice\",\"Tz6mQ2wXr8\",,"
+                   "\"https://shop.example.com\"\n",
+                   "logins.csv"),
+            (Pairs{{"csv.password_manager_export", "Tz6mQ2wXr8"}}));
+  // A data file of URLs and two more columns is not an export.
+  EXPECT_TRUE(ScanAs(chrome, "data/sites.csv").empty());
+}
+
+}  // namespace
+}  // namespace keyward

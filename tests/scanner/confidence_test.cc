@@ -66,7 +66,12 @@ TEST(ClassifyPathTest, ConfigFiles) {
                         "conf/pgbouncer-userlist.txt",
                         "home/.subversion/servers",
                         "home/.config/hexchat/servlist.conf",
-                        ".cargo/credentials"}) {
+                        ".cargo/credentials",
+                        "Dockerfile",
+                        "docker/Dockerfile.prod",
+                        "Dockerfile.2",
+                        "api.dockerfile",
+                        "Containerfile"}) {
     PathContext c = ClassifyPath(p);
     EXPECT_TRUE(c.config) << p;
     EXPECT_FALSE(c.docs) << p;

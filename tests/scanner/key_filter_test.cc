@@ -401,6 +401,62 @@ TEST_F(BuiltinGenericTest, SecretNamedKeysOfManyShapes) {
   }
 }
 
+// Keys named after the service they open, with no `api_` or `secret` in the
+// name (generic.key.named), and a bare `key` nested under the service's
+// name (generic.key.bare, at most medium).
+TEST_F(BuiltinGenericTest, KeysNamedAfterTheirService) {
+  const std::string v = "hZ3pLq8VtWc2NmKx7RbYs4Df";
+  for (const std::string& line : {
+           "MAPQUEST_KEY = \"" + v + "\";",
+           "const clearbitKey = '" + v + "';",
+           "{\"segment\": {\"write_key\": \"" + v + "\"}}",
+           "$ETSY_KEYSTRING = '" + v + "';",
+           "$config['abuseipdb_key'] = '" + v + "';",
+           "weather-key: \"" + v + "\"",
+           "newsapi:\n  key: \"" + v + "\"",
+           "{\"pusher\": {\"key\": \"" + kHex40 + "\"}}",
+           "'key' => '" + v + "',",
+       }) {
+    EXPECT_EQ(Count(line + "\n"), 1u) << line;
+  }
+  EXPECT_EQ(ReportedIn("MAPQUEST_KEY = \"" + v + "\"\n", "app/settings.py"),
+            1u);
+  std::vector<Confidence> bare =
+      Confidences("newsapi:\n  key: \"" + v + "\"\n", "config/app.yaml");
+  ASSERT_EQ(bare.size(), 1u);
+  EXPECT_EQ(bare[0], Confidence::kMedium);  // the name says little alone
+  // Keys of things that are not secrets, and values that are not random.
+  for (const std::string& line : std::vector<std::string>{
+           "cache_key = \"" + kHex32 + "\"",
+           "recaptcha_site_key = \"" + v + "\"",
+           "const vapidPublicKey = \"" + v + "\";",
+           "GPG_KEY = \"5DAC2EADC00A273B436EF694F1AC8AD9291F001C\"",
+           "  key: \"5DAC2EADC00A273B436EF694F1AC8AD9291F001C\"",
+           "\"sort_key\": \"createdAtTimestampDescending\"",
+           "translation_key = \"checkout_payment_method_title\"",
+           "MAPQUEST_KEY = \"${MAPQUEST_KEY}\"",
+           "<li key=\"checkout-summary-total\">",
+           // A public key (SubjectPublicKeyInfo, EC P-256) under any name.
+           "{\"key\": \"MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE" + v + v + "\"}",
+           "signing_key: \"MCowBQYDK2VwAyEA" + v + "\"",
+       }) {
+    EXPECT_EQ(Count(line + "\n"), 0u) << line;
+  }
+}
+
+// A stopword inside a value (`ipsum` in `relationshipSummaries`) marks it
+// weak but does not make a camelCase name a demo password: the identifier
+// filter and the word-likeness check still drop it.
+TEST_F(BuiltinGenericTest, StopwordInsideANameDoesNotKeepIt) {
+  for (const std::string& v :
+       {"assetRelationshipSummaries", "membershipSummaryRecords"}) {
+    EXPECT_EQ(Count("{\"result_token\": \"" + v + "\"}\n"), 0u) << v;
+  }
+  // A random value with a stopword inside is still found, marked weak.
+  const std::string v = "Xq7deadbeefLm2Pz9Rk4Wc8N";
+  EXPECT_EQ(Count("api_token = \"" + v + "\"\n"), 1u);
+}
+
 TEST_F(BuiltinGenericTest, PlaceholderOnlyAsTheWholeValue) {
   // Placeholders: the value says so as a whole.
   for (const std::string& v :
