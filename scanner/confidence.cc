@@ -116,12 +116,17 @@ bool ConfigFile(std::string_view base, std::string_view ext) {
   }
   // PgBouncer's auth file (`userlist.txt`, `pgbouncer-userlist.txt`).
   if (EndsWith(base, "userlist.txt")) return true;
+  // A crontab (`crontab`, `crontab.txt`, `root.crontab`): its commands run
+  // with what they hold.
+  if (StartsWith(base, "crontab") || EndsWith(base, ".crontab")) return true;
   // XML: the configuration format of Java and .NET (web.config,
-  // settings.xml, beans.xml, credentials.xml, server.xml).
-  return In(ext,
-            {"env",    "ini",   "cfg",  "conf", "cnf", "properties", "yaml",
-             "yml",    "toml",  "json", "xml",  "tf",  "tfvars",     "hcl",
-             "config", "plist", "pem",  "key",  "ppk", "pgpass",     "netrc"});
+  // settings.xml, beans.xml, credentials.xml, server.xml). Salt's states
+  // and pillars (`.sls`) are YAML written onto the servers Salt manages.
+  // (Puppet's `.pp` is also Free Pascal's unit extension: left neutral.)
+  return In(ext, {"env",    "ini",    "cfg",    "conf",  "cnf", "properties",
+                  "yaml",   "yml",    "toml",   "json",  "xml", "tf",
+                  "tfvars", "hcl",    "config", "plist", "pem", "key",
+                  "ppk",    "pgpass", "netrc",  "sls"});
 }
 
 // Program source: a literal assigned or passed here ships with the program.

@@ -71,7 +71,9 @@ TEST(ClassifyPathTest, ConfigFiles) {
                         "docker/Dockerfile.prod",
                         "Dockerfile.2",
                         "api.dockerfile",
-                        "Containerfile"}) {
+                        "Containerfile",
+                        "ops/crontab.txt",
+                        "salt/mysql/init.sls"}) {
     PathContext c = ClassifyPath(p);
     EXPECT_TRUE(c.config) << p;
     EXPECT_FALSE(c.docs) << p;

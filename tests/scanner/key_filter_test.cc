@@ -457,6 +457,20 @@ TEST_F(BuiltinGenericTest, StopwordInsideANameDoesNotKeepIt) {
   EXPECT_EQ(Count("api_token = \"" + v + "\"\n"), 1u);
 }
 
+// A property path is code; a token with dots is not: its parts have digits
+// inside (an Azure client secret without `~`, a JWT-like session key).
+TEST_F(BuiltinGenericTest, DottedTokenIsNotAPropertyPath) {
+  EXPECT_EQ(Count("{\"AzureAd\": {\"ClientSecret\": "
+                  "\"eMGhTe9jaF0.uU.kTAhcb9mYEBGSupvc_O\"}}\n"),
+            1u);
+  for (const std::string& v :
+       {"config.oauthClientSecret", "process.env.API_TOKEN",
+        "settings.DB_TOKEN_V2", "this.props.authToken",
+        "s3.bucket2.accessToken"}) {
+    EXPECT_EQ(Count("client_secret = \"" + v + "\"\n"), 0u) << v;
+  }
+}
+
 TEST_F(BuiltinGenericTest, PlaceholderOnlyAsTheWholeValue) {
   // Placeholders: the value says so as a whole.
   for (const std::string& v :
