@@ -283,5 +283,46 @@ TEST_F(CredentialShapesTest, PasswordManagerExportsByFileName) {
   EXPECT_TRUE(ScanAs(chrome, "data/sites.csv").empty());
 }
 
+TEST_F(CredentialShapesTest, SecretsInFallbacksBuildersAndHeaderValues) {
+  const std::string v = "Hb7nR2xWq9TzL4mKc8Vd3Pf";
+  for (const auto& [line, rule] :
+       std::vector<std::pair<std::string, std::string>>{
+           {"const KEY = process.env.MAPS_API_KEY || \"" + v + "\";",
+            "code.env_default_secret"},
+           {"API_KEY = os.environ.get(\"API_KEY\", default=\"" + v + "\")",
+            "code.env_default_secret"},
+           {"token = ENV[\"SLACK_TOKEN\"] || \"" + v + "\"",
+            "code.env_default_secret"},
+           {"Client c = new Client.Builder().apiKey(\"" + v + "\").build();",
+            "code.builder_secret"},
+           {"req.setValue(\"Bearer " + v + "\", forHTTPHeaderField: \"Auth\")",
+            "http.bearer_string"},
+           {"curl -u " + v + ": https://api.example.org/v1/charges",
+            "http.curl_user_token"},
+       }) {
+    EXPECT_EQ(Scan(line + "\n"), (Pairs{{rule, v}})) << line;
+  }
+  // A header named beside the value is http.authorization_bearer's.
+  EXPECT_EQ(Scan("headers = {\"Authorization\": \"Bearer " + v + "\"}\n"),
+            (Pairs{{"http.authorization_bearer", v}}));
+  // Terraform: a secret-named variable's default, in .tf files only.
+  const std::string tf =
+      "variable \"db_password\" {\n  sensitive   = true\n"
+      "  default     = \"" +
+      v + "\"\n}\n";
+  EXPECT_EQ(ScanAs(tf, "infra/variables.tf"),
+            (Pairs{{"terraform.variable_default_secret", v}}));
+  EXPECT_TRUE(ScanAs(tf, "docs/variables.md").empty());
+  for (const std::string& line : {
+           "const KEY = process.env.MAPS_API_KEY || \"\";",
+           "const PORT = process.env.PORT || \"30001234567890\";",
+           "c = new Client.Builder().apiKey(System.getenv(\"API_KEY\"));",
+           "req.setValue(\"Bearer \\(token)\", forHTTPHeaderField: \"Auth\")",
+           "curl -u $API_KEY: https://api.example.org/v1/charges",
+       }) {
+    EXPECT_TRUE(Scan(line + "\n").empty()) << line;
+  }
+}
+
 }  // namespace
 }  // namespace keyward
