@@ -2,10 +2,13 @@
 // declarations, tuple assignments, YAML lists of passwords and long numeric
 // keys under a secret-named key are found with the value that belongs to the
 // password's name; code, references and counting sequences are not findings.
+// Then credentials in other shapes: JWT signing keys, form bodies, browser
+// password exports, environment fallbacks, builders and header values.
 #include <gtest/gtest.h>
 
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -20,11 +23,12 @@ using Pairs = std::set<std::pair<std::string, std::string>>;
 
 class CodeAssignmentRulesTest : public test::BuiltinMatcherTest {
  protected:
-  // (rule, secret) of every finding in `text`.
-  static Pairs Scan(const std::string& text) {
+  // (rule, secret) of every finding in `text`, as file `path` when given
+  // (file-format rules run on their files only).
+  static Pairs Scan(const std::string& text, std::string_view path = {}) {
     auto scratch = matcher_->NewScratch();
     std::vector<RuleMatch> out;
-    EXPECT_TRUE(matcher_->Scan(text, scratch.get(), &out).ok());
+    EXPECT_TRUE(matcher_->Scan(text, scratch.get(), &out, path).ok());
     Pairs got;
     for (const auto& x : out) {
       got.insert({matcher_->rules()[x.rule].id,
@@ -198,27 +202,8 @@ TEST_F(CodeAssignmentRulesTest, CallsWithVariablesOrStockValuesAreNot) {
   }
 }
 
-}  // namespace
-}  // namespace keyward
-
-namespace keyward {
-namespace {
-
-// The same fixture, with a path: file-format rules run on their files only.
-class CredentialShapesTest : public CodeAssignmentRulesTest {
- protected:
-  static Pairs ScanAs(const std::string& text, std::string_view path) {
-    auto scratch = matcher_->NewScratch();
-    std::vector<RuleMatch> out;
-    EXPECT_TRUE(matcher_->Scan(text, scratch.get(), &out, path).ok());
-    Pairs got;
-    for (const auto& x : out) {
-      got.insert({matcher_->rules()[x.rule].id,
-                  text.substr(x.secret_start, x.secret_end - x.secret_start)});
-    }
-    return got;
-  }
-};
+// Credential shapes in code, requests and exported files.
+class CredentialShapesTest : public CodeAssignmentRulesTest {};
 
 TEST_F(CredentialShapesTest, JwtSigningSecretsInCode) {
   const std::string py =
@@ -268,19 +253,19 @@ TEST_F(CredentialShapesTest, PasswordManagerExportsByFileName) {
   // Every row is a credential: both are found, with the user as the id.
   Pairs both{{"csv.password_manager_export", "Wq8#zT3vLm"},
              {"csv.password_manager_export", "Hc5xR9bN2q"}};
-  EXPECT_EQ(ScanAs(chrome, "backup/Chrome Passwords.csv"), both);
-  EXPECT_EQ(ScanAs(chrome, "logins.csv"), both);
+  EXPECT_EQ(Scan(chrome, "backup/Chrome Passwords.csv"), both);
+  EXPECT_EQ(Scan(chrome, "logins.csv"), both);
   EXPECT_EQ(Confidences(chrome, "bitwarden_export_20240101.csv"),
             (std::vector<Confidence>{Confidence::kHigh, Confidence::kHigh}));
   // Firefox's quoting: the first URL is the site, not the form's origin.
-  EXPECT_EQ(ScanAs("\"url\",\"username\",\"password\",\"httpRealm\","
-                   "\"formActionOrigin\"\n"
-                   "\"https://shop.example.com\",\"alice\",\"Tz6mQ2wXr8\",,"
-                   "\"https://shop.example.com\"\n",
-                   "logins.csv"),
+  EXPECT_EQ(Scan("\"url\",\"username\",\"password\",\"httpRealm\","
+                 "\"formActionOrigin\"\n"
+                 "\"https://shop.example.com\",\"alice\",\"Tz6mQ2wXr8\",,"
+                 "\"https://shop.example.com\"\n",
+                 "logins.csv"),
             (Pairs{{"csv.password_manager_export", "Tz6mQ2wXr8"}}));
   // A data file of URLs and two more columns is not an export.
-  EXPECT_TRUE(ScanAs(chrome, "data/sites.csv").empty());
+  EXPECT_TRUE(Scan(chrome, "data/sites.csv").empty());
 }
 
 TEST_F(CredentialShapesTest, SecretsInFallbacksBuildersAndHeaderValues) {
@@ -310,9 +295,9 @@ TEST_F(CredentialShapesTest, SecretsInFallbacksBuildersAndHeaderValues) {
       "variable \"db_password\" {\n  sensitive   = true\n"
       "  default     = \"" +
       v + "\"\n}\n";
-  EXPECT_EQ(ScanAs(tf, "infra/variables.tf"),
+  EXPECT_EQ(Scan(tf, "infra/variables.tf"),
             (Pairs{{"terraform.variable_default_secret", v}}));
-  EXPECT_TRUE(ScanAs(tf, "docs/variables.md").empty());
+  EXPECT_TRUE(Scan(tf, "docs/variables.md").empty());
   for (const std::string& line : {
            "const KEY = process.env.MAPS_API_KEY || \"\";",
            "const PORT = process.env.PORT || \"30001234567890\";",
