@@ -118,7 +118,8 @@
 //       lowers: true        # optional: a match keeps the value, marked
 //                           # weak (low confidence outside config files)
 //       overrides: [identifier]  # optional, with lowers: these filters do
-//                           # not drop a value this one matched
+//                           # not drop a value this one's `allow` matched
+//                           # (a stopword inside a value only marks it weak)
 //
 // A pattern may name the key its secret is assigned to, (?P<key>...)
 // (`client_secret` in `client_secret = "..."`). A filter with `when_key`
