@@ -85,19 +85,17 @@ bool CredentialName(std::string_view base, std::string_view ext) {
 }
 
 bool ConfigFile(std::string_view base, std::string_view ext) {
-  if (In(base, {".env",          ".npmrc",           ".yarnrc",
-                ".pypirc",       ".pgpass",          ".netrc",
-                "_netrc",        ".git-credentials", ".dockercfg",
-                "wp-config.php", "settings.py",      "local_settings.py",
-                ".my.cnf",       ".htpasswd",        "htpasswd",
-                "shadow",        "kubeconfig",       ".s3cfg",
-                ".boto",         "master.key",       "web.config",
-                "app.config",    ".bashrc",          ".zshrc",
-                ".profile",      ".bash_profile",    ".gitconfig",
-                "dockerfile",    "id_rsa",           "id_dsa",
-                "id_ecdsa",      "id_ed25519",       ".htaccess",
-                ".bash_history", ".zsh_history",     ".history",
-                ".psql_history", ".mysql_history",   ".sh_history"})) {
+  if (In(base,
+         {".env",           ".npmrc",        ".yarnrc",     ".pypirc",
+          ".pgpass",        ".netrc",        "_netrc",      ".git-credentials",
+          ".dockercfg",     "wp-config.php", "settings.py", "local_settings.py",
+          ".my.cnf",        ".htpasswd",     "htpasswd",    "shadow",
+          "kubeconfig",     ".s3cfg",        ".boto",       "master.key",
+          "web.config",     "app.config",    ".bashrc",     ".zshrc",
+          ".profile",       ".bash_profile", ".gitconfig",  "id_rsa",
+          "id_dsa",         "id_ecdsa",      "id_ed25519",  ".htaccess",
+          ".bash_history",  ".zsh_history",  ".history",    ".psql_history",
+          ".mysql_history", ".sh_history"})) {
     return true;
   }
   if (StartsWith(base, ".env.") || StartsWith(base, ".env-")) return true;
