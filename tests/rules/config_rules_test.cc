@@ -7,6 +7,7 @@
 
 #include <set>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -41,10 +42,13 @@ class ConfigRulesTest : public ::testing::Test {
     matcher_ = nullptr;
   }
 
-  static std::vector<Found> Scan(const std::string& text) {
+  // `path` names the file (file-format rules run only on theirs); empty,
+  // every rule runs.
+  static std::vector<Found> Scan(const std::string& text,
+                                 const std::string& path = {}) {
     auto scratch = matcher_->NewScratch();
     std::vector<RuleMatch> out;
-    EXPECT_TRUE(matcher_->Scan(text, scratch.get(), &out).ok());
+    EXPECT_TRUE(matcher_->Scan(text, scratch.get(), &out, path).ok());
     std::vector<Found> found;
     for (const auto& x : out) {
       const Rule& r = matcher_->rules()[x.rule];
@@ -58,10 +62,11 @@ class ConfigRulesTest : public ::testing::Test {
   // The text gives exactly these (rule, secret) findings.
   static void ExpectFindings(
       const std::string& text,
-      const std::set<std::pair<std::string, std::string>>& want) {
+      const std::set<std::pair<std::string, std::string>>& want,
+      const std::string& path = {}) {
     std::set<std::pair<std::string, std::string>> got;
-    for (const auto& f : Scan(text)) got.insert({f.rule, f.secret});
-    EXPECT_EQ(got, want) << text;
+    for (const auto& f : Scan(text, path)) got.insert({f.rule, f.secret});
+    EXPECT_EQ(got, want) << path << ":\n" << text;
   }
 
   static Matcher* matcher_;
@@ -199,6 +204,89 @@ TEST_F(ConfigRulesTest, PasswordHashesAreReportedWithTheirKind) {
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].rule, "password_hash.bcrypt");
   EXPECT_EQ(found[0].kind, "password_hash");
+}
+
+// System services' own files, each in its own syntax and found by the rule
+// that knows it; the file-format ones only in a file of their name.
+TEST_F(ConfigRulesTest, SystemServiceFilesByTheirFormat) {
+  ExpectFindings(
+      "# URL user password\n"
+      "https://dav.corp.example/remote.php/webdav ops AU2W-vD6Gs7\n"
+      "/media/cloud \"svc backup\" \"ZvvDXoNnqOP\"\n",
+      {{"davfs2.secrets_line", "AU2W-vD6Gs7"},
+       {"davfs2.secrets_line", "ZvvDXoNnqOP"}},
+      "home/ops/.davfs2/secrets");
+  ExpectFindings("smtp.corp.example:relay@corp.example:u7mM-25nbJ7\n",
+                 {{"exim.passwd_client", "u7mM-25nbJ7"}},
+                 "etc/exim4/passwd.client");
+  ExpectFindings("N=corp\nI=opsbot\nP=b2yne7zZk7q\nS=irc.corp.example\n",
+                 {{"hexchat.server_password", "b2yne7zZk7q"}},
+                 "home/ops/.config/hexchat/servlist.conf");
+  const std::string psk =
+      "8c2433a29e903df1dd004714fee877ec9d9176f1f9d2fdf263742980d3b31deb";
+  ExpectFindings(psk + "\n", {{"psk_file.hex_key", psk}},
+                 "etc/zabbix/zabbix_agentd.psk");
+  ExpectFindings(
+      "c.ServerApp.password = "
+      "'sha1:3295c8b0ae9a:f6a9ae83d11631d9d22c05ee5260c17c46756937'\n",
+      {{"password_hash.jupyter",
+        "sha1:3295c8b0ae9a:f6a9ae83d11631d9d22c05ee5260c17c46756937"}},
+      "home/ops/.jupyter/jupyter_server_config.py");
+  // The same lines in files of other names are not those formats.
+  for (const char* path :
+       {"notes/secrets.txt", "docs/passwd.md", "conf/servlist.ini",
+        "keys/agent.txt", "app/settings.py"}) {
+    EXPECT_TRUE(Scan("https://dav.corp.example/dav ops AU2W-vD6Gs7\n"
+                     "smtp.corp.example:relay@corp.example:u7mM-25nbJ7\n"
+                     "P=b2yne7zZk7q\n" +
+                         psk + "\n",
+                     path)
+                    .empty())
+        << path;
+  }
+  // Plain-text passwords and hashes in any file, by their own markers.
+  ExpectFindings("ops:{PLAIN}5yM3-U0WVA7::::::\n",
+                 {{"dovecot.plain_password", "5yM3-U0WVA7"}});
+  ExpectFindings(
+      "  authentication {\n    auth_type PASS\n"
+      "    auth_pass iiChI9q4\n  }\n",
+      {{"keepalived.auth_pass", "iiChI9q4"}});
+  ExpectFindings(
+      "<settingsSecurity>\n  <master>"
+      "{HkiNTLawyG76jyA0BmqRYNPtsT+8B2M2HFkcI3onnHI=}</master>\n"
+      "</settingsSecurity>\n",
+      {{"maven.master_password",
+        "{HkiNTLawyG76jyA0BmqRYNPtsT+8B2M2HFkcI3onnHI=}"}});
+  const std::string tor =
+      "16:C451A9DEDD7C2CD1F06C680D1EE5DAD59BC670D31AB7040AC036F76B7E";
+  const std::string nt = "8FC79F6654E4D376ABF2B7E3EE3C4FB8";
+  const std::string nt2 = "3d609fed88d26cf91ec83065cf13fc6e";
+  const std::string mqtt =
+      "$7$101$AA+EgKnUwCQstnGt$d8k8L7awLTLMxEA1eN1Fc3OCXkFqc2gYiUVV60AXXTLA"
+      "GiR5VKL3BtCMnC/iKolJM6MAtQo9vjC66dDrY6erTg==";
+  for (const auto& [text, rule, secret] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"HashedControlPassword " + tor + "\n", "password_hash.tor_control",
+            tor},
+           {"ops:1000:XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX:" + nt +
+                ":[U          ]:LCT-7F3DAB51:\n",
+            "password_hash.nt_hash", nt},
+           {"svc:1105:aad3b435b51404eeaad3b435b51404ee:" + nt2 + ":::\n",
+            "password_hash.pwdump", nt2},
+           {"sensor01:" + mqtt + "\n", "password_hash.mosquitto", mqtt}}) {
+    auto found = Scan(text);
+    ASSERT_EQ(found.size(), 1u) << text;
+    EXPECT_EQ(found[0].rule, rule);
+    EXPECT_EQ(found[0].secret, secret);
+    EXPECT_EQ(found[0].kind, "password_hash");
+  }
+  // A pwdump line whose NT hash is not there yet, a disabled smbpasswd one.
+  EXPECT_TRUE(Scan("Guest:501:aad3b435b51404eeaad3b435b51404ee:<nt hash>:::\n")
+                  .empty());
+  EXPECT_TRUE(Scan("ops:1000:XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX:"
+                   "XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX:[DU         ]:"
+                   "LCT-7F3DAB51:\n")
+                  .empty());
 }
 
 TEST_F(ConfigRulesTest, ConnectionStringsOfManySchemes) {
