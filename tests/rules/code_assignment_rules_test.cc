@@ -309,5 +309,37 @@ TEST_F(CredentialShapesTest, SecretsInFallbacksBuildersAndHeaderValues) {
   }
 }
 
+// Shell history: management and network tools that take a password as an
+// argument, and the MinIO client's secret key.
+TEST_F(CredentialShapesTest, PasswordsOnAdministrationToolCommandLines) {
+  const std::string v = "Gqi4A1Ac4Hz";
+  for (const std::string& line : {
+           "ipmitool -I lanplus -H 10.20.0.14 -U ADMIN -P " + v + " sel list",
+           "snmpget -v3 -l authPriv -u mon -a SHA -A " + v +
+               " -x AES -X Xq -- 10.20.0.1 sysName.0",
+           "wmic /node:fs01 /user:CORP\\ops /password:" + v + " os get",
+           "ncftpget -u mirror -p " + v + " ftp.corp.example . /pub/x.tar",
+           "openssl enc -d -aes-256-cbc -k " + v + " -in db.enc -out db.sql",
+           "usermod -p \"$(openssl passwd -1 -salt ab " + v + ")\" ops",
+       }) {
+    EXPECT_EQ(Scan(line + "\n"), (Pairs{{"cli.remote_admin_password", v}}))
+        << line;
+  }
+  const std::string secret = "RJCZ0Lo2dyOHdMKa0XgeQr0oS8K3C2TaG1het0cR";
+  EXPECT_EQ(Scan("mc alias set prod https://minio.corp.example:9000 "
+                 "HPPWGQIKZ83TAG1HET0C " +
+                 secret + "\n"),
+            (Pairs{{"minio.mc_alias_secret", secret}}));
+  for (const std::string& line : {
+           "ipmitool -I lanplus -H $BMC -U ADMIN -E sdr",
+           "ipmitool -P \"$IPMI_PASSWORD\" -H bmc01 power status",
+           "openssl enc -aes-256-cbc -pass file:/run/secrets/k -in db.sql",
+           "openssl passwd -6 -stdin",
+           "mc alias set prod https://minio.corp.example $AK $SK",
+       }) {
+    EXPECT_TRUE(Scan(line + "\n").empty()) << line;
+  }
+}
+
 }  // namespace
 }  // namespace keyward
