@@ -457,6 +457,23 @@ TEST_F(BuiltinGenericTest, StopwordInsideANameDoesNotKeepIt) {
   EXPECT_EQ(Count("api_token = \"" + v + "\"\n"), 1u);
 }
 
+// A service or role glued to `pass`/`pwd` (`$dbpass`, `rootPass`, `SMTPPWD`)
+// names a password as `db_pass` does; words that only end in "pass" do not.
+TEST_F(BuiltinGenericTest, PassGluedToAServiceOrRoleName) {
+  const std::string v = "Tz6m-Q2wXr87";
+  for (const std::string& line :
+       {"$dbpass = '" + v + "';", "$CFG->dbpass = '" + v + "';",
+        "rootPass = \"" + v + "\"", "MYSQLPASS=" + v, "adminpwd: " + v,
+        "keyPass=\"" + v + "\"", "ldappass=" + v + " host=dc01"}) {
+    EXPECT_EQ(Count(line + "\n"), 1u) << line;
+  }
+  for (const std::string& line :
+       {"bypass = \"" + v + "\"", "compass: " + v, "renderPass = \"" + v + "\"",
+        "trespass=" + v}) {
+    EXPECT_EQ(Count(line + "\n"), 0u) << line;
+  }
+}
+
 // A property path is code; a token with dots is not: its parts have digits
 // inside (an Azure client secret without `~`, a JWT-like session key).
 TEST_F(BuiltinGenericTest, DottedTokenIsNotAPropertyPath) {
