@@ -59,13 +59,13 @@ bool TestDir(std::string_view d) {
           "t",         "e2e",       "fixture",   "fixtures",   "__fixtures__",
           "spec",      "specs",     "example",   "examples",   "sample",
           "samples",   "mock",      "mocks",     "__mocks__",  "__snapshots__",
-          "snapshots"})) {
+          "snapshots", "demo",      "demos"})) {
     return true;
   }
   return StartsWithWord(d, "test") || EndsWith(d, "_test") ||
          EndsWith(d, "-test") || EndsWith(d, "_tests") ||
          EndsWith(d, "-tests") || StartsWithWord(d, "example") ||
-         StartsWithWord(d, "sample");
+         StartsWithWord(d, "sample") || StartsWithWord(d, "demo");
 }
 
 // Extensions of documentation markup (Markdown, reStructuredText, AsciiDoc,
@@ -168,7 +168,7 @@ std::vector<std::string_view> DotParts(std::string_view base) {
 bool ExampleMarker(std::string_view part) {
   return In(part, {"test", "tests", "spec", "specs", "example", "examples",
                    "sample", "samples", "mock", "mocks", "fixture", "fixtures",
-                   "dummy", "fake", "stories"});
+                   "dummy", "fake", "stories", "demo"});
 }
 
 // `base` lowercased, `orig` as written (for FooTest.java).
@@ -185,11 +185,13 @@ bool TestFile(std::string_view base, std::string_view orig) {
   if (StartsWithWord(stem, "test") || StartsWithWord(stem, "tests") ||
       StartsWithWord(stem, "example") || StartsWithWord(stem, "sample") ||
       StartsWithWord(stem, "mock") || StartsWithWord(stem, "fake") ||
-      StartsWithWord(stem, "dummy") || stem == "conftest" ||
-      EndsWith(stem, "_test") || EndsWith(stem, "-test") ||
-      EndsWith(stem, "_tests") || EndsWith(stem, "_spec") ||
-      EndsWith(stem, "-spec") || EndsWith(stem, "_example") ||
-      EndsWith(stem, "_sample") || EndsWith(stem, "_mock")) {
+      StartsWithWord(stem, "dummy") || StartsWithWord(stem, "demo") ||
+      stem == "conftest" || stem.find("-demo-") != stem.npos ||
+      stem.find("_demo_") != stem.npos || EndsWith(stem, "_test") ||
+      EndsWith(stem, "-test") || EndsWith(stem, "_tests") ||
+      EndsWith(stem, "_spec") || EndsWith(stem, "-spec") ||
+      EndsWith(stem, "_example") || EndsWith(stem, "_sample") ||
+      EndsWith(stem, "_mock")) {
     return true;
   }
   // git's and Perl's test scripts: t1234-name.sh

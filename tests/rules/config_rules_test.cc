@@ -232,6 +232,14 @@ TEST_F(ConfigRulesTest, SystemServiceFilesByTheirFormat) {
       {{"password_hash.jupyter",
         "sha1:3295c8b0ae9a:f6a9ae83d11631d9d22c05ee5260c17c46756937"}},
       "home/ops/.jupyter/jupyter_server_config.py");
+  ExpectFindings(
+      "# username: password[,rolename ...]\n"
+      "ops: bVqk-utwpI7,user,admin\n"
+      "legacy: OBF:1x0k1vn61z0f1vnw1x0s,user\n"
+      "digest: MD5:6d2e0b7f1c8a9e3d5b4a2f1e0d9c8b7a,user\n",
+      {{"jetty.realm_password", "bVqk-utwpI7"},
+       {"jetty.realm_password", "OBF:1x0k1vn61z0f1vnw1x0s"}},
+      "rundeck/server/config/realm.properties");
   // The same lines in files of other names are not those formats.
   for (const char* path :
        {"notes/secrets.txt", "docs/passwd.md", "conf/servlist.ini",
@@ -264,6 +272,11 @@ TEST_F(ConfigRulesTest, SystemServiceFilesByTheirFormat) {
   const std::string mqtt =
       "$7$101$AA+EgKnUwCQstnGt$d8k8L7awLTLMxEA1eN1Fc3OCXkFqc2gYiUVV60AXXTLA"
       "GiR5VKL3BtCMnC/iKolJM6MAtQo9vjC66dDrY6erTg==";
+  const std::string drupal =
+      "$S$DgD5EBW1TJEQ1BVGWwYOR8QZdMpHyE3VwnUW98stJiOntrl9noDF";
+  const std::string solr =
+      "SHjpC973nSeZuJSmgsw78BamLXmPCGXf7XcgR5T5VW0= "
+      "cCx9pFoQCpSFNiGljAZidti6SvqBvbASiFW3qHrfIb8=";
   for (const auto& [text, rule, secret] :
        std::vector<std::tuple<std::string, std::string, std::string>>{
            {"HashedControlPassword " + tor + "\n", "password_hash.tor_control",
@@ -273,7 +286,11 @@ TEST_F(ConfigRulesTest, SystemServiceFilesByTheirFormat) {
             "password_hash.nt_hash", nt},
            {"svc:1105:aad3b435b51404eeaad3b435b51404ee:" + nt2 + ":::\n",
             "password_hash.pwdump", nt2},
-           {"sensor01:" + mqtt + "\n", "password_hash.mosquitto", mqtt}}) {
+           {"sensor01:" + mqtt + "\n", "password_hash.mosquitto", mqtt},
+           {"INSERT INTO users VALUES (1,'admin','" + drupal + "');\n",
+            "password_hash.phpass", drupal},
+           {"{\"credentials\": {\"ops\": \"" + solr + "\"}}\n",
+            "password_hash.solr_basic_auth", solr}}) {
     auto found = Scan(text);
     ASSERT_EQ(found.size(), 1u) << text;
     EXPECT_EQ(found[0].rule, rule);

@@ -97,13 +97,29 @@ TEST(ClassifyPathTest, Docs) {
 }
 
 TEST(ClassifyPathTest, TestsFixturesExamples) {
-  for (const char* p :
-       {"tests/run.sh", "test/helpers.py", "src/__tests__/api.js",
-        "pkg/testdata/input.go", "spec/models/user_spec.rb",
-        "fixtures/data.sql", "examples/client.go", "samples/demo.c",
-        "src/mocks/server.ts", "test_login.py", "login_test.go", "api.test.js",
-        "api.spec.ts", "UserServiceTest.java", "conftest.py",
-        "t/t5550-http-fetch.sh", "beans.xml.dist", "config.sample.cfg"}) {
+  for (const char* p : {"tests/run.sh",
+                        "test/helpers.py",
+                        "src/__tests__/api.js",
+                        "pkg/testdata/input.go",
+                        "spec/models/user_spec.rb",
+                        "fixtures/data.sql",
+                        "examples/client.go",
+                        "samples/demo.c",
+                        "src/mocks/server.ts",
+                        "test_login.py",
+                        "login_test.go",
+                        "api.test.js",
+                        "api.spec.ts",
+                        "UserServiceTest.java",
+                        "conftest.py",
+                        "t/t5550-http-fetch.sh",
+                        "beans.xml.dist",
+                        "config.sample.cfg",
+                        "demo/app/settings.py",
+                        "modules/demo.d/realm.properties",
+                        "etc/jetty-demo-realm.properties",
+                        "demo_users.sql",
+                        "config.demo.yaml"}) {
     PathContext c = ClassifyPath(p);
     EXPECT_TRUE(c.test) << p;
   }
@@ -112,7 +128,8 @@ TEST(ClassifyPathTest, TestsFixturesExamples) {
 TEST(ClassifyPathTest, OrdinaryCodeIsNeutral) {
   for (const char* p : {"src/main.c", "lib/latest.js", "app/models/user.rb",
                         "-", "", "contest/solver.py", "include/attestation.h",
-                        "/tmp/keyward-test-x1/a.sh", "testimony/app.go"}) {
+                        "/tmp/keyward-test-x1/a.sh", "testimony/app.go",
+                        "democracy/vote.py", "src/demon.c"}) {
     PathContext c = ClassifyPath(p);
     EXPECT_FALSE(c.config || c.docs || c.test) << p;
   }
