@@ -120,6 +120,22 @@ double ShannonEntropy(std::string_view s) {
   return h;
 }
 
+double EntropyFloor(double min_entropy, std::string_view secret) {
+  constexpr double kHexFloor = 3.0;
+  if (min_entropy <= kHexFloor || secret.empty()) return min_entropy;
+  auto all = [&](auto pred) {
+    return std::all_of(secret.begin(), secret.end(),
+                       [&](unsigned char c) { return pred(c); });
+  };
+  bool lower_hex = all([](unsigned char c) {
+    return std::isdigit(c) || (c >= 'a' && c <= 'f');
+  });
+  bool upper_hex = all([](unsigned char c) {
+    return std::isdigit(c) || (c >= 'A' && c <= 'F');
+  });
+  return lower_hex || upper_hex ? kHexFloor : min_entropy;
+}
+
 Status RuleSet::AddText(std::string_view text, const std::string& origin) {
   return AddTextChecked(text, origin, /*check_regexes=*/true);
 }

@@ -419,7 +419,8 @@ bool Matcher::Impl::Passes(uint32_t index, std::string_view secret,
   const CompiledRule& cr = *compiled[index];
   const Rule& r = cr.rule;
   if (secret.empty()) return false;
-  if (r.min_entropy > 0 && ShannonEntropy(secret) < r.min_entropy) {
+  if (r.min_entropy > 0 &&
+      ShannonEntropy(secret) < EntropyFloor(r.min_entropy, secret)) {
     return false;
   }
   CharClasses cls = ClassesOf(secret);

@@ -280,6 +280,13 @@ std::string PathGlobRegex(const std::string& glob);
 // Shannon entropy of `s` in bits per byte.
 double ShannonEntropy(std::string_view s);
 
+// The entropy a rule's `min_entropy` asks of `secret`. Rules state one floor
+// for every alphabet, but hex digits carry 4 bits at most: a random 32-hex
+// key averages 3.6 bits and falls under 3.5 one time in five (40 hex: one in
+// twenty). For a value of hex digits alone (one case) the floor is at most
+// 3.0, which a random hex value of 32 digits misses once in 5,000.
+double EntropyFloor(double min_entropy, std::string_view secret);
+
 // The character classes a value uses (ASCII letters and digits; any other
 // byte is a symbol).
 struct CharClasses {

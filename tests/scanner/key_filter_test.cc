@@ -153,6 +153,33 @@ TEST_F(BuiltinGenericTest, HexUnderASecretKeyIsASecret) {
   EXPECT_EQ(Count("{\"private_key\": \"" + kHex64 + "\"}\n"), 1u);
 }
 
+// Random hex digits carry less entropy than the generic rules' floors (3.3,
+// 3.5) ask of other alphabets: one random 32-hex key in five has less than
+// 3.5 bits a character. These three (3.32, 3.35, 3.47 bits) are such draws.
+TEST_F(BuiltinGenericTest, RandomHexBelowTheRulesEntropyFloorIsFound) {
+  for (const std::string& v :
+       {"43214316834ff7f734e4e04b20369e49", "02e57aa2ab1feb77054334077137ebeb",
+        "bd0417d2c574f3b64fc4db7c1bef5cb5f1574573"}) {
+    EXPECT_LT(ShannonEntropy(v), 3.5) << v;
+    EXPECT_EQ(Count("ABUSEIPDB_KEY = \"" + v + "\"\n"), 1u) << v;
+    EXPECT_EQ(CountIn("NEWSAPI_TOKEN=" + v + "\n", ".env"), 1u) << v;
+  }
+  // In a .env file, unquoted under a service's name (generic.env_file.hex_key);
+  // a GPG fingerprint is not a key.
+  const std::string hex = "43214316834ff7f734e4e04b20369e49";
+  EXPECT_EQ(CountIn("ABUSEIPDB_KEY=" + hex + "\n", "app/.env"), 1u);
+  EXPECT_EQ(CountIn("export WEATHER_TOKEN=" + hex + "\n", "prod.env"), 1u);
+  EXPECT_EQ(CountIn("GPG_KEY=" + hex + "\n", "app/.env"), 0u);
+  EXPECT_EQ(CountIn("ABUSEIPDB_KEY=" + hex + "\n", "app/notes.txt"), 0u);
+  // Patterned hex is still not random enough.
+  EXPECT_EQ(Count("ABUSEIPDB_KEY = \"00000000111111112222222233333333\"\n"),
+            0u);
+  EXPECT_DOUBLE_EQ(EntropyFloor(3.5, "43214316834ff7f734e4e04b20369e49"), 3.0);
+  EXPECT_DOUBLE_EQ(EntropyFloor(3.5, "43214316834FF7F734E4E04B20369E49"), 3.0);
+  EXPECT_DOUBLE_EQ(EntropyFloor(3.5, "43214316834fF7F734e4e04b20369e49"), 3.5);
+  EXPECT_DOUBLE_EQ(EntropyFloor(2.5, "43214316834ff7f734e4e04b20369e49"), 2.5);
+}
+
 TEST_F(BuiltinGenericTest, HexUnderADigestKeyStaysDropped) {
   EXPECT_EQ(Count("hashed_password = \"" + kHex64 + "\"\n"), 0u);
   EXPECT_EQ(Count("HASHED_API_KEY=" + kHex40 + "\n"), 0u);
