@@ -123,17 +123,13 @@ double ShannonEntropy(std::string_view s) {
 double EntropyFloor(double min_entropy, std::string_view secret) {
   constexpr double kHexFloor = 3.0;
   if (min_entropy <= kHexFloor || secret.empty()) return min_entropy;
-  auto all = [&](auto pred) {
-    return std::all_of(secret.begin(), secret.end(),
-                       [&](unsigned char c) { return pred(c); });
+  // Digits and the letters `first`..`first + 5`.
+  auto hex_in = [secret](char first) {
+    return std::all_of(secret.begin(), secret.end(), [first](char c) {
+      return (c >= '0' && c <= '9') || (c >= first && c <= first + 5);
+    });
   };
-  bool lower_hex = all([](unsigned char c) {
-    return std::isdigit(c) || (c >= 'a' && c <= 'f');
-  });
-  bool upper_hex = all([](unsigned char c) {
-    return std::isdigit(c) || (c >= 'A' && c <= 'F');
-  });
-  return lower_hex || upper_hex ? kHexFloor : min_entropy;
+  return hex_in('a') || hex_in('A') ? kHexFloor : min_entropy;
 }
 
 Status RuleSet::AddText(std::string_view text, const std::string& origin) {
