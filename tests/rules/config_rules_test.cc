@@ -253,6 +253,10 @@ TEST_F(ConfigRulesTest, SystemServiceFilesByTheirFormat) {
         << path;
   }
   // Plain-text passwords and hashes in any file, by their own markers.
+  ExpectFindings(
+      "client\nremote vpn.corp.example 1194\n<auth-user-pass>\n"
+      "ops\n8rTe-q7VUq7\n</auth-user-pass>\n",
+      {{"openvpn.inline_auth_user_pass", "8rTe-q7VUq7"}});
   ExpectFindings("ops:{PLAIN}5yM3-U0WVA7::::::\n",
                  {{"dovecot.plain_password", "5yM3-U0WVA7"}});
   ExpectFindings(
