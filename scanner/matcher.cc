@@ -419,9 +419,12 @@ bool Matcher::Impl::Passes(uint32_t index, std::string_view secret,
   const CompiledRule& cr = *compiled[index];
   const Rule& r = cr.rule;
   if (secret.empty()) return false;
-  if (r.min_entropy > 0 &&
-      ShannonEntropy(secret) < EntropyFloor(r.min_entropy, secret)) {
-    return false;
+  if (r.min_entropy > 0) {
+    // The hex check of EntropyFloor only for a value under the rule's floor.
+    double h = ShannonEntropy(secret);
+    if (h < r.min_entropy && h < EntropyFloor(r.min_entropy, secret)) {
+      return false;
+    }
   }
   CharClasses cls = ClassesOf(secret);
   if ((cr.need_lower && !cls.lower) || (cr.need_upper && !cls.upper) ||
