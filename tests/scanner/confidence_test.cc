@@ -211,6 +211,27 @@ TEST(ClassifyValueTest, WeakNeutralRandom) {
   EXPECT_EQ(ClassifyValue("s00p3rs3cr3t1234", 1.5), ValueShape::kRandom);
 }
 
+// Random hex of one case is judged by the entropy such a run has at its
+// length, not by a fixed 3.5 bits: random 20-32 digit keys fall under 3.5
+// often (these three are random draws at 3.28-3.43 bits). Runs with a
+// pattern stay below it.
+TEST(ClassifyValueTest, RandomHexIsJudgedForItsLength) {
+  for (const char* v :
+       {"9a9bbe0b65566b240dd8", "b8f5f8d83a239badcd2ed849",
+        "727be6ab70317d3e79869696c537c77b", "727BE6AB70317D3E79869696C537C77B",
+        "5873c30669bba2177cb7", "0827ffd0840e10ac4199fda1"}) {
+    ASSERT_LT(ShannonEntropy(v), 3.5) << v;
+    // Whatever the BPE score, short of word-like (3.0).
+    EXPECT_EQ(ClassifyValue(v), ValueShape::kRandom) << v;
+    EXPECT_EQ(ClassifyValue(v, 2.5), ValueShape::kRandom) << v;
+  }
+  for (const char* v : {"11112222333344445555", "abababab12121212cdcdcdcd",
+                        "00000000000000000000000000000f1e",
+                        "deadbeefdeadbeefdeadbeefdeadbeef"}) {
+    EXPECT_NE(ClassifyValue(v), ValueShape::kRandom) << v;
+  }
+}
+
 TEST(ConfidenceTest, VerifiedChecksumStaysHighInATestFile) {
   std::string tok = test::FakeGithubToken(7);
   for (const char* p : {"tests/test_client.py", "README.md",

@@ -180,6 +180,30 @@ TEST_F(BuiltinGenericTest, RandomHexBelowTheRulesEntropyFloorIsFound) {
   EXPECT_DOUBLE_EQ(EntropyFloor(2.5, "43214316834ff7f734e4e04b20369e49"), 2.5);
 }
 
+// And in program source it is reported by default: random hex of 20-24
+// digits under a key naming a secret scores as random for its length (these
+// four, from a generator, split into long BPE tokens and have 3.3-3.4 bits:
+// they were found at low before).
+TEST_F(BuiltinGenericTest, RandomHexUnderASecretKeyIsReportedInSource) {
+  for (const std::string& v :
+       {"5873c30669bba2177cb7", "671c3ea17ecdb1d67494",
+        "3ce4ea692f0461eff27e250f", "0827ffd0840e10ac4199fda1"}) {
+    EXPECT_LT(ShannonEntropy(v), 3.5) << v;
+    EXPECT_EQ(ReportedIn("PUSHER_TOKEN = \"" + v + "\"\n", "app/settings.py"),
+              1u)
+        << v;
+    EXPECT_EQ(ReportedIn("  c.access_token = \"" + v + "\"\n", "init.rb"), 1u)
+        << v;
+    // The same line in a test is still found, at low.
+    EXPECT_EQ(CountIn("PUSHER_TOKEN = \"" + v + "\"\n", "tests/test_app.py"),
+              1u)
+        << v;
+    EXPECT_EQ(ReportedIn("PUSHER_TOKEN = \"" + v + "\"\n", "tests/test_app.py"),
+              0u)
+        << v;
+  }
+}
+
 TEST_F(BuiltinGenericTest, HexUnderADigestKeyStaysDropped) {
   EXPECT_EQ(Count("hashed_password = \"" + kHex64 + "\"\n"), 0u);
   EXPECT_EQ(Count("HASHED_API_KEY=" + kHex40 + "\n"), 0u);
