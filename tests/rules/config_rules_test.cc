@@ -310,6 +310,36 @@ TEST_F(ConfigRulesTest, SystemServiceFilesByTheirFormat) {
                   .empty());
 }
 
+// A Postman collection's auth settings, each method a list of key/value
+// entries: the API key is the entry named "value", AWS Signature's secret
+// "secretKey"; bearer and basic entries are named for what they hold. A
+// variable reference is not a value, and "value" entries of other lists
+// (headers, query parameters) are not keys.
+TEST_F(ConfigRulesTest, PostmanCollectionAuthSettings) {
+  const std::string collection =
+      "{\"item\": [{\"request\": {\n"
+      "  \"auth\": {\"type\": \"apikey\", \"apikey\": [\n"
+      "    {\"key\": \"key\", \"value\": \"X-Api-Key\", \"type\": "
+      "\"string\"},\n"
+      "    {\"key\": \"value\", \"value\": \"Wm4tQ8rZ2vLx7kNc9pHs\", \"type\": "
+      "\"string\"}\n"
+      "  ]},\n"
+      "  \"header\": [{\"key\": \"value\", \"value\": "
+      "\"Ja3nV6yQ1pRt8sWe5uZo\"}]\n"
+      "}}, {\"request\": {\"auth\": {\"type\": \"awsv4\", \"awsv4\": [\n"
+      "    {\"key\": \"region\", \"value\": \"eu-west-1\"},\n"
+      "    {\"key\": \"secretKey\", \"value\": "
+      "\"Tq8vW3xL9mZ2pK7nR4sB6cJ1dF5gH0yU8eA2iO3k\"}\n"
+      "  ]}}}, {\"request\": {\"auth\": {\"type\": \"apikey\", \"apikey\": [\n"
+      "    {\"key\": \"value\", \"value\": \"{{api_key}}\"}\n"
+      "  ]}}}]}\n";
+  ExpectFindings(collection,
+                 {{"postman.collection_auth_secret", "Wm4tQ8rZ2vLx7kNc9pHs"},
+                  {"postman.collection_auth_secret",
+                   "Tq8vW3xL9mZ2pK7nR4sB6cJ1dF5gH0yU8eA2iO3k"}},
+                 "api.postman_collection.json");
+}
+
 TEST_F(ConfigRulesTest, ConnectionStringsOfManySchemes) {
   ExpectFindings(
       "a=mongodb://app:Rk3Lz9Qw2x@m1.corp.example,m2.corp.example/app\n"
