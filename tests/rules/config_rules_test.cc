@@ -340,6 +340,56 @@ TEST_F(ConfigRulesTest, PostmanCollectionAuthSettings) {
                  "api.postman_collection.json");
 }
 
+// Application secrets under the names their frameworks give them: GitLab's
+// key bases beside Rails' secret_key_base (in secrets.yml and gitlab.rb),
+// Phoenix's endpoint secret_key_base in an .exs file.
+TEST_F(ConfigRulesTest, FrameworkKeyBasesByName) {
+  ExpectFindings(
+      "production:\n"
+      "  db_key_base: "
+      "568946e1f019a87368a485c4fecca1869334a6d5d25c274645473a172de71133c376ee27"
+      "b413d6b7ac718fbeb451805ffa5b0f87a14cf3278f2ecc340ffc2697\n"
+      "  secret_key_base: "
+      "4442599b6e1fa9aab6e1bfe599f05210690779d61d39cd8e67579eefc13ef987ea1cd72b"
+      "60ff3d0597b1b0d6339dd04ef668aba2e0e40021b8b5574427016e75\n"
+      "  otp_key_base: "
+      "fdad9f916a6a2ec0169f82e757de8f55e790277147542e669bb61974e3cc9e23d74a40e3"
+      "a3158c72ac0133130efbc997f647ba74a0b47cc152c78f7bb89f2e9b\n",
+      {{"rails.secret_key_base",
+        "568946e1f019a87368a485c4fecca1869334a6d5d25c274645473a172de71133c376ee"
+        "27b413d6b7ac718fbeb451805ffa5b0f87a14cf3278f2ecc340ffc2697"},
+       {"rails.secret_key_base",
+        "4442599b6e1fa9aab6e1bfe599f05210690779d61d39cd8e67579eefc13ef987ea1cd7"
+        "2b60ff3d0597b1b0d6339dd04ef668aba2e0e40021b8b5574427016e75"},
+       {"rails.secret_key_base",
+        "fdad9f916a6a2ec0169f82e757de8f55e790277147542e669bb61974e3cc9e23d74a40"
+        "e3a3158c72ac0133130efbc997f647ba74a0b47cc152c78f7bb89f2e9b"}},
+      "config/secrets.yml");
+  ExpectFindings(
+      "gitlab_rails['encrypted_settings_key_base'] = "
+      "'8851d70465f15dea3827d591f9d4207b6c70e8e822ea0e0e713b9737f0f2c42f2416c44"
+      "7763248f410c047102d671e29890d3f76672f495f409a366335fe2b16'\n",
+      {{"rails.secret_key_base",
+        "8851d70465f15dea3827d591f9d4207b6c70e8e822ea0e0e713b9737f0f2c42f2416c4"
+        "47763248f410c047102d671e29890d3f76672f495f409a366335fe2b16"}},
+      "etc/gitlab/gitlab.rb");
+  ExpectFindings(
+      "config :shop, ShopWeb.Endpoint,\n"
+      "  url: [host: \"shop.corp.example\"],\n"
+      "  secret_key_base: "
+      "\"edGvE4Ki9xKcXNlqeCBZ3uTw4r28hAeTwM8E0CuB8kglv17Oaa34FE6xLCdE8bi5\"\n",
+      {{"phoenix.secret_key_base",
+        "edGvE4Ki9xKcXNlqeCBZ3uTw4r28hAeTwM8E0CuB8kglv17Oaa34FE6xLCdE8bi5"}},
+      "config/prod.exs");
+  // From the environment, or a key base of another name: nothing.
+  ExpectFindings(
+      "config :shop, ShopWeb.Endpoint,\n"
+      "  secret_key_base: System.fetch_env!(\"SECRET_KEY_BASE\")\n"
+      "  cache_key_base: "
+      "\"edGvE4Ki9xKcXNlqeCBZ3uTw4r28hAeTwM8E0CuB8kglv17Oaa34FE6xLCdE8bi5\"\n",
+      {}, "config/runtime.exs");
+}
+
 TEST_F(ConfigRulesTest, ConnectionStringsOfManySchemes) {
   ExpectFindings(
       "a=mongodb://app:Rk3Lz9Qw2x@m1.corp.example,m2.corp.example/app\n"
