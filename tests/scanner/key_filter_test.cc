@@ -204,6 +204,26 @@ TEST_F(BuiltinGenericTest, RandomHexUnderASecretKeyIsReportedInSource) {
   }
 }
 
+// A pepper (a secret mixed into every password hash, Devise's
+// config.pepper) is a secret by its name.
+TEST_F(BuiltinGenericTest, PepperIsASecretName) {
+  EXPECT_EQ(ReportedIn("Devise.setup do |config|\n  config.pepper = "
+                       "'3a131531a24c589f284edc2226edb0943d746bfaea9143550ec771"
+                       "85af6c7cfbd7f0dc19bc9186ed1f3276c2b9333f7296ecfa40e41db"
+                       "6231de503cd393e9d64'\nend\n",
+                       "config/initializers/devise.rb"),
+            1u);
+  EXPECT_EQ(
+      ReportedIn("PASSWORD_PEPPER = \"18jvMpqGksCKnBBu9PvMSuOmxo4z9X6s\"\n",
+                 "app/auth.py"),
+      1u);
+  EXPECT_EQ(ReportedIn("password_pepper: 18jvMpqGksCKnBBu9PvMSuOmxo4z9X6s\n",
+                       "config/app.yml"),
+            1u);
+  // A word is not a pepper.
+  EXPECT_EQ(CountIn("pepper = \"cayenne\"\n", "app/recipes.py"), 0u);
+}
+
 TEST_F(BuiltinGenericTest, HexUnderADigestKeyStaysDropped) {
   EXPECT_EQ(Count("hashed_password = \"" + kHex64 + "\"\n"), 0u);
   EXPECT_EQ(Count("HASHED_API_KEY=" + kHex40 + "\n"), 0u);
