@@ -341,5 +341,47 @@ TEST_F(CredentialShapesTest, PasswordsOnAdministrationToolCommandLines) {
   }
 }
 
+// A literal key given to an HMAC or a cipher, in each language's call; a
+// variable, an environment lookup or an algorithm's name in its place is not.
+TEST_F(CredentialShapesTest, LiteralKeysGivenToHmacAndCipherCalls) {
+  const std::string v = "Vb7qK2xTm9Lw4Rz8Np3Hs6Dc";
+  const std::string hex =
+      "5c2e9a41f07b38d6e1a94c0b72f5d83e6a1c09b47e2d58f3a60c19e84b7d2f05";
+  for (const std::string& line : {
+           "sig = hmac.new(b'" + v + "', body, hashlib.sha256).hexdigest()",
+           "cipher = AES.new(b'" + v + "', AES.MODE_GCM)",
+           "box = Fernet('" + v + "=')",
+           "const s = crypto.createHmac('sha256', '" + v + "').digest('hex');",
+           "var ct = CryptoJS.AES.encrypt(JSON.stringify(d), '" + v + "');",
+           "Key k = new SecretKeySpec(\"" + v + "\".getBytes(UTF_8), \"AES\");",
+           "using var h = new HMACSHA256(Encoding.UTF8.GetBytes(\"" + v +
+               "\"));",
+           "mac := hmac.New(sha256.New, []byte(\"" + v + "\"))",
+           "$sig = hash_hmac('sha256', $payload, '" + v + "');",
+           "$c = openssl_encrypt($d, 'aes-256-cbc', '" + v + "', 0, $iv);",
+           "sig = OpenSSL::HMAC.hexdigest('SHA256', '" + v + "', data)",
+       }) {
+    std::string want = v;
+    if (line.find("Fernet") != std::string::npos) want += "=";
+    EXPECT_EQ(Scan(line + "\n"), (Pairs{{"code.crypto_key_literal", want}}))
+        << line;
+  }
+  // A hex key is a key here, not a digest.
+  EXPECT_EQ(Scan("const c = crypto.createCipheriv('aes-256-cbc', "
+                 "Buffer.from('" +
+                 hex + "', 'hex'), iv);\n"),
+            (Pairs{{"code.crypto_key_literal", hex}}));
+  for (const std::string& line : {
+           "sig = hmac.new(settings.WEBHOOK_KEY, body, hashlib.sha256)",
+           "box = Fernet(os.environ['FERNET_KEY'])",
+           "const s = crypto.createHmac('sha256', secret).digest('hex');",
+           "k = SecretKeySpec(\"HmacSHA256\".toByteArray(), \"HmacSHA256\")",
+           "mac := hmac.New(sha256.New, []byte(os.Getenv(\"HOOK_KEY\")))",
+           "$sig = hash_hmac('sha256', $payload, $this->secret);",
+       }) {
+    EXPECT_TRUE(Scan(line + "\n").empty()) << line;
+  }
+}
+
 }  // namespace
 }  // namespace keyward
