@@ -139,5 +139,26 @@ TEST_F(ProviderShapesTest, RepeatedCharacterBodyAfterAPrefixIsAPlaceholder) {
   EXPECT_TRUE(Rules("VERCEL_TOKEN=vcp_" + std::string(40, 'Z') + "\n").empty());
 }
 
+// Services whose keys are UUIDs, known by the names their documentation
+// gives them (Sauce Labs' SAUCE_ACCESS_KEY, CoinMarketCap's
+// X-CMC_PRO_API_KEY header) in code as well as configuration; the service's
+// other UUIDs (tunnel and account ids) are not keys.
+TEST_F(ProviderShapesTest, UuidKeysByTheirServiceName) {
+  const std::string u = "6d0b3f8e-2a71-4c95-8e13-b7f4a2c9d560";
+  EXPECT_TRUE(
+      Has("export SAUCE_ACCESS_KEY=" + u + "\n", "saucelabs.access_key"));
+  EXPECT_TRUE(Has("const sauceKey = '" + u + "';\n", "saucelabs.access_key"));
+  EXPECT_TRUE(Has("headers = {'X-CMC_PRO_API_KEY': '" + u + "'}\n",
+                  "coinmarketcap.api_key"));
+  EXPECT_TRUE(Has("url = BASE + '?CMC_PRO_API_KEY=" + u + "'\n",
+                  "coinmarketcap.api_key"));
+  EXPECT_FALSE(Has("SAUCE_TUNNEL_ID=" + u + "\n", "saucelabs.access_key"));
+  EXPECT_FALSE(
+      Has("COINMARKETCAP_ACCOUNT_ID=" + u + "\n", "coinmarketcap.api_key"));
+  EXPECT_FALSE(
+      Has("export SAUCE_ACCESS_KEY=00000000-0000-0000-0000-000000000000\n",
+          "saucelabs.access_key"));
+}
+
 }  // namespace
 }  // namespace keyward
