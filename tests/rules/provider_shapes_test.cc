@@ -160,5 +160,35 @@ TEST_F(ProviderShapesTest, UuidKeysByTheirServiceName) {
           "saucelabs.access_key"));
 }
 
+// Shapes taken from the providers' own client libraries: Checkout.com's
+// secret keys (sk_ or sk_sbox_, 26 base32 characters and one more that may
+// be *#$=), a Ghost Admin API key (24 and 64 hex digits joined by a colon).
+TEST_F(ProviderShapesTest, CheckoutAndGhostKeysByTheirClientsShape) {
+  const std::string live = "sk_64qnw7uke2tzdgzzybmfpjpfn6#";
+  const std::string sandbox = "sk_sbox_rhh3p5wae6aftb3e7376brhsaok";
+  EXPECT_TRUE(Has("CKO_SECRET_KEY=" + sandbox + "\n", "checkout.secret_key"));
+  EXPECT_TRUE(Has("const cko = new Checkout('" + live + "');\n",
+                  "checkout.secret_key"));
+  EXPECT_TRUE(
+      Has("checkout:\n  secret_key: " + live + "\n", "checkout.secret_key"));
+  // A public key is not a secret; a live key is looked for only where a
+  // value starts (C's sk_ identifiers follow blanks and parentheses).
+  EXPECT_FALSE(Has("CKO_PUBLIC_KEY=pk_loycfjdaeqp57u5fay7q5xh47dz\n",
+                   "checkout.secret_key"));
+  EXPECT_FALSE(Has("x = f(" + live + ");\n", "checkout.secret_key"));
+  EXPECT_TRUE(Has("x = f(" + sandbox + ");\n", "checkout.secret_key"));
+  const std::string admin =
+      "609a59c36dbe1f4db222369d:"
+      "f8560fd8b65d299e3b9187997b7731713623730f8de2756ae57ccaef32152470";
+  EXPECT_TRUE(
+      Has("GHOST_ADMIN_API_KEY=" + admin + "\n", "ghost.admin_api_key"));
+  EXPECT_TRUE(Has("const api = new GhostAdminAPI({\n  url: URL,\n  key: '" +
+                      admin + "',\n  version: 'v5.0'\n});\n",
+                  "ghost.admin_api_key"));
+  EXPECT_FALSE(Has("GHOST_CONTENT_API_KEY=609a59c36dbe1f4db222369dab\n",
+                   "ghost.admin_api_key"));
+  EXPECT_FALSE(Has("pair = \"" + admin + "\"\n", "ghost.admin_api_key"));
+}
+
 }  // namespace
 }  // namespace keyward
