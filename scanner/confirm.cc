@@ -195,9 +195,13 @@ void Matcher::Impl::Confirm(std::vector<Candidate>& cands,
     // A rule whose matches are at most this long is confirmed over its
     // window directly: that costs what the probes would, and the probes'
     // end-anchored pattern is one more RE2 program to compile per rule on
-    // first use (~87M instructions a run on the scan benchmark's corpus,
-    // none after; bench/README.md, "Fourteenth session").
-    constexpr uint64_t kProbeFromWindow = 1024;
+    // first use (bench/README.md, "Fourteenth session"). Above a few hundred
+    // bytes the unanchored search costs more: a name of up to 40 word
+    // characters before a value of up to 200 (generic.key.named, 268) makes
+    // RE2's forward DFA track both counts at once, and it spent 0.23 ms a
+    // candidate rebuilding states where the end-anchored probe, which knows
+    // where the value ends, spends 0.08 ("Probes from 256 bytes").
+    constexpr uint64_t kProbeFromWindow = 256;
     if (j - i <= kMaxReverseProbes && !cr.prefilter && w > kProbeFromWindow) {
       const RE2& back = cr.re_end();
       uint64_t probes_started = profile ? ThreadCpuNanos() : 0;
