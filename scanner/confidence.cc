@@ -372,8 +372,8 @@ ValueShape ClassifyValue(std::string_view secret, double chars_per_token,
   // run falls well under that: the entropy of n random hex digits is about
   // 4 - 10.8/n (Miller-Madow), 3.46 for 20 digits, 3.66 for 32. A fixed 3.5
   // called 78% of random 20-digit keys and 18% of 32-digit ones not random;
-  // 0.45 under the expected value misses ~1% (bench/README, "Hex keys'
-  // confidence").
+  // 0.45 under the expected value misses 4% and 0.5% of them (bench/README,
+  // "Hex keys' confidence"). Mixed case is no rendering of hex: as below.
   if (hex && n >= 16 && (!cls.lower || !cls.upper)) {
     double expected = 4.0 - 10.82 / static_cast<double>(n);
     return h >= expected - 0.45 ? ValueShape::kRandom : ValueShape::kNeutral;
