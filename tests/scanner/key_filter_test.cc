@@ -206,6 +206,21 @@ TEST_F(BuiltinGenericTest, RandomHexUnderASecretKeyIsReportedInSource) {
 
 // A pepper (a secret mixed into every password hash, Devise's
 // config.pepper) is a secret by its name.
+// A secret's name may end in what the variable holds, glued in camel case
+// as well as after a separator (clientSecretValue, apiKeyString); a name
+// that goes on into another word is not a secret's.
+TEST_F(BuiltinGenericTest, ValueSuffixGluedToASecretName) {
+  const std::string v = "Kq7vT2xW9pLm4nR8sZ3bY6cJqW";
+  for (const std::string& name :
+       {"clientSecretValue", "apiKeyString", "tokenValue",
+        "CLIENT_SECRET_VALUE", "webhookSecretHex"}) {
+    EXPECT_EQ(Count("const " + name + " = \"" + v + "\";\n"), 1u) << name;
+  }
+  for (const std::string& name : {"tokenValidator", "secretValueLabel"}) {
+    EXPECT_EQ(Count("const " + name + " = \"" + v + "\";\n"), 0u) << name;
+  }
+}
+
 TEST_F(BuiltinGenericTest, PepperIsASecretName) {
   EXPECT_EQ(ReportedIn("Devise.setup do |config|\n  config.pepper = "
                        "'3a131531a24c589f284edc2226edb0943d746bfaea9143550ec771"
