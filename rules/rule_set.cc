@@ -120,16 +120,21 @@ double ShannonEntropy(std::string_view s) {
   return h;
 }
 
-double EntropyFloor(double min_entropy, std::string_view secret) {
-  constexpr double kHexFloor = 3.0;
-  if (min_entropy <= kHexFloor || secret.empty()) return min_entropy;
+bool IsHexOfOneCase(std::string_view s) {
+  if (s.empty()) return false;
   // Digits and the letters `first`..`first + 5`.
-  auto hex_in = [secret](char first) {
-    return std::all_of(secret.begin(), secret.end(), [first](char c) {
+  auto hex_in = [s](char first) {
+    return std::all_of(s.begin(), s.end(), [first](char c) {
       return (c >= '0' && c <= '9') || (c >= first && c <= first + 5);
     });
   };
-  return hex_in('a') || hex_in('A') ? kHexFloor : min_entropy;
+  return hex_in('a') || hex_in('A');
+}
+
+double EntropyFloor(double min_entropy, std::string_view secret) {
+  constexpr double kHexFloor = 3.0;
+  if (min_entropy <= kHexFloor) return min_entropy;
+  return IsHexOfOneCase(secret) ? kHexFloor : min_entropy;
 }
 
 Status RuleSet::AddText(std::string_view text, const std::string& origin) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "keyward/rules.h"
 #include "rules/validators.h"
 #include "scanner/wordiness.h"
 
@@ -374,7 +375,7 @@ ValueShape ClassifyValue(std::string_view secret, double chars_per_token,
   // called 78% of random 20-digit keys and 18% of 32-digit ones not random;
   // 0.45 under the expected value misses 4% and 0.5% of them (bench/README,
   // "Hex keys' confidence"). Mixed case is no rendering of hex: as below.
-  if (hex && n >= 16 && (!cls.lower || !cls.upper)) {
+  if (n >= 16 && IsHexOfOneCase(secret)) {
     double expected = 4.0 - 10.82 / static_cast<double>(n);
     return h >= expected - 0.45 ? ValueShape::kRandom : ValueShape::kNeutral;
   }

@@ -280,6 +280,10 @@ std::string PathGlobRegex(const std::string& glob);
 // Shannon entropy of `s` in bits per byte.
 double ShannonEntropy(std::string_view s);
 
+// Whether `s` is made of hex digits of one case only (digits alone count):
+// the rendering of random bytes whose entropy is judged per length.
+bool IsHexOfOneCase(std::string_view s);
+
 // The entropy a rule's `min_entropy` asks of `secret`. Rules state one floor
 // for every alphabet, but hex digits carry 4 bits at most: a random 32-hex
 // key averages 3.6 bits and falls under 3.5 one time in five (40 hex: one in

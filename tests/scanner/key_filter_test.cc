@@ -178,6 +178,12 @@ TEST_F(BuiltinGenericTest, RandomHexBelowTheRulesEntropyFloorIsFound) {
   EXPECT_DOUBLE_EQ(EntropyFloor(3.5, "43214316834FF7F734E4E04B20369E49"), 3.0);
   EXPECT_DOUBLE_EQ(EntropyFloor(3.5, "43214316834fF7F734e4e04b20369e49"), 3.5);
   EXPECT_DOUBLE_EQ(EntropyFloor(2.5, "43214316834ff7f734e4e04b20369e49"), 2.5);
+  EXPECT_TRUE(IsHexOfOneCase("43214316834ff7f7"));
+  EXPECT_TRUE(IsHexOfOneCase("43214316834FF7F7"));
+  EXPECT_TRUE(IsHexOfOneCase("4321431683"));
+  EXPECT_FALSE(IsHexOfOneCase("43214316834fF7F7"));
+  EXPECT_FALSE(IsHexOfOneCase("43214316834gg7f7"));
+  EXPECT_FALSE(IsHexOfOneCase(""));
 }
 
 // And in program source it is reported by default: random hex of 20-24
