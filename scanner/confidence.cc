@@ -43,6 +43,13 @@ bool ConfigDir(std::string_view d) {
                 ".terraform.d", ".oci", ".config"});
 }
 
+// A command's per-user directory (`~/.snowsql`, `~/.pulumi`) and
+// its `config` or `credentials` file with no extension: the client's
+// settings, the account's password or token among them.
+bool ClientStateFile(std::string_view dir, std::string_view base) {
+  return dir.size() > 1 && dir[0] == '.' && In(base, {"config", "credentials"});
+}
+
 bool DocsDir(std::string_view d) {
   if (In(d, {"doc", "docs", "documentation", "man", "manual", "manuals",
              "javadoc", "apidoc", "apidocs", "manpages"})) {
@@ -122,10 +129,11 @@ bool ConfigFile(std::string_view base, std::string_view ext) {
   // settings.xml, beans.xml, credentials.xml, server.xml). Salt's states
   // and pillars (`.sls`) are YAML written onto the servers Salt manages.
   // (Puppet's `.pp` is also Free Pascal's unit extension: left neutral.)
+  // EDN is Clojure's data and configuration format (`config.edn`).
   return In(ext, {"env",    "ini",    "cfg",    "conf",  "cnf", "properties",
                   "yaml",   "yml",    "toml",   "json",  "xml", "tf",
                   "tfvars", "hcl",    "config", "plist", "pem", "key",
-                  "ppk",    "pgpass", "netrc",  "sls"});
+                  "ppk",    "pgpass", "netrc",  "sls",   "edn"});
 }
 
 // Program source: a literal assigned or passed here ships with the program.
@@ -265,7 +273,9 @@ PathContext ClassifyPath(std::string_view path) {
     if (d == "." || d == "..") continue;
     if (DocsDir(d)) ctx.docs = true;
     if (TestDir(d)) ctx.test = true;
-    if (i + 2 == comps.size() && ConfigDir(d)) ctx.config = true;
+    if (i + 2 == comps.size() && (ConfigDir(d) || ClientStateFile(d, base))) {
+      ctx.config = true;
+    }
     if (d == "log" || d == "logs") log_dir = true;
   }
   size_t dot = base.rfind('.');

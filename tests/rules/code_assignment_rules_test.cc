@@ -168,6 +168,18 @@ TEST_F(CodeAssignmentRulesTest, PhpConnectWithALiteralPasswordOnly) {
           .empty());
 }
 
+// Perl DBI: a literal password as connect's third argument, with a literal
+// data source or beside variables; none when all three are variables.
+TEST_F(CodeAssignmentRulesTest, PerlDbiConnectWithALiteralPassword) {
+  EXPECT_EQ(Scan("my $dbh = DBI->connect(\"dbi:mysql:database=shop;host=db\", "
+                 "\"shop\", \"Mz4qTn8Wv2\", {RaiseError => 1});\n"),
+            (Pairs{{"code.db_connect_call", "Mz4qTn8Wv2"}}));
+  EXPECT_EQ(Scan("my $dbh = DBI->connect_cached($dsn, $user, 'Kp7wRx3Ln9');\n"),
+            (Pairs{{"code.db_connect_literal_password", "Kp7wRx3Ln9"}}));
+  EXPECT_TRUE(
+      Scan("my $dbh = DBI->connect($dsn, $user, $ENV{DB_PASS});\n").empty());
+}
+
 TEST_F(CodeAssignmentRulesTest, InlineEnvironmentSecretBeforeACommand) {
   const std::string sh =
       "#!/bin/sh\n"

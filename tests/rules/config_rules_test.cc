@@ -340,6 +340,37 @@ TEST_F(ConfigRulesTest, PostmanCollectionAuthSettings) {
                  "api.postman_collection.json");
 }
 
+// Bundler's credentials for a private gem source (BUNDLE_ and the host, dots
+// written `__`) in .bundle/config, the environment and `bundle config` (the
+// Sidekiq rule names its own source better);
+// Clojure and EDN maps whose password key is a keyword.
+TEST_F(ConfigRulesTest, BundlerSourcesAndKeywordPasswords) {
+  ExpectFindings(
+      "---\nBUNDLE_GEMS__CONTRIBSYS__COM: \"4fa81c3e:9d02b7e5\"\n"
+      "BUNDLE_WITHOUT: \"development:test\"\n"
+      "BUNDLE_MIRROR__HTTPS://RUBYGEMS__ORG/: "
+      "\"https://gems.mirror.corp.example\"\n"
+      "BUNDLE_BUILD__PG: \"--with-pg-config=/usr/bin/pg_config\"\n",
+      {{"sidekiq.gem_credentials", "4fa81c3e:9d02b7e5"}},
+      "proj/.bundle/config");
+  ExpectFindings(
+      "export BUNDLE_RUBYGEMS__PKG__GITHUB__COM=ci:Lw5rTq8mZk2xNv7p\n"
+      "bundle config set --local gems.corp.example deploy:Hx3nWc6yQ9bRt1sV\n"
+      "BUNDLE_GEMS__CONTRIBSYS__COM=${SIDEKIQ_CREDENTIALS}\n",
+      {{"bundler.source_credentials", "Lw5rTq8mZk2xNv7p"},
+       {"bundler.source_credentials", "Hx3nWc6yQ9bRt1sV"}},
+      "ci/setup.sh");
+  ExpectFindings(
+      "{:db {:host \"db.corp.example\" :user \"crm\" :password "
+      "\"Gk4-wPz8Lq3v\"}\n"
+      " :smtp {:smtp-pass \"Nv6tXr2Yh9\"}\n"
+      " :cache {:password (System/getenv \"CACHE_PASSWORD\")}\n"
+      " :queue {:password #env QUEUE_PASSWORD}}\n",
+      {{"generic.password.keyword_literal", "Gk4-wPz8Lq3v"},
+       {"generic.password.keyword_literal", "Nv6tXr2Yh9"}},
+      "resources/config.edn");
+}
+
 // Application secrets under the names their frameworks give them: GitLab's
 // key bases beside Rails' secret_key_base (in secrets.yml and gitlab.rb),
 // Phoenix's endpoint secret_key_base in an .exs file.

@@ -190,5 +190,27 @@ TEST_F(ProviderShapesTest, CheckoutAndGhostKeysByTheirClientsShape) {
   EXPECT_FALSE(Has("pair = \"" + admin + "\"\n", "ghost.admin_api_key"));
 }
 
+// Backblaze B2 application keys: K, the cluster's 3 digits, 27 base64
+// characters; not inside a longer base64 run, not with a fourth letter
+// after K00.
+TEST_F(ProviderShapesTest, BackblazeApplicationKeys) {
+  const std::string key = "K002Wq7mXc4/Rt9zLp2VbN8sHy3+Kd6";
+  EXPECT_TRUE(
+      Has("[b2]\ntype = b2\naccount = 0028c3fa95d14e70000000004\n"
+          "key = " +
+              key + "\n",
+          "backblaze.application_key"));
+  EXPECT_TRUE(
+      Has("B2_APPLICATION_KEY=" + key + "\n", "backblaze.application_key"));
+  EXPECT_TRUE(Has("{\"applicationKey\": \"" + key + "\"}\n",
+                  "backblaze.application_key"));
+  EXPECT_FALSE(Has("ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABgQ" + key +
+                       "Tq8vW3xL9mZ2pK7nR4sB6cJ1dF5gH0yU8e\n",
+                   "backblaze.application_key"));
+  EXPECT_FALSE(Has("key = K00bWq7mXc4/Rt9zLp2VbN8sHy3+Kd6\n",
+                   "backblaze.application_key"));
+  EXPECT_FALSE(Has("key = " + key + "x\n", "backblaze.application_key"));
+}
+
 }  // namespace
 }  // namespace keyward

@@ -73,7 +73,10 @@ TEST(ClassifyPathTest, ConfigFiles) {
                         "api.dockerfile",
                         "Containerfile",
                         "ops/crontab.txt",
-                        "salt/mysql/init.sls"}) {
+                        "salt/mysql/init.sls",
+                        "home/.snowsql/config",
+                        "home/.pulumi/credentials",
+                        "resources/config.edn"}) {
     PathContext c = ClassifyPath(p);
     EXPECT_TRUE(c.config) << p;
     EXPECT_FALSE(c.docs) << p;
@@ -117,10 +120,11 @@ TEST(ClassifyPathTest, TestsFixturesExamples) {
 }
 
 TEST(ClassifyPathTest, OrdinaryCodeIsNeutral) {
-  for (const char* p : {"src/main.c", "lib/latest.js", "app/models/user.rb",
-                        "-", "", "contest/solver.py", "include/attestation.h",
-                        "/tmp/keyward-test-x1/a.sh", "testimony/app.go",
-                        "democracy/vote.py", "src/demon.c"}) {
+  for (const char* p :
+       {"src/main.c", "lib/latest.js", "app/models/user.rb", "-", "",
+        "contest/solver.py", "include/attestation.h",
+        "/tmp/keyward-test-x1/a.sh", "testimony/app.go", "democracy/vote.py",
+        "src/demon.c", "debian/config", "scripts/config"}) {
     PathContext c = ClassifyPath(p);
     EXPECT_FALSE(c.config || c.docs || c.test) << p;
   }

@@ -245,6 +245,25 @@ TEST_F(BuiltinGenericTest, PepperIsASecretName) {
   EXPECT_EQ(CountIn("pepper = \"cayenne\"\n", "app/recipes.py"), 0u);
 }
 
+// A passphrase's name with a separator (OCI's `pass_phrase`, a key's
+// `key_pass_phrase`) is a password's.
+TEST_F(BuiltinGenericTest, PassPhraseWithASeparator) {
+  EXPECT_EQ(ReportedIn("[DEFAULT]\nregion=eu-frankfurt-1\n"
+                       "pass_phrase=Wd5-kTq8Xm2z\n",
+                       "home/.oci/config"),
+            1u);
+  EXPECT_EQ(
+      ReportedIn("[ssl]\nkey_pass_phrase = Wd5-kTq8Xm2z\n", "conf/app.ini"),
+      1u);
+  // The client's extensionless config in its own dot-directory is a
+  // configuration file: the same weak password is reported there.
+  EXPECT_EQ(ReportedIn("[connections]\npassword = autumn2019\n",
+                       "home/.snowsql/config"),
+            1u);
+  EXPECT_EQ(
+      ReportedIn("[connections]\npassword = autumn2019\n", "notes/config"), 0u);
+}
+
 TEST_F(BuiltinGenericTest, HexUnderADigestKeyStaysDropped) {
   EXPECT_EQ(Count("hashed_password = \"" + kHex64 + "\"\n"), 0u);
   EXPECT_EQ(Count("HASHED_API_KEY=" + kHex40 + "\n"), 0u);
