@@ -371,6 +371,35 @@ TEST_F(ConfigRulesTest, BundlerSourcesAndKeywordPasswords) {
       "resources/config.edn");
 }
 
+// The answer files of unattended installs: Kickstart's rootpw (not --lock,
+// not --iscrypted), Debian preseed's passwd answers (not the crypted ones),
+// Windows' unattend.xml Value elements (plain or base64); WebSphere's {xor}.
+TEST_F(ConfigRulesTest, UnattendedInstallAnswerFiles) {
+  ExpectFindings(
+      "rootpw --plaintext Hq4-wLz8Vn\nrootpw --lock\n"
+      "rootpw --iscrypted $6$Km3vQx9w$Zr2pT5n8Lc1\n",
+      {{"os_install.kickstart_rootpw", "Hq4-wLz8Vn"}}, "ks.cfg");
+  ExpectFindings(
+      "d-i passwd/root-password password Vk7-qRx2Mw\n"
+      "d-i passwd/user-password-crypted password $6$Km3vQx9w$Zr2pT5n8Lc1\n",
+      {{"os_install.preseed_password", "Vk7-qRx2Mw"}}, "preseed.cfg");
+  ExpectFindings(
+      "<AdministratorPassword>\n  <Value>Lw8-tNq3Xz</Value>\n"
+      "  <PlainText>true</PlainText>\n</AdministratorPassword>\n"
+      "<AutoLogon><Password><Value>SwB3ADQAbQBRAHoAOABQAGEAcwBzAHcAbwByAGQA"
+      "</Value><PlainText>false</PlainText></Password></AutoLogon>\n"
+      "<LocalAccount><Password><Value></Value></Password></LocalAccount>\n",
+      {{"os_install.unattend_password", "Lw8-tNq3Xz"},
+       {"os_install.unattend_password",
+        "SwB3ADQAbQBRAHoAOABQAGEAcwBzAHcAbwByAGQA"}},
+      "deploy/autounattend.xml");
+  ExpectFindings(
+      "<authDataEntries alias=\"crm\" userId=\"crm\" "
+      "password=\"{xor}OzE+KDJuLjg=\"/>\n",
+      {{"websphere.xor_password", "OzE+KDJuLjg="}},
+      "config/cells/c1/security.xml");
+}
+
 // Application secrets under the names their frameworks give them: GitLab's
 // key bases beside Rails' secret_key_base (in secrets.yml and gitlab.rb),
 // Phoenix's endpoint secret_key_base in an .exs file.

@@ -264,6 +264,16 @@ TEST_F(BuiltinGenericTest, PassPhraseWithASeparator) {
       ReportedIn("[connections]\npassword = autumn2019\n", "notes/config"), 0u);
 }
 
+// Airflow's Fernet key, under its name in airflow.cfg and the environment.
+TEST_F(BuiltinGenericTest, FernetKeyIsASecretName) {
+  const std::string key = "q3Vx8LmZ2wRt7KpN4cYh9BsD6fGj1aUe0oXi5TzWnQM=";
+  EXPECT_EQ(ReportedIn("[core]\nfernet_key = " + key + "\n", "airflow.cfg"),
+            1u);
+  EXPECT_EQ(ReportedIn("AIRFLOW__CORE__FERNET_KEY: \"" + key + "\"\n",
+                       "deploy/values.yaml"),
+            1u);
+}
+
 TEST_F(BuiltinGenericTest, HexUnderADigestKeyStaysDropped) {
   EXPECT_EQ(Count("hashed_password = \"" + kHex64 + "\"\n"), 0u);
   EXPECT_EQ(Count("HASHED_API_KEY=" + kHex40 + "\n"), 0u);
