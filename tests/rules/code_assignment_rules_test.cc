@@ -180,6 +180,55 @@ TEST_F(CodeAssignmentRulesTest, PerlDbiConnectWithALiteralPassword) {
       Scan("my $dbh = DBI->connect($dsn, $user, $ENV{DB_PASS});\n").empty());
 }
 
+// A placeholder's literal default under a secret's name: Spring's
+// `${NAME:default}` (YAML, properties, @Value), Compose's `${NAME:-default}`;
+// not an empty, placeholder, URL, path or nested default.
+TEST_F(CodeAssignmentRulesTest, PlaceholderDefaultsOfSecrets) {
+  EXPECT_EQ(
+      Scan("spring:\n  datasource:\n    password: ${DB_PW:Rv6-kTq2Xm}\n"
+           "jwt:\n  secret: ${JWT_SECRET:Lq8mWz3VxN5tRb7YcK2pHs9D}\n"),
+      (Pairs{{"code.placeholder_default_secret", "Rv6-kTq2Xm"},
+             {"code.placeholder_default_secret", "Lq8mWz3VxN5tRb7YcK2pHs9D"}}));
+  EXPECT_EQ(
+      Scan("@Value(\"${payment.api-key:Zk4nRq7WvT2xLm9pYb3cHs6D}\")\n"),
+      (Pairs{{"code.placeholder_default_secret", "Zk4nRq7WvT2xLm9pYb3cHs6D"}}));
+  EXPECT_EQ(
+      Scan("      MYSQL_ROOT_PASSWORD: ${MYSQL_ROOT_PASSWORD:-Wn5-xPq8Lt}\n"),
+      (Pairs{{"code.placeholder_default_secret", "Wn5-xPq8Lt"}}));
+  for (const char* line : {
+           "password: ${DB_PASSWORD:}",
+           "password: ${DB_PASSWORD:changeme}",
+           "token-uri: ${TOKEN_URI:https://auth.corp.example/oauth/token}",
+           "secret-file: ${SECRET_FILE:-/run/secrets/db}",
+           "password: ${DB_PASSWORD:${LEGACY_PASSWORD}}",
+       }) {
+    EXPECT_TRUE(Scan(std::string(line) + "\n").empty()) << line;
+  }
+}
+
+// A random literal handed to a setter named for a key or token; not an
+// environment lookup, an identifier or a placeholder.
+TEST_F(CodeAssignmentRulesTest, KeysAndTokensPassedToTheirSetters) {
+  const std::string v = "Hq3xW8mZk2Lv7RtN5pYc9BsD";
+  for (const std::string& line : {
+           "sgMail.setApiKey(\"" + v + "\");",
+           "$r = Http::withToken('" + v + "')->get($url);",
+           "let r = client.get(url).bearer_auth(\"" + v + "\").send();",
+           "client.set_access_token(\"" + v + "\")",
+           "opts.SetClientSecret(\"" + v + "\", true);",
+       }) {
+    EXPECT_EQ(Scan(line + "\n"), (Pairs{{"code.secret_setter", v}})) << line;
+  }
+  for (const std::string& line : {
+           std::string("sgMail.setApiKey(process.env.SENDGRID_API_KEY);"),
+           std::string("lexer.setToken(\"STRING_LITERAL_OR_NAME\");"),
+           std::string("b.withSecret(\"${SECRET_NAME}\")"),
+           std::string("client.setApiKey(\"your-api-key-here\");"),
+       }) {
+    EXPECT_TRUE(Scan(line + "\n").empty()) << line;
+  }
+}
+
 TEST_F(CodeAssignmentRulesTest, InlineEnvironmentSecretBeforeACommand) {
   const std::string sh =
       "#!/bin/sh\n"
