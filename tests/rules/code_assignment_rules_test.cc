@@ -206,8 +206,9 @@ TEST_F(CodeAssignmentRulesTest, PlaceholderDefaultsOfSecrets) {
   }
 }
 
-// A random literal handed to a setter named for a key or token; not an
-// environment lookup, an identifier or a placeholder.
+// A random literal handed to a setter named for a key or token, or given as
+// a client's `auth` option; not an environment lookup, an identifier or a
+// placeholder.
 TEST_F(CodeAssignmentRulesTest, KeysAndTokensPassedToTheirSetters) {
   const std::string v = "Hq3xW8mZk2Lv7RtN5pYc9BsD";
   for (const std::string& line : {
@@ -219,7 +220,13 @@ TEST_F(CodeAssignmentRulesTest, KeysAndTokensPassedToTheirSetters) {
        }) {
     EXPECT_EQ(Scan(line + "\n"), (Pairs{{"code.secret_setter", v}})) << line;
   }
+  // A client's `auth` option.
+  EXPECT_EQ(Scan("const octokit = new Octokit({ auth: \"" + v + "\" });\n"),
+            (Pairs{{"generic.secret.auth_option", v}}));
   for (const std::string& line : {
+           std::string(
+               "const n = new Client({ auth: process.env.NOTION_KEY });"),
+           std::string("{\"auth\": \"oauth2-client-credentials-flow\"}"),
            std::string("sgMail.setApiKey(process.env.SENDGRID_API_KEY);"),
            std::string("lexer.setToken(\"STRING_LITERAL_OR_NAME\");"),
            std::string("b.withSecret(\"${SECRET_NAME}\")"),
