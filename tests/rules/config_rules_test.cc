@@ -400,6 +400,26 @@ TEST_F(ConfigRulesTest, UnattendedInstallAnswerFiles) {
       "config/cells/c1/security.xml");
 }
 
+// Proxy and rsync daemon credentials in their own files: proxychains'
+// [ProxyList] entries with a user and password, Squid's cache_peer login=
+// (not its keywords), rsyncd's secrets file.
+TEST_F(ConfigRulesTest, ProxyAndRsyncCredentials) {
+  ExpectFindings(
+      "[ProxyList]\nsocks4 127.0.0.1 9050\n"
+      "socks5 10.0.0.9 1080 ops Hx4-qWz7Ln\n",
+      {{"proxychains.proxy_credentials", "Hx4-qWz7Ln"}},
+      "etc/proxychains4.conf");
+  ExpectFindings(
+      "cache_peer p1.corp.example parent 3128 0 no-query login=PASSTHRU\n"
+      "cache_peer p2.corp.example parent 3128 0 no-query "
+      "login=svc:Lm3-xTq8Wk\n",
+      {{"squid.cache_peer_login", "Lm3-xTq8Wk"}}, "etc/squid/squid.conf");
+  ExpectFindings("# user:password\nbackup:Vq6-nRz2Hs\n@ops:Tk9-wLx4Qm\n",
+                 {{"rsync.secrets_file", "Vq6-nRz2Hs"},
+                  {"rsync.secrets_file", "Tk9-wLx4Qm"}},
+                 "etc/rsyncd.secrets");
+}
+
 // Application secrets under the names their frameworks give them: GitLab's
 // key bases beside Rails' secret_key_base (in secrets.yml and gitlab.rb),
 // Phoenix's endpoint secret_key_base in an .exs file.
