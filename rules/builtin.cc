@@ -16,6 +16,7 @@ SecretFilter ToFilter(const builtin::FilterData& d) {
   f.allow = ToStrings(d.allow);
   f.stopwords = ToStrings(d.stopwords);
   f.when_key = d.when_key;
+  f.needs_key = d.needs_key;
   f.lowers = d.lowers;
   f.overrides = ToStrings(d.overrides);
   return f;

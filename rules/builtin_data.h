@@ -19,6 +19,7 @@ struct FilterData {
   Strings allow;
   Strings stopwords;
   std::string_view when_key;
+  bool needs_key;
   bool lowers;
   Strings overrides;
 };

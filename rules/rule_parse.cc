@@ -83,6 +83,8 @@ Status ParseFilterNode(const YAML::Node& node, const std::string& origin,
                               ": `when_key` must be a regex string");
       }
       out->when_key = kv.second.as<std::string>();
+    } else if (key == "needs_key") {
+      out->needs_key = kv.second.as<bool>();
     } else if (key == "lowers") {
       out->lowers = kv.second.as<bool>();
     } else if (key == "overrides") {
@@ -96,6 +98,10 @@ Status ParseFilterNode(const YAML::Node& node, const std::string& origin,
     if (!s.ok()) return s;
   }
   if (out->name.empty()) return Status::Config(where + ": filter without name");
+  if (out->needs_key && out->when_key.empty()) {
+    return Status::Config(where + ": filter " + out->name +
+                          ": `needs_key` without `when_key`: no key to need");
+  }
   for (auto& w : out->stopwords) {
     std::transform(w.begin(), w.end(), w.begin(), ::tolower);
   }

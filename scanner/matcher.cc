@@ -235,6 +235,7 @@ Result<std::unique_ptr<Matcher>> Matcher::Create(const RuleSet& set,
     auto cf =
         std::make_unique<CompiledFilter>(f.allow, f.stopwords, f.when_key);
     cf->lowers = f.lowers;
+    cf->needs_key = f.needs_key;
     shared[name] = cf.get();
     impl->shared_filters.push_back(std::move(cf));
   }
@@ -473,16 +474,20 @@ bool Matcher::Impl::Passes(uint32_t index, std::string_view secret,
       continue;
     }
     if (!matches(f)) continue;
-    if (!f->keyed() || key == nullptr) return false;
+    if (!f->keyed()) return false;
     // A keyed filter (bare digests) applies when there is no key or the
     // key names what the filter is about: under `client_secret` a 40-hex
-    // value is the secret, under `sha1` a digest.
-    if (!key_read) {
+    // value is the secret, under `sha1` a digest. One that `needs_key`
+    // (non_secret_key: `next_page_token`) has nothing to judge without one.
+    if (key != nullptr && !key_read) {
       key_read = true;
       key_text = key->rule->KeyGroup(key->text, key->start, key->end);
     }
-    if (key_text.data() == nullptr ||
-        f->AppliesToKey(std::string_view(key_text.data(), key_text.size()))) {
+    if (key == nullptr || key_text.data() == nullptr) {
+      if (!f->needs_key) return false;
+      continue;
+    }
+    if (f->AppliesToKey(std::string_view(key_text.data(), key_text.size()))) {
       return false;
     }
   }

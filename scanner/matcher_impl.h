@@ -71,7 +71,8 @@ class CompiledFilter {
   // Whether `secret` matches one of the allow patterns.
   bool Allows(std::string_view secret) const;
   // Whether the filter depends on the match's key (`when_key`): it then
-  // applies only to a match with no key or a key that `AppliesToKey`.
+  // applies only to a match with no key (unless `needs_key`) or a key that
+  // `AppliesToKey`.
   bool keyed() const { return !when_key_.empty(); }
   bool AppliesToKey(std::string_view key) const;
   const std::vector<std::string>& stopwords() const { return stopwords_; }
@@ -84,6 +85,9 @@ class CompiledFilter {
   // `lowers:` and `overrides:` (keyward/rules.h, SecretFilter); overrides
   // are set by the matcher once every shared filter exists.
   bool lowers = false;
+  // `needs_key:` (keyward/rules.h, SecretFilter): a keyed filter that keeps
+  // a match with no key.
+  bool needs_key = false;
   std::vector<const CompiledFilter*> overrides;
 
  private:

@@ -115,6 +115,8 @@
 //       allow: [...]        # same meaning as in a rule
 //       stopwords: [...]
 //       when_key: '(?i)sha|md5'  # optional: see below
+//       needs_key: true     # optional, with when_key: a match with no key
+//                           # is kept (the filter judges keys only)
 //       lowers: true        # optional: a match keeps the value, marked
 //                           # weak (low confidence outside config files)
 //       overrides: [identifier]  # optional, with lowers: these filters do
@@ -123,7 +125,8 @@
 //
 // A pattern may name the key its secret is assigned to, (?P<key>...)
 // (`client_secret` in `client_secret = "..."`). A filter with `when_key`
-// applies only to matches with no key or whose key matches that regex: the
+// applies only to matches with no key (unless `needs_key`) or whose key
+// matches that regex: the
 // hash filter drops a bare 40-hex value under `sha1:` or with no key, but
 // under `oauth_token:` the value is the secret. A value's name decides
 // before its shape.
@@ -163,6 +166,10 @@ struct SecretFilter {
   std::vector<std::string> allow;      // regexes (RE2); a match drops
   std::vector<std::string> stopwords;  // lowercase substrings; a hit drops
   std::string when_key;  // regex (RE2); empty: applies whatever the key
+  // With `when_key`: a match with no key is kept (the filter is about keys
+  // alone, as non_secret_key is); without, such a match is filtered (a bare
+  // 40-hex value with no name is a digest).
+  bool needs_key = false;
   // A lowering filter keeps what it matches, marked weak (Finding::weak):
   // a demo value is a low-confidence finding in docs and tests and a real
   // one in a configuration file (scanner/confidence.h).

@@ -82,6 +82,7 @@ class Emitter {
     return "{.name = " + Literal(f.name) + ", .allow = " + Strings(f.allow) +
            ", .stopwords = " + Strings(f.stopwords) +
            ", .when_key = " + Literal(f.when_key) +
+           ", .needs_key = " + (f.needs_key ? "true" : "false") +
            ", .lowers = " + (f.lowers ? "true" : "false") +
            ", .overrides = " + Strings(f.overrides) + "}";
   }

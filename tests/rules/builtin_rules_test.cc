@@ -46,6 +46,7 @@ void ExpectSameFilter(const SecretFilter& a, const SecretFilter& b,
   EXPECT_EQ(a.allow, b.allow) << where;
   EXPECT_EQ(a.stopwords, b.stopwords) << where;
   EXPECT_EQ(a.when_key, b.when_key) << where;
+  EXPECT_EQ(a.needs_key, b.needs_key) << where;
   EXPECT_EQ(a.lowers, b.lowers) << where;
   EXPECT_EQ(a.overrides, b.overrides) << where;
 }

@@ -44,6 +44,10 @@ filters:
     allow: ['^[0-9a-f]{40}$']
   - name: always
     allow: ['^[0-9a-f]{40}$']
+  - name: paging
+    when_key: '(?i)page[_.-]?ticket$'
+    needs_key: true
+    allow: ['.']
 rules:
   - id: t.keyed
     name: keyed assignment
@@ -60,6 +64,11 @@ rules:
     kind: api-key
     pattern: '(?P<key>vault_token)=(?P<secret>[0-9a-f]{40})\b'
     filters: [always]
+  - id: t.optional_key
+    name: key group in one alternative only
+    kind: api-key
+    pattern: '(?:(?P<key>\w{0,20}ticket)=|tk:)(?P<secret>[0-9a-f]{40})\b'
+    filters: [paging]
 )yaml";
 
 const std::string kHex40 = "5e0c1d9a7b3f2e8d4c6a0b1f9e7d5c3a2b4f6e8d";
@@ -84,6 +93,31 @@ TEST(KeyFilterTest, KeyNamingADigestOrNoKeyDropsIt) {
   EXPECT_TRUE(Found(*m, "hx:" + kHex40).empty());
   // A filter without when_key applies whatever the key.
   EXPECT_TRUE(Found(*m, "vault_token=" + kHex40).empty());
+}
+
+// A filter that judges keys alone (`needs_key`) keeps a match whose key
+// group took no part: it has nothing to judge.
+TEST(KeyFilterTest, FilterThatNeedsAKeyKeepsAKeylessMatch) {
+  auto m = Compile(kKeyedRules);
+  EXPECT_EQ(Found(*m, "tk:" + kHex40),
+            std::vector<std::string>{"t.optional_key"});
+  EXPECT_EQ(Found(*m, "auth_ticket=" + kHex40),
+            std::vector<std::string>{"t.optional_key"});
+  EXPECT_TRUE(Found(*m, "next_page_ticket=" + kHex40).empty());
+}
+
+TEST(KeyFilterTest, NeedsKeyWithoutWhenKeyIsAnError) {
+  RuleSet set;
+  Status s = set.AddText(R"(
+filters:
+  - name: lonely
+    needs_key: true
+    allow: ['^x$']
+)",
+                         "bad.yaml");
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.ToString().find("needs_key"), std::string::npos) << s.ToString();
+  EXPECT_NE(s.ToString().find("bad.yaml"), std::string::npos) << s.ToString();
 }
 
 TEST(KeyFilterTest, ManyMatchesInOneBufferAgreeWithRe2) {
