@@ -34,6 +34,34 @@ std::string TriggerMisses(const Rule& r, const std::string& text) {
   return "";
 }
 
+// A file name that `glob` matches (a rule's `paths:`): `*` and `?` as one
+// `x`, a bracket as its first character. A file-format rule's examples are
+// checked as such a file, where it runs and other formats' rules do not.
+std::string PathOfGlob(const std::string& glob) {
+  std::string out;
+  for (size_t i = 0; i < glob.size(); i++) {
+    char c = glob[i];
+    if (c == '*' || c == '?') {
+      out += 'x';
+    } else if (c == '[') {
+      size_t j = i + 1;
+      if (j < glob.size() && (glob[j] == '!' || glob[j] == '^')) {
+        out += '_';  // a negated class: a character it rarely excludes
+      } else if (j < glob.size()) {
+        out += glob[j];
+      }
+      size_t close = glob.find(']', j + 1);
+      if (close == std::string::npos) break;
+      i = close;
+    } else if (c == '\\' && i + 1 < glob.size()) {
+      out += glob[++i];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<ExampleFailure> CheckExamples(const Matcher& matcher) {
@@ -43,6 +71,11 @@ std::vector<ExampleFailure> CheckExamples(const Matcher& matcher) {
   std::vector<RuleMatch> found;
   for (uint32_t i = 0; i < rules.size(); i++) {
     const Rule& r = rules[i];
+    // Examples have no file: a file-format rule's are read as a file of its
+    // first glob, the others' as text of no file format.
+    const std::string path = r.paths.empty()
+                                 ? std::string(Matcher::kNoFileFormatRules)
+                                 : PathOfGlob(r.paths.front());
     for (const auto& ex : r.examples) {
       if (!r.trigger.empty()) {
         if (std::string why = TriggerMisses(r, ex); !why.empty()) {
@@ -51,7 +84,7 @@ std::vector<ExampleFailure> CheckExamples(const Matcher& matcher) {
         }
       }
       found.clear();
-      if (Status s = matcher.Scan(ex, scratch.get(), &found); !s.ok()) {
+      if (Status s = matcher.Scan(ex, scratch.get(), &found, path); !s.ok()) {
         failures.push_back({r.id, r.origin, ex, s.ToString()});
         continue;
       }
@@ -75,19 +108,20 @@ std::vector<ExampleFailure> CheckExamples(const Matcher& matcher) {
     }
     for (const auto& ex : r.negative_examples) {
       found.clear();
-      if (Status s = matcher.Scan(ex, scratch.get(), &found); !s.ok()) {
+      if (Status s = matcher.Scan(ex, scratch.get(), &found, path); !s.ok()) {
         failures.push_back({r.id, r.origin, ex, s.ToString()});
         continue;
       }
       for (const auto& m : found) {
         // A negative example speaks for its own rule. Another rule's match
-        // counts unless that rule is scoped to file names (examples have no
-        // path, so it would never run there) or is a generic rule judging a
+        // counts unless that rule is scoped to file names (another format's
+        // file may hold the same line) or is a generic rule judging a
         // provider's negative (a malformed token under `API_KEY=` is still
         // a secret-named value; generic rules carry their own negatives).
         // A demo value (m.weak) is kept at low confidence outside
-        // configuration files, and an example has no path: low, hidden by
-        // default, so it does not break a negative example.
+        // configuration files, and an example is judged without its path's
+        // context: low, hidden by default, so it does not break a negative
+        // example.
         const Rule& other = rules[m.rule];
         if (m.weak) continue;
         if (m.rule != i &&

@@ -145,6 +145,44 @@ TEST(RuleSetTest, FailingExampleIsReportedWithRuleAndReason) {
             std::string::npos);
 }
 
+// A file-format rule's examples are read as a file its first glob matches:
+// it runs there, and another format's rule does not. So an example that
+// only another format's rule would match fails, naming no rule, and a
+// provider rule's example is read as no file at all.
+TEST(RuleSetTest, ExamplesOfFileFormatRulesAreCheckedInTheirFiles) {
+  RuleSet set;
+  ASSERT_TRUE(set.AddText(R"(
+rules:
+  - id: fmt.ini
+    name: n
+    kind: k
+    paths: ['*.ini', 'app.cfg']
+    pattern: '(?m)^pw=(?P<secret>\w{6,})$'
+    examples: ["pw=Kq7xWz\n"]
+  - id: fmt.rc
+    name: n
+    kind: k
+    paths: ['.[a-z]*rc']
+    pattern: '(?m)^(?:pw=|rcpw )(?P<secret>\w{6,})$'
+    examples: ["pw=Lm2vQx\n", "rcpw Tz8kWq\n"]
+  - id: tok.plain
+    name: n
+    kind: k
+    pattern: '\btok_(?P<secret>[0-9]{4})\b'
+    examples: ['tok_1234', 'rcpw Tz8kWq']
+)",
+                          "fmt.yaml")
+                  .ok());
+  auto m = Matcher::Create(set);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  auto failures = CheckExamples(**m);
+  // tok.plain's second example: only fmt.rc matches it, and not as no file.
+  ASSERT_EQ(failures.size(), 1u);
+  EXPECT_EQ(failures[0].rule_id, "tok.plain");
+  EXPECT_EQ(failures[0].example, "rcpw Tz8kWq");
+  EXPECT_EQ(failures[0].reason, "example does not match its rule");
+}
+
 TEST(RuleSetTest, BuiltinRulesLoadAndHaveExamples) {
   auto set = RuleSet::Builtin({.check_regexes = true, .examples = true});
   ASSERT_TRUE(set.ok()) << set.status().ToString();
