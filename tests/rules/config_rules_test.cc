@@ -420,6 +420,55 @@ TEST_F(ConfigRulesTest, ProxyAndRsyncCredentials) {
                  "etc/rsyncd.secrets");
 }
 
+// A Cntlm proxy's password or the NTLM hash `cntlm -H` prints for it, and a
+// cloud-init chpasswd list (RANDOM asks cloud-init to make one up).
+TEST_F(ConfigRulesTest, CntlmAndCloudInitPasswords) {
+  ExpectFindings(
+      "Username  jdoe\nDomain    CORP\n#Password  placeholder\n"
+      "PassNTLMv2  4F0C9A7E21B3D58E6A1F0C3B9D7E2A54\nProxy 10.0.0.1:8080\n",
+      {{"cntlm.password", "4F0C9A7E21B3D58E6A1F0C3B9D7E2A54"}},
+      "etc/cntlm.conf");
+  ExpectFindings("Username svc\nPassword Rq7-mWx3Tz\n",
+                 {{"cntlm.password", "Rq7-mWx3Tz"}},
+                 "C:/Program Files/Cntlm/cntlm.ini");
+  // Not a Cntlm file: the same line is no finding of that rule.
+  for (const auto& f : Scan("PassNTLMv2  4F0C9A7E21B3D58E6A1F0C3B9D7E2A54\n",
+                            "notes/proxy.txt")) {
+    EXPECT_NE(f.rule, "cntlm.password");
+  }
+  ExpectFindings(
+      "#cloud-config\nhostname: edge-7\nchpasswd:\n  list: |\n"
+      "    root:Hq2-vLt8Zw\n    ubuntu:RANDOM\n  expire: False\n",
+      {{"cloud_init.chpasswd_list", "Hq2-vLt8Zw"}}, "deploy/user-data");
+  ExpectFindings("chpasswd:\n  expire: false\n  list:\n    - ops:Wn5-kRz7Qx\n",
+                 {{"cloud_init.chpasswd_list", "Wn5-kRz7Qx"}},
+                 "infra/cloud-config.yaml");
+  ExpectFindings("chpasswd:\n  list: |\n    root:RANDOM\n", {},
+                 "deploy/user-data");
+}
+
+// Keys and tokens in a dump's or seed's credential-named columns, at the
+// column's index in the first row; one-time tokens and digests are not.
+TEST_F(ConfigRulesTest, SecretColumnsOfSqlInserts) {
+  ExpectFindings(
+      "INSERT INTO `integrations` (`id`, `provider`, `api_key`, `enabled`) "
+      "VALUES (3, 'weather', 'Tq8vNz3LkW5xRm2YpH7cJd4B', 1);\n",
+      {{"sql.insert_secret_column", "Tq8vNz3LkW5xRm2YpH7cJd4B"}},
+      "db/seed.sql");
+  ExpectFindings(
+      "insert into oauth_clients (client_id, client_secret) values "
+      "('web', 'Kd3-Wq8vLz2xTn7RmY5pHc4');\n",
+      {{"sql.insert_secret_column", "Kd3-Wq8vLz2xTn7RmY5pHc4"}},
+      "backup/app.pgsql");
+  ExpectFindings(
+      "INSERT INTO users (id, email, reset_token) VALUES "
+      "(1, 'a@corp.example', 'Tq8vNz3LkW5xRm2YpH7cJd4B');\n"
+      "INSERT INTO blobs (id, token) VALUES "
+      "(1, '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08');"
+      "\n",
+      {}, "db/seed.sql");
+}
+
 // Application secrets under the names their frameworks give them: GitLab's
 // key bases beside Rails' secret_key_base (in secrets.yml and gitlab.rb),
 // Phoenix's endpoint secret_key_base in an .exs file.

@@ -556,6 +556,26 @@ TEST_F(BuiltinGenericTest, SecretNamedKeysOfManyShapes) {
   }
 }
 
+// An inline code span closes a value (`API_KEY=...` in Markdown), and an
+// HTML <meta> names a key as an XML attribute pair does.
+TEST_F(BuiltinGenericTest, CodeSpansAndMetaTags) {
+  const std::string v = "Wq8vNz3LkT5xRm2YpH7cJd4B";
+  EXPECT_EQ(CountIn("Set `WEATHER_API_KEY=" + v + "` in your shell.\n",
+                    "docs/setup.md"),
+            1u);
+  EXPECT_EQ(CountIn("Put `DB_PASSWORD=Hq2-vLt8Zw` in the environment.\n",
+                    "README.md"),
+            1u);
+  EXPECT_EQ(CountIn("<meta name=\"api-key\" content=\"" + v + "\">\n",
+                    "web/index.html"),
+            1u);
+  EXPECT_EQ(CountIn("<meta name=\"csrf-token\" content=\"" + v + "\">\n",
+                    "web/index.html"),
+            0u);
+  // A template literal's interpolation is no value.
+  EXPECT_EQ(CountIn("const s = `API_TOKEN=${token}`;\n", "src/env.js"), 0u);
+}
+
 // Keys named after the service they open, with no `api_` or `secret` in the
 // name (generic.key.named), and a bare `key` nested under the service's
 // name (generic.key.bare, at most medium).
