@@ -447,6 +447,37 @@ TEST_F(ConfigRulesTest, CntlmAndCloudInitPasswords) {
                  "deploy/user-data");
 }
 
+// Service passwords in their own syntax: HAProxy's statistics page, SNMPv3
+// users (net-snmp and Cisco), AUTH typed into redis-cli, an Anaconda token
+// in a channel URL, the Snyk CLI's stored token.
+TEST_F(ConfigRulesTest, StatsPagesSnmpUsersAndClientHistories) {
+  ExpectFindings("listen stats\n  bind :8404\n  stats auth ops:Zr4-kWq8Lx\n",
+                 {{"haproxy.stats_auth", "Zr4-kWq8Lx"}},
+                 "etc/haproxy/haproxy.cfg");
+  // The statistics line of some C program's output is not a config.
+  ExpectFindings("stats auth ops:Zr4-kWq8Lx\n", {}, "src/report.c");
+  ExpectFindings(
+      "createUser monitor SHA \"Tn6-wQz3Lk8\" AES \"Pv2-xRm7Hd4\"\n"
+      "rouser monitor priv\n",
+      {{"snmp.v3_user", "Tn6-wQz3Lk8"}}, "etc/snmp/snmpd.conf");
+  ExpectFindings(
+      "snmp-server user nms NMS v3 auth sha Hk5-vTq2Wm9 priv aes 128 "
+      "Hk5-vTq2Wm9\n",
+      {{"snmp.v3_user", "Hk5-vTq2Wm9"}}, "switch01.cfg");
+  ExpectFindings("KEYS *\nAUTH Qd8-mLz4Wx\nINFO\n",
+                 {{"redis.cli_history_auth", "Qd8-mLz4Wx"}},
+                 "home/ops/.rediscli_history");
+  ExpectFindings(
+      "channels:\n  - https://conda.anaconda.org/t/"
+      "kq-6f1c2e9a-3b4d-4e8f-a1b2-c3d4e5f60718/corp\n  - defaults\n",
+      {{"anaconda.token", "kq-6f1c2e9a-3b4d-4e8f-a1b2-c3d4e5f60718"}},
+      "home/ops/.condarc");
+  ExpectFindings(
+      "{\"api\": \"6f1c2e9a-3b4d-4e8f-a1b2-c3d4e5f60718\"}\n",
+      {{"snyk.cli_config_token", "6f1c2e9a-3b4d-4e8f-a1b2-c3d4e5f60718"}},
+      "home/ops/.config/configstore/snyk.json");
+}
+
 // Keys and tokens in a dump's or seed's credential-named columns, at the
 // column's index in the first row; one-time tokens and digests are not.
 TEST_F(ConfigRulesTest, SecretColumnsOfSqlInserts) {
