@@ -574,6 +574,10 @@ TEST_F(BuiltinGenericTest, CodeSpansAndMetaTags) {
             0u);
   // A template literal's interpolation is no value.
   EXPECT_EQ(CountIn("const s = `API_TOKEN=${token}`;\n", "src/env.js"), 0u);
+  // A docstring's field type (Sphinx roles) is no value either.
+  EXPECT_EQ(
+      CountIn("    :type passphrase: :py:data:`bytes`\n", "lib/crypto.py"), 0u);
+  EXPECT_EQ(CountIn("    :type api_key: :class:`str`\n", "lib/client.py"), 0u);
 }
 
 // Keys named after the service they open, with no `api_` or `secret` in the
