@@ -180,6 +180,45 @@ TEST_F(CodeAssignmentRulesTest, PerlDbiConnectWithALiteralPassword) {
       Scan("my $dbh = DBI->connect($dsn, $user, $ENV{DB_PASS});\n").empty());
 }
 
+// A literal user:password a program base64-encodes for a Basic header, in
+// five languages; built from variables it is no finding.
+TEST_F(CodeAssignmentRulesTest, BasicAuthEncodedFromALiteral) {
+  EXPECT_EQ(Scan("fetch(url, {headers: {Authorization: 'Basic ' + "
+                 "btoa('jdoe:Gx5-wTq2Lm8')}});\n"),
+            (Pairs{{"code.basic_auth_encoded_literal", "Gx5-wTq2Lm8"}}));
+  EXPECT_EQ(Scan("token = base64.b64encode('ops:Vr3-kWz9Pd4'.encode())\n"),
+            (Pairs{{"code.basic_auth_encoded_literal", "Vr3-kWz9Pd4"}}));
+  EXPECT_EQ(Scan("auth := base64.StdEncoding.EncodeToString([]byte("
+                 "\"ci:Hm7-qLx2Zt6\"))\n"),
+            (Pairs{{"code.basic_auth_encoded_literal", "Hm7-qLx2Zt6"}}));
+  EXPECT_EQ(Scan("$h = 'Basic ' . base64_encode('api:Tn4-vRz8Kw3');\n"),
+            (Pairs{{"code.basic_auth_encoded_literal", "Tn4-vRz8Kw3"}}));
+  EXPECT_EQ(Scan("req['Authorization'] = \"Basic #{Base64.strict_encode64("
+                 "'bot:Lq9-mXw4Rd2')}\"\n"),
+            (Pairs{{"code.basic_auth_encoded_literal", "Lq9-mXw4Rd2"}}));
+  for (const char* line : {
+           "btoa(user + ':' + pass)\n",
+           "base64.b64encode(f'{user}:{pw}'.encode())\n",
+           "Buffer.from(`${user}:${pass}`).toString('base64')\n",
+           "base64_encode('user:password')\n",
+       }) {
+    EXPECT_TRUE(Scan(line).empty()) << line;
+  }
+}
+
+// Calls whose second and third arguments are a user and a password:
+// Sequelize's constructor, PHP's ftp_login and ldap_bind.
+TEST_F(CodeAssignmentRulesTest, CredentialsAsSecondAndThirdArguments) {
+  EXPECT_EQ(Scan("const db = new Sequelize('shop', 'app', 'Qm4-Wz8xLt2', "
+                 "{dialect: 'postgres'});\n"),
+            (Pairs{{"code.credential_call_third_arg", "Qm4-Wz8xLt2"}}));
+  EXPECT_EQ(Scan("<?php ftp_login($conn, 'mirror', 'Hs6-pLx2Vq9');\n"),
+            (Pairs{{"code.credential_call_third_arg", "Hs6-pLx2Vq9"}}));
+  EXPECT_EQ(Scan("<?php ldap_bind($ds, 'cn=svc,dc=corp', 'Tr8-kMw3Zq5');\n"),
+            (Pairs{{"code.credential_call_third_arg", "Tr8-kMw3Zq5"}}));
+  EXPECT_TRUE(Scan("<?php ftp_login($conn, $user, $pass);\n").empty());
+}
+
 // A placeholder's literal default under a secret's name: Spring's
 // `${NAME:default}` (YAML, properties, @Value), Compose's `${NAME:-default}`;
 // not an empty, placeholder, URL, path or nested default.
