@@ -143,6 +143,23 @@ TEST_F(ConfigRulesTest, CloudFormationParameterDefaults) {
       {});
 }
 
+// An ARM template's secure parameter with a literal defaultValue, after a
+// nested metadata object; an ARM expression or no default is none.
+TEST_F(ConfigRulesTest, ArmTemplateParameterDefaults) {
+  ExpectFindings(
+      "{\n  \"parameters\": {\n    \"vmAdminPassword\": {\n"
+      "      \"type\": \"securestring\",\n"
+      "      \"metadata\": {\"description\": \"Password of the VM's admin\"},\n"
+      "      \"defaultValue\": \"Kt7-wQz3Lm8\"\n    },\n"
+      "    \"sqlPassword\": {\"type\": \"securestring\", "
+      "\"defaultValue\": \"[newGuid()]\"},\n"
+      "    \"location\": {\"type\": \"string\", \"defaultValue\": "
+      "\"westeurope\"}\n"
+      "  }\n}\n",
+      {{"azure.arm_parameter_default_password", "Kt7-wQz3Lm8"}},
+      "infra/azuredeploy.json");
+}
+
 TEST_F(ConfigRulesTest, HtpasswdLinesOfEveryForm) {
   // One file, every storage form htpasswd writes: each line once, by the
   // rule that names its form (a hash is never also called plaintext).
