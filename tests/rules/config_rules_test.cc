@@ -160,6 +160,25 @@ TEST_F(ConfigRulesTest, ArmTemplateParameterDefaults) {
       "infra/azuredeploy.json");
 }
 
+// Self-hosted applications' own secrets: Drupal's hash salt, OctoPrint's
+// global API key, Deluge's auth file (not its generated localclient line).
+TEST_F(ConfigRulesTest, SelfHostedApplicationSecrets) {
+  ExpectFindings(
+      "<?php\n$databases = [];\n$settings['hash_salt'] = "
+      "'Yq3Lw8Zt2Kx7Mv4Rn9Pb5Hs1Dc6Fj0Gk2Ah7Tu3We';\n",
+      {{"drupal.hash_salt", "Yq3Lw8Zt2Kx7Mv4Rn9Pb5Hs1Dc6Fj0Gk2Ah7Tu3We"}},
+      "web/sites/default/settings.php");
+  ExpectFindings(
+      "api:\n  allowCrossOrigin: false\n"
+      "  key: 7C1E9A3F5B2D8E0A4C6F1B3D5E7A9C2F\nserver:\n  port: 5000\n",
+      {{"octoprint.api_key", "7C1E9A3F5B2D8E0A4C6F1B3D5E7A9C2F"}},
+      "home/pi/.octoprint/config.yaml");
+  ExpectFindings(
+      "localclient:5e0c1d9a7b3f2e8d4c6a0b1f9e7d5c3a2b4f6e8d:10\n"
+      "media:Vw4-kQz8Lt:5\n",
+      {{"deluge.auth_file", "Vw4-kQz8Lt"}}, "home/u/.config/deluge/auth");
+}
+
 TEST_F(ConfigRulesTest, HtpasswdLinesOfEveryForm) {
   // One file, every storage form htpasswd writes: each line once, by the
   // rule that names its form (a hash is never also called plaintext).
