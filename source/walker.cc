@@ -353,9 +353,6 @@ class Walker {
     }
 
     for (const DirEntry& e : entries) {
-      // A repository's .git is never scanned as files (nor is a submodule's
-      // or worktree's .git file); ripgrep skips it too.
-      if (e.name == ".git") continue;
       std::string child_rel = rel.empty() ? e.name : rel + "/" + e.name;
       std::string child_path = prefix_ + child_rel;
       // What the kernel is given: the shown path from the current
@@ -363,6 +360,16 @@ class Walker {
       std::string child_at = here   ? e.name
                              : base ? open_path + "/" + e.name
                                     : child_path;
+      if (e.name == ".git") {
+        // A repository's .git is not scanned as files (objects are what
+        // --git reads; a submodule's or worktree's .git file names a
+        // directory elsewhere), except its config: a remote URL with a
+        // token in it lives there and nowhere in the tree.
+        if (e.type != DT_LNK || opts_.follow_symlinks) {
+          VisitGitConfig(child_base, child_fd, child_at, child_rel, child_path);
+        }
+        continue;
+      }
       bool is_dir = false;
       bool via_symlink = false;
       uint64_t size = 0;
@@ -405,16 +412,44 @@ class Walker {
       }
       if (is_dir) {
         WalkDir(child_base, child_at, child_rel, /*nofollow=*/!via_symlink);
-      } else if (child_base) {
-        visit_(WalkEntry{std::move(child_path), size, child_base,
-                         std::move(child_at)});
       } else {
-        visit_(WalkEntry{std::move(child_path), size, nullptr, ""});
+        Visit(child_base, std::move(child_path), std::move(child_at), size);
       }
     }
 
     if (pushed) frames_.pop_back();
     if (opts_.follow_symlinks) ancestors_.pop_back();
+  }
+
+  // Hands one file to the visitor; `at` is opened from `dir` when there is
+  // one, else the shown path is opened as it is.
+  void Visit(const std::shared_ptr<const DirHandle>& dir, std::string path,
+             std::string at, uint64_t size) {
+    if (dir) {
+      visit_(WalkEntry{std::move(path), size, dir, std::move(at)});
+    } else {
+      visit_(WalkEntry{std::move(path), size, nullptr, ""});
+    }
+  }
+
+  // Visits `<git>/config` when `git` (a ".git" entry at `git_at` from
+  // `dirfd`) is a directory holding a regular config file that is not
+  // ignored. A .git file (submodule, worktree) has no config below it.
+  void VisitGitConfig(const std::shared_ptr<const DirHandle>& dir, int dirfd,
+                      const std::string& git_at, const std::string& git_rel,
+                      const std::string& git_path) {
+    std::string at = git_at + "/config";
+    struct stat st;
+    if (fstatat(dirfd, at.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+        !S_ISREG(st.st_mode)) {
+      return;
+    }
+    if (IsIgnored(git_rel + "/config", /*is_dir=*/false)) {
+      if (stats_) ++stats_->ignored;
+      return;
+    }
+    Visit(dir, git_path + "/config", std::move(at),
+          static_cast<uint64_t>(st.st_size));
   }
 
   const WalkOptions& opts_;

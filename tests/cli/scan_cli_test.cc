@@ -397,11 +397,22 @@ TEST(ScanCliTest, IgnoreFilesAreHonouredUnlessNamedOrNoIgnore) {
 
 TEST(ScanCliTest, GitDirectoryIsSkippedAndSymlinkLoopsTerminate) {
   TempDir dir;
-  dir.Write(".git/config", FakeGithubToken(13));
+  dir.Write(".git/HEAD", FakeGithubToken(13));
+  dir.Write(".git/logs/HEAD", FakeGithubToken(14));
   dir.Write("d/x.txt", "clean\n");
   ASSERT_EQ(symlink("..", (dir.path() + "/d/loop").c_str()), 0);
   auto r = RunKeyward({"scan", "--follow", "."}, "", {}, dir.path());
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+}
+
+TEST(ScanCliTest, TokenInGitRemoteUrlIsFound) {
+  TempDir dir;
+  dir.Write(".git/config",
+            "[remote \"origin\"]\n\turl = https://x-access-token:" +
+                FakeGithubToken(15) + "@github.com/acme/app.git\n");
+  auto r = RunKeyward({"scan", "--format", "jsonl", "."}, "", {}, dir.path());
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("\".git/config\""), std::string::npos) << r.out;
 }
 
 TEST(ScanCliTest, OutputFileAndParallelismGiveSameFindings) {

@@ -63,16 +63,22 @@ void InDirectory(const std::string& dir, Fn fn) {
   ASSERT_EQ(chdir(old), 0);
 }
 
-TEST(WalkerTest, VisitsRegularFilesSortedAndSkipsDotGit) {
+TEST(WalkerTest, VisitsRegularFilesSortedAndOnlyTheConfigOfDotGit) {
   TempDir dir;
   dir.Write("b.txt", "b");
   dir.Write("a/z.txt", "z");
   dir.Write("a/b.txt", "b");
   dir.Write(".env", "hidden files are scanned");
   dir.Write(".git/config", "[core]");
+  dir.Write(".git/HEAD", "ref: refs/heads/main");
+  dir.Write(".git/objects/ab/cdef", "x");
+  dir.Write(".git/modules/sub/config", "[core]");
   dir.Write("sub/.git", "gitdir: ../.git/modules/sub");
   WalkResult r = WalkTree(dir);
-  EXPECT_THAT(r.paths, ElementsAre(".env", "a/b.txt", "a/z.txt", "b.txt"));
+  // .git/config holds remote URLs (with a token, sometimes); nothing else
+  // in .git is read, and a submodule's .git file has no config below it.
+  EXPECT_THAT(r.paths, ElementsAre(".env", ".git/config", "a/b.txt", "a/z.txt",
+                                   "b.txt"));
   EXPECT_THAT(r.warnings, IsEmpty());
   EXPECT_EQ(r.stats.ignored, 0u);
   EXPECT_EQ(r.stats.unreadable, 0u);
@@ -179,6 +185,33 @@ TEST(WalkerTest, NoIgnoreVisitsEverythingButDotGit) {
   EXPECT_THAT(r.paths,
               ElementsAre(".gitignore", ".keywardignore", "a.log", "b.txt"));
   EXPECT_EQ(r.stats.ignored, 0u);
+}
+
+TEST(WalkerTest, GitConfigFollowsIgnoresAndSymlinkSettings) {
+  TempDir dir;
+  dir.Write("repo/.git/config", "[core]");
+  dir.Write("other/.git/config", "[core]");
+  dir.Write("other/a.txt", "x");
+  dir.Write(".keywardignore", "**/.git/config\n");
+  ASSERT_EQ(symlink("repo/.git", (dir.path() + "/link").c_str()), 0);
+  ASSERT_EQ(mkdir((dir.path() + "/viasym").c_str(), 0755), 0);
+  ASSERT_EQ(symlink("../repo/.git", (dir.path() + "/viasym/.git").c_str()), 0);
+  // An ignore pattern hides every repository's config.
+  WalkResult ignored = WalkTree(dir);
+  EXPECT_THAT(ignored.paths, ElementsAre(".keywardignore", "other/a.txt"));
+  EXPECT_EQ(ignored.stats.ignored, 2u);
+  // Without it, each real .git directory's config is visited once; a .git
+  // that is a symlink is not followed unless asked.
+  dir.Write(".keywardignore", "");
+  WalkResult r = WalkTree(dir);
+  EXPECT_THAT(r.paths, ElementsAre(".keywardignore", "other/.git/config",
+                                   "other/a.txt", "repo/.git/config"));
+  WalkOptions follow;
+  follow.follow_symlinks = true;
+  WalkResult f = WalkTree(dir, follow);
+  EXPECT_THAT(f.paths, ElementsAre(".keywardignore", "link/config",
+                                   "other/.git/config", "other/a.txt",
+                                   "repo/.git/config", "viasym/.git/config"));
 }
 
 TEST(WalkerTest, ExcludeAppliesAlwaysAndCanReincludeIgnored) {
