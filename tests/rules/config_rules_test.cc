@@ -581,6 +581,77 @@ TEST_F(ConfigRulesTest, MatchesEndingAtALineEndFindTheLinesAbove) {
        {"http.curl_user_token", "Kd3Wq8vLz2xTn7RmY5pHc4Bw"}});
 }
 
+// Logins saved by desktop clients, in the files they keep them in: plain,
+// obfuscated with a key the program carries, or encrypted for the user.
+TEST_F(ConfigRulesTest, SavedLoginsOfDesktopClients) {
+  ExpectFindings(
+      "[web]\nIP=ftp.corp.example\nuser=deploy\n"
+      "pass=9B1E44C07A3F52D8E6C1B0A7\n",
+      {{"flashfxp.password", "9B1E44C07A3F52D8E6C1B0A7"}},
+      "FlashFXP/Sites.dat");
+  ExpectFindings(
+      "\"Host\"=\"ftp.corp.example\"\n\"PW\"=\"3FA9C2E7B18D4056\"\n"
+      "\"SavePassword\"=dword:00000001\n"
+      "\"ControlPassword\"=hex:1f,9c,03,e8,77,b2,5a,d4\n",
+      {{"windows_registry.password_value", "3FA9C2E7B18D4056"},
+       {"windows_registry.password_value", "1f,9c,03,e8,77,b2,5a,d4"}},
+      "export/coreftp.reg");
+  ExpectFindings(
+      "Servers\\db\\User<|||>1<|||>root\n"
+      "Servers\\db\\Password<|||>1<|||>7C4E19A2B0D35F6\n",
+      {{"heidisql.password", "7C4E19A2B0D35F6"}}, "portable_settings.txt");
+  ExpectFindings(
+      "<StringRefAddr addrType=\"password\">\n"
+      "<Contents>Vq3Lx8RnT2wYz6KpHd4M</Contents>\n</StringRefAddr>\n",
+      {{"sqldeveloper.connection_password", "Vq3Lx8RnT2wYz6KpHd4M"}},
+      "connections.xml");
+  const std::string blob =
+      "01000000D08C9DDF0115D1118C7A00C04FC297EB"
+      "5e0b7c2a9d14f3866a0c2be19d47f5a3c81e6b90";
+  ExpectFindings(
+      "full address:s:ts1.corp.example\npassword 51:b:" + blob + "\n",
+      {{"rdp.password_blob", blob}}, "desk.rdp");
+  ExpectFindings(
+      "[802-1x]\nidentity=jdoe\npassword-flags=0\n"
+      "password=Ht5wQ9zLk2Rv\n",
+      {{"networkmanager.secret", "Ht5wQ9zLk2Rv"}},
+      "/etc/NetworkManager/system-connections/Corp.nmconnection");
+  ExpectFindings(
+      "<User ops>\n  <Pass password>\n    Method = sha256\n"
+      "    Hash = 0c9a7e52b1d84f36a2e95c07d1b8f4a6\n"
+      "    Salt = Lq7vRz2NxT\n  </Pass>\n</User>\n",
+      {{"znc.user_password", "0c9a7e52b1d84f36a2e95c07d1b8f4a6"}},
+      "/home/ops/.znc/configs/znc.conf");
+  // Outside its file, a file-format rule is silent: the same lines in a
+  // .txt are left to the generic rules (none takes these).
+  ExpectFindings(
+      "pass=9B1E44C07A3F52D8E6C1B0A7\n"
+      "password 51:b:" +
+          blob + "\n",
+      {}, "notes.txt");
+}
+
+TEST_F(ConfigRulesTest, SettingsRowsAndErlangTerms) {
+  ExpectFindings(
+      "INSERT INTO `settings` (`key`, `value`) VALUES "
+      "('mail.smtp_password','Rt7vKz2QwL9x'),('site.name','Shop'),"
+      "('reset_token_ttl','86400s');\n"
+      "INSERT INTO core_config_data VALUES (7, 'default', 0, "
+      "'payment/gateway/api_key', 'Nw4kT8vQz2LmX6rHc9Yd3Pf');\n",
+      {{"sql.key_value_row", "Rt7vKz2QwL9x"},
+       {"sql.key_value_row", "Nw4kT8vQz2LmX6rHc9Yd3Pf"}},
+      "dump/shop.sql");
+  ExpectFindings(
+      "[{billing, [{db_host, \"db1\"}, {db_password, "
+      "\"Qm3xV8rT2kLz\"}]},\n {kernel, [{api_key, "
+      "<<\"Hc9Yd3PfNw4kT8vQz2Lm\">>}]}].\n",
+      {{"erlang.config_secret", "Qm3xV8rT2kLz"},
+       {"erlang.config_secret", "Hc9Yd3PfNw4kT8vQz2Lm"}},
+      "config/sys.config");
+  ExpectFindings("[{billing, [{db_password, {env, \"DB_PASSWORD\"}}]}].\n", {},
+                 "config/sys.config");
+}
+
 // Application secrets under the names their frameworks give them: GitLab's
 // key bases beside Rails' secret_key_base (in secrets.yml and gitlab.rb),
 // Phoenix's endpoint secret_key_base in an .exs file.
