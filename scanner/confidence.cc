@@ -130,10 +130,13 @@ bool ConfigFile(std::string_view base, std::string_view ext) {
   // and pillars (`.sls`) are YAML written onto the servers Salt manages.
   // (Puppet's `.pp` is also Free Pascal's unit extension: left neutral.)
   // EDN is Clojure's data and configuration format (`config.edn`).
+  // NetworkManager profiles, registry exports and remote-desktop
+  // connection files hold a client's saved settings, logins among them.
   return In(ext, {"env",    "ini",    "cfg",    "conf",  "cnf", "properties",
                   "yaml",   "yml",    "toml",   "json",  "xml", "tf",
                   "tfvars", "hcl",    "config", "plist", "pem", "key",
-                  "ppk",    "pgpass", "netrc",  "sls",   "edn"});
+                  "ppk",    "pgpass", "netrc",  "sls",   "edn", "nmconnection",
+                  "reg",    "rdp",    "remmina"});
 }
 
 // Program source: a literal assigned or passed here ships with the program.

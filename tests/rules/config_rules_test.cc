@@ -612,9 +612,10 @@ TEST_F(ConfigRulesTest, SavedLoginsOfDesktopClients) {
       "full address:s:ts1.corp.example\npassword 51:b:" + blob + "\n",
       {{"rdp.password_blob", blob}}, "desk.rdp");
   ExpectFindings(
-      "[802-1x]\nidentity=jdoe\npassword-flags=0\n"
-      "password=Ht5wQ9zLk2Rv\n",
-      {{"networkmanager.secret", "Ht5wQ9zLk2Rv"}},
+      "[wifi-security]\nwep-key0=Rq7vLz3KwT9m\n[802-1x]\n"
+      "identity=jdoe\npassword-flags=0\npassword=Ht5wQ9zLk2Rv\n",
+      {{"networkmanager.secret", "Rq7vLz3KwT9m"},
+       {"generic.password.unquoted", "Ht5wQ9zLk2Rv"}},
       "/etc/NetworkManager/system-connections/Corp.nmconnection");
   ExpectFindings(
       "<User ops>\n  <Pass password>\n    Method = sha256\n"
@@ -629,6 +630,22 @@ TEST_F(ConfigRulesTest, SavedLoginsOfDesktopClients) {
       "password 51:b:" +
           blob + "\n",
       {}, "notes.txt");
+}
+
+// Files that are nothing but credentials, known by where they live.
+TEST_F(ConfigRulesTest, CredentialFilesOfServices) {
+  ExpectFindings("svc-vpn\nQz8#wLk3Tv5n\n",
+                 {{"openvpn.auth_user_pass_file", "Qz8#wLk3Tv5n"}},
+                 "/etc/openvpn/client/auth.txt");
+  // The pool file beside it is no user and password.
+  ExpectFindings("client1,10.8.0.4\nclient2,10.8.0.5\n", {},
+                 "/etc/openvpn/ipp.txt");
+  ExpectFindings(
+      "$USER1$=/usr/lib/nagios/plugins\n$USER2$=nagios\n"
+      "$USER7$=Tk5!qW8zLv3\n",
+      {{"nagios.resource_macro", "Tk5!qW8zLv3"}}, "/etc/nagios4/resource.cfg");
+  // The same two lines elsewhere are not a credential file.
+  ExpectFindings("svc-vpn\nQz8#wLk3Tv5n\n", {}, "notes/auth.txt");
 }
 
 TEST_F(ConfigRulesTest, SettingsRowsAndErlangTerms) {
