@@ -536,32 +536,6 @@ TEST_F(ConfigRulesTest, SecretColumnsOfSqlInserts) {
       {}, "db/seed.sql");
 }
 
-TEST_F(ConfigRulesTest, SecretColumnsOfCsvFiles) {
-  // The value at the index of the named column, in the first row; quoted
-  // cells may hold commas; the last column ends at the line's end.
-  ExpectFindings(
-      "host,port,user,password\ndb1.internal,5432,report,"
-      "Rk7#vQ2mXz\ndb2.internal,5432,report,Hs3!kW8pLc\n",
-      {{"csv.secret_column", "Rk7#vQ2mXz"}}, "ops/databases.csv");
-  ExpectFindings(
-      "\"name\",\"notes\",\"client_secret\",\"owner\"\r\n"
-      "\"billing\",\"rotated, yearly\",\"Wn5vQ8zTk2LmR7xHc3Yd\",\"ops\"\r\n",
-      {{"csv.secret_column", "Wn5vQ8zTk2LmR7xHc3Yd"}}, "clients.csv");
-  ExpectFindings(
-      "a,b,c,d,e,f,g,h,i,j,k,api_key\n1,2,3,4,5,6,7,8,9,10,11,"
-      "pZ4sT8wQ1nV6bL3kR9yH2cF5\n",
-      {{"csv.secret_column", "pZ4sT8wQ1nV6bL3kR9yH2cF5"}}, "k.csv");
-  // One-time tokens, hashes, placeholders and empty cells are not; nor is
-  // the same text outside a .csv file.
-  ExpectFindings(
-      "id,reset_token,password_hash,password\n"
-      "1,jpvM8TJcOFY3vCYTdQZ1pg7IYpMHtAqB,Tq9wLz4HsPk2,changeme\n"
-      "2,,,\n",
-      {}, "users.csv");
-  ExpectFindings("host,user,password\ndb1,report,Rk7#vQ2mXz\n", {},
-                 "notes.txt");
-}
-
 // A rule whose match ends at the end of a line also ends before the next
 // line: RE2's `$` is the end of the text, so the patterns take a newline.
 TEST_F(ConfigRulesTest, MatchesEndingAtALineEndFindTheLinesAbove) {

@@ -183,6 +183,24 @@ rules:
   EXPECT_EQ(failures[0].reason, "example does not match its rule");
 }
 
+// A history scan runs every file-format rule on each blob whose name some
+// glob's last component matches (git/history.cc, RescanNamedBlobs): a last
+// component of `*` names every blob, and a scan of tmux's history took 15 s
+// instead of 0.7. Built-in globs name their files.
+TEST(RuleSetTest, BuiltinGlobsNameTheirFiles) {
+  auto set = RuleSet::Builtin();
+  ASSERT_TRUE(set.ok()) << set.status().ToString();
+  for (const auto& r : set->rules()) {
+    for (const std::string& glob : r.paths) {
+      const size_t slash = glob.rfind('/');
+      const std::string last =
+          slash == std::string::npos ? glob : glob.substr(slash + 1);
+      EXPECT_NE(last.find_first_not_of('*'), std::string::npos)
+          << r.id << ": " << glob;
+    }
+  }
+}
+
 TEST(RuleSetTest, BuiltinRulesLoadAndHaveExamples) {
   auto set = RuleSet::Builtin({.check_regexes = true, .examples = true});
   ASSERT_TRUE(set.ok()) << set.status().ToString();
