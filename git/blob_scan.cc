@@ -60,10 +60,12 @@ std::string LostWarning(const git_oid& id) {
 
 struct SharedState {
   SharedState(const Scanner& scanner, std::string_view scope,
+              const std::vector<std::string>* scopes,
               const std::string& git_dir, const std::vector<git_oid>& blobs,
               std::vector<BlobFinding>* found)
       : scanner(scanner),
         scope(scope),
+        scopes(scopes),
         git_dir(git_dir),
         blobs(blobs),
         warn(WarnSink(scanner.options())),
@@ -71,6 +73,10 @@ struct SharedState {
 
   const Scanner& scanner;
   std::string_view scope;
+  const std::vector<std::string>* scopes;  // or null: `scope` for all
+  std::string_view ScopeOf(size_t blob) const {
+    return scopes ? std::string_view((*scopes)[blob]) : scope;
+  }
   const std::string& git_dir;
   const std::vector<git_oid>& blobs;
   const PackReader* reader = nullptr;
@@ -116,7 +122,7 @@ class WorkerOutput {
       return;
     }
     std::string error;
-    Count(ScanBlobContent(s_->scanner, s_->scope, i, s_->blobs[i], data,
+    Count(ScanBlobContent(s_->scanner, s_->ScopeOf(i), i, s_->blobs[i], data,
                           &buffer_findings_, &found_, &error));
     if (!error.empty()) Warn(s_, error);
   }
@@ -297,7 +303,8 @@ void MatchPackedBlobs(const PackReader& packs,
 ScanStats ScanBlobs(const Scanner& scanner, const std::string& git_dir,
                     const std::vector<git_oid>& blobs, int threads,
                     std::vector<BlobFinding>* found, const PackedBlobScan* done,
-                    std::string_view scope) {
+                    std::string_view scope,
+                    const std::vector<std::string>* scopes) {
   if (done != nullptr) {
     // Take what the pack pass saw; read only the rest.
     ScanStats stats;
@@ -309,6 +316,7 @@ ScanStats ScanBlobs(const Scanner& scanner, const std::string& git_dir,
     }
     std::vector<git_oid> rest;
     std::vector<size_t> rest_index;
+    std::vector<std::string> rest_scopes;
     for (size_t i = 0; i < blobs.size(); ++i) {
       uint32_t slot = i < done->slot_of_blob.size() ? done->slot_of_blob[i]
                                                     : PackedBlobScan::kNoSlot;
@@ -342,6 +350,7 @@ ScanStats ScanBlobs(const Scanner& scanner, const std::string& git_dir,
         case PackedBlobScan::kUndecodable:
           rest.push_back(blobs[i]);
           rest_index.push_back(i);
+          if (scopes) rest_scopes.push_back((*scopes)[i]);
           break;
       }
     }
@@ -351,13 +360,13 @@ ScanStats ScanBlobs(const Scanner& scanner, const std::string& git_dir,
     }
     std::vector<BlobFinding> rest_found;
     stats.Add(ScanBlobs(scanner, git_dir, rest, threads, &rest_found, nullptr,
-                        scope));
+                        scope, scopes ? &rest_scopes : nullptr));
     for (BlobFinding& bf : rest_found) {
       found->push_back({rest_index[bf.blob], std::move(bf.finding)});
     }
     return stats;
   }
-  SharedState state(scanner, scope, git_dir, blobs, found);
+  SharedState state(scanner, scope, scopes, git_dir, blobs, found);
   if (blobs.empty()) return state.stats;
   const int max_threads = std::max(1, ResolveThreads(threads));
   auto reader = PackReader::Open(ObjectsDirOf(git_dir));

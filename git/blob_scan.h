@@ -94,12 +94,15 @@ void MatchPackedBlobs(const PackReader& packs,
 // `scope` chooses the file-format rules (Matcher::Scan's `path`): "" runs
 // them all (blobs are scanned without their paths; the caller drops what
 // does not apply to a blob's path), Matcher::kNoFileFormatRules none.
-// Archives and compressed blobs choose by their entries' names.
+// `scopes`, when given, has one per blob in its place (e.g.
+// Matcher::FileNamed of a blob's name). Archives and compressed blobs
+// choose by their entries' names.
 ScanStats ScanBlobs(const Scanner& scanner, const std::string& git_dir,
                     const std::vector<git_oid>& blobs, int threads,
                     std::vector<BlobFinding>* found,
                     const PackedBlobScan* done = nullptr,
-                    std::string_view scope = {});
+                    std::string_view scope = {},
+                    const std::vector<std::string>* scopes = nullptr);
 
 }  // namespace keyward::git
 

@@ -133,7 +133,7 @@ class BlobEnumerator {
   std::vector<git_oid> TakeOther() { return std::move(other_); }
   // Blobs of the trees read through libgit2 whose name `named` took (may
   // repeat).
-  std::vector<git_oid> TakeNamed() { return std::move(named_blobs_); }
+  std::vector<NamedBlob> TakeNamed() { return std::move(named_blobs_); }
   // By PackedTrees id: the blob's index, or kNone (TreeGraph::blob_of_number).
   std::vector<uint32_t> TakeBlobOfId() { return std::move(blob_of_id_); }
 
@@ -211,7 +211,7 @@ class BlobEnumerator {
       if (type == GIT_OBJECT_BLOB) {
         blobs.push_back(Blob(*child));
         if (named_ && named_(git_tree_entry_name(e))) {
-          named_blobs_.push_back(*child);
+          named_blobs_.push_back({*child, git_tree_entry_name(e)});
         }
       } else if (type == GIT_OBJECT_TREE) {
         bool fresh = false;
@@ -238,7 +238,7 @@ class BlobEnumerator {
   std::vector<uint32_t> refs_;  // see TakeRefs
   std::vector<git_oid> other_;
   const std::function<bool(std::string_view)>& named_;
-  std::vector<git_oid> named_blobs_;
+  std::vector<NamedBlob> named_blobs_;
   // Per PackedTrees id: its blob index, once known (saves hashing the same
   // id for every tree naming it; the graph's map of blob entries to edges).
   std::vector<uint32_t> blob_of_id_;
@@ -472,7 +472,7 @@ Status Enumerate(git_repository* repo, const EnumerateOptions& options,
   // first, and so is the packs' plan once no one decodes with it.
   std::vector<uint32_t> refs = enumerator->TakeRefs();
   std::vector<git_oid> other = enumerator->TakeOther();
-  std::vector<git_oid> named = enumerator->TakeNamed();
+  std::vector<NamedBlob> named = enumerator->TakeNamed();
   out->trees.blob_of_number = enumerator->TakeBlobOfId();
   enumerator.reset();
   if (packed) {
@@ -505,10 +505,17 @@ Status Enumerate(git_repository* repo, const EnumerateOptions& options,
   if (packed) out->blob_objects = std::move(refs);
   if (!named.empty()) {
     for (size_t i = 0; i < out->blobs.size(); ++i) {
-      if (std::binary_search(named.begin(), named.end(), out->blobs[i],
-                             OidLess())) {
-        out->named_blobs.push_back(static_cast<uint32_t>(i));
+      auto it = std::lower_bound(named.begin(), named.end(), out->blobs[i],
+                                 [](const NamedBlob& b, const git_oid& id) {
+                                   return git_oid_cmp(&b.id, &id) < 0;
+                                 });
+      if (it == named.end() || !git_oid_equal(&it->id, &out->blobs[i])) {
+        continue;
       }
+      out->named_blobs.push_back(static_cast<uint32_t>(i));
+      auto next = it + 1;
+      bool several = next != named.end() && git_oid_equal(&next->id, &it->id);
+      out->named_as.push_back(several ? std::string() : std::move(it->name));
     }
   }
   return Status::OK();

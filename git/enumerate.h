@@ -26,6 +26,8 @@ struct Enumeration {
   // Indices into `blobs` of the blobs some tree names so that
   // EnumerateOptions::named said yes (ascending); empty without it.
   std::vector<uint32_t> named_blobs;
+  // By named blob: the name it was given, or "" when trees give it several.
+  std::vector<std::string> named_as;
   // Refs, commits and trees that could not be read (each warned about): the
   // part of the history behind them was not enumerated.
   size_t unreadable = 0;

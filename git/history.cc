@@ -27,12 +27,14 @@ namespace {
 
 // Blobs are scanned before the walk has named them, without file-format
 // rules (Rule::paths): those run on the few blobs some tree names like
-// their files (Enumeration::named_blobs), scanned again here with every
-// rule; their findings replace the first pass's. Warnings and progress were
-// given by the first pass.
+// their files (Enumeration::named_blobs), scanned again here with the
+// rules whose globs' last component matches that name (all of them for a
+// blob given several names); their findings replace the first pass's.
+// Warnings and progress were given by the first pass.
 void RescanNamedBlobs(const Scanner& scanner, const std::string& git_dir,
                       const std::vector<git_oid>& blobs,
-                      const std::vector<uint32_t>& named, int threads,
+                      const std::vector<uint32_t>& named,
+                      const std::vector<std::string>& named_as, int threads,
                       std::vector<git::BlobFinding>* found) {
   if (named.empty()) return;
   ScanOptions quiet = scanner.options();
@@ -42,8 +44,13 @@ void RescanNamedBlobs(const Scanner& scanner, const std::string& git_dir,
   std::vector<git_oid> ids;
   ids.reserve(named.size());
   for (uint32_t i : named) ids.push_back(blobs[i]);
+  std::vector<std::string> scopes;
+  scopes.reserve(named.size());
+  for (const std::string& name : named_as) {
+    scopes.push_back(name.empty() ? std::string() : Matcher::FileNamed(name));
+  }
   std::vector<git::BlobFinding> refound;
-  git::ScanBlobs(again, git_dir, ids, threads, &refound);
+  git::ScanBlobs(again, git_dir, ids, threads, &refound, nullptr, {}, &scopes);
   std::erase_if(*found, [&](const git::BlobFinding& f) {
     return std::binary_search(named.begin(), named.end(), f.blob);
   });
@@ -141,7 +148,8 @@ Status ScanGitHistory(const Scanner& scanner, const GitHistoryOptions& options,
   std::vector<git::BlobFinding> found;
   ScanStats stats = git::ScanBlobs(scanner, git_dir, e.blobs, threads, &found,
                                    &packed, Matcher::kNoFileFormatRules);
-  RescanNamedBlobs(scanner, git_dir, e.blobs, e.named_blobs, threads, &found);
+  RescanNamedBlobs(scanner, git_dir, e.blobs, e.named_blobs, e.named_as,
+                   threads, &found);
   std::vector<Finding> findings = git::AttachProvenance(
       r, e.commits, e.blobs, std::move(found), warn, &e.trees);
   // Blobs were scanned without their paths: file-format rules ran on every

@@ -30,7 +30,7 @@ struct Shard {
   const IdKeys* keys;  // Load's, or null
   uint32_t objects;
   const std::function<bool(std::string_view)>* named;  // Load's, or null
-  std::vector<git_oid> named_blobs;                    // may repeat
+  std::vector<NamedBlob> named_blobs;                  // may repeat
   // Ids in no pack, numbered here from `objects` on (renumbered when the
   // shards are merged).
   OidMap extra_index;  // id -> index into extras
@@ -113,7 +113,9 @@ struct Shard {
         content, from.delta, base ? &base->entries : nullptr,
         [this](const TreeEntry& e) {
           if (named && e.kind == TreeEntry::kBlob && (*named)(e.name)) {
-            git_oid_fromraw(&named_blobs.emplace_back(), e.id);
+            NamedBlob& b = named_blobs.emplace_back();
+            git_oid_fromraw(&b.id, e.id);
+            b.name = e.name;
           }
           return Intern(e.id);
         },

@@ -90,9 +90,9 @@ class PackedTrees {
   // unusable packs) are absent: libgit2 may still read them.
   //
   // `named`, when set, is asked (from the decoding threads) about the name
-  // of every blob entry; named_blobs() then lists the ids of the blobs some
-  // tree names so that it said yes. An entry a tree delta copies from its
-  // base is the base's entry, asked about when the base was parsed.
+  // of every blob entry; named_blobs() then lists the blobs some tree names
+  // so that it said yes, with those names. An entry a tree delta copies from
+  // its base is the base's entry, asked about when the base was parsed.
   //
   // `keys`, when given, finds the ids the trees name instead of the pack
   // indexes (id_keys.h: less memory, but an id no pack holds may be taken
@@ -102,7 +102,7 @@ class PackedTrees {
       const std::function<bool(std::string_view)>& named = {},
       const IdKeys* keys = nullptr);
   // Sorted, distinct (see Load).
-  const std::vector<git_oid>& named_blobs() const { return named_blobs_; }
+  const std::vector<NamedBlob>& named_blobs() const { return named_blobs_; }
 
   using Record = TreeStore::Record;
   using Lookup = TreeStore::Lookup;
@@ -144,7 +144,7 @@ class PackedTrees {
   TreeStore store_;
   OidMap extra_index_;           // id -> index into extras_
   std::vector<git_oid> extras_;  // named by a parsed tree, in no pack
-  std::vector<git_oid> named_blobs_;
+  std::vector<NamedBlob> named_blobs_;
 };
 
 }  // namespace keyward::git

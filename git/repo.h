@@ -103,6 +103,26 @@ inline void SortUnique(std::vector<git_oid>* ids) {
   ids->erase(std::unique(ids->begin(), ids->end(), OidEq()), ids->end());
 }
 
+// A blob and a name a tree gives it (a path's last component).
+struct NamedBlob {
+  git_oid id;
+  std::string name;
+};
+// Sorts `blobs` by id, then name, and drops repeats.
+inline void SortUnique(std::vector<NamedBlob>* blobs) {
+  std::sort(blobs->begin(), blobs->end(),
+            [](const NamedBlob& a, const NamedBlob& b) {
+              int c = git_oid_cmp(&a.id, &b.id);
+              return c != 0 ? c < 0 : a.name < b.name;
+            });
+  blobs->erase(std::unique(blobs->begin(), blobs->end(),
+                           [](const NamedBlob& a, const NamedBlob& b) {
+                             return git_oid_equal(&a.id, &b.id) &&
+                                    a.name == b.name;
+                           }),
+               blobs->end());
+}
+
 // True when `data` has a NUL byte in its first 8 KiB (git's own heuristic).
 // The largest blob a git scan loads into memory; a bigger one is counted
 // unreadable ("too large to hold in memory") and makes the scan exit 2

@@ -109,35 +109,53 @@ void Matcher::Impl::ScopedRulesFor(std::string_view path,
     return;
   }
   if (!scoped_paths || path == Matcher::kNoFileFormatRules) return;
-  // Most files are of no rule's format. A yes/no match of the base name
-  // (scoped_names: every path a glob matches has a base name it matches)
-  // says so without the list of hits, which costs RE2 a set of the globs'
-  // size allocated per call: ~1,900 instructions a file before, a third of
-  // a directory walk's per-file cost (bench/README.md, "per-file cost").
-  const size_t slash = path.rfind('/');
-  const std::string_view base =
-      slash == std::string_view::npos ? path : path.substr(slash + 1);
-  if (!scoped_names->Match(re2::StringPiece(base.data(), base.size()),
-                           nullptr)) {
-    return;
-  }
-  // The last scoped_path_components components, from just after a '/'
-  // (where the globs' "(?:^|/)" matches as it did on the whole path).
-  size_t end = path.size(), n = 0;
-  while (n < scoped_path_components && end > 0) {
-    size_t slash = path.rfind('/', end - 1);
-    if (slash == std::string_view::npos) break;
-    end = slash;
-    ++n;
-  }
-  if (n == scoped_path_components) path.remove_prefix(end + 1);
+  // Entry h of scoped_paths and of scoped_names is glob h (of its rule
+  // scoped_path_rule[h]): the whole glob, and its last component.
   std::vector<int> hits;
-  if (!scoped_paths->Match(re2::StringPiece(path.data(), path.size()), &hits)) {
-    return;
+  if (path.front() == '\0') {  // Matcher::FileNamed
+    const std::string_view name = path.substr(1);
+    if (!scoped_names->Match(re2::StringPiece(name.data(), name.size()),
+                             &hits)) {
+      return;
+    }
+  } else {
+    // Most files are of no rule's format. A yes/no match of the base name
+    // (scoped_names: every path a glob matches has a base name it matches)
+    // says so without the list of hits, which costs RE2 a set of the globs'
+    // size allocated per call: ~1,900 instructions a file before, a third
+    // of a directory walk's per-file cost (bench/README.md, "per-file
+    // cost").
+    const size_t slash = path.rfind('/');
+    const std::string_view base =
+        slash == std::string_view::npos ? path : path.substr(slash + 1);
+    if (!scoped_names->Match(re2::StringPiece(base.data(), base.size()),
+                             nullptr)) {
+      return;
+    }
+    // The last scoped_path_components components, from just after a '/'
+    // (where the globs' "(?:^|/)" matches as it did on the whole path).
+    size_t end = path.size(), n = 0;
+    while (n < scoped_path_components && end > 0) {
+      size_t slash = path.rfind('/', end - 1);
+      if (slash == std::string_view::npos) break;
+      end = slash;
+      ++n;
+    }
+    if (n == scoped_path_components) path.remove_prefix(end + 1);
+    if (!scoped_paths->Match(re2::StringPiece(path.data(), path.size()),
+                             &hits)) {
+      return;
+    }
   }
   for (int h : hits) out->push_back(scoped_path_rule[h]);
   std::sort(out->begin(), out->end());
   out->erase(std::unique(out->begin(), out->end()), out->end());
+}
+
+std::string Matcher::FileNamed(std::string_view name) {
+  std::string path(kNoFileFormatRules);
+  path += name;
+  return path;
 }
 
 bool Matcher::AnyScopedRuleApplies(std::string_view path) const {

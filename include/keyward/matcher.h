@@ -114,6 +114,12 @@ class Matcher {
   // the blobs some tree names like a file format (git/history.cc). No real
   // path holds a NUL byte.
   static constexpr std::string_view kNoFileFormatRules{"\0", 1};
+  // A `path` for Scan and OpenStream that knows only the file's name (a
+  // path's last component): the file-format rules that run are those with
+  // a glob whose last component matches `name` (a history scan names a
+  // blob by its tree entry; the caller then drops what does not apply to
+  // the blob's full path). FileNamed("") is kNoFileFormatRules.
+  static std::string FileNamed(std::string_view name);
   // Whether a file-format rule may apply to a file named `name` (a path's
   // last component): each glob is matched by its last component, so this
   // holds for every name AnyScopedRuleApplies holds for at some path (and

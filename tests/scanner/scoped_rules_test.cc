@@ -94,6 +94,59 @@ rules:
   }
 }
 
+// A history scan knows a blob's name before its path: Matcher::FileNamed
+// runs the file-format rules with a glob whose last component takes the
+// name (every rule a path ending in it could take), and no other.
+TEST(FileNamedScopeTest, RunsTheRulesWhoseGlobsMayTakeTheName) {
+  const char* rules = R"(
+rules:
+  - id: t.a
+    name: a
+    kind: password
+    pattern: 'aaa_(?P<secret>[a-z0-9]{12})'
+    paths: ['.pgpass', 'conf/*.pass']
+  - id: t.b
+    name: b
+    kind: password
+    pattern: 'bbb_(?P<secret>[a-z0-9]{12})'
+    paths: ['x/y/z.cfg']
+  - id: t.c
+    name: c
+    kind: password
+    pattern: 'ccc_(?P<secret>[a-z0-9]{12})'
+    paths: ['*/.znc/*']
+  - id: t.u
+    name: u
+    kind: password
+    pattern: 'uuu_(?P<secret>[a-z0-9]{12})'
+)";
+  RuleSet set;
+  ASSERT_TRUE(set.AddText(rules, "named.yaml").ok());
+  auto m = Matcher::Create(set, MatcherOptions());
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  auto found = [&](std::string_view path) {
+    auto scratch = (*m)->NewScratch();
+    std::vector<RuleMatch> out;
+    EXPECT_TRUE((*m)->Scan("aaa_q7w9er2ty4u1 bbb_q7w9er2ty4u2 "
+                           "ccc_q7w9er2ty4u3 uuu_q7w9er2ty4u4",
+                           scratch.get(), &out, path)
+                    .ok());
+    std::vector<std::string> ids;
+    for (const auto& r : out) ids.push_back((*m)->rules()[r.rule].id);
+    return ids;
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(found(Matcher::FileNamed(".pgpass")), (V{"t.a", "t.c", "t.u"}));
+  EXPECT_EQ(found(Matcher::FileNamed("prod.pass")), (V{"t.a", "t.c", "t.u"}));
+  EXPECT_EQ(found(Matcher::FileNamed("z.cfg")), (V{"t.b", "t.c", "t.u"}));
+  EXPECT_EQ(found(Matcher::FileNamed("README.md")), (V{"t.c", "t.u"}));
+  EXPECT_EQ(found(Matcher::FileNamed("")), (V{"t.u"}));
+  EXPECT_EQ(Matcher::FileNamed(""), Matcher::kNoFileFormatRules);
+  // A path is matched whole: z.cfg alone is not under x/y/.
+  EXPECT_EQ(found("z.cfg"), (V{"t.u"}));
+  EXPECT_EQ(found(""), (V{"t.a", "t.b", "t.c", "t.u"}));
+}
+
 const char* kRules = R"(
 rules:
   - id: t.line
