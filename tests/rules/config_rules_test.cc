@@ -711,6 +711,48 @@ TEST_F(ConfigRulesTest, ConnectionStringsOfManySchemes) {
        {"connection_string.oracle_ezconnect", "Lw9Ks3Pq6z"}});
 }
 
+// `terraform fmt`, gofmt and hand-aligned settings pad the names of a block
+// to one column: any run of blanks before `=` and after `=` or `:`.
+TEST_F(ConfigRulesTest, AlignedAssignmentsOfFormattedFiles) {
+  ExpectFindings(
+      "resource \"aws_db_instance\" \"orders\" {\n"
+      "  identifier          = \"orders-prod\"\n"
+      "  password            = \"Vq8rT2mXk4Lp9wZs\"\n}\n",
+      {{"terraform.tfvars_secret", "Vq8rT2mXk4Lp9wZs"}}, "infra/main.tf");
+  ExpectFindings(
+      "DB_HOST          = \"db.internal\"\n"
+      "DB_PASSWORD      = \"r7HkQ2vNx9PmW4tL\"\n"
+      "API_SECRET       =      \"9fKq3LmZ7vXr2TpW8yNb\"\n",
+      {{"generic.password.quoted", "r7HkQ2vNx9PmW4tL"},
+       {"generic.secret.quoted", "9fKq3LmZ7vXr2TpW8yNb"}},
+      "app/settings.py");
+  ExpectFindings(
+      "[database]\nhost         = db.internal\n"
+      "password     = Nk4rX8mQz2TvL6pW\n",
+      {{"generic.password.unquoted", "Nk4rX8mQz2TvL6pW"}}, "app.ini");
+  ExpectFindings(
+      "database:\n  host:          db.internal\n"
+      "  password:      Tq9mXv3LkP7rZ2wN\n",
+      {{"generic.password.unquoted", "Tq9mXv3LkP7rZ2wN"}}, "config.yml");
+  ExpectFindings(
+      "<?php\n$dbhost         = 'localhost';\n"
+      "$client_secret  = 'Kr2vN8xQm5TzL7pW';\n",
+      {{"generic.secret.quoted", "Kr2vN8xQm5TzL7pW"}}, "config.php");
+}
+
+// An e-mail address as the user name, its '@' not escaped as %40: the
+// password is what lies between the address and the host's '@'.
+TEST_F(ConfigRulesTest, UrlUserNamesWithAnAtSign) {
+  ExpectFindings(
+      "set smtp_url = \"smtps://ops@acme.example:Hv7qL2xNk9@mail.acme.example"
+      ":465/\"\n"
+      "url: postgres://svc@acme:Zr4mT8xQv2@pg.acme.example/app\n",
+      {{"url.basic_auth", "Hv7qL2xNk9"},
+       {"connection_string.postgres", "Zr4mT8xQv2"}});
+  // Not a user name with an '@': a port, then a path.
+  ExpectFindings("ssh://git@host.acme.example:2222/srv/repo.git@v1\n", {});
+}
+
 // Lines in the shape of a git-style HTTP test suite (issue 12): URLs built
 // from variables and %40-escaped placeholder words, user@host, and basic-auth
 // URLs to localhost with literal placeholder words, repeated as a suite does.
