@@ -753,6 +753,24 @@ TEST_F(ConfigRulesTest, UrlUserNamesWithAnAtSign) {
   ExpectFindings("ssh://git@host.acme.example:2222/srv/repo.git@v1\n", {});
 }
 
+// A minifier joins a header's literals with '+'; wiki exports wrap a value
+// in <code>; a Markdown table closes the cell after it.
+TEST_F(ConfigRulesTest, BundlesWikiExportsAndTableCells) {
+  ExpectFindings(
+      "var h={headers:{Authorization:\"Bearer \"+"
+      "\"Zk4mQ8vXr2Lt7WnB3pYc9Hd6Jf1Gs5Kq0Rx2Vt8N\"}};\n",
+      {{"http.bearer_string", "Zk4mQ8vXr2Lt7WnB3pYc9Hd6Jf1Gs5Kq0Rx2Vt8N"}},
+      "dist/vendor.js");
+  ExpectFindings("h.Authorization=\"Bearer \"+token;\n", {}, "dist/vendor.js");
+  ExpectFindings("<p>password: <code>Jq8mXv2LkT7rN4pW</code></p>\n",
+                 {{"generic.password.unquoted", "Jq8mXv2LkT7rN4pW"}},
+                 "export/runbook.html");
+  ExpectFindings(
+      "| env | service | creds |\n|---|---|---|\n"
+      "| prod | rabbitmq | password: Tn7vQ2xLk9RmW4pZ |\n",
+      {{"generic.password.unquoted", "Tn7vQ2xLk9RmW4pZ"}}, "docs/envs.md");
+}
+
 // Lines in the shape of a git-style HTTP test suite (issue 12): URLs built
 // from variables and %40-escaped placeholder words, user@host, and basic-auth
 // URLs to localhost with literal placeholder words, repeated as a suite does.
