@@ -48,11 +48,8 @@ TEST(RulePathMatchesTest, UnscopedRulesAndUnnamedInputTakeEverything) {
   EXPECT_TRUE(RulePathMatches(WithPaths({".pgpass"}), ""));
 }
 
-// The matcher matches the globs on a path's last components only (as many
-// as the longest glob names): the same answer as every glob on the whole
-// path, also for globs that start with '/' and paths with '//' or none.
-TEST(ScopedPathSuffixTest, SameAnswerAsTheWholePath) {
-  const char* rules = R"(
+// Two file-format rules, t.a and t.b.
+const std::string kRulesAB = R"(
 rules:
   - id: t.a
     name: a
@@ -65,10 +62,22 @@ rules:
     pattern: 'bbb_(?P<secret>[a-z0-9]{12})'
     paths: ['x/y/z.cfg', '/etc/shadow']
 )";
+
+std::unique_ptr<Matcher> MatcherOf(const std::string& yaml) {
   RuleSet set;
-  ASSERT_TRUE(set.AddText(rules, "suffix.yaml").ok());
+  Status s = set.AddText(yaml, "scoped.yaml");
+  EXPECT_TRUE(s.ok()) << s.ToString();
   auto m = Matcher::Create(set, MatcherOptions());
-  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_TRUE(m.ok()) << m.status().ToString();
+  return m.ok() ? std::move(*m) : nullptr;
+}
+
+// The matcher matches the globs on a path's last components only (as many
+// as the longest glob names): the same answer as every glob on the whole
+// path, also for globs that start with '/' and paths with '//' or none.
+TEST(ScopedPathSuffixTest, SameAnswerAsTheWholePath) {
+  auto m = MatcherOf(kRulesAB);
+  ASSERT_NE(m, nullptr);
   std::vector<std::string> paths = {
       ".pgpass",      "/.pgpass",        "a/b/c/.pgpass",
       "conf/p.pass",  "/conf/p.pass",    "a/conf/p.pass",
@@ -89,8 +98,8 @@ rules:
           paths.push_back(std::string(a) + "/" + b + "/" + c + "/" + d);
   for (const auto& path : paths) {
     bool want = false;
-    for (const auto& r : (*m)->rules()) want |= RulePathMatches(r, path);
-    EXPECT_EQ((*m)->AnyScopedRuleApplies(path), want) << path;
+    for (const auto& r : m->rules()) want |= RulePathMatches(r, path);
+    EXPECT_EQ(m->AnyScopedRuleApplies(path), want) << path;
   }
 }
 
@@ -98,18 +107,7 @@ rules:
 // runs the file-format rules with a glob whose last component takes the
 // name (every rule a path ending in it could take), and no other.
 TEST(FileNamedScopeTest, RunsTheRulesWhoseGlobsMayTakeTheName) {
-  const char* rules = R"(
-rules:
-  - id: t.a
-    name: a
-    kind: password
-    pattern: 'aaa_(?P<secret>[a-z0-9]{12})'
-    paths: ['.pgpass', 'conf/*.pass']
-  - id: t.b
-    name: b
-    kind: password
-    pattern: 'bbb_(?P<secret>[a-z0-9]{12})'
-    paths: ['x/y/z.cfg']
+  auto m = MatcherOf(kRulesAB + R"(
   - id: t.c
     name: c
     kind: password
@@ -119,20 +117,17 @@ rules:
     name: u
     kind: password
     pattern: 'uuu_(?P<secret>[a-z0-9]{12})'
-)";
-  RuleSet set;
-  ASSERT_TRUE(set.AddText(rules, "named.yaml").ok());
-  auto m = Matcher::Create(set, MatcherOptions());
-  ASSERT_TRUE(m.ok()) << m.status().ToString();
+)");
+  ASSERT_NE(m, nullptr);
   auto found = [&](std::string_view path) {
-    auto scratch = (*m)->NewScratch();
+    auto scratch = m->NewScratch();
     std::vector<RuleMatch> out;
-    EXPECT_TRUE((*m)->Scan("aaa_q7w9er2ty4u1 bbb_q7w9er2ty4u2 "
-                           "ccc_q7w9er2ty4u3 uuu_q7w9er2ty4u4",
-                           scratch.get(), &out, path)
+    EXPECT_TRUE(m->Scan("aaa_q7w9er2ty4u1 bbb_q7w9er2ty4u2 "
+                        "ccc_q7w9er2ty4u3 uuu_q7w9er2ty4u4",
+                        scratch.get(), &out, path)
                     .ok());
     std::vector<std::string> ids;
-    for (const auto& r : out) ids.push_back((*m)->rules()[r.rule].id);
+    for (const auto& r : out) ids.push_back(m->rules()[r.rule].id);
     return ids;
   };
   using V = std::vector<std::string>;
