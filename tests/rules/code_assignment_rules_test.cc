@@ -176,8 +176,26 @@ TEST_F(CodeAssignmentRulesTest, PerlDbiConnectWithALiteralPassword) {
             (Pairs{{"code.db_connect_call", "Mz4qTn8Wv2"}}));
   EXPECT_EQ(Scan("my $dbh = DBI->connect_cached($dsn, $user, 'Kp7wRx3Ln9');\n"),
             (Pairs{{"code.db_connect_literal_password", "Kp7wRx3Ln9"}}));
+  EXPECT_EQ(
+      Scan("my $dbh = DBI->connect($dsn, \"reports\", \"Tq8mXv3LkR7z\");\n"),
+      (Pairs{{"code.credential_call_third_arg", "Tq8mXv3LkR7z"}}));
   EXPECT_TRUE(
       Scan("my $dbh = DBI->connect($dsn, $user, $ENV{DB_PASS});\n").empty());
+}
+
+// Rust's reqwest wraps the optional password in Some(...); Spark's readers
+// take options as (name, value) pairs.
+TEST_F(CodeAssignmentRulesTest, WrappedPasswordsAndNamedOptions) {
+  EXPECT_EQ(Scan("let r = c.get(u).basic_auth(\"reports\", "
+                 "Some(\"Wz7kQ2vLx9Tm\")).send()?;\n"),
+            (Pairs{{"code.login_call", "Wz7kQ2vLx9Tm"}}));
+  EXPECT_EQ(Scan("val df = spark.read.format(\"jdbc\")\n"
+                 "  .option(\"user\", \"etl\")\n"
+                 "  .option(\"password\", \"Hv4nQ8xLm2Tz\")\n"),
+            (Pairs{{"code.keyed_setter_secret", "Hv4nQ8xLm2Tz"}}));
+  EXPECT_TRUE(Scan("c.get(u).basic_auth(\"reports\", Some(pw))\n"
+                   "  .option(\"password\", sys.env(\"JDBC_PASSWORD\"))\n")
+                  .empty());
 }
 
 // A literal user:password a program base64-encodes for a Basic header, in
