@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cassert>
 #include <mutex>
 #include <string_view>
 #include <unordered_map>
@@ -306,6 +307,7 @@ ScanStats ScanBlobs(const Scanner& scanner, const std::string& git_dir,
                     std::string_view scope,
                     const std::vector<std::string>* scopes) {
   if (done != nullptr) {
+    assert(scopes == nullptr);  // one scope for all (blob_scan.h)
     // Take what the pack pass saw; read only the rest.
     ScanStats stats;
     auto warn = WarnSink(scanner.options());
@@ -316,7 +318,6 @@ ScanStats ScanBlobs(const Scanner& scanner, const std::string& git_dir,
     }
     std::vector<git_oid> rest;
     std::vector<size_t> rest_index;
-    std::vector<std::string> rest_scopes;
     for (size_t i = 0; i < blobs.size(); ++i) {
       uint32_t slot = i < done->slot_of_blob.size() ? done->slot_of_blob[i]
                                                     : PackedBlobScan::kNoSlot;
@@ -350,7 +351,6 @@ ScanStats ScanBlobs(const Scanner& scanner, const std::string& git_dir,
         case PackedBlobScan::kUndecodable:
           rest.push_back(blobs[i]);
           rest_index.push_back(i);
-          if (scopes) rest_scopes.push_back((*scopes)[i]);
           break;
       }
     }
@@ -360,7 +360,7 @@ ScanStats ScanBlobs(const Scanner& scanner, const std::string& git_dir,
     }
     std::vector<BlobFinding> rest_found;
     stats.Add(ScanBlobs(scanner, git_dir, rest, threads, &rest_found, nullptr,
-                        scope, scopes ? &rest_scopes : nullptr));
+                        scope));
     for (BlobFinding& bf : rest_found) {
       found->push_back({rest_index[bf.blob], std::move(bf.finding)});
     }

@@ -94,8 +94,8 @@ void MatchPackedBlobs(const PackReader& packs,
 // `scope` chooses the file-format rules (Matcher::Scan's `path`): "" runs
 // them all (blobs are scanned without their paths; the caller drops what
 // does not apply to a blob's path), Matcher::kNoFileFormatRules none.
-// `scopes`, when given, has one per blob in its place (e.g.
-// Matcher::FileNamed of a blob's name). Archives and compressed blobs
+// `scopes`, when given (and `done` is not), has one per blob in its place
+// (e.g. Matcher::FileNamed of a blob's name). Archives and compressed blobs
 // choose by their entries' names.
 ScanStats ScanBlobs(const Scanner& scanner, const std::string& git_dir,
                     const std::vector<git_oid>& blobs, int threads,

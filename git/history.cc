@@ -34,7 +34,7 @@ namespace {
 void RescanNamedBlobs(const Scanner& scanner, const std::string& git_dir,
                       const std::vector<git_oid>& blobs,
                       const std::vector<uint32_t>& named,
-                      const std::vector<std::string>& named_as, int threads,
+                      std::vector<std::string> named_as, int threads,
                       std::vector<git::BlobFinding>* found) {
   if (named.empty()) return;
   ScanOptions quiet = scanner.options();
@@ -44,13 +44,13 @@ void RescanNamedBlobs(const Scanner& scanner, const std::string& git_dir,
   std::vector<git_oid> ids;
   ids.reserve(named.size());
   for (uint32_t i : named) ids.push_back(blobs[i]);
-  std::vector<std::string> scopes;
-  scopes.reserve(named.size());
-  for (const std::string& name : named_as) {
-    scopes.push_back(name.empty() ? std::string() : Matcher::FileNamed(name));
+  // Each name becomes the scope its blob is scanned with ("": all rules).
+  for (std::string& name : named_as) {
+    if (!name.empty()) name = Matcher::FileNamed(name);
   }
   std::vector<git::BlobFinding> refound;
-  git::ScanBlobs(again, git_dir, ids, threads, &refound, nullptr, {}, &scopes);
+  git::ScanBlobs(again, git_dir, ids, threads, &refound, nullptr, {},
+                 &named_as);
   std::erase_if(*found, [&](const git::BlobFinding& f) {
     return std::binary_search(named.begin(), named.end(), f.blob);
   });
@@ -148,8 +148,8 @@ Status ScanGitHistory(const Scanner& scanner, const GitHistoryOptions& options,
   std::vector<git::BlobFinding> found;
   ScanStats stats = git::ScanBlobs(scanner, git_dir, e.blobs, threads, &found,
                                    &packed, Matcher::kNoFileFormatRules);
-  RescanNamedBlobs(scanner, git_dir, e.blobs, e.named_blobs, e.named_as,
-                   threads, &found);
+  RescanNamedBlobs(scanner, git_dir, e.blobs, e.named_blobs,
+                   std::move(e.named_as), threads, &found);
   std::vector<Finding> findings = git::AttachProvenance(
       r, e.commits, e.blobs, std::move(found), warn, &e.trees);
   // Blobs were scanned without their paths: file-format rules ran on every
