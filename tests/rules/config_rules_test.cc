@@ -771,6 +771,51 @@ TEST_F(ConfigRulesTest, BundlesWikiExportsAndTableCells) {
       {{"generic.password.unquoted", "Tn7vQ2xLk9RmW4pZ"}}, "docs/envs.md");
 }
 
+// Session cookies in captures, generated passwords in Terraform state, T-SQL
+// logins and a Jenkins `withEnv` list (the thirty-first session's probes).
+TEST_F(ConfigRulesTest, CookiesStateFilesLoginsAndEnvLists) {
+  const std::string har =
+      "{\"log\": {\"entries\": [{\"request\": {\n"
+      "  \"headers\": [\n"
+      "    {\n      \"name\": \"Cookie\",\n"
+      "      \"value\": \"lang=en; "
+      "connect.sid=s%3AqV8xLm2Kt9Rw4Zp7.Nb3Hc6Jd1Fg5\"\n"
+      "    }\n  ],\n"
+      "  \"cookies\": [\n    {\n      \"name\": \"_orbit_session\",\n"
+      "      \"value\": \"Wm5Tz8Lq2Vx7Kp3Rb9Nc4Hd6Jf1Gs0A--e41c\",\n"
+      "      \"path\": \"/\"\n    },\n"
+      "    {\n      \"name\": \"session_timeout\",\n      \"value\": \"3600\"\n"
+      "    }\n  ]\n}}]}}\n";
+  ExpectFindings(
+      har,
+      {{"http.session_cookie", "s%3AqV8xLm2Kt9Rw4Zp7.Nb3Hc6Jd1Fg5"},
+       {"http.session_cookie", "Wm5Tz8Lq2Vx7Kp3Rb9Nc4Hd6Jf1Gs0A--e41c"}},
+      "captures/app.har");
+  ExpectFindings("curl -b \"sessionid=$SESSION\" https://shop.corp.example/\n",
+                 {}, "run.sh");
+
+  const std::string state =
+      "      \"type\": \"random_password\",\n      \"name\": \"db\",\n"
+      "      \"instances\": [\n        {\n          \"attributes\": {\n"
+      "            \"length\": 20,\n"
+      "            \"result\": \"Xq7#Lm2Wz9-Rt4Kp8Nv3\",\n"
+      "            \"special\": true\n";
+  ExpectFindings(state,
+                 {{"terraform.state_random_password", "Xq7#Lm2Wz9-Rt4Kp8Nv3"}},
+                 "infra/terraform.tfstate");
+  // Only state files keep a `result` that is a password.
+  ExpectFindings(state, {}, "infra/notes.json");
+
+  ExpectFindings(
+      "CREATE LOGIN [etl_svc] WITH PASSWORD = N'Zk4#Wq8Lm2Vx', "
+      "CHECK_POLICY = OFF;\n",
+      {{"sql.login_password", "Zk4#Wq8Lm2Vx"}}, "db/logins.sql");
+  ExpectFindings(
+      "withEnv(['DB_USER=migrator', 'DB_PASS=Hq3#vLz8Pw2m']) {\n"
+      "  sh './migrate.sh'\n}\n",
+      {{"generic.password.unquoted", "Hq3#vLz8Pw2m"}}, "Jenkinsfile");
+}
+
 // Lines in the shape of a git-style HTTP test suite (issue 12): URLs built
 // from variables and %40-escaped placeholder words, user@host, and basic-auth
 // URLs to localhost with literal placeholder words, repeated as a suite does.
