@@ -217,10 +217,45 @@ CheckResult CheckJwtNotExample(std::string_view secret) {
   return CheckResult::kNotApplicable;
 }
 
+CheckResult CheckBech32(std::string_view secret) {
+  // BIP 173: a human-readable part, the separator '1' (the last one), then
+  // data characters of which the last six are a BCH checksum over both.
+  static constexpr std::string_view kCharset =
+      "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+  static constexpr uint32_t kGen[5] = {0x3b6a57b2, 0x26508e6d, 0x1ea119fa,
+                                       0x3d4233dd, 0x2a1462b3};
+  size_t sep = secret.rfind('1');
+  if (sep == secret.npos || sep == 0 || secret.size() - sep - 1 < 6) {
+    return CheckResult::kNotApplicable;
+  }
+  uint32_t chk = 1;
+  auto step = [&chk](uint32_t v) {
+    uint32_t top = chk >> 25;
+    chk = ((chk & 0x1ffffff) << 5) ^ v;
+    for (int i = 0; i < 5; ++i) {
+      if ((top >> i) & 1) chk ^= kGen[i];
+    }
+  };
+  auto lower = [](char c) {
+    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  };
+  std::string_view hrp = secret.substr(0, sep);
+  for (char c : hrp) step(static_cast<unsigned char>(lower(c)) >> 5);
+  step(0);
+  for (char c : hrp) step(static_cast<unsigned char>(lower(c)) & 31);
+  for (char c : secret.substr(sep + 1)) {
+    size_t v = kCharset.find(lower(c));
+    if (v == kCharset.npos) return CheckResult::kFail;
+    step(static_cast<uint32_t>(v));
+  }
+  return chk == 1 ? CheckResult::kPass : CheckResult::kFail;
+}
+
 const std::vector<Validator>& Validators() {
   static const std::vector<Validator> all = {
       {"base64_userpass", CheckBase64UserPass, false},
       {"basic_credentials", CheckBasicCredentials, false},
+      {"bech32", CheckBech32, true},
       {"cisco_type7", CheckCiscoType7, false},
       {"github_crc32", CheckGithubCrc32, true},
       {"jwt_not_example", CheckJwtNotExample, false},

@@ -8,6 +8,9 @@
 //   base64_userpass  the secret is standard base64 that decodes to printable
 //                    "user:password" with a non-empty password (Docker
 //                    registry `auth`)
+//   bech32           a BIP 173 bech32 string (age's AGE-SECRET-KEY-1...):
+//                    the last six data characters are the BCH checksum of
+//                    the human-readable part and the data before them
 //   basic_credentials  an HTTP Basic value: base64 of one line of printable
 //                    "user-id:password", either part possibly empty
 //   cisco_type7      a Cisco IOS "type 7" value: two decimal digits (the
@@ -58,6 +61,7 @@ std::string ValidatorNames();
 CheckResult CheckGithubCrc32(std::string_view secret);
 CheckResult CheckNpmCrc32(std::string_view secret);
 CheckResult CheckBase64UserPass(std::string_view secret);
+CheckResult CheckBech32(std::string_view secret);
 // HTTP Basic credentials (RFC 7617): base64 of "user-id:password" as one
 // line of text; either part may be empty (an API key sent as the user name,
 // "key:"), unlike base64_userpass.

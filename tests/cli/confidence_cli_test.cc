@@ -193,6 +193,32 @@ TEST(ConfidenceCliTest, EveryFormatCarriesIt) {
   }
 }
 
+// age-keygen writes its identity to `key.txt` (SOPS reads `keys.txt`): a
+// text file, which counts as documentation, yet an identity whose bech32
+// checksum verifies is a minted key and stays high there; a string of the
+// same shape whose checksum fails is medium.
+TEST(ConfidenceCliTest, AgeIdentitiesWithAValidChecksumAreHighInTextFiles) {
+  TempDir dir;
+  // Made for this test: 32 random bytes, bech32-encoded (BIP 173).
+  const std::string key =
+      "AGE-SECRET-KEY-18RMXUCX8W088XW7AND3JMD2LJDC02QZ7RDQ20LL0UGEFKFLG3NMQRH"
+      "KTG3";
+  dir.Write("secrets/age/key.txt",
+            "# created: 2026-12-06T09:00:00Z\n" + key + "\n");
+  auto s = ScanJson(dir, {});
+  ASSERT_EQ(s.report["findings"].size(), 1u) << s.err;
+  EXPECT_EQ(s.report["findings"][0]["rule_id"], "age.secret_key");
+  EXPECT_EQ(s.report["findings"][0]["confidence"], "high");
+  EXPECT_EQ(s.report["findings"][0]["checksum_verified"], true);
+  std::string broken = key;
+  broken[20] = broken[20] == 'Q' ? 'P' : 'Q';
+  dir.Write("secrets/age/key.txt", broken + "\n");
+  s = ScanJson(dir, {});
+  ASSERT_EQ(s.report["findings"].size(), 1u) << s.err;
+  EXPECT_EQ(s.report["findings"][0]["confidence"], "medium");
+  EXPECT_EQ(s.report["findings"][0]["checksum_failed"], true);
+}
+
 TEST(ConfidenceCliTest, AnInvalidChecksumIsReportedAtMediumAndSaysSo) {
   // A GitHub token's exact shape whose checksum does not verify was not
   // minted by GitHub (a stand-in, a mangled copy): reported, at medium,

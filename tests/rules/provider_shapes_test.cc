@@ -121,6 +121,40 @@ TEST_F(ProviderShapesTest, Secp256k1KeysNeedAKeyNameOrAWalletCall) {
   EXPECT_TRUE(Rules("sha256: " + hex + "\n").empty());
 }
 
+// A raw key under a name that says its curve is that curve's key, not a
+// wallet's; JSON Web Keys are private when they carry "d" (or an "oct" key's
+// "k"), in either member order.
+TEST_F(ProviderShapesTest, KeysNamedForTheirCurveAndJsonWebKeys) {
+  const std::string hex =
+      "3f9c1a7e5b2d8046c1e9a3f57b2d8e0a4c6f1b3d5e7a9c2f"
+      "8b0d2e4f6a1c3e5f";
+  EXPECT_EQ(Rules("ED25519_PRIVATE_KEY=" + hex + "\n"),
+            std::set<std::string>{"crypto.ed25519.named_private_key"});
+  EXPECT_EQ(Rules("WALLET_PRIVATE_KEY=" + hex + "\n"),
+            std::set<std::string>{"crypto.secp256k1.named_private_key"});
+  EXPECT_TRUE(Rules("ED25519_PUBLIC_KEY=" + hex + "\n").empty());
+
+  const std::string x = kMixed40.substr(0, 30) + "_-Zq8Wm3Lp7Vx";  // 43
+  const std::string d = "Tz4-" + kMixed40.substr(1, 36) + "k_9";   // 43
+  ASSERT_EQ(x.size(), 43u);
+  ASSERT_EQ(d.size(), 43u);
+  const std::string pub = "{\"kty\": \"EC\", \"crv\": \"P-256\", \"x\": \"" +
+                          x + "\", \"y\": \"" + x + "\"";
+  EXPECT_EQ(Rules(pub + ", \"d\": \"" + d + "\", \"use\": \"sig\"}\n",
+                  "keys/signing.jwk.json"),
+            std::set<std::string>{"private_key.jwk"});
+  EXPECT_TRUE(Rules(pub + ", \"use\": \"sig\"}\n", "jwks.json").empty());
+  // Python's json.dumps(sort_keys=True): "crv", "d", "kty", "x".
+  EXPECT_EQ(Rules("{\"crv\": \"Ed25519\", \"d\": \"" + d +
+                      "\", \"kty\": \"OKP\", \"x\": \"" + x + "\"}\n",
+                  "keys/ed.json"),
+            std::set<std::string>{"private_key.jwk.sorted"});
+  EXPECT_EQ(Rules("{\"kty\":\"oct\",\"kid\":\"hmac-1\",\"k\":\"" + d +
+                      "\",\"alg\":\"HS256\"}\n",
+                  "keys/hmac.json"),
+            std::set<std::string>{"private_key.jwk"});
+}
+
 // A YAML tag before a value (`key: !!binary <base64>`) is not the value.
 TEST_F(ProviderShapesTest, YamlTagBeforeASecretValue) {
   EXPECT_TRUE(Has("webhook_secret: !!binary " + kMixed40 + "=\n",

@@ -63,6 +63,27 @@ TEST(ValidatorsTest, NpmChecksum) {
   EXPECT_EQ(CheckNpmCrc32(gh), CheckResult::kNotApplicable);
 }
 
+TEST(ValidatorsTest, Bech32Checksum) {
+  // age secret keys made for this test (32 random bytes, bech32-encoded by a
+  // reference encoder written from BIP 173).
+  EXPECT_EQ(CheckBech32("AGE-SECRET-KEY-1ATQRVNMQADCRJYUEVJ4EVDFP8MPXXXGLFD6PV"
+                        "CX6KMJNFD5K8PUQTKESHJ"),
+            CheckResult::kPass);
+  EXPECT_EQ(CheckBech32("age-secret-key-18rmxucx8w088xw7and3jmd2ljdc02qz7rdq20"
+                        "ll0ugefkflg3nmqrhktg3"),
+            CheckResult::kPass);
+  // One character changed; a character outside the alphabet ('B').
+  EXPECT_EQ(CheckBech32("AGE-SECRET-KEY-1ATQRVNMQADCRJYUEVJ4EVDFP8MPXXXGLFD6PV"
+                        "CX6KMJNFD5K8PUQTKESHK"),
+            CheckResult::kFail);
+  EXPECT_EQ(CheckBech32("AGE-SECRET-KEY-1BTQRVNMQADCRJYUEVJ4EVDFP8MPXXXGLFD6PV"
+                        "CX6KMJNFD5K8PUQTKESHJ"),
+            CheckResult::kFail);
+  // No separator, or too short a data part: nothing to check.
+  EXPECT_EQ(CheckBech32("AGE-SECRET-KEY-"), CheckResult::kNotApplicable);
+  EXPECT_EQ(CheckBech32("x1qpzry"), CheckResult::kNotApplicable);
+}
+
 TEST(ValidatorsTest, BasicCredentialsDecodeToOneUserColonPasswordLine) {
   // "ci-publisher:Vb7pQ2mXz9Lk", and an API key as the user name with an
   // empty password ("7Hq2WmZ9xTt0vNcB4dKp3Ls8:").
@@ -120,9 +141,10 @@ TEST(ValidatorsTest, FindByName) {
   EXPECT_EQ(FindValidator("luhn"), nullptr);
   EXPECT_FALSE(FindValidator("jwt_not_example")->checksum);
   EXPECT_FALSE(FindValidator("basic_credentials")->checksum);
+  EXPECT_TRUE(FindValidator("bech32")->checksum);
   EXPECT_EQ(ValidatorNames(),
-            "base64_userpass, basic_credentials, cisco_type7, github_crc32, "
-            "jwt_not_example, npm_crc32");
+            "base64_userpass, basic_credentials, bech32, cisco_type7, "
+            "github_crc32, jwt_not_example, npm_crc32");
 }
 
 // A token whose claims say it is a documentation example (issued by
