@@ -114,6 +114,9 @@ bool ConfigFile(std::string_view base, std::string_view ext) {
       EndsWith(base, ".dockerfile")) {
     return true;
   }
+  // A Jenkins pipeline (`Jenkinsfile`, `Jenkinsfile.release`): what its
+  // `environment` and `withEnv` blocks hold reaches every build.
+  if (StartsWith(base, "jenkinsfile")) return true;
   // A client's dotfile named for its command (`.fetchmailrc`, `.msmtprc`,
   // `.wgetrc`, `.muttrc`): its settings, account passwords among them.
   if (base.size() > 3 && base[0] == '.' && EndsWith(base, "rc") &&
@@ -131,12 +134,14 @@ bool ConfigFile(std::string_view base, std::string_view ext) {
   // (Puppet's `.pp` is also Free Pascal's unit extension: left neutral.)
   // EDN is Clojure's data and configuration format (`config.edn`).
   // NetworkManager profiles, registry exports and remote-desktop
-  // connection files hold a client's saved settings, logins among them.
-  return In(ext, {"env",    "ini",    "cfg",    "conf",  "cnf", "properties",
-                  "yaml",   "yml",    "toml",   "json",  "xml", "tf",
-                  "tfvars", "hcl",    "config", "plist", "pem", "key",
-                  "ppk",    "pgpass", "netrc",  "sls",   "edn", "nmconnection",
-                  "reg",    "rdp",    "remmina"});
+  // connection files hold a client's saved settings, logins among them;
+  // Terraform's state holds the values of the resources it made.
+  return In(ext,
+            {"env",    "ini",    "cfg",     "conf",   "cnf", "properties",
+             "yaml",   "yml",    "toml",    "json",   "xml", "tf",
+             "tfvars", "hcl",    "config",  "plist",  "pem", "key",
+             "ppk",    "pgpass", "netrc",   "sls",    "edn", "nmconnection",
+             "reg",    "rdp",    "remmina", "tfstate"});
 }
 
 // Program source: a literal assigned or passed here ships with the program.
