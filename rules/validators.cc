@@ -3,6 +3,11 @@
 
 #include <array>
 #include <cctype>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "base/crypto.h"
 
 namespace keyward {
 namespace {
@@ -251,11 +256,47 @@ CheckResult CheckBech32(std::string_view secret) {
   return chk == 1 ? CheckResult::kPass : CheckResult::kFail;
 }
 
+CheckResult CheckBitcoinWif(std::string_view secret) {
+  // Base58Check: the base58 number is version byte 0x80 (mainnet), the
+  // 32-byte key, 0x01 when the public key is compressed, then the first 4
+  // bytes of SHA-256(SHA-256(all before)).
+  static constexpr std::string_view kAlphabet =
+      "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+  if (secret.size() < 50 || secret.size() > 52) {
+    return CheckResult::kNotApplicable;
+  }
+  std::vector<unsigned char> num;  // big-endian
+  for (char c : secret) {
+    size_t v = kAlphabet.find(c);
+    if (v == kAlphabet.npos) return CheckResult::kFail;
+    unsigned carry = static_cast<unsigned>(v);
+    for (size_t i = num.size(); i-- > 0;) {
+      carry += 58u * num[i];
+      num[i] = static_cast<unsigned char>(carry & 0xff);
+      carry >>= 8;
+    }
+    for (; carry; carry >>= 8) {
+      num.insert(num.begin(), static_cast<unsigned char>(carry & 0xff));
+    }
+  }
+  if ((num.size() != 37 && num.size() != 38) || num[0] != 0x80 ||
+      (num.size() == 38 && num[33] != 0x01)) {
+    return CheckResult::kFail;
+  }
+  std::string_view payload(reinterpret_cast<const char*>(num.data()),
+                           num.size() - 4);
+  std::string digest = Sha256(Sha256(payload));
+  return std::memcmp(digest.data(), num.data() + num.size() - 4, 4) == 0
+             ? CheckResult::kPass
+             : CheckResult::kFail;
+}
+
 const std::vector<Validator>& Validators() {
   static const std::vector<Validator> all = {
       {"base64_userpass", CheckBase64UserPass, false},
       {"basic_credentials", CheckBasicCredentials, false},
       {"bech32", CheckBech32, true},
+      {"bitcoin_wif", CheckBitcoinWif, true},
       {"cisco_type7", CheckCiscoType7, false},
       {"github_crc32", CheckGithubCrc32, true},
       {"jwt_not_example", CheckJwtNotExample, false},

@@ -11,6 +11,9 @@
 //   bech32           a BIP 173 bech32 string (age's AGE-SECRET-KEY-1...):
 //                    the last six data characters are the BCH checksum of
 //                    the human-readable part and the data before them
+//   bitcoin_wif      a Bitcoin private key in Wallet Import Format: base58
+//                    of 0x80, the key (and 0x01 if compressed) and a
+//                    double-SHA-256 checksum
 //   basic_credentials  an HTTP Basic value: base64 of one line of printable
 //                    "user-id:password", either part possibly empty
 //   cisco_type7      a Cisco IOS "type 7" value: two decimal digits (the
@@ -62,6 +65,7 @@ CheckResult CheckGithubCrc32(std::string_view secret);
 CheckResult CheckNpmCrc32(std::string_view secret);
 CheckResult CheckBase64UserPass(std::string_view secret);
 CheckResult CheckBech32(std::string_view secret);
+CheckResult CheckBitcoinWif(std::string_view secret);
 // HTTP Basic credentials (RFC 7617): base64 of "user-id:password" as one
 // line of text; either part may be empty (an API key sent as the user name,
 // "key:"), unlike base64_userpass.

@@ -84,6 +84,25 @@ TEST(ValidatorsTest, Bech32Checksum) {
   EXPECT_EQ(CheckBech32("x1qpzry"), CheckResult::kNotApplicable);
 }
 
+TEST(ValidatorsTest, BitcoinWifChecksum) {
+  // Keys made for this test (32 random bytes, Base58Check-encoded by a
+  // reference encoder): compressed (K/L...) and uncompressed (5...).
+  EXPECT_EQ(
+      CheckBitcoinWif("L5WuJm5TXieWhqq7ZMGDrx7j9av1pGFXbfPZLfjWmuuwAdVSoR8E"),
+      CheckResult::kPass);
+  EXPECT_EQ(
+      CheckBitcoinWif("5KGKLW7fW8bDnyhPRzgnFGcifdw3DiZn4AhjQeNey3YwhuhEYMw"),
+      CheckResult::kPass);
+  // One character changed; a character base58 leaves out ('0').
+  EXPECT_EQ(
+      CheckBitcoinWif("L5WuJm5TXieWhqq7ZMGDrx7j9av1pGFXbfPZLfjWmuuwAdVSoR8F"),
+      CheckResult::kFail);
+  EXPECT_EQ(
+      CheckBitcoinWif("L5WuJm5TXieWhqq7ZMGDrx7j9av1pGFXbfPZLfjWmuuwAdVSoR80"),
+      CheckResult::kFail);
+  EXPECT_EQ(CheckBitcoinWif("5KGK"), CheckResult::kNotApplicable);
+}
+
 TEST(ValidatorsTest, BasicCredentialsDecodeToOneUserColonPasswordLine) {
   // "ci-publisher:Vb7pQ2mXz9Lk", and an API key as the user name with an
   // empty password ("7Hq2WmZ9xTt0vNcB4dKp3Ls8:").
@@ -143,8 +162,8 @@ TEST(ValidatorsTest, FindByName) {
   EXPECT_FALSE(FindValidator("basic_credentials")->checksum);
   EXPECT_TRUE(FindValidator("bech32")->checksum);
   EXPECT_EQ(ValidatorNames(),
-            "base64_userpass, basic_credentials, bech32, cisco_type7, "
-            "github_crc32, jwt_not_example, npm_crc32");
+            "base64_userpass, basic_credentials, bech32, bitcoin_wif, "
+            "cisco_type7, github_crc32, jwt_not_example, npm_crc32");
 }
 
 // A token whose claims say it is a documentation example (issued by
