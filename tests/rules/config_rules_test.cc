@@ -816,6 +816,37 @@ TEST_F(ConfigRulesTest, CookiesStateFilesLoginsAndEnvLists) {
       {{"generic.password.unquoted", "Hq3#vLz8Pw2m"}}, "Jenkinsfile");
 }
 
+// Secret names beyond `secret`/`token`/`key` endings, and passwords written
+// into sentences: the written-text rule yields to every other password rule
+// and takes neither prose words nor `pass` as a verb.
+TEST_F(ConfigRulesTest, MoreSecretNamesAndPasswordsInSentences) {
+  ExpectFindings("const credentials = 'Vq8mT2xK9pL4wR7zN3cY6bH1';\n",
+                 {{"generic.secret.quoted", "Vq8mT2xK9pL4wR7zN3cY6bH1"}},
+                 "src/client.js");
+  ExpectFindings(
+      "[auth]\nhmac_key = 9c3e7a1f5b2d8c4e6a0f2b7d9e1c3a5f\n",
+      {{"generic.secret.unquoted", "9c3e7a1f5b2d8c4e6a0f2b7d9e1c3a5f"}},
+      "settings.ini");
+  ExpectFindings(
+      "SECRET_KEY_BASE=4f1a9c7e2b8d6f0a3c5e7b9d1f2a4c6e8b0d2f4a6c8e0b2d4f6a8c0e"
+      "2b4d6f8a\n",
+      {{"rails.secret_key_base",
+        "4f1a9c7e2b8d6f0a3c5e7b9d1f2a4c6e8b0d2f4a6c8e0b2d4f6a8c0e2b4d6f8a"}},
+      "deploy/app.env");
+  ExpectFindings("[10:42] bob: try password Vw4!kTz9Lq on the staging box\n",
+                 {{"generic.password.prose", "Vw4!kTz9Lq"}}, "chat/ops.txt");
+  ExpectFindings("VPN for the new hire: user alice / Mq7#xLp2Wz\n",
+                 {{"generic.password.prose", "Mq7#xLp2Wz"}}, "handover.txt");
+  // Another password rule on the same value names it.
+  ExpectFindings("connecting with password=Rk5!vTz8Nq3w to db\n",
+                 {{"generic.password.logfmt", "Rk5!vTz8Nq3w"}}, "app.log");
+  ExpectFindings(
+      " * want to try it you can pass force=1 as argument to the module\n"
+      " * REF_02 - Analog devices, Software User Guide, UG-206,\n"
+      "The password is required and must have 12 characters.\n",
+      {}, "drivers/x.c");
+}
+
 // Lines in the shape of a git-style HTTP test suite (issue 12): URLs built
 // from variables and %40-escaped placeholder words, user@host, and basic-auth
 // URLs to localhost with literal placeholder words, repeated as a suite does.
