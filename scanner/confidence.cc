@@ -161,9 +161,26 @@ bool DocsStem(std::string_view stem) {
          StartsWithWord(stem, "faq");
 }
 
+// The names a project's plain-text documents go by (`INSTALL.txt`,
+// `LICENSE.txt`, `release-notes.txt`).
+bool DocsTextStem(std::string_view stem) {
+  for (std::string_view w :
+       {"license", "licence", "copying", "install", "authors", "contributors",
+        "contributing", "notice", "thanks", "history", "hacking", "upgrading",
+        "release", "manual", "guide", "howto", "tutorial", "usage", "help"}) {
+    if (StartsWithWord(stem, w)) return true;
+  }
+  return false;
+}
+
+// Markup is documentation; so is plain text in a project's document names.
+// Other plain text (`notes.txt`, `handover.txt`, a support dump) is text
+// someone wrote down, credentials among it: neither docs nor configuration.
+// (A `.txt` under `doc/` is docs by its directory.)
 bool DocsFile(std::string_view stem, std::string_view ext) {
   if (DocsStem(stem)) return true;
-  if (MarkupExt(ext) || ext == "txt") return true;
+  if (MarkupExt(ext)) return true;
+  if (ext == "txt") return DocsTextStem(stem);
   // Man pages: "ls.1", "ssl.3ssl", "perl.1p".
   return !ext.empty() && ext.size() <= 5 && ext[0] >= '1' && ext[0] <= '9' &&
          std::all_of(ext.begin() + 1, ext.end(), IsLetter);
@@ -335,6 +352,10 @@ PathContext ClassifyPath(std::string_view path) {
   if (!ctx.config && !ctx.log && !fixture_text && DocsFile(stem, ext)) {
     ctx.docs = true;
   }
+  // Other plain text (notes, a hand-over, a support dump, output saved as
+  // `.txt`) is read like a log: what it holds was written down as it was,
+  // not as an example.
+  if (ext == "txt" && !ctx.docs && !ctx.test && !ctx.config) ctx.log = true;
   return ctx;
 }
 

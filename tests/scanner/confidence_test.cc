@@ -93,7 +93,8 @@ TEST(ClassifyPathTest, ConfigFiles) {
 
 TEST(ClassifyPathTest, Docs) {
   for (const char* p :
-       {"README", "README.md", "pkg/Readme.rst", "docs/setup.html", "notes.txt",
+       {"README", "README.md", "pkg/Readme.rst", "docs/setup.html",
+        "doc/notes.txt", "INSTALL.txt", "LICENSE.txt", "release-notes.txt",
         "doc/api.adoc", "man/man1/keyward.1", "usr/share/man/man3/ssl.3ssl",
         "CHANGELOG", "guide.md",
         // A page about passwords or secrets is documentation, not a file of
@@ -103,6 +104,24 @@ TEST(ClassifyPathTest, Docs) {
     EXPECT_TRUE(c.docs) << p;
     EXPECT_FALSE(c.config) << p;
     EXPECT_FALSE(c.test) << p;
+  }
+}
+
+// Plain text outside a project's document names and doc directories is
+// text someone wrote down (notes, a hand-over, a support dump): read like a
+// log, not as docs or configuration. Among tests it is a fixture.
+TEST(ClassifyPathTest, PlainTextNotesAreReadLikeLogs) {
+  for (const char* p : {"notes.txt", "ops/handover.txt", "support-dump.txt",
+                        "todo.txt", "requirements.txt"}) {
+    PathContext c = ClassifyPath(p);
+    EXPECT_TRUE(c.log) << p;
+    EXPECT_FALSE(c.docs) << p;
+    EXPECT_FALSE(c.config) << p;
+    EXPECT_FALSE(c.test) << p;
+  }
+  for (const char* p : {"doc/notes.txt", "INSTALL.txt", "tests/expected.txt",
+                        "passwords.txt"}) {
+    EXPECT_FALSE(ClassifyPath(p).log) << p;
   }
 }
 
