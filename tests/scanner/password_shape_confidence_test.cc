@@ -51,7 +51,9 @@ TEST(PasswordShapeTest, TextFixtureAmongTestsIsATestNotDocs) {
     PathContext c = ClassifyPath(p);
     EXPECT_TRUE(c.docs) << p;
   }
-  EXPECT_TRUE(ClassifyPath("notes.txt").docs);
+  // Plain text outside documentation is read like a log, not as docs.
+  EXPECT_FALSE(ClassifyPath("notes.txt").docs);
+  EXPECT_TRUE(ClassifyPath("notes.txt").log);
 }
 
 class PasswordShapeScanTest : public test::BuiltinMatcherTest {};
