@@ -248,7 +248,7 @@ void Matcher::ScanWithRe2Only(std::string_view data,
   for (uint32_t i = 0; i < impl_->compiled.size(); i++) {
     impl_->ConfirmRegion(i, data, 0, data.size(), 0, false, &found);
   }
-  ResolveOverlaps(impl_->compiled, &found);
+  ResolveOverlaps(impl_->compiled, data, 0, &found);
   LineTracker tracker;
   LocateMatches(data, 0, &tracker, &found);
   out->insert(out->end(), found.begin(), found.end());

@@ -8,6 +8,7 @@
 namespace keyward {
 
 void ResolveOverlaps(const std::vector<std::unique_ptr<CompiledRule>>& rules,
+                     std::string_view text, uint64_t base,
                      std::vector<RuleMatch>* matches) {
   auto& ms = *matches;
   std::sort(ms.begin(), ms.end(), [](const RuleMatch& a, const RuleMatch& b) {
@@ -46,13 +47,27 @@ void ResolveOverlaps(const std::vector<std::unique_ptr<CompiledRule>>& rules,
       }
     }
   };
+  // Whether a line break lies in [from, to) of the text.
+  auto line_break = [&](uint64_t from, uint64_t to) {
+    if (from < base || to > base + text.size() || from >= to) return false;
+    return memchr(text.data() + (from - base), '\n', to - from) != nullptr;
+  };
   // 1. A pair rule absorbs the findings of the rules it supersedes that lie
-  //    inside its match (the identifier and the lone secret).
+  //    inside its match (the identifier and the lone secret). The
+  //    identifier's own finding on a line of its own becomes the pair's
+  //    companion there, once it is known that both stay.
+  std::vector<std::pair<size_t, size_t>> companions;  // (identifier, pair)
   for_pairs([&](size_t i, size_t j) {
     const auto& sup = rules[ms[i].rule]->supersedes;
     if (std::find(sup.begin(), sup.end(), ms[j].rule) != sup.end() &&
         ms[j].secret_start >= ms[i].start && ms[j].secret_end <= ms[i].end) {
-      drop[j] = true;
+      if (ms[i].has_id && ms[j].secret_start == ms[i].id_start &&
+          ms[j].secret_end == ms[i].id_end &&
+          line_break(ms[i].id_end, ms[i].secret_start)) {
+        companions.emplace_back(j, i);
+      } else {
+        drop[j] = true;
+      }
     }
   });
   // 2. A specific rule beats a generic one on an overlapping secret.
@@ -77,6 +92,23 @@ void ResolveOverlaps(const std::vector<std::unique_ptr<CompiledRule>>& rules,
       drop[j] = true;
     }
   });
+  // An identifier whose pair lost stays a finding of its own rule.
+  for (auto [j, i] : companions) {
+    if (drop[i] || drop[j]) continue;
+    RuleMatch& c = ms[j];
+    c.companion = true;
+    c.rule = ms[i].rule;
+    c.has_id = true;
+    c.id_start = c.secret_start;
+    c.id_end = c.secret_end;
+    c.value_start = ms[i].secret_start;
+    c.value_end = ms[i].secret_end;
+    c.start = std::min(c.start, ms[i].start);
+    c.end = std::max(c.end, ms[i].end);  // delivered with its pair's bytes
+    c.checksum_verified = ms[i].checksum_verified;
+    c.checksum_failed = ms[i].checksum_failed;
+    c.weak = ms[i].weak;
+  }
   size_t k = 0;
   for (size_t i = 0; i < ms.size(); i++) {
     if (!drop[i]) ms[k++] = ms[i];

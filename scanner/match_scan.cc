@@ -243,7 +243,7 @@ Status Matcher::Scan(std::string_view data, Scratch* scratch,
                          &found);
   }
   if (found.empty()) return Status::OK();
-  ResolveOverlaps(impl_->compiled, &found);
+  ResolveOverlaps(impl_->compiled, data, 0, &found);
   LineTracker tracker;
   LocateMatches(data, 0, &tracker, &found);
   out->insert(out->end(), found.begin(), found.end());
@@ -394,7 +394,7 @@ class StreamImpl : public Matcher::Stream {
       safe = std::min(safe, Minus(settled_end, window_));
     }
     if (!held_.empty()) {
-      ResolveOverlaps(impl_.compiled, &held_);
+      ResolveOverlaps(impl_.compiled, text, buf_base_, &held_);
       std::vector<RuleMatch> deliver, still;
       for (const auto& m : held_)
         (m.end <= safe ? deliver : still).push_back(m);

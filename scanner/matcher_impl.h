@@ -362,8 +362,12 @@ struct Matcher::Impl {
 };
 
 // Drops matches that lose to others (generic vs specific, supersedes,
-// duplicates of the same secret span) and sorts by secret start.
+// duplicates of the same secret span) and sorts by secret start. `text`
+// holds the bytes [base, base + text.size()) the matches lie in: a pair's
+// identifier on another line than its secret stays, as a companion
+// (RuleMatch::companion).
 void ResolveOverlaps(const std::vector<std::unique_ptr<CompiledRule>>& rules,
+                     std::string_view text, uint64_t base,
                      std::vector<RuleMatch>* matches);
 
 // Tracks line numbers and line starts over a stream of bytes so that

@@ -47,13 +47,18 @@ Finding BuildFinding(const Matcher& matcher, const RuleMatch& m,
   f.end_line = m.end_line;
   f.end_column = m.end_column;
   f.offset = m.secret_start;
-  f.secret.assign(window.substr(m.secret_start - window_base,
-                                m.secret_end - m.secret_start));
+  // A companion stands at its pair's identifier: the credential is the
+  // pair's secret, what the line shows is the identifier.
+  const uint64_t value_start = m.companion ? m.value_start : m.secret_start;
+  const uint64_t value_end = m.companion ? m.value_end : m.secret_end;
+  f.secret.assign(
+      window.substr(value_start - window_base, value_end - value_start));
   if (m.has_id) {
     f.identifier.assign(
         window.substr(m.id_start - window_base, m.id_end - m.id_start));
   }
-  f.redacted = Redact(f.secret, rule.prefix);
+  f.redacted =
+      m.companion ? Redact(f.identifier, {}) : Redact(f.secret, rule.prefix);
   f.secret_digest = SecretDigest(f.secret);
   f.fingerprint = FingerprintFromDigest(f.secret_digest);
   f.checksum_verified = m.checksum_verified;
@@ -62,7 +67,9 @@ Finding BuildFinding(const Matcher& matcher, const RuleMatch& m,
   f.confidence = FindingConfidence(rule, f);
   // A `keyward:allow` comment on the secret's line (config/suppress.cc).
   f.suppressed =
-      InlineAllowed(window, m.secret_start - window_base, &f.suppression);
+      InlineAllowed(window, m.secret_start - window_base, &f.suppression) ||
+      (m.companion &&
+       InlineAllowed(window, value_start - window_base, &f.suppression));
   return f;
 }
 

@@ -55,6 +55,13 @@ struct RuleMatch {
   // confidence at most (scanner/confidence.h).
   bool checksum_failed = false;
   bool weak = false;  // a lowering filter matched (a demo value)
+  // The identifier of a pair rule's match, on a line of its own: reported
+  // as the pair (same rule, same secret and fingerprint, so one credential
+  // and one ticket) at the identifier's place, where a reader or a labelled
+  // corpus looks for the key ID. The secret group above is the identifier;
+  // the pair's secret is [value_start, value_end).
+  bool companion = false;
+  uint64_t value_start = 0, value_end = 0;
   // Location of the secret: 1-based lines; 1-based columns in code points
   // (end_column is one past the last character).
   int line = 0, column = 0, end_line = 0, end_column = 0;

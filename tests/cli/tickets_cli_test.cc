@@ -108,5 +108,38 @@ TEST(TicketsCliTest, ScanWritesTicketsAndKeepsAuditTickets) {
   }
 }
 
+// ~/.aws/credentials: the key ID and the secret on lines of their own. Both
+// lines are reported, as one credential: one fingerprint, one ticket.
+TEST(TicketsCliTest, AwsKeyIdAndSecretOnTwoLinesAreOneCredential) {
+  test::TempDir dir;
+  const std::string id = test::FakeAwsKeyId(7);
+  const std::string secret = test::FakeAwsSecret(7);
+  dir.Write("home/.aws/credentials", "[default]\naws_access_key_id = " + id +
+                                         "\naws_secret_access_key = " + secret +
+                                         "\n");
+  std::string tk = dir.path() + "/tk";
+  auto r = test::RunKeyward({"scan", "--report", "tickets=" + tk, "--format",
+                             "json", dir.path() + "/home"});
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  auto doc = json::parse(r.out);
+  ASSERT_EQ(doc["findings"].size(), 2u) << r.out;
+  const json& at_id = doc["findings"][0];
+  const json& at_secret = doc["findings"][1];
+  EXPECT_EQ(at_id["line"], 2);
+  EXPECT_EQ(at_secret["line"], 3);
+  EXPECT_EQ(at_id["rule_id"], "aws.access_key_pair");
+  EXPECT_EQ(at_secret["rule_id"], "aws.access_key_pair");
+  EXPECT_EQ(at_id["fingerprint"], at_secret["fingerprint"]);
+  EXPECT_EQ(at_id["identifier"], id);
+  // Each row shows what its line holds, redacted.
+  EXPECT_EQ(at_id["secret"].get<std::string>(), "…" + id.substr(16));
+  EXPECT_EQ(at_secret["secret"].get<std::string>(), "…" + secret.substr(36));
+  auto loaded = TicketStore(tk).Load();
+  ASSERT_TRUE(loaded.ok());
+  ASSERT_EQ(loaded->size(), 1u);
+  EXPECT_EQ(loaded->front().rule_id, "aws.access_key_pair");
+  EXPECT_EQ(r.out.find(secret), std::string::npos);
+}
+
 }  // namespace
 }  // namespace keyward

@@ -216,7 +216,7 @@ rules:
     pattern: '(?P<id>KID[0-9]{6})[\s\S]{0,40}?\bsecret:(?P<secret>[a-z0-9]{12})\b'
     supersedes: [a.keyid, a.secret]
 )");
-  auto hits = BlockScan(*m, "KID123456\nsecret:abcdef012345\n");
+  auto hits = BlockScan(*m, "KID123456 secret:abcdef012345\n");
   ASSERT_EQ(hits.size(), 1u);
   EXPECT_EQ(hits[0].rule, "a.pair");
   std::string far = "KID123456" + std::string(100, ' ') + "secret:abcdef012345";
@@ -224,6 +224,45 @@ rules:
   ASSERT_EQ(apart.size(), 2u);
   EXPECT_EQ(apart[0].rule, "a.keyid");
   EXPECT_EQ(apart[1].rule, "a.secret");
+}
+
+// A key ID on a line of its own (~/.aws/credentials) is reported where it
+// stands, as the pair: the same rule and secret, so one credential.
+TEST(MatcherTest, PairIdentifierOnItsOwnLineIsTheCompanionOfThePair) {
+  auto m = Compile(R"(
+rules:
+  - {id: a.keyid, name: id, kind: identifier, pattern: '\b(KID[0-9]{6})\b'}
+  - id: a.pair
+    name: pair
+    kind: api-key
+    pattern: '(?P<id>KID[0-9]{6})[\s\S]{0,40}?\bsecret:(?P<secret>[a-z0-9]{12})\b'
+    supersedes: [a.keyid]
+)");
+  const std::string data = "[p]\nid = KID123456\nsecret:abcdef012345\n";
+  auto scratch = m->NewScratch();
+  std::vector<RuleMatch> out;
+  ASSERT_TRUE(m->Scan(data, scratch.get(), &out).ok());
+  ASSERT_EQ(out.size(), 2u);
+  for (const RuleMatch& x : out) {
+    EXPECT_EQ(m->rules()[x.rule].id, "a.pair");
+    ASSERT_TRUE(x.has_id);
+    EXPECT_EQ(data.substr(x.id_start, x.id_end - x.id_start), "KID123456");
+  }
+  const RuleMatch& c = out[0];
+  EXPECT_TRUE(c.companion);
+  EXPECT_EQ(c.line, 2);
+  EXPECT_EQ(data.substr(c.secret_start, c.secret_end - c.secret_start),
+            "KID123456");
+  EXPECT_EQ(data.substr(c.value_start, c.value_end - c.value_start),
+            "abcdef012345");
+  EXPECT_FALSE(out[1].companion);
+  EXPECT_EQ(out[1].line, 3);
+  // Stream mode delivers the same, whatever the chunking.
+  EXPECT_EQ(StreamScan(*m, data, 5), BlockScan(*m, data));
+  // On one line the pair is one finding.
+  auto one = BlockScan(*m, "id = KID123456 secret:abcdef012345\n");
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one[0].rule, "a.pair");
 }
 
 TEST(MatcherTest, PatternHyperscanRejectsRunsThroughRe2) {

@@ -43,6 +43,14 @@ inline std::string FakeAwsKeyId(unsigned seed) {
   return "AKIA" + RandomChars(&rng, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16);
 }
 
+// 40 of [A-Za-z0-9/+]: an AWS secret access key's shape.
+inline std::string FakeAwsSecret(unsigned seed) {
+  std::mt19937 rng(seed);
+  return RandomChars(
+      &rng, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/+",
+      40);
+}
+
 }  // namespace keyward::test
 
 #endif  // KEYWARD_TESTS_SUPPORT_FAKE_SECRETS_H_
