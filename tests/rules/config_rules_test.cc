@@ -847,6 +847,47 @@ TEST_F(ConfigRulesTest, MoreSecretNamesAndPasswordsInSentences) {
       {}, "drivers/x.c");
 }
 
+// Declarations whose type or form sits between the name and the value, and
+// assignments without `=` (issue 12, languages beyond the first wave's).
+TEST_F(ConfigRulesTest, TypedDeclarationsSetCommandsAndServerConfigs) {
+  const std::string hex = "9f3b7d1e5a2c8f4b6d0e3a7c1f5b9d2e";
+  ExpectFindings("const api_secret: []const u8 = \"" + hex + "\";\n",
+                 {{"generic.secret.quoted", hex}}, "src/config.zig");
+  ExpectFindings("constexpr std::string_view kSigningKey{\"" + hex + "\"};\n",
+                 {{"generic.secret.quoted", hex}}, "src/keys.cpp");
+  ExpectFindings("static const char smtp_pass[] = \"Tq8vLm2x-Kz4\";\n",
+                 {{"generic.password.quoted", "Tq8vLm2x-Kz4"}}, "src/auth.c");
+  ExpectFindings("  \"webhook_secret\" -> \"" + hex + "\",\n",
+                 {{"generic.secret.quoted", hex}}, "src/Config.scala");
+  ExpectFindings("export TOKEN := " + hex + "\n",
+                 {{"generic.secret.unquoted", hex}}, "Makefile");
+  ExpectFindings("set api_key {" + hex + "}\n",
+                 {{"generic.secret.set_command", hex}}, "lib/db.tcl");
+  ExpectFindings("set(UPLOAD_PASSWORD Vq7#Lm2xTz)\n",
+                 {{"generic.secret.set_command", "Vq7#Lm2xTz"}},
+                 "CMakeLists.txt");
+  ExpectFindings("    SetEnv DB_PASSWORD Kx9!Tq4vLm\n",
+                 {{"generic.secret.set_command", "Kx9!Tq4vLm"}},
+                 "sites-available/intranet.conf");
+  ExpectFindings("app.webhook.secret " + hex + "\n",
+                 {{"generic.secret.properties_space", hex}},
+                 "src/main/resources/application.properties");
+  ExpectFindings("Environment=\"API_SECRET=" + hex + "\" \"LOG_LEVEL=info\"\n",
+                 {{"generic.secret.unquoted", hex}}, "acme.service");
+  ExpectFindings("    proxy_set_header X-Api-Key " + hex + ";\n",
+                 {{"http.api_key_header", hex}}, "nginx/api.conf");
+  ExpectFindings("<property name=\"clientSecret\">\n  <value>" + hex +
+                     "</value>\n</property>\n",
+                 {{"generic.xml.attribute", hex}}, "applicationContext.xml");
+  // A parameter's type is not its value; variables are not values.
+  ExpectFindings(
+      "case class Smtp(host: String, smtpPass: String)\n"
+      "set db_password $env(DB_PASSWORD)\n"
+      "set(UPLOAD_PASSWORD $ENV{UPLOAD_PASSWORD})\n"
+      "    proxy_set_header X-Api-Key $http_x_api_key;\n",
+      {}, "src/mixed.txt");
+}
+
 // Lines in the shape of a git-style HTTP test suite (issue 12): URLs built
 // from variables and %40-escaped placeholder words, user@host, and basic-auth
 // URLs to localhost with literal placeholder words, repeated as a suite does.

@@ -246,5 +246,34 @@ TEST_F(ProviderShapesTest, BackblazeApplicationKeys) {
   EXPECT_FALSE(Has("key = " + key + "x\n", "backblaze.application_key"));
 }
 
+// Long-tail formats with a documented prefix or suffix, a structured key,
+// and RFC 8959's secret-token: scheme, which marks any token as a secret.
+TEST_F(ProviderShapesTest, PrefixedKeysStructuredKeysAndSecretTokenUris) {
+  const std::string hex34 = "7c2e9a4f1b8d3c6e0a5f2b9d4e7c1a3f8b";
+  ASSERT_EQ(hex34.size(), 34u);
+  EXPECT_EQ(Rules("-H \"Authorization: Klaviyo-API-Key pk_" + hex34 + "\"\n"),
+            std::set<std::string>{"klaviyo.private_api_key"});
+  EXPECT_TRUE(Rules("KEY=pk_live_" + kMixed40 + "\n")
+                  .count("klaviyo.private_api_key") == 0);
+  EXPECT_EQ(Rules("STATSIG_SERVER_SECRET=secret-" + kMixed40 + "\n"),
+            std::set<std::string>{"statsig.server_secret_key"});
+  EXPECT_TRUE(Rules("name: secret-volume-config-for-the-service\n").empty());
+  const std::string mmk = "Xq7T2m_" + kMixed40.substr(0, 29) + "_mmk";
+  EXPECT_EQ(Rules("LicenseKey " + mmk + "\n"),
+            std::set<std::string>{"maxmind.license_key"});
+  EXPECT_EQ(Rules("AccountID 1048576\nLicenseKey Rk2v8LqT0pWm4ZsN\n",
+                  "/etc/GeoIP.conf"),
+            std::set<std::string>{"maxmind.geoip_conf_license_key"});
+  EXPECT_TRUE(Rules("LicenseKey Rk2v8LqT0pWm4ZsN\n", "notes.conf").empty());
+  const std::string ably = "Tq4xLm.Vb7_Kz:" + kMixed40.substr(0, 37) + "-_a9Zq";
+  EXPECT_EQ(Rules("ABLY_API_KEY=" + ably + "\n"),
+            std::set<std::string>{"ably.api_key"});
+  EXPECT_EQ(Rules("-H \"Authorization: Bearer secret-token:mercury_" +
+                  kMixed40 + "_end\"\n"),
+            std::set<std::string>{"http.secret_token_uri"});
+  EXPECT_EQ(Rules("-H \"Authorization: ApiKey " + kMixed40 + "==\"\n"),
+            std::set<std::string>{"http.authorization_bearer"});
+}
+
 }  // namespace
 }  // namespace keyward
