@@ -207,6 +207,7 @@ void ScanWorker::ScanBlock(std::string_view data, const std::string& path,
     }
   }
   ScanEncoded(data, path, scope, raw_begin);
+  ScanTables(data, path, scope, raw_begin);
   Progress(data.size(), 1);
 }
 
@@ -222,6 +223,7 @@ Status ScanWorker::ScanText(std::string_view data, const std::string& path,
     findings_.push_back(BuildFinding(matcher_, m, data, 0, path));
   }
   ScanEncoded(data, path, scope, 0);
+  ScanTables(data, path, scope, 0);
   for (Finding& f : findings_) out->push_back(std::move(f));
   findings_.clear();
   return Status::OK();

@@ -104,6 +104,12 @@ class ScanWorker {
   // one that a decoded finding repeats goes (scanner/scan_encoded.cc).
   void ScanEncoded(std::string_view data, const std::string& path,
                    std::string_view scope, size_t raw_begin);
+  // Reads the cells under a credential-named table column of `data` as
+  // `label = value` lines (source/table_cells.h) and adds what the rules
+  // find in them at the cells' places, unless a finding of `data` from
+  // findings()[begin...] already holds it (scanner/scan_tables.cc).
+  void ScanTables(std::string_view data, const std::string& path,
+                  std::string_view scope, size_t begin);
 
   std::vector<Finding>& findings() { return findings_; }
   // Findings given to ScanOptions::on_stream_findings, not in findings().

@@ -146,5 +146,44 @@ TEST(DocumentCliTest, BundleFindingIsReportedAtTheSource) {
       << text.out;
 }
 
+// A spreadsheet export and a wiki table: the header names the column, the
+// row holds the value. Each cell is reported at its own line and column,
+// once even where a provider rule also reads the row. Code is no table.
+TEST(DocumentCliTest, CredentialColumnsOfTables) {
+  TempDir dir;
+  const std::string token = FakeGithubToken(181);
+  dir.Write("exports/servers.csv",
+            "host,username,password,notes\n"
+            "db01,admin,Harbor7099.Harbor,primary\n"
+            "db02,admin,********,replica\n"
+            "ci,bot," +
+                token + ",\n");
+  dir.Write("wiki/Handover.md",
+            "# Handover\n\n| Service | API key |\n|---|---|\n"
+            "| billing | `b569792385c208477c96e25f026e3c01` |\n");
+  dir.Write("src/table.py",
+            "ROWS = '''\nuser,password\nadm,Harbor3980!Willow\n'''\n");
+  auto r =
+      RunKeyward({"scan", "--format", "json", "--min-confidence", "low", "."},
+                 "", {}, dir.path());
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  ExpectNoSecret(r, token);
+  auto doc = nlohmann::json::parse(r.out);
+  ASSERT_EQ(doc["findings"].size(), 3u) << r.out;
+  const auto& pw = doc["findings"][0];
+  EXPECT_EQ(pw["path"], "exports/servers.csv");
+  EXPECT_EQ(pw["line"], 2);
+  EXPECT_EQ(pw["column"], 12);
+  EXPECT_EQ(pw["end_column"], 29);
+  EXPECT_EQ(pw["rule_id"], "generic.password.unquoted");
+  EXPECT_EQ(doc["findings"][1]["line"], 4);
+  EXPECT_EQ(doc["findings"][1]["rule_id"], "github.pat.classic");
+  const auto& key = doc["findings"][2];
+  EXPECT_EQ(key["path"], "wiki/Handover.md");
+  EXPECT_EQ(key["line"], 5);
+  EXPECT_EQ(key["column"], 14);  // after the backtick
+  EXPECT_EQ(key["rule_id"], "generic.secret.unquoted");
+}
+
 }  // namespace
 }  // namespace keyward
