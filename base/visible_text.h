@@ -24,6 +24,14 @@ std::string VisibleText(std::string_view s, bool keep_newlines = false);
 // e.g. "…Ab7c (40 characters)", so an error never prints a secret.
 std::string ShownName(std::string_view name);
 
+// The code points of UTF-8 text (bytes that do not continue a sequence):
+// findings' columns are counted in them.
+inline int CodePoints(std::string_view s) {
+  int n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
 }  // namespace keyward
 
 #endif  // KEYWARD_BASE_VISIBLE_TEXT_H_

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstring>
 #include <string>
 #include <unordered_map>
 
@@ -329,7 +330,12 @@ PathContext ClassifyPath(std::string_view path) {
   // no values: what looks like a credential there is a doc example.
   bool declarations = EndsWith(base, ".d.ts") || EndsWith(base, ".d.mts") ||
                       EndsWith(base, ".d.cts");
-  if (declarations) {
+  // Go's package documentation file, and known-answer test vectors of
+  // cryptography (NIST `.rsp` files, `*vectors*.json`): their keys and
+  // secrets are the algorithms' published inputs.
+  bool vectors = ext == "rsp" || (base.find("vector") != std::string::npos &&
+                                  !CodeFile(format_ext));
+  if (declarations || base == "doc.go" || vectors) {
     ctx.docs = true;
   } else if (CodeFile(format_ext)) {
     ctx.code = true;
@@ -499,7 +505,90 @@ Confidence FindingConfidence(const Rule& rule, const Finding& finding,
   // rule's UUID (Heroku, Snyk) was recognised by the rule's context.
   if (rule.generic && IsUuid(finding.secret)) in.value = ValueShape::kNeutral;
   in.path = ClassifyPath(finding.path);
+  if (finding.code_docs) in.path.docs = true;
   return ComputeConfidence(in);
+}
+
+namespace {
+
+std::string_view Stripped(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+// Whether the triple-quoted string opening at text[q] is documentation.
+bool PythonDocString(std::string_view text, size_t q) {
+  size_t p = q;  // string prefix letters: r, b, u, f
+  while (p > 0 && std::strchr("rRbBuUfF", text[p - 1]) != nullptr) p--;
+  size_t nl = p == 0 ? std::string_view::npos : text.rfind('\n', p - 1);
+  size_t line = nl == std::string_view::npos ? 0 : nl + 1;
+  std::string_view before = Stripped(text.substr(line, p - line));
+  if (!before.empty()) {
+    // Ansible's module documentation (`EXAMPLES = r'''`), `__doc__ = `.
+    if (before.back() != '=') return false;
+    before = Stripped(before.substr(0, before.size() - 1));
+    return before == "EXAMPLES" || before == "RETURN" ||
+           before == "DOCUMENTATION" || before == "__doc__";
+  }
+  // A statement of its own: a docstring when the code line before it opens
+  // a def or class (ends with `:`), or when no code line comes before it.
+  size_t end = line;  // the previous line ends at end - 1 (its '\n')
+  while (end > 0) {
+    size_t prev_nl =
+        end >= 2 ? text.rfind('\n', end - 2) : std::string_view::npos;
+    size_t start = prev_nl == std::string_view::npos ? 0 : prev_nl + 1;
+    std::string_view l = Stripped(text.substr(start, end - 1 - start));
+    if (!l.empty() && l.front() != '#') return l.back() == ':';
+    end = start;
+  }
+  return true;
+}
+
+bool InPythonDocs(std::string_view text, size_t offset) {
+  constexpr size_t kMaxScan = 256 << 10;
+  if (offset > kMaxScan) return false;
+  size_t pos = 0, open = std::string_view::npos;
+  std::string_view quote;
+  while (pos < offset) {
+    if (open == std::string_view::npos) {
+      size_t d = text.find(R"(""")", pos), s = text.find("'''", pos);
+      size_t q = std::min(d, s);
+      if (q == std::string_view::npos || q >= offset) return false;
+      quote = q == d ? R"(""")" : "'''";
+      open = q;
+      pos = q + 3;
+    } else {
+      size_t c = text.find(quote, pos);
+      if (c == std::string_view::npos || c >= offset) break;
+      open = std::string_view::npos;
+      pos = c + 3;
+    }
+  }
+  return open != std::string_view::npos && PythonDocString(text, open);
+}
+
+bool InRustDocComment(std::string_view text, size_t offset) {
+  size_t nl =
+      offset == 0 ? std::string_view::npos : text.rfind('\n', offset - 1);
+  size_t line = nl == std::string_view::npos ? 0 : nl + 1;
+  std::string_view l = Stripped(text.substr(line, offset - line));
+  return l.starts_with("///") || l.starts_with("//!");
+}
+
+}  // namespace
+
+bool InCodeDocumentation(std::string_view text, size_t offset,
+                         std::string_view path) {
+  if (offset > text.size()) return false;
+  if (EndsWith(path, ".py")) return InPythonDocs(text, offset);
+  if (EndsWith(path, ".rs")) return InRustDocComment(text, offset);
+  return false;
 }
 
 void RecomputeConfidence(const std::vector<Rule>& rules,

@@ -90,6 +90,15 @@ Confidence ComputeConfidence(const ConfidenceInputs& in);
 Confidence FindingConfidence(const Rule& rule, const Finding& finding,
                              double chars_per_token = 0);
 
+// Whether text[offset] lies in documentation written into code, where a
+// credential is an example: a Python docstring (a triple-quoted string
+// that opens a module or follows a `def`/`class` line) or an Ansible
+// module's `EXAMPLES`/`RETURN`/`DOCUMENTATION` string, or a Rust doc
+// comment (`///`, `//!`). Only `.py` and `.rs` paths, and Python only in
+// the first 256 KiB of `text`. A finding there is read as docs.
+bool InCodeDocumentation(std::string_view text, size_t offset,
+                         std::string_view path);
+
 // Sets each finding's confidence again (after a git scan learned the
 // paths); findings of rules not in `rules` keep theirs.
 void RecomputeConfidence(const std::vector<Rule>& rules,

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "base/visible_text.h"
 #include "scanner/matcher_impl.h"
 #include "source/span_simd.h"
 
@@ -115,16 +116,6 @@ void ResolveOverlaps(const std::vector<std::unique_ptr<CompiledRule>>& rules,
   }
   ms.resize(k);
 }
-
-namespace {
-
-int CodePoints(std::string_view s) {
-  int n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
-}  // namespace
 
 void LineTracker::Advance(std::string_view data) {
   // 16 bytes per step: a match late in a log advances over millions of

@@ -107,6 +107,20 @@ uint64_t PatternWidth(const std::string& pattern, uint64_t cap) {
   return cap;
 }
 
+// Letters and digits of `s`, lower-cased: `Share-Password` -> sharepassword.
+std::string Folded(std::string_view s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c)) out.push_back(static_cast<char>(std::tolower(c)));
+  }
+  return out;
+}
+
+bool EchoesKey(std::string_view secret, std::string_view key) {
+  std::string v = Folded(secret);
+  return v.size() >= 4 && v == Folded(key);
+}
+
 }  // namespace
 
 CompiledFilter::CompiledFilter(std::vector<std::string> allow,
@@ -488,6 +502,18 @@ bool Matcher::Impl::Passes(uint32_t index, std::string_view secret,
       continue;
     }
     if (f->AppliesToKey(std::string_view(key_text.data(), key_text.size()))) {
+      return false;
+    }
+  }
+  // A value that repeats its key (`share_password: share_password`,
+  // `smtp_pass=smtp_pass`) names the slot; it does not fill it.
+  if (key != nullptr) {
+    if (!key_read) {
+      key_read = true;
+      key_text = key->rule->KeyGroup(key->text, key->start, key->end);
+    }
+    if (key_text.data() != nullptr &&
+        EchoesKey(secret, std::string_view(key_text.data(), key_text.size()))) {
       return false;
     }
   }

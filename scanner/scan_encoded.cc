@@ -21,6 +21,7 @@
 #include <cstring>
 #include <unordered_set>
 
+#include "base/visible_text.h"
 #include "scanner/build_finding.h"
 #include "scanner/inline_allow.h"
 #include "scanner/scan_worker.h"
@@ -31,12 +32,6 @@ namespace keyward {
 namespace {
 
 constexpr size_t kMaxKeyContext = 200;  // bytes of the line before a span
-
-int CodePoints(std::string_view s) {
-  int n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
 
 // Line and column (code points) of increasing offsets in one text, in time
 // linear in the text however long its lines are.

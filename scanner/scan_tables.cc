@@ -1,21 +1,13 @@
 // Credentials under a table's header column (scanner/scan_worker.h).
 #include <algorithm>
 
+#include "base/visible_text.h"
 #include "scanner/build_finding.h"
 #include "scanner/inline_allow.h"
 #include "scanner/scan_worker.h"
 #include "source/table_cells.h"
 
 namespace keyward {
-namespace {
-
-int CodePoints(std::string_view s) {
-  int n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
-}  // namespace
 
 void ScanWorker::ScanTables(std::string_view data, const std::string& path,
                             std::string_view scope, size_t begin) {

@@ -110,6 +110,10 @@ struct Finding {
   // value: a well-known weak credential, real in a configuration file, a
   // stand-in elsewhere (scanner/confidence.h). Not serialized.
   bool weak = false;
+  // Found in documentation written into code (a Python docstring, an
+  // Ansible module's EXAMPLES, a Rust doc comment): read as docs by the
+  // confidence (scanner/confidence.h, InCodeDocumentation). Not serialized.
+  bool code_docs = false;
 
   std::string path;  // as given on the command line, or relative to the root
   int line = 0;      // 1-based, where the secret starts

@@ -331,5 +331,46 @@ TEST(ConfidenceCliTest, CommittedPasswordsAreReportedWhereTheyShip) {
   EXPECT_THAT(Levels(low.report), ::testing::Contains("tests/test_db.py=low"));
 }
 
+// Documentation written into code is read as documentation: an Ansible
+// module's EXAMPLES string and a function's docstring lower a value that
+// the same assignment in the module's code keeps (issue 12, precision on
+// real code). A value that repeats its key is no value.
+TEST(ConfidenceCliTest, DocStringsAndExampleBlocksInCodeAreDocumentation) {
+  TempDir dir;
+  const std::string key = "9f3b7d1e5a2c8f4b6d0e3a7c1f5b9d2e4c6a8b0d";
+  dir.Write("plugins/modules/vendor_user.py",
+            "#!/usr/bin/python\n"
+            "EXAMPLES = r'''\n"
+            "- name: Create a user\n"
+            "  vendor_user:\n"
+            "    api_token: " +
+                key +
+                "\n"
+                "'''\n"
+                "def main():\n"
+                "    '''Connects.\n\n    api_token = \"" +
+                key +
+                "\"\n    '''\n"
+                "    api_token = \"" +
+                key + "\"\n");
+  dir.Write("src/lib.rs", "/// let client = Client::new(\"" + key +
+                              "\");\n/// api_token = \"" + key +
+                              "\"\npub struct Client;\n");
+  dir.Write("deploy/share.yaml", "share_password: share_password\n");
+  auto s = ScanJson(dir, {"--min-confidence", "low"});
+  std::vector<std::string> got;
+  for (const auto& f : s.report["findings"]) {
+    got.push_back(f.value("path", "") + ":" +
+                  std::to_string(f.value("line", 0)) + "=" +
+                  f.value("confidence", "?"));
+  }
+  EXPECT_EQ(
+      got, (std::vector<std::string>{"plugins/modules/vendor_user.py:5=low",
+                                     "plugins/modules/vendor_user.py:10=low",
+                                     "plugins/modules/vendor_user.py:12=medium",
+                                     "src/lib.rs:2=low"}))
+      << s.err;
+}
+
 }  // namespace
 }  // namespace keyward
