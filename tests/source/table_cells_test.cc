@@ -54,6 +54,40 @@ TEST(TableCellsTest, MarkupTables) {
             (Want{{"password", "Ember3549.Quartz"}}));
 }
 
+// Header words are looked for 16 bytes at a time: each word, in any case,
+// at every place before and across a block's edge and at the text's end,
+// where the bytes left are fewer than a block.
+TEST(TableCellsTest, HeaderWordsAtEveryOffsetAndInAnyCase) {
+  const std::vector<std::pair<std::string, std::string>> words = {
+      {"Password", "password"},
+      {"PWD", "password"},
+      {"sEcReT", "secret"},
+      {"API Token", "token"},
+      {"api KEY", "api_key"},
+      {"Kennwort", "password"},
+      {"Mot de passe", "password"},
+      {"Senha", "password"},
+      {"Contrase\xc3\xb1"
+       "a",
+       "password"},
+      {"Salasana", "password"},
+      {"Has\xc5\x82o", "password"},
+      {"API-Schl\xc3\xbcssel", "api_key"},
+      {"Wachtwoord", "password"},
+      {"L\xc3\xb6senord", "password"}};
+  for (const auto& [word, label] : words) {
+    for (size_t pad = 0; pad < 40; pad++) {
+      // A prose line of `pad` bytes, then the table.
+      std::string text = std::string(pad, 'x') + "\n\nHost;" + word +
+                         "\nvpn;Orchid2677!Cobalt\n";
+      const auto cells = Cells(text);
+      ASSERT_EQ(cells.size(), 1u) << word << " after " << pad << " bytes";
+      EXPECT_EQ(cells[0].first, label) << word;
+      EXPECT_EQ(cells[0].second, "Orchid2677!Cobalt");
+    }
+  }
+}
+
 TEST(TableCellsTest, ColumnsThatHoldNoCredential) {
   // Digests, ids, policies, names of secrets, and values with blanks.
   EXPECT_TRUE(
