@@ -22,7 +22,7 @@ struct Cell {
   size_t begin = 0, end = 0;  // in the line, after trimming
 };
 
-// ASCII only, and branch-free: the whole of a table file is lowered once
+// ASCII only, and branch-free: a file with HTML tables is lowered whole
 // (the C library's tolower, a call per byte, was 3% of a linux-source scan).
 char Lower(char c) {
   const unsigned char u = static_cast<unsigned char>(c);
