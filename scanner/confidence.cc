@@ -505,7 +505,9 @@ Confidence FindingConfidence(const Rule& rule, const Finding& finding,
   // rule's UUID (Heroku, Snyk) was recognised by the rule's context.
   if (rule.generic && IsUuid(finding.secret)) in.value = ValueShape::kNeutral;
   in.path = ClassifyPath(finding.path);
-  if (finding.code_docs) in.path.docs = true;
+  if (InCodeDocumentation(finding.code_docs, finding.path)) {
+    in.path.docs = true;
+  }
   return ComputeConfidence(in);
 }
 
@@ -583,12 +585,23 @@ bool InRustDocComment(std::string_view text, size_t offset) {
 
 }  // namespace
 
-bool InCodeDocumentation(std::string_view text, size_t offset,
-                         std::string_view path) {
-  if (offset > text.size()) return false;
-  if (EndsWith(path, ".py")) return InPythonDocs(text, offset);
-  if (EndsWith(path, ".rs")) return InRustDocComment(text, offset);
-  return false;
+uint8_t CodeDocumentationAt(std::string_view text, size_t offset,
+                            std::string_view path) {
+  if (offset > text.size()) return 0;
+  const bool any = path.empty();
+  uint8_t docs = 0;
+  if ((any || EndsWith(path, ".py")) && InPythonDocs(text, offset)) {
+    docs |= kPythonDocs;
+  }
+  if ((any || EndsWith(path, ".rs")) && InRustDocComment(text, offset)) {
+    docs |= kRustDocs;
+  }
+  return docs;
+}
+
+bool InCodeDocumentation(uint8_t docs, std::string_view path) {
+  return ((docs & kPythonDocs) && EndsWith(path, ".py")) ||
+         ((docs & kRustDocs) && EndsWith(path, ".rs"));
 }
 
 void RecomputeConfidence(const std::vector<Rule>& rules,

@@ -32,6 +32,7 @@
 #ifndef KEYWARD_SCANNER_CONFIDENCE_H_
 #define KEYWARD_SCANNER_CONFIDENCE_H_
 
+#include <cstdint>
 #include <string_view>
 #include <vector>
 
@@ -90,14 +91,23 @@ Confidence ComputeConfidence(const ConfidenceInputs& in);
 Confidence FindingConfidence(const Rule& rule, const Finding& finding,
                              double chars_per_token = 0);
 
-// Whether text[offset] lies in documentation written into code, where a
-// credential is an example: a Python docstring (a triple-quoted string
-// that opens a module or follows a `def`/`class` line) or an Ansible
-// module's `EXAMPLES`/`RETURN`/`DOCUMENTATION` string, or a Rust doc
-// comment (`///`, `//!`). Only `.py` and `.rs` paths, and Python only in
-// the first 256 KiB of `text`. A finding there is read as docs.
-bool InCodeDocumentation(std::string_view text, size_t offset,
-                         std::string_view path);
+// Documentation written into code, where a credential is an example: a
+// Python docstring (a triple-quoted string that opens a module or follows
+// a `def`/`class` line) or an Ansible module's `EXAMPLES`/`RETURN`/
+// `DOCUMENTATION` string, or a Rust doc comment (`///`, `//!`). Python only
+// in the first 256 KiB of the text. Bits of Finding::code_docs: which one
+// counts is the file's language's.
+enum CodeDocs : uint8_t { kPythonDocs = 1, kRustDocs = 2 };
+
+// Which of them text[offset] lies in. With a path, only its language's
+// (none for other files); with none (a git blob, scanned before history
+// gives it its paths) every language's, for the path to choose from.
+uint8_t CodeDocumentationAt(std::string_view text, size_t offset,
+                            std::string_view path);
+
+// Whether a finding at `path` whose text gave `docs` (CodeDocumentationAt)
+// is in its file's documentation: read as docs by the confidence.
+bool InCodeDocumentation(uint8_t docs, std::string_view path);
 
 // Sets each finding's confidence again (after a git scan learned the
 // paths); findings of rules not in `rules` keep theirs.

@@ -64,7 +64,7 @@ Finding BuildFinding(const Matcher& matcher, const RuleMatch& m,
   f.checksum_verified = m.checksum_verified;
   f.checksum_failed = m.checksum_failed;
   f.weak = m.weak;
-  f.code_docs = InCodeDocumentation(window, m.secret_start - window_base, path);
+  f.code_docs = CodeDocumentationAt(window, m.secret_start - window_base, path);
   f.confidence = FindingConfidence(rule, f);
   // A `keyward:allow` comment on the secret's line (config/suppress.cc).
   f.suppressed =

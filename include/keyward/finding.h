@@ -111,9 +111,11 @@ struct Finding {
   // stand-in elsewhere (scanner/confidence.h). Not serialized.
   bool weak = false;
   // Found in documentation written into code (a Python docstring, an
-  // Ansible module's EXAMPLES, a Rust doc comment): read as docs by the
-  // confidence (scanner/confidence.h, InCodeDocumentation). Not serialized.
-  bool code_docs = false;
+  // Ansible module's EXAMPLES, a Rust doc comment), as bits of
+  // scanner/confidence.h's CodeDocs: the path decides which counts (a git
+  // blob's comes after its scan). Read as docs by the confidence. Not
+  // serialized.
+  uint8_t code_docs = 0;
 
   std::string path;  // as given on the command line, or relative to the root
   int line = 0;      // 1-based, where the secret starts

@@ -53,6 +53,33 @@ TEST_F(GitConfidenceCliTest, HistoryUsesTheBlobsPath) {
   EXPECT_EQ(Scan({"--git", "--min-confidence", "high"}).exit_code, 0);
 }
 
+// A blob is scanned before history gives it a path: documentation written
+// into code (a Rust doc comment, a Python docstring) is still read as
+// documentation where the path says the blob is that language, as a
+// directory scan of the tree reads it, and not where it is another file.
+TEST_F(GitConfidenceCliTest, DocumentationInCodeIsReadByTheBlobsPath) {
+  Init();
+  const std::string key = "5c1e9a7f3b2d8e6a0c4f7b1d9e3a5c8f2b6d0e4a";
+  const std::string rust = "/// api_token = \"" + key + "\"\npub struct C;\n";
+  const std::string python =
+      "def main():\n    '''Connects.\n\n    api_token = \"" + key +
+      "\"\n    '''\n";
+  Write("src/lib.rs", rust);
+  Write("src/client.py", python);
+  // The same text (another blob: one more line) in files of other
+  // languages: code, not docs.
+  Write("src/lib.c", "#include <c.h>\n" + rust);
+  Write("src/client.sh", "#!/bin/sh\n" + python);
+  CommitAll("code");
+  const auto levels = ::testing::UnorderedElementsAre(
+      "src/lib.rs=low", "src/client.py=low", "src/lib.c=medium",
+      "src/client.sh=medium");
+  EXPECT_THAT(Levels({"--min-confidence", "low"}), levels);
+  // Every sighting, each with its own path's confidence.
+  EXPECT_THAT(Levels({"--git", "--all-occurrences", "--min-confidence", "low"}),
+              levels);
+}
+
 TEST_F(GitConfidenceCliTest, StagedSinceAndRangeHonourIt) {
   Init();
   Write("a.txt", "a\n");
