@@ -21,15 +21,17 @@
 #include "git/repo.h"
 #include "keyward/git.h"
 #include "scanner/confidence.h"
+#include "source/table_cells.h"
 
 namespace keyward {
 namespace {
 
 // Blobs are scanned before the walk has named them, without file-format
-// rules (Rule::paths): those run on the few blobs some tree names like
-// their files (Enumeration::named_blobs), scanned again here with the
-// rules whose globs' last component matches that name (all of them for a
-// blob given several names); their findings replace the first pass's.
+// rules (Rule::paths) and without table reading: those run on the few
+// blobs some tree names like their files or like a table file
+// (Enumeration::named_blobs), scanned again here with the rules whose
+// globs' last component matches that name (all of them, and no tables, for
+// a blob given several names); their findings replace the first pass's.
 // Warnings and progress were given by the first pass.
 void RescanNamedBlobs(const Scanner& scanner, const std::string& git_dir,
                       const std::vector<git_oid>& blobs,
@@ -85,8 +87,10 @@ Status ScanGitHistory(const Scanner& scanner, const GitHistoryOptions& options,
   enumerate.all_objects = options.all_objects;
   enumerate.threads = ResolveThreads(threads);
   const Matcher& matcher = scanner.matcher();
+  // Blobs named like a file-format rule's files or like a table file
+  // (whose credential columns are read by name, scanner/scan_tables.cc).
   enumerate.named = [&matcher](std::string_view name) {
-    return matcher.AnyScopedRuleMayApplyToName(name);
+    return matcher.AnyScopedRuleMayApplyToName(name) || IsTablePath(name);
   };
   // Every packed blob is scanned while the trees are walked (the walk has
   // serial parts); reachable blobs then take their outcome from that pass.

@@ -14,6 +14,7 @@
 #include "keyward/git.h"
 #include "scanner/confidence.h"
 #include "source/ignore.h"
+#include "source/table_cells.h"
 
 namespace keyward {
 namespace git {
@@ -100,14 +101,16 @@ void CollectCommitChanges(git_repository* repo, const git_oid& id,
 }
 
 // Scans again, with their paths, the blobs whose path some file-format rule
-// applies to (the first pass ran without those rules); their findings
-// replace the first pass's. Warnings were given by the first pass.
+// applies to (the first pass ran without those rules) or that are table
+// files (read by name, scanner/scan_tables.cc); their findings replace the
+// first pass's. Warnings were given by the first pass.
 void RescanFormatBlobs(const Scanner& scanner, const std::string& git_dir,
                        const RangeChanges& changes, int threads,
                        std::vector<BlobFinding>* found) {
   std::vector<size_t> named;
   for (size_t i = 0; i < changes.blobs.size(); ++i) {
-    if (scanner.matcher().AnyScopedRuleApplies(changes.paths[i])) {
+    if (scanner.matcher().AnyScopedRuleApplies(changes.paths[i]) ||
+        IsTablePath(changes.paths[i])) {
       named.push_back(i);
     }
   }

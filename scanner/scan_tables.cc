@@ -11,7 +11,14 @@ namespace keyward {
 
 void ScanWorker::ScanTables(std::string_view data, const std::string& path,
                             std::string_view scope, size_t begin) {
-  if (!IsTablePath(path)) return;
+  // A git blob is scanned without a path: the name its tree entry gives it
+  // comes as its scope (Matcher::FileNamed, or a range's path).
+  std::string_view name = path;
+  if (name.empty()) {
+    name = scope;
+    if (name.starts_with(Matcher::kNoFileFormatRules)) name.remove_prefix(1);
+  }
+  if (!IsTablePath(name)) return;
   const std::vector<TableCell> cells = CredentialTableCells(data);
   if (cells.empty()) return;
   // One `label = value` line per cell: the rules for assignments read it.

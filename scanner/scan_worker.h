@@ -107,7 +107,9 @@ class ScanWorker {
   // Reads the cells under a credential-named table column of `data` as
   // `label = value` lines (source/table_cells.h) and adds what the rules
   // find in them at the cells' places, unless a finding of `data` from
-  // findings()[begin...] already holds it (scanner/scan_tables.cc).
+  // findings()[begin...] already holds it (scanner/scan_tables.cc). Only
+  // for table files (IsTablePath): by `path`, or by the name `scope` gives
+  // a blob scanned without one.
   void ScanTables(std::string_view data, const std::string& path,
                   std::string_view scope, size_t begin);
 

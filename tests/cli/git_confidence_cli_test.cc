@@ -80,6 +80,29 @@ TEST_F(GitConfidenceCliTest, DocumentationInCodeIsReadByTheBlobsPath) {
               levels);
 }
 
+// A table's credential column is read in history as in the tree: by the
+// name the blob has (a Markdown file), not in code holding the same text.
+TEST_F(GitConfidenceCliTest, TablesAreReadByTheBlobsName) {
+  Init();
+  Write("a.txt", "a\n");
+  const std::string base = CommitAll("base");
+  const std::string table =
+      "| Service | API key |\n|---|---|\n"
+      "| billing | `7d0b3e9a1c5f2e8b4a6d9c3f1e7b5a20` |\n";
+  Write("docs/Handover.md", "# Handover\n\n" + table);
+  Write("src/render.sh", "cat <<'X'\n" + table + "X\n");
+  CommitAll("handover");
+  Git({"rm", "-q", "docs/Handover.md"});
+  CommitAll("remove it");
+  // Documentation: low.
+  const std::vector<std::string> want = {"docs/Handover.md=low"};
+  EXPECT_EQ(Levels({"--min-confidence", "low"}), std::vector<std::string>{});
+  EXPECT_EQ(Levels({"--git", "--min-confidence", "low"}), want);
+  EXPECT_EQ(Levels({"--since", base, "--min-confidence", "low"}), want);
+  EXPECT_EQ(Levels({"--range", base + "..HEAD", "--min-confidence", "low"}),
+            want);
+}
+
 TEST_F(GitConfidenceCliTest, StagedSinceAndRangeHonourIt) {
   Init();
   Write("a.txt", "a\n");
