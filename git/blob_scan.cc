@@ -390,4 +390,36 @@ ScanStats ScanBlobs(const Scanner& scanner, const std::string& git_dir,
   return state.stats;
 }
 
+void ScanBlobTables(const Scanner& scanner, const std::string& git_dir,
+                    const std::vector<git_oid>& blobs,
+                    const std::vector<size_t>& index,
+                    const std::vector<std::string>& scopes, int threads,
+                    std::vector<BlobFinding>* found) {
+  if (blobs.empty()) return;
+  ScanOptions tables = scanner.options();
+  tables.warn = [](const std::string&) {};  // the first pass warned
+  tables.progress = nullptr;
+  tables.tables_only = true;
+  Scanner reader(scanner.matcher(), tables);
+  std::vector<BlobFinding> cells;
+  ScanBlobs(reader, git_dir, blobs, threads, &cells, nullptr, {}, &scopes);
+  if (cells.empty()) return;
+  std::unordered_multimap<size_t, size_t> by_blob;  // blob -> found[i]
+  for (size_t i = 0; i < found->size(); ++i) {
+    by_blob.emplace((*found)[i].blob, i);
+  }
+  for (BlobFinding& c : cells) {
+    const size_t blob = index[c.blob];
+    const Finding& f = c.finding;
+    auto [first, last] = by_blob.equal_range(blob);
+    bool known = std::any_of(first, last, [&](const auto& entry) {
+      const Finding& g = (*found)[entry.second].finding;
+      return g.line == f.line &&
+             (g.secret_digest == f.secret_digest ||
+              (g.column < f.end_column && f.column < g.end_column));
+    });
+    if (!known) found->push_back({blob, std::move(c.finding)});
+  }
+}
+
 }  // namespace keyward::git

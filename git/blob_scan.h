@@ -104,6 +104,18 @@ ScanStats ScanBlobs(const Scanner& scanner, const std::string& git_dir,
                     std::string_view scope = {},
                     const std::vector<std::string>* scopes = nullptr);
 
+// Reads the credential columns of the table files among a scan's blobs
+// (ScanOptions::tables_only): blobs[k], named by scopes[k] (its scope:
+// Matcher::FileNamed of its name, or its path), is the scan's blob
+// index[k]. What a table cell holds is added to `found` under that index
+// unless a finding of the first pass already stands on its line (the same
+// secret, or overlapping columns), as a directory scan reads a table file.
+void ScanBlobTables(const Scanner& scanner, const std::string& git_dir,
+                    const std::vector<git_oid>& blobs,
+                    const std::vector<size_t>& index,
+                    const std::vector<std::string>& scopes, int threads,
+                    std::vector<BlobFinding>* found);
+
 }  // namespace keyward::git
 
 #endif  // KEYWARD_GIT_BLOB_SCAN_H_

@@ -29,10 +29,13 @@ namespace {
 // Blobs are scanned before the walk has named them, without file-format
 // rules (Rule::paths) and without table reading: those run on the few
 // blobs some tree names like their files or like a table file
-// (Enumeration::named_blobs), scanned again here with the rules whose
-// globs' last component matches that name (all of them, and no tables, for
-// a blob given several names); their findings replace the first pass's.
-// Warnings and progress were given by the first pass.
+// (Enumeration::named_blobs). A blob named like a file-format rule's files
+// is scanned again here with the rules whose globs' last component matches
+// that name (all of them, and its tables if the name is a table file's;
+// all rules and no tables for a blob given several names): its findings
+// replace the first pass's. A blob named only like a table file has its
+// credential columns read (git::ScanBlobTables). Warnings and progress
+// were given by the first pass.
 void RescanNamedBlobs(const Scanner& scanner, const std::string& git_dir,
                       const std::vector<git_oid>& blobs,
                       const std::vector<uint32_t>& named,
@@ -43,22 +46,34 @@ void RescanNamedBlobs(const Scanner& scanner, const std::string& git_dir,
   quiet.warn = [](const std::string&) {};
   quiet.progress = nullptr;
   Scanner again(scanner.matcher(), quiet);
-  std::vector<git_oid> ids;
-  ids.reserve(named.size());
-  for (uint32_t i : named) ids.push_back(blobs[i]);
   // Each name becomes the scope its blob is scanned with ("": all rules).
-  for (std::string& name : named_as) {
-    if (!name.empty()) name = Matcher::FileNamed(name);
+  std::vector<git_oid> ids, table_ids;
+  std::vector<uint32_t> rescanned;
+  std::vector<size_t> table_index;
+  std::vector<std::string> scopes, table_scopes;
+  for (size_t k = 0; k < named.size(); ++k) {
+    const std::string& name = named_as[k];
+    const git_oid& id = blobs[named[k]];
+    if (!name.empty() && !scanner.matcher().AnyScopedRuleMayApplyToName(name)) {
+      table_ids.push_back(id);  // named only like a table file
+      table_index.push_back(named[k]);
+      table_scopes.push_back(Matcher::FileNamed(name));
+      continue;
+    }
+    ids.push_back(id);
+    rescanned.push_back(named[k]);
+    scopes.push_back(name.empty() ? name : Matcher::FileNamed(name));
   }
   std::vector<git::BlobFinding> refound;
-  git::ScanBlobs(again, git_dir, ids, threads, &refound, nullptr, {},
-                 &named_as);
+  git::ScanBlobs(again, git_dir, ids, threads, &refound, nullptr, {}, &scopes);
   std::erase_if(*found, [&](const git::BlobFinding& f) {
-    return std::binary_search(named.begin(), named.end(), f.blob);
+    return std::binary_search(rescanned.begin(), rescanned.end(), f.blob);
   });
   for (git::BlobFinding& f : refound) {
-    found->push_back({named[f.blob], std::move(f.finding)});
+    found->push_back({rescanned[f.blob], std::move(f.finding)});
   }
+  git::ScanBlobTables(scanner, git_dir, table_ids, table_index, table_scopes,
+                      threads, found);
 }
 
 }  // namespace

@@ -101,33 +101,45 @@ void CollectCommitChanges(git_repository* repo, const git_oid& id,
 }
 
 // Scans again, with their paths, the blobs whose path some file-format rule
-// applies to (the first pass ran without those rules) or that are table
-// files (read by name, scanner/scan_tables.cc); their findings replace the
-// first pass's. Warnings were given by the first pass.
+// applies to (the first pass ran without those rules); their findings
+// replace the first pass's. Table files (read by path, scanner/
+// scan_tables.cc) that are not such files have their credential columns
+// read (ScanBlobTables). Warnings were given by the first pass.
 void RescanFormatBlobs(const Scanner& scanner, const std::string& git_dir,
                        const RangeChanges& changes, int threads,
                        std::vector<BlobFinding>* found) {
-  std::vector<size_t> named;
+  std::vector<size_t> named, tables;
   for (size_t i = 0; i < changes.blobs.size(); ++i) {
-    if (scanner.matcher().AnyScopedRuleApplies(changes.paths[i]) ||
-        IsTablePath(changes.paths[i])) {
+    if (scanner.matcher().AnyScopedRuleApplies(changes.paths[i])) {
       named.push_back(i);
+    } else if (IsTablePath(changes.paths[i])) {
+      tables.push_back(i);
     }
   }
-  if (named.empty()) return;
-  ScanOptions quiet = scanner.options();
-  quiet.warn = [](const std::string&) {};
-  quiet.progress = nullptr;
-  Scanner again(scanner.matcher(), quiet);
-  std::erase_if(*found, [&](const BlobFinding& f) {
-    return std::binary_search(named.begin(), named.end(), f.blob);
-  });
-  for (size_t i : named) {
-    std::vector<BlobFinding> refound;
-    ScanBlobs(again, git_dir, {changes.blobs[i]}, threads, &refound, nullptr,
-              changes.paths[i]);
-    for (BlobFinding& f : refound) found->push_back({i, std::move(f.finding)});
+  if (!named.empty()) {
+    ScanOptions quiet = scanner.options();
+    quiet.warn = [](const std::string&) {};
+    quiet.progress = nullptr;
+    Scanner again(scanner.matcher(), quiet);
+    std::erase_if(*found, [&](const BlobFinding& f) {
+      return std::binary_search(named.begin(), named.end(), f.blob);
+    });
+    for (size_t i : named) {
+      std::vector<BlobFinding> refound;
+      ScanBlobs(again, git_dir, {changes.blobs[i]}, threads, &refound, nullptr,
+                changes.paths[i]);
+      for (BlobFinding& f : refound) {
+        found->push_back({i, std::move(f.finding)});
+      }
+    }
   }
+  std::vector<git_oid> ids;
+  std::vector<std::string> scopes;
+  for (size_t i : tables) {
+    ids.push_back(changes.blobs[i]);
+    scopes.push_back(changes.paths[i]);
+  }
+  ScanBlobTables(scanner, git_dir, ids, tables, scopes, threads, found);
 }
 
 // Fingerprints of the secrets in the base versions of `paths`.

@@ -216,15 +216,27 @@ Status ScanWorker::ScanText(std::string_view data, const std::string& path,
                             std::string_view scope, std::vector<Finding>* out) {
   findings_.clear();
   matches_.clear();
-  if (Status s = matcher_.Scan(data, scratch_.get(), &matches_, scope);
-      !s.ok()) {
+  if (scanner_.options().tables_only) {
+    ScanTables(data, path, scope, 0);
+  } else {
+    if (Status s = matcher_.Scan(data, scratch_.get(), &matches_, scope);
+        !s.ok()) {
+      return s;
+    }
+    for (const auto& m : matches_) {
+      findings_.push_back(BuildFinding(matcher_, m, data, 0, path));
+    }
+    ScanEncoded(data, path, scope, 0);
+    ScanTables(data, path, scope, 0);
+  }
+  // The matcher failed on the table cells' text (ScanTables): an error, as
+  // for the text itself, never "no findings".
+  if (!errors_.empty()) {
+    Status s = Status::Internal(errors_.back());
+    errors_.clear();
+    findings_.clear();
     return s;
   }
-  for (const auto& m : matches_) {
-    findings_.push_back(BuildFinding(matcher_, m, data, 0, path));
-  }
-  ScanEncoded(data, path, scope, 0);
-  ScanTables(data, path, scope, 0);
   for (Finding& f : findings_) out->push_back(std::move(f));
   findings_.clear();
   return Status::OK();

@@ -171,6 +171,11 @@ struct ScanOptions {
   uint64_t decode_min_length = 16;
   uint64_t decode_max_span = 1 << 20;
   uint64_t decode_max_bytes = 1 << 20;
+  // ScanBuffer reads only the credential columns of a table file (source/
+  // table_cells.h), not the rest of its text: for a git scan's second pass
+  // over blobs named like tables, whose text the first pass (without
+  // their names) scanned already. Default false.
+  bool tables_only = false;
   // Files the scan writes afterwards (reports). One named as a path or
   // redirected to stdin fails the scan with kInvalidArgument before anything
   // is read, so a report never replaces a file it was made from; one met in

@@ -91,11 +91,14 @@ TEST_F(GitConfidenceCliTest, TablesAreReadByTheBlobsName) {
       "| billing | `7d0b3e9a1c5f2e8b4a6d9c3f1e7b5a20` |\n";
   Write("docs/Handover.md", "# Handover\n\n" + table);
   Write("src/render.sh", "cat <<'X'\n" + table + "X\n");
+  // A cell a provider rule finds in the row too: one finding, not two.
+  Write("exports/bots.csv", "name,token\nci," + FakeGithubToken(77) + "\n");
   CommitAll("handover");
-  Git({"rm", "-q", "docs/Handover.md"});
-  CommitAll("remove it");
+  Git({"rm", "-q", "docs/Handover.md", "exports/bots.csv"});
+  CommitAll("remove them");
   // Documentation: low.
-  const std::vector<std::string> want = {"docs/Handover.md=low"};
+  const std::vector<std::string> want = {"docs/Handover.md=low",
+                                         "exports/bots.csv=high"};
   EXPECT_EQ(Levels({"--min-confidence", "low"}), std::vector<std::string>{});
   EXPECT_EQ(Levels({"--git", "--min-confidence", "low"}), want);
   EXPECT_EQ(Levels({"--since", base, "--min-confidence", "low"}), want);
