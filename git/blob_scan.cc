@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cassert>
+#include <memory>
 #include <mutex>
 #include <string_view>
 #include <unordered_map>
@@ -73,6 +74,12 @@ struct SharedState {
         found(found) {}
 
   const Scanner& scanner;
+  // ScanBlobs's `tables_only` (or null), and a scanner reading only tables.
+  const std::vector<uint8_t>* tables_only = nullptr;
+  std::unique_ptr<Scanner> tables;
+  bool TablesOnly(size_t blob) const {
+    return tables_only && (*tables_only)[blob];
+  }
   std::string_view scope;
   const std::vector<std::string>* scopes;  // or null: `scope` for all
   std::string_view ScopeOf(size_t blob) const {
@@ -109,6 +116,13 @@ class WorkerOutput {
 
   // Scans the content of blob `i`.
   void Blob(size_t i, std::string_view data) {
+    std::string error;
+    if (s_->TablesOnly(i)) {
+      Count(ScanBlobContent(*s_->tables, s_->ScopeOf(i), i, s_->blobs[i], data,
+                            &buffer_findings_, &found_, &error));
+      if (!error.empty()) Warn(s_, error);
+      return;
+    }
     if (IsContainerBlob(s_->scanner, data)) {
       // An archive or compressed file in the repository: its entries at
       // "<blob id>!entry" (the blob id becomes the path in the tree).
@@ -122,7 +136,6 @@ class WorkerOutput {
       Count(delta);
       return;
     }
-    std::string error;
     Count(ScanBlobContent(s_->scanner, s_->ScopeOf(i), i, s_->blobs[i], data,
                           &buffer_findings_, &found_, &error));
     if (!error.empty()) Warn(s_, error);
@@ -305,9 +318,11 @@ ScanStats ScanBlobs(const Scanner& scanner, const std::string& git_dir,
                     const std::vector<git_oid>& blobs, int threads,
                     std::vector<BlobFinding>* found, const PackedBlobScan* done,
                     std::string_view scope,
-                    const std::vector<std::string>* scopes) {
+                    const std::vector<std::string>* scopes,
+                    const std::vector<uint8_t>* tables_only) {
   if (done != nullptr) {
-    assert(scopes == nullptr);  // one scope for all (blob_scan.h)
+    // One scope for all, every blob scanned whole (blob_scan.h).
+    assert(scopes == nullptr && tables_only == nullptr);
     // Take what the pack pass saw; read only the rest.
     ScanStats stats;
     auto warn = WarnSink(scanner.options());
@@ -368,6 +383,12 @@ ScanStats ScanBlobs(const Scanner& scanner, const std::string& git_dir,
   }
   SharedState state(scanner, scope, scopes, git_dir, blobs, found);
   if (blobs.empty()) return state.stats;
+  if (tables_only) {
+    ScanOptions options = scanner.options();
+    options.tables_only = true;
+    state.tables = std::make_unique<Scanner>(scanner.matcher(), options);
+    state.tables_only = tables_only;
+  }
   const int max_threads = std::max(1, ResolveThreads(threads));
   auto reader = PackReader::Open(ObjectsDirOf(git_dir));
   reader->Plan(blobs, &state.by_odb);
@@ -390,35 +411,23 @@ ScanStats ScanBlobs(const Scanner& scanner, const std::string& git_dir,
   return state.stats;
 }
 
-void ScanBlobTables(const Scanner& scanner, const std::string& git_dir,
-                    const std::vector<git_oid>& blobs,
-                    const std::vector<size_t>& index,
-                    const std::vector<std::string>& scopes, int threads,
-                    std::vector<BlobFinding>* found) {
-  if (blobs.empty()) return;
-  ScanOptions tables = scanner.options();
-  tables.warn = [](const std::string&) {};  // the first pass warned
-  tables.progress = nullptr;
-  tables.tables_only = true;
-  Scanner reader(scanner.matcher(), tables);
-  std::vector<BlobFinding> cells;
-  ScanBlobs(reader, git_dir, blobs, threads, &cells, nullptr, {}, &scopes);
+void AddTableFindings(std::vector<BlobFinding> cells,
+                      std::vector<BlobFinding>* found) {
   if (cells.empty()) return;
   std::unordered_multimap<size_t, size_t> by_blob;  // blob -> found[i]
   for (size_t i = 0; i < found->size(); ++i) {
     by_blob.emplace((*found)[i].blob, i);
   }
   for (BlobFinding& c : cells) {
-    const size_t blob = index[c.blob];
     const Finding& f = c.finding;
-    auto [first, last] = by_blob.equal_range(blob);
+    auto [first, last] = by_blob.equal_range(c.blob);
     bool known = std::any_of(first, last, [&](const auto& entry) {
       const Finding& g = (*found)[entry.second].finding;
       return g.line == f.line &&
              (g.secret_digest == f.secret_digest ||
               (g.column < f.end_column && f.column < g.end_column));
     });
-    if (!known) found->push_back({blob, std::move(c.finding)});
+    if (!known) found->push_back(std::move(c));
   }
 }
 

@@ -96,25 +96,24 @@ void MatchPackedBlobs(const PackReader& packs,
 // does not apply to a blob's path), Matcher::kNoFileFormatRules none.
 // `scopes`, when given (and `done` is not), has one per blob in its place
 // (e.g. Matcher::FileNamed of a blob's name). Archives and compressed blobs
-// choose by their entries' names.
+// choose by their entries' names. `tables_only`, when given (with `scopes`;
+// one per blob), marks the blobs of which only the credential columns are
+// read (ScanOptions::tables_only: table files whose text an earlier pass
+// scanned without their names).
 ScanStats ScanBlobs(const Scanner& scanner, const std::string& git_dir,
                     const std::vector<git_oid>& blobs, int threads,
                     std::vector<BlobFinding>* found,
                     const PackedBlobScan* done = nullptr,
                     std::string_view scope = {},
-                    const std::vector<std::string>* scopes = nullptr);
+                    const std::vector<std::string>* scopes = nullptr,
+                    const std::vector<uint8_t>* tables_only = nullptr);
 
-// Reads the credential columns of the table files among a scan's blobs
-// (ScanOptions::tables_only): blobs[k], named by scopes[k] (its scope:
-// Matcher::FileNamed of its name, or its path), is the scan's blob
-// index[k]. What a table cell holds is added to `found` under that index
-// unless a finding of the first pass already stands on its line (the same
-// secret, or overlapping columns), as a directory scan reads a table file.
-void ScanBlobTables(const Scanner& scanner, const std::string& git_dir,
-                    const std::vector<git_oid>& blobs,
-                    const std::vector<size_t>& index,
-                    const std::vector<std::string>& scopes, int threads,
-                    std::vector<BlobFinding>* found);
+// Adds the findings of table cells (ScanBlobs's `tables_only` blobs) to
+// `found`, both by the same blob indices, except where a finding of the
+// blob's first pass already stands on the cell's line (the same secret, or
+// overlapping columns), as a directory scan reads a table file.
+void AddTableFindings(std::vector<BlobFinding> cells,
+                      std::vector<BlobFinding>* found);
 
 }  // namespace keyward::git
 

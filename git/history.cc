@@ -34,8 +34,9 @@ namespace {
 // that name (all of them, and its tables if the name is a table file's;
 // all rules and no tables for a blob given several names): its findings
 // replace the first pass's. A blob named only like a table file has its
-// credential columns read (git::ScanBlobTables). Warnings and progress
-// were given by the first pass.
+// credential columns read (ScanOptions::tables_only), in the same pass;
+// what they hold joins the first pass's (git::AddTableFindings). Warnings
+// and progress were given by the first pass.
 void RescanNamedBlobs(const Scanner& scanner, const std::string& git_dir,
                       const std::vector<git_oid>& blobs,
                       const std::vector<uint32_t>& named,
@@ -47,33 +48,35 @@ void RescanNamedBlobs(const Scanner& scanner, const std::string& git_dir,
   quiet.progress = nullptr;
   Scanner again(scanner.matcher(), quiet);
   // Each name becomes the scope its blob is scanned with ("": all rules).
-  std::vector<git_oid> ids, table_ids;
-  std::vector<uint32_t> rescanned;
-  std::vector<size_t> table_index;
-  std::vector<std::string> scopes, table_scopes;
+  std::vector<git_oid> ids;
+  std::vector<std::string> scopes;
+  std::vector<uint8_t> tables_only;
+  ids.reserve(named.size());
   for (size_t k = 0; k < named.size(); ++k) {
     const std::string& name = named_as[k];
-    const git_oid& id = blobs[named[k]];
-    if (!name.empty() && !scanner.matcher().AnyScopedRuleMayApplyToName(name)) {
-      table_ids.push_back(id);  // named only like a table file
-      table_index.push_back(named[k]);
-      table_scopes.push_back(Matcher::FileNamed(name));
-      continue;
-    }
-    ids.push_back(id);
-    rescanned.push_back(named[k]);
+    ids.push_back(blobs[named[k]]);
     scopes.push_back(name.empty() ? name : Matcher::FileNamed(name));
+    // Named only like a table file: its text was scanned already.
+    tables_only.push_back(!name.empty() &&
+                          !scanner.matcher().AnyScopedRuleMayApplyToName(name));
   }
   std::vector<git::BlobFinding> refound;
-  git::ScanBlobs(again, git_dir, ids, threads, &refound, nullptr, {}, &scopes);
+  git::ScanBlobs(again, git_dir, ids, threads, &refound, nullptr, {}, &scopes,
+                 &tables_only);
   std::erase_if(*found, [&](const git::BlobFinding& f) {
-    return std::binary_search(rescanned.begin(), rescanned.end(), f.blob);
+    auto it = std::lower_bound(named.begin(), named.end(), f.blob);
+    return it != named.end() && *it == f.blob &&
+           !tables_only[it - named.begin()];
   });
+  std::vector<git::BlobFinding> cells;
   for (git::BlobFinding& f : refound) {
-    found->push_back({rescanned[f.blob], std::move(f.finding)});
+    if (tables_only[f.blob]) {
+      cells.push_back({named[f.blob], std::move(f.finding)});
+    } else {
+      found->push_back({named[f.blob], std::move(f.finding)});
+    }
   }
-  git::ScanBlobTables(scanner, git_dir, table_ids, table_index, table_scopes,
-                      threads, found);
+  git::AddTableFindings(std::move(cells), found);
 }
 
 }  // namespace

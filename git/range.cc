@@ -104,7 +104,7 @@ void CollectCommitChanges(git_repository* repo, const git_oid& id,
 // applies to (the first pass ran without those rules); their findings
 // replace the first pass's. Table files (read by path, scanner/
 // scan_tables.cc) that are not such files have their credential columns
-// read (ScanBlobTables). Warnings were given by the first pass.
+// read (ScanOptions::tables_only). Warnings were given by the first pass.
 void RescanFormatBlobs(const Scanner& scanner, const std::string& git_dir,
                        const RangeChanges& changes, int threads,
                        std::vector<BlobFinding>* found) {
@@ -133,13 +133,19 @@ void RescanFormatBlobs(const Scanner& scanner, const std::string& git_dir,
       }
     }
   }
+  if (tables.empty()) return;
   std::vector<git_oid> ids;
   std::vector<std::string> scopes;
   for (size_t i : tables) {
     ids.push_back(changes.blobs[i]);
     scopes.push_back(changes.paths[i]);
   }
-  ScanBlobTables(scanner, git_dir, ids, tables, scopes, threads, found);
+  const std::vector<uint8_t> tables_only(tables.size(), 1);
+  std::vector<BlobFinding> cells;
+  ScanBlobs(scanner, git_dir, ids, threads, &cells, nullptr, {}, &scopes,
+            &tables_only);
+  for (BlobFinding& c : cells) c.blob = tables[c.blob];
+  AddTableFindings(std::move(cells), found);
 }
 
 // Fingerprints of the secrets in the base versions of `paths`.
