@@ -1,5 +1,7 @@
 // The string decoders of source/encoded_spans.h: escapes, percent,
 // base64, hex, and the text check.
+#include <cstring>
+
 #include "source/encoded_spans.h"
 #include "source/text_bytes.h"
 
@@ -69,13 +71,15 @@ bool IsText(std::string_view s) {
 bool DecodeJsonEscapes(std::string_view s, std::string* out) {
   out->clear();
   out->reserve(s.size());
-  for (size_t i = 0; i < s.size(); i++) {
-    char c = s[i];
-    if (c != '\\') {
-      out->push_back(c);
-      continue;
-    }
-    if (++i >= s.size()) return false;
+  size_t i = 0;
+  while (i < s.size()) {
+    // What comes before the next backslash is copied as it is.
+    const void* bs = memchr(s.data() + i, '\\', s.size() - i);
+    const size_t b = bs ? static_cast<const char*>(bs) - s.data() : s.size();
+    out->append(s.data() + i, b - i);
+    if (b == s.size()) break;
+    i = b + 1;  // the escaped character
+    if (i >= s.size()) return false;
     switch (char e = s[i]) {
       case 'n':
         out->push_back('\n');
@@ -115,6 +119,7 @@ bool DecodeJsonEscapes(std::string_view s, std::string* out) {
       default:  // \" \' \/ \\ \` and JS's identity escapes
         out->push_back(e);
     }
+    ++i;  // past the escape's last character
   }
   return IsText(*out);
 }

@@ -33,6 +33,14 @@
 //                                 # expression each, so each is keyed on
 //                                 # its own literals (`"re_`, ` re_`,
 //                                 # rather than `re_` for all of them).
+//                                 # A pattern with a bare line-start
+//                                 # alternative (`(?:^|...)`) or optional
+//                                 # words before its keyword needs one:
+//                                 # Hyperscan then runs its engine from
+//                                 # every line (one such rule made C scan
+//                                 # at a third of its speed). Measure a
+//                                 # new always-on rule with `bench/
+//                                 # hs_cost.sh --native --loo IDS`.
 //       prefix: ghp_              # literal prefix that redaction may show
 //       min_entropy: 3.0          # Shannon bits/char of the secret
 //       max_chars_per_token: 2.5  # the secret is dropped when more word-

@@ -33,6 +33,13 @@ TEST(DecodeStringTest, JsonAndJsEscapes) {
   EXPECT_FALSE(DecodeJsonEscapes(R"(\ud800 x)", &out));  // lone surrogate
   EXPECT_FALSE(DecodeJsonEscapes(R"(a\u0001b)", &out));  // not text
   EXPECT_FALSE(DecodeJsonEscapes("trailing\\", &out));
+  // Escapes at both ends, side by side, and a line continuation.
+  ASSERT_TRUE(DecodeJsonEscapes(R"(\tkey\\\"=\x41\u0042"C\n)", &out));
+  EXPECT_EQ(out, "\tkey\\\"=AB\"C\n");
+  ASSERT_TRUE(DecodeJsonEscapes("one\\\ntwo", &out));
+  EXPECT_EQ(out, "onetwo");
+  ASSERT_TRUE(DecodeJsonEscapes("no escapes", &out));
+  EXPECT_EQ(out, "no escapes");
 }
 
 TEST(DecodeStringTest, PercentBase64Hex) {
