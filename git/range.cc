@@ -116,11 +116,12 @@ void RescanFormatBlobs(const Scanner& scanner, const std::string& git_dir,
       tables.push_back(i);
     }
   }
+  if (named.empty() && tables.empty()) return;
+  ScanOptions quiet = scanner.options();
+  quiet.warn = [](const std::string&) {};
+  quiet.progress = nullptr;
+  Scanner again(scanner.matcher(), quiet);
   if (!named.empty()) {
-    ScanOptions quiet = scanner.options();
-    quiet.warn = [](const std::string&) {};
-    quiet.progress = nullptr;
-    Scanner again(scanner.matcher(), quiet);
     std::erase_if(*found, [&](const BlobFinding& f) {
       return std::binary_search(named.begin(), named.end(), f.blob);
     });
@@ -142,7 +143,7 @@ void RescanFormatBlobs(const Scanner& scanner, const std::string& git_dir,
   }
   const std::vector<uint8_t> tables_only(tables.size(), 1);
   std::vector<BlobFinding> cells;
-  ScanBlobs(scanner, git_dir, ids, threads, &cells, nullptr, {}, &scopes,
+  ScanBlobs(again, git_dir, ids, threads, &cells, nullptr, {}, &scopes,
             &tables_only);
   for (BlobFinding& c : cells) c.blob = tables[c.blob];
   AddTableFindings(std::move(cells), found);
