@@ -10,6 +10,7 @@
 
 #include "git/pack_reader.h"
 #include "git/repo.h"
+#include "scanner/build_finding.h"
 #include "scanner/container_blob.h"
 
 namespace keyward::git {
@@ -422,10 +423,7 @@ void AddTableFindings(std::vector<BlobFinding> cells,
     const Finding& f = c.finding;
     auto [first, last] = by_blob.equal_range(c.blob);
     bool known = std::any_of(first, last, [&](const auto& entry) {
-      const Finding& g = (*found)[entry.second].finding;
-      return g.line == f.line &&
-             (g.secret_digest == f.secret_digest ||
-              (g.column < f.end_column && f.column < g.end_column));
+      return HoldsTableCell((*found)[entry.second].finding, f);
     });
     if (!known) found->push_back(std::move(c));
   }

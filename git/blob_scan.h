@@ -110,8 +110,8 @@ ScanStats ScanBlobs(const Scanner& scanner, const std::string& git_dir,
 
 // Adds the findings of table cells (ScanBlobs's `tables_only` blobs) to
 // `found`, both by the same blob indices, except where a finding of the
-// blob's first pass already stands on the cell's line (the same secret, or
-// overlapping columns), as a directory scan reads a table file.
+// blob's first pass already holds the cell (HoldsTableCell), as a
+// directory scan reads a table file.
 void AddTableFindings(std::vector<BlobFinding> cells,
                       std::vector<BlobFinding>* found);
 

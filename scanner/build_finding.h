@@ -18,6 +18,13 @@ Finding BuildFinding(const Matcher& matcher, const RuleMatch& m,
                      std::string_view window, uint64_t window_base,
                      const std::string& path);
 
+// Whether `known`, a finding of a table file's own text, already holds what
+// the finding `cell` of one of its table cells reports (source/
+// table_cells.h): the same line, and the same secret or overlapping
+// columns. Such a cell is reported once (scanner/scan_tables.cc,
+// git::AddTableFindings).
+bool HoldsTableCell(const Finding& known, const Finding& cell);
+
 }  // namespace keyward
 
 #endif  // KEYWARD_SCANNER_BUILD_FINDING_H_

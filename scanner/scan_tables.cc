@@ -9,6 +9,12 @@
 
 namespace keyward {
 
+bool HoldsTableCell(const Finding& known, const Finding& cell) {
+  return known.line == cell.line &&
+         (known.secret_digest == cell.secret_digest ||
+          (known.column < cell.end_column && cell.column < known.end_column));
+}
+
 void ScanWorker::ScanTables(std::string_view data, const std::string& path,
                             std::string_view scope, size_t begin) {
   // A git blob is scanned without a path: the name its tree entry gives it
@@ -61,13 +67,10 @@ void ScanWorker::ScanTables(std::string_view data, const std::string& path,
     f.end_column = f.column + CodePoints(f.secret);
     f.suppressed = InlineAllowed(data, offset, &f.suppression);
     // A rule reading the row itself found it already (a provider token).
-    bool known = std::any_of(
-        findings_.begin() + begin, findings_.begin() + end,
-        [&](const Finding& g) {
-          return g.path == path && g.line == f.line &&
-                 (g.secret_digest == f.secret_digest ||
-                  (g.column < f.end_column && f.column < g.end_column));
-        });
+    bool known = std::any_of(findings_.begin() + begin, findings_.begin() + end,
+                             [&](const Finding& g) {
+                               return g.path == path && HoldsTableCell(g, f);
+                             });
     if (!known) findings_.push_back(std::move(f));
   }
 }

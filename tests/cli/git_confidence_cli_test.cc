@@ -104,6 +104,10 @@ TEST_F(GitConfidenceCliTest, TablesAreReadByTheBlobsName) {
   EXPECT_EQ(Levels({"--since", base, "--min-confidence", "low"}), want);
   EXPECT_EQ(Levels({"--range", base + "..HEAD", "--min-confidence", "low"}),
             want);
+  // Every sighting listed: the CSV row's token is still one, not the row's
+  // finding and its cell's.
+  EXPECT_EQ(Levels({"--git", "--all-occurrences", "--min-confidence", "low"}),
+            want);
 }
 
 TEST_F(GitConfidenceCliTest, StagedSinceAndRangeHonourIt) {
