@@ -382,6 +382,47 @@ bool IsUuid(std::string_view s) {
   return true;
 }
 
+// Whether `s`, with Shannon entropy `h`, has the entropy a random string of
+// its length over the classes present would have.
+bool RandomForItsLength(std::string_view s, double h) {
+  size_t n = s.size();
+  // Hex of one case carries 4 bits a character at most, and a short random
+  // run falls well under that: the entropy of n random hex digits is about
+  // 4 - 10.8/n (Miller-Madow), 3.46 for 20 digits, 3.66 for 32. A fixed 3.5
+  // called 78% of random 20-digit keys and 18% of 32-digit ones not random;
+  // 0.45 under the expected value misses 4% and 0.5% of them (bench/README,
+  // "Hex keys' confidence"). Mixed case is no rendering of hex: as below.
+  if (n >= 16 && IsHexOfOneCase(s)) {
+    double expected = 4.0 - 10.82 / static_cast<double>(n);
+    return h >= expected - 0.45;
+  }
+  // How close to the entropy a random string of this length over the
+  // classes present would have (log2 of min(length, alphabet)).
+  CharClasses cls = ClassesOf(s);
+  // Hex digits alone count as a 16-letter alphabet.
+  bool hex = std::all_of(s.begin(), s.end(),
+                         [](unsigned char c) { return std::isxdigit(c); });
+  int alphabet =
+      hex ? 16
+          : 26 * cls.lower + 26 * cls.upper + 10 * cls.digit + 32 * cls.symbol;
+  double max_h = std::log2(static_cast<double>(
+      std::min<size_t>(n, static_cast<size_t>(std::max(alphabet, 2)))));
+  return n >= 16 && h >= 3.5 && h >= 0.85 * max_h;
+}
+
+// The longest run of `s` between the separators of labels and prefixes.
+std::string_view LongestSegment(std::string_view s) {
+  std::string_view best;
+  size_t start = 0;
+  for (size_t i = 0; i <= s.size(); ++i) {
+    if (i == s.size() || std::strchr("-_.:", s[i]) != nullptr) {
+      if (i - start > best.size()) best = s.substr(start, i - start);
+      start = i + 1;
+    }
+  }
+  return best;
+}
+
 }  // namespace
 
 ValueShape ClassifyValue(std::string_view secret, double chars_per_token,
@@ -408,28 +449,21 @@ ValueShape ClassifyValue(std::string_view secret, double chars_per_token,
     if (cls.digit && (cls.lower || cls.upper)) return ValueShape::kNeutral;
   }
   if (n < 12 || h < 3.0) return ValueShape::kWeak;
-  // How close to the entropy a random string of this length over the
-  // classes present would have (log2 of min(length, alphabet)).
-  CharClasses cls = ClassesOf(secret);
-  // Hex digits alone count as a 16-letter alphabet.
-  bool hex = std::all_of(secret.begin(), secret.end(),
-                         [](unsigned char c) { return std::isxdigit(c); });
-  // Hex of one case carries 4 bits a character at most, and a short random
-  // run falls well under that: the entropy of n random hex digits is about
-  // 4 - 10.8/n (Miller-Madow), 3.46 for 20 digits, 3.66 for 32. A fixed 3.5
-  // called 78% of random 20-digit keys and 18% of 32-digit ones not random;
-  // 0.45 under the expected value misses 4% and 0.5% of them (bench/README,
-  // "Hex keys' confidence"). Mixed case is no rendering of hex: as below.
-  if (n >= 16 && IsHexOfOneCase(secret)) {
-    double expected = 4.0 - 10.82 / static_cast<double>(n);
-    return h >= expected - 0.45 ? ValueShape::kRandom : ValueShape::kNeutral;
+  if (RandomForItsLength(secret, h)) return ValueShape::kRandom;
+  // A random body behind a label or a prefix (`s-s4t2ud-<64 hex>`,
+  // `live_<40>`, `prod-<hex>`): the separators and the label's letters
+  // widen the alphabet the whole is measured against, so the whole value
+  // falls short of random although its body is. The longest run between
+  // separators decides when it is most of the value, 20+ bytes, and mixes
+  // letters and digits (a date or a number is not a key's body).
+  std::string_view body = LongestSegment(secret);
+  if (body.size() >= 20 && body.size() * 2 >= n && body.size() < n) {
+    CharClasses b = ClassesOf(body);
+    if (b.digit && (b.lower || b.upper) && !b.symbol &&
+        RandomForItsLength(body, ShannonEntropy(body))) {
+      return ValueShape::kRandom;
+    }
   }
-  int alphabet =
-      hex ? 16
-          : 26 * cls.lower + 26 * cls.upper + 10 * cls.digit + 32 * cls.symbol;
-  double max_h = std::log2(static_cast<double>(
-      std::min<size_t>(n, static_cast<size_t>(std::max(alphabet, 2)))));
-  if (n >= 16 && h >= 3.5 && h >= 0.85 * max_h) return ValueShape::kRandom;
   return ValueShape::kNeutral;
 }
 

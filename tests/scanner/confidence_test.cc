@@ -262,6 +262,30 @@ TEST(ClassifyValueTest, RandomHexIsJudgedForItsLength) {
   }
 }
 
+// A random body behind a label or a prefix is random: the label's letters
+// and the separators must not pull the whole value under the bar (random
+// draws, written for this test). Labels with no random body, dates,
+// numbers and bodies too short stay where they were.
+TEST(ClassifyValueTest, RandomBodyBehindAPrefix) {
+  for (const char* v :
+       {"s-q7r2vx-"
+        "5c0e9a4b7d21f86e3a9c0b5d7e1f24a68c3b9e0d2f7a41c56b8e0d3f9a2c71e4",
+        "live_Vb3kQz8WnR2tYp6LmX0sJc4HdG7fEa1KuN9oTi5w",
+        "prod-4e9c1a7b3f0d2e58c6a9", "sess:7Hq2mZ9xK4vB1nR8cT3yW6pL0sD5"}) {
+    EXPECT_EQ(ClassifyValue(v), ValueShape::kRandom) << v;
+    EXPECT_EQ(ClassifyValue(v, 2.4), ValueShape::kRandom) << v;
+  }
+  for (const char* v :
+       {"release-2024-11-30-build-42", "my_service_account_for_reporting",
+        "build-20241130123045678901",
+        "id-5c0e9a4b7d21f86e3a9c0b5d7e1f24a68c3b9e0d2f7a41c5aaaa"
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        "key-0000000000000000000000000",
+        "ab-cd-ef-01-23-45-67-89-ab-cd-ef-01"}) {
+    EXPECT_NE(ClassifyValue(v), ValueShape::kRandom) << v;
+  }
+}
+
 TEST(ConfidenceTest, VerifiedChecksumStaysHighInATestFile) {
   std::string tok = test::FakeGithubToken(7);
   for (const char* p : {"tests/test_client.py", "README.md",
