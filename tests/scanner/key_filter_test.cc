@@ -324,6 +324,13 @@ TEST_F(BuiltinGenericTest, UuidUnderACredentialKeyIsTheCredential) {
             1u);
   EXPECT_EQ(ReportedIn("{\"api_key\": \"" + kUuid + "\"}\n", "settings.json"),
             1u);
+  // An identifier's word inside another word names no identifier:
+  // `exchange` holds no `change`, `transaction` no `action`.
+  EXPECT_EQ(ReportedIn("EXCHANGE_API_SECRET=" + kUuid + "\n", "deploy/.env"),
+            1u);
+  EXPECT_EQ(ReportedIn("{\"transactionApiKey\": \"" + kUuid + "\"}\n",
+                       "settings.json"),
+            1u);
   // In program source a generic rule's UUID is found but not reported by
   // default: identifiers share its shape (a comment's example vf_token).
   const std::string comment = " * \"0000:04:10.0 vf_token=" + kUuid + "\"\n";
@@ -334,7 +341,8 @@ TEST_F(BuiltinGenericTest, UuidUnderACredentialKeyIsTheCredential) {
 TEST_F(BuiltinGenericTest, UuidUnderAOneTimeTokenKeyIsAnIdentifier) {
   for (const std::string& key :
        {"csrf_token", "nextPageToken", "session_token", "idempotency_token",
-        "LICENSE_KEY", "continuation_token", "device_token"}) {
+        "LICENSE_KEY", "continuation_token", "device_token", "userSessionToken",
+        "x_request_token", "API_NONCE_TOKEN", "myCSRFToken"}) {
     EXPECT_EQ(CountIn(key + ": \"" + kUuid + "\"\n", "config.yaml"), 0u) << key;
   }
   // No key at all: an identifier.
