@@ -1,6 +1,7 @@
 // Characters per BPE token (scanner/wordiness.h).
 #include "scanner/wordiness.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -81,13 +82,29 @@ class Model {
     std::abort();
   }
 
+  // Decoded `s`: `s` itself unless it holds an escape (1% of the lines).
+  static std::string_view Decoded(std::string_view s, std::string* buf) {
+    if (s.find('\\') == std::string_view::npos) return s;
+    *buf = Decode(s);
+    return *buf;
+  }
+
   void Load(std::string_view data) {
-    std::unordered_map<std::string, uint32_t> ids;
+    // A line adds at most one token: with the texts reserved for all of
+    // them up front, none moves, and the map's keys view them in place
+    // (a process that finds a generic candidate loads this once; its
+    // allocations were most of the start-up of a one-file scan).
+    size_t lines = std::count(data.begin(), data.end(), '\n') + 1;
+    texts_.reserve(256 + lines);
+    std::unordered_map<std::string_view, uint32_t> ids;
+    ids.reserve(256 + lines);
     for (int b = 0; b < 256; b++) {
       texts_.push_back(std::string(1, static_cast<char>(b)));
       ids.emplace(texts_.back(), b);
     }
     std::vector<std::pair<uint64_t, uint32_t>> pairs;  // key, merged id
+    pairs.reserve(lines);
+    std::string left_buf, right_buf, joined;
     size_t pos = 0;
     while (pos < data.size()) {
       size_t end = data.find('\n', pos);
@@ -97,14 +114,22 @@ class Model {
       if (line.empty() || line[0] == '#') continue;
       size_t sp = line.find(' ');
       if (sp == std::string_view::npos) Corrupt(line);
-      std::string left = Decode(line.substr(0, sp));
-      std::string right = Decode(line.substr(sp + 1));
+      std::string_view left = Decoded(line.substr(0, sp), &left_buf);
+      std::string_view right = Decoded(line.substr(sp + 1), &right_buf);
       auto l = ids.find(left), r = ids.find(right);
       if (l == ids.end() || r == ids.end()) Corrupt(line);
-      std::string joined = left + right;
-      auto [it, added] = ids.emplace(joined, texts_.size());
-      if (added) texts_.push_back(joined);
-      pairs.emplace_back(Key(l->second, r->second), it->second);
+      joined.assign(left).append(right);
+      auto it = ids.find(joined);
+      uint32_t merged;
+      if (it != ids.end()) {
+        merged = it->second;
+      } else {
+        if (texts_.size() == texts_.capacity()) Corrupt(line);
+        merged = static_cast<uint32_t>(texts_.size());
+        texts_.push_back(joined);
+        ids.emplace(texts_.back(), merged);
+      }
+      pairs.emplace_back(Key(l->second, r->second), merged);
     }
     merges_ = pairs.size();
     size_t cap = 16;
