@@ -5,7 +5,10 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <unordered_map>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace keyward {
 namespace wordiness_data {
@@ -82,6 +85,40 @@ class Model {
     std::abort();
   }
 
+  // Text -> token id while loading: open addressing over views of the
+  // texts (no allocation per entry).
+  class TextIds {
+   public:
+    explicit TextIds(size_t n) {
+      size_t cap = 16;
+      while (cap < 2 * n) cap <<= 1;
+      slots_.assign(cap, Slot());
+      mask_ = cap - 1;
+    }
+    uint32_t Find(std::string_view text) const {
+      for (size_t i = Slot0(text);; i = (i + 1) & mask_) {
+        const Slot& s = slots_[i];
+        if (s.id == kNone || s.text == text) return s.id;
+      }
+    }
+    void Add(std::string_view text, uint32_t id) {  // text is not in yet
+      size_t i = Slot0(text);
+      while (slots_[i].id != kNone) i = (i + 1) & mask_;
+      slots_[i] = Slot{text, id};
+    }
+
+   private:
+    struct Slot {
+      std::string_view text;
+      uint32_t id = kNone;
+    };
+    size_t Slot0(std::string_view text) const {
+      return std::hash<std::string_view>{}(text)&mask_;
+    }
+    std::vector<Slot> slots_;
+    size_t mask_ = 0;
+  };
+
   // Decoded `s`: `s` itself unless it holds an escape (1% of the lines).
   static std::string_view Decoded(std::string_view s, std::string* buf) {
     if (s.find('\\') == std::string_view::npos) return s;
@@ -96,11 +133,10 @@ class Model {
     // allocations were most of the start-up of a one-file scan).
     size_t lines = std::count(data.begin(), data.end(), '\n') + 1;
     texts_.reserve(256 + lines);
-    std::unordered_map<std::string_view, uint32_t> ids;
-    ids.reserve(256 + lines);
+    TextIds ids(256 + lines);
     for (int b = 0; b < 256; b++) {
       texts_.push_back(std::string(1, static_cast<char>(b)));
-      ids.emplace(texts_.back(), b);
+      ids.Add(texts_.back(), b);
     }
     std::vector<std::pair<uint64_t, uint32_t>> pairs;  // key, merged id
     pairs.reserve(lines);
@@ -116,20 +152,17 @@ class Model {
       if (sp == std::string_view::npos) Corrupt(line);
       std::string_view left = Decoded(line.substr(0, sp), &left_buf);
       std::string_view right = Decoded(line.substr(sp + 1), &right_buf);
-      auto l = ids.find(left), r = ids.find(right);
-      if (l == ids.end() || r == ids.end()) Corrupt(line);
+      uint32_t l = ids.Find(left), r = ids.Find(right);
+      if (l == kNone || r == kNone) Corrupt(line);
       joined.assign(left).append(right);
-      auto it = ids.find(joined);
-      uint32_t merged;
-      if (it != ids.end()) {
-        merged = it->second;
-      } else {
+      uint32_t merged = ids.Find(joined);
+      if (merged == kNone) {
         if (texts_.size() == texts_.capacity()) Corrupt(line);
         merged = static_cast<uint32_t>(texts_.size());
         texts_.push_back(joined);
-        ids.emplace(texts_.back(), merged);
+        ids.Add(texts_.back(), merged);
       }
-      pairs.emplace_back(Key(l->second, r->second), merged);
+      pairs.emplace_back(Key(l, r), merged);
     }
     merges_ = pairs.size();
     size_t cap = 16;
