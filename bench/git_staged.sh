@@ -8,7 +8,8 @@
 #
 #   KEYWARD=build/keyward bench/git_staged.sh [REPO_DIR]
 #
-# RUNS (default 20). GC=1 packs the repository's objects first (a clone
+# RUNS (default 20). CANDIDATES=1 stages generic-rule candidates too
+# (below). GC=1 packs the repository's objects first (a clone
 # is packed; a repository built by `git add` has loose trees).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -35,6 +36,15 @@ echo "/* edit $RANDOM */" >>"$repo/${files[0]}"
 echo "/* edit $RANDOM */" >>"$repo/${files[1]}"
 echo "int added_$RANDOM;" >"$repo/new_$RANDOM.c"
 git -C "$repo" mv "${files[2]}" "${files[2]}.renamed" 2>/dev/null || true
+# CANDIDATES=1 also stages code that the generic rules look at and their
+# filters drop (a password read from the environment, a token from
+# settings): what most real commits hold, and what makes a run compile the
+# filters' and those rules' RE2 programs and load the BPE model.
+if [ "${CANDIDATES:-0}" = 1 ]; then
+  printf '%s\n' 'import os' 'db_password = os.environ["DB_PASSWORD"]' \
+    'api_token = settings.API_TOKEN' 'client_secret = "${CLIENT_SECRET}"' \
+    >"$repo/settings_$RANDOM.py"
+fi
 git -C "$repo" add -A
 echo "files in index: $(git -C "$repo" ls-files | wc -l);" \
   "staged: $(git -C "$repo" diff --cached --name-only | wc -l)" >&2
