@@ -83,6 +83,19 @@ std::string_view FileNameKey(std::string_view prefix) {
   return key.find('.') == std::string_view::npos ? std::string_view() : key;
 }
 
+// Whether rule `by` supersedes rule `id` (Rule::supersedes): what a
+// decoded copy of its text yields to that rule is its finding again (the
+// PEM of a service account key file, decoded from its JSON string, is the
+// key file's key). Looked up only for a decoded finding under a raw one.
+bool Supersedes(const std::vector<Rule>& rules, std::string_view by,
+                std::string_view id) {
+  auto it = std::find_if(rules.begin(), rules.end(),
+                         [&](const Rule& r) { return r.id == by; });
+  return it != rules.end() &&
+         std::find(it->supersedes.begin(), it->supersedes.end(), id) !=
+             it->supersedes.end();
+}
+
 }  // namespace
 
 // Where the outermost span of a decoded finding is (file coordinates).
@@ -208,7 +221,8 @@ void ScanWorker::ScanSpan(std::string_view text, const DecodedSpan& span,
       if (dropped->count(p.finding)) continue;
       bool covers = p.begin <= span.begin && p.end >= span.end;
       if (!covers && p.finding->rule_id != f.rule_id &&
-          p.finding->secret_digest != f.secret_digest) {
+          p.finding->secret_digest != f.secret_digest &&
+          !Supersedes(matcher_.rules(), p.finding->rule_id, f.rule_id)) {
         continue;
       }
       // A generic rule's reading of the encoded text gives way to what it

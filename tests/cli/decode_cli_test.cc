@@ -44,6 +44,49 @@ TEST(DecodeCliTest, GzipOnStdinIsDecompressed) {
   EXPECT_EQ(off.exit_code, 0) << off.err;
 }
 
+// A service account key file: the key (a PKCS#8 PEM inside a JSON string)
+// is reported once, by the key file's rule with the key's id, not again
+// by the PKCS#8 rule on the string's decoded copy. Made-up key material.
+TEST(DecodeCliTest, ServiceAccountKeyFileIsOneFinding) {
+  std::string body;
+  uint32_t x = 20261206;
+  const char* b64 =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  for (int i = 0; i < 1600; i++) {
+    x = x * 1103515245u + 12345u;
+    body += b64[(x >> 16) & 63];
+    if (i % 64 == 63) body += "\\n";
+  }
+  const std::string key_id = "5e0c9a7b3f1d2e4c6a8b0d9f7e5c3a1b2d4f6e8a";
+  const std::string pem = "-----BEGIN PRIVATE KEY-----\\n" + body +
+                          "\\n-----END PRIVATE KEY-----\\n";
+  const std::string file =
+      "{\n  \"type\": \"service_account\",\n"
+      "  \"project_id\": \"orders-prod-4417\",\n"
+      "  \"private_key_id\": \"" +
+      key_id +
+      "\",\n"
+      "  \"private_key\": \"" +
+      pem +
+      "\",\n"
+      "  \"client_email\": "
+      "\"sync@orders-prod-4417.iam.gserviceaccount.com\"\n}\n";
+  TempDir dir;
+  dir.Write("deploy/sa-key.json", file);
+  dir.Write("ci.env",
+            "GOOGLE_CREDENTIALS=" + file.substr(0, file.size() - 1) + "\n");
+  auto r = RunKeyward({"scan", "--no-config", "--format", "json", dir.path()});
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  ExpectNoSecret(r, body);
+  auto doc = nlohmann::json::parse(r.out);
+  ASSERT_EQ(doc["findings"].size(), 2u) << r.out;
+  for (const auto& f : doc["findings"]) {
+    EXPECT_EQ(f["rule_id"], "gcp.service_account_key");
+    EXPECT_EQ(f["identifier"], key_id);
+    EXPECT_EQ(f.value("encoding", ""), "");
+  }
+}
+
 TEST(DecodeCliTest, GzipBombOnStdinEndsWithAWarning) {
   auto r =
       RunKeyward({"scan", "--stats", "-"}, test::GzipBomb(1ull << 30, 'a'));
