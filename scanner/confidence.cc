@@ -415,7 +415,8 @@ std::string_view LongestSegment(std::string_view s) {
   std::string_view best;
   size_t start = 0;
   for (size_t i = 0; i <= s.size(); ++i) {
-    if (i == s.size() || std::strchr("-_.:", s[i]) != nullptr) {
+    if (i == s.size() ||
+        std::string_view("-_.:").find(s[i]) != std::string_view::npos) {
       if (i - start > best.size()) best = s.substr(start, i - start);
       start = i + 1;
     }
