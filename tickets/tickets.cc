@@ -148,6 +148,7 @@ Ticket FromFindings(const std::vector<const Finding*>& group,
   t.secret_hint = first.redacted;
   Severity sev = first.severity;
   const Finding* matched = nullptr;
+  std::set<std::string> identifiers;
   std::string best_exposure;
   auto add_location = [&](const Finding& f, TicketLocation l) {
     l.rule_id = f.rule_id;
@@ -161,6 +162,7 @@ Ticket FromFindings(const std::vector<const Finding*>& group,
   };
   for (const Finding* f : group) {
     sev = std::max(sev, f->severity);
+    if (!f->identifier.empty()) identifiers.insert(f->identifier);
     if (!matched && KnownCredential(*f)) matched = f;
     if (!f->occurrences.empty()) {
       // A grouped history finding: one location per path, where the secret
@@ -191,6 +193,7 @@ Ticket FromFindings(const std::vector<const Finding*>& group,
     }
     add_location(*f, std::move(l));
   }
+  t.identifiers.assign(identifiers.begin(), identifiers.end());
   t.severity = SeverityName(sev);
   if (auto it = rules.find(t.rule_id); it != rules.end()) {
     t.revoke_guidance = it->second->revoke;

@@ -34,6 +34,13 @@ int Int(const json& j, const char* key) {
   return it != j.end() && it->is_number_integer() ? it->get<int>() : 0;
 }
 
+// "a; b; c": lists in one Markdown or CSV cell.
+std::string JoinList(const std::vector<std::string>& v) {
+  std::string s;
+  for (size_t i = 0; i < v.size(); ++i) s += (i ? "; " : "") + v[i];
+  return s;
+}
+
 std::vector<std::string> Strings(const json& j, const char* key) {
   std::vector<std::string> out;
   auto it = j.find(key);
@@ -137,6 +144,7 @@ json TicketToJson(const Ticket& t) {
             {"status", t.status},
             {"presence", t.presence},
             {"notes", t.notes}};
+  if (!t.identifiers.empty()) j["identifiers"] = t.identifiers;
   if (!t.previous_id.empty()) j["previous_id"] = t.previous_id;
   if (!t.verification.empty()) j["verification"] = t.verification;
   return j;
@@ -165,6 +173,7 @@ Result<Ticket> TicketFromJson(const json& j) {
   t.rule_name = Str(j, "rule_name");
   t.severity = Str(j, "severity");
   t.secret_hint = Str(j, "secret_hint");
+  t.identifiers = Strings(j, "identifiers");
   t.revoke_guidance = Str(j, "revoke_guidance");
   t.references = Strings(j, "references");
   if (auto c = j.find("credential"); c != j.end() && c->is_object()) {
@@ -235,6 +244,10 @@ std::string TicketToMarkdown(const Ticket& t) {
   if (!t.rule_id.empty()) row("Rule", t.rule_name + " (" + t.rule_id + ")");
   row("Severity", t.severity);
   if (!t.secret_hint.empty()) row("Secret", t.secret_hint);
+  if (!t.identifiers.empty()) {
+    row(t.identifiers.size() == 1 ? "Identifier" : "Identifiers",
+        JoinList(t.identifiers));
+  }
   row("Credential", t.credential_id.empty()
                         ? "unknown (no inventory match)"
                         : t.credential_name + " (" + t.credential_id + ")");
@@ -277,9 +290,10 @@ std::string TicketToMarkdown(const Ticket& t) {
 
 std::string TicketsToCsv(const std::vector<Ticket>& tickets) {
   static const char* kHeader[] = {
-      "id",         "priority", "action",    "title",      "assignee",
-      "status",     "presence", "provider",  "rule_id",    "secret_hint",
-      "credential", "systems",  "locations", "first_seen", "last_seen"};
+      "id",       "priority",    "action",      "title",
+      "assignee", "status",      "presence",    "provider",
+      "rule_id",  "secret_hint", "identifiers", "credential",
+      "systems",  "locations",   "first_seen",  "last_seen"};
   std::string out;
   for (size_t i = 0; i < std::size(kHeader); ++i) {
     if (i) out += ',';
@@ -289,11 +303,6 @@ std::string TicketsToCsv(const std::vector<Ticket>& tickets) {
   for (const Ticket& t : tickets) {
     std::vector<std::string> locations;
     for (const auto& l : t.locations) locations.push_back(LocationText(l));
-    auto join = [](const std::vector<std::string>& v) {
-      std::string s;
-      for (size_t i = 0; i < v.size(); ++i) s += (i ? "; " : "") + v[i];
-      return s;
-    };
     std::vector<std::string> row = {t.id,
                                     t.priority,
                                     TicketActionName(t.action),
@@ -304,9 +313,10 @@ std::string TicketsToCsv(const std::vector<Ticket>& tickets) {
                                     t.provider,
                                     t.rule_id,
                                     t.secret_hint,
+                                    JoinList(t.identifiers),
                                     t.credential_id,
-                                    join(t.systems),
-                                    join(locations),
+                                    JoinList(t.systems),
+                                    JoinList(locations),
                                     t.first_seen,
                                     t.last_seen};
     for (size_t i = 0; i < row.size(); ++i) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <system_error>
 #include <tuple>
 
@@ -39,6 +40,10 @@ Ticket MergeOne(const Ticket& old, const Ticket& fresh) {
   t.previous_id = old.previous_id;
   t.presence = "seen";
   if (t.verification.empty()) t.verification = old.verification;
+  // A key's id does not change: ids seen before stay with the ticket.
+  std::set<std::string> ids(old.identifiers.begin(), old.identifiers.end());
+  ids.insert(fresh.identifiers.begin(), fresh.identifiers.end());
+  t.identifiers.assign(ids.begin(), ids.end());
   for (auto& step : t.checklist) {
     for (const auto& prev : old.checklist) {
       if (prev.text == step.text) step.done = prev.done;

@@ -118,6 +118,10 @@ struct Ticket {
   std::string rule_name;
   std::string severity;
   std::string secret_hint;  // Finding::redacted, never more
+  // What names the credential at the provider without being secret (an AWS
+  // access key ID, a service account key's id, a user name): what the owner
+  // looks up in the console to revoke it. Sorted, unique; kept across reruns.
+  std::vector<std::string> identifiers;
   std::string revoke_guidance;
   std::vector<std::string> references;
   std::string credential_id;  // inventory match; empty: unknown

@@ -138,6 +138,8 @@ TEST(TicketsCliTest, AwsKeyIdAndSecretOnTwoLinesAreOneCredential) {
   ASSERT_TRUE(loaded.ok());
   ASSERT_EQ(loaded->size(), 1u);
   EXPECT_EQ(loaded->front().rule_id, "aws.access_key_pair");
+  // The key ID the console lists, for whoever revokes it.
+  EXPECT_EQ(loaded->front().identifiers, std::vector<std::string>{id});
   EXPECT_EQ(r.out.find(secret), std::string::npos);
 }
 

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 
@@ -321,6 +322,60 @@ TEST(TicketsTest, RerunIsByteIdenticalAndAddsLocationsInPlace) {
   }
   // 2 tickets x (json + md) + index + csv; no lock file lingers.
   EXPECT_EQ(ReadDir(store.dir()).size(), 6u);
+}
+
+// The owner revokes a key by what the provider's console shows: the key's
+// id (an AWS access key ID, a service account key id, a user name) is on
+// the ticket in every format, never the secret, and stays across reruns
+// whose findings no longer show it.
+TEST(TicketsTest, IdentifiersAreOnTheTicketInEveryFormat) {
+  test::TempDir dir;
+  TicketStore store(dir.path() + "/tickets");
+  std::vector<TicketFormat> all = {TicketFormat::kJson, TicketFormat::kMarkdown,
+                                   TicketFormat::kCsv};
+  Finding at_id = MakeFinding(kSecretA, "deploy/.env", 2);
+  at_id.identifier = "KWKEYID0000EXAMPLE2";
+  Finding at_secret = MakeFinding(kSecretA, "deploy/.env", 3);
+  at_secret.identifier = "KWKEYID0000EXAMPLE2";
+  Finding elsewhere = MakeFinding(kSecretA, "ci/vars.yml", 7);
+  elsewhere.identifier = "KWKEYID0000EXAMPLE1";
+  auto tickets = BuildTickets({at_id, at_secret, elsewhere}, {}, {}, Opts());
+  ASSERT_EQ(tickets.size(), 1u);
+  EXPECT_EQ(
+      tickets[0].identifiers,
+      (std::vector<std::string>{"KWKEYID0000EXAMPLE1", "KWKEYID0000EXAMPLE2"}));
+  ASSERT_TRUE(store.Update(tickets, all, Opts()).ok());
+  const std::string id = tickets[0].id;
+  std::string md = test::ReadFile(store.dir() + "/" + id + ".md");
+  EXPECT_NE(
+      md.find("| Identifiers | KWKEYID0000EXAMPLE1; KWKEYID0000EXAMPLE2 |"),
+      std::string::npos)
+      << md;
+  auto rows = ParseCsv(test::ReadFile(store.dir() + "/tickets.csv"));
+  ASSERT_EQ(rows.size(), 2u);
+  auto col = std::find(rows[0].begin(), rows[0].end(), "identifiers");
+  ASSERT_NE(col, rows[0].end());
+  EXPECT_EQ(rows[1][col - rows[0].begin()],
+            "KWKEYID0000EXAMPLE1; KWKEYID0000EXAMPLE2");
+  std::string json_text = test::ReadFile(store.dir() + "/" + id + ".json");
+  EXPECT_EQ(json_text.find(kSecretA), std::string::npos);
+  EXPECT_EQ(md.find(kSecretA), std::string::npos);
+
+  // The next run finds the secret without its key id line: the ids stay.
+  ASSERT_TRUE(
+      store
+          .Update(BuildTickets({MakeFinding(kSecretA, "ci/vars.yml", 7)}, {},
+                               {}, Opts("2026-03-02")),
+                  all, Opts("2026-03-02"))
+          .ok());
+  auto loaded = store.Load();
+  ASSERT_TRUE(loaded.ok());
+  ASSERT_EQ(loaded->size(), 1u);
+  EXPECT_EQ(loaded->front().identifiers.size(), 2u);
+  // A ticket without ids says nothing about them.
+  auto plain = BuildTickets({MakeFinding(kSecretB, "a.py", 1)}, {}, {}, Opts());
+  EXPECT_EQ(TicketToJson(plain[0]).count("identifiers"), 0u);
+  EXPECT_EQ(TicketToMarkdown(plain[0]).find("Identifier"), std::string::npos);
 }
 
 TEST(TicketsTest, MalformedTicketFileIsReportedAndKept) {
