@@ -289,13 +289,16 @@ Ticket FromAudit(const std::vector<const AuditItem*>& items,
   t.first_seen = t.last_seen = today;
   t.action = TicketAction::kRotate;
   Severity sev = a.severity;
+  std::set<std::string> identifiers;
   for (const AuditItem* i : items) {
     // A narrower replacement also resets the rotation clock, so review-access
     // covers rotate.
     if (i->action == TicketAction::kReviewAccess) t.action = i->action;
     sev = std::max(sev, i->severity);
     t.audit.push_back(i->check + ": " + i->message);
+    identifiers.insert(i->identifiers.begin(), i->identifiers.end());
   }
+  t.identifiers.assign(identifiers.begin(), identifiers.end());
   std::sort(t.audit.begin(), t.audit.end());
   t.severity = SeverityName(sev);
   t.priority_score = SeverityScore(t.severity);
@@ -402,9 +405,14 @@ std::vector<Ticket> BuildTickets(const std::vector<Finding>& findings,
     if (auto it = leak_by_credential.find(id); it != leak_by_credential.end()) {
       // One ticket per credential: revoking the leaked key settles the audit
       // problems too, so they ride along as context.
+      Ticket& leak = out[it->second];
+      std::set<std::string> ids(leak.identifiers.begin(),
+                                leak.identifiers.end());
       for (const AuditItem* i : items) {
-        out[it->second].audit.push_back(i->check + ": " + i->message);
+        leak.audit.push_back(i->check + ": " + i->message);
+        ids.insert(i->identifiers.begin(), i->identifiers.end());
       }
+      leak.identifiers.assign(ids.begin(), ids.end());
       continue;
     }
     out.push_back(FromAudit(items, opts, today));

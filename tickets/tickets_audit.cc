@@ -43,6 +43,7 @@ std::vector<AuditItem> AuditItemsFromInventory(
       item.credential_name = c->name;
       item.provider = c->provider;
       item.use = c->use;
+      item.identifiers = c->identifiers;
     }
     out.push_back(std::move(item));
   }

@@ -65,8 +65,9 @@ struct AuditItem {
   std::string credential_name;
   std::string provider;
   CredentialUse use;
-  std::string check;    // e.g. "rotation-overdue"
-  std::string message;  // human sentence naming the problem
+  std::vector<std::string> identifiers;  // the inventory's, for the ticket
+  std::string check;                     // e.g. "rotation-overdue"
+  std::string message;                   // human sentence naming the problem
   Severity severity = Severity::kMedium;
   TicketAction action = TicketAction::kRotate;  // kRotate or kReviewAccess
 };

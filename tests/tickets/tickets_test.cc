@@ -503,7 +503,9 @@ TEST(TicketsTest, WorksWithTheRealInventoryAndAudit) {
   leaked.use.systems = {"warehouse-sync"};
   leaked.created = leaked.last_rotated = "2026-02-01";
   leaked.fingerprints = {inv.MakeFingerprint(kSecretA, "2026-02-01")};
+  leaked.identifiers = {"KWID-warehouse"};
   Credential broad = leaked;
+  broad.identifiers = {"KWID-reporting"};
   broad.id = "reporting";
   broad.name = "Reporting - production - Data";
   broad.use.owner = "data-team";
@@ -529,6 +531,8 @@ TEST(TicketsTest, WorksWithTheRealInventoryAndAudit) {
       EXPECT_EQ(t.action, TicketAction::kReviewAccess);
       EXPECT_EQ(t.assignee, "data-team");
       EXPECT_GE(t.audit.size(), 2u);  // excess-access + rotation-overdue
+      // Which key to replace: the inventory's ids for it.
+      EXPECT_EQ(t.identifiers, std::vector<std::string>{"KWID-reporting"});
     }
   }
 }
