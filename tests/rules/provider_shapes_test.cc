@@ -246,6 +246,36 @@ TEST_F(ProviderShapesTest, BackblazeApplicationKeys) {
   EXPECT_FALSE(Has("key = " + key + "x\n", "backblaze.application_key"));
 }
 
+// Cloud Storage HMAC keys share the AWS secret key's shape and sit under
+// the same names (`secret_access_key`, AWS_SECRET_ACCESS_KEY for an S3
+// client pointed at Google): the GOOG access ID says whose key it is, so
+// it is revoked in the right console.
+TEST_F(ProviderShapesTest, CloudStorageHmacKeysAreGoogleNotAws) {
+  const std::string secret = "Zr4+Tq8Wn2Kx7Lp/Vd3Hs9Jm6Bc1Fg5Ya0Ue2RkX";
+  const std::string user_id = "GOOG4R7XK2QW9PLM3TZ8VN6H";  // 24: a user's
+  const std::string sa_id =
+      "GOOG1F3Q8ZW5X2KD7LM9TR4VN6HB0YC5JP2QS8EA7GU3XK9DW6RT1MZ4LNPVQ";
+  ASSERT_EQ(user_id.size(), 24u);
+  ASSERT_EQ(sa_id.size(), 61u);
+  EXPECT_EQ(Rules("[Credentials]\ngs_access_key_id = " + user_id +
+                  "\ngs_secret_access_key = " + secret + "\n"),
+            std::set<std::string>{"gcp.hmac_key_pair"});
+  EXPECT_EQ(Rules("[gcs]\ntype = s3\naccess_key_id = " + sa_id +
+                  "\nsecret_access_key = " + secret + "\n"),
+            std::set<std::string>{"gcp.hmac_key_pair"});
+  // The same secret beside an AWS key id stays AWS's.
+  EXPECT_EQ(Rules("aws_access_key_id = AKIAQ3ZK7TW2XN9VLM4R\n"
+                  "aws_secret_access_key = " +
+                  secret + "\n"),
+            std::set<std::string>{"aws.access_key_pair"});
+  // An id of another length is no HMAC access ID.
+  EXPECT_FALSE(Has("gs_access_key_id = " + user_id +
+                       "X\n"
+                       "gs_secret_access_key = " +
+                       secret + "\n",
+                   "gcp.hmac_key_pair"));
+}
+
 // Long-tail formats with a documented prefix or suffix, a structured key,
 // and RFC 8959's secret-token: scheme, which marks any token as a secret.
 TEST_F(ProviderShapesTest, PrefixedKeysStructuredKeysAndSecretTokenUris) {
