@@ -837,6 +837,13 @@ TEST_F(ConfigRulesTest, MoreSecretNamesAndPasswordsInSentences) {
                  {{"generic.password.prose", "Vw4!kTz9Lq"}}, "chat/ops.txt");
   ExpectFindings("VPN for the new hire: user alice / Mq7#xLp2Wz\n",
                  {{"generic.password.prose", "Mq7#xLp2Wz"}}, "handover.txt");
+  // Chats and notes set values in Markdown code spans.
+  ExpectFindings("user `vendor-ro` / pass `Tn4$kWq9Pz2m` until Friday\n",
+                 {{"generic.password.prose", "Tn4$kWq9Pz2m"}}, "handover.txt");
+  ExpectFindings("- the admin password is `Kq7!vTz2Lm9p`\n",
+                 {{"generic.password.prose", "Kq7!vTz2Lm9p"}}, "chat/ops.txt");
+  // A shell's command substitution is no value.
+  ExpectFindings("PASSWORD=`pwgen -s 16 1`\n", {}, "chat/ops.txt");
   // Another password rule on the same value names it.
   ExpectFindings("connecting with password=Rk5!vTz8Nq3w to db\n",
                  {{"generic.password.logfmt", "Rk5!vTz8Nq3w"}}, "app.log");
