@@ -2,9 +2,11 @@
 // switches (--no-decompress, --no-source-maps, .keyward.yaml).
 #include <gtest/gtest.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "support/base64.h"
 #include "support/fake_secrets.h"
 #include "support/gzip.h"
 #include "support/run.h"
@@ -85,6 +87,64 @@ TEST(DecodeCliTest, ServiceAccountKeyFileIsOneFinding) {
     EXPECT_EQ(f["identifier"], key_id);
     EXPECT_EQ(f.value("encoding", ""), "");
   }
+}
+
+// One credential, one finding, whether a rule reads it raw or a decoded
+// copy of the text shows it again: a kubeconfig's client-key-data is the
+// base64 of a PEM key the PEM rules find once decoded, and a SAS URL's
+// signature is also a bare SAS token's (percent-encoded, and decoded).
+TEST(DecodeCliTest, EncodedKeysAndSignaturesAreOneFindingEach) {
+  std::string body;
+  uint32_t x = 20261207;
+  const char* b64 =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  for (int i = 0; i < 900; i++) {
+    x = x * 1103515245u + 12345u;
+    body += b64[(x >> 16) & 63];
+    if (i % 64 == 63) body += "\n";
+  }
+  const std::string pem = "-----BEGIN RSA PRIVATE KEY-----\n" + body +
+                          "\n-----END RSA PRIVATE KEY-----\n";
+  const std::string encoded = test::B64(pem);
+  const std::string sig = "Rk7vQx2Zp9Lm4Tn8Wc3Yb6Hd1Jf5Sa0Ke7UgTy2Qx4";
+  auto percent = [](std::string s) {
+    std::string out;
+    for (char c : s) {
+      if (c == '+')
+        out += "%2B";
+      else if (c == '/')
+        out += "%2F";
+      else if (c == '=')
+        out += "%3D";
+      else
+        out += c;
+    }
+    return out;
+  };
+  const std::string url =
+      "https://ordersstore.blob.core.windows.net/exports/report.csv?"
+      "sv=2022-11-02&ss=b&srt=o&sp=r&se=2027-01-01T00:00:00Z&spr=https&sig=";
+  TempDir dir;
+  dir.Write("kube/config",
+            "apiVersion: v1\nkind: Config\nusers:\n- name: admin\n  user:\n"
+            "    client-key-data: " +
+                encoded + "\n");
+  dir.Write("share/raw.txt", url + "ab/" + sig + "+cd=\n");
+  dir.Write("share/encoded.txt", url + percent("ab/" + sig + "+cd=") + "\n");
+  auto r = RunKeyward({"scan", "--no-config", "--format", "json", dir.path()});
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  ExpectNoSecret(r, body.substr(0, 64));
+  auto doc = nlohmann::json::parse(r.out);
+  std::map<std::string, std::vector<std::string>> rules_by_file;
+  for (const auto& f : doc["findings"]) {
+    std::string path = f["path"];
+    rules_by_file[path.substr(path.find_last_of('/') + 1)].push_back(
+        f["rule_id"]);
+  }
+  using V = std::vector<std::string>;
+  EXPECT_EQ(rules_by_file["config"], V{"kubeconfig.client_key_data"}) << r.out;
+  EXPECT_EQ(rules_by_file["raw.txt"], V{"azure.storage.sas_url"}) << r.out;
+  EXPECT_EQ(rules_by_file["encoded.txt"], V{"azure.storage.sas_url"}) << r.out;
 }
 
 TEST(DecodeCliTest, GzipBombOnStdinEndsWithAWarning) {
