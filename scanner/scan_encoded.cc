@@ -86,7 +86,9 @@ std::string_view FileNameKey(std::string_view prefix) {
 // Whether rule `by` supersedes rule `id` (Rule::supersedes): what a
 // decoded copy of its text yields to that rule is its finding again (the
 // PEM of a service account key file, decoded from its JSON string, is the
-// key file's key). Looked up only for a decoded finding under a raw one.
+// key file's key), and a raw finding of a rule the decoded finding's rule
+// supersedes gives way to it. Looked up only for a decoded finding under a
+// raw one.
 bool Supersedes(const std::vector<Rule>& rules, std::string_view by,
                 std::string_view id) {
   auto it = std::find_if(rules.begin(), rules.end(),
@@ -220,8 +222,13 @@ void ScanWorker::ScanSpan(std::string_view text, const DecodedSpan& span,
     for (const Parent& p : parents) {
       if (dropped->count(p.finding)) continue;
       bool covers = p.begin <= span.begin && p.end >= span.end;
+      // The decoded finding's rule supersedes the raw one's: the raw rule
+      // reads the encoded form of what the decoded text shows plainly (a
+      // Slack webhook URL with JSON-escaped slashes).
+      bool decoded_wins =
+          Supersedes(matcher_.rules(), f.rule_id, p.finding->rule_id);
       if (!covers && p.finding->rule_id != f.rule_id &&
-          p.finding->secret_digest != f.secret_digest &&
+          p.finding->secret_digest != f.secret_digest && !decoded_wins &&
           !Supersedes(matcher_.rules(), p.finding->rule_id, f.rule_id)) {
         continue;
       }
@@ -229,7 +236,7 @@ void ScanWorker::ScanSpan(std::string_view text, const DecodedSpan& span,
       // decodes to: a specific finding, or any finding when the generic
       // one took the whole encoded span as an opaque value (a Kubernetes
       // Secret's data): the decoded value is the credential itself.
-      if (p.finding->generic && (covers || !f.generic)) {
+      if (decoded_wins || (p.finding->generic && (covers || !f.generic))) {
         dropped->insert(p.finding);
         f.confidence = std::max(f.confidence, p.finding->confidence);
       } else {

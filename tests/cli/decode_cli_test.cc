@@ -147,6 +147,29 @@ TEST(DecodeCliTest, EncodedKeysAndSignaturesAreOneFindingEach) {
   EXPECT_EQ(rules_by_file["encoded.txt"], V{"azure.storage.sas_url"}) << r.out;
 }
 
+// A Slack webhook written by a JSON encoder that escapes slashes is the same
+// webhook as the plain URL: one finding of the URL's rule, with the plain
+// URL's fingerprint, so both places land on one ticket.
+TEST(DecodeCliTest, EscapedWebhookUrlIsThePlainUrl) {
+  const std::string url =
+      "https://hooks.slack.com/services/T7QK2MZ4W/B9XR3LT6P/"
+      "Hq4Wz8Lc2Vn7Kt3Xp9Bm5Rd6";
+  std::string escaped;
+  for (char c : url)
+    escaped += c == '/' ? std::string("\\/") : std::string(1, c);
+  TempDir dir;
+  dir.Write("notify.env", "SLACK_WEBHOOK=" + url + "\n");
+  dir.Write("wp-options.json", "{\"webhook\":\"" + escaped + "\"}\n");
+  auto r = RunKeyward({"scan", "--no-config", "--format", "json", dir.path()});
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  auto doc = nlohmann::json::parse(r.out);
+  ASSERT_EQ(doc["findings"].size(), 2u) << r.out;
+  EXPECT_EQ(doc["findings"][0]["rule_id"], "slack.webhook_url");
+  EXPECT_EQ(doc["findings"][1]["rule_id"], "slack.webhook_url");
+  EXPECT_EQ(doc["findings"][0]["fingerprint"],
+            doc["findings"][1]["fingerprint"]);
+}
+
 TEST(DecodeCliTest, GzipBombOnStdinEndsWithAWarning) {
   auto r =
       RunKeyward({"scan", "--stats", "-"}, test::GzipBomb(1ull << 30, 'a'));

@@ -844,6 +844,15 @@ TEST_F(ConfigRulesTest, MoreSecretNamesAndPasswordsInSentences) {
                  {{"generic.password.prose", "Kq7!vTz2Lm9p"}}, "chat/ops.txt");
   // A shell's command substitution is no value.
   ExpectFindings("PASSWORD=`pwgen -s 16 1`\n", {}, "chat/ops.txt");
+  // A query's value ends at the next parameter: the URL rule's value, not
+  // a longer generic one beside it (one credential, one finding).
+  ExpectFindings(
+      "fetch(\"https://api.weather.example/v1/now?api_key="
+      "Wq8vLm2xKz4Tn7Rb3Hc9&units=metric\")\n",
+      {{"url.query_token", "Wq8vLm2xKz4Tn7Rb3Hc9"}}, "src/weather.js");
+  ExpectFindings("client_secret=Pz6Kq2Wm9Xr4Lt7Bn3Vc&grant_type=refresh\n",
+                 {{"generic.secret.unquoted", "Pz6Kq2Wm9Xr4Lt7Bn3Vc"}},
+                 "logs/token.log");
   // Another password rule on the same value names it.
   ExpectFindings("connecting with password=Rk5!vTz8Nq3w to db\n",
                  {{"generic.password.logfmt", "Rk5!vTz8Nq3w"}}, "app.log");
