@@ -212,6 +212,7 @@ CredentialRef MakeCredentialRef(const CredentialMatch& match) {
   ref.id = c.id;
   ref.name = c.name;
   ref.use = c.use;
+  ref.identifiers = c.identifiers;
   ref.status = c.status;
   std::vector<std::string> notes;
   if (c.status == "revoked") {

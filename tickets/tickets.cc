@@ -193,7 +193,6 @@ Ticket FromFindings(const std::vector<const Finding*>& group,
     }
     add_location(*f, std::move(l));
   }
-  t.identifiers.assign(identifiers.begin(), identifiers.end());
   t.severity = SeverityName(sev);
   if (auto it = rules.find(t.rule_id); it != rules.end()) {
     t.revoke_guidance = it->second->revoke;
@@ -210,6 +209,7 @@ Ticket FromFindings(const std::vector<const Finding*>& group,
     const CredentialRef& c = *matched->credential;
     t.action = TicketAction::kRevokeNow;
     TakeCredential(c.id, c.name, c.use, opts, &t);
+    identifiers.insert(c.identifiers.begin(), c.identifiers.end());
     if (!c.note.empty()) t.audit.push_back(c.note);
     ScoreCredential(c.use.environment, c.use.access, true, &t);
     if (c.status == "revoked" || c.status == "retired") {
@@ -224,6 +224,7 @@ Ticket FromFindings(const std::vector<const Finding*>& group,
     t.assignee = opts.security_team;
     ScoreCredential("", "", false, &t);
   }
+  t.identifiers.assign(identifiers.begin(), identifiers.end());
   // An exposed critical or high key is an incident whatever the other
   // factors say (history, read-only, development): P1. The score stays as
   // it is, so it still orders the P1 tickets. A key the inventory records as

@@ -78,6 +78,9 @@ struct CredentialRef {
   std::string id;
   std::string name;
   CredentialUse use;
+  // The inventory's non-secret identifiers of the key (for tickets; not
+  // written into reports).
+  std::vector<std::string> identifiers;
   std::string status;  // active | revoked | retired
   // Why the match matters beyond "known": e.g. "key was revoked on
   // 2026-01-02" or "fingerprint rotated out on 2026-03-04". Empty otherwise.

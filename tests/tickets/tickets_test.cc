@@ -526,6 +526,8 @@ TEST(TicketsTest, WorksWithTheRealInventoryAndAudit) {
     if (t.credential_id == "warehouse-sync") {
       EXPECT_EQ(t.action, TicketAction::kRevokeNow);
       EXPECT_EQ(t.assignee, "ops-team");
+      // The leaked key's ids from the inventory, to find it at the provider.
+      EXPECT_EQ(t.identifiers, std::vector<std::string>{"KWID-warehouse"});
     } else {
       EXPECT_EQ(t.credential_id, "reporting");
       EXPECT_EQ(t.action, TicketAction::kReviewAccess);
