@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 #include <cstring>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -204,9 +205,10 @@ CheckResult CheckJwtNotExample(std::string_view secret) {
     if (c == '-') c = '+';
     if (c == '_') c = '/';
   }
-  // A tail of 2 or 3 characters is a partial group: drop it rather than pad
-  // (the claims that matter are whole).
-  payload.resize(payload.size() - payload.size() % 4);
+  // base64url leaves the padding out: a tail of 2 or 3 characters is a
+  // partial group, padded back (a tail of 1 cannot be one, and is dropped).
+  if (payload.size() % 4 == 1) payload.pop_back();
+  payload.append((4 - payload.size() % 4) % 4, '=');
   std::string claims;
   if (!DecodeBase64(payload, &claims) || claims.empty() || claims[0] != '{') {
     return CheckResult::kNotApplicable;
@@ -218,6 +220,14 @@ CheckResult CheckJwtNotExample(std::string_view secret) {
   for (std::string_view word : {"example", "placeholder", "dummy",
                                 "9122040d-6c67-4c5b-b112-36a304b66dad"}) {
     if (lower.find(word) != std::string::npos) return CheckResult::kFail;
+  }
+  // Supabase's anon key: a project's public client key (browsers hold it;
+  // row-level security guards the data). Its service_role key is the
+  // secret, found by its own rule.
+  auto parsed = nlohmann::json::parse(claims, nullptr, false);
+  if (parsed.is_object() && parsed.value("iss", "") == "supabase" &&
+      parsed.value("role", "") == "anon") {
+    return CheckResult::kFail;
   }
   return CheckResult::kNotApplicable;
 }

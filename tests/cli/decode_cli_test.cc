@@ -46,19 +46,27 @@ TEST(DecodeCliTest, GzipOnStdinIsDecompressed) {
   EXPECT_EQ(off.exit_code, 0) << off.err;
 }
 
+// Made-up base64 key material: `n` characters from a fixed seed, 64 to a
+// line, lines ended by `newline`.
+std::string MadeUpKeyBody(uint32_t seed, int n, const std::string& newline) {
+  static const char* kB64 =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string body;
+  uint32_t x = seed;
+  for (int i = 0; i < n; i++) {
+    x = x * 1103515245u + 12345u;
+    body += kB64[(x >> 16) & 63];
+    if (i % 64 == 63) body += newline;
+  }
+  return body;
+}
+
 // A service account key file: the key (a PKCS#8 PEM inside a JSON string)
 // is reported once, by the key file's rule with the key's id, not again
 // by the PKCS#8 rule on the string's decoded copy. Made-up key material.
 TEST(DecodeCliTest, ServiceAccountKeyFileIsOneFinding) {
-  std::string body;
-  uint32_t x = 20261206;
-  const char* b64 =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  for (int i = 0; i < 1600; i++) {
-    x = x * 1103515245u + 12345u;
-    body += b64[(x >> 16) & 63];
-    if (i % 64 == 63) body += "\\n";
-  }
+  // The PEM's body as a JSON string holds it: lines joined by "\\n".
+  const std::string body = MadeUpKeyBody(20261206, 1600, "\\n");
   const std::string key_id = "5e0c9a7b3f1d2e4c6a8b0d9f7e5c3a1b2d4f6e8a";
   const std::string pem = "-----BEGIN PRIVATE KEY-----\\n" + body +
                           "\\n-----END PRIVATE KEY-----\\n";
@@ -94,15 +102,7 @@ TEST(DecodeCliTest, ServiceAccountKeyFileIsOneFinding) {
 // base64 of a PEM key the PEM rules find once decoded, and a SAS URL's
 // signature is also a bare SAS token's (percent-encoded, and decoded).
 TEST(DecodeCliTest, EncodedKeysAndSignaturesAreOneFindingEach) {
-  std::string body;
-  uint32_t x = 20261207;
-  const char* b64 =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  for (int i = 0; i < 900; i++) {
-    x = x * 1103515245u + 12345u;
-    body += b64[(x >> 16) & 63];
-    if (i % 64 == 63) body += "\n";
-  }
+  const std::string body = MadeUpKeyBody(20261207, 900, "\n");
   const std::string pem = "-----BEGIN RSA PRIVATE KEY-----\n" + body +
                           "\n-----END RSA PRIVATE KEY-----\n";
   const std::string encoded = test::B64(pem);

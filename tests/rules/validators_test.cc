@@ -5,6 +5,7 @@
 
 #include "keyward/matcher.h"
 #include "keyward/rules.h"
+#include "support/base64.h"
 #include "support/fake_secrets.h"
 
 namespace keyward {
@@ -164,6 +165,34 @@ TEST(ValidatorsTest, FindByName) {
   EXPECT_EQ(ValidatorNames(),
             "base64_userpass, basic_credentials, bech32, bitcoin_wif, "
             "cisco_type7, github_crc32, jwt_not_example, npm_crc32");
+}
+
+// Supabase's anon key is a public client key (the service_role key is the
+// secret): it fails, whatever its signature; other roles do not.
+TEST(ValidatorsTest, SupabaseAnonKeyIsPublic) {
+  auto b64url = [](const std::string& text) {
+    std::string b = test::B64(text, true);
+    while (!b.empty() && b.back() == '=') b.pop_back();
+    return b;
+  };
+  const std::string header = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.";
+  const std::string sig = ".Kq7vTz2Lm9pXw4Rb8Nc3Hd6Jf1Sa5Ye0Gu2Vi7Ok3Qx";
+  auto token = [&](const std::string& role) {
+    return header +
+           b64url(
+               "{\"iss\":\"supabase\",\"ref\":\"qwhzkfjdmxplrtvs\","
+               "\"role\":\"" +
+               role + "\",\"iat\":1700000000,\"exp\":2000000000}") +
+           sig;
+  };
+  EXPECT_EQ(CheckJwtNotExample(token("anon")), CheckResult::kFail);
+  EXPECT_EQ(CheckJwtNotExample(token("service_role")),
+            CheckResult::kNotApplicable);
+  EXPECT_EQ(CheckJwtNotExample(header +
+                               b64url("{\"iss\":\"https://auth.corp-int."
+                                      "net\",\"role\":\"anon\"}") +
+                               sig),
+            CheckResult::kNotApplicable);
 }
 
 // A token whose claims say it is a documentation example (issued by

@@ -338,6 +338,21 @@ TEST_F(BuiltinGenericTest, UuidUnderACredentialKeyIsTheCredential) {
   EXPECT_EQ(ReportedIn(comment, "pci.c"), 0u);
 }
 
+// Keys made to be public: Algolia's search-only key goes to every browser
+// (its admin key is the secret); a search service's key that is not called
+// search-only is still a key.
+TEST_F(BuiltinGenericTest, SearchOnlyKeysArePublic) {
+  const std::string hex = "7c2e9a41f0b35d86e14c7a9b2f60d853";
+  for (const std::string& key :
+       {"NEXT_PUBLIC_ALGOLIA_SEARCH_KEY", "ALGOLIA_SEARCH_ONLY_API_KEY",
+        "VITE_SEARCH_ONLY_KEY"}) {
+    EXPECT_EQ(CountIn(key + "=" + hex + "\n", ".env"), 0u) << key;
+  }
+  for (const std::string& key : {"AZURE_SEARCH_KEY", "SEARCH_ADMIN_KEY"}) {
+    EXPECT_EQ(CountIn(key + "=" + hex + "\n", ".env"), 1u) << key;
+  }
+}
+
 TEST_F(BuiltinGenericTest, UuidUnderAOneTimeTokenKeyIsAnIdentifier) {
   for (const std::string& key :
        {"csrf_token", "nextPageToken", "session_token", "idempotency_token",
