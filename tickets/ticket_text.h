@@ -1,8 +1,10 @@
 // The words of a ticket (internal): title and checklist steps, from a
-// ticket whose action, credential and locations are set.
+// ticket whose action, credential and locations are set; and its list of
+// the key's identifiers.
 #ifndef KEYWARD_TICKETS_TICKET_TEXT_H_
 #define KEYWARD_TICKETS_TICKET_TEXT_H_
 
+#include <algorithm>
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -14,6 +16,14 @@ namespace keyward {
 // `s`, or `fallback` when `s` is empty.
 inline std::string Or(const std::string& s, const std::string& fallback) {
   return s.empty() ? fallback : s;
+}
+
+// Adds `more` to the ticket's identifiers, which stay sorted and unique.
+inline void AddIdentifiers(const std::vector<std::string>& more, Ticket* t) {
+  std::vector<std::string>& ids = t->identifiers;
+  ids.insert(ids.end(), more.begin(), more.end());
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
 }
 
 // "Revoke now: ...", "Rotate: ...", "Review access: ..."; `places` is how

@@ -148,7 +148,6 @@ Ticket FromFindings(const std::vector<const Finding*>& group,
   t.secret_hint = first.redacted;
   Severity sev = first.severity;
   const Finding* matched = nullptr;
-  std::set<std::string> identifiers;
   std::string best_exposure;
   auto add_location = [&](const Finding& f, TicketLocation l) {
     l.rule_id = f.rule_id;
@@ -162,7 +161,7 @@ Ticket FromFindings(const std::vector<const Finding*>& group,
   };
   for (const Finding* f : group) {
     sev = std::max(sev, f->severity);
-    if (!f->identifier.empty()) identifiers.insert(f->identifier);
+    if (!f->identifier.empty()) AddIdentifiers({f->identifier}, &t);
     if (!matched && KnownCredential(*f)) matched = f;
     if (!f->occurrences.empty()) {
       // A grouped history finding: one location per path, where the secret
@@ -209,7 +208,7 @@ Ticket FromFindings(const std::vector<const Finding*>& group,
     const CredentialRef& c = *matched->credential;
     t.action = TicketAction::kRevokeNow;
     TakeCredential(c.id, c.name, c.use, opts, &t);
-    identifiers.insert(c.identifiers.begin(), c.identifiers.end());
+    AddIdentifiers(c.identifiers, &t);
     if (!c.note.empty()) t.audit.push_back(c.note);
     ScoreCredential(c.use.environment, c.use.access, true, &t);
     if (c.status == "revoked" || c.status == "retired") {
@@ -224,7 +223,6 @@ Ticket FromFindings(const std::vector<const Finding*>& group,
     t.assignee = opts.security_team;
     ScoreCredential("", "", false, &t);
   }
-  t.identifiers.assign(identifiers.begin(), identifiers.end());
   // An exposed critical or high key is an incident whatever the other
   // factors say (history, read-only, development): P1. The score stays as
   // it is, so it still orders the P1 tickets. A key the inventory records as
@@ -290,16 +288,14 @@ Ticket FromAudit(const std::vector<const AuditItem*>& items,
   t.first_seen = t.last_seen = today;
   t.action = TicketAction::kRotate;
   Severity sev = a.severity;
-  std::set<std::string> identifiers;
   for (const AuditItem* i : items) {
     // A narrower replacement also resets the rotation clock, so review-access
     // covers rotate.
     if (i->action == TicketAction::kReviewAccess) t.action = i->action;
     sev = std::max(sev, i->severity);
     t.audit.push_back(i->check + ": " + i->message);
-    identifiers.insert(i->identifiers.begin(), i->identifiers.end());
+    AddIdentifiers(i->identifiers, &t);
   }
-  t.identifiers.assign(identifiers.begin(), identifiers.end());
   std::sort(t.audit.begin(), t.audit.end());
   t.severity = SeverityName(sev);
   t.priority_score = SeverityScore(t.severity);
@@ -407,13 +403,10 @@ std::vector<Ticket> BuildTickets(const std::vector<Finding>& findings,
       // One ticket per credential: revoking the leaked key settles the audit
       // problems too, so they ride along as context.
       Ticket& leak = out[it->second];
-      std::set<std::string> ids(leak.identifiers.begin(),
-                                leak.identifiers.end());
       for (const AuditItem* i : items) {
         leak.audit.push_back(i->check + ": " + i->message);
-        ids.insert(i->identifiers.begin(), i->identifiers.end());
+        AddIdentifiers(i->identifiers, &leak);
       }
-      leak.identifiers.assign(ids.begin(), ids.end());
       continue;
     }
     out.push_back(FromAudit(items, opts, today));

@@ -3,13 +3,13 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
-#include <set>
 #include <system_error>
 #include <tuple>
 
 #include "base/json_file.h"
 #include "keyward/atomic_file.h"
 #include "keyward/tickets.h"
+#include "tickets/ticket_text.h"
 
 namespace keyward {
 namespace {
@@ -41,9 +41,7 @@ Ticket MergeOne(const Ticket& old, const Ticket& fresh) {
   t.presence = "seen";
   if (t.verification.empty()) t.verification = old.verification;
   // A key's id does not change: ids seen before stay with the ticket.
-  std::set<std::string> ids(old.identifiers.begin(), old.identifiers.end());
-  ids.insert(fresh.identifiers.begin(), fresh.identifiers.end());
-  t.identifiers.assign(ids.begin(), ids.end());
+  AddIdentifiers(old.identifiers, &t);
   for (auto& step : t.checklist) {
     for (const auto& prev : old.checklist) {
       if (prev.text == step.text) step.done = prev.done;
