@@ -618,6 +618,25 @@ bool InRustDocComment(std::string_view text, size_t offset) {
   return l.starts_with("///") || l.starts_with("//!");
 }
 
+bool InXmlComment(std::string_view text, size_t offset) {
+  constexpr size_t kMaxBack = 64 << 10;
+  size_t from = offset > kMaxBack ? offset - kMaxBack : 0;
+  std::string_view before = text.substr(from, offset - from);
+  size_t open = before.rfind("<!--");
+  return open != std::string_view::npos &&
+         before.find("-->", open + 4) == std::string_view::npos;
+}
+
+// XML files and the formats written in XML (.NET's web.config and project
+// files, Maven's pom).
+bool XmlPath(std::string_view path) {
+  for (std::string_view ext : {".xml", ".config", ".pom", ".csproj", ".props",
+                               ".targets", ".xsl", ".xslt"}) {
+    if (EndsWith(path, ext)) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 uint8_t CodeDocumentationAt(std::string_view text, size_t offset,
@@ -631,12 +650,16 @@ uint8_t CodeDocumentationAt(std::string_view text, size_t offset,
   if ((any || EndsWith(path, ".rs")) && InRustDocComment(text, offset)) {
     docs |= kRustDocs;
   }
+  if ((any || XmlPath(path)) && InXmlComment(text, offset)) {
+    docs |= kXmlComment;
+  }
   return docs;
 }
 
 bool InCodeDocumentation(uint8_t docs, std::string_view path) {
   return ((docs & kPythonDocs) && EndsWith(path, ".py")) ||
-         ((docs & kRustDocs) && EndsWith(path, ".rs"));
+         ((docs & kRustDocs) && EndsWith(path, ".rs")) ||
+         ((docs & kXmlComment) && XmlPath(path));
 }
 
 void RecomputeConfidence(const std::vector<Rule>& rules,

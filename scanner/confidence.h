@@ -94,10 +94,12 @@ Confidence FindingConfidence(const Rule& rule, const Finding& finding,
 // Documentation written into code, where a credential is an example: a
 // Python docstring (a triple-quoted string that opens a module or follows
 // a `def`/`class` line) or an Ansible module's `EXAMPLES`/`RETURN`/
-// `DOCUMENTATION` string, or a Rust doc comment (`///`, `//!`). Python only
-// in the first 256 KiB of the text. Bits of Finding::code_docs: which one
-// counts is the file's language's.
-enum CodeDocs : uint8_t { kPythonDocs = 1, kRustDocs = 2 };
+// `DOCUMENTATION` string, a Rust doc comment (`///`, `//!`), or an XML
+// comment (`<!-- ... -->`: the commented-out template entries of Maven's
+// settings.xml, a web.config's samples). Python only in the first 256 KiB
+// of the text, XML comments opened at most 64 KiB before the value. Bits
+// of Finding::code_docs: which one counts is the file's language's.
+enum CodeDocs : uint8_t { kPythonDocs = 1, kRustDocs = 2, kXmlComment = 4 };
 
 // Which of them text[offset] lies in. With a path, only its language's
 // (none for other files); with none (a git blob, scanned before history

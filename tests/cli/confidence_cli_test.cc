@@ -372,5 +372,45 @@ TEST(ConfidenceCliTest, DocStringsAndExampleBlocksInCodeAreDocumentation) {
       << s.err;
 }
 
+// A template's commented-out entries are documentation too: Maven's own
+// settings.xml ships `proxyuser`/`proxypass` and `repouser`/`repopwd` in
+// XML comments. A real entry below them is still reported, and so is a
+// random-looking value left in a comment.
+TEST(ConfidenceCliTest, CommentedOutXmlTemplateEntriesAreDocumentation) {
+  TempDir dir;
+  dir.Write(".m2/settings.xml",
+            "<settings>\n"
+            "  <servers>\n"
+            "    <!-- server\n"
+            "     | Authentication for one server.\n"
+            "     |\n"
+            "    <server>\n"
+            "      <id>deploymentRepo</id>\n"
+            "      <username>repouser</username>\n"
+            "      <password>repopwd</password>\n"
+            "    </server>\n"
+            "    -->\n"
+            "    <server>\n"
+            "      <id>nexus</id>\n"
+            "      <username>ci</username>\n"
+            "      <password>Qm7vT2-kWx9Lp</password>\n"
+            "    </server>\n"
+            "    <!-- <server><id>old</id><username>ci</username>"
+            "<password>Zr4nB8wLq2Vt6Xc</password></server> -->\n"
+            "  </servers>\n"
+            "</settings>\n");
+  auto s = ScanJson(dir, {"--min-confidence", "low"});
+  std::vector<std::string> got;
+  for (const auto& f : s.report["findings"]) {
+    got.push_back(f.value("path", "") + ":" +
+                  std::to_string(f.value("line", 0)) + "=" +
+                  f.value("confidence", "?"));
+  }
+  EXPECT_EQ(got, (std::vector<std::string>{".m2/settings.xml:9=low",
+                                           ".m2/settings.xml:15=high",
+                                           ".m2/settings.xml:17=high"}))
+      << s.err;
+}
+
 }  // namespace
 }  // namespace keyward

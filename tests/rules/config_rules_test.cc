@@ -945,6 +945,44 @@ TEST_F(ConfigRulesTest, TestSuiteUrlsAndCodeAreNotFindings) {
   }
 }
 
+TEST_F(ConfigRulesTest, AnsibleConnectionPasswords) {
+  // An INI inventory (Ansible's default name, `hosts`, has no extension):
+  // host variables on one line, login and become passwords apart.
+  ExpectFindings(
+      "[db]\n"
+      "db1 ansible_host=10.9.0.4 ansible_user=ops ansible_ssh_pass=Pv8-kTr2Lm "
+      "ansible_become_pass=larch-Quill7\n",
+      {{"ansible.connection_password", "Pv8-kTr2Lm"},
+       {"ansible.connection_password", "larch-Quill7"}},
+      "inventory/hosts");
+  // group_vars in YAML: a literal is found; a Jinja reference and a
+  // vault-encrypted value are not.
+  ExpectFindings(
+      "ansible_user: deploy\n"
+      "ansible_password: \"Wd3qZ8-vNc\"\n"
+      "ansible_become_password: \"{{ vault_become_password }}\"\n"
+      "ansible_httpapi_pass: !vault |\n"
+      "  $ANSIBLE_VAULT;1.1;AES256\n"
+      "  3961\n",
+      {{"ansible.connection_password", "Wd3qZ8-vNc"}}, "group_vars/all.yml");
+}
+
+TEST_F(ConfigRulesTest, FormatsWhoseKeysOnlyLookLikePasswords) {
+  // nsswitch.conf's `passwd` line names where the user database comes from.
+  ExpectFindings("passwd:         files\ngroup:          files\n", {},
+                 "etc/nsswitch.conf");
+  // A package list: a package named passwd (or reset-password) beside its
+  // version.
+  ExpectFindings(
+      "apt\tpasswd\t1:4.13+dfsg1-1+deb12u1\n"
+      "odoo-addon-reset-password\t10.0.1.1.0.99.dev4\t2021-03\n",
+      {}, "installed.txt");
+  // In a MySQL option file `#` starts a comment, inside a value too: the
+  // password ends there, one finding (not a second, longer one).
+  ExpectFindings("[client]\nuser=backup\npassword=Tz4q#kept-out\n",
+                 {{"mycnf.password", "Tz4q"}}, ".my.cnf");
+}
+
 TEST_F(ConfigRulesTest, ProviderTokensStillWinOverStructuralRules) {
   // A GitHub token in .git-credentials, a GitLab deploy token on a docker
   // login command line: the provider rule reports them once.
