@@ -405,6 +405,7 @@ TEST(ConfidenceCliTest, CommentedOutXmlTemplateEntriesAreDocumentation) {
     got.push_back(f.value("path", "") + ":" +
                   std::to_string(f.value("line", 0)) + "=" +
                   f.value("confidence", "?"));
+    EXPECT_EQ(f.value("rule_id", ""), "maven.settings_password");
   }
   EXPECT_EQ(got, (std::vector<std::string>{".m2/settings.xml:9=low",
                                            ".m2/settings.xml:15=high",

@@ -983,6 +983,40 @@ TEST_F(ConfigRulesTest, FormatsWhoseKeysOnlyLookLikePasswords) {
                  {{"mycnf.password", "Tz4q"}}, ".my.cnf");
 }
 
+// Headers written as name/value objects: a browser's HAR export
+// (pretty-printed), a Postman collection, an Insomnia or Kubernetes probe's
+// YAML list. The header's name says what the value is.
+TEST_F(ConfigRulesTest, HeadersAsNameValueObjects) {
+  ExpectFindings(
+      "{\"log\": {\"entries\": [{\"request\": {\n"
+      "  \"headers\": [\n"
+      "    {\n      \"name\": \"Authorization\",\n"
+      "      \"value\": \"Bearer Xq8vL2mT9kR4wZ7pN3cB6hJ1dF5gS0aY\"\n"
+      "    },\n"
+      "    {\n      \"name\": \"Proxy-Authorization\",\n"
+      "      \"value\": \"Basic cmVwb3J0czpLZjR3LVRxOXpMbTI=\"\n"
+      "    },\n"
+      "    {\n      \"name\": \"Authorization\",\n"
+      "      \"value\": \"Bearer {{access_token}}\"\n"
+      "    }\n  ]\n}}]}}\n",
+      {{"http.authorization_bearer", "Xq8vL2mT9kR4wZ7pN3cB6hJ1dF5gS0aY"},
+       {"http.authorization_basic", "cmVwb3J0czpLZjR3LVRxOXpMbTI="}},
+      "captures/login.har");
+  ExpectFindings(
+      "{\"header\": [{\"key\": \"X-Auth-Token\", \"value\": "
+      "\"4f9c2e7a1b8d3f6e0a5c9b2d7e1f4a8c3b6d0e9f\", \"type\": \"text\"}]}\n",
+      {{"http.api_key_header", "4f9c2e7a1b8d3f6e0a5c9b2d7e1f4a8c3b6d0e9f"}},
+      "api.postman_collection.json");
+  ExpectFindings(
+      "headers:\n"
+      "  - name: Authorization\n"
+      "    value: Bearer Tn5wK8qZ2mLx7Vr4Hc9Jd3Bf6Yg1Sa0e\n"
+      "  - name: Authorization\n"
+      "    value: Bearer {{ _.token }}\n",
+      {{"http.authorization_bearer", "Tn5wK8qZ2mLx7Vr4Hc9Jd3Bf6Yg1Sa0e"}},
+      "insomnia.yaml");
+}
+
 TEST_F(ConfigRulesTest, ProviderTokensStillWinOverStructuralRules) {
   // A GitHub token in .git-credentials, a GitLab deploy token on a docker
   // login command line: the provider rule reports them once.
