@@ -58,6 +58,17 @@ std::vector<std::string> Levels(const nlohmann::json& report) {
   return out;
 }
 
+// "path:line=confidence" of each finding, in report order.
+std::vector<std::string> LineLevels(const nlohmann::json& report) {
+  std::vector<std::string> out;
+  for (const auto& f : report["findings"]) {
+    out.push_back(f.value("path", "") + ":" +
+                  std::to_string(f.value("line", 0)) + "=" +
+                  f.value("confidence", "?"));
+  }
+  return out;
+}
+
 TEST(ConfidenceCliTest, DefaultHidesLowFindings) {
   TempDir dir;
   WriteTree(dir, FakeGithubToken(21));
@@ -358,17 +369,12 @@ TEST(ConfidenceCliTest, DocStringsAndExampleBlocksInCodeAreDocumentation) {
                               "\"\npub struct Client;\n");
   dir.Write("deploy/share.yaml", "share_password: share_password\n");
   auto s = ScanJson(dir, {"--min-confidence", "low"});
-  std::vector<std::string> got;
-  for (const auto& f : s.report["findings"]) {
-    got.push_back(f.value("path", "") + ":" +
-                  std::to_string(f.value("line", 0)) + "=" +
-                  f.value("confidence", "?"));
-  }
   EXPECT_EQ(
-      got, (std::vector<std::string>{"plugins/modules/vendor_user.py:5=low",
-                                     "plugins/modules/vendor_user.py:10=low",
-                                     "plugins/modules/vendor_user.py:12=medium",
-                                     "src/lib.rs:2=low"}))
+      LineLevels(s.report),
+      (std::vector<std::string>{"plugins/modules/vendor_user.py:5=low",
+                                "plugins/modules/vendor_user.py:10=low",
+                                "plugins/modules/vendor_user.py:12=medium",
+                                "src/lib.rs:2=low"}))
       << s.err;
 }
 
@@ -400,16 +406,13 @@ TEST(ConfidenceCliTest, CommentedOutXmlTemplateEntriesAreDocumentation) {
             "  </servers>\n"
             "</settings>\n");
   auto s = ScanJson(dir, {"--min-confidence", "low"});
-  std::vector<std::string> got;
   for (const auto& f : s.report["findings"]) {
-    got.push_back(f.value("path", "") + ":" +
-                  std::to_string(f.value("line", 0)) + "=" +
-                  f.value("confidence", "?"));
     EXPECT_EQ(f.value("rule_id", ""), "maven.settings_password");
   }
-  EXPECT_EQ(got, (std::vector<std::string>{".m2/settings.xml:9=low",
-                                           ".m2/settings.xml:15=high",
-                                           ".m2/settings.xml:17=high"}))
+  EXPECT_EQ(LineLevels(s.report),
+            (std::vector<std::string>{".m2/settings.xml:9=low",
+                                      ".m2/settings.xml:15=high",
+                                      ".m2/settings.xml:17=high"}))
       << s.err;
 }
 
