@@ -339,6 +339,28 @@ class StreamImpl : public Matcher::Stream {
         pending_.end());
   }
 
+  // The confirmation of the rest of a split cluster starts a window before
+  // its first end, inside the span the head's matches may cover: a match of
+  // a rule that starts before the end of that rule's last confirmed match
+  // is a second reading of the same bytes (a scan of the whole buffer goes
+  // on after a match's end) and is dropped. Matches of one rule from
+  // clusters that were never split cannot overlap: each starts after the
+  // previous cluster's last end.
+  void DropOverlapsWithConfirmed(std::vector<RuleMatch>* found) {
+    std::sort(found->begin(), found->end(),
+              [](const RuleMatch& a, const RuleMatch& b) {
+                return a.rule != b.rule ? a.rule < b.rule : a.start < b.start;
+              });
+    size_t n = 0;
+    for (const RuleMatch& m : *found) {
+      uint64_t& confirmed_end = confirmed_end_[m.rule];
+      if (m.start < confirmed_end) continue;
+      confirmed_end = m.end;
+      (*found)[n++] = m;
+    }
+    found->resize(n);
+  }
+
   // Confirms pending candidates that end before `limit` (all when limit is
   // the maximum), delivers matches, and drops bytes no longer needed.
   void Flush(uint64_t limit, const MatchSink& sink) {
@@ -356,14 +378,34 @@ class StreamImpl : public Matcher::Stream {
                  impl_.compiled[pending_[i].rule]->window) {
         j++;
       }
+      // A cluster that never ends (a log with a `password=` line every few
+      // KB, under a rule whose window is wider than that) would hold the
+      // buffer from its first end to the end of input, and be sorted again
+      // at every chunk. Past kMaxClusterSpan its settled head is confirmed
+      // on its own; the rest stays pending.
+      size_t split = j;
+      if (pending_[j - 1].end >= limit &&
+          pending_[i].end + kMaxClusterSpan < limit) {
+        split = i;
+        while (pending_[split].end < limit) split++;
+      }
       auto& dest = pending_[j - 1].end < limit ? ready : keep;
-      dest.insert(dest.end(), pending_.begin() + i, pending_.begin() + j);
+      if (split < j) {
+        ready.insert(ready.end(), pending_.begin() + i,
+                     pending_.begin() + split);
+        keep.insert(keep.end(), pending_.begin() + split, pending_.begin() + j);
+      } else {
+        dest.insert(dest.end(), pending_.begin() + i, pending_.begin() + j);
+      }
       i = j;
     }
     pending_.swap(keep);
     std::string_view text(buffer_);
     std::vector<RuleMatch> found;
-    if (!ready.empty()) impl_.Confirm(ready, text, buf_base_, &found);
+    if (!ready.empty()) {
+      impl_.Confirm(ready, text, buf_base_, &found);
+      DropOverlapsWithConfirmed(&found);
+    }
     bool final_flush = limit == UINT64_MAX;
     // RE2-only rules run over the settled part of the buffer.
     uint64_t settled_end =
@@ -430,7 +472,14 @@ class StreamImpl : public Matcher::Stream {
   uint64_t re2_done_ = 0;
   static uint64_t Minus(uint64_t a, uint64_t b) { return a > b ? a - b : 0; }
 
+  // How far a cluster may reach behind the settled point before its head
+  // is confirmed apart (see Flush): bounds the buffer a stream holds.
+  static constexpr uint64_t kMaxClusterSpan = 1 << 20;
+
   std::vector<Candidate> pending_;
+  // Per rule, the end of its last match confirmed (DropOverlapsWithConfirmed).
+  std::vector<uint64_t> confirmed_end_ =
+      std::vector<uint64_t>(impl_.compiled.size(), 0);
   std::vector<RuleMatch> held_;  // confirmed, not yet delivered
   std::vector<uint32_t> re2_rules_;
   std::vector<uint32_t> off_;

@@ -122,6 +122,52 @@ TEST(MatcherTest, StreamModeEqualsBlockModeAcrossChunkSizes) {
   }
 }
 
+// A log with a candidate of one rule every ~1 KB, under a rule whose window
+// (~3 KB here) is wider than that, is one cluster from its first line to
+// its last. The stream confirms the cluster's settled head once it reaches
+// far enough back, rather than holding the whole input until the end, and
+// still finds exactly what a block scan finds.
+TEST(MatcherTest, AnEndlessClusterDoesNotHoldTheStream) {
+  auto m = Compile(R"(
+rules:
+  - id: t.wide
+    name: wide window
+    kind: password
+    pattern: 'login[^\n]{0,1000}[^\n]{0,1000}[^\n]{0,1000}\bpass=(?P<secret>[A-Za-z0-9]{10})\b'
+)");
+  std::mt19937 rng(77);
+  std::string data;
+  while (data.size() < (6u << 20)) {
+    std::string line = "2026-12-07 login user=u" +
+                       std::to_string(rng() % 1000) +
+                       " pass=" + RandomToken(rng, 10) + " ";
+    line.append(900 + rng() % 200, '.');
+    data += line + "\n";
+  }
+  auto expect = BlockScan(*m, data);
+  ASSERT_GT(expect.size(), 5000u);
+
+  auto scratch = m->NewScratch();
+  auto stream = m->OpenStream(scratch.get());
+  std::vector<RuleMatch> out;
+  size_t largest_window = 0, before_close = 0;
+  auto sink = [&](const RuleMatch& x, std::string_view window, uint64_t) {
+    largest_window = std::max(largest_window, window.size());
+    out.push_back(x);
+  };
+  for (size_t i = 0; i < data.size(); i += 65536) {
+    ASSERT_TRUE(
+        stream->Feed(std::string_view(data).substr(i, 65536), sink).ok());
+  }
+  before_close = out.size();
+  ASSERT_TRUE(stream->Close(sink).ok());
+  EXPECT_EQ(Hits(*m, out), expect);
+  // Delivered as the stream went, from a buffer of about the cluster bound
+  // (1 MiB) plus windows and a chunk, not the 6 MiB input.
+  EXPECT_GT(before_close, expect.size() / 2);
+  EXPECT_LT(largest_window, 2u << 20);
+}
+
 TEST(MatcherTest, SecretStraddlingChunkBoundaryIsFound) {
   auto m = Compile(kTestRules);
   std::string tok = "ghp_" + std::string(18, 'k') + std::string(18, '7');
