@@ -5,10 +5,14 @@
 #   bench/stdin_stream.sh [GB]        (default 5; target: peak RSS < 256 MB)
 #
 # Environment: KEYWARD (binary, default build/keyward), FORMAT (output
-# format, default jsonl). The stream repeats a ~32 MB seed of real text
-# (/usr/include headers) with three planted secrets (a Stripe live key, a
+# format, default jsonl), SEED (headers, default, or log). The stream
+# repeats a ~32 MB seed with three planted secrets (a Stripe live key, a
 # Slack webhook, an AWS key pair) after every seed copy; the seed lives in a
-# temp dir, the stream only in the pipe.
+# temp dir, the stream only in the pipe. SEED=headers: real text
+# (/usr/include headers). SEED=log: an application log with a login line
+# (`password=changeme`) every 50 lines, ~4 KB apart: candidates of one rule
+# closer than its window all the way through, which held the whole stream
+# before the thirty-seventh session (bench/README.md).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 keyward=$(realpath "${KEYWARD:-$here/../build/keyward}")
@@ -18,8 +22,31 @@ format=${FORMAT:-jsonl}
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-find /usr/include -type f -name '*.h' -size -256k -print0 | sort -z |
-  xargs -0 cat 2>/dev/null | head -c $((32 << 20)) >"$work/seed" || true
+case "${SEED:-headers}" in
+headers)
+  find /usr/include -type f -name '*.h' -size -256k -print0 | sort -z |
+    xargs -0 cat 2>/dev/null | head -c $((32 << 20)) >"$work/seed" || true
+  ;;
+log)
+  python3 - >"$work/seed" <<'EOF'
+import random
+r = random.Random(5)
+out, size, i = [], 0, 0
+while size < 32 << 20:
+    if i % 50 == 0:
+        line = (f"2026-12-01 10:00:{i % 60:02d} INFO login user=u{i} "
+                "password=changeme result=ok\n")
+    else:
+        line = (f"2026-12-01 10:00:{i % 60:02d} INFO request id={i} "
+                f"path=/api/v1/items status=200 bytes={r.randint(100, 9999)}\n")
+    out.append(line)
+    size += len(line)
+    i += 1
+print("".join(out), end="")
+EOF
+  ;;
+*) echo "stdin_stream: SEED is headers or log" >&2; exit 2 ;;
+esac
 python3 - >>"$work/seed" <<'EOF'
 import random, string
 r = random.Random(17)

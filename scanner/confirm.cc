@@ -202,7 +202,14 @@ void Matcher::Impl::Confirm(std::vector<Candidate>& cands,
     // candidate rebuilding states where the end-anchored probe, which knows
     // where the value ends, spends 0.08 ("Probes from 256 bytes").
     constexpr uint64_t kProbeFromWindow = 256;
-    if (j - i <= kMaxReverseProbes && !cr.prefilter && w > kProbeFromWindow) {
+    // Many ends far apart (a log's `password=` line every few KB under a
+    // rule with a 16 KiB window): the region is mostly bytes no match
+    // touches, and the probes, which cost each end its match's length, are
+    // the cheaper reading however many ends there are.
+    constexpr uint64_t kSparseEndGap = 1024;
+    const bool sparse = last - first >= (j - i) * kSparseEndGap;
+    if ((j - i <= kMaxReverseProbes || sparse) && !cr.prefilter &&
+        w > kProbeFromWindow) {
       const RE2& back = cr.re_end();
       uint64_t probes_started = profile ? ThreadCpuNanos() : 0;
       re2::StringPiece whole;
