@@ -383,20 +383,12 @@ class StreamImpl : public Matcher::Stream {
       // buffer from its first end to the end of input, and be sorted again
       // at every chunk. Past kMaxClusterSpan its settled head is confirmed
       // on its own; the rest stays pending.
-      size_t split = j;
-      if (pending_[j - 1].end >= limit &&
-          pending_[i].end + kMaxClusterSpan < limit) {
-        split = i;
+      size_t split = pending_[j - 1].end < limit ? j : i;
+      if (split == i && pending_[i].end + kMaxClusterSpan < limit) {
         while (pending_[split].end < limit) split++;
       }
-      auto& dest = pending_[j - 1].end < limit ? ready : keep;
-      if (split < j) {
-        ready.insert(ready.end(), pending_.begin() + i,
-                     pending_.begin() + split);
-        keep.insert(keep.end(), pending_.begin() + split, pending_.begin() + j);
-      } else {
-        dest.insert(dest.end(), pending_.begin() + i, pending_.begin() + j);
-      }
+      ready.insert(ready.end(), pending_.begin() + i, pending_.begin() + split);
+      keep.insert(keep.end(), pending_.begin() + split, pending_.begin() + j);
       i = j;
     }
     pending_.swap(keep);
